@@ -1,0 +1,59 @@
+//! Portico's identity domain: who a client is.
+//!
+//! An account has a username, a profile (first and last name, language), several
+//! email addresses (one primary), phone numbers, postal addresses (one the default
+//! billing address) and optional company details with a tax or VAT id.
+//!
+//! Layout:
+//! - value types, each parsed once and valid from then on: [`Username`],
+//!   [`PersonName`], [`LanguageTag`], [`E164Phone`], [`CountryCode`], [`TaxId`],
+//!   [`PostalCode`], [`AddressLine`];
+//! - [`ports`]: the storage ports (and [`ports::CredentialPreparer`], through which the
+//!   security domain checks and hashes the first password);
+//! - [`services`]: the rules, one service per aggregate.
+//!
+//! ```
+//! use std::sync::Arc;
+//! use portico_identity::{E164Phone, PhoneBook, ports::PhoneRepository};
+//! use portico_kernel::{AccountId, SystemClock};
+//!
+//! async fn add_office_number(phones: Arc<dyn PhoneRepository>, account: AccountId) {
+//!     let book = PhoneBook::new(phones, Arc::new(SystemClock));
+//!     let number = E164Phone::parse("+41 44 668 18 00").expect("a valid number");
+//!     let phone = book.add(account, number, None).await;
+//!     assert!(phone.is_ok());
+//! }
+//! ```
+
+pub mod account;
+pub mod company;
+pub mod country;
+pub mod language;
+pub mod person_name;
+pub mod phone;
+pub mod ports;
+pub mod postal_address;
+pub mod services;
+pub mod username;
+pub mod vat;
+
+#[cfg(test)]
+mod test_support;
+
+pub use account::{
+    AccountEmail, NewAccount, Phone, PhoneLabel, Profile, ProfileChange, Registration,
+};
+pub use company::{Company, CompanyName};
+pub use country::{CountryCode, InvalidCountry};
+pub use language::{InvalidLanguageTag, LanguageTag};
+pub use person_name::{InvalidName, PersonName};
+pub use phone::{E164Phone, InvalidPhone};
+pub use postal_address::{
+    AddressLine, InvalidPostalCode, PostalAddress, PostalAddressFields, PostalCode,
+};
+pub use services::{
+    AddressBook, AddressChange, AddressError, CompanyDetails, CompanyError, PhoneBook,
+    PhoneChange, PhoneError, ProfileError, Profiles, RegisterError, RegistrationService,
+};
+pub use username::{InvalidUsername, Username};
+pub use vat::{InvalidTaxId, TaxId};

@@ -1,0 +1,167 @@
+//! The ports of the identity domain: what it needs from storage and from security.
+//!
+//! Every port is an async trait, `Send + Sync`, with one implementation per adapter.
+//! With the `mocks` feature (or in this crate's tests) each has a mockall double,
+//! `Mock<PortName>`.
+
+use async_trait::async_trait;
+use portico_kernel::{
+    AccountId, AddressId, EmailAddress, Page, PageRequest, Password, PasswordHash,
+    PasswordRejection, PhoneId, StorageError,
+};
+
+use crate::account::{AccountEmail, NewAccount, Phone, Profile, ProfileChange};
+use crate::company::Company;
+use crate::postal_address::PostalAddress;
+use crate::username::Username;
+
+/// Why an account could not be stored.
+#[derive(Debug, thiserror::Error)]
+pub enum CreateAccountError {
+    /// MUST mean: another account already has this username, compared case-insensitively.
+    #[error("the username is taken")]
+    UsernameTaken,
+    /// MUST mean: another account already has this email address (any of its
+    /// addresses), compared case-insensitively.
+    #[error("the email address is taken")]
+    EmailTaken,
+    /// Storage failed; nothing was stored.
+    #[error(transparent)]
+    Unexpected(#[from] StorageError),
+}
+
+/// Accounts and their profile.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait AccountRepository: Send + Sync {
+    /// Stores the account, its profile, its first email (primary, unverified) and its
+    /// password hash, all in one transaction: either all exist afterwards or none.
+    async fn create(&self, account: &NewAccount) -> Result<(), CreateAccountError>;
+
+    /// The profile of an account; `None` when the account does not exist.
+    async fn profile(&self, account: AccountId) -> Result<Option<Profile>, StorageError>;
+
+    /// Applies a partial change and returns the profile as it is afterwards; `None`
+    /// when the account does not exist.
+    async fn update_profile(
+        &self,
+        account: AccountId,
+        change: &ProfileChange,
+    ) -> Result<Option<Profile>, StorageError>;
+}
+
+/// The email addresses of accounts.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait EmailRepository: Send + Sync {
+    /// One page of the account's addresses, oldest first.
+    async fn list(
+        &self,
+        account: AccountId,
+        page: &PageRequest,
+    ) -> Result<Page<AccountEmail>, StorageError>;
+}
+
+/// Why a phone number could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum PhoneWriteError {
+    /// MUST mean: the account already lists this number under another id.
+    #[error("the number is already listed")]
+    Duplicate,
+    /// Storage failed; nothing was written.
+    #[error(transparent)]
+    Unexpected(#[from] StorageError),
+}
+
+/// The phone numbers of accounts.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait PhoneRepository: Send + Sync {
+    /// One page of the account's numbers, oldest first.
+    async fn list(&self, account: AccountId, page: &PageRequest)
+    -> Result<Page<Phone>, StorageError>;
+    /// How many numbers the account lists.
+    async fn count(&self, account: AccountId) -> Result<u64, StorageError>;
+    /// One number, if the account has it.
+    async fn find(&self, account: AccountId, id: PhoneId) -> Result<Option<Phone>, StorageError>;
+    /// Adds a number.
+    async fn insert(&self, account: AccountId, phone: &Phone) -> Result<(), PhoneWriteError>;
+    /// Replaces a number's fields; `false` when the account has no such number.
+    async fn update(&self, account: AccountId, phone: &Phone) -> Result<bool, PhoneWriteError>;
+    /// Removes a number; `false` when the account has no such number.
+    async fn delete(&self, account: AccountId, id: PhoneId) -> Result<bool, StorageError>;
+}
+
+/// The postal addresses of accounts.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait AddressRepository: Send + Sync {
+    /// One page of the account's addresses, oldest first.
+    async fn list(
+        &self,
+        account: AccountId,
+        page: &PageRequest,
+    ) -> Result<Page<PostalAddress>, StorageError>;
+    /// How many addresses the account has.
+    async fn count(&self, account: AccountId) -> Result<u64, StorageError>;
+    /// One address, if the account has it.
+    async fn find(
+        &self,
+        account: AccountId,
+        id: AddressId,
+    ) -> Result<Option<PostalAddress>, StorageError>;
+    /// Adds an address. When it is the default billing address, every other address of
+    /// the account stops being the default in the same transaction.
+    async fn insert(&self, account: AccountId, address: &PostalAddress)
+    -> Result<(), StorageError>;
+    /// Replaces an address's fields, with the same default rule as `insert`; `false`
+    /// when the account has no such address.
+    async fn update(
+        &self,
+        account: AccountId,
+        address: &PostalAddress,
+    ) -> Result<bool, StorageError>;
+    /// Removes an address. When it was the default, the oldest remaining address
+    /// becomes the default in the same transaction. `false` when there was no such
+    /// address.
+    async fn delete(&self, account: AccountId, id: AddressId) -> Result<bool, StorageError>;
+}
+
+/// The company details of accounts (at most one per account).
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait CompanyRepository: Send + Sync {
+    /// The account's company, if it set one.
+    async fn get(&self, account: AccountId) -> Result<Option<Company>, StorageError>;
+    /// Sets or replaces the account's company.
+    async fn put(&self, account: AccountId, company: &Company) -> Result<(), StorageError>;
+    /// Removes it; `false` when there was none.
+    async fn delete(&self, account: AccountId) -> Result<bool, StorageError>;
+}
+
+/// Why a first password could not be turned into a credential.
+#[derive(Debug, thiserror::Error)]
+pub enum PrepareCredentialError {
+    /// MUST mean: the password breaks the policy; the rule is named.
+    #[error(transparent)]
+    Rejected(PasswordRejection),
+    /// Hashing failed for a reason unrelated to the password.
+    #[error(transparent)]
+    Unexpected(StorageError),
+}
+
+/// Turns a first password into a stored credential. Implemented by the security
+/// domain and wired by the application, so identity never learns how passwords are
+/// checked or hashed.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait CredentialPreparer: Send + Sync {
+    /// Checks the password against the policy (knowing the username and email it must
+    /// not be built from) and hashes it.
+    async fn prepare(
+        &self,
+        password: &Password,
+        username: &Username,
+        email: &EmailAddress,
+    ) -> Result<PasswordHash, PrepareCredentialError>;
+}

@@ -1,0 +1,40 @@
+//! The shared kernel of Portico: the few value types every domain crate speaks.
+//!
+//! It stays tiny on purpose. Anything here is a dependency of every domain, so only
+//! types that truly cross domains live here, and none of them does I/O:
+//!
+//! - [`ids`]: typed identifiers ([`AccountId`], [`SessionId`], ...) so an id of one kind
+//!   can never be passed where another is expected.
+//! - [`clock`]: the [`Clock`] port, so rules that depend on time are testable with a
+//!   [`FixedClock`].
+//! - [`email`]: [`EmailAddress`], parsed once and safe to hand to a mail transport.
+//! - [`page`]: keyset pagination ([`PageRequest`], [`Cursor`], [`Page`]).
+//! - [`secret`]: [`PasswordHash`], the opaque stored form of a password, and
+//!   [`PasswordRejection`], the policy rule a password broke; both are shared by
+//!   registration (identity) and login and password changes (security).
+//! - [`storage`]: [`StorageError`], the infrastructure failure every port may report.
+//!
+//! ```
+//! use portico_kernel::{AccountId, EmailAddress, PageRequest};
+//!
+//! let id = AccountId::generate();
+//! assert_eq!(AccountId::parse(&id.to_string()), Ok(id));
+//! let email = EmailAddress::parse("Ada@Example.COM").unwrap();
+//! assert_eq!(email.as_str(), "Ada@example.com");
+//! let page = PageRequest::new(Some(500), None).unwrap();
+//! assert_eq!(page.limit(), 200);
+//! ```
+
+pub mod clock;
+pub mod email;
+pub mod ids;
+pub mod page;
+pub mod secret;
+pub mod storage;
+
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use email::{EmailAddress, InvalidEmail};
+pub use ids::{AccountId, AddressId, EmailId, InvalidId, PhoneId, SessionId};
+pub use page::{Cursor, InvalidCursor, Page, PageRequest};
+pub use secret::{Password, PasswordHash, PasswordRejection};
+pub use storage::StorageError;
