@@ -1,1 +1,54 @@
-//! placeholder
+//! Portico's security domain: proving who a client is.
+//!
+//! This crate holds the password policy, argon2id hashing, login and sessions; later
+//! parts (TOTP, recovery codes, resets, throttling, IP whitelists) join it.
+//!
+//! Layout:
+//! - [`password_policy`]: length, commonness and context rules for new passwords;
+//! - [`hasher`]: the [`PasswordHasher`] port and its argon2id implementation, which
+//!   runs the hashing on the blocking thread pool;
+//! - [`token`]: bearer tokens, stored only as SHA-256 digests;
+//! - [`session`]: sessions and their idle and absolute expiry;
+//! - [`ports`]: the storage ports;
+//! - [`services`]: [`Passwords`], [`LoginService`], [`Sessions`].
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//! use portico_kernel::{Password, SystemClock};
+//! use portico_security::{ClientInfo, LoginService, SessionPolicy, Argon2Hasher};
+//! use portico_security::ports::{CredentialRepository, SessionRepository};
+//!
+//! async fn log_in(
+//!     credentials: Arc<dyn CredentialRepository>,
+//!     sessions: Arc<dyn SessionRepository>,
+//! ) -> Result<(), Box<dyn std::error::Error>> {
+//!     let login = LoginService::new(
+//!         credentials,
+//!         sessions,
+//!         Arc::new(Argon2Hasher::new()?),
+//!         Arc::new(SystemClock),
+//!         SessionPolicy::default(),
+//!     );
+//!     let opened = login
+//!         .login("ada", &Password::new("violet tractor sings".into()), ClientInfo::default())
+//!         .await?;
+//!     println!("session {} until {}", opened.session.id, opened.session.absolute_expires_at);
+//!     Ok(())
+//! }
+//! ```
+
+pub mod hasher;
+pub mod password_policy;
+pub mod ports;
+pub mod services;
+pub mod session;
+pub mod token;
+
+pub use hasher::{Argon2Hasher, PasswordHasher, Verification};
+pub use password_policy::{PasswordContext, PasswordPolicy};
+pub use services::{
+    AuthError, LoginError, LoginService, NewSession, PasswordError, Passwords, SessionError,
+    Sessions,
+};
+pub use session::{ClientInfo, Session, SessionPolicy};
+pub use token::{SecretToken, TokenDigest};

@@ -1,0 +1,218 @@
+//! Password hashing with argon2id.
+
+use argon2::password_hash::phc::PasswordHash as Phc;
+use argon2::{Algorithm, Argon2, Params, PasswordHasher as _, PasswordVerifier as _, Version};
+use async_trait::async_trait;
+use portico_kernel::{Password, PasswordHash, StorageError};
+
+/// What verifying a password against a stored hash found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verification {
+    /// The password matches; when `needs_rehash`, the stored hash uses weaker
+    /// parameters than today's and should be replaced.
+    Match {
+        /// Whether to store a fresh hash.
+        needs_rehash: bool,
+    },
+    /// The password does not match.
+    Mismatch,
+}
+
+/// Hashes and verifies passwords. Implementations must do the work off the async
+/// executor, since one hash takes tens of milliseconds of CPU.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait PasswordHasher: Send + Sync {
+    /// A fresh hash with a new random salt.
+    async fn hash(&self, password: &Password) -> Result<PasswordHash, StorageError>;
+
+    /// Verifies a password against a stored hash. A stored hash that cannot be read
+    /// MUST be an error, never a mismatch, so corruption is noticed.
+    async fn verify(
+        &self,
+        password: &Password,
+        stored: &PasswordHash,
+    ) -> Result<Verification, StorageError>;
+
+    /// Spends the same work as `verify` against a hash no password matches. Used when
+    /// the login names no account, so that case takes as long as a wrong password.
+    async fn verify_unknown(&self, password: &Password) -> Result<(), StorageError>;
+}
+
+/// argon2id with the OWASP parameters: 19 MiB of memory, 2 passes, 1 lane, a 16-byte
+/// random salt, stored as a PHC string.
+#[derive(Debug, Clone)]
+pub struct Argon2Hasher {
+    params: Params,
+    dummy: PasswordHash,
+}
+
+/// Hashing failed for a reason unrelated to the password (bad parameters, no
+/// randomness, a worker thread that died).
+#[derive(Debug, thiserror::Error)]
+#[error("password hashing failed: {0}")]
+struct HashingFailed(String);
+
+impl Argon2Hasher {
+    /// Memory cost in KiB.
+    pub const M_COST: u32 = 19_456;
+    /// Passes over memory.
+    pub const T_COST: u32 = 2;
+    /// Lanes.
+    pub const P_COST: u32 = 1;
+
+    /// A hasher with the standard parameters. Computes the dummy hash used for unknown
+    /// logins once, here, so no login pays for it.
+    pub fn new() -> Result<Self, StorageError> {
+        let params = Params::new(Self::M_COST, Self::T_COST, Self::P_COST, None)
+            .map_err(|e| StorageError::new(HashingFailed(e.to_string())))?;
+        let mut unguessable = [0u8; 32];
+        getrandom::fill(&mut unguessable)
+            .map_err(|e| StorageError::new(HashingFailed(e.to_string())))?;
+        let dummy = hash_blocking(&params, &unguessable)?;
+        Ok(Self { params, dummy })
+    }
+
+    fn is_weaker_than_current(&self, stored: &Phc) -> bool {
+        let current = &self.params;
+        stored.algorithm.as_str() != "argon2id"
+            || Params::try_from(stored).is_ok_and(|p| {
+                p.m_cost() < current.m_cost()
+                    || p.t_cost() < current.t_cost()
+                    || p.p_cost() < current.p_cost()
+            })
+    }
+}
+
+fn argon2(params: &Params) -> Argon2<'static> {
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone())
+}
+
+fn hash_blocking(params: &Params, password: &[u8]) -> Result<PasswordHash, StorageError> {
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(|e| StorageError::new(HashingFailed(e.to_string())))?;
+    let phc = argon2(params)
+        .hash_password_with_salt(password, &salt)
+        .map_err(|e| StorageError::new(HashingFailed(e.to_string())))?;
+    Ok(PasswordHash::from_phc(phc.to_string()))
+}
+
+fn verify_blocking(password: &[u8], stored: &Phc) -> Result<bool, StorageError> {
+    // The verifier takes algorithm and parameters from the stored hash itself, so old
+    // hashes stay verifiable after the parameters are raised.
+    match Argon2::default().verify_password(password, stored) {
+        Ok(()) => Ok(true),
+        Err(argon2::password_hash::Error::PasswordInvalid) => Ok(false),
+        Err(e) => Err(StorageError::new(HashingFailed(e.to_string()))),
+    }
+}
+
+async fn off_executor<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, StorageError> + Send + 'static,
+) -> Result<T, StorageError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(StorageError::new)?
+}
+
+#[async_trait]
+impl PasswordHasher for Argon2Hasher {
+    async fn hash(&self, password: &Password) -> Result<PasswordHash, StorageError> {
+        let params = self.params.clone();
+        let password = password.clone();
+        off_executor(move || hash_blocking(&params, password.expose().as_bytes())).await
+    }
+
+    async fn verify(
+        &self,
+        password: &Password,
+        stored: &PasswordHash,
+    ) -> Result<Verification, StorageError> {
+        let phc = Phc::new(stored.as_phc())
+            .map_err(|e| StorageError::new(HashingFailed(e.to_string())))?;
+        let needs_rehash = self.is_weaker_than_current(&phc);
+        let password = password.clone();
+        let matched = off_executor(move || verify_blocking(password.expose().as_bytes(), &phc)).await?;
+        Ok(if matched {
+            Verification::Match { needs_rehash }
+        } else {
+            Verification::Mismatch
+        })
+    }
+
+    async fn verify_unknown(&self, password: &Password) -> Result<(), StorageError> {
+        self.verify(password, &self.dummy).await.map(|_| ())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_hash_verifies_its_own_password_only() {
+        let hasher = Argon2Hasher::new().unwrap();
+        let password = Password::new("violet tractor sings".into());
+        let hash = hasher.hash(&password).await.unwrap();
+
+        assert!(hash.as_phc().starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+        assert_eq!(
+            hasher.verify(&password, &hash).await.unwrap(),
+            Verification::Match {
+                needs_rehash: false
+            }
+        );
+        assert_eq!(
+            hasher
+                .verify(&Password::new("violet tractor sings!".into()), &hash)
+                .await
+                .unwrap(),
+            Verification::Mismatch
+        );
+    }
+
+    #[tokio::test]
+    async fn two_hashes_of_one_password_differ_by_their_salt() {
+        let hasher = Argon2Hasher::new().unwrap();
+        let password = Password::new("violet tractor sings".into());
+        assert_ne!(
+            hasher.hash(&password).await.unwrap(),
+            hasher.hash(&password).await.unwrap()
+        );
+    }
+
+    #[tokio::test]
+    async fn a_hash_with_weaker_parameters_asks_to_be_replaced() {
+        let weak = Params::new(4_096, 1, 1, None).unwrap();
+        let password = Password::new("violet tractor sings".into());
+        let stored = hash_blocking(&weak, password.expose().as_bytes()).unwrap();
+        let hasher = Argon2Hasher::new().unwrap();
+
+        assert_eq!(
+            hasher.verify(&password, &stored).await.unwrap(),
+            Verification::Match { needs_rehash: true }
+        );
+    }
+
+    #[tokio::test]
+    async fn an_unreadable_stored_hash_is_an_error_not_a_mismatch() {
+        let hasher = Argon2Hasher::new().unwrap();
+        let result = hasher
+            .verify(
+                &Password::new("whatever".into()),
+                &PasswordHash::from_phc("not a phc string".into()),
+            )
+            .await;
+        assert!(result.is_err());
+    }
+
+    #[tokio::test]
+    async fn no_password_matches_the_dummy_hash() {
+        let hasher = Argon2Hasher::new().unwrap();
+        assert!(hasher.verify_unknown(&Password::new(String::new())).await.is_ok());
+        assert_eq!(
+            hasher.verify(&Password::new(String::new()), &hasher.dummy).await.unwrap(),
+            Verification::Mismatch
+        );
+    }
+}

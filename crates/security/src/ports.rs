@@ -1,0 +1,83 @@
+//! The storage ports of the security domain.
+
+use async_trait::async_trait;
+use portico_kernel::{AccountId, Page, PageRequest, PasswordHash, SessionId, StorageError};
+use time::OffsetDateTime;
+
+use crate::session::Session;
+use crate::token::TokenDigest;
+
+/// What a login names: a username or an email address, in case-folded form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoginKey {
+    /// A case-folded username.
+    Username(String),
+    /// A case-folded email address.
+    Email(String),
+}
+
+impl LoginKey {
+    /// Reads a login as typed: with an `@` it is an email address (usernames cannot
+    /// contain one), otherwise a username.
+    pub fn from_login(login: &str) -> Self {
+        let login = login.trim().to_lowercase();
+        if login.contains('@') {
+            Self::Email(login)
+        } else {
+            Self::Username(login)
+        }
+    }
+}
+
+/// The stored credential of an account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredCredential {
+    /// Whose it is.
+    pub account: AccountId,
+    /// The password hash.
+    pub password_hash: PasswordHash,
+}
+
+/// Password credentials.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait CredentialRepository: Send + Sync {
+    /// The credential of the account a login names. A username matches
+    /// case-insensitively; an email matches the account's primary address or any of
+    /// its verified addresses, never an unverified secondary one (which anyone could
+    /// have added). `None` when nothing matches.
+    async fn find_by_login(&self, login: &LoginKey)
+    -> Result<Option<StoredCredential>, StorageError>;
+
+    /// Replaces the account's password hash.
+    async fn replace_hash(&self, account: AccountId, hash: &PasswordHash)
+    -> Result<(), StorageError>;
+}
+
+/// Login sessions.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait SessionRepository: Send + Sync {
+    /// Stores a new session.
+    async fn insert(&self, session: &Session) -> Result<(), StorageError>;
+
+    /// The session whose token has this digest, live or not; `None` when there is
+    /// none (never issued, logged out or revoked).
+    async fn find_by_digest(&self, digest: &TokenDigest) -> Result<Option<Session>, StorageError>;
+
+    /// Records activity on a session.
+    async fn touch(&self, id: SessionId, at: OffsetDateTime) -> Result<(), StorageError>;
+
+    /// One page of the account's sessions that have not reached their absolute
+    /// expiry at `now`, newest first.
+    async fn list(
+        &self,
+        account: AccountId,
+        now: OffsetDateTime,
+        page: &PageRequest,
+    ) -> Result<Page<Session>, StorageError>;
+
+    /// Deletes one session of the account; `false` when the account has no such
+    /// session (another account's session id included).
+    async fn delete(&self, account: AccountId, id: SessionId) -> Result<bool, StorageError>;
+}

@@ -1,0 +1,216 @@
+//! Using, listing and ending sessions.
+
+use std::sync::Arc;
+
+use portico_kernel::{AccountId, Clock, Page, PageRequest, SessionId, StorageError};
+
+use crate::ports::SessionRepository;
+use crate::session::{Session, SessionPolicy};
+use crate::token::SecretToken;
+
+/// Why a bearer token does not authenticate. One variant on purpose: a client learns
+/// only that it must log in again.
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    /// Unknown, revoked, idle too long or past its absolute expiry.
+    #[error("the session is not valid")]
+    InvalidSession,
+    /// Storage failed.
+    #[error("session lookup failed")]
+    Unexpected(#[from] StorageError),
+}
+
+/// Why a session operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    /// The account has no such session.
+    #[error("no such session")]
+    NotFound,
+    /// Storage failed.
+    #[error("session storage failed")]
+    Unexpected(#[from] StorageError),
+}
+
+/// Authenticates bearer tokens and manages an account's sessions.
+#[derive(Clone)]
+pub struct Sessions {
+    sessions: Arc<dyn SessionRepository>,
+    clock: Arc<dyn Clock>,
+    policy: SessionPolicy,
+}
+
+impl Sessions {
+    /// Wires the service.
+    pub fn new(
+        sessions: Arc<dyn SessionRepository>,
+        clock: Arc<dyn Clock>,
+        policy: SessionPolicy,
+    ) -> Self {
+        Self {
+            sessions,
+            clock,
+            policy,
+        }
+    }
+
+    /// The expiry rules in force.
+    pub fn policy(&self) -> SessionPolicy {
+        self.policy
+    }
+
+    /// The live session a bearer token belongs to. Activity is recorded (at most once
+    /// per [`SessionPolicy::TOUCH_INTERVAL`]), which pushes the idle expiry back.
+    pub async fn authenticate(&self, token: &SecretToken) -> Result<Session, AuthError> {
+        let mut session = self
+            .sessions
+            .find_by_digest(&token.digest())
+            .await?
+            .ok_or(AuthError::InvalidSession)?;
+        let now = self.clock.now();
+        if !session.is_live(&self.policy, now) {
+            return Err(AuthError::InvalidSession);
+        }
+        if session.needs_touch(now) {
+            self.sessions.touch(session.id, now).await?;
+            session.last_seen_at = now;
+        }
+        Ok(session)
+    }
+
+    /// One page of the account's sessions that are still live, newest first.
+    pub async fn list(
+        &self,
+        account: AccountId,
+        page: &PageRequest,
+    ) -> Result<Page<Session>, SessionError> {
+        let now = self.clock.now();
+        let page = self.sessions.list(account, now, page).await?;
+        // Idle ones are filtered here rather than in storage: the idle rule is the
+        // domain's, and a page holding fewer items than the limit is still valid.
+        Ok(Page {
+            items: page
+                .items
+                .into_iter()
+                .filter(|s| s.is_live(&self.policy, now))
+                .collect(),
+            next_cursor: page.next_cursor,
+        })
+    }
+
+    /// Ends one of the account's sessions (the current one, on logout).
+    pub async fn revoke(&self, account: AccountId, id: SessionId) -> Result<(), SessionError> {
+        if self.sessions.delete(account, id).await? {
+            tracing::info!(%account, session = %id, "session revoked");
+            Ok(())
+        } else {
+            Err(SessionError::NotFound)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ports::MockSessionRepository;
+    use crate::session::ClientInfo;
+    use portico_kernel::FixedClock;
+    use time::{Duration, OffsetDateTime};
+
+    fn start() -> OffsetDateTime {
+        OffsetDateTime::from_unix_timestamp(1_767_225_600).unwrap()
+    }
+
+    fn session_for(token: &SecretToken, last_seen: OffsetDateTime) -> Session {
+        Session {
+            id: SessionId::generate(),
+            account: AccountId::generate(),
+            token_digest: token.digest(),
+            created_at: start(),
+            last_seen_at: last_seen,
+            absolute_expires_at: start() + Duration::hours(12),
+            client: ClientInfo::default(),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_live_token_authenticates_and_records_activity() {
+        let token = SecretToken::generate().unwrap();
+        let session = session_for(&token, start());
+        let clock = Arc::new(FixedClock::at(start() + Duration::minutes(10)));
+        let mut repo = MockSessionRepository::new();
+        repo.expect_find_by_digest()
+            .return_once(move |_| Ok(Some(session)));
+        repo.expect_touch()
+            .withf(|_, at| *at == start() + Duration::minutes(10))
+            .times(1)
+            .returning(|_, _| Ok(()));
+        let sessions = Sessions::new(Arc::new(repo), clock, SessionPolicy::default());
+
+        let found = sessions.authenticate(&token).await.unwrap();
+
+        assert_eq!(found.last_seen_at, start() + Duration::minutes(10));
+    }
+
+    #[tokio::test]
+    async fn activity_within_a_minute_is_not_written_again() {
+        let token = SecretToken::generate().unwrap();
+        let session = session_for(&token, start());
+        let clock = Arc::new(FixedClock::at(start() + Duration::seconds(30)));
+        let mut repo = MockSessionRepository::new();
+        repo.expect_find_by_digest()
+            .return_once(move |_| Ok(Some(session)));
+        repo.expect_touch().times(0);
+        let sessions = Sessions::new(Arc::new(repo), clock, SessionPolicy::default());
+
+        assert!(sessions.authenticate(&token).await.is_ok());
+    }
+
+    #[tokio::test]
+    async fn an_idle_session_no_longer_authenticates() {
+        let token = SecretToken::generate().unwrap();
+        let session = session_for(&token, start());
+        let clock = Arc::new(FixedClock::at(start() + Duration::minutes(31)));
+        let mut repo = MockSessionRepository::new();
+        repo.expect_find_by_digest()
+            .return_once(move |_| Ok(Some(session)));
+        repo.expect_touch().times(0);
+        let sessions = Sessions::new(Arc::new(repo), clock, SessionPolicy::default());
+
+        assert!(matches!(
+            sessions.authenticate(&token).await,
+            Err(AuthError::InvalidSession)
+        ));
+    }
+
+    #[tokio::test]
+    async fn an_unknown_token_does_not_authenticate() {
+        let mut repo = MockSessionRepository::new();
+        repo.expect_find_by_digest().returning(|_| Ok(None));
+        let sessions = Sessions::new(
+            Arc::new(repo),
+            Arc::new(FixedClock::at(start())),
+            SessionPolicy::default(),
+        );
+
+        assert!(matches!(
+            sessions.authenticate(&SecretToken::from_client("forged")).await,
+            Err(AuthError::InvalidSession)
+        ));
+    }
+
+    #[tokio::test]
+    async fn revoking_another_accounts_session_is_not_found() {
+        let mut repo = MockSessionRepository::new();
+        repo.expect_delete().returning(|_, _| Ok(false));
+        let sessions = Sessions::new(
+            Arc::new(repo),
+            Arc::new(FixedClock::at(start())),
+            SessionPolicy::default(),
+        );
+
+        assert!(matches!(
+            sessions.revoke(AccountId::generate(), SessionId::generate()).await,
+            Err(SessionError::NotFound)
+        ));
+    }
+}

@@ -1,0 +1,141 @@
+//! Login sessions and their expiry rules.
+
+use std::net::IpAddr;
+
+use portico_kernel::{AccountId, SessionId};
+use time::{Duration, OffsetDateTime};
+
+use crate::token::TokenDigest;
+
+/// Where a request came from, as recorded on sessions and in audit events.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClientInfo {
+    /// The client's address, as the server determined it.
+    pub ip: Option<IpAddr>,
+    /// The `User-Agent` header, cut to [`ClientInfo::MAX_USER_AGENT`] characters.
+    pub user_agent: Option<String>,
+}
+
+impl ClientInfo {
+    /// Longest user agent kept.
+    pub const MAX_USER_AGENT: usize = 256;
+
+    /// Builds client info, trimming the user agent to a storable length and dropping
+    /// control characters from it.
+    pub fn new(ip: Option<IpAddr>, user_agent: Option<&str>) -> Self {
+        let user_agent = user_agent
+            .map(|ua| {
+                ua.chars()
+                    .filter(|c| !c.is_control())
+                    .take(Self::MAX_USER_AGENT)
+                    .collect::<String>()
+            })
+            .filter(|ua| !ua.is_empty());
+        Self { ip, user_agent }
+    }
+}
+
+/// How long sessions live.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionPolicy {
+    /// A session unused for this long is over.
+    pub idle_timeout: Duration,
+    /// A session is over this long after login, however busy.
+    pub absolute_lifetime: Duration,
+}
+
+impl SessionPolicy {
+    /// Activity is written back at most this often, so that reading a page does not
+    /// turn every request into a database write.
+    pub const TOUCH_INTERVAL: Duration = Duration::minutes(1);
+}
+
+impl Default for SessionPolicy {
+    fn default() -> Self {
+        Self {
+            idle_timeout: Duration::minutes(30),
+            absolute_lifetime: Duration::hours(12),
+        }
+    }
+}
+
+/// A stored session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    /// Its id (public: it is how a client names a session to revoke).
+    pub id: SessionId,
+    /// Whose session it is.
+    pub account: AccountId,
+    /// Digest of its bearer token.
+    pub token_digest: TokenDigest,
+    /// Login time.
+    pub created_at: OffsetDateTime,
+    /// Last request seen (to within [`SessionPolicy::TOUCH_INTERVAL`]).
+    pub last_seen_at: OffsetDateTime,
+    /// The absolute end, fixed at login.
+    pub absolute_expires_at: OffsetDateTime,
+    /// Where the login came from.
+    pub client: ClientInfo,
+}
+
+impl Session {
+    /// When the session ends if it stays idle from now on.
+    pub fn expires_at(&self, policy: &SessionPolicy) -> OffsetDateTime {
+        (self.last_seen_at + policy.idle_timeout).min(self.absolute_expires_at)
+    }
+
+    /// Whether the session is still usable at `now`.
+    pub fn is_live(&self, policy: &SessionPolicy, now: OffsetDateTime) -> bool {
+        now < self.expires_at(policy)
+    }
+
+    /// Whether a request at `now` should be written back as activity.
+    pub fn needs_touch(&self, now: OffsetDateTime) -> bool {
+        now - self.last_seen_at >= SessionPolicy::TOUCH_INTERVAL
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session(created: OffsetDateTime, policy: &SessionPolicy) -> Session {
+        Session {
+            id: SessionId::generate(),
+            account: AccountId::generate(),
+            token_digest: TokenDigest::from_stored("00".into()),
+            created_at: created,
+            last_seen_at: created,
+            absolute_expires_at: created + policy.absolute_lifetime,
+            client: ClientInfo::default(),
+        }
+    }
+
+    #[test]
+    fn an_idle_session_ends_after_the_idle_timeout() {
+        let policy = SessionPolicy::default();
+        let start = OffsetDateTime::UNIX_EPOCH;
+        let s = session(start, &policy);
+        assert!(s.is_live(&policy, start + Duration::minutes(29)));
+        assert!(!s.is_live(&policy, start + Duration::minutes(30)));
+    }
+
+    #[test]
+    fn a_busy_session_still_ends_at_its_absolute_expiry() {
+        let policy = SessionPolicy::default();
+        let start = OffsetDateTime::UNIX_EPOCH;
+        let mut s = session(start, &policy);
+        s.last_seen_at = start + Duration::hours(12) - Duration::minutes(1);
+        assert_eq!(s.expires_at(&policy), start + Duration::hours(12));
+        assert!(!s.is_live(&policy, start + Duration::hours(12)));
+    }
+
+    #[test]
+    fn user_agents_are_cut_and_cleaned() {
+        let info = ClientInfo::new(None, Some(&format!("curl\r\n{}", "x".repeat(400))));
+        let ua = info.user_agent.unwrap();
+        assert!(!ua.contains('\r'));
+        assert_eq!(ua.chars().count(), 256);
+        assert_eq!(ClientInfo::new(None, Some("")).user_agent, None);
+    }
+}
