@@ -1,1 +1,29 @@
-//! placeholder
+//! Portico's database schema, as sea-orm-migration migrations.
+//!
+//! The same migrations run on SQLite (the embedded default) and PostgreSQL: they use
+//! only portable column types and index forms that both accept (partial unique
+//! indexes included). The server applies them at start-up; `portico migrate` applies
+//! them alone.
+//!
+//! ```no_run
+//! use portico_migrations::{Migrator, MigratorTrait};
+//!
+//! async fn upgrade(db: &sea_orm_migration::sea_orm::DatabaseConnection) -> Result<(), sea_orm_migration::DbErr> {
+//!     Migrator::up(db, None).await
+//! }
+//! ```
+
+pub use sea_orm_migration::prelude::*;
+
+mod m0001_identity_and_sessions;
+
+/// Every migration, in order.
+#[derive(Debug)]
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m0001_identity_and_sessions::Migration)]
+    }
+}

@@ -1,1 +1,48 @@
-//! placeholder
+//! SeaORM persistence for Portico: every storage port of the domain crates, on SQLite
+//! (the embedded default) and PostgreSQL, with the same code and migrations.
+//!
+//! Layout:
+//! - [`database`]: connecting (SQLite in WAL mode behind a single connection, so
+//!   concurrent writers queue instead of failing with "database is locked"), running
+//!   migrations, readiness;
+//! - `entities`: the tables, private to this crate;
+//! - one module per port: [`accounts`], [`emails`], [`phones`], [`addresses`],
+//!   [`companies`], [`credentials`], [`sessions`];
+//! - `errors`, `keyset`, `mapping`: database error classification, keyset pagination
+//!   and the row-to-domain helpers they share.
+//!
+//! ```no_run
+//! use portico_sea_orm::{Database, SeaPhones};
+//!
+//! async fn open() -> Result<(), Box<dyn std::error::Error>> {
+//!     let db = Database::connect("sqlite::memory:").await?;
+//!     db.migrate().await?;
+//!     let phones = SeaPhones::new(db.connection());
+//!     # let _ = phones;
+//!     Ok(())
+//! }
+//! ```
+
+pub mod accounts;
+pub mod addresses;
+pub mod companies;
+pub mod credentials;
+pub mod database;
+pub mod emails;
+mod entities;
+mod errors;
+mod keyset;
+mod mapping;
+pub mod phones;
+pub mod sessions;
+
+pub use accounts::SeaAccounts;
+pub use addresses::SeaAddresses;
+pub use companies::SeaCompanies;
+pub use credentials::SeaCredentials;
+pub use database::{Backend, Database, DatabaseError};
+pub use emails::SeaEmails;
+pub use phones::SeaPhones;
+pub use sessions::SeaSessions;
+#[cfg(feature = "testing")]
+pub mod testing;

@@ -25,8 +25,8 @@ impl LanguageTag {
         if input.is_empty() || input.len() > Self::MAX_LEN {
             return Err(InvalidLanguageTag);
         }
-        let tag = oxilangtag::LanguageTag::parse_and_normalize(input)
-            .map_err(|_| InvalidLanguageTag)?;
+        let tag =
+            oxilangtag::LanguageTag::parse_and_normalize(input).map_err(|_| InvalidLanguageTag)?;
         // BCP 47 also allows 4 to 8 letter primary subtags (reserved or registered
         // ones that nobody uses); only ISO 639 codes name a language we can serve.
         if !(2..=3).contains(&tag.primary_language().len()) {
@@ -66,7 +66,11 @@ mod tests {
     #[test]
     fn malformed_tags_are_refused() {
         for input in ["", "english", "en_US", "e", "en--US", "12"] {
-            assert_eq!(LanguageTag::parse(input), Err(InvalidLanguageTag), "{input}");
+            assert_eq!(
+                LanguageTag::parse(input),
+                Err(InvalidLanguageTag),
+                "{input}"
+            );
         }
     }
 

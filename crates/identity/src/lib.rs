@@ -52,8 +52,8 @@ pub use postal_address::{
     AddressLine, InvalidPostalCode, PostalAddress, PostalAddressFields, PostalCode,
 };
 pub use services::{
-    AddressBook, AddressChange, AddressError, CompanyDetails, CompanyError, PhoneBook,
-    PhoneChange, PhoneError, ProfileError, Profiles, RegisterError, RegistrationService,
+    AddressBook, AddressChange, AddressError, CompanyDetails, CompanyError, PhoneBook, PhoneChange,
+    PhoneError, ProfileError, Profiles, RegisterError, RegistrationService,
 };
 pub use username::{InvalidUsername, Username};
 pub use vat::{InvalidTaxId, TaxId};

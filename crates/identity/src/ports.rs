@@ -10,6 +10,8 @@ use portico_kernel::{
     PasswordRejection, PhoneId, StorageError,
 };
 
+use time::OffsetDateTime;
+
 use crate::account::{AccountEmail, NewAccount, Phone, Profile, ProfileChange};
 use crate::company::Company;
 use crate::postal_address::PostalAddress;
@@ -78,8 +80,11 @@ pub enum PhoneWriteError {
 #[async_trait]
 pub trait PhoneRepository: Send + Sync {
     /// One page of the account's numbers, oldest first.
-    async fn list(&self, account: AccountId, page: &PageRequest)
-    -> Result<Page<Phone>, StorageError>;
+    async fn list(
+        &self,
+        account: AccountId,
+        page: &PageRequest,
+    ) -> Result<Page<Phone>, StorageError>;
     /// How many numbers the account lists.
     async fn count(&self, account: AccountId) -> Result<u64, StorageError>;
     /// One number, if the account has it.
@@ -133,8 +138,13 @@ pub trait AddressRepository: Send + Sync {
 pub trait CompanyRepository: Send + Sync {
     /// The account's company, if it set one.
     async fn get(&self, account: AccountId) -> Result<Option<Company>, StorageError>;
-    /// Sets or replaces the account's company.
-    async fn put(&self, account: AccountId, company: &Company) -> Result<(), StorageError>;
+    /// Sets or replaces the account's company, recording when.
+    async fn put(
+        &self,
+        account: AccountId,
+        company: &Company,
+        at: OffsetDateTime,
+    ) -> Result<(), StorageError>;
     /// Removes it; `false` when there was none.
     async fn delete(&self, account: AccountId) -> Result<bool, StorageError>;
 }

@@ -93,7 +93,10 @@ mod tests {
 
     #[test]
     fn postal_codes_are_upper_cased() {
-        assert_eq!(PostalCode::parse(" sw1a 1aa ").unwrap().as_str(), "SW1A 1AA");
+        assert_eq!(
+            PostalCode::parse(" sw1a 1aa ").unwrap().as_str(),
+            "SW1A 1AA"
+        );
         assert_eq!(PostalCode::parse("8001").unwrap().as_str(), "8001");
     }
 

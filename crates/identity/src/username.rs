@@ -84,7 +84,10 @@ mod tests {
     #[test]
     fn lengths_outside_three_to_thirty_two_are_refused() {
         assert_eq!(Username::parse("ab"), Err(InvalidUsername::Length));
-        assert_eq!(Username::parse(&"a".repeat(33)), Err(InvalidUsername::Length));
+        assert_eq!(
+            Username::parse(&"a".repeat(33)),
+            Err(InvalidUsername::Length)
+        );
         assert!(Username::parse("abc").is_ok());
         assert!(Username::parse(&"a".repeat(32)).is_ok());
     }

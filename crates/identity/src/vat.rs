@@ -40,43 +40,175 @@ struct VatFormat {
 }
 
 const RO_PATTERNS: &[&str] = &[
-    "##", "###", "####", "#####", "######", "#######", "########", "#########", "##########",
+    "##",
+    "###",
+    "####",
+    "#####",
+    "######",
+    "#######",
+    "########",
+    "#########",
+    "##########",
 ];
 
 /// VAT formats of the EU member states, Northern Ireland, the UK, Switzerland and
 /// Norway (European Commission VIES and national authorities).
 const FORMATS: &[VatFormat] = &[
-    VatFormat { prefix: "AT", patterns: &["U########"], expected: "U followed by 8 digits" },
-    VatFormat { prefix: "BE", patterns: &["0#########", "1#########"], expected: "10 digits starting with 0 or 1" },
-    VatFormat { prefix: "BG", patterns: &["#########", "##########"], expected: "9 or 10 digits" },
-    VatFormat { prefix: "CY", patterns: &["########@"], expected: "8 digits and a letter" },
-    VatFormat { prefix: "CZ", patterns: &["########", "#########", "##########"], expected: "8 to 10 digits" },
-    VatFormat { prefix: "DE", patterns: &["#########"], expected: "9 digits" },
-    VatFormat { prefix: "DK", patterns: &["########"], expected: "8 digits" },
-    VatFormat { prefix: "EE", patterns: &["#########"], expected: "9 digits" },
-    VatFormat { prefix: "EL", patterns: &["#########"], expected: "9 digits" },
-    VatFormat { prefix: "ES", patterns: &["*#######*"], expected: "9 characters: a letter or digit, 7 digits, a letter or digit" },
-    VatFormat { prefix: "FI", patterns: &["########"], expected: "8 digits" },
-    VatFormat { prefix: "FR", patterns: &["**#########"], expected: "2 letters or digits and 9 digits" },
-    VatFormat { prefix: "HR", patterns: &["###########"], expected: "11 digits" },
-    VatFormat { prefix: "HU", patterns: &["########"], expected: "8 digits" },
-    VatFormat { prefix: "IE", patterns: &["#######@", "#######@@", "#?#####@"], expected: "7 digits and 1 or 2 letters" },
-    VatFormat { prefix: "IT", patterns: &["###########"], expected: "11 digits" },
-    VatFormat { prefix: "LT", patterns: &["#########", "############"], expected: "9 or 12 digits" },
-    VatFormat { prefix: "LU", patterns: &["########"], expected: "8 digits" },
-    VatFormat { prefix: "LV", patterns: &["###########"], expected: "11 digits" },
-    VatFormat { prefix: "MT", patterns: &["########"], expected: "8 digits" },
-    VatFormat { prefix: "NL", patterns: &["#########B##"], expected: "9 digits, B and 2 digits" },
-    VatFormat { prefix: "PL", patterns: &["##########"], expected: "10 digits" },
-    VatFormat { prefix: "PT", patterns: &["#########"], expected: "9 digits" },
-    VatFormat { prefix: "RO", patterns: RO_PATTERNS, expected: "2 to 10 digits" },
-    VatFormat { prefix: "SE", patterns: &["##########01"], expected: "10 digits followed by 01" },
-    VatFormat { prefix: "SI", patterns: &["########"], expected: "8 digits" },
-    VatFormat { prefix: "SK", patterns: &["##########"], expected: "10 digits" },
-    VatFormat { prefix: "XI", patterns: &["#########", "############", "GD###", "HA###"], expected: "9 or 12 digits, or GD/HA and 3 digits" },
-    VatFormat { prefix: "GB", patterns: &["#########", "############", "GD###", "HA###"], expected: "9 or 12 digits, or GD/HA and 3 digits" },
-    VatFormat { prefix: "CHE", patterns: &["#########", "#########MWST", "#########TVA", "#########IVA"], expected: "CHE, 9 digits and optionally MWST, TVA or IVA" },
-    VatFormat { prefix: "NO", patterns: &["#########", "#########MVA"], expected: "9 digits and optionally MVA" },
+    VatFormat {
+        prefix: "AT",
+        patterns: &["U########"],
+        expected: "U followed by 8 digits",
+    },
+    VatFormat {
+        prefix: "BE",
+        patterns: &["0#########", "1#########"],
+        expected: "10 digits starting with 0 or 1",
+    },
+    VatFormat {
+        prefix: "BG",
+        patterns: &["#########", "##########"],
+        expected: "9 or 10 digits",
+    },
+    VatFormat {
+        prefix: "CY",
+        patterns: &["########@"],
+        expected: "8 digits and a letter",
+    },
+    VatFormat {
+        prefix: "CZ",
+        patterns: &["########", "#########", "##########"],
+        expected: "8 to 10 digits",
+    },
+    VatFormat {
+        prefix: "DE",
+        patterns: &["#########"],
+        expected: "9 digits",
+    },
+    VatFormat {
+        prefix: "DK",
+        patterns: &["########"],
+        expected: "8 digits",
+    },
+    VatFormat {
+        prefix: "EE",
+        patterns: &["#########"],
+        expected: "9 digits",
+    },
+    VatFormat {
+        prefix: "EL",
+        patterns: &["#########"],
+        expected: "9 digits",
+    },
+    VatFormat {
+        prefix: "ES",
+        patterns: &["*#######*"],
+        expected: "9 characters: a letter or digit, 7 digits, a letter or digit",
+    },
+    VatFormat {
+        prefix: "FI",
+        patterns: &["########"],
+        expected: "8 digits",
+    },
+    VatFormat {
+        prefix: "FR",
+        patterns: &["**#########"],
+        expected: "2 letters or digits and 9 digits",
+    },
+    VatFormat {
+        prefix: "HR",
+        patterns: &["###########"],
+        expected: "11 digits",
+    },
+    VatFormat {
+        prefix: "HU",
+        patterns: &["########"],
+        expected: "8 digits",
+    },
+    VatFormat {
+        prefix: "IE",
+        patterns: &["#######@", "#######@@", "#?#####@"],
+        expected: "7 digits and 1 or 2 letters",
+    },
+    VatFormat {
+        prefix: "IT",
+        patterns: &["###########"],
+        expected: "11 digits",
+    },
+    VatFormat {
+        prefix: "LT",
+        patterns: &["#########", "############"],
+        expected: "9 or 12 digits",
+    },
+    VatFormat {
+        prefix: "LU",
+        patterns: &["########"],
+        expected: "8 digits",
+    },
+    VatFormat {
+        prefix: "LV",
+        patterns: &["###########"],
+        expected: "11 digits",
+    },
+    VatFormat {
+        prefix: "MT",
+        patterns: &["########"],
+        expected: "8 digits",
+    },
+    VatFormat {
+        prefix: "NL",
+        patterns: &["#########B##"],
+        expected: "9 digits, B and 2 digits",
+    },
+    VatFormat {
+        prefix: "PL",
+        patterns: &["##########"],
+        expected: "10 digits",
+    },
+    VatFormat {
+        prefix: "PT",
+        patterns: &["#########"],
+        expected: "9 digits",
+    },
+    VatFormat {
+        prefix: "RO",
+        patterns: RO_PATTERNS,
+        expected: "2 to 10 digits",
+    },
+    VatFormat {
+        prefix: "SE",
+        patterns: &["##########01"],
+        expected: "10 digits followed by 01",
+    },
+    VatFormat {
+        prefix: "SI",
+        patterns: &["########"],
+        expected: "8 digits",
+    },
+    VatFormat {
+        prefix: "SK",
+        patterns: &["##########"],
+        expected: "10 digits",
+    },
+    VatFormat {
+        prefix: "XI",
+        patterns: &["#########", "############", "GD###", "HA###"],
+        expected: "9 or 12 digits, or GD/HA and 3 digits",
+    },
+    VatFormat {
+        prefix: "GB",
+        patterns: &["#########", "############", "GD###", "HA###"],
+        expected: "9 or 12 digits, or GD/HA and 3 digits",
+    },
+    VatFormat {
+        prefix: "CHE",
+        patterns: &["#########", "#########MWST", "#########TVA", "#########IVA"],
+        expected: "CHE, 9 digits and optionally MWST, TVA or IVA",
+    },
+    VatFormat {
+        prefix: "NO",
+        patterns: &["#########", "#########MVA"],
+        expected: "9 digits and optionally MVA",
+    },
 ];
 
 impl TaxId {
@@ -170,7 +302,14 @@ mod tests {
 
     #[test]
     fn vat_ids_of_covered_countries_in_the_wrong_format_are_refused() {
-        for input in ["DE12345678", "ATX12345678", "NL123456789", "CHE12345678", "SE1234567890", "DE1234567890"] {
+        for input in [
+            "DE12345678",
+            "ATX12345678",
+            "NL123456789",
+            "CHE12345678",
+            "SE1234567890",
+            "DE1234567890",
+        ] {
             assert!(
                 matches!(TaxId::parse(input), Err(InvalidTaxId::WrongFormat { .. })),
                 "{input}"
@@ -181,7 +320,10 @@ mod tests {
     #[test]
     fn other_tax_ids_are_kept_as_given() {
         assert_eq!(TaxId::parse("12-3456789").unwrap().as_str(), "12-3456789");
-        assert_eq!(TaxId::parse("US 12-3456789").unwrap().as_str(), "US 12-3456789");
+        assert_eq!(
+            TaxId::parse("US 12-3456789").unwrap().as_str(),
+            "US 12-3456789"
+        );
     }
 
     #[test]

@@ -132,7 +132,8 @@ impl PasswordHasher for Argon2Hasher {
             .map_err(|e| StorageError::new(HashingFailed(e.to_string())))?;
         let needs_rehash = self.is_weaker_than_current(&phc);
         let password = password.clone();
-        let matched = off_executor(move || verify_blocking(password.expose().as_bytes(), &phc)).await?;
+        let matched =
+            off_executor(move || verify_blocking(password.expose().as_bytes(), &phc)).await?;
         Ok(if matched {
             Verification::Match { needs_rehash }
         } else {
@@ -209,9 +210,17 @@ mod tests {
     #[tokio::test]
     async fn no_password_matches_the_dummy_hash() {
         let hasher = Argon2Hasher::new().unwrap();
-        assert!(hasher.verify_unknown(&Password::new(String::new())).await.is_ok());
+        assert!(
+            hasher
+                .verify_unknown(&Password::new(String::new()))
+                .await
+                .is_ok()
+        );
         assert_eq!(
-            hasher.verify(&Password::new(String::new()), &hasher.dummy).await.unwrap(),
+            hasher
+                .verify(&Password::new(String::new()), &hasher.dummy)
+                .await
+                .unwrap(),
             Verification::Mismatch
         );
     }

@@ -78,9 +78,11 @@ impl PasswordPolicy {
         if contains(context.username) {
             return Err(PasswordRejection::ContainsPersonalData { part: "username" });
         }
-        if context.emails.iter().any(|email| {
-            contains(email) || email.split('@').next().is_some_and(contains)
-        }) {
+        if context
+            .emails
+            .iter()
+            .any(|email| contains(email) || email.split('@').next().is_some_and(contains))
+        {
             return Err(PasswordRejection::ContainsPersonalData {
                 part: "email address",
             });
@@ -144,7 +146,13 @@ mod tests {
 
     #[test]
     fn common_passwords_are_refused() {
-        for common in ["password", "password1", "12345678", "qwertyuiop", "iloveyou"] {
+        for common in [
+            "password",
+            "password1",
+            "12345678",
+            "qwertyuiop",
+            "iloveyou",
+        ] {
             assert_eq!(check(common), Err(PasswordRejection::TooCommon), "{common}");
         }
     }

@@ -46,12 +46,18 @@ pub trait CredentialRepository: Send + Sync {
     /// case-insensitively; an email matches the account's primary address or any of
     /// its verified addresses, never an unverified secondary one (which anyone could
     /// have added). `None` when nothing matches.
-    async fn find_by_login(&self, login: &LoginKey)
-    -> Result<Option<StoredCredential>, StorageError>;
+    async fn find_by_login(
+        &self,
+        login: &LoginKey,
+    ) -> Result<Option<StoredCredential>, StorageError>;
 
-    /// Replaces the account's password hash.
-    async fn replace_hash(&self, account: AccountId, hash: &PasswordHash)
-    -> Result<(), StorageError>;
+    /// Replaces the account's password hash, recording when.
+    async fn replace_hash(
+        &self,
+        account: AccountId,
+        hash: &PasswordHash,
+        at: OffsetDateTime,
+    ) -> Result<(), StorageError>;
 }
 
 /// Login sessions.

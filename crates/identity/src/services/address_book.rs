@@ -191,7 +191,10 @@ mod tests {
             .returning(|_, _| Ok(()));
         let book = AddressBook::new(Arc::new(addresses), Arc::new(fixed_clock()));
 
-        let address = book.add(AccountId::generate(), address_fields(), false).await.unwrap();
+        let address = book
+            .add(AccountId::generate(), address_fields(), false)
+            .await
+            .unwrap();
 
         assert!(address.default_billing);
     }
@@ -203,8 +206,14 @@ mod tests {
         addresses.expect_insert().returning(|_, _| Ok(()));
         let book = AddressBook::new(Arc::new(addresses), Arc::new(fixed_clock()));
 
-        let plain = book.add(AccountId::generate(), address_fields(), false).await.unwrap();
-        let default = book.add(AccountId::generate(), address_fields(), true).await.unwrap();
+        let plain = book
+            .add(AccountId::generate(), address_fields(), false)
+            .await
+            .unwrap();
+        let default = book
+            .add(AccountId::generate(), address_fields(), true)
+            .await
+            .unwrap();
 
         assert!(!plain.default_billing);
         assert!(default.default_billing);
@@ -215,7 +224,9 @@ mod tests {
         let existing = stored(true);
         let id = existing.id;
         let mut addresses = MockAddressRepository::new();
-        addresses.expect_find().return_once(move |_, _| Ok(Some(existing)));
+        addresses
+            .expect_find()
+            .return_once(move |_, _| Ok(Some(existing)));
         addresses.expect_update().times(0);
         let book = AddressBook::new(Arc::new(addresses), Arc::new(fixed_clock()));
         let change = AddressChange {
@@ -233,7 +244,9 @@ mod tests {
         let existing = stored(false);
         let id = existing.id;
         let mut addresses = MockAddressRepository::new();
-        addresses.expect_find().return_once(move |_, _| Ok(Some(existing)));
+        addresses
+            .expect_find()
+            .return_once(move |_, _| Ok(Some(existing)));
         addresses
             .expect_update()
             .withf(|_, address| {
@@ -249,7 +262,10 @@ mod tests {
             ..AddressChange::default()
         };
 
-        let address = book.change(AccountId::generate(), id, change).await.unwrap();
+        let address = book
+            .change(AccountId::generate(), id, change)
+            .await
+            .unwrap();
 
         assert_eq!(address.fields.city.as_str(), "Basel");
     }
@@ -260,7 +276,9 @@ mod tests {
         addresses.expect_delete().returning(|_, _| Ok(false));
         let book = AddressBook::new(Arc::new(addresses), Arc::new(fixed_clock()));
 
-        let result = book.remove(AccountId::generate(), AddressId::generate()).await;
+        let result = book
+            .remove(AccountId::generate(), AddressId::generate())
+            .await;
 
         assert!(matches!(result, Err(AddressError::NotFound)));
     }

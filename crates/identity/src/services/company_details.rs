@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use portico_kernel::{AccountId, StorageError};
+use portico_kernel::{AccountId, Clock, StorageError};
 
 use crate::company::Company;
 use crate::ports::CompanyRepository;
@@ -23,12 +23,13 @@ pub enum CompanyError {
 #[derive(Clone)]
 pub struct CompanyDetails {
     companies: Arc<dyn CompanyRepository>,
+    clock: Arc<dyn Clock>,
 }
 
 impl CompanyDetails {
-    /// Wires the service to its port.
-    pub fn new(companies: Arc<dyn CompanyRepository>) -> Self {
-        Self { companies }
+    /// Wires the service to its ports.
+    pub fn new(companies: Arc<dyn CompanyRepository>, clock: Arc<dyn Clock>) -> Self {
+        Self { companies, clock }
     }
 
     /// The account's company.
@@ -41,7 +42,9 @@ impl CompanyDetails {
 
     /// Sets or replaces the account's company.
     pub async fn set(&self, account: AccountId, company: Company) -> Result<Company, CompanyError> {
-        self.companies.put(account, &company).await?;
+        self.companies
+            .put(account, &company, self.clock.now())
+            .await?;
         Ok(company)
     }
 
@@ -59,12 +62,13 @@ impl CompanyDetails {
 mod tests {
     use super::*;
     use crate::ports::MockCompanyRepository;
+    use crate::test_support::fixed_clock;
 
     #[tokio::test]
     async fn an_account_without_company_details_reads_as_not_found() {
         let mut companies = MockCompanyRepository::new();
         companies.expect_get().returning(|_| Ok(None));
-        let details = CompanyDetails::new(Arc::new(companies));
+        let details = CompanyDetails::new(Arc::new(companies), Arc::new(fixed_clock()));
 
         assert!(matches!(
             details.get(AccountId::generate()).await,
@@ -76,7 +80,7 @@ mod tests {
     async fn removing_absent_details_is_not_found() {
         let mut companies = MockCompanyRepository::new();
         companies.expect_delete().returning(|_| Ok(false));
-        let details = CompanyDetails::new(Arc::new(companies));
+        let details = CompanyDetails::new(Arc::new(companies), Arc::new(fixed_clock()));
 
         assert!(matches!(
             details.remove(AccountId::generate()).await,

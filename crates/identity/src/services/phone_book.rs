@@ -67,7 +67,11 @@ impl PhoneBook {
     }
 
     /// One page of the account's numbers.
-    pub async fn list(&self, account: AccountId, page: &PageRequest) -> Result<Page<Phone>, PhoneError> {
+    pub async fn list(
+        &self,
+        account: AccountId,
+        page: &PageRequest,
+    ) -> Result<Page<Phone>, PhoneError> {
         Ok(self.phones.list(account, page).await?)
     }
 
@@ -146,12 +150,17 @@ mod tests {
         phones.expect_count().returning(|_| Ok(0));
         phones
             .expect_insert()
-            .withf(|_, phone| phone.number.as_str() == "+41446681800" && phone.created_at == fixed_clock().now())
+            .withf(|_, phone| {
+                phone.number.as_str() == "+41446681800" && phone.created_at == fixed_clock().now()
+            })
             .times(1)
             .returning(|_, _| Ok(()));
         let book = PhoneBook::new(Arc::new(phones), Arc::new(fixed_clock()));
 
-        let phone = book.add(AccountId::generate(), number(), None).await.unwrap();
+        let phone = book
+            .add(AccountId::generate(), number(), None)
+            .await
+            .unwrap();
 
         assert_eq!(phone.number, number());
     }
@@ -159,7 +168,9 @@ mod tests {
     #[tokio::test]
     async fn no_number_is_added_past_the_limit() {
         let mut phones = MockPhoneRepository::new();
-        phones.expect_count().returning(|_| Ok(PhoneBook::MAX_PHONES));
+        phones
+            .expect_count()
+            .returning(|_| Ok(PhoneBook::MAX_PHONES));
         phones.expect_insert().times(0);
         let book = PhoneBook::new(Arc::new(phones), Arc::new(fixed_clock()));
 
@@ -172,7 +183,9 @@ mod tests {
     async fn a_duplicate_number_is_reported() {
         let mut phones = MockPhoneRepository::new();
         phones.expect_count().returning(|_| Ok(1));
-        phones.expect_insert().returning(|_, _| Err(PhoneWriteError::Duplicate));
+        phones
+            .expect_insert()
+            .returning(|_, _| Err(PhoneWriteError::Duplicate));
         let book = PhoneBook::new(Arc::new(phones), Arc::new(fixed_clock()));
 
         let result = book.add(AccountId::generate(), number(), None).await;
@@ -191,7 +204,9 @@ mod tests {
             ..PhoneChange::default()
         };
 
-        let result = book.change(AccountId::generate(), PhoneId::generate(), change).await;
+        let result = book
+            .change(AccountId::generate(), PhoneId::generate(), change)
+            .await;
 
         assert!(matches!(result, Err(PhoneError::NotFound)));
     }
@@ -206,7 +221,9 @@ mod tests {
         };
         let id = existing.id;
         let mut phones = MockPhoneRepository::new();
-        phones.expect_find().return_once(move |_, _| Ok(Some(existing)));
+        phones
+            .expect_find()
+            .return_once(move |_, _| Ok(Some(existing)));
         phones
             .expect_update()
             .withf(|_, phone| phone.label.is_none() && phone.number.as_str() == "+41446681800")
@@ -217,7 +234,10 @@ mod tests {
             ..PhoneChange::default()
         };
 
-        let phone = book.change(AccountId::generate(), id, change).await.unwrap();
+        let phone = book
+            .change(AccountId::generate(), id, change)
+            .await
+            .unwrap();
 
         assert_eq!(phone.label, None);
     }

@@ -71,9 +71,9 @@ impl Profiles {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::PersonName;
     use crate::ports::{MockAccountRepository, MockEmailRepository};
     use crate::test_support::profile;
-    use crate::PersonName;
 
     #[tokio::test]
     async fn an_empty_change_is_refused_without_touching_storage() {

@@ -2,10 +2,12 @@
 
 use std::sync::Arc;
 
-use portico_kernel::{AccountId, Clock, EmailId, PasswordRejection, Password, StorageError};
+use portico_kernel::{AccountId, Clock, EmailId, Password, PasswordRejection, StorageError};
 
 use crate::account::{NewAccount, Registration};
-use crate::ports::{AccountRepository, CreateAccountError, CredentialPreparer, PrepareCredentialError};
+use crate::ports::{
+    AccountRepository, CreateAccountError, CredentialPreparer, PrepareCredentialError,
+};
 
 /// Why an account could not be opened. Nothing is stored in any of these cases.
 #[derive(Debug, thiserror::Error)]
@@ -114,11 +116,17 @@ mod tests {
             })
             .times(1)
             .returning(|_| Ok(()));
-        let service =
-            RegistrationService::new(Arc::new(accounts), Arc::new(credentials), Arc::new(fixed_clock()));
+        let service = RegistrationService::new(
+            Arc::new(accounts),
+            Arc::new(credentials),
+            Arc::new(fixed_clock()),
+        );
 
         let id = service
-            .register(registration(), &Password::new("correct horse battery".into()))
+            .register(
+                registration(),
+                &Password::new("correct horse battery".into()),
+            )
             .await;
 
         assert!(id.is_ok());
@@ -127,13 +135,18 @@ mod tests {
     #[tokio::test]
     async fn a_rejected_password_stores_nothing() {
         let mut credentials = MockCredentialPreparer::new();
-        credentials
-            .expect_prepare()
-            .returning(|_, _, _| Err(PrepareCredentialError::Rejected(PasswordRejection::TooCommon)));
+        credentials.expect_prepare().returning(|_, _, _| {
+            Err(PrepareCredentialError::Rejected(
+                PasswordRejection::TooCommon,
+            ))
+        });
         let mut accounts = MockAccountRepository::new();
         accounts.expect_create().times(0);
-        let service =
-            RegistrationService::new(Arc::new(accounts), Arc::new(credentials), Arc::new(fixed_clock()));
+        let service = RegistrationService::new(
+            Arc::new(accounts),
+            Arc::new(credentials),
+            Arc::new(fixed_clock()),
+        );
 
         let result = service
             .register(registration(), &Password::new("password".into()))
@@ -141,7 +154,9 @@ mod tests {
 
         assert!(matches!(
             result,
-            Err(RegisterError::PasswordRejected(PasswordRejection::TooCommon))
+            Err(RegisterError::PasswordRejected(
+                PasswordRejection::TooCommon
+            ))
         ));
     }
 
@@ -156,7 +171,10 @@ mod tests {
             Arc::new(fixed_clock()),
         );
         service
-            .register(registration(), &Password::new("correct horse battery".into()))
+            .register(
+                registration(),
+                &Password::new("correct horse battery".into()),
+            )
             .await
     }
 

@@ -74,7 +74,9 @@ impl LoginService {
         if PasswordPolicy::exceeds_cap(password) {
             // No stored password is this long; refuse without hashing megabytes, but
             // spend the usual time on a bounded input.
-            self.hasher.verify_unknown(&Password::new(String::new())).await?;
+            self.hasher
+                .verify_unknown(&Password::new(String::new()))
+                .await?;
             return Err(LoginError::InvalidCredentials);
         }
         let Some(credential) = self
@@ -85,7 +87,11 @@ impl LoginService {
             self.hasher.verify_unknown(password).await?;
             return Err(LoginError::InvalidCredentials);
         };
-        match self.hasher.verify(password, &credential.password_hash).await? {
+        match self
+            .hasher
+            .verify(password, &credential.password_hash)
+            .await?
+        {
             Verification::Mismatch => return Err(LoginError::InvalidCredentials),
             Verification::Match { needs_rehash } if needs_rehash => {
                 self.rehash(credential.account, password).await;
@@ -112,7 +118,11 @@ impl LoginService {
     /// itself was valid, and the next one tries again.
     async fn rehash(&self, account: portico_kernel::AccountId, password: &Password) {
         let result = match self.hasher.hash(password).await {
-            Ok(hash) => self.credentials.replace_hash(account, &hash).await,
+            Ok(hash) => {
+                self.credentials
+                    .replace_hash(account, &hash, self.clock.now())
+                    .await
+            }
             Err(error) => Err(error),
         };
         if let Err(error) = result {
@@ -130,7 +140,9 @@ mod tests {
     use time::OffsetDateTime;
 
     fn clock() -> Arc<FixedClock> {
-        Arc::new(FixedClock::at(OffsetDateTime::from_unix_timestamp(1_767_225_600).unwrap()))
+        Arc::new(FixedClock::at(
+            OffsetDateTime::from_unix_timestamp(1_767_225_600).unwrap(),
+        ))
     }
 
     fn stored(account: AccountId) -> StoredCredential {
@@ -163,18 +175,27 @@ mod tests {
             .withf(|key| *key == LoginKey::Username("ada".into()))
             .returning(move |_| Ok(Some(stored(account))));
         let mut hasher = MockPasswordHasher::new();
-        hasher
-            .expect_verify()
-            .returning(|_, _| Ok(Verification::Match { needs_rehash: false }));
+        hasher.expect_verify().returning(|_, _| {
+            Ok(Verification::Match {
+                needs_rehash: false,
+            })
+        });
         let mut sessions = MockSessionRepository::new();
         sessions
             .expect_insert()
-            .withf(move |s| s.account == account && s.absolute_expires_at == s.created_at + time::Duration::hours(12))
+            .withf(move |s| {
+                s.account == account
+                    && s.absolute_expires_at == s.created_at + time::Duration::hours(12)
+            })
             .times(1)
             .returning(|_| Ok(()));
 
         let opened = service(credentials, sessions, hasher)
-            .login(" ADA ", &Password::new("secret words".into()), ClientInfo::default())
+            .login(
+                " ADA ",
+                &Password::new("secret words".into()),
+                ClientInfo::default(),
+            )
             .await
             .unwrap();
 
@@ -187,12 +208,19 @@ mod tests {
         let mut credentials = MockCredentialRepository::new();
         credentials.expect_find_by_login().returning(|_| Ok(None));
         let mut hasher = MockPasswordHasher::new();
-        hasher.expect_verify_unknown().times(1).returning(|_| Ok(()));
+        hasher
+            .expect_verify_unknown()
+            .times(1)
+            .returning(|_| Ok(()));
         let mut sessions = MockSessionRepository::new();
         sessions.expect_insert().times(0);
 
         let result = service(credentials, sessions, hasher)
-            .login("nobody@example.com", &Password::new("secret words".into()), ClientInfo::default())
+            .login(
+                "nobody@example.com",
+                &Password::new("secret words".into()),
+                ClientInfo::default(),
+            )
             .await;
 
         assert!(matches!(result, Err(LoginError::InvalidCredentials)));
@@ -206,12 +234,18 @@ mod tests {
             .expect_find_by_login()
             .returning(move |_| Ok(Some(stored(account))));
         let mut hasher = MockPasswordHasher::new();
-        hasher.expect_verify().returning(|_, _| Ok(Verification::Mismatch));
+        hasher
+            .expect_verify()
+            .returning(|_, _| Ok(Verification::Mismatch));
         let mut sessions = MockSessionRepository::new();
         sessions.expect_insert().times(0);
 
         let result = service(credentials, sessions, hasher)
-            .login("ada", &Password::new("wrong words".into()), ClientInfo::default())
+            .login(
+                "ada",
+                &Password::new("wrong words".into()),
+                ClientInfo::default(),
+            )
             .await;
 
         assert!(matches!(result, Err(LoginError::InvalidCredentials)));
@@ -226,9 +260,9 @@ mod tests {
             .returning(move |_| Ok(Some(stored(account))));
         credentials
             .expect_replace_hash()
-            .withf(move |id, hash| *id == account && hash.as_phc() == "$argon2id$fresh")
+            .withf(move |id, hash, _| *id == account && hash.as_phc() == "$argon2id$fresh")
             .times(1)
-            .returning(|_, _| Ok(()));
+            .returning(|_, _, _| Ok(()));
         let mut hasher = MockPasswordHasher::new();
         hasher
             .expect_verify()
@@ -240,7 +274,11 @@ mod tests {
         sessions.expect_insert().returning(|_| Ok(()));
 
         let result = service(credentials, sessions, hasher)
-            .login("ada", &Password::new("secret words".into()), ClientInfo::default())
+            .login(
+                "ada",
+                &Password::new("secret words".into()),
+                ClientInfo::default(),
+            )
             .await;
 
         assert!(result.is_ok());
@@ -251,10 +289,17 @@ mod tests {
         let mut credentials = MockCredentialRepository::new();
         credentials.expect_find_by_login().times(0);
         let mut hasher = MockPasswordHasher::new();
-        hasher.expect_verify_unknown().times(1).returning(|_| Ok(()));
+        hasher
+            .expect_verify_unknown()
+            .times(1)
+            .returning(|_| Ok(()));
 
         let result = service(credentials, MockSessionRepository::new(), hasher)
-            .login("ada", &Password::new("x".repeat(10_000)), ClientInfo::default())
+            .login(
+                "ada",
+                &Password::new("x".repeat(10_000)),
+                ClientInfo::default(),
+            )
             .await;
 
         assert!(matches!(result, Err(LoginError::InvalidCredentials)));

@@ -193,7 +193,9 @@ mod tests {
         );
 
         assert!(matches!(
-            sessions.authenticate(&SecretToken::from_client("forged")).await,
+            sessions
+                .authenticate(&SecretToken::from_client("forged"))
+                .await,
             Err(AuthError::InvalidSession)
         ));
     }
@@ -209,7 +211,9 @@ mod tests {
         );
 
         assert!(matches!(
-            sessions.revoke(AccountId::generate(), SessionId::generate()).await,
+            sessions
+                .revoke(AccountId::generate(), SessionId::generate())
+                .await,
             Err(SessionError::NotFound)
         ));
     }

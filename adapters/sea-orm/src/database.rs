@@ -1,0 +1,115 @@
+//! Connecting to the database and keeping its schema current.
+
+use std::time::Duration;
+
+use portico_migrations::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, ConnectionTrait, DatabaseConnection, DbBackend};
+
+/// Connecting or migrating failed.
+#[derive(Debug, thiserror::Error)]
+pub enum DatabaseError {
+    /// The URL names a database Portico does not support.
+    #[error("unsupported database URL (use sqlite:... or postgres://...)")]
+    UnsupportedUrl,
+    /// The database could not be reached or migrated.
+    #[error("database error")]
+    Db(#[from] sea_orm::DbErr),
+}
+
+/// Which database engine a connection talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// SQLite, the embedded default.
+    Sqlite,
+    /// PostgreSQL, for production.
+    Postgres,
+}
+
+/// A pool of connections to Portico's database.
+#[derive(Debug, Clone)]
+pub struct Database {
+    connection: DatabaseConnection,
+}
+
+impl Database {
+    /// How long a request waits for a connection before failing.
+    const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
+    /// How long SQLite waits on a lock held by another process before failing.
+    const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+    /// Connects to `sqlite:...` or `postgres://...`.
+    ///
+    /// SQLite uses WAL journaling, a busy timeout and foreign keys, behind a single
+    /// pooled connection: SQLite allows one writer at a time anyway, and queueing in
+    /// the pool is both faster and safer than letting writers collide on the file
+    /// lock. An in-memory database needs the single connection too, since each
+    /// connection would otherwise see its own empty database.
+    pub async fn connect(url: &str) -> Result<Self, DatabaseError> {
+        let backend = Self::backend_of(url)?;
+        let mut options = ConnectOptions::new(url.to_owned());
+        options
+            .acquire_timeout(Self::ACQUIRE_TIMEOUT)
+            .sqlx_logging(false);
+        match backend {
+            Backend::Sqlite => {
+                options
+                    .max_connections(1)
+                    .min_connections(1)
+                    .idle_timeout(None::<Duration>)
+                    .max_lifetime(None::<Duration>)
+                    .map_sqlx_sqlite_opts(|opts| {
+                        opts.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                            .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                            .busy_timeout(Self::SQLITE_BUSY_TIMEOUT)
+                            .foreign_keys(true)
+                    });
+            }
+            Backend::Postgres => {
+                options.max_connections(16).min_connections(1);
+            }
+        }
+        let connection = sea_orm::Database::connect(options).await?;
+        Ok(Self { connection })
+    }
+
+    /// Which engine a URL names.
+    pub fn backend_of(url: &str) -> Result<Backend, DatabaseError> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else {
+            Err(DatabaseError::UnsupportedUrl)
+        }
+    }
+
+    /// Applies every pending migration.
+    pub async fn migrate(&self) -> Result<(), DatabaseError> {
+        Migrator::up(&self.connection, None).await?;
+        Ok(())
+    }
+
+    /// Whether the database answers a trivial query (readiness).
+    pub async fn ping(&self) -> bool {
+        self.connection.ping().await.is_ok()
+    }
+
+    /// The engine behind this pool.
+    pub fn backend(&self) -> Backend {
+        match self.connection.get_database_backend() {
+            DbBackend::Sqlite => Backend::Sqlite,
+            _ => Backend::Postgres,
+        }
+    }
+
+    /// A handle for the repositories (cheap to clone: it shares the pool).
+    pub fn connection(&self) -> DatabaseConnection {
+        self.connection.clone()
+    }
+
+    /// Runs a statement that returns nothing; for test set-up and tooling.
+    pub async fn execute(&self, sql: &str) -> Result<(), DatabaseError> {
+        self.connection.execute_unprepared(sql).await?;
+        Ok(())
+    }
+}

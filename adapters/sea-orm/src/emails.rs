@@ -1,0 +1,58 @@
+//! [`EmailRepository`] on SeaORM.
+
+use async_trait::async_trait;
+use portico_identity::AccountEmail;
+use portico_identity::ports::EmailRepository;
+use portico_kernel::{AccountId, EmailAddress, EmailId, Page, PageRequest, StorageError};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+
+use crate::entities::account_email;
+use crate::errors::storage;
+use crate::keyset::{Direction, into_page, page_query};
+use crate::mapping::stored;
+
+/// Email addresses in the `account_emails` table.
+#[derive(Debug, Clone)]
+pub struct SeaEmails {
+    db: DatabaseConnection,
+}
+
+impl SeaEmails {
+    /// A repository over the given pool.
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self { db }
+    }
+}
+
+fn to_email(row: account_email::Model) -> Result<AccountEmail, StorageError> {
+    Ok(AccountEmail {
+        id: stored(&row.id, EmailId::parse, "email id")?,
+        address: stored(&row.address, EmailAddress::parse, "email address")?,
+        verified: row.verified,
+        primary: row.is_primary,
+        created_at: row.created_at,
+    })
+}
+
+#[async_trait]
+impl EmailRepository for SeaEmails {
+    async fn list(
+        &self,
+        account: AccountId,
+        page: &PageRequest,
+    ) -> Result<Page<AccountEmail>, StorageError> {
+        let select = account_email::Entity::find()
+            .filter(account_email::Column::AccountId.eq(account.to_string()));
+        let rows = page_query(
+            select,
+            account_email::Column::CreatedAt,
+            account_email::Column::Id,
+            page,
+            Direction::Ascending,
+        )
+        .all(&self.db)
+        .await
+        .map_err(storage)?;
+        into_page(rows, page, |r| (r.created_at, r.id.clone()), to_email)
+    }
+}

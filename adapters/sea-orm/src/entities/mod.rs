@@ -1,0 +1,10 @@
+//! SeaORM entities: one module per table. They never leave this crate; the
+//! repositories map them to domain types at the boundary.
+
+pub mod account;
+pub mod account_email;
+pub mod company;
+pub mod credential;
+pub mod phone;
+pub mod postal_address;
+pub mod session;

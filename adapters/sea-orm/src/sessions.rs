@@ -1,0 +1,114 @@
+//! [`SessionRepository`] on SeaORM.
+
+use async_trait::async_trait;
+use portico_kernel::{AccountId, Page, PageRequest, SessionId, StorageError};
+use portico_security::ports::SessionRepository;
+use portico_security::{ClientInfo, Session, TokenDigest};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use time::OffsetDateTime;
+
+use crate::entities::session;
+use crate::errors::storage;
+use crate::keyset::{Direction, into_page, page_query};
+use crate::mapping::{stored, stored_opt};
+
+/// Sessions in the `sessions` table, found by the digest of their token.
+#[derive(Debug, Clone)]
+pub struct SeaSessions {
+    db: DatabaseConnection,
+}
+
+impl SeaSessions {
+    /// A repository over the given pool.
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self { db }
+    }
+}
+
+fn to_session(row: session::Model) -> Result<Session, StorageError> {
+    Ok(Session {
+        id: stored(&row.id, SessionId::parse, "session id")?,
+        account: stored(&row.account_id, AccountId::parse, "account id")?,
+        token_digest: TokenDigest::from_stored(row.token_digest),
+        created_at: row.created_at,
+        last_seen_at: row.last_seen_at,
+        absolute_expires_at: row.absolute_expires_at,
+        client: ClientInfo {
+            ip: stored_opt(row.client_ip.as_deref(), str::parse, "client address")?,
+            user_agent: row.user_agent,
+        },
+    })
+}
+
+#[async_trait]
+impl SessionRepository for SeaSessions {
+    async fn insert(&self, session: &Session) -> Result<(), StorageError> {
+        session::ActiveModel {
+            id: Set(session.id.to_string()),
+            account_id: Set(session.account.to_string()),
+            token_digest: Set(session.token_digest.as_str().to_owned()),
+            created_at: Set(session.created_at),
+            last_seen_at: Set(session.last_seen_at),
+            absolute_expires_at: Set(session.absolute_expires_at),
+            client_ip: Set(session.client.ip.map(|ip| ip.to_string())),
+            user_agent: Set(session.client.user_agent.clone()),
+        }
+        .insert(&self.db)
+        .await
+        .map_err(storage)?;
+        Ok(())
+    }
+
+    async fn find_by_digest(&self, digest: &TokenDigest) -> Result<Option<Session>, StorageError> {
+        session::Entity::find()
+            .filter(session::Column::TokenDigest.eq(digest.as_str()))
+            .one(&self.db)
+            .await
+            .map_err(storage)?
+            .map(to_session)
+            .transpose()
+    }
+
+    async fn touch(&self, id: SessionId, at: OffsetDateTime) -> Result<(), StorageError> {
+        session::Entity::update_many()
+            .col_expr(session::Column::LastSeenAt, Expr::value(at))
+            .filter(session::Column::Id.eq(id.to_string()))
+            .exec(&self.db)
+            .await
+            .map_err(storage)?;
+        Ok(())
+    }
+
+    async fn list(
+        &self,
+        account: AccountId,
+        now: OffsetDateTime,
+        page: &PageRequest,
+    ) -> Result<Page<Session>, StorageError> {
+        let select = session::Entity::find()
+            .filter(session::Column::AccountId.eq(account.to_string()))
+            .filter(session::Column::AbsoluteExpiresAt.gt(now));
+        let rows = page_query(
+            select,
+            session::Column::CreatedAt,
+            session::Column::Id,
+            page,
+            Direction::Descending,
+        )
+        .all(&self.db)
+        .await
+        .map_err(storage)?;
+        into_page(rows, page, |r| (r.created_at, r.id.clone()), to_session)
+    }
+
+    async fn delete(&self, account: AccountId, id: SessionId) -> Result<bool, StorageError> {
+        let result = session::Entity::delete_many()
+            .filter(session::Column::Id.eq(id.to_string()))
+            .filter(session::Column::AccountId.eq(account.to_string()))
+            .exec(&self.db)
+            .await
+            .map_err(storage)?;
+        Ok(result.rows_affected > 0)
+    }
+}

@@ -1,0 +1,75 @@
+//! Concurrent writers: on SQLite they must queue, never fail with "database is
+//! locked"; on PostgreSQL the unique indexes must decide races.
+
+use portico_identity::ports::{AccountRepository, CreateAccountError};
+use portico_sea_orm::SeaAccounts;
+use portico_sea_orm::testing::{Engine, TestDatabase};
+
+use crate::support::new_account;
+
+async fn many_concurrent_registrations_all_land(engine: Engine) {
+    let test_db = TestDatabase::new(engine).await.unwrap();
+    let accounts = SeaAccounts::new(test_db.database().connection());
+    let tasks: Vec<_> = (0..40)
+        .map(|n| {
+            let accounts = accounts.clone();
+            tokio::spawn(async move {
+                accounts
+                    .create(&new_account(
+                        &format!("user{n}"),
+                        &format!("user{n}@example.com"),
+                    ))
+                    .await
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap().unwrap();
+    }
+    test_db.finish().await.unwrap();
+}
+
+async fn racing_registrations_of_one_username_give_exactly_one_account(engine: Engine) {
+    let test_db = TestDatabase::new(engine).await.unwrap();
+    let accounts = SeaAccounts::new(test_db.database().connection());
+    let tasks: Vec<_> = (0..10)
+        .map(|n| {
+            let accounts = accounts.clone();
+            tokio::spawn(async move {
+                accounts
+                    .create(&new_account("contested", &format!("c{n}@example.com")))
+                    .await
+            })
+        })
+        .collect();
+    let mut created = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(()) => created += 1,
+            Err(CreateAccountError::UsernameTaken) => {}
+            Err(other) => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(created, 1);
+    test_db.finish().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_registrations_on_a_sqlite_file() {
+    many_concurrent_registrations_all_land(Engine::SqliteFile).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_registrations_on_postgres() {
+    many_concurrent_registrations_all_land(Engine::Postgres).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn racing_usernames_on_a_sqlite_file() {
+    racing_registrations_of_one_username_give_exactly_one_account(Engine::SqliteFile).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn racing_usernames_on_postgres() {
+    racing_registrations_of_one_username_give_exactly_one_account(Engine::Postgres).await;
+}

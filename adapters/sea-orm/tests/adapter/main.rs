@@ -1,0 +1,13 @@
+//! Adapter tests: every test body runs on in-memory SQLite and on a fresh PostgreSQL
+//! database.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+mod accounts;
+mod addresses;
+mod companies;
+mod concurrency;
+mod credentials;
+mod phones;
+mod sessions;

@@ -1,0 +1,138 @@
+use portico_kernel::{AccountId, PageRequest, SessionId};
+use portico_sea_orm::{Database, SeaSessions};
+use portico_security::ports::SessionRepository;
+use portico_security::{ClientInfo, SecretToken, Session};
+use time::Duration;
+
+use crate::support::{at, on_both_engines, registered};
+
+fn session(account: AccountId, created_second: i64) -> (SecretToken, Session) {
+    let token = SecretToken::generate().unwrap();
+    let session = Session {
+        id: SessionId::generate(),
+        account,
+        token_digest: token.digest(),
+        created_at: at(created_second),
+        last_seen_at: at(created_second),
+        absolute_expires_at: at(created_second) + Duration::hours(12),
+        client: ClientInfo::new(Some("2001:db8::7".parse().unwrap()), Some("curl/8")),
+    };
+    (token, session)
+}
+
+async fn a_session_is_found_by_its_token_digest_only(db: Database) {
+    let account = registered(&db, "ada", "ada@example.com").await;
+    let sessions = SeaSessions::new(db.connection());
+    let (token, stored) = session(account, 0);
+    sessions.insert(&stored).await.unwrap();
+
+    let found = sessions.find_by_digest(&token.digest()).await.unwrap();
+    let forged = sessions
+        .find_by_digest(&SecretToken::from_client(token.expose()).digest())
+        .await
+        .unwrap();
+    let unknown = sessions
+        .find_by_digest(&SecretToken::generate().unwrap().digest())
+        .await
+        .unwrap();
+
+    assert_eq!(found.as_ref(), Some(&stored));
+    assert_eq!(forged, Some(stored));
+    assert_eq!(unknown, None);
+}
+on_both_engines!(
+    find_by_digest,
+    super::a_session_is_found_by_its_token_digest_only
+);
+
+async fn touching_a_session_moves_its_last_seen_time(db: Database) {
+    let account = registered(&db, "ada", "ada@example.com").await;
+    let sessions = SeaSessions::new(db.connection());
+    let (token, stored) = session(account, 0);
+    sessions.insert(&stored).await.unwrap();
+
+    sessions.touch(stored.id, at(600)).await.unwrap();
+
+    let found = sessions
+        .find_by_digest(&token.digest())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(found.last_seen_at, at(600));
+}
+on_both_engines!(touch, super::touching_a_session_moves_its_last_seen_time);
+
+async fn sessions_list_newest_first_in_keyset_pages_without_expired_ones(db: Database) {
+    let account = registered(&db, "ada", "ada@example.com").await;
+    let other = registered(&db, "grace", "grace@example.com").await;
+    let sessions = SeaSessions::new(db.connection());
+    let mut ids = Vec::new();
+    for second in [0, 10, 20] {
+        let (_, s) = session(account, second);
+        ids.push(s.id);
+        sessions.insert(&s).await.unwrap();
+    }
+    let (_, foreign) = session(other, 30);
+    sessions.insert(&foreign).await.unwrap();
+    let now = at(40);
+
+    let first = sessions
+        .list(account, now, &PageRequest::new(Some(2), None).unwrap())
+        .await
+        .unwrap();
+    let cursor = first.next_cursor.clone().unwrap().encode();
+    let second = sessions
+        .list(
+            account,
+            now,
+            &PageRequest::new(Some(2), Some(&cursor)).unwrap(),
+        )
+        .await
+        .unwrap();
+    let after_expiry = sessions
+        .list(account, at(10) + Duration::hours(12), &PageRequest::first())
+        .await
+        .unwrap();
+
+    let first_ids: Vec<_> = first.items.iter().map(|s| s.id).collect();
+    assert_eq!(first_ids, vec![ids[2], ids[1]]);
+    assert_eq!(
+        second.items.iter().map(|s| s.id).collect::<Vec<_>>(),
+        vec![ids[0]]
+    );
+    assert_eq!(second.next_cursor, None);
+    assert_eq!(
+        after_expiry.items.iter().map(|s| s.id).collect::<Vec<_>>(),
+        vec![ids[2]]
+    );
+}
+on_both_engines!(
+    list_pages,
+    super::sessions_list_newest_first_in_keyset_pages_without_expired_ones
+);
+
+async fn a_session_is_deleted_only_by_its_own_account(db: Database) {
+    let account = registered(&db, "ada", "ada@example.com").await;
+    let other = registered(&db, "grace", "grace@example.com").await;
+    let sessions = SeaSessions::new(db.connection());
+    let (token, stored) = session(account, 0);
+    sessions.insert(&stored).await.unwrap();
+
+    assert!(!sessions.delete(other, stored.id).await.unwrap());
+    assert!(
+        sessions
+            .find_by_digest(&token.digest())
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(sessions.delete(account, stored.id).await.unwrap());
+    assert!(
+        sessions
+            .find_by_digest(&token.digest())
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+on_both_engines!(delete, super::a_session_is_deleted_only_by_its_own_account);

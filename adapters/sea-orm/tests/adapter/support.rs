@@ -1,0 +1,66 @@
+//! Fixtures and the macro that runs one body on both engines.
+
+use portico_identity::ports::AccountRepository;
+use portico_identity::{LanguageTag, NewAccount, PersonName, Registration, Username};
+use portico_kernel::{AccountId, EmailAddress, EmailId, PasswordHash};
+use portico_sea_orm::{Database, SeaAccounts};
+use time::OffsetDateTime;
+
+/// Defines `mod $name { sqlite, postgres }`, each running `$body(Database)`.
+macro_rules! on_both_engines {
+    ($name:ident, $body:path) => {
+        mod $name {
+            use portico_sea_orm::testing::{Engine, TestDatabase};
+
+            #[tokio::test]
+            async fn sqlite() {
+                let test_db = TestDatabase::new(Engine::Sqlite).await.unwrap();
+                $body(test_db.database().clone()).await;
+                test_db.finish().await.unwrap();
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                let test_db = TestDatabase::new(Engine::Postgres).await.unwrap();
+                $body(test_db.database().clone()).await;
+                test_db.finish().await.unwrap();
+            }
+        }
+    };
+}
+pub(crate) use on_both_engines;
+
+/// A fixed instant with whole microseconds, as the clock would give.
+pub fn at(seconds: i64) -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp(1_767_225_600 + seconds).unwrap()
+}
+
+pub fn hash(tag: &str) -> PasswordHash {
+    PasswordHash::from_phc(format!("$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ${tag}"))
+}
+
+pub fn new_account(username: &str, email: &str) -> NewAccount {
+    NewAccount {
+        id: AccountId::generate(),
+        email_id: EmailId::generate(),
+        registration: Registration {
+            username: Username::parse(username).unwrap(),
+            email: EmailAddress::parse(email).unwrap(),
+            first_name: PersonName::parse("Ada").unwrap(),
+            last_name: PersonName::parse("Lovelace").unwrap(),
+            language: LanguageTag::parse("en-GB").unwrap(),
+        },
+        password_hash: hash("aGFzaA"),
+        created_at: at(0),
+    }
+}
+
+/// Registers an account and returns its id.
+pub async fn registered(db: &Database, username: &str, email: &str) -> AccountId {
+    let account = new_account(username, email);
+    SeaAccounts::new(db.connection())
+        .create(&account)
+        .await
+        .unwrap();
+    account.id
+}
