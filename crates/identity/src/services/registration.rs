@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use portico_kernel::{AccountId, Clock, EmailId, Password, PasswordRejection, StorageError};
 
-use crate::account::{NewAccount, Registration};
+use crate::account::{NewAccount, Profile, Registration};
 use crate::ports::{
     AccountRepository, CreateAccountError, CredentialPreparer, PrepareCredentialError,
 };
@@ -55,7 +55,7 @@ impl RegistrationService {
         &self,
         registration: Registration,
         password: &Password,
-    ) -> Result<AccountId, RegisterError> {
+    ) -> Result<Profile, RegisterError> {
         let password_hash = self
             .credentials
             .prepare(password, &registration.username, &registration.email)
@@ -79,7 +79,15 @@ impl RegistrationService {
                 CreateAccountError::EmailTaken => RegisterError::EmailTaken,
                 CreateAccountError::Unexpected(source) => RegisterError::Unexpected(source),
             })?;
-        Ok(account.id)
+        let registration = account.registration;
+        Ok(Profile {
+            id: account.id,
+            username: registration.username,
+            first_name: registration.first_name,
+            last_name: registration.last_name,
+            language: registration.language,
+            created_at: account.created_at,
+        })
     }
 }
 
@@ -160,7 +168,7 @@ mod tests {
         ));
     }
 
-    async fn register_against(error: CreateAccountError) -> Result<AccountId, RegisterError> {
+    async fn register_against(error: CreateAccountError) -> Result<Profile, RegisterError> {
         let mut credentials = MockCredentialPreparer::new();
         credentials.expect_prepare().returning(|_, _, _| Ok(hash()));
         let mut accounts = MockAccountRepository::new();

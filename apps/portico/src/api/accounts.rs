@@ -1,0 +1,108 @@
+//! `POST /v1/accounts`: registration.
+
+use std::sync::Arc;
+
+use poem_openapi::payload::Json;
+use poem_openapi::{ApiResponse, Object, OpenApi};
+use portico_identity::{LanguageTag, PersonName, Registration, Username};
+use portico_kernel::{EmailAddress, Password};
+
+use crate::api::ApiTags;
+use crate::api::profile::ProfileBody;
+use crate::http::problem::ApiError;
+use crate::http::validation::Validator;
+use crate::wiring::Services;
+
+/// A registration.
+#[derive(Object)]
+#[oai(deny_unknown_fields)]
+pub struct RegisterRequest {
+    /// 3 to 32 letters a-z, digits, '.', '_' or '-', starting and ending with a letter
+    /// or digit; unique regardless of case.
+    username: String,
+    /// The first email address; it becomes the primary one.
+    email: String,
+    /// At least the configured minimum (8 by default) and at most 128 characters; not a
+    /// common password, not built from the username, email or the service name.
+    password: String,
+    /// Given name.
+    first_name: String,
+    /// Family name.
+    last_name: String,
+    /// BCP 47 language tag; English when absent.
+    language: Option<String>,
+    /// Code of the affiliate link that brought the client (honoured once the
+    /// affiliate program is available).
+    referral_code: Option<String>,
+}
+
+impl RegisterRequest {
+    fn try_into_domain(self) -> Result<(Registration, Password), ApiError> {
+        let mut v = Validator::default();
+        let username = v.check("username", Username::parse(&self.username));
+        let email = v.check("email", EmailAddress::parse(&self.email));
+        let first_name = v.check("first_name", PersonName::parse(&self.first_name));
+        let last_name = v.check("last_name", PersonName::parse(&self.last_name));
+        let language = v.check_opt("language", self.language.as_deref().map(LanguageTag::parse));
+        if self
+            .referral_code
+            .as_ref()
+            .is_some_and(|code| code.len() > 64)
+        {
+            v.check::<(), _>(
+                "referral_code",
+                Err("a referral code has at most 64 characters"),
+            );
+        }
+        match (username, email, first_name, last_name, language) {
+            (Some(username), Some(email), Some(first_name), Some(last_name), Some(language)) => {
+                Ok((
+                    Registration {
+                        username,
+                        email,
+                        first_name,
+                        last_name,
+                        language: language.unwrap_or_else(LanguageTag::english),
+                    },
+                    Password::new(self.password),
+                ))
+            }
+            _ => Err(v.into_error()),
+        }
+    }
+}
+
+/// Answers of `POST /v1/accounts`.
+#[derive(ApiResponse)]
+pub enum RegisterResponse {
+    /// The account exists; log in with `POST /v1/sessions`.
+    #[oai(status = 201)]
+    Created(Json<ProfileBody>),
+}
+
+/// Registration.
+pub struct AccountsApi {
+    services: Arc<Services>,
+}
+
+impl AccountsApi {
+    /// The API over the given services.
+    pub fn new(services: Arc<Services>) -> Self {
+        Self { services }
+    }
+}
+
+#[OpenApi(prefix_path = "/v1", tag = "ApiTags::Accounts")]
+impl AccountsApi {
+    /// Open an account.
+    #[oai(path = "/accounts", method = "post")]
+    async fn register(&self, body: Json<RegisterRequest>) -> Result<RegisterResponse, ApiError> {
+        let (registration, password) = body.0.try_into_domain()?;
+        let profile = self
+            .services
+            .registration
+            .register(registration, &password)
+            .await?;
+        Ok(RegisterResponse::Created(Json(ProfileBody::from(profile))))
+    }
+}

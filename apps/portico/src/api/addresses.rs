@@ -1,0 +1,306 @@
+//! `/v1/me/addresses`.
+
+use std::sync::Arc;
+
+use poem_openapi::param::{Path, Query};
+use poem_openapi::payload::Json;
+use poem_openapi::types::MaybeUndefined;
+use poem_openapi::{ApiResponse, Object, OpenApi};
+use portico_identity::{
+    AddressChange, AddressLine, CountryCode, PostalAddress, PostalAddressFields, PostalCode,
+};
+use portico_kernel::AddressId;
+
+use crate::api::ApiTags;
+use crate::http::auth::SessionAuth;
+use crate::http::pagination::{next_cursor, page_request};
+use crate::http::problem::ApiError;
+use crate::http::timestamps::rfc3339;
+use crate::http::validation::Validator;
+use crate::wiring::Services;
+
+/// One of my postal addresses.
+#[derive(Debug, Object)]
+pub struct AddressBody {
+    /// Its id.
+    id: String,
+    /// Street and number.
+    line1: String,
+    /// Building, floor, c/o.
+    #[oai(skip_serializing_if_is_none)]
+    line2: Option<String>,
+    /// City.
+    city: String,
+    /// State, province or county.
+    #[oai(skip_serializing_if_is_none)]
+    region: Option<String>,
+    /// Postal code.
+    postal_code: String,
+    /// ISO 3166-1 alpha-2 country code.
+    country: String,
+    /// Whether invoices go here; exactly one address is the default.
+    default_billing: bool,
+    /// When it was added.
+    created_at: String,
+}
+
+fn line(value: Option<AddressLine>) -> Option<String> {
+    value.map(|l| l.as_str().to_owned())
+}
+
+impl From<PostalAddress> for AddressBody {
+    fn from(address: PostalAddress) -> Self {
+        let fields = address.fields;
+        Self {
+            id: address.id.to_string(),
+            line1: fields.line1.as_str().to_owned(),
+            line2: line(fields.line2),
+            city: fields.city.as_str().to_owned(),
+            region: line(fields.region),
+            postal_code: fields.postal_code.as_str().to_owned(),
+            country: fields.country.to_string(),
+            default_billing: address.default_billing,
+            created_at: rfc3339(address.created_at),
+        }
+    }
+}
+
+/// A page of my addresses, oldest first.
+#[derive(Debug, Object)]
+pub struct AddressList {
+    /// The addresses.
+    items: Vec<AddressBody>,
+    /// Pass as `cursor` to read the next page; `null` on the last page.
+    next_cursor: Option<String>,
+}
+
+/// A new postal address.
+#[derive(Debug, Object)]
+#[oai(deny_unknown_fields)]
+pub struct NewAddress {
+    /// Street and number.
+    line1: String,
+    /// Building, floor, c/o.
+    line2: Option<String>,
+    /// City.
+    city: String,
+    /// State, province or county.
+    region: Option<String>,
+    /// Postal code.
+    postal_code: String,
+    /// ISO 3166-1 alpha-2 country code.
+    country: String,
+    /// Make it the default billing address (the first address always is).
+    default_billing: Option<bool>,
+}
+
+impl NewAddress {
+    fn try_into_domain(self) -> Result<(PostalAddressFields, bool), ApiError> {
+        let mut v = Validator::default();
+        let line1 = v.check("line1", AddressLine::parse(&self.line1));
+        let line2 = v.check_opt("line2", self.line2.as_deref().map(AddressLine::parse));
+        let city = v.check("city", AddressLine::parse(&self.city));
+        let region = v.check_opt("region", self.region.as_deref().map(AddressLine::parse));
+        let postal_code = v.check("postal_code", PostalCode::parse(&self.postal_code));
+        let country = v.check("country", CountryCode::parse(&self.country));
+        match (line1, line2, city, region, postal_code, country) {
+            (
+                Some(line1),
+                Some(line2),
+                Some(city),
+                Some(region),
+                Some(postal_code),
+                Some(country),
+            ) => Ok((
+                PostalAddressFields {
+                    line1,
+                    line2,
+                    city,
+                    region,
+                    postal_code,
+                    country,
+                },
+                self.default_billing.unwrap_or(false),
+            )),
+            _ => Err(v.into_error()),
+        }
+    }
+}
+
+/// A partial address update; `null` removes `line2` or `region`.
+#[derive(Debug, Object)]
+#[oai(deny_unknown_fields)]
+pub struct AddressPatch {
+    /// Street and number.
+    line1: Option<String>,
+    /// Building, floor, c/o, or `null` to remove it.
+    line2: MaybeUndefined<String>,
+    /// City.
+    city: Option<String>,
+    /// Region, or `null` to remove it.
+    region: MaybeUndefined<String>,
+    /// Postal code.
+    postal_code: Option<String>,
+    /// ISO 3166-1 alpha-2 country code.
+    country: Option<String>,
+    /// `true` makes this the default billing address.
+    default_billing: Option<bool>,
+}
+
+fn clearable(
+    v: &mut Validator,
+    field: &str,
+    value: &MaybeUndefined<String>,
+) -> Option<Option<Option<AddressLine>>> {
+    match value {
+        MaybeUndefined::Undefined => Some(None),
+        MaybeUndefined::Null => Some(Some(None)),
+        MaybeUndefined::Value(text) => v
+            .check(field, AddressLine::parse(text))
+            .map(|l| Some(Some(l))),
+    }
+}
+
+impl AddressPatch {
+    fn try_into_domain(self) -> Result<AddressChange, ApiError> {
+        let mut v = Validator::default();
+        let line1 = v.check_opt("line1", self.line1.as_deref().map(AddressLine::parse));
+        let line2 = clearable(&mut v, "line2", &self.line2);
+        let city = v.check_opt("city", self.city.as_deref().map(AddressLine::parse));
+        let region = clearable(&mut v, "region", &self.region);
+        let postal_code = v.check_opt(
+            "postal_code",
+            self.postal_code.as_deref().map(PostalCode::parse),
+        );
+        let country = v.check_opt("country", self.country.as_deref().map(CountryCode::parse));
+        match (line1, line2, city, region, postal_code, country) {
+            (
+                Some(line1),
+                Some(line2),
+                Some(city),
+                Some(region),
+                Some(postal_code),
+                Some(country),
+            ) => Ok(AddressChange {
+                line1,
+                line2,
+                city,
+                region,
+                postal_code,
+                country,
+                default_billing: self.default_billing,
+            }),
+            _ => Err(v.into_error()),
+        }
+    }
+}
+
+/// Answers carrying one address.
+#[derive(ApiResponse)]
+pub enum AddressResponse {
+    /// The address.
+    #[oai(status = 200)]
+    Ok(Json<AddressBody>),
+    /// The address was added.
+    #[oai(status = 201)]
+    Created(Json<AddressBody>),
+}
+
+/// Answers of `GET /v1/me/addresses`.
+#[derive(ApiResponse)]
+pub enum AddressListResponse {
+    /// My addresses.
+    #[oai(status = 200)]
+    Ok(Json<AddressList>),
+}
+
+/// Answers of `DELETE /v1/me/addresses/{id}`.
+#[derive(ApiResponse)]
+pub enum AddressDeleted {
+    /// The address is gone; if it was the default, the oldest remaining one is now.
+    #[oai(status = 204)]
+    Deleted,
+}
+
+fn address_id(id: &str) -> Result<AddressId, ApiError> {
+    AddressId::parse(id).map_err(|_| ApiError::not_found("address"))
+}
+
+/// Postal addresses.
+pub struct AddressesApi {
+    services: Arc<Services>,
+}
+
+impl AddressesApi {
+    /// The API over the given services.
+    pub fn new(services: Arc<Services>) -> Self {
+        Self { services }
+    }
+}
+
+#[OpenApi(prefix_path = "/v1/me", tag = "ApiTags::Profile")]
+impl AddressesApi {
+    /// List my postal addresses.
+    #[oai(path = "/addresses", method = "get")]
+    async fn list(
+        &self,
+        auth: SessionAuth,
+        /// Items per page (default 50, at most 200).
+        limit: Query<Option<u64>>,
+        /// `next_cursor` of the previous page.
+        cursor: Query<Option<String>>,
+    ) -> Result<AddressListResponse, ApiError> {
+        let page = page_request(limit.0, cursor.0.as_deref())?;
+        let found = self.services.addresses.list(auth.0.account, &page).await?;
+        Ok(AddressListResponse::Ok(Json(AddressList {
+            items: found.items.into_iter().map(AddressBody::from).collect(),
+            next_cursor: next_cursor(found.next_cursor),
+        })))
+    }
+
+    /// Add a postal address.
+    #[oai(path = "/addresses", method = "post")]
+    async fn add(
+        &self,
+        auth: SessionAuth,
+        body: Json<NewAddress>,
+    ) -> Result<AddressResponse, ApiError> {
+        let (fields, default_billing) = body.0.try_into_domain()?;
+        let address = self
+            .services
+            .addresses
+            .add(auth.0.account, fields, default_billing)
+            .await?;
+        Ok(AddressResponse::Created(Json(address.into())))
+    }
+
+    /// Change a postal address.
+    #[oai(path = "/addresses/:id", method = "patch")]
+    async fn patch(
+        &self,
+        auth: SessionAuth,
+        id: Path<String>,
+        body: Json<AddressPatch>,
+    ) -> Result<AddressResponse, ApiError> {
+        let id = address_id(&id.0)?;
+        let change = body.0.try_into_domain()?;
+        let address = self
+            .services
+            .addresses
+            .change(auth.0.account, id, change)
+            .await?;
+        Ok(AddressResponse::Ok(Json(address.into())))
+    }
+
+    /// Remove a postal address.
+    #[oai(path = "/addresses/:id", method = "delete")]
+    async fn delete(
+        &self,
+        auth: SessionAuth,
+        id: Path<String>,
+    ) -> Result<AddressDeleted, ApiError> {
+        let id = address_id(&id.0)?;
+        self.services.addresses.remove(auth.0.account, id).await?;
+        Ok(AddressDeleted::Deleted)
+    }
+}

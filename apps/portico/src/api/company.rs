@@ -1,0 +1,109 @@
+//! `GET, PUT, DELETE /v1/me/company`.
+
+use std::sync::Arc;
+
+use poem_openapi::payload::Json;
+use poem_openapi::{ApiResponse, Object, OpenApi};
+use portico_identity::{Company, CompanyName, TaxId};
+
+use crate::api::ApiTags;
+use crate::http::auth::SessionAuth;
+use crate::http::problem::ApiError;
+use crate::http::validation::Validator;
+use crate::wiring::Services;
+
+/// The company I bill as.
+#[derive(Debug, Object)]
+pub struct CompanyBody {
+    /// Legal name.
+    name: String,
+    /// VAT or other tax id. VAT IDs of EU member states, XI, GB, CH and NO are checked
+    /// for their country's format and stored compact (`DE123456789`).
+    #[oai(skip_serializing_if_is_none)]
+    tax_id: Option<String>,
+}
+
+impl From<Company> for CompanyBody {
+    fn from(company: Company) -> Self {
+        Self {
+            name: company.name.as_str().to_owned(),
+            tax_id: company.tax_id.map(|t| t.as_str().to_owned()),
+        }
+    }
+}
+
+/// Company details to set.
+#[derive(Debug, Object)]
+#[oai(deny_unknown_fields)]
+pub struct CompanyRequest {
+    /// Legal name.
+    name: String,
+    /// VAT or other tax id.
+    tax_id: Option<String>,
+}
+
+/// Answers carrying the company.
+#[derive(ApiResponse)]
+pub enum CompanyResponse {
+    /// The company details.
+    #[oai(status = 200)]
+    Ok(Json<CompanyBody>),
+}
+
+/// Answers of `DELETE /v1/me/company`.
+#[derive(ApiResponse)]
+pub enum CompanyDeleted {
+    /// The details are gone.
+    #[oai(status = 204)]
+    Deleted,
+}
+
+/// Company details.
+pub struct CompanyApi {
+    services: Arc<Services>,
+}
+
+impl CompanyApi {
+    /// The API over the given services.
+    pub fn new(services: Arc<Services>) -> Self {
+        Self { services }
+    }
+}
+
+#[OpenApi(prefix_path = "/v1/me", tag = "ApiTags::Profile")]
+impl CompanyApi {
+    /// Read my company details.
+    #[oai(path = "/company", method = "get")]
+    async fn get(&self, auth: SessionAuth) -> Result<CompanyResponse, ApiError> {
+        let company = self.services.companies.get(auth.0.account).await?;
+        Ok(CompanyResponse::Ok(Json(company.into())))
+    }
+
+    /// Set or replace my company details.
+    #[oai(path = "/company", method = "put")]
+    async fn put(
+        &self,
+        auth: SessionAuth,
+        body: Json<CompanyRequest>,
+    ) -> Result<CompanyResponse, ApiError> {
+        let mut v = Validator::default();
+        let name = v.check("name", CompanyName::parse(&body.0.name));
+        let tax_id = v.check_opt("tax_id", body.0.tax_id.as_deref().map(TaxId::parse));
+        let (Some(name), Some(tax_id)) = (name, tax_id) else {
+            return Err(v.into_error());
+        };
+        let company = self
+            .services
+            .companies
+            .set(auth.0.account, Company { name, tax_id })
+            .await?;
+        Ok(CompanyResponse::Ok(Json(company.into())))
+    }
+
+    /// Remove my company details.
+    #[oai(path = "/company", method = "delete")]
+    async fn delete(&self, auth: SessionAuth) -> Result<CompanyDeleted, ApiError> {
+        self.services.companies.remove(auth.0.account).await?;
+        Ok(CompanyDeleted::Deleted)
+    }
+}

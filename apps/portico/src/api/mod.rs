@@ -1,0 +1,54 @@
+//! The versioned HTTP API, one module per section of the contract. Each operation
+//! turns its request into domain values, calls one domain service and maps the answer.
+
+pub mod accounts;
+pub mod addresses;
+pub mod company;
+pub mod emails;
+pub mod error_mapping;
+pub mod phones;
+pub mod profile;
+pub mod sessions;
+
+use std::sync::Arc;
+
+use poem_openapi::{OpenApiService, Tags};
+
+use crate::wiring::Services;
+
+/// Groups of operations in the published spec.
+#[derive(Debug, Tags)]
+pub enum ApiTags {
+    /// Registration.
+    Accounts,
+    /// Logging in and out, listing and revoking sessions.
+    Sessions,
+    /// Name, language, emails, phones, addresses and company details.
+    Profile,
+}
+
+/// Every API of the server, as one poem-openapi service.
+pub type PorticoApi = (
+    accounts::AccountsApi,
+    sessions::SessionsApi,
+    profile::ProfileApi,
+    emails::EmailsApi,
+    phones::PhonesApi,
+    addresses::AddressesApi,
+    company::CompanyApi,
+);
+
+/// Builds the OpenAPI service for the `/v1` API.
+pub fn service(services: &Arc<Services>) -> OpenApiService<PorticoApi, ()> {
+    let apis = (
+        accounts::AccountsApi::new(services.clone()),
+        sessions::SessionsApi::new(services.clone()),
+        profile::ProfileApi::new(services.clone()),
+        emails::EmailsApi::new(services.clone()),
+        phones::PhonesApi::new(services.clone()),
+        addresses::AddressesApi::new(services.clone()),
+        company::CompanyApi::new(services.clone()),
+    );
+    OpenApiService::new(apis, "Portico", env!("CARGO_PKG_VERSION"))
+        .description("The \"My account\" area of a hosting and billing client portal.")
+}

@@ -1,0 +1,194 @@
+//! `/v1/me/phones`.
+
+use std::sync::Arc;
+
+use poem_openapi::param::{Path, Query};
+use poem_openapi::payload::Json;
+use poem_openapi::types::MaybeUndefined;
+use poem_openapi::{ApiResponse, Object, OpenApi};
+use portico_identity::{E164Phone, Phone, PhoneChange, PhoneLabel};
+use portico_kernel::PhoneId;
+
+use crate::api::ApiTags;
+use crate::http::auth::SessionAuth;
+use crate::http::pagination::{next_cursor, page_request};
+use crate::http::problem::ApiError;
+use crate::http::timestamps::rfc3339;
+use crate::http::validation::Validator;
+use crate::wiring::Services;
+
+/// One of my phone numbers.
+#[derive(Debug, Object)]
+pub struct PhoneBody {
+    /// Its id.
+    id: String,
+    /// The number in E.164 form.
+    number: String,
+    /// Its label.
+    #[oai(skip_serializing_if_is_none)]
+    label: Option<String>,
+    /// When it was added.
+    created_at: String,
+}
+
+impl From<Phone> for PhoneBody {
+    fn from(phone: Phone) -> Self {
+        Self {
+            id: phone.id.to_string(),
+            number: phone.number.to_string(),
+            label: phone.label.map(|l| l.as_str().to_owned()),
+            created_at: rfc3339(phone.created_at),
+        }
+    }
+}
+
+/// A page of my phone numbers, oldest first.
+#[derive(Debug, Object)]
+pub struct PhoneList {
+    /// The numbers.
+    items: Vec<PhoneBody>,
+    /// Pass as `cursor` to read the next page; `null` on the last page.
+    next_cursor: Option<String>,
+}
+
+/// A new phone number.
+#[derive(Debug, Object)]
+#[oai(deny_unknown_fields)]
+pub struct NewPhone {
+    /// The number in international form (`+41 44 668 18 00`); stored as E.164.
+    number: String,
+    /// A label such as "mobile" (at most 40 characters).
+    label: Option<String>,
+}
+
+/// A partial phone update; `"label": null` removes the label.
+#[derive(Debug, Object)]
+#[oai(deny_unknown_fields)]
+pub struct PhonePatch {
+    /// The number in international form.
+    number: Option<String>,
+    /// A label, or `null` to remove it.
+    label: MaybeUndefined<String>,
+}
+
+/// Answers carrying one phone number.
+#[derive(ApiResponse)]
+pub enum PhoneResponse {
+    /// The number.
+    #[oai(status = 200)]
+    Ok(Json<PhoneBody>),
+    /// The number was added.
+    #[oai(status = 201)]
+    Created(Json<PhoneBody>),
+}
+
+/// Answers of `GET /v1/me/phones`.
+#[derive(ApiResponse)]
+pub enum PhoneListResponse {
+    /// My numbers.
+    #[oai(status = 200)]
+    Ok(Json<PhoneList>),
+}
+
+/// Answers of `DELETE /v1/me/phones/{id}`.
+#[derive(ApiResponse)]
+pub enum PhoneDeleted {
+    /// The number is gone.
+    #[oai(status = 204)]
+    Deleted,
+}
+
+fn phone_id(id: &str) -> Result<PhoneId, ApiError> {
+    PhoneId::parse(id).map_err(|_| ApiError::not_found("phone number"))
+}
+
+/// Phone numbers.
+pub struct PhonesApi {
+    services: Arc<Services>,
+}
+
+impl PhonesApi {
+    /// The API over the given services.
+    pub fn new(services: Arc<Services>) -> Self {
+        Self { services }
+    }
+}
+
+#[OpenApi(prefix_path = "/v1/me", tag = "ApiTags::Profile")]
+impl PhonesApi {
+    /// List my phone numbers.
+    #[oai(path = "/phones", method = "get")]
+    async fn list(
+        &self,
+        auth: SessionAuth,
+        /// Items per page (default 50, at most 200).
+        limit: Query<Option<u64>>,
+        /// `next_cursor` of the previous page.
+        cursor: Query<Option<String>>,
+    ) -> Result<PhoneListResponse, ApiError> {
+        let page = page_request(limit.0, cursor.0.as_deref())?;
+        let found = self.services.phones.list(auth.0.account, &page).await?;
+        Ok(PhoneListResponse::Ok(Json(PhoneList {
+            items: found.items.into_iter().map(PhoneBody::from).collect(),
+            next_cursor: next_cursor(found.next_cursor),
+        })))
+    }
+
+    /// Add a phone number.
+    #[oai(path = "/phones", method = "post")]
+    async fn add(
+        &self,
+        auth: SessionAuth,
+        body: Json<NewPhone>,
+    ) -> Result<PhoneResponse, ApiError> {
+        let mut v = Validator::default();
+        let number = v.check("number", E164Phone::parse(&body.0.number));
+        let label = v.check_opt("label", body.0.label.as_deref().map(PhoneLabel::parse));
+        let (Some(number), Some(label)) = (number, label) else {
+            return Err(v.into_error());
+        };
+        let phone = self
+            .services
+            .phones
+            .add(auth.0.account, number, label)
+            .await?;
+        Ok(PhoneResponse::Created(Json(phone.into())))
+    }
+
+    /// Change a phone number or its label.
+    #[oai(path = "/phones/:id", method = "patch")]
+    async fn patch(
+        &self,
+        auth: SessionAuth,
+        id: Path<String>,
+        body: Json<PhonePatch>,
+    ) -> Result<PhoneResponse, ApiError> {
+        let id = phone_id(&id.0)?;
+        let mut v = Validator::default();
+        let number = v.check_opt("number", body.0.number.as_deref().map(E164Phone::parse));
+        let label = match &body.0.label {
+            MaybeUndefined::Undefined => Some(None),
+            MaybeUndefined::Null => Some(Some(None)),
+            MaybeUndefined::Value(text) => v
+                .check("label", PhoneLabel::parse(text))
+                .map(|l| Some(Some(l))),
+        };
+        let (Some(number), Some(label)) = (number, label) else {
+            return Err(v.into_error());
+        };
+        let phone = self
+            .services
+            .phones
+            .change(auth.0.account, id, PhoneChange { number, label })
+            .await?;
+        Ok(PhoneResponse::Ok(Json(phone.into())))
+    }
+
+    /// Remove a phone number.
+    #[oai(path = "/phones/:id", method = "delete")]
+    async fn delete(&self, auth: SessionAuth, id: Path<String>) -> Result<PhoneDeleted, ApiError> {
+        let id = phone_id(&id.0)?;
+        self.services.phones.remove(auth.0.account, id).await?;
+        Ok(PhoneDeleted::Deleted)
+    }
+}

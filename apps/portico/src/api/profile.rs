@@ -1,0 +1,125 @@
+//! `GET, PATCH /v1/me/profile`.
+
+use std::sync::Arc;
+
+use poem_openapi::payload::Json;
+use poem_openapi::{ApiResponse, Object, OpenApi};
+use portico_identity::{LanguageTag, PersonName, Profile, ProfileChange};
+
+use crate::api::ApiTags;
+use crate::http::auth::SessionAuth;
+use crate::http::problem::ApiError;
+use crate::http::timestamps::rfc3339;
+use crate::http::validation::Validator;
+use crate::wiring::Services;
+
+/// An account's profile.
+#[derive(Debug, Object)]
+pub struct ProfileBody {
+    /// Account id.
+    id: String,
+    /// Login name (changed through `PUT /v1/me/username`).
+    username: String,
+    /// Given name.
+    first_name: String,
+    /// Family name.
+    last_name: String,
+    /// BCP 47 language tag.
+    language: String,
+    /// Registration time.
+    created_at: String,
+}
+
+impl From<Profile> for ProfileBody {
+    fn from(profile: Profile) -> Self {
+        Self {
+            id: profile.id.to_string(),
+            username: profile.username.to_string(),
+            first_name: profile.first_name.to_string(),
+            last_name: profile.last_name.to_string(),
+            language: profile.language.to_string(),
+            created_at: rfc3339(profile.created_at),
+        }
+    }
+}
+
+/// A partial profile update: absent fields stay as they are.
+#[derive(Debug, Object)]
+#[oai(deny_unknown_fields)]
+pub struct ProfilePatch {
+    /// Given name.
+    first_name: Option<String>,
+    /// Family name.
+    last_name: Option<String>,
+    /// BCP 47 language tag.
+    language: Option<String>,
+}
+
+impl ProfilePatch {
+    fn try_into_domain(self) -> Result<ProfileChange, ApiError> {
+        let mut v = Validator::default();
+        let first_name = v.check_opt(
+            "first_name",
+            self.first_name.as_deref().map(PersonName::parse),
+        );
+        let last_name = v.check_opt(
+            "last_name",
+            self.last_name.as_deref().map(PersonName::parse),
+        );
+        let language = v.check_opt("language", self.language.as_deref().map(LanguageTag::parse));
+        match (first_name, last_name, language) {
+            (Some(first_name), Some(last_name), Some(language)) => Ok(ProfileChange {
+                first_name,
+                last_name,
+                language,
+            }),
+            _ => Err(v.into_error()),
+        }
+    }
+}
+
+/// Answers carrying a profile.
+#[derive(ApiResponse)]
+pub enum ProfileResponse {
+    /// The profile.
+    #[oai(status = 200)]
+    Ok(Json<ProfileBody>),
+}
+
+/// The profile.
+pub struct ProfileApi {
+    services: Arc<Services>,
+}
+
+impl ProfileApi {
+    /// The API over the given services.
+    pub fn new(services: Arc<Services>) -> Self {
+        Self { services }
+    }
+}
+
+#[OpenApi(prefix_path = "/v1/me", tag = "ApiTags::Profile")]
+impl ProfileApi {
+    /// Read my profile.
+    #[oai(path = "/profile", method = "get")]
+    async fn get(&self, auth: SessionAuth) -> Result<ProfileResponse, ApiError> {
+        let profile = self.services.profiles.profile(auth.0.account).await?;
+        Ok(ProfileResponse::Ok(Json(profile.into())))
+    }
+
+    /// Change my name or language.
+    #[oai(path = "/profile", method = "patch")]
+    async fn patch(
+        &self,
+        auth: SessionAuth,
+        body: Json<ProfilePatch>,
+    ) -> Result<ProfileResponse, ApiError> {
+        let change = body.0.try_into_domain()?;
+        let profile = self
+            .services
+            .profiles
+            .update(auth.0.account, change)
+            .await?;
+        Ok(ProfileResponse::Ok(Json(profile.into())))
+    }
+}

@@ -1,0 +1,11 @@
+//! HTTP plumbing shared by every endpoint: problem+json errors, authentication,
+//! the client address, request-body limits and timestamps on the wire.
+
+pub mod auth;
+pub mod body_limit;
+pub mod client;
+pub mod pagination;
+pub mod problem;
+pub mod problem_middleware;
+pub mod timestamps;
+pub mod validation;

@@ -1,0 +1,152 @@
+//! Turns every error poem or poem-openapi raises on its own (unknown route, wrong
+//! method, malformed JSON, wrong content type, missing credentials, oversized body)
+//! into problem+json, so no client ever sees a plain-text error.
+
+use poem::error::{MethodNotAllowedError, NotFoundError, ReadBodyError};
+use poem::http::StatusCode;
+use poem::{Endpoint, IntoResponse, Request, Response};
+use poem_openapi::error::{
+    AuthorizationError, ContentTypeError, ParseParamError, ParsePathError, ParseRequestPayloadError,
+};
+
+use crate::http::problem::{Problem, problem};
+
+/// The middleware function, for `EndpointExt::around`.
+pub async fn problem_json<E: Endpoint>(next: E, req: Request) -> poem::Result<Response> {
+    match next.call(req).await {
+        Ok(response) => Ok(response.into_response()),
+        Err(error) if error.is_from_response() => Ok(error.into_response()),
+        Err(error) => Ok(render(to_problem(&error))),
+    }
+}
+
+fn render(body: Problem) -> Response {
+    let status = StatusCode::from_u16(body.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let json = serde_json::json!({
+        "type": body.kind,
+        "title": body.title,
+        "status": body.status,
+        "detail": body.detail,
+    });
+    Response::builder()
+        .status(status)
+        .content_type("application/problem+json")
+        .body(json.to_string())
+}
+
+/// Keeps the useful part of a parser message and drops the internal type name that
+/// poem-openapi puts in front of it (`failed to parse "RegisterRequest": ...`).
+fn public_reason(reason: &str) -> String {
+    let reason = match reason.split_once("\": ") {
+        Some((_, rest)) => rest,
+        None => reason,
+    };
+    reason.chars().take(300).collect()
+}
+
+fn to_problem(error: &poem::Error) -> Problem {
+    if let Some(e) = error.downcast_ref::<ParseRequestPayloadError>() {
+        return problem(
+            400,
+            "malformed-body",
+            "Malformed request body",
+            format!(
+                "The body is not valid JSON for this request: {}",
+                public_reason(&e.reason)
+            ),
+        );
+    }
+    if let Some(e) = error.downcast_ref::<ParseParamError>() {
+        return problem(
+            400,
+            "invalid-parameter",
+            "Invalid parameter",
+            format!(
+                "The parameter '{}' is not valid: {}",
+                e.name,
+                public_reason(&e.reason)
+            ),
+        );
+    }
+    if error.is::<ParsePathError>() {
+        return problem(
+            400,
+            "invalid-path",
+            "Invalid path",
+            "The request path is not valid.",
+        );
+    }
+    if error.is::<ContentTypeError>() {
+        return problem(
+            415,
+            "unsupported-media-type",
+            "Unsupported media type",
+            "Send the request body as application/json.",
+        );
+    }
+    if error.is::<AuthorizationError>() {
+        return problem(
+            401,
+            "unauthenticated",
+            "Authentication required",
+            "Log in and send the session token as a Bearer token.",
+        );
+    }
+    if error.is::<NotFoundError>() {
+        return problem(404, "not-found", "Not found", "There is no such resource.");
+    }
+    if error.is::<MethodNotAllowedError>() {
+        return problem(
+            405,
+            "method-not-allowed",
+            "Method not allowed",
+            "This resource does not support that method.",
+        );
+    }
+    if matches!(
+        error.downcast_ref::<ReadBodyError>(),
+        Some(ReadBodyError::PayloadTooLarge)
+    ) {
+        return payload_too_large();
+    }
+    let status = error.status();
+    if status.is_server_error() {
+        tracing::error!(error = %error, "request failed");
+        return problem(
+            500,
+            "internal",
+            "Internal server error",
+            "The server could not complete the request. It has been logged.",
+        );
+    }
+    problem(
+        status.as_u16(),
+        "http-error",
+        status.canonical_reason().unwrap_or("Request failed"),
+        "The request could not be processed.",
+    )
+}
+
+/// 413 for a body over the limit.
+pub fn payload_too_large() -> Problem {
+    problem(
+        413,
+        "payload-too-large",
+        "Payload too large",
+        "The request body exceeds the size limit.",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_internal_type_name_is_dropped_from_parser_messages() {
+        assert_eq!(
+            public_reason("failed to parse \"RegisterRequest\": missing field `username`"),
+            "missing field `username`"
+        );
+        assert_eq!(public_reason("expected value"), "expected value");
+    }
+}

@@ -1,0 +1,36 @@
+//! The Portico server: the HTTP API over the domain crates, the CLI and the wiring.
+//!
+//! Layout:
+//! - [`settings`]: typed settings from flags and `PORTICO_*` variables;
+//! - [`wiring`]: builds the domain services over the SeaORM adapters;
+//! - [`server`]: the router (also used by the HTTP tests) and the serving loop;
+//! - [`api`]: one module per section of the HTTP contract;
+//! - [`http`]: problem+json errors, authentication, client address, body limit.
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//! use portico::wiring::{DomainSettings, Services};
+//! use portico_kernel::SystemClock;
+//! use portico_sea_orm::Database;
+//! use portico_security::{PasswordPolicy, SessionPolicy};
+//!
+//! async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//!     let db = Database::connect("sqlite://portico.db?mode=rwc").await?;
+//!     db.migrate().await?;
+//!     let settings = DomainSettings {
+//!         password_policy: PasswordPolicy::new(12),
+//!         session_policy: SessionPolicy::default(),
+//!     };
+//!     let services = Arc::new(Services::new(db, settings, Arc::new(SystemClock))?);
+//!     portico::server::serve(services, "127.0.0.1:8080".parse()?).await?;
+//!     Ok(())
+//! }
+//! ```
+
+pub mod api;
+pub mod credential_bridge;
+pub mod http;
+pub mod server;
+pub mod settings;
+pub mod telemetry;
+pub mod wiring;

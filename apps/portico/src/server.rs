@@ -1,0 +1,95 @@
+//! The router `main` serves and the tests drive, and the serving loop.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use poem::listener::TcpListener;
+use poem::web::Json;
+use poem::{Endpoint, EndpointExt, IntoResponse, Response, Route, get, handler};
+
+use crate::api;
+use crate::http::body_limit::limit_body;
+use crate::http::problem_middleware::problem_json;
+use crate::wiring::Services;
+
+/// How long in-flight requests may run after a shutdown signal.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(20);
+
+/// Builds the whole HTTP application: the `/v1` API, its OpenAPI spec and Swagger UI,
+/// and the health probes, behind the body limit and the problem+json converter.
+pub fn app(services: Arc<Services>) -> impl Endpoint<Output = Response> {
+    let api = api::service(&services);
+    let spec = api.spec_endpoint();
+    let docs = api.swagger_ui();
+    Route::new()
+        .nest("/", api)
+        .at("/openapi.json", spec)
+        .nest("/docs", docs)
+        .at("/healthz", get(healthz))
+        .at("/readyz", get(readyz))
+        .data(services)
+        .around(limit_body)
+        .around(problem_json)
+}
+
+#[handler]
+fn healthz() -> Json<serde_json::Value> {
+    Json(serde_json::json!({ "status": "ok" }))
+}
+
+#[handler]
+async fn readyz(services: poem::web::Data<&Arc<Services>>) -> Response {
+    if services.database.ping().await {
+        Json(serde_json::json!({ "status": "ready" })).into_response()
+    } else {
+        Response::builder()
+            .status(poem::http::StatusCode::SERVICE_UNAVAILABLE)
+            .content_type("application/problem+json")
+            .body(
+                serde_json::json!({
+                    "type": "urn:portico:problem:not-ready",
+                    "title": "Not ready",
+                    "status": 503,
+                    "detail": "The database is not reachable.",
+                })
+                .to_string(),
+            )
+    }
+}
+
+/// Serves until SIGTERM or Ctrl-C, then stops accepting connections and lets
+/// in-flight requests finish.
+pub async fn serve(services: Arc<Services>, listen: std::net::SocketAddr) -> std::io::Result<()> {
+    tracing::info!(%listen, "listening");
+    poem::Server::new(TcpListener::bind(listen))
+        .run_with_graceful_shutdown(app(services), shutdown_signal(), Some(SHUTDOWN_GRACE))
+        .await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::warn!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}
