@@ -1,0 +1,14 @@
+//! HTTP tests through the real router, on SQLite and on PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+mod addresses;
+mod company;
+mod errors;
+mod health;
+mod persistence;
+mod phones;
+mod profile;
+mod registration;
+mod sessions;

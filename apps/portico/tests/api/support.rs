@@ -1,0 +1,258 @@
+//! `TestApp`: the router `main` serves, over a fresh database, driven in-process.
+
+use std::sync::Arc;
+
+use poem::http::{Method, StatusCode};
+use poem::test::TestClient;
+use poem::{Body, Endpoint, EndpointExt, Response};
+use portico::server::app;
+use portico::wiring::{DomainSettings, Services};
+use portico_kernel::SystemClock;
+use portico_sea_orm::Database;
+use portico_sea_orm::testing::{Engine, TestDatabase};
+use portico_security::{PasswordPolicy, SessionPolicy};
+use serde_json::{Value, json};
+
+/// The password every test account uses.
+pub const PASSWORD: &str = "violet tractor sings";
+
+/// Defines `mod $name { sqlite, postgres }`, each running `$body(&TestApp)`.
+macro_rules! on_both_engines {
+    ($name:ident, $body:path) => {
+        mod $name {
+            use portico_sea_orm::testing::Engine;
+
+            use crate::support::TestApp;
+
+            #[tokio::test]
+            async fn sqlite() {
+                let app = TestApp::spawn(Engine::Sqlite).await;
+                $body(&app).await;
+                app.finish().await;
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                let app = TestApp::spawn(Engine::Postgres).await;
+                $body(&app).await;
+                app.finish().await;
+            }
+        }
+    };
+}
+pub(crate) use on_both_engines;
+
+/// An answer, read whole.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub content_type: String,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    /// The body as JSON (`null` when empty).
+    pub fn json(&self) -> Value {
+        if self.body.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+                panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body))
+            })
+        }
+    }
+
+    /// Asserts the status, showing the body when it differs.
+    #[track_caller]
+    pub fn expect(&self, status: u16) -> &Self {
+        assert_eq!(
+            self.status.as_u16(),
+            status,
+            "body: {}",
+            String::from_utf8_lossy(&self.body)
+        );
+        self
+    }
+
+    /// Asserts a problem+json answer of the given status and type slug.
+    #[track_caller]
+    pub fn expect_problem(&self, status: u16, slug: &str) -> Value {
+        self.expect(status);
+        assert_eq!(self.content_type, "application/problem+json");
+        let body = self.json();
+        assert_eq!(
+            body["type"],
+            format!("urn:portico:problem:{slug}"),
+            "{body}"
+        );
+        assert_eq!(body["status"], status);
+        assert!(
+            body["title"].is_string() && body["detail"].is_string(),
+            "{body}"
+        );
+        body
+    }
+
+    /// Asserts a 422 naming exactly these fields.
+    #[track_caller]
+    pub fn expect_invalid_fields(&self, fields: &[&str]) {
+        let body = self.expect_problem(422, "validation-failed");
+        let mut named: Vec<String> = body["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["field"].as_str().unwrap().to_owned())
+            .collect();
+        named.sort();
+        let mut expected: Vec<String> = fields.iter().map(|f| (*f).to_owned()).collect();
+        expected.sort();
+        assert_eq!(named, expected, "{body}");
+    }
+}
+
+/// The application over a fresh database.
+pub struct TestApp {
+    client: TestClient<poem::endpoint::BoxEndpoint<'static, Response>>,
+    database: TestDatabase,
+}
+
+pub fn settings() -> DomainSettings {
+    DomainSettings {
+        password_policy: PasswordPolicy::new(8),
+        session_policy: SessionPolicy::default(),
+    }
+}
+
+/// The router over an existing database, as `main` builds it.
+pub fn router(database: Database) -> TestClient<poem::endpoint::BoxEndpoint<'static, Response>> {
+    let services = Services::new(database, settings(), Arc::new(SystemClock)).unwrap();
+    TestClient::new(app(Arc::new(services)).boxed())
+}
+
+impl TestApp {
+    pub async fn spawn(engine: Engine) -> Self {
+        let database = TestDatabase::new(engine).await.unwrap();
+        Self {
+            client: router(database.database().clone()),
+            database,
+        }
+    }
+
+    pub async fn finish(self) {
+        self.database.finish().await.unwrap();
+    }
+
+    /// Sends a request; `body` is sent as JSON when present.
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Reply {
+        send(&self.client, method, path, token, body).await
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Reply {
+        self.call(Method::GET, path, Some(token), None).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Reply {
+        self.call(Method::POST, path, token, Some(body)).await
+    }
+
+    pub async fn patch(&self, path: &str, token: &str, body: Value) -> Reply {
+        self.call(Method::PATCH, path, Some(token), Some(body))
+            .await
+    }
+
+    pub async fn put(&self, path: &str, token: &str, body: Value) -> Reply {
+        self.call(Method::PUT, path, Some(token), Some(body)).await
+    }
+
+    pub async fn delete(&self, path: &str, token: &str) -> Reply {
+        self.call(Method::DELETE, path, Some(token), None).await
+    }
+
+    /// Registers `username` with `username@example.com` and the test password.
+    pub async fn register(&self, username: &str) -> Reply {
+        self.post("/v1/accounts", None, registration(username))
+            .await
+    }
+
+    pub async fn login(&self, login: &str, password: &str) -> Reply {
+        self.post(
+            "/v1/sessions",
+            None,
+            json!({ "login": login, "password": password }),
+        )
+        .await
+    }
+
+    /// Registers and logs in; returns the session token.
+    pub async fn signed_up(&self, username: &str) -> String {
+        self.register(username).await.expect(201);
+        let reply = self.login(username, PASSWORD).await;
+        reply.expect(201);
+        reply.json()["token"].as_str().unwrap().to_owned()
+    }
+}
+
+pub fn registration(username: &str) -> Value {
+    json!({
+        "username": username,
+        "email": format!("{username}@example.com"),
+        "password": PASSWORD,
+        "first_name": "Ada",
+        "last_name": "Lovelace",
+    })
+}
+
+pub async fn send<E: Endpoint>(
+    client: &TestClient<E>,
+    method: Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> Reply {
+    let mut request = client.request(method, path.to_owned());
+    if let Some(token) = token {
+        request = request.header("authorization", format!("Bearer {token}"));
+    }
+    if let Some(body) = body {
+        request = request.body_json(&body);
+    }
+    read(request.send().await.0).await
+}
+
+pub async fn read(response: Response) -> Reply {
+    let status = response.status();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let body = response.into_body().into_vec().await.unwrap();
+    Reply {
+        status,
+        content_type,
+        body,
+    }
+}
+
+/// A raw request with an arbitrary body and content type.
+pub async fn raw(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    content_type: &str,
+    body: Body,
+) -> Reply {
+    let request = app
+        .client
+        .request(method, path.to_owned())
+        .content_type(content_type)
+        .body(body);
+    read(request.send().await.0).await
+}
