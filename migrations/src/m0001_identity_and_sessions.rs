@@ -2,7 +2,7 @@
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::{
-    boolean, string_len, string_len_null, string_len_uniq, text, timestamp_with_time_zone,
+    big_integer, boolean, string_len, string_len_null, string_len_uniq, text,
 };
 
 #[derive(DeriveMigrationName)]
@@ -87,6 +87,12 @@ enum Companies {
     UpdatedAt,
 }
 
+/// Instants are stored as whole microseconds since the Unix epoch (UTC): the same
+/// type, order and precision on SQLite and PostgreSQL (see docs/adr/0003).
+fn instant<T: IntoIden>(name: T) -> ColumnDef {
+    big_integer(name)
+}
+
 /// Ids are UUIDs in text form: portable, and readable in either database's shell.
 const ID_LEN: u32 = 36;
 
@@ -130,7 +136,7 @@ impl MigrationTrait for Migration {
                     .col(string_len(Accounts::FirstName, 100))
                     .col(string_len(Accounts::LastName, 100))
                     .col(string_len(Accounts::Language, 35))
-                    .col(timestamp_with_time_zone(Accounts::CreatedAt))
+                    .col(instant(Accounts::CreatedAt))
                     .take(),
             )
             .await?;
@@ -145,7 +151,7 @@ impl MigrationTrait for Migration {
                     .col(string_len_uniq(AccountEmails::AddressKey, 254))
                     .col(boolean(AccountEmails::Verified))
                     .col(boolean(AccountEmails::IsPrimary))
-                    .col(timestamp_with_time_zone(AccountEmails::CreatedAt))
+                    .col(instant(AccountEmails::CreatedAt))
                     .foreign_key(&mut owner_key(
                         AccountEmails::Table,
                         AccountEmails::AccountId,
@@ -163,7 +169,7 @@ impl MigrationTrait for Migration {
                     .table(Credentials::Table)
                     .col(id_column(Credentials::AccountId))
                     .col(text(Credentials::PasswordHash))
-                    .col(timestamp_with_time_zone(Credentials::UpdatedAt))
+                    .col(instant(Credentials::UpdatedAt))
                     .foreign_key(&mut owner_key(Credentials::Table, Credentials::AccountId))
                     .take(),
             )
@@ -176,9 +182,9 @@ impl MigrationTrait for Migration {
                     .col(id_column(Sessions::Id))
                     .col(string_len(Sessions::AccountId, ID_LEN))
                     .col(string_len_uniq(Sessions::TokenDigest, 64))
-                    .col(timestamp_with_time_zone(Sessions::CreatedAt))
-                    .col(timestamp_with_time_zone(Sessions::LastSeenAt))
-                    .col(timestamp_with_time_zone(Sessions::AbsoluteExpiresAt))
+                    .col(instant(Sessions::CreatedAt))
+                    .col(instant(Sessions::LastSeenAt))
+                    .col(instant(Sessions::AbsoluteExpiresAt))
                     .col(string_len_null(Sessions::ClientIp, 45))
                     .col(string_len_null(Sessions::UserAgent, 1024))
                     .foreign_key(&mut owner_key(Sessions::Table, Sessions::AccountId))
@@ -197,7 +203,7 @@ impl MigrationTrait for Migration {
                     .col(string_len(Phones::AccountId, ID_LEN))
                     .col(string_len(Phones::Number, 16))
                     .col(string_len_null(Phones::Label, 160))
-                    .col(timestamp_with_time_zone(Phones::CreatedAt))
+                    .col(instant(Phones::CreatedAt))
                     .foreign_key(&mut owner_key(Phones::Table, Phones::AccountId))
                     .take(),
             )
@@ -230,7 +236,7 @@ impl MigrationTrait for Migration {
                     .col(string_len(PostalAddresses::PostalCode, 16))
                     .col(string_len(PostalAddresses::Country, 2))
                     .col(boolean(PostalAddresses::DefaultBilling))
-                    .col(timestamp_with_time_zone(PostalAddresses::CreatedAt))
+                    .col(instant(PostalAddresses::CreatedAt))
                     .foreign_key(&mut owner_key(
                         PostalAddresses::Table,
                         PostalAddresses::AccountId,
@@ -261,7 +267,7 @@ impl MigrationTrait for Migration {
                     .col(id_column(Companies::AccountId))
                     .col(string_len(Companies::Name, 800))
                     .col(string_len_null(Companies::TaxId, 120))
-                    .col(timestamp_with_time_zone(Companies::UpdatedAt))
+                    .col(instant(Companies::UpdatedAt))
                     .foreign_key(&mut owner_key(Companies::Table, Companies::AccountId))
                     .take(),
             )

@@ -5,13 +5,13 @@ use portico_identity::ports::{AccountRepository, CreateAccountError};
 use portico_identity::{LanguageTag, NewAccount, PersonName, Profile, ProfileChange, Username};
 use portico_kernel::{AccountId, StorageError};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel,
-    PaginatorTrait, QueryFilter, Set, TransactionTrait,
+    ActiveModelTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel, Set,
+    TransactionTrait,
 };
 
 use crate::entities::{account, account_email, credential};
 use crate::errors::{is_unique_violation, storage};
-use crate::mapping::stored;
+use crate::mapping::{instant, micros, stored};
 
 /// Accounts and profiles in the `accounts` table; registration also writes
 /// `account_emails` and `credentials`.
@@ -44,7 +44,7 @@ pub(crate) fn to_profile(row: account::Model) -> Result<Profile, StorageError> {
         first_name: stored(&row.first_name, PersonName::parse, "first name")?,
         last_name: stored(&row.last_name, PersonName::parse, "last name")?,
         language: stored(&row.language, LanguageTag::parse, "language")?,
-        created_at: row.created_at,
+        created_at: instant(row.created_at)?,
     })
 }
 
@@ -53,25 +53,9 @@ impl AccountRepository for SeaAccounts {
     async fn create(&self, new: &NewAccount) -> Result<(), CreateAccountError> {
         let registration = &new.registration;
         let txn = self.db.begin().await.map_err(classify)?;
-        // Checked first for a precise answer; the unique indexes still decide races.
-        let username_taken = account::Entity::find()
-            .filter(account::Column::UsernameKey.eq(registration.username.key()))
-            .count(&txn)
-            .await
-            .map_err(classify)?
-            > 0;
-        if username_taken {
-            return Err(CreateAccountError::UsernameTaken);
-        }
-        let email_taken = account_email::Entity::find()
-            .filter(account_email::Column::AddressKey.eq(registration.email.key()))
-            .count(&txn)
-            .await
-            .map_err(classify)?
-            > 0;
-        if email_taken {
-            return Err(CreateAccountError::EmailTaken);
-        }
+        // No look-ups first: the unique indexes on the folded username and address
+        // decide, also between concurrent registrations, and any failure rolls the
+        // whole transaction back when `txn` is dropped.
         let id = new.id.to_string();
         account::ActiveModel {
             id: Set(id.clone()),
@@ -80,7 +64,7 @@ impl AccountRepository for SeaAccounts {
             first_name: Set(registration.first_name.as_str().to_owned()),
             last_name: Set(registration.last_name.as_str().to_owned()),
             language: Set(registration.language.as_str().to_owned()),
-            created_at: Set(new.created_at),
+            created_at: Set(micros(new.created_at)),
         }
         .insert(&txn)
         .await
@@ -92,7 +76,7 @@ impl AccountRepository for SeaAccounts {
             address_key: Set(registration.email.key()),
             verified: Set(false),
             is_primary: Set(true),
-            created_at: Set(new.created_at),
+            created_at: Set(micros(new.created_at)),
         }
         .insert(&txn)
         .await
@@ -100,7 +84,7 @@ impl AccountRepository for SeaAccounts {
         credential::ActiveModel {
             account_id: Set(id),
             password_hash: Set(new.password_hash.as_phc().to_owned()),
-            updated_at: Set(new.created_at),
+            updated_at: Set(micros(new.created_at)),
         }
         .insert(&txn)
         .await

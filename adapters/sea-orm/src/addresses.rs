@@ -7,13 +7,13 @@ use portico_kernel::{AccountId, AddressId, Page, PageRequest, StorageError};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 
-use crate::entities::postal_address;
+use crate::entities::{account, postal_address};
 use crate::errors::storage;
 use crate::keyset::{Direction, into_page, page_query};
-use crate::mapping::{stored, stored_opt};
+use crate::mapping::{instant, micros, stored, stored_opt};
 
 /// Postal addresses in the `postal_addresses` table. A partial unique index allows at
 /// most one default billing address per account; moving the default happens in one
@@ -42,7 +42,7 @@ fn to_address(row: postal_address::Model) -> Result<PostalAddress, StorageError>
             country: stored(&row.country, CountryCode::parse, "country")?,
         },
         default_billing: row.default_billing,
-        created_at: row.created_at,
+        created_at: instant(row.created_at)?,
     })
 }
 
@@ -50,6 +50,20 @@ fn owned_by(account: AccountId, id: AddressId) -> Condition {
     Condition::all()
         .add(postal_address::Column::Id.eq(id.to_string()))
         .add(postal_address::Column::AccountId.eq(account.to_string()))
+}
+
+/// Serializes every change to one account's addresses: `SELECT ... FOR UPDATE` on the
+/// account row on PostgreSQL, so two requests that both move the default (or both add
+/// a first address) run one after the other instead of colliding on the
+/// one-default index. SQLite has no row locks and needs none: its single pooled
+/// connection already runs one transaction at a time.
+async fn lock_account(conn: &impl ConnectionTrait, account: AccountId) -> Result<(), StorageError> {
+    account::Entity::find_by_id(account.to_string())
+        .lock_exclusive()
+        .one(conn)
+        .await
+        .map_err(storage)?;
+    Ok(())
 }
 
 /// Clears the default flag on every address of the account except `keep`.
@@ -92,7 +106,9 @@ impl AddressRepository for SeaAddresses {
         .all(&self.db)
         .await
         .map_err(storage)?;
-        into_page(rows, page, |r| (r.created_at, r.id.clone()), to_address)
+        into_page(rows, page, to_address, |item| {
+            (item.created_at, item.id.to_string())
+        })
     }
 
     async fn count(&self, account: AccountId) -> Result<u64, StorageError> {
@@ -123,6 +139,7 @@ impl AddressRepository for SeaAddresses {
         address: &PostalAddress,
     ) -> Result<(), StorageError> {
         let txn = self.db.begin().await.map_err(storage)?;
+        lock_account(&txn, account).await?;
         if address.default_billing {
             clear_default_except(&txn, account, address.id).await?;
         }
@@ -137,7 +154,7 @@ impl AddressRepository for SeaAddresses {
             postal_code: Set(fields.postal_code.as_str().to_owned()),
             country: Set(fields.country.as_str().to_owned()),
             default_billing: Set(address.default_billing),
-            created_at: Set(address.created_at),
+            created_at: Set(micros(address.created_at)),
         }
         .insert(&txn)
         .await
@@ -148,14 +165,13 @@ impl AddressRepository for SeaAddresses {
     async fn update(
         &self,
         account: AccountId,
-        address: &PostalAddress,
-    ) -> Result<bool, StorageError> {
+        id: AddressId,
+        fields: &PostalAddressFields,
+        make_default: bool,
+    ) -> Result<Option<PostalAddress>, StorageError> {
         let txn = self.db.begin().await.map_err(storage)?;
-        if address.default_billing {
-            clear_default_except(&txn, account, address.id).await?;
-        }
-        let fields = &address.fields;
-        let result = postal_address::Entity::update_many()
+        lock_account(&txn, account).await?;
+        let mut update = postal_address::Entity::update_many()
             .col_expr(
                 postal_address::Column::Line1,
                 Expr::value(fields.line1.as_str()),
@@ -180,24 +196,28 @@ impl AddressRepository for SeaAddresses {
                 postal_address::Column::Country,
                 Expr::value(fields.country.as_str()),
             )
-            .col_expr(
-                postal_address::Column::DefaultBilling,
-                Expr::value(address.default_billing),
-            )
-            .filter(owned_by(account, address.id))
-            .exec(&txn)
+            .filter(owned_by(account, id));
+        if make_default {
+            clear_default_except(&txn, account, id).await?;
+            update = update.col_expr(postal_address::Column::DefaultBilling, Expr::value(true));
+        }
+        let result = update.exec(&txn).await.map_err(storage)?;
+        if result.rows_affected == 0 {
+            // Not this account's address; dropping the transaction rolls back.
+            return Ok(None);
+        }
+        let stored = postal_address::Entity::find()
+            .filter(owned_by(account, id))
+            .one(&txn)
             .await
             .map_err(storage)?;
-        if result.rows_affected == 0 {
-            // Nothing of this account's changed; dropping the transaction rolls back.
-            return Ok(false);
-        }
         txn.commit().await.map_err(storage)?;
-        Ok(true)
+        stored.map(to_address).transpose()
     }
 
     async fn delete(&self, account: AccountId, id: AddressId) -> Result<bool, StorageError> {
         let txn = self.db.begin().await.map_err(storage)?;
+        lock_account(&txn, account).await?;
         let Some(row) = postal_address::Entity::find()
             .filter(owned_by(account, id))
             .one(&txn)

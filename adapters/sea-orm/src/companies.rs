@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 
 use crate::entities::company;
 use crate::errors::storage;
-use crate::mapping::{stored, stored_opt};
+use crate::mapping::{micros, stored, stored_opt};
 
 /// Company details in the `companies` table, one row per account.
 #[derive(Debug, Clone)]
@@ -51,7 +51,7 @@ impl CompanyRepository for SeaCompanies {
             account_id: Set(account.to_string()),
             name: Set(details.name.as_str().to_owned()),
             tax_id: Set(details.tax_id.as_ref().map(|t| t.as_str().to_owned())),
-            updated_at: Set(at),
+            updated_at: Set(micros(at)),
         };
         // One statement, so two concurrent PUTs cannot both try to insert.
         company::Entity::insert(row)

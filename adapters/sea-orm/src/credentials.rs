@@ -3,13 +3,13 @@
 use async_trait::async_trait;
 use portico_kernel::{AccountId, PasswordHash, StorageError};
 use portico_security::ports::{CredentialRepository, LoginKey, StoredCredential};
-use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::sea_query::{Expr, Query, SelectStatement};
+use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter};
 use time::OffsetDateTime;
 
 use crate::entities::{account, account_email, credential};
 use crate::errors::storage;
-use crate::mapping::stored;
+use crate::mapping::{micros, stored};
 
 /// Password hashes in the `credentials` table, found through `accounts` and
 /// `account_emails`.
@@ -24,29 +24,26 @@ impl SeaCredentials {
         Self { db }
     }
 
-    async fn account_id_for(&self, login: &LoginKey) -> Result<Option<String>, StorageError> {
+    /// The ids of the accounts a login names, as a sub-query, so that finding the
+    /// credential is a single statement whether or not the login exists (two queries
+    /// for known logins and one for unknown ones would be a timing signal).
+    fn account_ids_for(login: &LoginKey) -> SelectStatement {
         match login {
-            LoginKey::Username(key) => account::Entity::find()
-                .select_only()
+            LoginKey::Username(key) => Query::select()
                 .column(account::Column::Id)
-                .filter(account::Column::UsernameKey.eq(key.as_str()))
-                .into_tuple::<String>()
-                .one(&self.db)
-                .await
-                .map_err(storage),
-            LoginKey::Email(key) => account_email::Entity::find()
-                .select_only()
+                .from(account::Entity)
+                .and_where(account::Column::UsernameKey.eq(key.as_str()))
+                .to_owned(),
+            LoginKey::Email(key) => Query::select()
                 .column(account_email::Column::AccountId)
-                .filter(account_email::Column::AddressKey.eq(key.as_str()))
-                .filter(
+                .from(account_email::Entity)
+                .and_where(account_email::Column::AddressKey.eq(key.as_str()))
+                .cond_where(
                     Condition::any()
                         .add(account_email::Column::IsPrimary.eq(true))
                         .add(account_email::Column::Verified.eq(true)),
                 )
-                .into_tuple::<String>()
-                .one(&self.db)
-                .await
-                .map_err(storage),
+                .to_owned(),
         }
     }
 }
@@ -57,10 +54,8 @@ impl CredentialRepository for SeaCredentials {
         &self,
         login: &LoginKey,
     ) -> Result<Option<StoredCredential>, StorageError> {
-        let Some(account_id) = self.account_id_for(login).await? else {
-            return Ok(None);
-        };
-        let Some(row) = credential::Entity::find_by_id(account_id)
+        let Some(row) = credential::Entity::find()
+            .filter(credential::Column::AccountId.in_subquery(Self::account_ids_for(login)))
             .one(&self.db)
             .await
             .map_err(storage)?
@@ -84,7 +79,7 @@ impl CredentialRepository for SeaCredentials {
                 credential::Column::PasswordHash,
                 Expr::value(hash.as_phc().to_owned()),
             )
-            .col_expr(credential::Column::UpdatedAt, Expr::value(at))
+            .col_expr(credential::Column::UpdatedAt, Expr::value(micros(at)))
             .filter(credential::Column::AccountId.eq(account.to_string()))
             .exec(&self.db)
             .await

@@ -9,7 +9,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use crate::entities::account_email;
 use crate::errors::storage;
 use crate::keyset::{Direction, into_page, page_query};
-use crate::mapping::stored;
+use crate::mapping::{instant, stored};
 
 /// Email addresses in the `account_emails` table.
 #[derive(Debug, Clone)]
@@ -30,7 +30,7 @@ fn to_email(row: account_email::Model) -> Result<AccountEmail, StorageError> {
         address: stored(&row.address, EmailAddress::parse, "email address")?,
         verified: row.verified,
         primary: row.is_primary,
-        created_at: row.created_at,
+        created_at: instant(row.created_at)?,
     })
 }
 
@@ -53,6 +53,8 @@ impl EmailRepository for SeaEmails {
         .all(&self.db)
         .await
         .map_err(storage)?;
-        into_page(rows, page, |r| (r.created_at, r.id.clone()), to_email)
+        into_page(rows, page, to_email, |item| {
+            (item.created_at, item.id.to_string())
+        })
     }
 }

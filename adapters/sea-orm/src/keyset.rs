@@ -1,9 +1,12 @@
 //! Keyset pagination over `(created_at, id)`.
 
+use portico_kernel::StorageError;
 use portico_kernel::{Cursor, Page, PageRequest};
 use sea_orm::sea_query::{Expr, Order};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select};
 use time::OffsetDateTime;
+
+use crate::mapping::micros;
 
 /// Which way a list runs.
 #[derive(Debug, Clone, Copy)]
@@ -36,7 +39,7 @@ where
     let select = match page.after() {
         None => select,
         Some(cursor) => {
-            let (at, key) = (cursor.created_at, cursor.id.clone());
+            let (at, key) = (micros(cursor.created_at), cursor.id.clone());
             let after = match direction {
                 Direction::Ascending => Condition::any()
                     .add(created_at.gt(at))
@@ -54,20 +57,17 @@ where
         .limit(page.limit() + 1)
 }
 
-/// Turns the over-fetched rows into a page of domain items.
-pub(crate) fn into_page<M, T, E>(
+/// Turns the over-fetched rows into a page of domain items; `key` reads the sort key
+/// back from a domain item for the next cursor.
+pub(crate) fn into_page<M, T>(
     rows: Vec<M>,
     page: &PageRequest,
-    key: impl Fn(&M) -> (OffsetDateTime, String),
-    map: impl Fn(M) -> Result<T, E>,
-) -> Result<Page<T>, E> {
-    let page = Page::from_overfetch(rows, page, |row| {
-        let (created_at, id) = key(row);
+    map: impl Fn(M) -> Result<T, StorageError>,
+    key: impl Fn(&T) -> (OffsetDateTime, String),
+) -> Result<Page<T>, StorageError> {
+    let items = rows.into_iter().map(map).collect::<Result<Vec<_>, _>>()?;
+    Ok(Page::from_overfetch(items, page, |item| {
+        let (created_at, id) = key(item);
         Cursor { created_at, id }
-    });
-    let items = page.items.into_iter().map(map).collect::<Result<_, _>>()?;
-    Ok(Page {
-        items,
-        next_cursor: page.next_cursor,
-    })
+    }))
 }

@@ -5,6 +5,7 @@
 //! storage failure, never papered over.
 
 use portico_kernel::StorageError;
+use time::OffsetDateTime;
 
 /// Parses a stored value with the domain's own parser.
 pub(crate) fn stored<T, E>(
@@ -22,4 +23,17 @@ pub(crate) fn stored_opt<T, E>(
     what: &'static str,
 ) -> Result<Option<T>, StorageError> {
     value.map(|v| stored(v, parse, what)).transpose()
+}
+
+/// An instant as stored: whole microseconds since the Unix epoch, UTC. Integers sort
+/// and compare the same way on both engines, unlike SQLite's text timestamps whose
+/// variable-length fractions do not sort chronologically.
+pub(crate) fn micros(at: OffsetDateTime) -> i64 {
+    i64::try_from(at.unix_timestamp_nanos() / 1_000).unwrap_or(i64::MAX)
+}
+
+/// Reads a stored instant back.
+pub(crate) fn instant(micros: i64) -> Result<OffsetDateTime, StorageError> {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(micros) * 1_000)
+        .map_err(|_| StorageError::corrupt("timestamp"))
 }

@@ -13,7 +13,7 @@ use sea_orm::{
 use crate::entities::phone;
 use crate::errors::{is_unique_violation, storage};
 use crate::keyset::{Direction, into_page, page_query};
-use crate::mapping::{stored, stored_opt};
+use crate::mapping::{instant, micros, stored, stored_opt};
 
 /// Phone numbers in the `phones` table; `(account_id, number)` is unique.
 #[derive(Debug, Clone)]
@@ -39,9 +39,9 @@ fn classify(error: DbErr) -> PhoneWriteError {
 fn to_phone(row: phone::Model) -> Result<Phone, StorageError> {
     Ok(Phone {
         id: stored(&row.id, PhoneId::parse, "phone id")?,
-        number: stored(&row.number, E164Phone::parse, "phone number")?,
+        number: stored(&row.number, E164Phone::from_stored, "phone number")?,
         label: stored_opt(row.label.as_deref(), PhoneLabel::parse, "phone label")?,
-        created_at: row.created_at,
+        created_at: instant(row.created_at)?,
     })
 }
 
@@ -69,7 +69,9 @@ impl PhoneRepository for SeaPhones {
         .all(&self.db)
         .await
         .map_err(storage)?;
-        into_page(rows, page, |r| (r.created_at, r.id.clone()), to_phone)
+        into_page(rows, page, to_phone, |item| {
+            (item.created_at, item.id.to_string())
+        })
     }
 
     async fn count(&self, account: AccountId) -> Result<u64, StorageError> {
@@ -96,7 +98,7 @@ impl PhoneRepository for SeaPhones {
             account_id: Set(account.to_string()),
             number: Set(phone.number.as_str().to_owned()),
             label: Set(phone.label.as_ref().map(|l| l.as_str().to_owned())),
-            created_at: Set(phone.created_at),
+            created_at: Set(micros(phone.created_at)),
         }
         .insert(&self.db)
         .await

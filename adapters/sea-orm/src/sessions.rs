@@ -11,7 +11,7 @@ use time::OffsetDateTime;
 use crate::entities::session;
 use crate::errors::storage;
 use crate::keyset::{Direction, into_page, page_query};
-use crate::mapping::{stored, stored_opt};
+use crate::mapping::{instant, micros, stored, stored_opt};
 
 /// Sessions in the `sessions` table, found by the digest of their token.
 #[derive(Debug, Clone)]
@@ -31,9 +31,9 @@ fn to_session(row: session::Model) -> Result<Session, StorageError> {
         id: stored(&row.id, SessionId::parse, "session id")?,
         account: stored(&row.account_id, AccountId::parse, "account id")?,
         token_digest: TokenDigest::from_stored(row.token_digest),
-        created_at: row.created_at,
-        last_seen_at: row.last_seen_at,
-        absolute_expires_at: row.absolute_expires_at,
+        created_at: instant(row.created_at)?,
+        last_seen_at: instant(row.last_seen_at)?,
+        absolute_expires_at: instant(row.absolute_expires_at)?,
         client: ClientInfo {
             ip: stored_opt(row.client_ip.as_deref(), str::parse, "client address")?,
             user_agent: row.user_agent,
@@ -48,9 +48,9 @@ impl SessionRepository for SeaSessions {
             id: Set(session.id.to_string()),
             account_id: Set(session.account.to_string()),
             token_digest: Set(session.token_digest.as_str().to_owned()),
-            created_at: Set(session.created_at),
-            last_seen_at: Set(session.last_seen_at),
-            absolute_expires_at: Set(session.absolute_expires_at),
+            created_at: Set(micros(session.created_at)),
+            last_seen_at: Set(micros(session.last_seen_at)),
+            absolute_expires_at: Set(micros(session.absolute_expires_at)),
             client_ip: Set(session.client.ip.map(|ip| ip.to_string())),
             user_agent: Set(session.client.user_agent.clone()),
         }
@@ -72,7 +72,7 @@ impl SessionRepository for SeaSessions {
 
     async fn touch(&self, id: SessionId, at: OffsetDateTime) -> Result<(), StorageError> {
         session::Entity::update_many()
-            .col_expr(session::Column::LastSeenAt, Expr::value(at))
+            .col_expr(session::Column::LastSeenAt, Expr::value(micros(at)))
             .filter(session::Column::Id.eq(id.to_string()))
             .exec(&self.db)
             .await
@@ -88,7 +88,7 @@ impl SessionRepository for SeaSessions {
     ) -> Result<Page<Session>, StorageError> {
         let select = session::Entity::find()
             .filter(session::Column::AccountId.eq(account.to_string()))
-            .filter(session::Column::AbsoluteExpiresAt.gt(now));
+            .filter(session::Column::AbsoluteExpiresAt.gt(micros(now)));
         let rows = page_query(
             select,
             session::Column::CreatedAt,
@@ -99,7 +99,9 @@ impl SessionRepository for SeaSessions {
         .all(&self.db)
         .await
         .map_err(storage)?;
-        into_page(rows, page, |r| (r.created_at, r.id.clone()), to_session)
+        into_page(rows, page, to_session, |item| {
+            (item.created_at, item.id.to_string())
+        })
     }
 
     async fn delete(&self, account: AccountId, id: SessionId) -> Result<bool, StorageError> {

@@ -63,9 +63,10 @@ pub struct Settings {
     )]
     pub password_min_length: usize,
 
-    /// Minutes of inactivity after which a session ends.
+    /// Minutes of inactivity after which a session ends (5 to 10080; activity is
+    /// recorded once a minute, so shorter would end busy sessions).
     #[arg(long, global = true, env = "PORTICO_SESSION_IDLE_MINUTES", default_value_t = 30,
-          value_parser = clap::value_parser!(u32).range(1..=10_080))]
+          value_parser = clap::value_parser!(u32).range(5..=10_080))]
     pub session_idle_minutes: u32,
 
     /// Hours after login at which a session ends, however active.

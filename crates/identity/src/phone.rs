@@ -38,6 +38,18 @@ impl E164Phone {
         ))
     }
 
+    /// Reads back a number that was valid when stored. Only the E.164 shape is checked
+    /// (`+` and 8 to 15 digits): numbering plans change, and a number accepted once
+    /// must stay readable after the metadata drops its range.
+    pub fn from_stored(text: &str) -> Result<Self, InvalidPhone> {
+        let digits = text.strip_prefix('+').ok_or(InvalidPhone::Invalid)?;
+        if (8..=15).contains(&digits.len()) && digits.chars().all(|c| c.is_ascii_digit()) {
+            Ok(Self(text.to_owned()))
+        } else {
+            Err(InvalidPhone::Invalid)
+        }
+    }
+
     /// The E.164 text.
     pub fn as_str(&self) -> &str {
         &self.0
@@ -77,6 +89,22 @@ mod tests {
         assert_eq!(E164Phone::parse("+call me"), Err(InvalidPhone::Invalid));
     }
 
+    #[test]
+    fn a_stored_number_is_read_back_by_its_shape_only() {
+        assert_eq!(
+            E164Phone::from_stored("+99912345678").unwrap().as_str(),
+            "+99912345678"
+        );
+        assert_eq!(
+            E164Phone::from_stored("41446681800"),
+            Err(InvalidPhone::Invalid)
+        );
+        assert_eq!(
+            E164Phone::from_stored("+4144x681800"),
+            Err(InvalidPhone::Invalid)
+        );
+    }
+
     proptest! {
         #[test]
         fn accepted_numbers_are_e164_and_stable(input in "\\+[0-9 ()-]{0,20}") {
@@ -86,6 +114,7 @@ mod tests {
                 prop_assert!(text[1..].chars().all(|c| c.is_ascii_digit()));
                 prop_assert!(text.len() <= 16);
                 prop_assert_eq!(E164Phone::parse(text), Ok(phone.clone()));
+                prop_assert_eq!(E164Phone::from_stored(text), Ok(phone.clone()));
             }
         }
     }

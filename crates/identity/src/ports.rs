@@ -14,7 +14,7 @@ use time::OffsetDateTime;
 
 use crate::account::{AccountEmail, NewAccount, Phone, Profile, ProfileChange};
 use crate::company::Company;
-use crate::postal_address::PostalAddress;
+use crate::postal_address::{PostalAddress, PostalAddressFields};
 use crate::username::Username;
 
 /// Why an account could not be stored.
@@ -119,13 +119,18 @@ pub trait AddressRepository: Send + Sync {
     /// the account stops being the default in the same transaction.
     async fn insert(&self, account: AccountId, address: &PostalAddress)
     -> Result<(), StorageError>;
-    /// Replaces an address's fields, with the same default rule as `insert`; `false`
-    /// when the account has no such address.
+    /// Replaces an address's fields. With `make_default` it becomes the default
+    /// billing address and every other address of the account stops being it, in the
+    /// same transaction; without, the stored default flag is left as it is (so a
+    /// concurrent change of the default is never undone). Returns the address as
+    /// stored afterwards; `None` when the account has no such address.
     async fn update(
         &self,
         account: AccountId,
-        address: &PostalAddress,
-    ) -> Result<bool, StorageError>;
+        id: AddressId,
+        fields: &PostalAddressFields,
+        make_default: bool,
+    ) -> Result<Option<PostalAddress>, StorageError>;
     /// Removes an address. When it was the default, the oldest remaining address
     /// becomes the default in the same transaction. `false` when there was no such
     /// address.

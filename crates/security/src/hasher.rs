@@ -2,8 +2,11 @@
 
 use argon2::password_hash::phc::PasswordHash as Phc;
 use argon2::{Algorithm, Argon2, Params, PasswordHasher as _, PasswordVerifier as _, Version};
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use portico_kernel::{Password, PasswordHash, StorageError};
+use tokio::sync::Semaphore;
 
 /// What verifying a password against a stored hash found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,10 +44,15 @@ pub trait PasswordHasher: Send + Sync {
 
 /// argon2id with the OWASP parameters: 19 MiB of memory, 2 passes, 1 lane, a 16-byte
 /// random salt, stored as a PHC string.
+///
+/// At most one hash per CPU core runs at a time; further requests wait for a permit.
+/// Each hash holds 19 MiB, so without the bound a burst of logins could take
+/// gigabytes and starve every other request of CPU.
 #[derive(Debug, Clone)]
 pub struct Argon2Hasher {
     params: Params,
     dummy: PasswordHash,
+    permits: Arc<Semaphore>,
 }
 
 /// Hashing failed for a reason unrelated to the password (bad parameters, no
@@ -70,7 +78,12 @@ impl Argon2Hasher {
         getrandom::fill(&mut unguessable)
             .map_err(|e| StorageError::new(HashingFailed(e.to_string())))?;
         let dummy = hash_blocking(&params, &unguessable)?;
-        Ok(Self { params, dummy })
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        Ok(Self {
+            params,
+            dummy,
+            permits: Arc::new(Semaphore::new(cores)),
+        })
     }
 
     fn is_weaker_than_current(&self, stored: &Phc) -> bool {
@@ -107,12 +120,17 @@ fn verify_blocking(password: &[u8], stored: &Phc) -> Result<bool, StorageError> 
     }
 }
 
-async fn off_executor<T: Send + 'static>(
-    work: impl FnOnce() -> Result<T, StorageError> + Send + 'static,
-) -> Result<T, StorageError> {
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(StorageError::new)?
+impl Argon2Hasher {
+    /// Runs hashing work on the blocking pool, once a permit is free.
+    async fn off_executor<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> Result<T, StorageError> + Send + 'static,
+    ) -> Result<T, StorageError> {
+        let _permit = self.permits.acquire().await.map_err(StorageError::new)?;
+        tokio::task::spawn_blocking(work)
+            .await
+            .map_err(StorageError::new)?
+    }
 }
 
 #[async_trait]
@@ -120,7 +138,8 @@ impl PasswordHasher for Argon2Hasher {
     async fn hash(&self, password: &Password) -> Result<PasswordHash, StorageError> {
         let params = self.params.clone();
         let password = password.clone();
-        off_executor(move || hash_blocking(&params, password.expose().as_bytes())).await
+        self.off_executor(move || hash_blocking(&params, password.expose().as_bytes()))
+            .await
     }
 
     async fn verify(
@@ -132,8 +151,9 @@ impl PasswordHasher for Argon2Hasher {
             .map_err(|e| StorageError::new(HashingFailed(e.to_string())))?;
         let needs_rehash = self.is_weaker_than_current(&phc);
         let password = password.clone();
-        let matched =
-            off_executor(move || verify_blocking(password.expose().as_bytes(), &phc)).await?;
+        let matched = self
+            .off_executor(move || verify_blocking(password.expose().as_bytes(), &phc))
+            .await?;
         Ok(if matched {
             Verification::Match { needs_rehash }
         } else {

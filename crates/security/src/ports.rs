@@ -17,15 +17,26 @@ pub enum LoginKey {
 }
 
 impl LoginKey {
+    /// Longest login worth looking up: no username or email address is longer.
+    pub const MAX_LEN: usize = 254;
+
     /// Reads a login as typed: with an `@` it is an email address (usernames cannot
-    /// contain one), otherwise a username.
-    pub fn from_login(login: &str) -> Self {
-        let login = login.trim().to_lowercase();
-        if login.contains('@') {
+    /// contain one), otherwise a username. `None` for text that can name no account
+    /// (control characters, overlong), so it never reaches the database.
+    pub fn from_login(login: &str) -> Option<Self> {
+        let login = login.trim();
+        if login.is_empty()
+            || login.chars().count() > Self::MAX_LEN
+            || login.chars().any(char::is_control)
+        {
+            return None;
+        }
+        let login = login.to_lowercase();
+        Some(if login.contains('@') {
             Self::Email(login)
         } else {
             Self::Username(login)
-        }
+        })
     }
 }
 

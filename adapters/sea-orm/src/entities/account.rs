@@ -12,7 +12,7 @@ pub struct Model {
     pub first_name: String,
     pub last_name: String,
     pub language: String,
-    pub created_at: TimeDateTimeWithTimeZone,
+    pub created_at: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

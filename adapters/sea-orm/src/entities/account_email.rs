@@ -12,7 +12,7 @@ pub struct Model {
     pub address_key: String,
     pub verified: bool,
     pub is_primary: bool,
-    pub created_at: TimeDateTimeWithTimeZone,
+    pub created_at: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -9,7 +9,7 @@ pub struct Model {
     pub account_id: String,
     pub name: String,
     pub tax_id: Option<String>,
-    pub updated_at: TimeDateTimeWithTimeZone,
+    pub updated_at: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

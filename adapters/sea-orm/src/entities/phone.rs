@@ -10,7 +10,7 @@ pub struct Model {
     pub account_id: String,
     pub number: String,
     pub label: Option<String>,
-    pub created_at: TimeDateTimeWithTimeZone,
+    pub created_at: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -15,7 +15,7 @@ pub struct Model {
     pub postal_code: String,
     pub country: String,
     pub default_billing: bool,
-    pub created_at: TimeDateTimeWithTimeZone,
+    pub created_at: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

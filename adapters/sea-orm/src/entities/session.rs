@@ -9,9 +9,9 @@ pub struct Model {
     pub id: String,
     pub account_id: String,
     pub token_digest: String,
-    pub created_at: TimeDateTimeWithTimeZone,
-    pub last_seen_at: TimeDateTimeWithTimeZone,
-    pub absolute_expires_at: TimeDateTimeWithTimeZone,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    pub absolute_expires_at: i64,
     pub client_ip: Option<String>,
     pub user_agent: Option<String>,
 }

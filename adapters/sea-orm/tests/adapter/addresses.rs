@@ -65,12 +65,16 @@ async fn an_update_making_an_address_default_moves_the_default(db: Database) {
         .insert(account, &address("Zürich", 0, true))
         .await
         .unwrap();
-    let mut basel = address("Basel", 1, false);
+    let basel = address("Basel", 1, false);
     addresses.insert(account, &basel).await.unwrap();
 
-    basel.default_billing = true;
-    assert!(addresses.update(account, &basel).await.unwrap());
+    let stored = addresses
+        .update(account, basel.id, &basel.fields, true)
+        .await
+        .unwrap()
+        .unwrap();
 
+    assert!(stored.default_billing);
     assert_eq!(defaults(&addresses, account).await, vec!["Basel"]);
 }
 on_both_engines!(
@@ -113,7 +117,7 @@ async fn the_database_refuses_a_second_default_written_behind_the_domains_back(d
     let result = db
         .execute(&format!(
             "INSERT INTO postal_addresses (id, account_id, line1, city, postal_code, country, default_billing, created_at) \
-             VALUES ('00000000-0000-7000-8000-0000000000aa', '{account}', 'x', 'Basel', '4001', 'CH', true, '2026-01-01 00:00:00+00:00')"
+             VALUES ('00000000-0000-7000-8000-0000000000aa', '{account}', 'x', 'Basel', '4001', 'CH', true, 1767225600000000)"
         ))
         .await;
 
@@ -133,15 +137,22 @@ async fn another_accounts_address_is_out_of_reach(db: Database) {
     addresses.insert(account, &stored).await.unwrap();
 
     assert_eq!(addresses.find(intruder, stored.id).await.unwrap(), None);
-    assert!(
-        !addresses
-            .update(intruder, &address("Basel", 1, true))
+    let mut hijack = stored.fields.clone();
+    hijack.city = AddressLine::parse("Nowhere").unwrap();
+    assert_eq!(
+        addresses
+            .update(intruder, stored.id, &hijack, true)
             .await
-            .unwrap()
+            .unwrap(),
+        None
     );
-    let mut hijack = stored.clone();
-    hijack.fields.city = AddressLine::parse("Nowhere").unwrap();
-    assert!(!addresses.update(intruder, &hijack).await.unwrap());
+    assert_eq!(
+        addresses
+            .update(intruder, stored.id, &hijack, false)
+            .await
+            .unwrap(),
+        None
+    );
     assert!(!addresses.delete(intruder, stored.id).await.unwrap());
     assert_eq!(
         addresses.find(account, stored.id).await.unwrap(),
@@ -149,3 +160,33 @@ async fn another_accounts_address_is_out_of_reach(db: Database) {
     );
 }
 on_both_engines!(ownership, super::another_accounts_address_is_out_of_reach);
+
+async fn an_edit_that_does_not_ask_for_the_default_leaves_the_flag_alone(db: Database) {
+    let account = registered(&db, "ada", "ada@example.com").await;
+    let addresses = SeaAddresses::new(db.connection());
+    let zurich = address("Zürich", 0, true);
+    let basel = address("Basel", 1, false);
+    addresses.insert(account, &zurich).await.unwrap();
+    addresses.insert(account, &basel).await.unwrap();
+
+    let mut moved = zurich.fields.clone();
+    moved.city = AddressLine::parse("Winterthur").unwrap();
+    let edited = addresses
+        .update(account, zurich.id, &moved, false)
+        .await
+        .unwrap()
+        .unwrap();
+    let other = addresses
+        .update(account, basel.id, &basel.fields, false)
+        .await
+        .unwrap()
+        .unwrap();
+
+    assert!(edited.default_billing, "still the default");
+    assert!(!other.default_billing, "not made the default by an edit");
+    assert_eq!(defaults(&addresses, account).await, vec!["Winterthur"]);
+}
+on_both_engines!(
+    edit_keeps_default,
+    super::an_edit_that_does_not_ask_for_the_default_leaves_the_flag_alone
+);

@@ -1,11 +1,14 @@
 //! Concurrent writers: on SQLite they must queue, never fail with "database is
 //! locked"; on PostgreSQL the unique indexes must decide races.
 
-use portico_identity::ports::{AccountRepository, CreateAccountError};
+use portico_identity::ports::{AccountRepository, AddressRepository, CreateAccountError};
+use portico_identity::{AddressLine, CountryCode, PostalAddress, PostalAddressFields, PostalCode};
+use portico_kernel::{AddressId, PageRequest};
 use portico_sea_orm::SeaAccounts;
+use portico_sea_orm::SeaAddresses;
 use portico_sea_orm::testing::{Engine, TestDatabase};
 
-use crate::support::new_account;
+use crate::support::{at, new_account, registered};
 
 async fn many_concurrent_registrations_all_land(engine: Engine) {
     let test_db = TestDatabase::new(engine).await.unwrap();
@@ -72,4 +75,63 @@ async fn racing_usernames_on_a_sqlite_file() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn racing_usernames_on_postgres() {
     racing_registrations_of_one_username_give_exactly_one_account(Engine::Postgres).await;
+}
+
+async fn racing_default_address_changes_leave_exactly_one_default(engine: Engine) {
+    let test_db = TestDatabase::new(engine).await.unwrap();
+    let db = test_db.database().clone();
+    let account = registered(&db, "ada", "ada@example.com").await;
+    let addresses = SeaAddresses::new(db.connection());
+    let mut ids = Vec::new();
+    for n in 0..8 {
+        let address = PostalAddress {
+            id: AddressId::generate(),
+            fields: PostalAddressFields {
+                line1: AddressLine::parse(&format!("Street {n}")).unwrap(),
+                line2: None,
+                city: AddressLine::parse("Zürich").unwrap(),
+                region: None,
+                postal_code: PostalCode::parse("8001").unwrap(),
+                country: CountryCode::parse("CH").unwrap(),
+            },
+            default_billing: n == 0,
+            created_at: at(n),
+        };
+        addresses.insert(account, &address).await.unwrap();
+        ids.push(address);
+    }
+    let tasks: Vec<_> = ids
+        .into_iter()
+        .map(|address| {
+            let addresses = addresses.clone();
+            tokio::spawn(async move {
+                addresses
+                    .update(account, address.id, &address.fields, true)
+                    .await
+            })
+        })
+        .collect();
+    for task in tasks {
+        assert!(task.await.unwrap().unwrap().is_some());
+    }
+    let defaults = addresses
+        .list(account, &PageRequest::first())
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .filter(|a| a.default_billing)
+        .count();
+    assert_eq!(defaults, 1);
+    test_db.finish().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn racing_default_addresses_on_a_sqlite_file() {
+    racing_default_address_changes_leave_exactly_one_default(Engine::SqliteFile).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn racing_default_addresses_on_postgres() {
+    racing_default_address_changes_leave_exactly_one_default(Engine::Postgres).await;
 }

@@ -9,7 +9,7 @@ async fn a_login_finds_the_account_by_username_or_primary_email_in_any_case(db: 
 
     for login in ["ada", "ADA", "Ada@Example.com"] {
         let found = credentials
-            .find_by_login(&LoginKey::from_login(login))
+            .find_by_login(&LoginKey::from_login(login).unwrap())
             .await
             .unwrap()
             .unwrap_or_else(|| panic!("{login} should match"));
@@ -18,7 +18,7 @@ async fn a_login_finds_the_account_by_username_or_primary_email_in_any_case(db: 
     }
     assert_eq!(
         credentials
-            .find_by_login(&LoginKey::from_login("grace"))
+            .find_by_login(&LoginKey::from_login("grace").unwrap())
             .await
             .unwrap(),
         None
@@ -33,19 +33,19 @@ async fn an_unverified_secondary_email_does_not_log_in_but_a_verified_one_does(d
     let account = registered(&db, "ada", "ada@example.com").await;
     db.execute(&format!(
         "INSERT INTO account_emails (id, account_id, address, address_key, verified, is_primary, created_at) \
-         VALUES ('00000000-0000-7000-8000-000000000001', '{account}', 'a2@example.com', 'a2@example.com', false, false, '2026-01-01 00:00:00+00:00'), \
-                ('00000000-0000-7000-8000-000000000002', '{account}', 'a3@example.com', 'a3@example.com', true, false, '2026-01-01 00:00:00+00:00')"
+         VALUES ('00000000-0000-7000-8000-000000000001', '{account}', 'a2@example.com', 'a2@example.com', false, false, 1767225600000000), \
+                ('00000000-0000-7000-8000-000000000002', '{account}', 'a3@example.com', 'a3@example.com', true, false, 1767225600000000)"
     ))
     .await
     .unwrap();
     let credentials = SeaCredentials::new(db.connection());
 
     let unverified = credentials
-        .find_by_login(&LoginKey::from_login("a2@example.com"))
+        .find_by_login(&LoginKey::from_login("a2@example.com").unwrap())
         .await
         .unwrap();
     let verified = credentials
-        .find_by_login(&LoginKey::from_login("a3@example.com"))
+        .find_by_login(&LoginKey::from_login("a3@example.com").unwrap())
         .await
         .unwrap();
 
@@ -67,7 +67,7 @@ async fn a_replaced_hash_is_the_one_found_next(db: Database) {
         .unwrap();
 
     let found = credentials
-        .find_by_login(&LoginKey::from_login("ada"))
+        .find_by_login(&LoginKey::from_login("ada").unwrap())
         .await
         .unwrap()
         .unwrap();

@@ -1,7 +1,7 @@
 use portico_kernel::{AccountId, PageRequest, SessionId};
 use portico_sea_orm::{Database, SeaSessions};
 use portico_security::ports::SessionRepository;
-use portico_security::{ClientInfo, SecretToken, Session};
+use portico_security::{ClientInfo, SecretToken, Session, TokenDigest};
 use time::Duration;
 
 use crate::support::{at, on_both_engines, registered};
@@ -27,8 +27,14 @@ async fn a_session_is_found_by_its_token_digest_only(db: Database) {
     sessions.insert(&stored).await.unwrap();
 
     let found = sessions.find_by_digest(&token.digest()).await.unwrap();
-    let forged = sessions
+    let presented_again = sessions
         .find_by_digest(&SecretToken::from_client(token.expose()).digest())
+        .await
+        .unwrap();
+    // The plain token is not what is stored: looking it up as if it were a digest
+    // finds nothing.
+    let raw_token_as_digest = sessions
+        .find_by_digest(&TokenDigest::from_stored(token.expose().to_owned()))
         .await
         .unwrap();
     let unknown = sessions
@@ -37,7 +43,8 @@ async fn a_session_is_found_by_its_token_digest_only(db: Database) {
         .unwrap();
 
     assert_eq!(found.as_ref(), Some(&stored));
-    assert_eq!(forged, Some(stored));
+    assert_eq!(presented_again, Some(stored));
+    assert_eq!(raw_token_as_digest, None);
     assert_eq!(unknown, None);
 }
 on_both_engines!(
@@ -136,3 +143,38 @@ async fn a_session_is_deleted_only_by_its_own_account(db: Database) {
     );
 }
 on_both_engines!(delete, super::a_session_is_deleted_only_by_its_own_account);
+
+async fn sub_second_creation_times_page_in_chronological_order(db: Database) {
+    let account = registered(&db, "ada", "ada@example.com").await;
+    let sessions = SeaSessions::new(db.connection());
+    // Whole seconds, tenths and microseconds mixed: a text encoding that trims
+    // trailing zeros would sort 12:00:00.1 after 12:00:00.12.
+    let offsets_micros = [0, 100_000, 120_000, 500_000, 1_000_000, 1_000_001, 999_999];
+    let mut expected = Vec::new();
+    for micros in offsets_micros {
+        let (_, mut s) = session(account, 0);
+        s.created_at = at(0) + Duration::microseconds(micros);
+        expected.push((s.created_at, s.id));
+        sessions.insert(&s).await.unwrap();
+    }
+    expected.sort();
+    expected.reverse();
+
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let page = PageRequest::new(Some(3), cursor.as_deref()).unwrap();
+        let found = sessions.list(account, at(60), &page).await.unwrap();
+        seen.extend(found.items.iter().map(|s| (s.created_at, s.id)));
+        match found.next_cursor {
+            Some(next) => cursor = Some(next.encode()),
+            None => break,
+        }
+    }
+
+    assert_eq!(seen, expected);
+}
+on_both_engines!(
+    sub_second_order,
+    super::sub_second_creation_times_page_in_chronological_order
+);

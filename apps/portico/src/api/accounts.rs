@@ -44,29 +44,40 @@ impl RegisterRequest {
         let first_name = v.check("first_name", PersonName::parse(&self.first_name));
         let last_name = v.check("last_name", PersonName::parse(&self.last_name));
         let language = v.check_opt("language", self.language.as_deref().map(LanguageTag::parse));
-        if self
-            .referral_code
-            .as_ref()
-            .is_some_and(|code| code.len() > 64)
-        {
-            v.check::<(), _>(
-                "referral_code",
-                Err("a referral code has at most 64 characters"),
-            );
-        }
-        match (username, email, first_name, last_name, language) {
-            (Some(username), Some(email), Some(first_name), Some(last_name), Some(language)) => {
-                Ok((
-                    Registration {
-                        username,
-                        email,
-                        first_name,
-                        last_name,
-                        language: language.unwrap_or_else(LanguageTag::english),
-                    },
-                    Password::new(self.password),
-                ))
-            }
+        let referral_code = v.check(
+            "referral_code",
+            match &self.referral_code {
+                Some(code) if code.chars().count() > 64 => {
+                    Err("a referral code has at most 64 characters")
+                }
+                _ => Ok(()),
+            },
+        );
+        match (
+            username,
+            email,
+            first_name,
+            last_name,
+            language,
+            referral_code,
+        ) {
+            (
+                Some(username),
+                Some(email),
+                Some(first_name),
+                Some(last_name),
+                Some(language),
+                Some(()),
+            ) => Ok((
+                Registration {
+                    username,
+                    email,
+                    first_name,
+                    last_name,
+                    language: language.unwrap_or_else(LanguageTag::english),
+                },
+                Password::new(self.password),
+            )),
             _ => Err(v.into_error()),
         }
     }

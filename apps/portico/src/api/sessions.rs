@@ -27,8 +27,8 @@ pub struct LoginRequest {
     password: String,
 }
 
-/// A session just opened.
-#[derive(Debug, Object)]
+/// A session just opened. No `Debug`: it holds the plain token.
+#[derive(Object)]
 pub struct SessionCreated {
     /// The session's id (to list or revoke it).
     id: String,

@@ -105,3 +105,17 @@ async fn a_session_can_be_revoked_by_its_owner_only(app: &TestApp) {
         .expect_problem(404, "not-found");
 }
 on_both_engines!(revoke, super::a_session_can_be_revoked_by_its_owner_only);
+
+async fn a_login_with_control_characters_is_an_ordinary_refusal(app: &TestApp) {
+    app.register("ada").await.expect(201);
+    let wrong_password = app.login("ada", "not the password at all").await;
+    for login in ["ada\u{0}", "\u{0}", "ad\r\na", &"a".repeat(300)] {
+        let reply = app.login(login, PASSWORD).await;
+        assert_eq!(reply.status, wrong_password.status, "{login:?}");
+        assert_eq!(reply.body, wrong_password.body, "{login:?}");
+    }
+}
+on_both_engines!(
+    control_characters,
+    super::a_login_with_control_characters_is_an_ordinary_refusal
+);

@@ -143,16 +143,15 @@ impl AddressBook {
             .find(account, id)
             .await?
             .ok_or(AddressError::NotFound)?;
-        match change.default_billing {
-            Some(false) if address.default_billing => return Err(AddressError::DefaultRequired),
-            Some(true) => address.default_billing = true,
-            _ => {}
+        if change.default_billing == Some(false) && address.default_billing {
+            return Err(AddressError::DefaultRequired);
         }
+        let make_default = change.default_billing == Some(true);
         change.apply_to(&mut address.fields);
-        if !self.addresses.update(account, &address).await? {
-            return Err(AddressError::NotFound);
-        }
-        Ok(address)
+        self.addresses
+            .update(account, id, &address.fields, make_default)
+            .await?
+            .ok_or(AddressError::NotFound)
     }
 
     /// Removes an address; if it was the default, the oldest remaining one takes over.
@@ -240,6 +239,40 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn asking_for_the_default_moves_it_here() {
+        let existing = stored(false);
+        let id = existing.id;
+        let mut addresses = MockAddressRepository::new();
+        addresses
+            .expect_find()
+            .return_once(move |_, _| Ok(Some(existing)));
+        addresses
+            .expect_update()
+            .withf(|_, _, _, make_default| *make_default)
+            .times(1)
+            .returning(|_, id, fields, _| {
+                Ok(Some(PostalAddress {
+                    id,
+                    fields: fields.clone(),
+                    default_billing: true,
+                    created_at: fixed_clock().now(),
+                }))
+            });
+        let book = AddressBook::new(Arc::new(addresses), Arc::new(fixed_clock()));
+        let change = AddressChange {
+            default_billing: Some(true),
+            ..AddressChange::default()
+        };
+
+        let address = book
+            .change(AccountId::generate(), id, change)
+            .await
+            .unwrap();
+
+        assert!(address.default_billing);
+    }
+
+    #[tokio::test]
     async fn an_edit_keeps_the_fields_it_does_not_name() {
         let existing = stored(false);
         let id = existing.id;
@@ -249,12 +282,20 @@ mod tests {
             .return_once(move |_, _| Ok(Some(existing)));
         addresses
             .expect_update()
-            .withf(|_, address| {
-                address.fields.city.as_str() == "Basel"
-                    && address.fields.line1 == address_fields().line1
-                    && address.fields.region.is_none()
+            .withf(|_, _, fields, make_default| {
+                fields.city.as_str() == "Basel"
+                    && fields.line1 == address_fields().line1
+                    && fields.region.is_none()
+                    && !make_default
             })
-            .returning(|_, _| Ok(true));
+            .returning(|_, id, fields, _| {
+                Ok(Some(PostalAddress {
+                    id,
+                    fields: fields.clone(),
+                    default_billing: false,
+                    created_at: fixed_clock().now(),
+                }))
+            });
         let book = AddressBook::new(Arc::new(addresses), Arc::new(fixed_clock()));
         let change = AddressChange {
             city: Some(AddressLine::parse("Basel").unwrap()),

@@ -79,11 +79,11 @@ impl LoginService {
                 .await?;
             return Err(LoginError::InvalidCredentials);
         }
-        let Some(credential) = self
-            .credentials
-            .find_by_login(&LoginKey::from_login(login))
-            .await?
-        else {
+        let credential = match LoginKey::from_login(login) {
+            Some(key) => self.credentials.find_by_login(&key).await?,
+            None => None,
+        };
+        let Some(credential) = credential else {
             self.hasher.verify_unknown(password).await?;
             return Err(LoginError::InvalidCredentials);
         };
@@ -282,6 +282,27 @@ mod tests {
             .await;
 
         assert!(result.is_ok());
+    }
+
+    #[tokio::test]
+    async fn a_login_with_control_characters_is_refused_without_a_lookup() {
+        let mut credentials = MockCredentialRepository::new();
+        credentials.expect_find_by_login().times(0);
+        let mut hasher = MockPasswordHasher::new();
+        hasher
+            .expect_verify_unknown()
+            .times(1)
+            .returning(|_| Ok(()));
+
+        let result = service(credentials, MockSessionRepository::new(), hasher)
+            .login(
+                "ada\u{0}",
+                &Password::new("secret words".into()),
+                ClientInfo::default(),
+            )
+            .await;
+
+        assert!(matches!(result, Err(LoginError::InvalidCredentials)));
     }
 
     #[tokio::test]
