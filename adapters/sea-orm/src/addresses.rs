@@ -7,12 +7,13 @@ use portico_kernel::{AccountId, AddressId, Page, PageRequest, StorageError};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
 };
 
-use crate::entities::{account, postal_address};
+use crate::entities::postal_address;
 use crate::errors::storage;
 use crate::keyset::{Direction, into_page, page_query};
+use crate::locks::lock_account;
 use crate::mapping::{instant, micros, stored, stored_opt};
 
 /// Postal addresses in the `postal_addresses` table. A partial unique index allows at
@@ -50,20 +51,6 @@ fn owned_by(account: AccountId, id: AddressId) -> Condition {
     Condition::all()
         .add(postal_address::Column::Id.eq(id.to_string()))
         .add(postal_address::Column::AccountId.eq(account.to_string()))
-}
-
-/// Serializes every change to one account's addresses: `SELECT ... FOR UPDATE` on the
-/// account row on PostgreSQL, so two requests that both move the default (or both add
-/// a first address) run one after the other instead of colliding on the
-/// one-default index. SQLite has no row locks and needs none: its single pooled
-/// connection already runs one transaction at a time.
-async fn lock_account(conn: &impl ConnectionTrait, account: AccountId) -> Result<(), StorageError> {
-    account::Entity::find_by_id(account.to_string())
-        .lock_exclusive()
-        .one(conn)
-        .await
-        .map_err(storage)?;
-    Ok(())
 }
 
 /// Clears the default flag on every address of the account except `keep`.

@@ -2,13 +2,15 @@
 
 use async_trait::async_trait;
 use portico_identity::AccountEmail;
-use portico_identity::ports::EmailRepository;
+use portico_identity::email_rules::check_removal;
+use portico_identity::ports::{EmailRepository, RemoveEmailError};
 use portico_kernel::{AccountId, EmailAddress, EmailId, Page, PageRequest, StorageError};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait};
 
 use crate::entities::account_email;
 use crate::errors::storage;
 use crate::keyset::{Direction, into_page, page_query};
+use crate::locks::lock_account;
 use crate::mapping::{instant, stored};
 
 /// Email addresses in the `account_emails` table.
@@ -56,5 +58,25 @@ impl EmailRepository for SeaEmails {
         into_page(rows, page, to_email, |item| {
             (item.created_at, item.id.to_string())
         })
+    }
+
+    async fn remove(&self, account: AccountId, id: EmailId) -> Result<(), RemoveEmailError> {
+        let txn = self.db.begin().await.map_err(storage)?;
+        lock_account(&txn, account).await?;
+        let emails = account_email::Entity::find()
+            .filter(account_email::Column::AccountId.eq(account.to_string()))
+            .all(&txn)
+            .await
+            .map_err(storage)?
+            .into_iter()
+            .map(to_email)
+            .collect::<Result<Vec<_>, _>>()?;
+        check_removal(&emails, id)?;
+        account_email::Entity::delete_by_id(id.to_string())
+            .exec(&txn)
+            .await
+            .map_err(storage)?;
+        txn.commit().await.map_err(storage)?;
+        Ok(())
     }
 }

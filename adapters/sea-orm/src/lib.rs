@@ -32,6 +32,7 @@ pub mod emails;
 mod entities;
 mod errors;
 mod keyset;
+mod locks;
 mod mapping;
 pub mod phones;
 pub mod sessions;

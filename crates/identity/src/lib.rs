@@ -28,6 +28,7 @@
 pub mod account;
 pub mod company;
 pub mod country;
+pub mod email_rules;
 pub mod language;
 pub mod person_name;
 pub mod phone;

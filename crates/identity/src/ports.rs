@@ -6,7 +6,7 @@
 
 use async_trait::async_trait;
 use portico_kernel::{
-    AccountId, AddressId, EmailAddress, Page, PageRequest, Password, PasswordHash,
+    AccountId, AddressId, EmailAddress, EmailId, Page, PageRequest, Password, PasswordHash,
     PasswordRejection, PhoneId, StorageError,
 };
 
@@ -62,6 +62,24 @@ pub trait EmailRepository: Send + Sync {
         account: AccountId,
         page: &PageRequest,
     ) -> Result<Page<AccountEmail>, StorageError>;
+
+    /// Removes an address of the account if [`check_removal`] allows it, judged on
+    /// the account's addresses as they are inside the same locked transaction, so two
+    /// concurrent removals cannot together remove the last verified address.
+    ///
+    /// [`check_removal`]: crate::email_rules::check_removal
+    async fn remove(&self, account: AccountId, id: EmailId) -> Result<(), RemoveEmailError>;
+}
+
+/// Why an email address was not removed; nothing changed in any case.
+#[derive(Debug, thiserror::Error)]
+pub enum RemoveEmailError {
+    /// The rules refuse it (or the account has no such address).
+    #[error(transparent)]
+    Refused(#[from] crate::email_rules::RemovalRefused),
+    /// Storage failed.
+    #[error(transparent)]
+    Unexpected(#[from] StorageError),
 }
 
 /// Why a phone number could not be written.

@@ -9,5 +9,6 @@ mod addresses;
 mod companies;
 mod concurrency;
 mod credentials;
+mod emails;
 mod phones;
 mod sessions;

@@ -2,10 +2,11 @@
 
 use std::sync::Arc;
 
-use poem_openapi::param::Query;
+use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 use portico_identity::AccountEmail;
+use portico_kernel::EmailId;
 
 use crate::api::ApiTags;
 use crate::http::auth::SessionAuth;
@@ -58,6 +59,14 @@ pub enum EmailListResponse {
     Ok(Json<EmailList>),
 }
 
+/// Answers of `DELETE /v1/me/emails/{id}`.
+#[derive(ApiResponse)]
+pub enum EmailDeleted {
+    /// The address is gone.
+    #[oai(status = 204)]
+    Deleted,
+}
+
 /// Email addresses.
 pub struct EmailsApi {
     services: Arc<Services>,
@@ -88,5 +97,17 @@ impl EmailsApi {
             items: found.items.into_iter().map(EmailItem::from).collect(),
             next_cursor: next_cursor(found.next_cursor),
         })))
+    }
+
+    /// Remove an email address. The primary address and the last verified address
+    /// cannot be removed.
+    #[oai(path = "/emails/:id", method = "delete")]
+    async fn delete(&self, auth: SessionAuth, id: Path<String>) -> Result<EmailDeleted, ApiError> {
+        let id = EmailId::parse(&id.0).map_err(|_| ApiError::not_found("email address"))?;
+        self.services
+            .profiles
+            .remove_email(auth.0.account, id)
+            .await?;
+        Ok(EmailDeleted::Deleted)
     }
 }

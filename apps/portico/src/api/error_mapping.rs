@@ -1,6 +1,8 @@
 //! The one exhaustive mapping from domain errors to problem+json answers. Every slug
 //! used here is listed in `docs/error-codes.md`.
 
+use portico_identity::email_rules::RemovalRefused;
+use portico_identity::ports::RemoveEmailError;
 use portico_identity::{AddressError, CompanyError, PhoneError, ProfileError, RegisterError};
 use portico_security::{LoginError, SessionError};
 
@@ -44,6 +46,27 @@ impl From<ProfileError> for ApiError {
             ProfileError::NotFound => ApiError::not_found("account"),
             ProfileError::NothingToChange => empty_update(),
             ProfileError::Unexpected(source) => ApiError::internal(&source),
+        }
+    }
+}
+
+impl From<RemoveEmailError> for ApiError {
+    fn from(error: RemoveEmailError) -> Self {
+        match error {
+            RemoveEmailError::Refused(RemovalRefused::NotFound) => {
+                ApiError::not_found("email address")
+            }
+            RemoveEmailError::Refused(rule @ RemovalRefused::Primary) => ApiError::conflict(
+                "primary-email",
+                "The primary address stays",
+                rule.to_string(),
+            ),
+            RemoveEmailError::Refused(rule @ RemovalRefused::LastVerified) => ApiError::conflict(
+                "last-verified-email",
+                "The last verified address stays",
+                rule.to_string(),
+            ),
+            RemoveEmailError::Unexpected(source) => ApiError::internal(&source),
         }
     }
 }

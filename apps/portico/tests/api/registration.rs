@@ -137,3 +137,30 @@ on_both_engines!(
     all_errors_at_once,
     super::several_invalid_fields_are_reported_together
 );
+
+async fn the_registration_email_cannot_be_removed(app: &TestApp) {
+    let ada = app.signed_up("ada").await;
+    let mallory = app.signed_up("mallory").await;
+    let emails = app.get("/v1/me/emails", &ada).await.json();
+    let path = format!(
+        "/v1/me/emails/{}",
+        emails["items"][0]["id"].as_str().unwrap()
+    );
+
+    app.delete(&path, &mallory)
+        .await
+        .expect_problem(404, "not-found");
+    app.delete(&path, &ada)
+        .await
+        .expect_problem(409, "primary-email");
+    app.delete("/v1/me/emails/nope", &ada)
+        .await
+        .expect_problem(404, "not-found");
+
+    let after = app.get("/v1/me/emails", &ada).await.json();
+    assert_eq!(after["items"].as_array().unwrap().len(), 1);
+}
+on_both_engines!(
+    email_removal,
+    super::the_registration_email_cannot_be_removed
+);

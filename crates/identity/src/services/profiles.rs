@@ -2,10 +2,10 @@
 
 use std::sync::Arc;
 
-use portico_kernel::{AccountId, Page, PageRequest, StorageError};
+use portico_kernel::{AccountId, EmailId, Page, PageRequest, StorageError};
 
 use crate::account::{AccountEmail, Profile, ProfileChange};
-use crate::ports::{AccountRepository, EmailRepository};
+use crate::ports::{AccountRepository, EmailRepository, RemoveEmailError};
 
 /// Why a profile operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -56,6 +56,16 @@ impl Profiles {
             .update_profile(account, &change)
             .await?
             .ok_or(ProfileError::NotFound)
+    }
+
+    /// Removes one of the account's email addresses, within the rules of
+    /// [`crate::email_rules::check_removal`].
+    pub async fn remove_email(
+        &self,
+        account: AccountId,
+        id: EmailId,
+    ) -> Result<(), RemoveEmailError> {
+        self.emails.remove(account, id).await
     }
 
     /// One page of the account's email addresses.
