@@ -39,11 +39,11 @@ impl E164Phone {
     }
 
     /// Reads back a number that was valid when stored. Only the E.164 shape is checked
-    /// (`+` and 8 to 15 digits): numbering plans change, and a number accepted once
+    /// (`+` and 4 to 15 digits): numbering plans change, and a number accepted once
     /// must stay readable after the metadata drops its range.
     pub fn from_stored(text: &str) -> Result<Self, InvalidPhone> {
         let digits = text.strip_prefix('+').ok_or(InvalidPhone::Invalid)?;
-        if (8..=15).contains(&digits.len()) && digits.chars().all(|c| c.is_ascii_digit()) {
+        if (4..=15).contains(&digits.len()) && digits.chars().all(|c| c.is_ascii_digit()) {
             Ok(Self(text.to_owned()))
         } else {
             Err(InvalidPhone::Invalid)
