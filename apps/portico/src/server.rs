@@ -9,7 +9,8 @@ use poem::{Endpoint, EndpointExt, IntoResponse, Response, Route, get, handler};
 
 use crate::api;
 use crate::http::body_limit::limit_body;
-use crate::http::problem_middleware::problem_json;
+use crate::http::problem::problem;
+use crate::http::problem_middleware::{problem_json, render};
 use crate::wiring::Services;
 
 /// How long in-flight requests may run after a shutdown signal.
@@ -42,18 +43,12 @@ async fn readyz(services: poem::web::Data<&Arc<Services>>) -> Response {
     if services.database.ping().await {
         Json(serde_json::json!({ "status": "ready" })).into_response()
     } else {
-        Response::builder()
-            .status(poem::http::StatusCode::SERVICE_UNAVAILABLE)
-            .content_type("application/problem+json")
-            .body(
-                serde_json::json!({
-                    "type": "urn:portico:problem:not-ready",
-                    "title": "Not ready",
-                    "status": 503,
-                    "detail": "The database is not reachable.",
-                })
-                .to_string(),
-            )
+        render(problem(
+            503,
+            "not-ready",
+            "Not ready",
+            "The database is not reachable.",
+        ))
     }
 }
 

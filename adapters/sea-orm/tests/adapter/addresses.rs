@@ -5,7 +5,7 @@ use portico_sea_orm::{Database, SeaAddresses};
 
 use crate::support::{at, on_both_engines, registered};
 
-fn address(city: &str, second: i64, default_billing: bool) -> PostalAddress {
+pub fn address(city: &str, second: i64, default_billing: bool) -> PostalAddress {
     PostalAddress {
         id: AddressId::generate(),
         fields: PostalAddressFields {

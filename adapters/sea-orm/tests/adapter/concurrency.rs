@@ -2,13 +2,13 @@
 //! locked"; on PostgreSQL the unique indexes must decide races.
 
 use portico_identity::ports::{AccountRepository, AddressRepository, CreateAccountError};
-use portico_identity::{AddressLine, CountryCode, PostalAddress, PostalAddressFields, PostalCode};
-use portico_kernel::{AddressId, PageRequest};
+use portico_kernel::PageRequest;
 use portico_sea_orm::SeaAccounts;
 use portico_sea_orm::SeaAddresses;
 use portico_sea_orm::testing::{Engine, TestDatabase};
 
-use crate::support::{at, new_account, registered};
+use crate::addresses::address;
+use crate::support::{new_account, registered};
 
 async fn many_concurrent_registrations_all_land(engine: Engine) {
     let test_db = TestDatabase::new(engine).await.unwrap();
@@ -84,19 +84,7 @@ async fn racing_default_address_changes_leave_exactly_one_default(engine: Engine
     let addresses = SeaAddresses::new(db.connection());
     let mut ids = Vec::new();
     for n in 0..8 {
-        let address = PostalAddress {
-            id: AddressId::generate(),
-            fields: PostalAddressFields {
-                line1: AddressLine::parse(&format!("Street {n}")).unwrap(),
-                line2: None,
-                city: AddressLine::parse("Zürich").unwrap(),
-                region: None,
-                postal_code: PostalCode::parse("8001").unwrap(),
-                country: CountryCode::parse("CH").unwrap(),
-            },
-            default_billing: n == 0,
-            created_at: at(n),
-        };
+        let address = address(&format!("Street {n}"), n, n == 0);
         addresses.insert(account, &address).await.unwrap();
         ids.push(address);
     }

@@ -6,7 +6,7 @@
 
 use poem::{Body, Endpoint, IntoResponse, Request, Response};
 
-use crate::http::problem_middleware::payload_too_large;
+use crate::http::problem_middleware::{payload_too_large, render};
 
 /// The largest request body accepted. The biggest legitimate body (an address) is a
 /// few hundred bytes.
@@ -32,17 +32,5 @@ pub async fn limit_body<E: Endpoint>(next: E, mut req: Request) -> poem::Result<
 }
 
 fn too_large() -> Response {
-    let body = payload_too_large();
-    Response::builder()
-        .status(poem::http::StatusCode::PAYLOAD_TOO_LARGE)
-        .content_type("application/problem+json")
-        .body(
-            serde_json::json!({
-                "type": body.kind,
-                "title": body.title,
-                "status": body.status,
-                "detail": body.detail,
-            })
-            .to_string(),
-        )
+    render(payload_too_large())
 }

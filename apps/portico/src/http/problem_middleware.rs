@@ -20,7 +20,8 @@ pub async fn problem_json<E: Endpoint>(next: E, req: Request) -> poem::Result<Re
     }
 }
 
-fn render(body: Problem) -> Response {
+/// Writes a problem as a response, for answers made outside poem-openapi.
+pub fn render(body: Problem) -> Response {
     let status = StatusCode::from_u16(body.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let json = serde_json::json!({
         "type": body.kind,
