@@ -69,6 +69,10 @@ typed_id!(
     /// Identifies one postal address of an account.
     AddressId
 );
+typed_id!(
+    /// Identifies one email message in the outbox and the email history.
+    MessageId
+);
 
 #[cfg(test)]
 mod tests {

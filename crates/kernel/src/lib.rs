@@ -34,7 +34,7 @@ pub mod storage;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use email::{EmailAddress, InvalidEmail};
-pub use ids::{AccountId, AddressId, EmailId, InvalidId, PhoneId, SessionId};
+pub use ids::{AccountId, AddressId, EmailId, InvalidId, MessageId, PhoneId, SessionId};
 pub use page::{Cursor, InvalidCursor, Page, PageRequest};
 pub use secret::{Password, PasswordHash, PasswordRejection};
 pub use storage::StorageError;

@@ -1,0 +1,11 @@
+//! The mail-log services.
+
+pub mod bounces;
+pub mod delivery;
+pub mod history;
+pub mod mailer;
+
+pub use bounces::{BounceError, Bounces};
+pub use delivery::{DeliveryReport, DeliveryWorker};
+pub use history::{HistoryError, MailHistory};
+pub use mailer::{ComposeError, Mailer};

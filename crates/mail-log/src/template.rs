@@ -1,0 +1,348 @@
+//! The notification templates and their rendering.
+//!
+//! Each template exists in English and German as a `.txt` file (first line
+//! `Subject: ...`, a blank line, the body) and an auto-escaped `.html` file, embedded
+//! in the binary. A message is rendered in the account's language when Portico has it
+//! and in English otherwise.
+//!
+//! Templates that carry a one-time link are rendered twice: with the real link for
+//! delivery, and with the token replaced by a placeholder for the history, so the
+//! stored copy can be read but never used.
+
+use std::fmt;
+
+use minijinja::{Environment, Value, context};
+
+use crate::message::Content;
+
+/// The languages templates exist in; the first is the fallback.
+pub const LANGUAGES: [&str; 2] = ["en", "de"];
+
+/// What replaces a one-time token in the stored copy of a message.
+pub const REDACTED: &str = "REDACTED";
+
+/// A link that carries a one-time secret as its `token` query parameter.
+#[derive(Clone, PartialEq, Eq)]
+pub struct OneTimeLink {
+    without_token: String,
+    token: String,
+}
+
+impl OneTimeLink {
+    /// `{base_url}{path}?{params}&token={token}`. The base URL comes from settings,
+    /// never from a request's Host header. Parameters and tokens are URL-safe text
+    /// (ids and base64url), so no encoding is needed.
+    pub fn new(base_url: &str, path: &str, params: &[(&str, &str)], token: &str) -> Self {
+        let mut url = format!("{}{path}?", base_url.trim_end_matches('/'));
+        for (name, value) in params {
+            url.push_str(name);
+            url.push('=');
+            url.push_str(value);
+            url.push('&');
+        }
+        url.push_str("token=");
+        Self {
+            without_token: url,
+            token: token.to_owned(),
+        }
+    }
+
+    /// The link as sent.
+    pub fn expose(&self) -> String {
+        format!("{}{}", self.without_token, self.token)
+    }
+
+    /// The link as stored.
+    pub fn redacted(&self) -> String {
+        format!("{}{REDACTED}", self.without_token)
+    }
+}
+
+impl fmt::Debug for OneTimeLink {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+/// Every notification Portico sends, with what it needs to say.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Template {
+    /// After registration: welcome, and confirm the registration address.
+    Welcome {
+        /// The new username.
+        username: String,
+        /// Given name, for the greeting.
+        first_name: String,
+        /// The verification link.
+        link: OneTimeLink,
+    },
+    /// An address was added (or edited): confirm it.
+    VerifyEmail {
+        /// The account's username.
+        username: String,
+        /// The verification link.
+        link: OneTimeLink,
+    },
+    /// To the former primary address: the primary address changed.
+    PrimaryEmailChanged {
+        /// The account's username.
+        username: String,
+        /// The new primary address.
+        new_address: String,
+    },
+}
+
+impl Template {
+    /// The template's name, as stored with each message.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Welcome { .. } => "welcome",
+            Self::VerifyEmail { .. } => "verify_email",
+            Self::PrimaryEmailChanged { .. } => "primary_email_changed",
+        }
+    }
+
+    fn link(&self) -> Option<&OneTimeLink> {
+        match self {
+            Self::Welcome { link, .. } | Self::VerifyEmail { link, .. } => Some(link),
+            Self::PrimaryEmailChanged { .. } => None,
+        }
+    }
+
+    fn context(&self, link: Option<String>) -> Value {
+        match self {
+            Self::Welcome {
+                username,
+                first_name,
+                ..
+            } => context! { username, first_name, link },
+            Self::VerifyEmail { username, .. } => context! { username, link },
+            Self::PrimaryEmailChanged {
+                username,
+                new_address,
+            } => context! { username, new_address },
+        }
+    }
+}
+
+/// A template could not be rendered: a defect of the template files, never of input.
+#[derive(Debug, thiserror::Error)]
+#[error("template {name} ({language}) could not be rendered")]
+pub struct TemplateError {
+    name: String,
+    language: &'static str,
+    #[source]
+    source: minijinja::Error,
+}
+
+/// A template rendered for storage and, when it holds a secret, for delivery.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    /// The language used.
+    pub language: &'static str,
+    /// The copy for the history.
+    pub stored: Content,
+    /// The copy to send, when it differs from the stored one.
+    pub secret_delivery: Option<Content>,
+}
+
+macro_rules! sources {
+    ($($name:literal),* $(,)?) => {
+        &[$(
+            ($name, "en", include_str!(concat!("../templates/", $name, ".en.txt")), include_str!(concat!("../templates/", $name, ".en.html"))),
+            ($name, "de", include_str!(concat!("../templates/", $name, ".de.txt")), include_str!(concat!("../templates/", $name, ".de.html"))),
+        )*]
+    };
+}
+
+/// `(template, language, text source, html source)` for every template.
+const SOURCES: &[(&str, &'static str, &str, &str)] =
+    sources!["welcome", "verify_email", "primary_email_changed"];
+
+/// The compiled templates.
+#[derive(Debug)]
+pub struct Templates {
+    env: Environment<'static>,
+}
+
+impl Templates {
+    /// Compiles every embedded template (auto-escaping the `.html` ones).
+    pub fn new() -> Result<Self, TemplateError> {
+        let mut env = Environment::new();
+        for (name, language, text, html) in SOURCES {
+            for (extension, source) in [("txt", text), ("html", html)] {
+                env.add_template_owned(file_name(name, language, extension), *source)
+                    .map_err(|source| TemplateError {
+                        name: (*name).to_owned(),
+                        language,
+                        source,
+                    })?;
+            }
+        }
+        Ok(Self { env })
+    }
+
+    /// The template language closest to a BCP 47 tag (`de-CH` gives `de`).
+    pub fn language_for(tag: &str) -> &'static str {
+        let primary = tag
+            .split('-')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        LANGUAGES
+            .into_iter()
+            .find(|language| *language == primary)
+            .unwrap_or(LANGUAGES[0])
+    }
+
+    /// Renders a template in the language closest to `tag`.
+    pub fn render(&self, template: &Template, tag: &str) -> Result<Rendered, TemplateError> {
+        let language = Self::language_for(tag);
+        let stored = self.content(
+            template,
+            language,
+            template.link().map(OneTimeLink::redacted),
+        )?;
+        let secret_delivery = match template.link() {
+            Some(link) => Some(self.content(template, language, Some(link.expose()))?),
+            None => None,
+        };
+        Ok(Rendered {
+            language,
+            stored,
+            secret_delivery,
+        })
+    }
+
+    fn content(
+        &self,
+        template: &Template,
+        language: &'static str,
+        link: Option<String>,
+    ) -> Result<Content, TemplateError> {
+        let name = template.name();
+        let failed = |source| TemplateError {
+            name: name.to_owned(),
+            language,
+            source,
+        };
+        let ctx = template.context(link);
+        let text = self
+            .env
+            .get_template(&file_name(name, language, "txt"))
+            .and_then(|t| t.render(ctx.clone()))
+            .map_err(failed)?;
+        let html = self
+            .env
+            .get_template(&file_name(name, language, "html"))
+            .and_then(|t| t.render(ctx))
+            .map_err(failed)?;
+        let (head, body) = text.split_once("\n\n").unwrap_or(("", text.as_str()));
+        let subject = head
+            .strip_prefix("Subject: ")
+            .unwrap_or(head)
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        Ok(Content {
+            subject,
+            text: body.to_owned(),
+            html,
+        })
+    }
+}
+
+fn file_name(name: &str, language: &str, extension: &str) -> String {
+    format!("{name}.{language}.{extension}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn link() -> OneTimeLink {
+        OneTimeLink::new(
+            "https://portal.example/",
+            "/verify-email",
+            &[("email", "0190")],
+            "s3cr3t-token",
+        )
+    }
+
+    fn welcome() -> Template {
+        Template::Welcome {
+            username: "ada".into(),
+            first_name: "Ada <script>".into(),
+            link: link(),
+        }
+    }
+
+    #[test]
+    fn links_carry_the_token_as_a_query_parameter() {
+        assert_eq!(
+            link().expose(),
+            "https://portal.example/verify-email?email=0190&token=s3cr3t-token"
+        );
+        assert!(!link().redacted().contains("s3cr3t"));
+        assert!(!format!("{:?}", link()).contains("s3cr3t"));
+    }
+
+    #[test]
+    fn the_stored_copy_never_holds_the_token_and_the_sent_copy_does() {
+        let templates = Templates::new().unwrap();
+        let rendered = templates.render(&welcome(), "en").unwrap();
+        let stored = &rendered.stored;
+        assert!(!stored.text.contains("s3cr3t") && !stored.html.contains("s3cr3t"));
+        assert!(stored.text.contains("token=REDACTED"));
+        let sent = rendered.secret_delivery.unwrap();
+        assert!(sent.text.contains("token=s3cr3t-token"));
+        assert!(sent.html.contains("token=s3cr3t-token"));
+        assert_eq!(sent.subject, stored.subject);
+    }
+
+    #[test]
+    fn every_template_renders_in_every_language_with_a_subject() {
+        let templates = Templates::new().unwrap();
+        let all = [
+            welcome(),
+            Template::VerifyEmail {
+                username: "ada".into(),
+                link: link(),
+            },
+            Template::PrimaryEmailChanged {
+                username: "ada".into(),
+                new_address: "new@example.com".into(),
+            },
+        ];
+        for template in &all {
+            for language in LANGUAGES {
+                let rendered = templates.render(template, language).unwrap();
+                assert_eq!(rendered.language, language);
+                assert!(!rendered.stored.subject.is_empty(), "{}", template.name());
+                assert!(!rendered.stored.subject.contains("Subject"));
+                assert!(!rendered.stored.text.is_empty());
+                assert!(rendered.stored.html.contains("<html"));
+            }
+        }
+    }
+
+    #[test]
+    fn the_account_language_is_used_with_english_as_the_fallback() {
+        let templates = Templates::new().unwrap();
+        let german = templates.render(&welcome(), "de-CH").unwrap();
+        assert_eq!(german.language, "de");
+        assert!(german.stored.subject.starts_with("Willkommen"));
+        let fallback = templates.render(&welcome(), "pt-BR").unwrap();
+        assert_eq!(fallback.language, "en");
+        assert!(fallback.stored.subject.starts_with("Welcome"));
+    }
+
+    #[test]
+    fn html_bodies_escape_what_clients_typed() {
+        let templates = Templates::new().unwrap();
+        let rendered = templates.render(&welcome(), "en").unwrap();
+        assert!(rendered.stored.html.contains("Ada &lt;script&gt;"));
+        assert!(rendered.stored.text.contains("Ada <script>"));
+    }
+}
