@@ -156,7 +156,7 @@ macro_rules! sources {
 }
 
 /// `(template, language, text source, html source)` for every template.
-const SOURCES: &[(&str, &'static str, &str, &str)] =
+const SOURCES: &[(&str, &str, &str, &str)] =
     sources!["welcome", "verify_email", "primary_email_changed"];
 
 /// The compiled templates.
