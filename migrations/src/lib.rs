@@ -16,6 +16,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m0001_identity_and_sessions;
+mod m0002_mail_outbox;
 
 /// Every migration, in order.
 #[derive(Debug)]
@@ -24,6 +25,9 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m0001_identity_and_sessions::Migration)]
+        vec![
+            Box::new(m0001_identity_and_sessions::Migration),
+            Box::new(m0002_mail_outbox::Migration),
+        ]
     }
 }

@@ -7,7 +7,7 @@
 //!   migrations, readiness;
 //! - `entities`: the tables, private to this crate;
 //! - one module per port: [`accounts`], [`emails`], [`phones`], [`addresses`],
-//!   [`companies`], [`credentials`], [`sessions`];
+//!   [`companies`], [`credentials`], [`sessions`], [`outbox`];
 //! - `errors`, `keyset`, `mapping`: database error classification, keyset pagination
 //!   and the row-to-domain helpers they share.
 //!
@@ -34,6 +34,7 @@ mod errors;
 mod keyset;
 mod locks;
 mod mapping;
+pub mod outbox;
 pub mod phones;
 pub mod sessions;
 
@@ -43,6 +44,7 @@ pub use companies::SeaCompanies;
 pub use credentials::SeaCredentials;
 pub use database::{Backend, Database, DatabaseError};
 pub use emails::SeaEmails;
+pub use outbox::SeaOutbox;
 pub use phones::SeaPhones;
 pub use sessions::SeaSessions;
 #[cfg(feature = "testing")]

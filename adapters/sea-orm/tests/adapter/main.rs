@@ -10,5 +10,6 @@ mod companies;
 mod concurrency;
 mod credentials;
 mod emails;
+mod outbox;
 mod phones;
 mod sessions;
