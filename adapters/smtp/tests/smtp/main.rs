@@ -1,0 +1,114 @@
+//! The SMTP adapter against a real SMTP conversation (the in-process sink).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use portico_kernel::{EmailAddress, MessageId};
+use portico_mail_log::{Content, DeliveryError, Envelope, MailTransport};
+use portico_smtp::testing::SmtpSink;
+use portico_smtp::{MailFolder, SmtpMailer};
+
+fn sender() -> EmailAddress {
+    EmailAddress::parse("portal@example.com").unwrap()
+}
+
+fn envelope(to: &str) -> Envelope {
+    let id = MessageId::generate();
+    Envelope {
+        id,
+        to: EmailAddress::parse(to).unwrap(),
+        content: Content {
+            subject: "Confirm your email address".into(),
+            text: "Open https://portal.example/verify-email?token=abc".into(),
+            html: "<p>Open the link</p>".into(),
+        },
+        message_id_header: format!("<{id}@example.com>"),
+        attempts: 0,
+    }
+}
+
+#[tokio::test]
+async fn an_accepted_message_arrives_with_its_message_id() {
+    let sink = SmtpSink::start().await.unwrap();
+    let mailer = SmtpMailer::from_url(&sink.url(), &sender()).unwrap();
+    let message = envelope("ada@example.com");
+
+    let reply = mailer.send(&message).await.unwrap();
+
+    assert!(reply.starts_with("250"), "{reply}");
+    let received = sink.received();
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0].to, vec!["ada@example.com"]);
+    assert!(received[0].data.contains(&message.message_id_header));
+    assert!(received[0].data.contains("token=abc"));
+}
+
+#[tokio::test]
+async fn a_4xx_answer_is_temporary_and_the_next_attempt_is_accepted() {
+    let sink = SmtpSink::start().await.unwrap();
+    sink.fail_next(1);
+    let mailer = SmtpMailer::from_url(&sink.url(), &sender()).unwrap();
+    let message = envelope("ada@example.com");
+
+    let first = mailer.send(&message).await;
+    let second = mailer.send(&message).await;
+
+    assert!(matches!(first, Err(DeliveryError::Transient(reason)) if reason.contains("451")));
+    assert!(second.is_ok());
+    assert_eq!(sink.received().len(), 1);
+}
+
+#[tokio::test]
+async fn a_5xx_answer_is_permanent_with_the_reason() {
+    let sink = SmtpSink::start().await.unwrap();
+    sink.reject("nobody@example.com");
+    let mailer = SmtpMailer::from_url(&sink.url(), &sender()).unwrap();
+
+    let result = mailer.send(&envelope("nobody@example.com")).await;
+
+    assert!(matches!(result, Err(DeliveryError::Permanent(reason)) if reason.contains("550")));
+    assert!(sink.received().is_empty());
+}
+
+#[tokio::test]
+async fn a_server_that_is_down_is_a_temporary_failure() {
+    let sink = SmtpSink::start().await.unwrap();
+    let url = sink.url();
+    sink.stop();
+    drop(sink);
+    let mailer = SmtpMailer::from_url(&url, &sender()).unwrap();
+
+    let result = mailer.send(&envelope("ada@example.com")).await;
+
+    assert!(
+        matches!(result, Err(DeliveryError::Transient(_))),
+        "{result:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_server_that_comes_back_on_its_port_accepts_again() {
+    let sink = SmtpSink::start().await.unwrap();
+    let addr = sink.addr();
+    let mailer = SmtpMailer::from_url(&sink.url(), &sender()).unwrap();
+    mailer.send(&envelope("ada@example.com")).await.unwrap();
+    sink.stop();
+    drop(sink);
+    assert!(mailer.send(&envelope("ada@example.com")).await.is_err());
+
+    let revived = SmtpSink::start_on(addr).await.unwrap();
+    mailer.send(&envelope("ada@example.com")).await.unwrap();
+
+    assert_eq!(revived.received().len(), 1);
+}
+
+#[tokio::test]
+async fn the_mail_folder_writes_one_eml_file_per_message() {
+    let folder = std::env::temp_dir().join(format!("portico-mail-{}", MessageId::generate()));
+    let transport = MailFolder::new(folder.clone(), &sender());
+    let message = envelope("ada@example.com");
+
+    transport.send(&message).await.unwrap();
+
+    let written = std::fs::read_to_string(folder.join(format!("{}.eml", message.id))).unwrap();
+    assert!(written.contains(&message.message_id_header));
+    std::fs::remove_dir_all(folder).unwrap();
+}
