@@ -2,16 +2,21 @@
 
 use async_trait::async_trait;
 use portico_identity::ports::{AccountRepository, CreateAccountError};
-use portico_identity::{LanguageTag, NewAccount, PersonName, Profile, ProfileChange, Username};
+use portico_identity::{
+    EmailVerification, LanguageTag, NewAccount, PersonName, Profile, ProfileChange, Username,
+};
 use portico_kernel::{AccountId, StorageError};
+use portico_mail_log::NewMessage;
 use sea_orm::{
     ActiveModelTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel, Set,
     TransactionTrait,
 };
 
+use crate::emails::save_verification;
 use crate::entities::{account, account_email, credential};
 use crate::errors::{is_unique_violation, storage};
 use crate::mapping::{instant, micros, stored};
+use crate::outbox::insert_message;
 
 /// Accounts and profiles in the `accounts` table; registration also writes
 /// `account_emails` and `credentials`.
@@ -50,7 +55,12 @@ pub(crate) fn to_profile(row: account::Model) -> Result<Profile, StorageError> {
 
 #[async_trait]
 impl AccountRepository for SeaAccounts {
-    async fn create(&self, new: &NewAccount) -> Result<(), CreateAccountError> {
+    async fn create(
+        &self,
+        new: &NewAccount,
+        verification: &EmailVerification,
+        welcome: &NewMessage,
+    ) -> Result<(), CreateAccountError> {
         let registration = &new.registration;
         let txn = self.db.begin().await.map_err(classify)?;
         // No look-ups first: the unique indexes on the folded username and address
@@ -89,6 +99,8 @@ impl AccountRepository for SeaAccounts {
         .insert(&txn)
         .await
         .map_err(classify)?;
+        save_verification(&txn, verification).await?;
+        insert_message(&txn, welcome).await?;
         txn.commit().await.map_err(classify)
     }
 

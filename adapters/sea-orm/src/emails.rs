@@ -2,16 +2,26 @@
 
 use async_trait::async_trait;
 use portico_identity::AccountEmail;
+use portico_identity::EmailVerification;
 use portico_identity::email_rules::check_removal;
-use portico_identity::ports::{EmailRepository, RemoveEmailError};
-use portico_kernel::{AccountId, EmailAddress, EmailId, Page, PageRequest, StorageError};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait};
+use portico_identity::ports::{EmailRepository, EmailWriteError, RemoveEmailError, VerifyOutcome};
+use portico_kernel::{
+    AccountId, EmailAddress, EmailId, Page, PageRequest, StorageError, TokenDigest,
+};
+use portico_mail_log::NewMessage;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    PaginatorTrait, QueryFilter, Set, TransactionTrait,
+};
+use time::OffsetDateTime;
 
-use crate::entities::account_email;
-use crate::errors::storage;
+use crate::entities::{account_email, email_verification};
+use crate::errors::{is_unique_violation, storage};
 use crate::keyset::{Direction, into_page, page_query};
 use crate::locks::lock_account;
-use crate::mapping::{instant, stored};
+use crate::mapping::{instant, micros, stored};
+use crate::outbox::insert_message;
 
 /// Email addresses in the `account_emails` table.
 #[derive(Debug, Clone)]
@@ -36,6 +46,48 @@ fn to_email(row: account_email::Model) -> Result<AccountEmail, StorageError> {
     })
 }
 
+/// Stores a pending verification, replacing (and so voiding) any earlier one for the
+/// same address.
+pub(crate) async fn save_verification(
+    conn: &impl ConnectionTrait,
+    verification: &EmailVerification,
+) -> Result<(), StorageError> {
+    email_verification::Entity::delete_by_id(verification.email_id.to_string())
+        .exec(conn)
+        .await
+        .map_err(storage)?;
+    email_verification::ActiveModel {
+        email_id: Set(verification.email_id.to_string()),
+        token_digest: Set(verification.digest.as_str().to_owned()),
+        expires_at: Set(micros(verification.expires_at)),
+    }
+    .insert(conn)
+    .await
+    .map_err(storage)?;
+    Ok(())
+}
+
+fn classify(error: DbErr) -> EmailWriteError {
+    if is_unique_violation(&error, "address_key") {
+        EmailWriteError::Taken
+    } else {
+        EmailWriteError::Unexpected(storage(error))
+    }
+}
+
+async fn find_owned(
+    conn: &impl ConnectionTrait,
+    account: AccountId,
+    id: EmailId,
+) -> Result<Option<account_email::Model>, StorageError> {
+    account_email::Entity::find()
+        .filter(account_email::Column::Id.eq(id.to_string()))
+        .filter(account_email::Column::AccountId.eq(account.to_string()))
+        .one(conn)
+        .await
+        .map_err(storage)
+}
+
 #[async_trait]
 impl EmailRepository for SeaEmails {
     async fn list(
@@ -58,6 +110,146 @@ impl EmailRepository for SeaEmails {
         into_page(rows, page, to_email, |item| {
             (item.created_at, item.id.to_string())
         })
+    }
+
+    async fn count(&self, account: AccountId) -> Result<u64, StorageError> {
+        account_email::Entity::find()
+            .filter(account_email::Column::AccountId.eq(account.to_string()))
+            .count(&self.db)
+            .await
+            .map_err(storage)
+    }
+
+    async fn add(
+        &self,
+        account: AccountId,
+        email: &AccountEmail,
+        verification: &EmailVerification,
+        message: &NewMessage,
+    ) -> Result<(), EmailWriteError> {
+        let txn = self.db.begin().await.map_err(storage)?;
+        account_email::ActiveModel {
+            id: Set(email.id.to_string()),
+            account_id: Set(account.to_string()),
+            address: Set(email.address.as_str().to_owned()),
+            address_key: Set(email.address.key()),
+            verified: Set(false),
+            is_primary: Set(false),
+            created_at: Set(micros(email.created_at)),
+        }
+        .insert(&txn)
+        .await
+        .map_err(classify)?;
+        save_verification(&txn, verification).await?;
+        insert_message(&txn, message).await?;
+        txn.commit().await.map_err(storage)?;
+        Ok(())
+    }
+
+    async fn change_address(
+        &self,
+        account: AccountId,
+        id: EmailId,
+        address: &EmailAddress,
+        verification: &EmailVerification,
+        message: &NewMessage,
+    ) -> Result<(), EmailWriteError> {
+        let txn = self.db.begin().await.map_err(storage)?;
+        lock_account(&txn, account).await?;
+        let row = find_owned(&txn, account, id)
+            .await?
+            .ok_or(EmailWriteError::NotFound)?;
+        if row.is_primary {
+            return Err(EmailWriteError::Primary);
+        }
+        account_email::Entity::update_many()
+            .col_expr(
+                account_email::Column::Address,
+                Expr::value(address.as_str()),
+            )
+            .col_expr(
+                account_email::Column::AddressKey,
+                Expr::value(address.key()),
+            )
+            .col_expr(account_email::Column::Verified, Expr::value(false))
+            .filter(account_email::Column::Id.eq(id.to_string()))
+            .exec(&txn)
+            .await
+            .map_err(classify)?;
+        save_verification(&txn, verification).await?;
+        insert_message(&txn, message).await?;
+        txn.commit().await.map_err(storage)?;
+        Ok(())
+    }
+
+    async fn verify(
+        &self,
+        account: AccountId,
+        id: EmailId,
+        digest: &TokenDigest,
+        now: OffsetDateTime,
+    ) -> Result<VerifyOutcome, StorageError> {
+        let txn = self.db.begin().await.map_err(storage)?;
+        let Some(row) = find_owned(&txn, account, id).await? else {
+            return Ok(VerifyOutcome::NotFound);
+        };
+        // Using the token up is the conditional delete: of two concurrent attempts
+        // with the same token, only one deletes the row.
+        let used = email_verification::Entity::delete_many()
+            .filter(email_verification::Column::EmailId.eq(id.to_string()))
+            .filter(email_verification::Column::TokenDigest.eq(digest.as_str()))
+            .filter(email_verification::Column::ExpiresAt.gt(micros(now)))
+            .exec(&txn)
+            .await
+            .map_err(storage)?
+            .rows_affected
+            > 0;
+        if !used {
+            return Ok(if row.verified {
+                VerifyOutcome::AlreadyVerified
+            } else {
+                VerifyOutcome::InvalidToken
+            });
+        }
+        account_email::Entity::update_many()
+            .col_expr(account_email::Column::Verified, Expr::value(true))
+            .filter(account_email::Column::Id.eq(id.to_string()))
+            .exec(&txn)
+            .await
+            .map_err(storage)?;
+        txn.commit().await.map_err(storage)?;
+        Ok(VerifyOutcome::Verified)
+    }
+
+    async fn make_primary(
+        &self,
+        account: AccountId,
+        id: EmailId,
+        notice: &NewMessage,
+    ) -> Result<(), EmailWriteError> {
+        let txn = self.db.begin().await.map_err(storage)?;
+        lock_account(&txn, account).await?;
+        let row = find_owned(&txn, account, id)
+            .await?
+            .ok_or(EmailWriteError::NotFound)?;
+        if !row.verified {
+            return Err(EmailWriteError::NotVerified);
+        }
+        account_email::Entity::update_many()
+            .col_expr(account_email::Column::IsPrimary, Expr::value(false))
+            .filter(account_email::Column::AccountId.eq(account.to_string()))
+            .exec(&txn)
+            .await
+            .map_err(storage)?;
+        account_email::Entity::update_many()
+            .col_expr(account_email::Column::IsPrimary, Expr::value(true))
+            .filter(account_email::Column::Id.eq(id.to_string()))
+            .exec(&txn)
+            .await
+            .map_err(storage)?;
+        insert_message(&txn, notice).await?;
+        txn.commit().await.map_err(storage)?;
+        Ok(())
     }
 
     async fn remove(&self, account: AccountId, id: EmailId) -> Result<(), RemoveEmailError> {

@@ -178,6 +178,7 @@ impl OutboxRepository for SeaOutbox {
         let messages = message::Entity::find()
             .filter(message::Column::Id.is_in(ids.clone()))
             .order_by_asc(message::Column::NextAttemptAt)
+            .order_by_asc(message::Column::Id)
             .all(&self.db)
             .await
             .map_err(storage)?;

@@ -5,14 +5,16 @@
 //! - [`wiring`]: builds the domain services over the SeaORM adapters;
 //! - [`server`]: the router (also used by the HTTP tests) and the serving loop;
 //! - [`api`]: one module per section of the HTTP contract;
-//! - [`http`]: problem+json errors, authentication, client address, body limit.
+//! - [`http`]: problem+json errors, authentication, client address, body limit;
+//! - [`worker`]: the mail outbox worker loop.
 //!
 //! ```no_run
 //! use std::sync::Arc;
 //! use portico::wiring::{DomainSettings, Services};
-//! use portico_kernel::SystemClock;
+//! use portico_kernel::{EmailAddress, SystemClock};
 //! use portico_sea_orm::Database;
 //! use portico_security::{PasswordPolicy, SessionPolicy};
+//! use portico_smtp::SmtpMailer;
 //!
 //! async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //!     let db = Database::connect("sqlite://portico.db?mode=rwc").await?;
@@ -20,8 +22,12 @@
 //!     let settings = DomainSettings {
 //!         password_policy: PasswordPolicy::new(12),
 //!         session_policy: SessionPolicy::default(),
+//!         public_base_url: "https://portal.example.com".into(),
+//!         mail_from: EmailAddress::parse("portal@example.com")?,
+//!         platform_token: None,
 //!     };
-//!     let services = Arc::new(Services::new(db, settings, Arc::new(SystemClock))?);
+//!     let smtp = SmtpMailer::from_url("smtp://127.0.0.1:2525", &settings.mail_from)?;
+//!     let services = Arc::new(Services::new(db, &settings, Arc::new(SystemClock), Arc::new(smtp))?);
 //!     portico::server::serve(services, "127.0.0.1:8080".parse()?).await?;
 //!     Ok(())
 //! }
@@ -34,3 +40,4 @@ pub mod server;
 pub mod settings;
 pub mod telemetry;
 pub mod wiring;
+pub mod worker;

@@ -1,4 +1,4 @@
-//! The `portico` binary: `serve` and `migrate`.
+//! The `portico` binary: `serve`, `migrate` and `worker`.
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -6,8 +6,10 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand};
 use portico::settings::Settings;
 use portico::wiring::Services;
+use portico::worker;
 use portico_kernel::SystemClock;
 use portico_sea_orm::{Backend, Database};
+use tokio::sync::watch;
 
 /// Portico: the "My account" area of a hosting and billing client portal.
 #[derive(Debug, Parser)]
@@ -21,10 +23,13 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Run the HTTP server (migrations are applied first unless disabled).
+    /// Run the HTTP server and, unless disabled, the mail outbox worker (migrations
+    /// are applied first unless disabled).
     Serve,
     /// Apply database migrations and exit.
     Migrate,
+    /// Run only the mail outbox worker, until SIGTERM or Ctrl-C.
+    Worker,
 }
 
 #[tokio::main]
@@ -49,23 +54,46 @@ async fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     let settings = cli.settings;
+    let domain = settings.domain()?;
+    let transport = settings.transport(&domain.mail_from)?;
     let url = settings.database_url();
     if Database::backend_of(&url)? == Backend::Sqlite && settings.database_url.is_none() {
         std::fs::create_dir_all(&settings.data_dir)?;
     }
     let database = Database::connect(&url).await?;
+    if matches!(cli.command, Command::Migrate) {
+        database.migrate().await?;
+        tracing::info!("migrations applied");
+        return Ok(());
+    }
+    if !settings.skip_migrations {
+        database.migrate().await?;
+    }
+    let services = Arc::new(Services::new(
+        database,
+        &domain,
+        Arc::new(SystemClock),
+        transport,
+    )?);
+    let (stop, stopped) = watch::channel(false);
     match cli.command {
-        Command::Migrate => {
-            database.migrate().await?;
-            tracing::info!("migrations applied");
-        }
         Command::Serve => {
-            if !settings.skip_migrations {
-                database.migrate().await?;
+            let worker = (!settings.no_worker)
+                .then(|| tokio::spawn(worker::run(services.delivery.clone(), stopped)));
+            let served = portico::server::serve(services, settings.listen).await;
+            let _ = stop.send(true);
+            if let Some(worker) = worker {
+                worker.await?;
             }
-            let services = Services::new(database, settings.domain(), Arc::new(SystemClock))?;
-            portico::server::serve(Arc::new(services), settings.listen).await?;
+            served?;
         }
+        Command::Worker => {
+            let worker = tokio::spawn(worker::run(services.delivery.clone(), stopped));
+            portico::server::shutdown_signal().await;
+            let _ = stop.send(true);
+            worker.await?;
+        }
+        Command::Migrate => {}
     }
     Ok(())
 }

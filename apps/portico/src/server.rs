@@ -61,7 +61,8 @@ pub async fn serve(services: Arc<Services>, listen: std::net::SocketAddr) -> std
         .await
 }
 
-async fn shutdown_signal() {
+/// Resolves on SIGTERM or Ctrl-C.
+pub async fn shutdown_signal() {
     let ctrl_c = async {
         if let Err(error) = tokio::signal::ctrl_c().await {
             tracing::warn!(%error, "cannot listen for Ctrl-C");

@@ -3,8 +3,13 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use std::sync::Arc;
+
 use clap::{Args, ValueEnum};
+use portico_kernel::EmailAddress;
+use portico_mail_log::MailTransport;
 use portico_security::{PasswordPolicy, SessionPolicy};
+use portico_smtp::{MailFolder, SmtpMailer};
 use time::Duration;
 
 use crate::wiring::DomainSettings;
@@ -83,6 +88,78 @@ pub struct Settings {
         default_value = "text"
     )]
     pub log_format: LogFormat,
+
+    /// SMTP server for outgoing mail: `smtp://host:port`, `smtp://host:port?tls=required`
+    /// (STARTTLS) or `smtps://host:port`, with optional `user:password@`. Without it,
+    /// mail is written as .eml files under `<data dir>/mail/`.
+    #[arg(long, global = true, env = "PORTICO_SMTP_URL")]
+    pub smtp_url: Option<Secret>,
+
+    /// Sender address of every mail; its domain also ends every Message-ID.
+    #[arg(
+        long,
+        global = true,
+        env = "PORTICO_MAIL_FROM",
+        default_value = "portico@localhost.localdomain"
+    )]
+    pub mail_from: String,
+
+    /// Public base URL of the client area; links in mails start with it (never with
+    /// a request's Host header).
+    #[arg(
+        long,
+        global = true,
+        env = "PORTICO_PUBLIC_BASE_URL",
+        default_value = "http://127.0.0.1:8080"
+    )]
+    pub public_base_url: String,
+
+    /// Bearer token of the platform (service-to-service) API; the platform API is
+    /// disabled when unset.
+    #[arg(long, global = true, env = "PORTICO_PLATFORM_TOKEN")]
+    pub platform_token: Option<Secret>,
+
+    /// Do not run the mail outbox worker inside `serve` (run `portico worker` instead).
+    #[arg(
+        long,
+        global = true,
+        env = "PORTICO_NO_WORKER",
+        default_value_t = false
+    )]
+    pub no_worker: bool,
+}
+
+/// A setting that must not appear in logs or `Debug` output (a URL with a password,
+/// a token).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// The value.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+impl std::str::FromStr for Secret {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self(value.to_owned()))
+    }
+}
+
+/// A setting has a value Portico cannot use.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid setting {name}: {reason}")]
+pub struct InvalidSetting {
+    name: &'static str,
+    reason: String,
 }
 
 impl Settings {
@@ -97,14 +174,46 @@ impl Settings {
         }
     }
 
-    /// The settings of the domain services.
-    pub fn domain(&self) -> DomainSettings {
-        DomainSettings {
+    /// The settings of the domain services, checked.
+    pub fn domain(&self) -> Result<DomainSettings, InvalidSetting> {
+        let mail_from = EmailAddress::parse(&self.mail_from).map_err(|e| InvalidSetting {
+            name: "PORTICO_MAIL_FROM",
+            reason: e.to_string(),
+        })?;
+        let base = self.public_base_url.trim_end_matches('/');
+        if !(base.starts_with("http://") || base.starts_with("https://"))
+            || base.chars().any(|c| c.is_whitespace() || c.is_control())
+        {
+            return Err(InvalidSetting {
+                name: "PORTICO_PUBLIC_BASE_URL",
+                reason: "an http:// or https:// URL is required".into(),
+            });
+        }
+        Ok(DomainSettings {
             password_policy: PasswordPolicy::new(self.password_min_length),
             session_policy: SessionPolicy {
                 idle_timeout: Duration::minutes(i64::from(self.session_idle_minutes)),
                 absolute_lifetime: Duration::hours(i64::from(self.session_absolute_hours)),
             },
-        }
+            public_base_url: base.to_owned(),
+            mail_from,
+            platform_token: self.platform_token.as_ref().map(|t| t.expose().to_owned()),
+        })
+    }
+
+    /// Where mail goes: the SMTP server, or the mail folder when none is set.
+    pub fn transport(
+        &self,
+        sender: &EmailAddress,
+    ) -> Result<Arc<dyn MailTransport>, InvalidSetting> {
+        Ok(match &self.smtp_url {
+            Some(url) => Arc::new(SmtpMailer::from_url(url.expose(), sender).map_err(|e| {
+                InvalidSetting {
+                    name: "PORTICO_SMTP_URL",
+                    reason: e.to_string(),
+                }
+            })?),
+            None => Arc::new(MailFolder::new(self.data_dir.join("mail"), sender)),
+        })
     }
 }

@@ -1,13 +1,18 @@
-//! Building the domain services on top of the SeaORM adapters. `main` and the HTTP
-//! tests call the same function, so the tests exercise the real wiring.
+//! Building the domain services on top of the adapters. `main` and the HTTP tests
+//! call the same function, so the tests exercise the real wiring.
 
 use std::sync::Arc;
 
-use portico_identity::{AddressBook, CompanyDetails, PhoneBook, Profiles, RegistrationService};
-use portico_kernel::{Clock, StorageError};
+use portico_identity::{
+    AddressBook, CompanyDetails, EmailBook, Links, PhoneBook, Profiles, RegistrationService,
+};
+use portico_kernel::{Clock, EmailAddress, StorageError};
+use portico_mail_log::{
+    Bounces, DeliveryWorker, MailHistory, MailTransport, Mailer, RetryPolicy, Templates,
+};
 use portico_sea_orm::{
-    Database, SeaAccounts, SeaAddresses, SeaCompanies, SeaCredentials, SeaEmails, SeaPhones,
-    SeaSessions,
+    Database, SeaAccounts, SeaAddresses, SeaCompanies, SeaCredentials, SeaEmails, SeaOutbox,
+    SeaPhones, SeaSessions,
 };
 use portico_security::{
     Argon2Hasher, LoginService, PasswordHasher, PasswordPolicy, Passwords, SessionPolicy, Sessions,
@@ -16,23 +21,31 @@ use portico_security::{
 use crate::credential_bridge::PolicyCheckedCredentials;
 
 /// The settings the domain services need.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct DomainSettings {
     /// Password policy.
     pub password_policy: PasswordPolicy,
     /// Session expiry.
     pub session_policy: SessionPolicy,
+    /// Where links in mails point (no trailing slash).
+    pub public_base_url: String,
+    /// Sender of every mail.
+    pub mail_from: EmailAddress,
+    /// The platform API's bearer token; `None` disables the platform API.
+    pub platform_token: Option<String>,
 }
 
-/// Every service the HTTP layer calls.
+/// Every service the HTTP layer and the worker call.
 #[derive(Clone)]
 pub struct Services {
     /// The database, for readiness checks.
     pub database: Database,
     /// Opening accounts.
     pub registration: RegistrationService,
-    /// Profile and email list.
+    /// Profile.
     pub profiles: Profiles,
+    /// Email addresses.
+    pub emails: EmailBook,
     /// Phone numbers.
     pub phones: PhoneBook,
     /// Postal addresses.
@@ -43,27 +56,69 @@ pub struct Services {
     pub login: LoginService,
     /// Authenticating and managing sessions.
     pub sessions: Sessions,
+    /// The email history.
+    pub history: MailHistory,
+    /// Bounce reports.
+    pub bounces: Bounces,
+    /// One round of outbox delivery.
+    pub delivery: DeliveryWorker,
+    /// The platform API's bearer token, if enabled.
+    pub platform_token: Option<String>,
+}
+
+/// Building the services failed.
+#[derive(Debug, thiserror::Error)]
+pub enum WiringError {
+    /// The password hasher could not start.
+    #[error("the password hasher could not start")]
+    Hasher(#[from] StorageError),
+    /// The mail templates do not compile.
+    #[error("the mail templates are defective")]
+    Templates(#[from] portico_mail_log::TemplateError),
 }
 
 impl Services {
-    /// Wires every service to the adapters over `database`.
+    /// Wires every service to the adapters over `database`, sending mail with
+    /// `transport`.
     pub fn new(
         database: Database,
-        settings: DomainSettings,
+        settings: &DomainSettings,
         clock: Arc<dyn Clock>,
-    ) -> Result<Self, StorageError> {
+        transport: Arc<dyn MailTransport>,
+    ) -> Result<Self, WiringError> {
         let db = database.connection();
         let hasher: Arc<dyn PasswordHasher> = Arc::new(Argon2Hasher::new()?);
         let passwords = Passwords::new(settings.password_policy, hasher.clone());
         let accounts = Arc::new(SeaAccounts::new(db.clone()));
         let session_store = Arc::new(SeaSessions::new(db.clone()));
+        let outbox = Arc::new(SeaOutbox::new(db.clone()));
+        let mail_domain = settings
+            .mail_from
+            .as_str()
+            .rsplit_once('@')
+            .map_or("localhost", |(_, domain)| domain);
+        let mailer = Arc::new(Mailer::new(
+            Arc::new(Templates::new()?),
+            clock.clone(),
+            mail_domain,
+        ));
+        let links = Links::new(&settings.public_base_url);
         Ok(Self {
             registration: RegistrationService::new(
                 accounts.clone(),
                 Arc::new(PolicyCheckedCredentials::new(passwords)),
+                mailer.clone(),
+                links.clone(),
                 clock.clone(),
             ),
-            profiles: Profiles::new(accounts, Arc::new(SeaEmails::new(db.clone()))),
+            profiles: Profiles::new(accounts.clone()),
+            emails: EmailBook::new(
+                accounts,
+                Arc::new(SeaEmails::new(db.clone())),
+                mailer,
+                links,
+                clock.clone(),
+            ),
             phones: PhoneBook::new(Arc::new(SeaPhones::new(db.clone())), clock.clone()),
             addresses: AddressBook::new(Arc::new(SeaAddresses::new(db.clone())), clock.clone()),
             companies: CompanyDetails::new(Arc::new(SeaCompanies::new(db.clone())), clock.clone()),
@@ -74,7 +129,11 @@ impl Services {
                 clock.clone(),
                 settings.session_policy,
             ),
-            sessions: Sessions::new(session_store, clock, settings.session_policy),
+            sessions: Sessions::new(session_store, clock.clone(), settings.session_policy),
+            history: MailHistory::new(outbox.clone()),
+            bounces: Bounces::new(outbox.clone(), clock.clone()),
+            delivery: DeliveryWorker::new(outbox, transport, clock, RetryPolicy::default()),
+            platform_token: settings.platform_token.clone(),
             database,
         })
     }

@@ -29,6 +29,7 @@ pub mod account;
 pub mod company;
 pub mod country;
 pub mod email_rules;
+pub mod email_verification;
 pub mod language;
 pub mod person_name;
 pub mod phone;
@@ -46,6 +47,7 @@ pub use account::{
 };
 pub use company::{Company, CompanyName};
 pub use country::{CountryCode, InvalidCountry};
+pub use email_verification::{EmailVerification, Links, VERIFICATION_LIFETIME};
 pub use language::{InvalidLanguageTag, LanguageTag};
 pub use person_name::{InvalidName, PersonName};
 pub use phone::{E164Phone, InvalidPhone};
@@ -53,8 +55,8 @@ pub use postal_address::{
     AddressLine, InvalidPostalCode, PostalAddress, PostalAddressFields, PostalCode,
 };
 pub use services::{
-    AddressBook, AddressChange, AddressError, CompanyDetails, CompanyError, PhoneBook, PhoneChange,
-    PhoneError, ProfileError, Profiles, RegisterError, RegistrationService,
+    AddressBook, AddressChange, AddressError, CompanyDetails, CompanyError, EmailBook, EmailError,
+    PhoneBook, PhoneChange, PhoneError, ProfileError, Profiles, RegisterError, RegistrationService,
 };
 pub use username::{InvalidUsername, Username};
 pub use vat::{InvalidTaxId, TaxId};

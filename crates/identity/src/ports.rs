@@ -7,13 +7,15 @@
 use async_trait::async_trait;
 use portico_kernel::{
     AccountId, AddressId, EmailAddress, EmailId, Page, PageRequest, Password, PasswordHash,
-    PasswordRejection, PhoneId, StorageError,
+    PasswordRejection, PhoneId, StorageError, TokenDigest,
 };
+use portico_mail_log::NewMessage;
 
 use time::OffsetDateTime;
 
 use crate::account::{AccountEmail, NewAccount, Phone, Profile, ProfileChange};
 use crate::company::Company;
+use crate::email_verification::EmailVerification;
 use crate::postal_address::{PostalAddress, PostalAddressFields};
 use crate::username::Username;
 
@@ -36,9 +38,15 @@ pub enum CreateAccountError {
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait]
 pub trait AccountRepository: Send + Sync {
-    /// Stores the account, its profile, its first email (primary, unverified) and its
-    /// password hash, all in one transaction: either all exist afterwards or none.
-    async fn create(&self, account: &NewAccount) -> Result<(), CreateAccountError>;
+    /// Stores the account, its profile, its first email (primary, unverified), its
+    /// password hash, the email's pending verification and the welcome message, all in
+    /// one transaction: either all exist afterwards or none.
+    async fn create(
+        &self,
+        account: &NewAccount,
+        verification: &EmailVerification,
+        welcome: &NewMessage,
+    ) -> Result<(), CreateAccountError>;
 
     /// The profile of an account; `None` when the account does not exist.
     async fn profile(&self, account: AccountId) -> Result<Option<Profile>, StorageError>;
@@ -63,12 +71,90 @@ pub trait EmailRepository: Send + Sync {
         page: &PageRequest,
     ) -> Result<Page<AccountEmail>, StorageError>;
 
+    /// How many addresses the account has.
+    async fn count(&self, account: AccountId) -> Result<u64, StorageError>;
+
+    /// Adds an unverified, non-primary address with its pending verification and the
+    /// verification message, in one transaction.
+    async fn add(
+        &self,
+        account: AccountId,
+        email: &AccountEmail,
+        verification: &EmailVerification,
+        message: &NewMessage,
+    ) -> Result<(), EmailWriteError>;
+
+    /// Replaces a non-primary address with a new, unverified one, with a new pending
+    /// verification (the old one is voided) and the verification message, in one
+    /// transaction.
+    async fn change_address(
+        &self,
+        account: AccountId,
+        id: EmailId,
+        address: &EmailAddress,
+        verification: &EmailVerification,
+        message: &NewMessage,
+    ) -> Result<(), EmailWriteError>;
+
+    /// Marks the address verified if `digest` is its pending token's and the token has
+    /// not expired at `now`; the token is used up either way it succeeds. Only an
+    /// address of `account` can be verified.
+    async fn verify(
+        &self,
+        account: AccountId,
+        id: EmailId,
+        digest: &TokenDigest,
+        now: OffsetDateTime,
+    ) -> Result<VerifyOutcome, StorageError>;
+
+    /// Makes a verified address the primary one and writes the notice to the former
+    /// primary address, in one transaction under the account's lock.
+    async fn make_primary(
+        &self,
+        account: AccountId,
+        id: EmailId,
+        notice: &NewMessage,
+    ) -> Result<(), EmailWriteError>;
+
     /// Removes an address of the account if [`check_removal`] allows it, judged on
     /// the account's addresses as they are inside the same locked transaction, so two
     /// concurrent removals cannot together remove the last verified address.
     ///
     /// [`check_removal`]: crate::email_rules::check_removal
     async fn remove(&self, account: AccountId, id: EmailId) -> Result<(), RemoveEmailError>;
+}
+
+/// Why an email address could not be written; nothing changed in any case.
+#[derive(Debug, thiserror::Error)]
+pub enum EmailWriteError {
+    /// MUST mean: the account has no address with this id.
+    #[error("no such email address")]
+    NotFound,
+    /// MUST mean: another address (of any account) is the same, case-insensitively.
+    #[error("the address is already in use")]
+    Taken,
+    /// MUST mean: the address is the primary one, which cannot be edited.
+    #[error("the primary address cannot be edited")]
+    Primary,
+    /// MUST mean: the address is not verified, so it cannot become primary.
+    #[error("the address is not verified")]
+    NotVerified,
+    /// Storage failed.
+    #[error(transparent)]
+    Unexpected(#[from] StorageError),
+}
+
+/// What a verification attempt found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VerifyOutcome {
+    /// The address is now verified.
+    Verified,
+    /// The address was already verified; nothing changed.
+    AlreadyVerified,
+    /// The token is wrong, used up or expired.
+    InvalidToken,
+    /// The account has no such address.
+    NotFound,
 }
 
 /// Why an email address was not removed; nothing changed in any case.

@@ -13,6 +13,8 @@
 //!   [`PasswordRejection`], the policy rule a password broke; both are shared by
 //!   registration (identity) and login and password changes (security).
 //! - [`storage`]: [`StorageError`], the infrastructure failure every port may report.
+//! - [`token`]: [`SecretToken`] and [`TokenDigest`]: random tokens stored only as
+//!   SHA-256 digests.
 //!
 //! ```
 //! use portico_kernel::{AccountId, EmailAddress, PageRequest};
@@ -31,6 +33,7 @@ pub mod ids;
 pub mod page;
 pub mod secret;
 pub mod storage;
+pub mod token;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use email::{EmailAddress, InvalidEmail};
@@ -38,3 +41,4 @@ pub use ids::{AccountId, AddressId, EmailId, InvalidId, MessageId, PhoneId, Sess
 pub use page::{Cursor, InvalidCursor, Page, PageRequest};
 pub use secret::{Password, PasswordHash, PasswordRejection};
 pub use storage::StorageError;
+pub use token::{SecretToken, TokenDigest};

@@ -18,7 +18,7 @@
 //! ```
 //! use std::sync::Arc;
 //! use portico_kernel::{EmailAddress, SystemClock};
-//! use portico_mail_log::{Mailer, OneTimeLink, Template, Templates};
+//! use portico_mail_log::{Mailer, MessageComposer, OneTimeLink, Template, Templates};
 //!
 //! let mailer = Mailer::new(Arc::new(Templates::new().unwrap()), Arc::new(SystemClock), "mail.example");
 //! let link = OneTimeLink::new("https://portal.example", "/verify-email", &[], "t0k3n");
@@ -44,6 +44,6 @@ pub use ports::{
 pub use retry::RetryPolicy;
 pub use services::{
     BounceError, Bounces, ComposeError, DeliveryReport, DeliveryWorker, HistoryError, MailHistory,
-    Mailer,
+    Mailer, MessageComposer,
 };
 pub use template::{OneTimeLink, Template, TemplateError, Templates};

@@ -7,7 +7,6 @@
 //! - [`password_policy`]: length, commonness and context rules for new passwords;
 //! - [`hasher`]: the [`PasswordHasher`] port and its argon2id implementation, which
 //!   runs the hashing on the blocking thread pool;
-//! - [`token`]: bearer tokens, stored only as SHA-256 digests;
 //! - [`session`]: sessions and their idle and absolute expiry;
 //! - [`ports`]: the storage ports;
 //! - [`services`]: [`Passwords`], [`LoginService`], [`Sessions`].
@@ -42,13 +41,12 @@ pub mod password_policy;
 pub mod ports;
 pub mod services;
 pub mod session;
-pub mod token;
 
 pub use hasher::{Argon2Hasher, PasswordHasher, Verification};
 pub use password_policy::{PasswordContext, PasswordPolicy};
+pub use portico_kernel::{SecretToken, TokenDigest};
 pub use services::{
     AuthError, LoginError, LoginService, NewSession, PasswordError, Passwords, SessionError,
     Sessions,
 };
 pub use session::{ClientInfo, Session, SessionPolicy};
-pub use token::{SecretToken, TokenDigest};

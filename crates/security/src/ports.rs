@@ -5,7 +5,7 @@ use portico_kernel::{AccountId, Page, PageRequest, PasswordHash, SessionId, Stor
 use time::OffsetDateTime;
 
 use crate::session::Session;
-use crate::token::TokenDigest;
+use portico_kernel::TokenDigest;
 
 /// What a login names: a username or an email address, in case-folded form.
 #[derive(Debug, Clone, PartialEq, Eq)]

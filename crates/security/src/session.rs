@@ -5,7 +5,7 @@ use std::net::IpAddr;
 use portico_kernel::{AccountId, SessionId};
 use time::{Duration, OffsetDateTime};
 
-use crate::token::TokenDigest;
+use portico_kernel::TokenDigest;
 
 /// Where a request came from, as recorded on sessions and in audit events.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -5,6 +5,7 @@ pub mod account;
 pub mod account_email;
 pub mod company;
 pub mod credential;
+pub mod email_verification;
 pub mod message;
 pub mod message_event;
 pub mod message_secret;

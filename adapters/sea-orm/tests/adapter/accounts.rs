@@ -3,13 +3,13 @@ use portico_identity::{LanguageTag, PersonName, ProfileChange};
 use portico_kernel::{AccountId, PageRequest};
 use portico_sea_orm::{Database, SeaAccounts, SeaEmails};
 
-use crate::support::{at, new_account, on_both_engines};
+use crate::support::{at, create, new_account, on_both_engines};
 
 async fn a_registered_account_reads_back_with_its_primary_unverified_email(db: Database) {
     let accounts = SeaAccounts::new(db.connection());
     let account = new_account("Ada", "Ada@Example.com");
 
-    accounts.create(&account).await.unwrap();
+    create(&accounts, &account).await.unwrap();
 
     let profile = accounts.profile(account.id).await.unwrap().unwrap();
     assert_eq!(profile.username.as_str(), "Ada");
@@ -31,13 +31,12 @@ on_both_engines!(
 
 async fn a_username_differing_only_in_case_is_taken_and_nothing_is_stored(db: Database) {
     let accounts = SeaAccounts::new(db.connection());
-    accounts
-        .create(&new_account("ada", "ada@example.com"))
+    create(&accounts, &new_account("ada", "ada@example.com"))
         .await
         .unwrap();
     let second = new_account("ADA", "other@example.com");
 
-    let result = accounts.create(&second).await;
+    let result = create(&accounts, &second).await;
 
     assert!(matches!(result, Err(CreateAccountError::UsernameTaken)));
     assert_eq!(accounts.profile(second.id).await.unwrap(), None);
@@ -54,13 +53,12 @@ on_both_engines!(
 
 async fn an_email_differing_only_in_case_is_taken(db: Database) {
     let accounts = SeaAccounts::new(db.connection());
-    accounts
-        .create(&new_account("ada", "ada@example.com"))
+    create(&accounts, &new_account("ada", "ada@example.com"))
         .await
         .unwrap();
     let second = new_account("grace", "ADA@EXAMPLE.COM");
 
-    let result = accounts.create(&second).await;
+    let result = create(&accounts, &second).await;
 
     assert!(matches!(result, Err(CreateAccountError::EmailTaken)));
     assert_eq!(accounts.profile(second.id).await.unwrap(), None);
@@ -73,7 +71,7 @@ on_both_engines!(
 async fn a_partial_profile_change_keeps_the_other_fields(db: Database) {
     let accounts = SeaAccounts::new(db.connection());
     let account = new_account("ada", "ada@example.com");
-    accounts.create(&account).await.unwrap();
+    create(&accounts, &account).await.unwrap();
     let change = ProfileChange {
         language: Some(LanguageTag::parse("de-CH").unwrap()),
         last_name: Some(PersonName::parse("Byron").unwrap()),

@@ -1,14 +1,14 @@
 //! Concurrent writers: on SQLite they must queue, never fail with "database is
 //! locked"; on PostgreSQL the unique indexes must decide races.
 
-use portico_identity::ports::{AccountRepository, AddressRepository, CreateAccountError};
+use portico_identity::ports::{AddressRepository, CreateAccountError};
 use portico_kernel::PageRequest;
 use portico_sea_orm::SeaAccounts;
 use portico_sea_orm::SeaAddresses;
 use portico_sea_orm::testing::{Engine, TestDatabase};
 
 use crate::addresses::address;
-use crate::support::{new_account, registered};
+use crate::support::{create, new_account, registered};
 
 async fn many_concurrent_registrations_all_land(engine: Engine) {
     let test_db = TestDatabase::new(engine).await.unwrap();
@@ -17,12 +17,11 @@ async fn many_concurrent_registrations_all_land(engine: Engine) {
         .map(|n| {
             let accounts = accounts.clone();
             tokio::spawn(async move {
-                accounts
-                    .create(&new_account(
-                        &format!("user{n}"),
-                        &format!("user{n}@example.com"),
-                    ))
-                    .await
+                create(
+                    &accounts,
+                    &new_account(&format!("user{n}"), &format!("user{n}@example.com")),
+                )
+                .await
             })
         })
         .collect();
@@ -39,9 +38,11 @@ async fn racing_registrations_of_one_username_give_exactly_one_account(engine: E
         .map(|n| {
             let accounts = accounts.clone();
             tokio::spawn(async move {
-                accounts
-                    .create(&new_account("contested", &format!("c{n}@example.com")))
-                    .await
+                create(
+                    &accounts,
+                    &new_account("contested", &format!("c{n}@example.com")),
+                )
+                .await
             })
         })
         .collect();

@@ -1,8 +1,11 @@
 //! Fixtures and the macro that runs one body on both engines.
 
-use portico_identity::ports::AccountRepository;
-use portico_identity::{LanguageTag, NewAccount, PersonName, Registration, Username};
-use portico_kernel::{AccountId, EmailAddress, EmailId, PasswordHash};
+use portico_identity::ports::AccountRepository as _;
+use portico_identity::{
+    EmailVerification, LanguageTag, NewAccount, PersonName, Registration, Username,
+};
+use portico_kernel::{AccountId, EmailAddress, EmailId, MessageId, PasswordHash};
+use portico_mail_log::{Content, NewMessage};
 use portico_sea_orm::{Database, SeaAccounts};
 use time::OffsetDateTime;
 
@@ -55,11 +58,41 @@ pub fn new_account(username: &str, email: &str) -> NewAccount {
     }
 }
 
+/// Stores a new account with its verification and welcome message, as registration
+/// does.
+pub async fn create(
+    accounts: &SeaAccounts,
+    account: &NewAccount,
+) -> Result<(), portico_identity::ports::CreateAccountError> {
+    let (_, verification) = EmailVerification::issue(account.email_id, account.created_at).unwrap();
+    let welcome = welcome_message(account);
+    accounts.create(account, &verification, &welcome).await
+}
+
+/// A welcome message for a new account (content is irrelevant to storage tests).
+pub fn welcome_message(account: &NewAccount) -> NewMessage {
+    let id = MessageId::generate();
+    NewMessage {
+        id,
+        account: Some(account.id),
+        to: account.registration.email.clone(),
+        template: "welcome",
+        language: "en".into(),
+        stored: Content {
+            subject: "Welcome".into(),
+            text: "token=REDACTED".into(),
+            html: "<p>token=REDACTED</p>".into(),
+        },
+        secret_delivery: None,
+        message_id_header: format!("<{id}@mail.example>"),
+        created_at: account.created_at,
+    }
+}
+
 /// Registers an account and returns its id.
 pub async fn registered(db: &Database, username: &str, email: &str) -> AccountId {
     let account = new_account(username, email);
-    SeaAccounts::new(db.connection())
-        .create(&account)
+    create(&SeaAccounts::new(db.connection()), &account)
         .await
         .unwrap();
     account.id

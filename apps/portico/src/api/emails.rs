@@ -1,4 +1,5 @@
-//! `GET /v1/me/emails`.
+//! `/v1/me/emails`: listing, adding, verifying, choosing the primary, editing and
+//! removing email addresses.
 
 use std::sync::Arc;
 
@@ -6,13 +7,14 @@ use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 use portico_identity::AccountEmail;
-use portico_kernel::EmailId;
+use portico_kernel::{AccountId, EmailAddress, EmailId, PageRequest, SecretToken};
 
 use crate::api::ApiTags;
 use crate::http::auth::SessionAuth;
 use crate::http::pagination::{next_cursor, page_request};
 use crate::http::problem::ApiError;
 use crate::http::timestamps::rfc3339;
+use crate::http::validation::Validator;
 use crate::wiring::Services;
 
 /// One of my email addresses.
@@ -51,6 +53,22 @@ pub struct EmailList {
     next_cursor: Option<String>,
 }
 
+/// An address to add, or the new text of an address.
+#[derive(Debug, Object)]
+#[oai(deny_unknown_fields)]
+pub struct EmailRequest {
+    /// The address; it must be verified through the link mailed to it.
+    address: String,
+}
+
+/// The token from a verification link.
+#[derive(Object)]
+#[oai(deny_unknown_fields)]
+pub struct VerifyRequest {
+    /// The `token` query parameter of the link.
+    token: String,
+}
+
 /// Answers of `GET /v1/me/emails`.
 #[derive(ApiResponse)]
 pub enum EmailListResponse {
@@ -59,12 +77,33 @@ pub enum EmailListResponse {
     Ok(Json<EmailList>),
 }
 
+/// Answers carrying one address.
+#[derive(ApiResponse)]
+pub enum EmailResponse {
+    /// The address, as it is now.
+    #[oai(status = 200)]
+    Ok(Json<EmailItem>),
+    /// The address was added, unverified; a verification link was mailed to it.
+    #[oai(status = 201)]
+    Created(Json<EmailItem>),
+}
+
 /// Answers of `DELETE /v1/me/emails/{id}`.
 #[derive(ApiResponse)]
 pub enum EmailDeleted {
     /// The address is gone.
     #[oai(status = 204)]
     Deleted,
+}
+
+fn email_id(id: &str) -> Result<EmailId, ApiError> {
+    EmailId::parse(id).map_err(|_| ApiError::not_found("email address"))
+}
+
+fn address(body: &EmailRequest) -> Result<EmailAddress, ApiError> {
+    let mut v = Validator::default();
+    v.check("address", EmailAddress::parse(&body.address))
+        .ok_or_else(|| v.into_error())
 }
 
 /// Email addresses.
@@ -76,6 +115,19 @@ impl EmailsApi {
     /// The API over the given services.
     pub fn new(services: Arc<Services>) -> Self {
         Self { services }
+    }
+
+    /// The address as stored now (an account has at most a handful).
+    async fn current(&self, account: AccountId, id: EmailId) -> Result<EmailItem, ApiError> {
+        self.services
+            .emails
+            .list(account, &PageRequest::first())
+            .await?
+            .items
+            .into_iter()
+            .find(|email| email.id == id)
+            .map(EmailItem::from)
+            .ok_or_else(|| ApiError::not_found("email address"))
     }
 }
 
@@ -92,22 +144,86 @@ impl EmailsApi {
         cursor: Query<Option<String>>,
     ) -> Result<EmailListResponse, ApiError> {
         let page = page_request(limit.0, cursor.0.as_deref())?;
-        let found = self.services.profiles.emails(auth.0.account, &page).await?;
+        let found = self.services.emails.list(auth.0.account, &page).await?;
         Ok(EmailListResponse::Ok(Json(EmailList {
             items: found.items.into_iter().map(EmailItem::from).collect(),
             next_cursor: next_cursor(found.next_cursor),
         })))
     }
 
+    /// Add an email address; it stays unverified until the mailed link is used.
+    #[oai(path = "/emails", method = "post")]
+    async fn add(
+        &self,
+        auth: SessionAuth,
+        body: Json<EmailRequest>,
+    ) -> Result<EmailResponse, ApiError> {
+        let address = address(&body.0)?;
+        let email = self.services.emails.add(auth.0.account, address).await?;
+        Ok(EmailResponse::Created(Json(email.into())))
+    }
+
+    /// Confirm an address with the token from its verification link.
+    #[oai(path = "/emails/:id/verify", method = "post")]
+    async fn verify(
+        &self,
+        auth: SessionAuth,
+        id: Path<String>,
+        body: Json<VerifyRequest>,
+    ) -> Result<EmailResponse, ApiError> {
+        let id = email_id(&id.0)?;
+        let token = SecretToken::from_client(&body.0.token);
+        self.services
+            .emails
+            .verify(auth.0.account, id, &token)
+            .await?;
+        Ok(EmailResponse::Ok(Json(
+            self.current(auth.0.account, id).await?,
+        )))
+    }
+
+    /// Make a verified address the primary one; the former primary address is told.
+    #[oai(path = "/emails/:id/primary", method = "post")]
+    async fn make_primary(
+        &self,
+        auth: SessionAuth,
+        id: Path<String>,
+    ) -> Result<EmailResponse, ApiError> {
+        let id = email_id(&id.0)?;
+        self.services
+            .emails
+            .make_primary(auth.0.account, id)
+            .await?;
+        Ok(EmailResponse::Ok(Json(
+            self.current(auth.0.account, id).await?,
+        )))
+    }
+
+    /// Change an address (not the primary one); the new address must be verified.
+    #[oai(path = "/emails/:id", method = "patch")]
+    async fn edit(
+        &self,
+        auth: SessionAuth,
+        id: Path<String>,
+        body: Json<EmailRequest>,
+    ) -> Result<EmailResponse, ApiError> {
+        let id = email_id(&id.0)?;
+        let address = address(&body.0)?;
+        self.services
+            .emails
+            .change(auth.0.account, id, address)
+            .await?;
+        Ok(EmailResponse::Ok(Json(
+            self.current(auth.0.account, id).await?,
+        )))
+    }
+
     /// Remove an email address. The primary address and the last verified address
     /// cannot be removed.
     #[oai(path = "/emails/:id", method = "delete")]
     async fn delete(&self, auth: SessionAuth, id: Path<String>) -> Result<EmailDeleted, ApiError> {
-        let id = EmailId::parse(&id.0).map_err(|_| ApiError::not_found("email address"))?;
-        self.services
-            .profiles
-            .remove_email(auth.0.account, id)
-            .await?;
+        let id = email_id(&id.0)?;
+        self.services.emails.remove(auth.0.account, id).await?;
         Ok(EmailDeleted::Deleted)
     }
 }

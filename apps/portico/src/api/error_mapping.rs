@@ -1,9 +1,11 @@
 //! The one exhaustive mapping from domain errors to problem+json answers. Every slug
 //! used here is listed in `docs/error-codes.md`.
 
-use portico_identity::email_rules::RemovalRefused;
-use portico_identity::ports::RemoveEmailError;
-use portico_identity::{AddressError, CompanyError, PhoneError, ProfileError, RegisterError};
+use poem_openapi::payload::Json;
+use portico_identity::{
+    AddressError, CompanyError, EmailError, PhoneError, ProfileError, RegisterError,
+};
+use portico_mail_log::{BounceError, HistoryError};
 use portico_security::{LoginError, SessionError};
 
 use crate::http::problem::{ApiError, problem};
@@ -23,6 +25,7 @@ impl From<RegisterError> for ApiError {
                 "Another account already uses this email address.",
             ),
             RegisterError::Unexpected(source) => ApiError::internal(&source),
+            RegisterError::Compose(source) => ApiError::internal(&source),
         }
     }
 }
@@ -50,23 +53,55 @@ impl From<ProfileError> for ApiError {
     }
 }
 
-impl From<RemoveEmailError> for ApiError {
-    fn from(error: RemoveEmailError) -> Self {
+impl From<EmailError> for ApiError {
+    fn from(error: EmailError) -> Self {
+        let detail = error.to_string();
         match error {
-            RemoveEmailError::Refused(RemovalRefused::NotFound) => {
-                ApiError::not_found("email address")
+            EmailError::NotFound => ApiError::not_found("email address"),
+            EmailError::Taken => ApiError::conflict("email-taken", "Email address taken", detail),
+            EmailError::LimitReached { .. } => limit_reached(detail),
+            EmailError::NotVerified => {
+                ApiError::conflict("email-not-verified", "Address not verified", detail)
             }
-            RemoveEmailError::Refused(rule @ RemovalRefused::Primary) => ApiError::conflict(
-                "primary-email",
-                "The primary address stays",
-                rule.to_string(),
-            ),
-            RemoveEmailError::Refused(rule @ RemovalRefused::LastVerified) => ApiError::conflict(
+            EmailError::InvalidToken => ApiError::Unprocessable(Json(problem(
+                422,
+                "invalid-token",
+                "Invalid or expired token",
+                detail,
+            ))),
+            EmailError::Primary => {
+                ApiError::conflict("primary-email", "The primary address stays", detail)
+            }
+            EmailError::LastVerified => ApiError::conflict(
                 "last-verified-email",
                 "The last verified address stays",
-                rule.to_string(),
+                detail,
             ),
-            RemoveEmailError::Unexpected(source) => ApiError::internal(&source),
+            EmailError::Compose(source) => ApiError::internal(&source),
+            EmailError::Unexpected(source) => ApiError::internal(&source),
+        }
+    }
+}
+
+impl From<HistoryError> for ApiError {
+    fn from(error: HistoryError) -> Self {
+        match error {
+            HistoryError::NotFound => ApiError::not_found("message"),
+            HistoryError::Unexpected(source) => ApiError::internal(&source),
+        }
+    }
+}
+
+impl From<BounceError> for ApiError {
+    fn from(error: BounceError) -> Self {
+        let detail = error.to_string();
+        match error {
+            BounceError::NotFound => ApiError::not_found("message"),
+            BounceError::NotSent => {
+                ApiError::conflict("message-not-sent", "Message never sent", detail)
+            }
+            BounceError::InvalidReason => ApiError::invalid_field("reason", detail),
+            BounceError::Unexpected(source) => ApiError::internal(&source),
         }
     }
 }

@@ -6,7 +6,9 @@ pub mod addresses;
 pub mod company;
 pub mod emails;
 pub mod error_mapping;
+pub mod messages;
 pub mod phones;
+pub mod platform_mail;
 pub mod profile;
 pub mod sessions;
 
@@ -25,6 +27,10 @@ pub enum ApiTags {
     Sessions,
     /// Name, language, emails, phones, addresses and company details.
     Profile,
+    /// The history of emails sent to me.
+    Mail,
+    /// Service-to-service operations, with the platform token.
+    Platform,
 }
 
 /// Every API of the server, as one poem-openapi service.
@@ -36,6 +42,8 @@ pub type PorticoApi = (
     phones::PhonesApi,
     addresses::AddressesApi,
     company::CompanyApi,
+    messages::MessagesApi,
+    platform_mail::PlatformMailApi,
 );
 
 /// Builds the OpenAPI service for the `/v1` API.
@@ -48,6 +56,8 @@ pub fn service(services: &Arc<Services>) -> OpenApiService<PorticoApi, ()> {
         phones::PhonesApi::new(services.clone()),
         addresses::AddressesApi::new(services.clone()),
         company::CompanyApi::new(services.clone()),
+        messages::MessagesApi::new(services.clone()),
+        platform_mail::PlatformMailApi::new(services.clone()),
     );
     OpenApiService::new(apis, "Portico", env!("CARGO_PKG_VERSION"))
         .description("The \"My account\" area of a hosting and billing client portal.")

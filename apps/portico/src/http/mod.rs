@@ -5,6 +5,7 @@ pub mod auth;
 pub mod body_limit;
 pub mod client;
 pub mod pagination;
+pub mod platform_auth;
 pub mod problem;
 pub mod problem_middleware;
 pub mod timestamps;

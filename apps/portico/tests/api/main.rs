@@ -5,8 +5,10 @@ mod support;
 
 mod addresses;
 mod company;
+mod emails;
 mod errors;
 mod health;
+mod mail;
 mod persistence;
 mod phones;
 mod profile;

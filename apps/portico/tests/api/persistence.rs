@@ -6,12 +6,16 @@ use portico_sea_orm::Database;
 use portico_sea_orm::testing::{Engine, TestDatabase};
 use serde_json::json;
 
-use crate::support::{PASSWORD, registration, router, send};
+use crate::support::{PASSWORD, build, registration, send, test_clock};
 
 async fn data_survives_a_restart(engine: Engine) {
     let test_db = TestDatabase::new(engine).await.unwrap();
     let token = {
-        let first = router(test_db.database().clone());
+        let (first, _) = build(
+            test_db.database().clone(),
+            test_clock(),
+            "smtp://127.0.0.1:9",
+        );
         send(
             &first,
             Method::POST,
@@ -45,7 +49,7 @@ async fn data_survives_a_restart(engine: Engine) {
     // A new pool and a new router, as after a restart; migrations run again harmlessly.
     let reopened = Database::connect(test_db.url()).await.unwrap();
     reopened.migrate().await.unwrap();
-    let second = router(reopened.clone());
+    let (second, _) = build(reopened.clone(), test_clock(), "smtp://127.0.0.1:9");
     let phones = send(&second, Method::GET, "/v1/me/phones", Some(&token), None).await;
     phones.expect(200);
     assert_eq!(phones.json()["items"][0]["number"], "+41446681800");

@@ -7,11 +7,14 @@ use poem::test::TestClient;
 use poem::{Body, Endpoint, EndpointExt, Response};
 use portico::server::app;
 use portico::wiring::{DomainSettings, Services};
-use portico_kernel::SystemClock;
+use portico_kernel::{EmailAddress, FixedClock};
 use portico_sea_orm::Database;
 use portico_sea_orm::testing::{Engine, TestDatabase};
 use portico_security::{PasswordPolicy, SessionPolicy};
+use portico_smtp::SmtpMailer;
+use portico_smtp::testing::SmtpSink;
 use serde_json::{Value, json};
+use time::OffsetDateTime;
 
 /// The password every test account uses.
 pub const PASSWORD: &str = "violet tractor sings";
@@ -110,32 +113,66 @@ impl Reply {
     }
 }
 
-/// The application over a fresh database.
+/// The platform token of test servers.
+pub const PLATFORM_TOKEN: &str = "platform-secret-for-tests";
+
+/// The application over a fresh database, with its clock and an SMTP sink.
 pub struct TestApp {
-    client: TestClient<poem::endpoint::BoxEndpoint<'static, Response>>,
+    client: Client,
+    pub services: Arc<Services>,
     database: TestDatabase,
+    pub clock: Arc<FixedClock>,
+    pub sink: SmtpSink,
 }
+
+pub type Client = TestClient<poem::endpoint::BoxEndpoint<'static, Response>>;
 
 pub fn settings() -> DomainSettings {
     DomainSettings {
         password_policy: PasswordPolicy::new(8),
         session_policy: SessionPolicy::default(),
+        public_base_url: "https://portal.example".into(),
+        mail_from: EmailAddress::parse("portal@example.com").unwrap(),
+        platform_token: Some(PLATFORM_TOKEN.into()),
     }
 }
 
-/// The router over an existing database, as `main` builds it.
-pub fn router(database: Database) -> TestClient<poem::endpoint::BoxEndpoint<'static, Response>> {
-    let services = Services::new(database, settings(), Arc::new(SystemClock)).unwrap();
-    TestClient::new(app(Arc::new(services)).boxed())
+/// A clock at the real current time that moves only when told.
+pub fn test_clock() -> Arc<FixedClock> {
+    Arc::new(FixedClock::at(OffsetDateTime::now_utc()))
+}
+
+/// The services and router over an existing database, as `main` builds them, sending
+/// mail to `smtp_url`.
+pub fn build(
+    database: Database,
+    clock: Arc<FixedClock>,
+    smtp_url: &str,
+) -> (Client, Arc<Services>) {
+    let settings = settings();
+    let transport = Arc::new(SmtpMailer::from_url(smtp_url, &settings.mail_from).unwrap());
+    let services = Arc::new(Services::new(database, &settings, clock, transport).unwrap());
+    (TestClient::new(app(services.clone()).boxed()), services)
 }
 
 impl TestApp {
     pub async fn spawn(engine: Engine) -> Self {
         let database = TestDatabase::new(engine).await.unwrap();
+        let sink = SmtpSink::start().await.unwrap();
+        let clock = test_clock();
+        let (client, services) = build(database.database().clone(), clock.clone(), &sink.url());
         Self {
-            client: router(database.database().clone()),
+            client,
+            services,
             database,
+            clock,
+            sink,
         }
+    }
+
+    /// Runs one round of the outbox worker.
+    pub async fn deliver(&self) -> portico_mail_log::DeliveryReport {
+        self.services.delivery.run_once().await.unwrap()
     }
 
     pub async fn finish(self) {
@@ -255,4 +292,23 @@ pub async fn raw(
         .content_type(content_type)
         .body(body);
     read(request.send().await.0).await
+}
+
+/// The `(email, token)` parameters of the verification link in a captured mail.
+/// Bodies may be quoted-printable, so soft line breaks and `=3D` are undone first.
+pub fn verification_link(raw: &str) -> (String, String) {
+    let decoded = raw
+        .replace("=\r\n", "")
+        .replace("=\n", "")
+        .replace("=3D", "=");
+    let start = decoded
+        .find("/verify-email?email=")
+        .expect("a verification link");
+    let rest = &decoded[start + "/verify-email?email=".len()..];
+    let (email, rest) = rest.split_once("&token=").expect("a token parameter");
+    let token: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    (email.to_owned(), token)
 }

@@ -1,11 +1,11 @@
-//! Reading and editing the profile, and listing email addresses.
+//! Reading and editing the profile.
 
 use std::sync::Arc;
 
-use portico_kernel::{AccountId, EmailId, Page, PageRequest, StorageError};
+use portico_kernel::{AccountId, StorageError};
 
-use crate::account::{AccountEmail, Profile, ProfileChange};
-use crate::ports::{AccountRepository, EmailRepository, RemoveEmailError};
+use crate::account::{Profile, ProfileChange};
+use crate::ports::AccountRepository;
 
 /// Why a profile operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -21,17 +21,16 @@ pub enum ProfileError {
     Unexpected(#[from] StorageError),
 }
 
-/// The profile of an account and its list of email addresses.
+/// The profile of an account.
 #[derive(Clone)]
 pub struct Profiles {
     accounts: Arc<dyn AccountRepository>,
-    emails: Arc<dyn EmailRepository>,
 }
 
 impl Profiles {
     /// Wires the service to its ports.
-    pub fn new(accounts: Arc<dyn AccountRepository>, emails: Arc<dyn EmailRepository>) -> Self {
-        Self { accounts, emails }
+    pub fn new(accounts: Arc<dyn AccountRepository>) -> Self {
+        Self { accounts }
     }
 
     /// The account's profile.
@@ -57,39 +56,20 @@ impl Profiles {
             .await?
             .ok_or(ProfileError::NotFound)
     }
-
-    /// Removes one of the account's email addresses, within the rules of
-    /// [`crate::email_rules::check_removal`].
-    pub async fn remove_email(
-        &self,
-        account: AccountId,
-        id: EmailId,
-    ) -> Result<(), RemoveEmailError> {
-        self.emails.remove(account, id).await
-    }
-
-    /// One page of the account's email addresses.
-    pub async fn emails(
-        &self,
-        account: AccountId,
-        page: &PageRequest,
-    ) -> Result<Page<AccountEmail>, ProfileError> {
-        Ok(self.emails.list(account, page).await?)
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::PersonName;
-    use crate::ports::{MockAccountRepository, MockEmailRepository};
+    use crate::ports::MockAccountRepository;
     use crate::test_support::profile;
 
     #[tokio::test]
     async fn an_empty_change_is_refused_without_touching_storage() {
         let mut accounts = MockAccountRepository::new();
         accounts.expect_update_profile().times(0);
-        let service = Profiles::new(Arc::new(accounts), Arc::new(MockEmailRepository::new()));
+        let service = Profiles::new(Arc::new(accounts));
 
         let result = service
             .update(AccountId::generate(), ProfileChange::default())
@@ -110,7 +90,7 @@ mod tests {
             })
             .times(1)
             .returning(move |_, _| Ok(Some(profile(caller))));
-        let service = Profiles::new(Arc::new(accounts), Arc::new(MockEmailRepository::new()));
+        let service = Profiles::new(Arc::new(accounts));
         let change = ProfileChange {
             first_name: Some(PersonName::parse("Grace").unwrap()),
             ..ProfileChange::default()
@@ -123,7 +103,7 @@ mod tests {
     async fn a_missing_account_is_not_found() {
         let mut accounts = MockAccountRepository::new();
         accounts.expect_profile().returning(|_| Ok(None));
-        let service = Profiles::new(Arc::new(accounts), Arc::new(MockEmailRepository::new()));
+        let service = Profiles::new(Arc::new(accounts));
 
         let result = service.profile(AccountId::generate()).await;
 

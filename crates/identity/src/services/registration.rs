@@ -3,8 +3,10 @@
 use std::sync::Arc;
 
 use portico_kernel::{AccountId, Clock, EmailId, Password, PasswordRejection, StorageError};
+use portico_mail_log::{ComposeError, MessageComposer, Template};
 
 use crate::account::{NewAccount, Profile, Registration};
+use crate::email_verification::{EmailVerification, Links};
 use crate::ports::{
     AccountRepository, CreateAccountError, CredentialPreparer, PrepareCredentialError,
 };
@@ -24,6 +26,9 @@ pub enum RegisterError {
     /// Storage or hashing failed.
     #[error("registration failed unexpectedly")]
     Unexpected(#[source] StorageError),
+    /// The welcome message could not be rendered.
+    #[error("registration failed unexpectedly")]
+    Compose(#[from] ComposeError),
 }
 
 /// Opens accounts.
@@ -31,6 +36,8 @@ pub enum RegisterError {
 pub struct RegistrationService {
     accounts: Arc<dyn AccountRepository>,
     credentials: Arc<dyn CredentialPreparer>,
+    composer: Arc<dyn MessageComposer>,
+    links: Links,
     clock: Arc<dyn Clock>,
 }
 
@@ -39,18 +46,24 @@ impl RegistrationService {
     pub fn new(
         accounts: Arc<dyn AccountRepository>,
         credentials: Arc<dyn CredentialPreparer>,
+        composer: Arc<dyn MessageComposer>,
+        links: Links,
         clock: Arc<dyn Clock>,
     ) -> Self {
         Self {
             accounts,
             credentials,
+            composer,
+            links,
             clock,
         }
     }
 
     /// Opens an account: the password must pass the policy (which knows the username
     /// and email it may not be built from); username and email must be free. The
-    /// account, its profile, first email and credential are stored together.
+    /// account, its profile, first email, credential and the welcome message (which
+    /// asks to confirm the address) are stored together; the message is sent later by
+    /// the outbox worker.
     pub async fn register(
         &self,
         registration: Registration,
@@ -64,15 +77,29 @@ impl RegistrationService {
                 PrepareCredentialError::Rejected(rule) => RegisterError::PasswordRejected(rule),
                 PrepareCredentialError::Unexpected(source) => RegisterError::Unexpected(source),
             })?;
+        let now = self.clock.now();
         let account = NewAccount {
             id: AccountId::generate(),
             email_id: EmailId::generate(),
             registration,
             password_hash,
-            created_at: self.clock.now(),
+            created_at: now,
         };
+        let (token, verification) =
+            EmailVerification::issue(account.email_id, now).map_err(RegisterError::Unexpected)?;
+        let registration = &account.registration;
+        let welcome = self.composer.compose(
+            Some(account.id),
+            &registration.email,
+            registration.language.as_str(),
+            &Template::Welcome {
+                username: registration.username.to_string(),
+                first_name: registration.first_name.to_string(),
+                link: self.links.verify_email(account.email_id, &token),
+            },
+        )?;
         self.accounts
-            .create(&account)
+            .create(&account, &verification, &welcome)
             .await
             .map_err(|error| match error {
                 CreateAccountError::UsernameTaken => RegisterError::UsernameTaken,
@@ -95,8 +122,21 @@ impl RegistrationService {
 mod tests {
     use super::*;
     use crate::ports::{MockAccountRepository, MockCredentialPreparer};
-    use crate::test_support::{fixed_clock, registration};
+    use crate::test_support::{composer, fixed_clock, registration};
     use portico_kernel::PasswordHash;
+
+    fn service(
+        accounts: MockAccountRepository,
+        credentials: MockCredentialPreparer,
+    ) -> RegistrationService {
+        RegistrationService::new(
+            Arc::new(accounts),
+            Arc::new(credentials),
+            Arc::new(composer()),
+            Links::new("https://portal.example"),
+            Arc::new(fixed_clock()),
+        )
+    }
 
     fn hash() -> PasswordHash {
         PasswordHash::from_phc("$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaA".into())
@@ -117,18 +157,24 @@ mod tests {
         let mut accounts = MockAccountRepository::new();
         accounts
             .expect_create()
-            .withf(|account| {
+            .withf(|account, verification, welcome| {
                 account.password_hash == hash()
                     && account.registration.username.as_str() == "ada"
                     && account.created_at == fixed_clock().now()
+                    && verification.email_id == account.email_id
+                    && verification.expires_at == fixed_clock().now() + time::Duration::hours(24)
+                    && welcome.template == "welcome"
+                    && welcome.account == Some(account.id)
+                    && welcome.to.as_str() == "ada@example.com"
+                    && welcome
+                        .secret_delivery
+                        .as_ref()
+                        .is_some_and(|c| c.text.contains("/verify-email?email="))
+                    && !welcome.stored.text.contains(verification.digest.as_str())
             })
             .times(1)
-            .returning(|_| Ok(()));
-        let service = RegistrationService::new(
-            Arc::new(accounts),
-            Arc::new(credentials),
-            Arc::new(fixed_clock()),
-        );
+            .returning(|_, _, _| Ok(()));
+        let service = service(accounts, credentials);
 
         let id = service
             .register(
@@ -150,11 +196,7 @@ mod tests {
         });
         let mut accounts = MockAccountRepository::new();
         accounts.expect_create().times(0);
-        let service = RegistrationService::new(
-            Arc::new(accounts),
-            Arc::new(credentials),
-            Arc::new(fixed_clock()),
-        );
+        let service = service(accounts, credentials);
 
         let result = service
             .register(registration(), &Password::new("password".into()))
@@ -172,13 +214,10 @@ mod tests {
         let mut credentials = MockCredentialPreparer::new();
         credentials.expect_prepare().returning(|_, _, _| Ok(hash()));
         let mut accounts = MockAccountRepository::new();
-        accounts.expect_create().return_once(move |_| Err(error));
-        let service = RegistrationService::new(
-            Arc::new(accounts),
-            Arc::new(credentials),
-            Arc::new(fixed_clock()),
-        );
-        service
+        accounts
+            .expect_create()
+            .return_once(move |_, _, _| Err(error));
+        service(accounts, credentials)
             .register(
                 registration(),
                 &Password::new("correct horse battery".into()),

@@ -12,6 +12,21 @@ use crate::template::{Template, TemplateError, Templates};
 #[error("the message could not be composed")]
 pub struct ComposeError(#[from] TemplateError);
 
+/// Renders notifications into outbox messages. This is the port other domains use to
+/// write mail in their own transactions; [`Mailer`] implements it.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+pub trait MessageComposer: Send + Sync {
+    /// Renders `template` in the language closest to `language` for `to`. An error
+    /// means the templates are defective, never that the input was wrong.
+    fn compose(
+        &self,
+        account: Option<AccountId>,
+        to: &EmailAddress,
+        language: &str,
+        template: &Template,
+    ) -> Result<NewMessage, ComposeError>;
+}
+
 /// Turns notifications into outbox messages. It does not send anything: the caller
 /// stores the message in the same transaction as the change it reports, and the
 /// delivery worker sends it later.
@@ -32,9 +47,10 @@ impl Mailer {
             message_id_domain: message_id_domain.to_owned(),
         }
     }
+}
 
-    /// Renders `template` in the language closest to `language` for `to`.
-    pub fn compose(
+impl MessageComposer for Mailer {
+    fn compose(
         &self,
         account: Option<AccountId>,
         to: &EmailAddress,
@@ -61,6 +77,7 @@ impl Mailer {
 mod tests {
     use super::*;
     use crate::template::OneTimeLink;
+
     use portico_kernel::FixedClock;
     use time::OffsetDateTime;
 

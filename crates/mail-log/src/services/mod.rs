@@ -8,4 +8,4 @@ pub mod mailer;
 pub use bounces::{BounceError, Bounces};
 pub use delivery::{DeliveryReport, DeliveryWorker};
 pub use history::{HistoryError, MailHistory};
-pub use mailer::{ComposeError, Mailer};
+pub use mailer::{ComposeError, Mailer, MessageComposer};

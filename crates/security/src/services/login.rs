@@ -8,7 +8,7 @@ use crate::hasher::{PasswordHasher, Verification};
 use crate::password_policy::PasswordPolicy;
 use crate::ports::{CredentialRepository, LoginKey, SessionRepository};
 use crate::session::{ClientInfo, Session, SessionPolicy};
-use crate::token::SecretToken;
+use portico_kernel::SecretToken;
 
 /// Why a login failed.
 #[derive(Debug, thiserror::Error)]

@@ -6,7 +6,7 @@ use portico_kernel::{AccountId, Clock, Page, PageRequest, SessionId, StorageErro
 
 use crate::ports::SessionRepository;
 use crate::session::{Session, SessionPolicy};
-use crate::token::SecretToken;
+use portico_kernel::SecretToken;
 
 /// Why a bearer token does not authenticate. One variant on purpose: a client learns
 /// only that it must log in again.

@@ -1,4 +1,5 @@
-//! Bearer tokens.
+//! One-time and bearer tokens: sessions, email verification, password resets,
+//! invitations.
 //!
 //! A token is 256 random bits, shown to the client once. Only its SHA-256 digest is
 //! stored, so a copy of the database does not let anyone act as a client; a plain
@@ -6,9 +7,9 @@
 
 use std::fmt;
 
+use crate::StorageError;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use portico_kernel::StorageError;
 use sha2::{Digest, Sha256};
 
 /// A bearer token in the form given to the client.

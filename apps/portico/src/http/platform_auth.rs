@@ -1,0 +1,68 @@
+//! Bearer-token authentication of the platform (service-to-service) API.
+
+use std::sync::Arc;
+
+use poem::Request;
+use poem_openapi::SecurityScheme;
+use poem_openapi::auth::Bearer;
+use poem_openapi::payload::Json;
+use sha2::{Digest, Sha256};
+
+use crate::http::problem::{ApiError, problem};
+use crate::wiring::Services;
+
+/// A request from the platform, carrying `PORTICO_PLATFORM_TOKEN`.
+#[derive(Debug, SecurityScheme)]
+#[oai(rename = "PlatformToken", ty = "bearer", checker = "check_platform")]
+pub struct PlatformAuth(pub ());
+
+async fn check_platform(req: &Request, bearer: Bearer) -> poem::Result<()> {
+    let expected = req
+        .data::<Arc<Services>>()
+        .and_then(|services| services.platform_token.as_deref());
+    let Some(expected) = expected else {
+        return Err(ApiError::NotFound(Json(problem(
+            404,
+            "platform-disabled",
+            "Platform API disabled",
+            "Set PORTICO_PLATFORM_TOKEN to enable the platform API.",
+        )))
+        .into());
+    };
+    if same_secret(&bearer.token, expected) {
+        Ok(())
+    } else {
+        Err(ApiError::Unauthorized(Json(problem(
+            401,
+            "unauthenticated",
+            "Authentication required",
+            "Send the platform token as a Bearer token.",
+        )))
+        .into())
+    }
+}
+
+/// Compares two secrets in time independent of where they differ: both are hashed to
+/// fixed-length digests and every byte is compared.
+fn same_secret(given: &str, expected: &str) -> bool {
+    let (a, b) = (
+        Sha256::digest(given.as_bytes()),
+        Sha256::digest(expected.as_bytes()),
+    );
+    a.iter()
+        .zip(b.iter())
+        .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+        == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_same_secret_matches() {
+        assert!(same_secret("s3cret", "s3cret"));
+        assert!(!same_secret("s3cret", "s3creT"));
+        assert!(!same_secret("", "s3cret"));
+    }
+}

@@ -1,0 +1,392 @@
+//! An account's email addresses: adding, verifying, choosing the primary one,
+//! editing and removing.
+
+use std::sync::Arc;
+
+use portico_kernel::{
+    AccountId, Clock, EmailAddress, EmailId, Page, PageRequest, SecretToken, StorageError,
+};
+use portico_mail_log::{ComposeError, MessageComposer, Template};
+
+use crate::account::{AccountEmail, Profile};
+use crate::email_rules::RemovalRefused;
+use crate::email_verification::{EmailVerification, Links};
+use crate::ports::{
+    AccountRepository, EmailRepository, EmailWriteError, RemoveEmailError, VerifyOutcome,
+};
+
+/// Why an email operation failed; nothing changed in any of these cases.
+#[derive(Debug, thiserror::Error)]
+pub enum EmailError {
+    /// The account has no address with this id (including another account's).
+    #[error("no such email address")]
+    NotFound,
+    /// The address is already in use (by this or another account).
+    #[error("this email address is already in use")]
+    Taken,
+    /// The account already has [`EmailBook::MAX_EMAILS`] addresses.
+    #[error("an account has at most {max} email addresses")]
+    LimitReached {
+        /// The limit.
+        max: u64,
+    },
+    /// Only a verified address can become primary.
+    #[error("only a verified address can become the primary one")]
+    NotVerified,
+    /// The token is wrong, used up or expired.
+    #[error("the verification link is not valid or has expired")]
+    InvalidToken,
+    /// The primary address cannot be edited or removed.
+    #[error("the primary address cannot be changed this way; make another address primary first")]
+    Primary,
+    /// The only verified address cannot be removed.
+    #[error("the last verified address cannot be removed")]
+    LastVerified,
+    /// A notification could not be rendered.
+    #[error("the notification could not be composed")]
+    Compose(#[from] ComposeError),
+    /// Storage failed.
+    #[error("email storage failed")]
+    Unexpected(#[from] StorageError),
+}
+
+impl From<EmailWriteError> for EmailError {
+    fn from(error: EmailWriteError) -> Self {
+        match error {
+            EmailWriteError::NotFound => Self::NotFound,
+            EmailWriteError::Taken => Self::Taken,
+            EmailWriteError::Primary => Self::Primary,
+            EmailWriteError::NotVerified => Self::NotVerified,
+            EmailWriteError::Unexpected(source) => Self::Unexpected(source),
+        }
+    }
+}
+
+impl From<RemoveEmailError> for EmailError {
+    fn from(error: RemoveEmailError) -> Self {
+        match error {
+            RemoveEmailError::Refused(RemovalRefused::NotFound) => Self::NotFound,
+            RemoveEmailError::Refused(RemovalRefused::Primary) => Self::Primary,
+            RemoveEmailError::Refused(RemovalRefused::LastVerified) => Self::LastVerified,
+            RemoveEmailError::Unexpected(source) => Self::Unexpected(source),
+        }
+    }
+}
+
+/// The email addresses of an account. Every change that needs the client to prove
+/// ownership writes its verification mail in the same transaction.
+#[derive(Clone)]
+pub struct EmailBook {
+    accounts: Arc<dyn AccountRepository>,
+    emails: Arc<dyn EmailRepository>,
+    composer: Arc<dyn MessageComposer>,
+    links: Links,
+    clock: Arc<dyn Clock>,
+}
+
+impl EmailBook {
+    /// How many addresses one account may have.
+    pub const MAX_EMAILS: u64 = 10;
+
+    /// Wires the service.
+    pub fn new(
+        accounts: Arc<dyn AccountRepository>,
+        emails: Arc<dyn EmailRepository>,
+        composer: Arc<dyn MessageComposer>,
+        links: Links,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        Self {
+            accounts,
+            emails,
+            composer,
+            links,
+            clock,
+        }
+    }
+
+    /// One page of the account's addresses, oldest first.
+    pub async fn list(
+        &self,
+        account: AccountId,
+        page: &PageRequest,
+    ) -> Result<Page<AccountEmail>, EmailError> {
+        Ok(self.emails.list(account, page).await?)
+    }
+
+    async fn profile(&self, account: AccountId) -> Result<Profile, EmailError> {
+        self.accounts
+            .profile(account)
+            .await?
+            .ok_or(EmailError::NotFound)
+    }
+
+    /// The verification mail for `address`, and the pending verification to store.
+    fn verification_mail(
+        &self,
+        profile: &Profile,
+        email_id: EmailId,
+        address: &EmailAddress,
+    ) -> Result<(EmailVerification, portico_mail_log::NewMessage), EmailError> {
+        let (token, verification) = EmailVerification::issue(email_id, self.clock.now())?;
+        let message = self.composer.compose(
+            Some(profile.id),
+            address,
+            profile.language.as_str(),
+            &Template::VerifyEmail {
+                username: profile.username.to_string(),
+                link: self.links.verify_email(email_id, &token),
+            },
+        )?;
+        Ok((verification, message))
+    }
+
+    /// Adds an unverified address and mails it a verification link.
+    pub async fn add(
+        &self,
+        account: AccountId,
+        address: EmailAddress,
+    ) -> Result<AccountEmail, EmailError> {
+        if self.emails.count(account).await? >= Self::MAX_EMAILS {
+            return Err(EmailError::LimitReached {
+                max: Self::MAX_EMAILS,
+            });
+        }
+        let profile = self.profile(account).await?;
+        let email = AccountEmail {
+            id: EmailId::generate(),
+            address,
+            verified: false,
+            primary: false,
+            created_at: self.clock.now(),
+        };
+        let (verification, message) = self.verification_mail(&profile, email.id, &email.address)?;
+        self.emails
+            .add(account, &email, &verification, &message)
+            .await?;
+        Ok(email)
+    }
+
+    /// Replaces a non-primary address; the new one must be verified again.
+    pub async fn change(
+        &self,
+        account: AccountId,
+        id: EmailId,
+        address: EmailAddress,
+    ) -> Result<(), EmailError> {
+        let profile = self.profile(account).await?;
+        let (verification, message) = self.verification_mail(&profile, id, &address)?;
+        self.emails
+            .change_address(account, id, &address, &verification, &message)
+            .await?;
+        Ok(())
+    }
+
+    /// Confirms an address with the token from its verification link.
+    pub async fn verify(
+        &self,
+        account: AccountId,
+        id: EmailId,
+        token: &SecretToken,
+    ) -> Result<(), EmailError> {
+        match self
+            .emails
+            .verify(account, id, &token.digest(), self.clock.now())
+            .await?
+        {
+            VerifyOutcome::Verified | VerifyOutcome::AlreadyVerified => Ok(()),
+            VerifyOutcome::InvalidToken => Err(EmailError::InvalidToken),
+            VerifyOutcome::NotFound => Err(EmailError::NotFound),
+        }
+    }
+
+    /// Makes a verified address primary and tells the former primary address.
+    pub async fn make_primary(&self, account: AccountId, id: EmailId) -> Result<(), EmailError> {
+        let profile = self.profile(account).await?;
+        let emails = self
+            .emails
+            .list(account, &PageRequest::first())
+            .await?
+            .items;
+        let target = emails
+            .iter()
+            .find(|e| e.id == id)
+            .ok_or(EmailError::NotFound)?;
+        if target.primary {
+            return Ok(());
+        }
+        if !target.verified {
+            return Err(EmailError::NotVerified);
+        }
+        let Some(former) = emails.iter().find(|e| e.primary) else {
+            return Err(EmailError::NotFound);
+        };
+        let notice = self.composer.compose(
+            Some(account),
+            &former.address,
+            profile.language.as_str(),
+            &Template::PrimaryEmailChanged {
+                username: profile.username.to_string(),
+                new_address: target.address.to_string(),
+            },
+        )?;
+        self.emails.make_primary(account, id, &notice).await?;
+        Ok(())
+    }
+
+    /// Removes an address, never the primary or the last verified one.
+    pub async fn remove(&self, account: AccountId, id: EmailId) -> Result<(), EmailError> {
+        Ok(self.emails.remove(account, id).await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ports::{MockAccountRepository, MockEmailRepository};
+    use crate::test_support::{composer, fixed_clock, profile};
+
+    fn book(accounts: MockAccountRepository, emails: MockEmailRepository) -> EmailBook {
+        EmailBook::new(
+            Arc::new(accounts),
+            Arc::new(emails),
+            Arc::new(composer()),
+            Links::new("https://portal.example"),
+            Arc::new(fixed_clock()),
+        )
+    }
+
+    fn accounts_with_profile() -> MockAccountRepository {
+        let mut accounts = MockAccountRepository::new();
+        accounts
+            .expect_profile()
+            .returning(|id| Ok(Some(profile(id))));
+        accounts
+    }
+
+    fn email(address: &str, verified: bool, primary: bool) -> AccountEmail {
+        AccountEmail {
+            id: EmailId::generate(),
+            address: EmailAddress::parse(address).unwrap(),
+            verified,
+            primary,
+            created_at: fixed_clock().now(),
+        }
+    }
+
+    #[tokio::test]
+    async fn an_added_address_is_unverified_and_gets_a_verification_mail() {
+        let mut emails = MockEmailRepository::new();
+        emails.expect_count().returning(|_| Ok(1));
+        emails
+            .expect_add()
+            .withf(|_, email, verification, message| {
+                !email.verified
+                    && !email.primary
+                    && verification.email_id == email.id
+                    && message.to == email.address
+                    && message.template == "verify_email"
+                    && message
+                        .secret_delivery
+                        .as_ref()
+                        .is_some_and(|c| c.text.contains(&format!("email={}", email.id)))
+            })
+            .times(1)
+            .returning(|_, _, _, _| Ok(()));
+        let book = book(accounts_with_profile(), emails);
+
+        let added = book
+            .add(
+                AccountId::generate(),
+                EmailAddress::parse("work@example.com").unwrap(),
+            )
+            .await
+            .unwrap();
+
+        assert_eq!(added.address.as_str(), "work@example.com");
+    }
+
+    #[tokio::test]
+    async fn no_address_is_added_past_the_limit() {
+        let mut emails = MockEmailRepository::new();
+        emails
+            .expect_count()
+            .returning(|_| Ok(EmailBook::MAX_EMAILS));
+        emails.expect_add().times(0);
+        let book = book(accounts_with_profile(), emails);
+
+        let result = book
+            .add(
+                AccountId::generate(),
+                EmailAddress::parse("x@example.com").unwrap(),
+            )
+            .await;
+
+        assert!(matches!(result, Err(EmailError::LimitReached { max: 10 })));
+    }
+
+    #[tokio::test]
+    async fn the_token_is_checked_by_its_digest_against_the_clock() {
+        let token = SecretToken::generate().unwrap();
+        let digest = token.digest();
+        let mut emails = MockEmailRepository::new();
+        emails
+            .expect_verify()
+            .withf(move |_, _, d, now| *d == digest && *now == fixed_clock().now())
+            .returning(|_, _, _, _| Ok(VerifyOutcome::InvalidToken));
+        let book = book(MockAccountRepository::new(), emails);
+
+        let result = book
+            .verify(AccountId::generate(), EmailId::generate(), &token)
+            .await;
+
+        assert!(matches!(result, Err(EmailError::InvalidToken)));
+    }
+
+    #[tokio::test]
+    async fn an_unverified_address_cannot_become_primary() {
+        let target = email("new@example.com", false, false);
+        let id = target.id;
+        let listed = vec![email("old@example.com", true, true), target];
+        let mut emails = MockEmailRepository::new();
+        emails.expect_list().return_once(move |_, _| {
+            Ok(Page {
+                items: listed,
+                next_cursor: None,
+            })
+        });
+        emails.expect_make_primary().times(0);
+        let book = book(accounts_with_profile(), emails);
+
+        let result = book.make_primary(AccountId::generate(), id).await;
+
+        assert!(matches!(result, Err(EmailError::NotVerified)));
+    }
+
+    #[tokio::test]
+    async fn the_former_primary_address_is_told_about_the_change() {
+        let target = email("new@example.com", true, false);
+        let id = target.id;
+        let listed = vec![email("old@example.com", true, true), target];
+        let mut emails = MockEmailRepository::new();
+        emails.expect_list().return_once(move |_, _| {
+            Ok(Page {
+                items: listed,
+                next_cursor: None,
+            })
+        });
+        emails
+            .expect_make_primary()
+            .withf(move |_, email_id, notice| {
+                *email_id == id
+                    && notice.to.as_str() == "old@example.com"
+                    && notice.template == "primary_email_changed"
+                    && notice.stored.text.contains("new@example.com")
+            })
+            .times(1)
+            .returning(|_, _, _| Ok(()));
+        let book = book(accounts_with_profile(), emails);
+
+        book.make_primary(AccountId::generate(), id).await.unwrap();
+    }
+}
