@@ -40,13 +40,20 @@ where
         None => select,
         Some(cursor) => {
             let (at, key) = (micros(cursor.created_at), cursor.id.clone());
+            // The plain bound on `created_at` is implied by the OR, but it is what lets
+            // the index seek straight to the cursor instead of walking (and
+            // discarding) every row before it: without it a deep page costs O(depth).
             let after = match direction {
-                Direction::Ascending => Condition::any()
-                    .add(created_at.gt(at))
-                    .add(Condition::all().add(created_at.eq(at)).add(id.gt(key))),
-                Direction::Descending => Condition::any()
-                    .add(created_at.lt(at))
-                    .add(Condition::all().add(created_at.eq(at)).add(id.lt(key))),
+                Direction::Ascending => Condition::all().add(created_at.gte(at)).add(
+                    Condition::any()
+                        .add(created_at.gt(at))
+                        .add(Condition::all().add(created_at.eq(at)).add(id.gt(key))),
+                ),
+                Direction::Descending => Condition::all().add(created_at.lte(at)).add(
+                    Condition::any()
+                        .add(created_at.lt(at))
+                        .add(Condition::all().add(created_at.eq(at)).add(id.lt(key))),
+                ),
             };
             select.filter(after)
         }

@@ -115,6 +115,8 @@ impl Drop for SmtpSink {
 }
 
 async fn serve(stream: TcpStream, script: Arc<Mutex<Script>>) {
+    // Replies go out at once rather than waiting on Nagle's algorithm.
+    let _ = stream.set_nodelay(true);
     let (read, mut write) = stream.into_split();
     let mut lines = BufReader::new(read);
     if write
