@@ -17,6 +17,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m0001_identity_and_sessions;
 mod m0002_mail_outbox;
+mod m0003_security_events;
 
 /// Every migration, in order.
 #[derive(Debug)]
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m0001_identity_and_sessions::Migration),
             Box::new(m0002_mail_outbox::Migration),
+            Box::new(m0003_security_events::Migration),
         ]
     }
 }

@@ -2,14 +2,18 @@
 
 use async_trait::async_trait;
 use portico_kernel::{AccountId, PasswordHash, StorageError};
-use portico_security::ports::{CredentialRepository, LoginKey, StoredCredential};
+use portico_security::ports::{CredentialRepository, LoginKey, PasswordChange, StoredCredential};
 use sea_orm::sea_query::{Expr, Query, SelectStatement};
-use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait,
+};
 use time::OffsetDateTime;
 
-use crate::entities::{account, account_email, credential};
+use crate::entities::{account, account_email, credential, session};
 use crate::errors::storage;
 use crate::mapping::{micros, stored};
+use crate::outbox::insert_message;
+use crate::security_events::insert_event;
 
 /// Password hashes in the `credentials` table, found through `accounts` and
 /// `account_emails`.
@@ -66,6 +70,49 @@ impl CredentialRepository for SeaCredentials {
             account: stored(&row.account_id, AccountId::parse, "account id")?,
             password_hash: PasswordHash::from_phc(row.password_hash),
         }))
+    }
+
+    async fn find_by_account(
+        &self,
+        account: AccountId,
+    ) -> Result<Option<StoredCredential>, StorageError> {
+        let Some(row) = credential::Entity::find_by_id(account.to_string())
+            .one(&self.db)
+            .await
+            .map_err(storage)?
+        else {
+            return Ok(None);
+        };
+        Ok(Some(StoredCredential {
+            account,
+            password_hash: PasswordHash::from_phc(row.password_hash),
+        }))
+    }
+
+    async fn change_password(&self, change: &PasswordChange) -> Result<(), StorageError> {
+        let txn = self.db.begin().await.map_err(storage)?;
+        credential::Entity::update_many()
+            .col_expr(
+                credential::Column::PasswordHash,
+                Expr::value(change.hash.as_phc().to_owned()),
+            )
+            .col_expr(
+                credential::Column::UpdatedAt,
+                Expr::value(micros(change.event.at)),
+            )
+            .filter(credential::Column::AccountId.eq(change.account.to_string()))
+            .exec(&txn)
+            .await
+            .map_err(storage)?;
+        session::Entity::delete_many()
+            .filter(session::Column::AccountId.eq(change.account.to_string()))
+            .filter(session::Column::Id.ne(change.keep_session.to_string()))
+            .exec(&txn)
+            .await
+            .map_err(storage)?;
+        insert_event(&txn, &change.event).await?;
+        insert_message(&txn, &change.notice).await?;
+        txn.commit().await.map_err(storage)
     }
 
     async fn replace_hash(

@@ -36,6 +36,7 @@ mod locks;
 mod mapping;
 pub mod outbox;
 pub mod phones;
+pub mod security_events;
 pub mod sessions;
 
 pub use accounts::SeaAccounts;
@@ -46,6 +47,7 @@ pub use database::{Backend, Database, DatabaseError};
 pub use emails::SeaEmails;
 pub use outbox::SeaOutbox;
 pub use phones::SeaPhones;
+pub use security_events::{SeaAccountDirectory, SeaSecurityEvents};
 pub use sessions::SeaSessions;
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -11,11 +11,12 @@ use portico_mail_log::{
     Bounces, DeliveryWorker, MailHistory, MailTransport, Mailer, RetryPolicy, Templates,
 };
 use portico_sea_orm::{
-    Database, SeaAccounts, SeaAddresses, SeaCompanies, SeaCredentials, SeaEmails, SeaOutbox,
-    SeaPhones, SeaSessions,
+    Database, SeaAccountDirectory, SeaAccounts, SeaAddresses, SeaCompanies, SeaCredentials,
+    SeaEmails, SeaOutbox, SeaPhones, SeaSecurityEvents, SeaSessions,
 };
 use portico_security::{
-    Argon2Hasher, LoginService, PasswordHasher, PasswordPolicy, Passwords, SessionPolicy, Sessions,
+    Argon2Hasher, LoginService, PasswordChangePorts, PasswordChanges, PasswordHasher,
+    PasswordPolicy, Passwords, SessionPolicy, Sessions,
 };
 
 use crate::credential_bridge::PolicyCheckedCredentials;
@@ -54,8 +55,10 @@ pub struct Services {
     pub companies: CompanyDetails,
     /// Logging in.
     pub login: LoginService,
-    /// Authenticating and managing sessions.
+    /// Authenticating and managing sessions, and the security audit trail.
     pub sessions: Sessions,
+    /// Password changes.
+    pub password_changes: PasswordChanges,
     /// The email history.
     pub history: MailHistory,
     /// Bounce reports.
@@ -89,6 +92,8 @@ impl Services {
         let db = database.connection();
         let hasher: Arc<dyn PasswordHasher> = Arc::new(Argon2Hasher::new()?);
         let passwords = Passwords::new(settings.password_policy, hasher.clone());
+        let events = Arc::new(SeaSecurityEvents::new(db.clone()));
+        let credentials = Arc::new(SeaCredentials::new(db.clone()));
         let accounts = Arc::new(SeaAccounts::new(db.clone()));
         let session_store = Arc::new(SeaSessions::new(db.clone()));
         let outbox = Arc::new(SeaOutbox::new(db.clone()));
@@ -104,6 +109,17 @@ impl Services {
         ));
         let links = Links::new(&settings.public_base_url);
         Ok(Self {
+            password_changes: PasswordChanges::new(
+                PasswordChangePorts {
+                    credentials: credentials.clone(),
+                    directory: Arc::new(SeaAccountDirectory::new(db.clone())),
+                    events: events.clone(),
+                    hasher: hasher.clone(),
+                    composer: mailer.clone(),
+                    clock: clock.clone(),
+                },
+                passwords.clone(),
+            ),
             registration: RegistrationService::new(
                 accounts.clone(),
                 Arc::new(PolicyCheckedCredentials::new(passwords)),
@@ -123,13 +139,19 @@ impl Services {
             addresses: AddressBook::new(Arc::new(SeaAddresses::new(db.clone())), clock.clone()),
             companies: CompanyDetails::new(Arc::new(SeaCompanies::new(db.clone())), clock.clone()),
             login: LoginService::new(
-                Arc::new(SeaCredentials::new(db)),
+                credentials,
                 session_store.clone(),
                 hasher,
+                events.clone(),
                 clock.clone(),
                 settings.session_policy,
             ),
-            sessions: Sessions::new(session_store, clock.clone(), settings.session_policy),
+            sessions: Sessions::new(
+                session_store,
+                events,
+                clock.clone(),
+                settings.session_policy,
+            ),
             history: MailHistory::new(outbox.clone()),
             bounces: Bounces::new(outbox.clone(), clock.clone()),
             delivery: DeliveryWorker::new(outbox, transport, clock, RetryPolicy::default()),

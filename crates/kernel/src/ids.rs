@@ -73,6 +73,10 @@ typed_id!(
     /// Identifies one email message in the outbox and the email history.
     MessageId
 );
+typed_id!(
+    /// Identifies one entry of an account's security audit trail.
+    EventId
+);
 
 #[cfg(test)]
 mod tests {

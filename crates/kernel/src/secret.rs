@@ -60,6 +60,9 @@ pub enum PasswordRejection {
     /// Found among the most common passwords, or guessable in very few attempts.
     #[error("the password is too common or too easy to guess")]
     TooCommon,
+    /// The same as the password it replaces.
+    #[error("the new password must differ from the current one")]
+    SameAsCurrent,
     /// Built from the username, an email address of the account or the service name.
     #[error("the password must not contain your {part}")]
     ContainsPersonalData {

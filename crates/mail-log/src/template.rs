@@ -90,6 +90,13 @@ pub enum Template {
         /// The new primary address.
         new_address: String,
     },
+    /// The password was changed (other sessions were logged out).
+    PasswordChanged {
+        /// The account's username.
+        username: String,
+        /// The address the change came from, if known.
+        ip: Option<String>,
+    },
 }
 
 impl Template {
@@ -99,13 +106,14 @@ impl Template {
             Self::Welcome { .. } => "welcome",
             Self::VerifyEmail { .. } => "verify_email",
             Self::PrimaryEmailChanged { .. } => "primary_email_changed",
+            Self::PasswordChanged { .. } => "password_changed",
         }
     }
 
     fn link(&self) -> Option<&OneTimeLink> {
         match self {
             Self::Welcome { link, .. } | Self::VerifyEmail { link, .. } => Some(link),
-            Self::PrimaryEmailChanged { .. } => None,
+            Self::PrimaryEmailChanged { .. } | Self::PasswordChanged { .. } => None,
         }
     }
 
@@ -121,6 +129,7 @@ impl Template {
                 username,
                 new_address,
             } => context! { username, new_address },
+            Self::PasswordChanged { username, ip } => context! { username, ip },
         }
     }
 }
@@ -156,8 +165,12 @@ macro_rules! sources {
 }
 
 /// `(template, language, text source, html source)` for every template.
-const SOURCES: &[(&str, &str, &str, &str)] =
-    sources!["welcome", "verify_email", "primary_email_changed"];
+const SOURCES: &[(&str, &str, &str, &str)] = sources![
+    "welcome",
+    "verify_email",
+    "primary_email_changed",
+    "password_changed"
+];
 
 /// The compiled templates.
 #[derive(Debug)]
@@ -313,6 +326,10 @@ mod tests {
             Template::PrimaryEmailChanged {
                 username: "ada".into(),
                 new_address: "new@example.com".into(),
+            },
+            Template::PasswordChanged {
+                username: "ada".into(),
+                ip: Some("192.0.2.7".into()),
             },
         ];
         for template in &all {

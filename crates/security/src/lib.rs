@@ -1,30 +1,35 @@
 //! Portico's security domain: proving who a client is.
 //!
-//! This crate holds the password policy, argon2id hashing, login and sessions; later
-//! parts (TOTP, recovery codes, resets, throttling, IP whitelists) join it.
+//! This crate holds the password policy, argon2id hashing, login, sessions, password
+//! changes and the security audit trail; later parts (TOTP, recovery codes, resets,
+//! throttling, IP whitelists) join it.
 //!
 //! Layout:
 //! - [`password_policy`]: length, commonness and context rules for new passwords;
 //! - [`hasher`]: the [`PasswordHasher`] port and its argon2id implementation, which
 //!   runs the hashing on the blocking thread pool;
 //! - [`session`]: sessions and their idle and absolute expiry;
+//! - [`events`]: the audit trail ([`SecurityEvent`]) and its port;
 //! - [`ports`]: the storage ports;
-//! - [`services`]: [`Passwords`], [`LoginService`], [`Sessions`].
+//! - [`services`]: [`Passwords`], [`LoginService`], [`Sessions`], [`PasswordChanges`].
 //!
 //! ```no_run
 //! use std::sync::Arc;
 //! use portico_kernel::{Password, SystemClock};
 //! use portico_security::{ClientInfo, LoginService, SessionPolicy, Argon2Hasher};
 //! use portico_security::ports::{CredentialRepository, SessionRepository};
+//! use portico_security::SecurityEventRepository;
 //!
 //! async fn log_in(
 //!     credentials: Arc<dyn CredentialRepository>,
 //!     sessions: Arc<dyn SessionRepository>,
+//!     events: Arc<dyn SecurityEventRepository>,
 //! ) -> Result<(), Box<dyn std::error::Error>> {
 //!     let login = LoginService::new(
 //!         credentials,
 //!         sessions,
 //!         Arc::new(Argon2Hasher::new()?),
+//!         events,
 //!         Arc::new(SystemClock),
 //!         SessionPolicy::default(),
 //!     );
@@ -36,17 +41,19 @@
 //! }
 //! ```
 
+pub mod events;
 pub mod hasher;
 pub mod password_policy;
 pub mod ports;
 pub mod services;
 pub mod session;
 
+pub use events::{SecurityEvent, SecurityEventKind, SecurityEventRepository};
 pub use hasher::{Argon2Hasher, PasswordHasher, Verification};
 pub use password_policy::{PasswordContext, PasswordPolicy};
 pub use portico_kernel::{SecretToken, TokenDigest};
 pub use services::{
-    AuthError, LoginError, LoginService, NewSession, PasswordError, Passwords, SessionError,
-    Sessions,
+    AuthError, LoginError, LoginService, NewSession, PasswordChangeError, PasswordChangePorts,
+    PasswordChanges, PasswordError, Passwords, SessionError, Sessions,
 };
 pub use session::{ClientInfo, Session, SessionPolicy};

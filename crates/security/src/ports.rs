@@ -1,9 +1,13 @@
 //! The storage ports of the security domain.
 
 use async_trait::async_trait;
-use portico_kernel::{AccountId, Page, PageRequest, PasswordHash, SessionId, StorageError};
+use portico_kernel::{
+    AccountId, EmailAddress, Page, PageRequest, PasswordHash, SessionId, StorageError,
+};
+use portico_mail_log::NewMessage;
 use time::OffsetDateTime;
 
+use crate::events::SecurityEvent;
 use crate::session::Session;
 use portico_kernel::TokenDigest;
 
@@ -49,6 +53,42 @@ pub struct StoredCredential {
     pub password_hash: PasswordHash,
 }
 
+/// What the password policy and notifications need to know about an account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountContext {
+    /// The username.
+    pub username: String,
+    /// Every email address of the account.
+    pub emails: Vec<String>,
+    /// The primary email address, where notifications go.
+    pub primary_email: EmailAddress,
+    /// The account's language tag, for notifications.
+    pub language: String,
+}
+
+/// Reads account facts owned by the identity domain.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait AccountDirectory: Send + Sync {
+    /// The account's context; `None` when the account does not exist.
+    async fn context(&self, account: AccountId) -> Result<Option<AccountContext>, StorageError>;
+}
+
+/// A password change, written in one transaction.
+#[derive(Debug, Clone)]
+pub struct PasswordChange {
+    /// Whose password.
+    pub account: AccountId,
+    /// The new hash.
+    pub hash: PasswordHash,
+    /// The session that made the change; every other session of the account ends.
+    pub keep_session: SessionId,
+    /// The audit event.
+    pub event: SecurityEvent,
+    /// The notification to the primary address.
+    pub notice: NewMessage,
+}
+
 /// Password credentials.
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait]
@@ -61,6 +101,16 @@ pub trait CredentialRepository: Send + Sync {
         &self,
         login: &LoginKey,
     ) -> Result<Option<StoredCredential>, StorageError>;
+
+    /// The account's stored credential.
+    async fn find_by_account(
+        &self,
+        account: AccountId,
+    ) -> Result<Option<StoredCredential>, StorageError>;
+
+    /// Applies a password change: the new hash, the end of every other session, the
+    /// audit event and the notification, all in one transaction.
+    async fn change_password(&self, change: &PasswordChange) -> Result<(), StorageError>;
 
     /// Replaces the account's password hash, recording when.
     async fn replace_hash(

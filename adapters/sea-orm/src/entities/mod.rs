@@ -11,4 +11,5 @@ pub mod message_event;
 pub mod message_secret;
 pub mod phone;
 pub mod postal_address;
+pub mod security_event;
 pub mod session;

@@ -6,7 +6,7 @@ use portico_identity::{
     AddressError, CompanyError, EmailError, PhoneError, ProfileError, RegisterError,
 };
 use portico_mail_log::{BounceError, HistoryError};
-use portico_security::{LoginError, SessionError};
+use portico_security::{LoginError, PasswordChangeError, SessionError};
 
 use crate::http::problem::{ApiError, problem};
 
@@ -159,6 +159,20 @@ impl From<LoginError> for ApiError {
                 )))
             }
             LoginError::Unexpected(source) => ApiError::internal(&source),
+        }
+    }
+}
+
+impl From<PasswordChangeError> for ApiError {
+    fn from(error: PasswordChangeError) -> Self {
+        match error {
+            PasswordChangeError::WrongPassword => {
+                ApiError::invalid_field("current_password", "the current password is wrong")
+            }
+            PasswordChangeError::Rejected(rule) => ApiError::invalid_field("new_password", rule),
+            PasswordChangeError::NotFound => ApiError::not_found("account"),
+            PasswordChangeError::Compose(source) => ApiError::internal(&source),
+            PasswordChangeError::Unexpected(source) => ApiError::internal(&source),
         }
     }
 }

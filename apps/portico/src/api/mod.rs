@@ -10,6 +10,7 @@ pub mod messages;
 pub mod phones;
 pub mod platform_mail;
 pub mod profile;
+pub mod security;
 pub mod sessions;
 
 use std::sync::Arc;
@@ -27,6 +28,8 @@ pub enum ApiTags {
     Sessions,
     /// Name, language, emails, phones, addresses and company details.
     Profile,
+    /// Password and the security audit trail.
+    Security,
     /// The history of emails sent to me.
     Mail,
     /// Service-to-service operations, with the platform token.
@@ -44,6 +47,7 @@ pub type PorticoApi = (
     company::CompanyApi,
     messages::MessagesApi,
     platform_mail::PlatformMailApi,
+    security::SecurityApi,
 );
 
 /// Builds the OpenAPI service for the `/v1` API.
@@ -58,6 +62,7 @@ pub fn service(services: &Arc<Services>) -> OpenApiService<PorticoApi, ()> {
         company::CompanyApi::new(services.clone()),
         messages::MessagesApi::new(services.clone()),
         platform_mail::PlatformMailApi::new(services.clone()),
+        security::SecurityApi::new(services.clone()),
     );
     OpenApiService::new(apis, "Portico", env!("CARGO_PKG_VERSION"))
         .description("The \"My account\" area of a hosting and billing client portal.")

@@ -178,11 +178,11 @@ impl SessionsApi {
 
     /// Log out: end the session making the request.
     #[oai(path = "/sessions/current", method = "delete")]
-    async fn logout(&self, auth: SessionAuth) -> Result<RevokeResponse, ApiError> {
+    async fn logout(&self, req: &Request, auth: SessionAuth) -> Result<RevokeResponse, ApiError> {
         let session = auth.0;
         self.services
             .sessions
-            .revoke(session.account, session.id)
+            .revoke(&session, session.id, &client_info(req))
             .await?;
         Ok(RevokeResponse::Revoked)
     }
@@ -191,11 +191,15 @@ impl SessionsApi {
     #[oai(path = "/sessions/:id", method = "delete")]
     async fn revoke(
         &self,
+        req: &Request,
         auth: SessionAuth,
         id: Path<String>,
     ) -> Result<RevokeResponse, ApiError> {
         let id = SessionId::parse(&id.0).map_err(|_| ApiError::not_found("session"))?;
-        self.services.sessions.revoke(auth.0.account, id).await?;
+        self.services
+            .sessions
+            .revoke(&auth.0, id, &client_info(req))
+            .await?;
         Ok(RevokeResponse::Revoked)
     }
 }

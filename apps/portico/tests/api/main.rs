@@ -13,4 +13,5 @@ mod persistence;
 mod phones;
 mod profile;
 mod registration;
+mod security;
 mod sessions;

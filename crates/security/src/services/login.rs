@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use portico_kernel::{Clock, Password, SessionId, StorageError};
 
+use crate::events::{SecurityEvent, SecurityEventKind, SecurityEventRepository};
 use crate::hasher::{PasswordHasher, Verification};
 use crate::password_policy::PasswordPolicy;
 use crate::ports::{CredentialRepository, LoginKey, SessionRepository};
@@ -37,6 +38,7 @@ pub struct LoginService {
     credentials: Arc<dyn CredentialRepository>,
     sessions: Arc<dyn SessionRepository>,
     hasher: Arc<dyn PasswordHasher>,
+    events: Arc<dyn SecurityEventRepository>,
     clock: Arc<dyn Clock>,
     policy: SessionPolicy,
 }
@@ -47,6 +49,7 @@ impl LoginService {
         credentials: Arc<dyn CredentialRepository>,
         sessions: Arc<dyn SessionRepository>,
         hasher: Arc<dyn PasswordHasher>,
+        events: Arc<dyn SecurityEventRepository>,
         clock: Arc<dyn Clock>,
         policy: SessionPolicy,
     ) -> Self {
@@ -54,6 +57,7 @@ impl LoginService {
             credentials,
             sessions,
             hasher,
+            events,
             clock,
             policy,
         }
@@ -92,7 +96,17 @@ impl LoginService {
             .verify(password, &credential.password_hash)
             .await?
         {
-            Verification::Mismatch => return Err(LoginError::InvalidCredentials),
+            Verification::Mismatch => {
+                let event = SecurityEvent::new(
+                    credential.account,
+                    SecurityEventKind::LoginFailed,
+                    self.clock.now(),
+                    &client,
+                    Some("factor: password".into()),
+                );
+                self.events.record(&event).await?;
+                return Err(LoginError::InvalidCredentials);
+            }
             Verification::Match { needs_rehash } if needs_rehash => {
                 self.rehash(credential.account, password).await;
             }
@@ -110,6 +124,14 @@ impl LoginService {
             client,
         };
         self.sessions.insert(&session).await?;
+        let event = SecurityEvent::new(
+            session.account,
+            SecurityEventKind::LoginSucceeded,
+            now,
+            &session.client,
+            Some("factor: password".into()),
+        );
+        self.events.record(&event).await?;
         tracing::info!(account = %session.account, session = %session.id, "login succeeded");
         Ok(NewSession { token, session })
     }
@@ -134,6 +156,7 @@ impl LoginService {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::events::MockSecurityEventRepository;
     use crate::hasher::MockPasswordHasher;
     use crate::ports::{MockCredentialRepository, MockSessionRepository, StoredCredential};
     use portico_kernel::{AccountId, FixedClock, PasswordHash};
@@ -157,10 +180,22 @@ mod tests {
         sessions: MockSessionRepository,
         hasher: MockPasswordHasher,
     ) -> LoginService {
+        let mut events = MockSecurityEventRepository::new();
+        events.expect_record().returning(|_| Ok(()));
+        with_events(credentials, sessions, hasher, events)
+    }
+
+    fn with_events(
+        credentials: MockCredentialRepository,
+        sessions: MockSessionRepository,
+        hasher: MockPasswordHasher,
+        events: MockSecurityEventRepository,
+    ) -> LoginService {
         LoginService::new(
             Arc::new(credentials),
             Arc::new(sessions),
             Arc::new(hasher),
+            Arc::new(events),
             clock(),
             SessionPolicy::default(),
         )
@@ -239,8 +274,14 @@ mod tests {
             .returning(|_, _| Ok(Verification::Mismatch));
         let mut sessions = MockSessionRepository::new();
         sessions.expect_insert().times(0);
+        let mut events = MockSecurityEventRepository::new();
+        events
+            .expect_record()
+            .withf(move |e| e.account == account && e.kind == SecurityEventKind::LoginFailed)
+            .times(1)
+            .returning(|_| Ok(()));
 
-        let result = service(credentials, sessions, hasher)
+        let result = with_events(credentials, sessions, hasher, events)
             .login(
                 "ada",
                 &Password::new("wrong words".into()),

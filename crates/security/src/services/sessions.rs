@@ -4,8 +4,9 @@ use std::sync::Arc;
 
 use portico_kernel::{AccountId, Clock, Page, PageRequest, SessionId, StorageError};
 
+use crate::events::{SecurityEvent, SecurityEventKind, SecurityEventRepository};
 use crate::ports::SessionRepository;
-use crate::session::{Session, SessionPolicy};
+use crate::session::{ClientInfo, Session, SessionPolicy};
 use portico_kernel::SecretToken;
 
 /// Why a bearer token does not authenticate. One variant on purpose: a client learns
@@ -35,6 +36,7 @@ pub enum SessionError {
 #[derive(Clone)]
 pub struct Sessions {
     sessions: Arc<dyn SessionRepository>,
+    events: Arc<dyn SecurityEventRepository>,
     clock: Arc<dyn Clock>,
     policy: SessionPolicy,
 }
@@ -43,11 +45,13 @@ impl Sessions {
     /// Wires the service.
     pub fn new(
         sessions: Arc<dyn SessionRepository>,
+        events: Arc<dyn SecurityEventRepository>,
         clock: Arc<dyn Clock>,
         policy: SessionPolicy,
     ) -> Self {
         Self {
             sessions,
+            events,
             clock,
             policy,
         }
@@ -97,24 +101,57 @@ impl Sessions {
         })
     }
 
-    /// Ends one of the account's sessions (the current one, on logout).
-    pub async fn revoke(&self, account: AccountId, id: SessionId) -> Result<(), SessionError> {
-        if self.sessions.delete(account, id).await? {
-            tracing::info!(%account, session = %id, "session revoked");
-            Ok(())
-        } else {
-            Err(SessionError::NotFound)
+    /// Ends one of the account's sessions: the caller's own (logout) or another.
+    pub async fn revoke(
+        &self,
+        caller: &Session,
+        id: SessionId,
+        client: &ClientInfo,
+    ) -> Result<(), SessionError> {
+        let account = caller.account;
+        if !self.sessions.delete(account, id).await? {
+            return Err(SessionError::NotFound);
         }
+        let kind = if id == caller.id {
+            SecurityEventKind::LoggedOut
+        } else {
+            SecurityEventKind::SessionRevoked
+        };
+        let event = SecurityEvent::new(
+            account,
+            kind,
+            self.clock.now(),
+            client,
+            Some(format!("session {id}")),
+        );
+        self.events.record(&event).await?;
+        tracing::info!(%account, session = %id, "session ended");
+        Ok(())
+    }
+
+    /// One page of the account's security events, newest first.
+    pub async fn events(
+        &self,
+        account: AccountId,
+        page: &PageRequest,
+    ) -> Result<Page<SecurityEvent>, SessionError> {
+        Ok(self.events.list(account, page).await?)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::events::MockSecurityEventRepository;
     use crate::ports::MockSessionRepository;
-    use crate::session::ClientInfo;
     use portico_kernel::FixedClock;
     use time::{Duration, OffsetDateTime};
+
+    fn events() -> Arc<MockSecurityEventRepository> {
+        let mut events = MockSecurityEventRepository::new();
+        events.expect_record().returning(|_| Ok(()));
+        Arc::new(events)
+    }
 
     fn start() -> OffsetDateTime {
         OffsetDateTime::from_unix_timestamp(1_767_225_600).unwrap()
@@ -144,7 +181,7 @@ mod tests {
             .withf(|_, at| *at == start() + Duration::minutes(10))
             .times(1)
             .returning(|_, _| Ok(()));
-        let sessions = Sessions::new(Arc::new(repo), clock, SessionPolicy::default());
+        let sessions = Sessions::new(Arc::new(repo), events(), clock, SessionPolicy::default());
 
         let found = sessions.authenticate(&token).await.unwrap();
 
@@ -160,7 +197,7 @@ mod tests {
         repo.expect_find_by_digest()
             .return_once(move |_| Ok(Some(session)));
         repo.expect_touch().times(0);
-        let sessions = Sessions::new(Arc::new(repo), clock, SessionPolicy::default());
+        let sessions = Sessions::new(Arc::new(repo), events(), clock, SessionPolicy::default());
 
         assert!(sessions.authenticate(&token).await.is_ok());
     }
@@ -174,7 +211,7 @@ mod tests {
         repo.expect_find_by_digest()
             .return_once(move |_| Ok(Some(session)));
         repo.expect_touch().times(0);
-        let sessions = Sessions::new(Arc::new(repo), clock, SessionPolicy::default());
+        let sessions = Sessions::new(Arc::new(repo), events(), clock, SessionPolicy::default());
 
         assert!(matches!(
             sessions.authenticate(&token).await,
@@ -188,6 +225,7 @@ mod tests {
         repo.expect_find_by_digest().returning(|_| Ok(None));
         let sessions = Sessions::new(
             Arc::new(repo),
+            events(),
             Arc::new(FixedClock::at(start())),
             SessionPolicy::default(),
         );
@@ -206,13 +244,18 @@ mod tests {
         repo.expect_delete().returning(|_, _| Ok(false));
         let sessions = Sessions::new(
             Arc::new(repo),
+            events(),
             Arc::new(FixedClock::at(start())),
             SessionPolicy::default(),
         );
 
         assert!(matches!(
             sessions
-                .revoke(AccountId::generate(), SessionId::generate())
+                .revoke(
+                    &session_for(&SecretToken::generate().unwrap(), start()),
+                    SessionId::generate(),
+                    &ClientInfo::default()
+                )
                 .await,
             Err(SessionError::NotFound)
         ));

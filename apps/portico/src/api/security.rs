@@ -1,0 +1,148 @@
+//! `PUT /v1/me/password` and `GET /v1/me/security-events`.
+
+use std::sync::Arc;
+
+use poem::Request;
+use poem_openapi::param::Query;
+use poem_openapi::payload::Json;
+use poem_openapi::{ApiResponse, Object, OpenApi};
+use portico_kernel::Password;
+use portico_security::SecurityEvent;
+
+use crate::api::ApiTags;
+use crate::http::auth::SessionAuth;
+use crate::http::client::client_info;
+use crate::http::pagination::{next_cursor, page_request};
+use crate::http::problem::ApiError;
+use crate::http::timestamps::rfc3339;
+use crate::wiring::Services;
+
+/// A password change.
+#[derive(Object)]
+#[oai(deny_unknown_fields)]
+pub struct PasswordChangeRequest {
+    /// The password in use now.
+    current_password: String,
+    /// The new password (same policy as at registration).
+    new_password: String,
+}
+
+/// One entry of my account's security audit trail.
+#[derive(Debug, Object)]
+pub struct SecurityEventItem {
+    /// Its id.
+    id: String,
+    /// What happened: `login_succeeded`, `login_failed`, `logged_out`,
+    /// `session_revoked`, `password_changed`, `password_change_failed`.
+    kind: String,
+    /// When.
+    at: String,
+    /// The client address of the request.
+    #[oai(skip_serializing_if_is_none)]
+    ip_address: Option<String>,
+    /// The user agent of the request.
+    #[oai(skip_serializing_if_is_none)]
+    user_agent: Option<String>,
+    /// A public detail, such as the factor used or the session ended.
+    #[oai(skip_serializing_if_is_none)]
+    detail: Option<String>,
+}
+
+impl From<SecurityEvent> for SecurityEventItem {
+    fn from(event: SecurityEvent) -> Self {
+        Self {
+            id: event.id.to_string(),
+            kind: event.kind.to_string(),
+            at: rfc3339(event.at),
+            ip_address: event.client.ip.map(|ip| ip.to_string()),
+            user_agent: event.client.user_agent,
+            detail: event.detail,
+        }
+    }
+}
+
+/// A page of my security events, newest first.
+#[derive(Debug, Object)]
+pub struct SecurityEventList {
+    /// The events.
+    items: Vec<SecurityEventItem>,
+    /// Pass as `cursor` to read the next page; `null` on the last page.
+    next_cursor: Option<String>,
+}
+
+/// Answers of `PUT /v1/me/password`.
+#[derive(ApiResponse)]
+pub enum PasswordChanged {
+    /// Changed; every other session was ended and a notice was mailed.
+    #[oai(status = 204)]
+    Changed,
+}
+
+/// Answers of `GET /v1/me/security-events`.
+#[derive(ApiResponse)]
+pub enum SecurityEventListResponse {
+    /// My events.
+    #[oai(status = 200)]
+    Ok(Json<SecurityEventList>),
+}
+
+/// Account security.
+pub struct SecurityApi {
+    services: Arc<Services>,
+}
+
+impl SecurityApi {
+    /// The API over the given services.
+    pub fn new(services: Arc<Services>) -> Self {
+        Self { services }
+    }
+}
+
+#[OpenApi(prefix_path = "/v1/me", tag = "ApiTags::Security")]
+impl SecurityApi {
+    /// Change my password. The current password is required; every other session ends.
+    #[oai(path = "/password", method = "put")]
+    async fn change_password(
+        &self,
+        req: &Request,
+        auth: SessionAuth,
+        body: Json<PasswordChangeRequest>,
+    ) -> Result<PasswordChanged, ApiError> {
+        let PasswordChangeRequest {
+            current_password,
+            new_password,
+        } = body.0;
+        self.services
+            .password_changes
+            .change(
+                &auth.0,
+                &Password::new(current_password),
+                &Password::new(new_password),
+                &client_info(req),
+            )
+            .await?;
+        Ok(PasswordChanged::Changed)
+    }
+
+    /// My account's security audit trail, newest first.
+    #[oai(path = "/security-events", method = "get")]
+    async fn events(
+        &self,
+        auth: SessionAuth,
+        /// Items per page (default 50, at most 200).
+        limit: Query<Option<u64>>,
+        /// `next_cursor` of the previous page.
+        cursor: Query<Option<String>>,
+    ) -> Result<SecurityEventListResponse, ApiError> {
+        let page = page_request(limit.0, cursor.0.as_deref())?;
+        let found = self.services.sessions.events(auth.0.account, &page).await?;
+        Ok(SecurityEventListResponse::Ok(Json(SecurityEventList {
+            items: found
+                .items
+                .into_iter()
+                .map(SecurityEventItem::from)
+                .collect(),
+            next_cursor: next_cursor(found.next_cursor),
+        })))
+    }
+}

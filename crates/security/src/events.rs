@@ -1,0 +1,139 @@
+//! The security audit trail of an account.
+//!
+//! Every security-relevant action (a login, its failure, a session ended, a password
+//! changed...) leaves an event with its time, client address and user agent, which the
+//! client reads in `GET /v1/me/security-events`. An event never holds a secret: its
+//! detail is a fixed phrase or a public value such as an email address.
+
+use std::fmt;
+
+use async_trait::async_trait;
+use portico_kernel::{AccountId, EventId, Page, PageRequest, StorageError};
+use time::OffsetDateTime;
+
+use crate::session::ClientInfo;
+
+/// What happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SecurityEventKind {
+    /// A login with the right password.
+    LoginSucceeded,
+    /// A login with a wrong password for this account.
+    LoginFailed,
+    /// The client ended its own session.
+    LoggedOut,
+    /// The client ended another of its sessions.
+    SessionRevoked,
+    /// The password was changed (other sessions were ended).
+    PasswordChanged,
+    /// A password change was refused because the current password was wrong.
+    PasswordChangeFailed,
+}
+
+/// The text is not an event kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("not a security event kind")]
+pub struct InvalidEventKind;
+
+impl SecurityEventKind {
+    /// Every kind.
+    pub const ALL: [Self; 6] = [
+        Self::LoginSucceeded,
+        Self::LoginFailed,
+        Self::LoggedOut,
+        Self::SessionRevoked,
+        Self::PasswordChanged,
+        Self::PasswordChangeFailed,
+    ];
+
+    /// The wire and storage name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::LoginSucceeded => "login_succeeded",
+            Self::LoginFailed => "login_failed",
+            Self::LoggedOut => "logged_out",
+            Self::SessionRevoked => "session_revoked",
+            Self::PasswordChanged => "password_changed",
+            Self::PasswordChangeFailed => "password_change_failed",
+        }
+    }
+
+    /// Reads a stored name.
+    pub fn parse(text: &str) -> Result<Self, InvalidEventKind> {
+        Self::ALL
+            .into_iter()
+            .find(|kind| kind.as_str() == text)
+            .ok_or(InvalidEventKind)
+    }
+}
+
+impl fmt::Display for SecurityEventKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One entry of the audit trail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecurityEvent {
+    /// Its id.
+    pub id: EventId,
+    /// Whose account.
+    pub account: AccountId,
+    /// What happened.
+    pub kind: SecurityEventKind,
+    /// When.
+    pub at: OffsetDateTime,
+    /// Where the request came from.
+    pub client: ClientInfo,
+    /// A public detail ("factor: password", the session id...), never a secret.
+    pub detail: Option<String>,
+}
+
+impl SecurityEvent {
+    /// A new event.
+    pub fn new(
+        account: AccountId,
+        kind: SecurityEventKind,
+        at: OffsetDateTime,
+        client: &ClientInfo,
+        detail: Option<String>,
+    ) -> Self {
+        Self {
+            id: EventId::generate(),
+            account,
+            kind,
+            at,
+            client: client.clone(),
+            detail,
+        }
+    }
+}
+
+/// The audit trail.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait SecurityEventRepository: Send + Sync {
+    /// Appends an event.
+    async fn record(&self, event: &SecurityEvent) -> Result<(), StorageError>;
+
+    /// One page of the account's events, newest first.
+    async fn list(
+        &self,
+        account: AccountId,
+        page: &PageRequest,
+    ) -> Result<Page<SecurityEvent>, StorageError>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_read_back_their_names() {
+        for kind in SecurityEventKind::ALL {
+            assert_eq!(SecurityEventKind::parse(kind.as_str()), Ok(kind));
+        }
+        assert_eq!(SecurityEventKind::parse("hacked"), Err(InvalidEventKind));
+    }
+}
