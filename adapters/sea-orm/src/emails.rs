@@ -126,8 +126,18 @@ impl EmailRepository for SeaEmails {
         email: &AccountEmail,
         verification: &EmailVerification,
         message: &NewMessage,
+        limit: u64,
     ) -> Result<(), EmailWriteError> {
         let txn = self.db.begin().await.map_err(storage)?;
+        lock_account(&txn, account).await?;
+        let count = account_email::Entity::find()
+            .filter(account_email::Column::AccountId.eq(account.to_string()))
+            .count(&txn)
+            .await
+            .map_err(storage)?;
+        if count >= limit {
+            return Err(EmailWriteError::LimitReached);
+        }
         account_email::ActiveModel {
             id: Set(email.id.to_string()),
             account_id: Set(account.to_string()),
@@ -190,6 +200,9 @@ impl EmailRepository for SeaEmails {
         now: OffsetDateTime,
     ) -> Result<VerifyOutcome, StorageError> {
         let txn = self.db.begin().await.map_err(storage)?;
+        // The same lock as edits take, so a verification and an edit of one address
+        // queue instead of deadlocking on PostgreSQL.
+        lock_account(&txn, account).await?;
         let Some(row) = find_owned(&txn, account, id).await? else {
             return Ok(VerifyOutcome::NotFound);
         };
@@ -225,7 +238,8 @@ impl EmailRepository for SeaEmails {
         &self,
         account: AccountId,
         id: EmailId,
-        notice: &NewMessage,
+        former: EmailId,
+        notice: Option<NewMessage>,
     ) -> Result<(), EmailWriteError> {
         let txn = self.db.begin().await.map_err(storage)?;
         lock_account(&txn, account).await?;
@@ -234,6 +248,12 @@ impl EmailRepository for SeaEmails {
             .ok_or(EmailWriteError::NotFound)?;
         if !row.verified {
             return Err(EmailWriteError::NotVerified);
+        }
+        let still_primary = find_owned(&txn, account, former)
+            .await?
+            .is_some_and(|former| former.is_primary);
+        if !still_primary {
+            return Err(EmailWriteError::Changed);
         }
         account_email::Entity::update_many()
             .col_expr(account_email::Column::IsPrimary, Expr::value(false))
@@ -247,7 +267,9 @@ impl EmailRepository for SeaEmails {
             .exec(&txn)
             .await
             .map_err(storage)?;
-        insert_message(&txn, notice).await?;
+        if let Some(notice) = &notice {
+            insert_message(&txn, notice).await?;
+        }
         txn.commit().await.map_err(storage)?;
         Ok(())
     }

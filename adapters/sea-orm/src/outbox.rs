@@ -11,7 +11,7 @@ use portico_mail_log::{
     AttemptResult, BounceOutcome, BounceReference, Content, Envelope, Message, MessageStatus,
     NewMessage, OutboxRepository, StatusEvent,
 };
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
     QueryFilter, QueryOrder, Set, Statement, TransactionTrait,
@@ -125,14 +125,14 @@ fn claim_statement(backend: DbBackend, now: i64, lease_until: i64, limit: u64) -
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
     let sql = match backend {
         DbBackend::Postgres => {
-            "UPDATE messages SET lease_until = $1 WHERE id IN (\
+            "UPDATE messages SET lease_until = $1, attempts = attempts + 1 WHERE id IN (\
                SELECT id FROM messages WHERE status = 'queued' AND next_attempt_at <= $2 \
                AND (lease_until IS NULL OR lease_until <= $2) \
                ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) \
              RETURNING id"
         }
         _ => {
-            "UPDATE messages SET lease_until = ?1 WHERE id IN (\
+            "UPDATE messages SET lease_until = ?1, attempts = attempts + 1 WHERE id IN (\
                SELECT id FROM messages WHERE status = 'queued' AND next_attempt_at <= ?2 \
                AND (lease_until IS NULL OR lease_until <= ?2) \
                ORDER BY next_attempt_at, id LIMIT ?3) \
@@ -208,6 +208,7 @@ impl OutboxRepository for SeaOutbox {
                     content,
                     message_id_header: row.message_id_header,
                     attempts: u32::try_from(row.attempts).unwrap_or_default(),
+                    lease_until,
                 })
             })
             .collect()
@@ -216,6 +217,7 @@ impl OutboxRepository for SeaOutbox {
     async fn record_attempt(
         &self,
         id: MessageId,
+        lease_until: OffsetDateTime,
         at: OffsetDateTime,
         result: &AttemptResult,
     ) -> Result<(), StorageError> {
@@ -230,13 +232,11 @@ impl OutboxRepository for SeaOutbox {
         let txn = self.db.begin().await.map_err(storage)?;
         let mut update = message::Entity::update_many()
             .col_expr(message::Column::Status, Expr::value(status.as_str()))
-            .col_expr(
-                message::Column::Attempts,
-                Expr::col(message::Column::Attempts).add(1),
-            )
             .col_expr(message::Column::LeaseUntil, Expr::value(None::<i64>))
             .filter(message::Column::Id.eq(id.to_string()))
-            .filter(message::Column::Status.eq(MessageStatus::Queued.as_str()));
+            .filter(message::Column::Status.eq(MessageStatus::Queued.as_str()))
+            // The fence: a worker whose lease ran out (and was taken over) changes nothing.
+            .filter(message::Column::LeaseUntil.eq(micros(lease_until)));
         if let Some(next) = next_attempt_at {
             update = update.col_expr(message::Column::NextAttemptAt, Expr::value(micros(next)));
         }

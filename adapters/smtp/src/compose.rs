@@ -50,7 +50,8 @@ mod tests {
                 html: "<p>Hello</p>".into(),
             },
             message_id_header: "<id-1@mail.example>".into(),
-            attempts: 0,
+            attempts: 1,
+            lease_until: time::OffsetDateTime::UNIX_EPOCH,
         }
     }
 

@@ -50,7 +50,8 @@ async fn plain_lettre_loop(sink: &SmtpSink) -> f64 {
             to: to.clone(),
             content: content(n),
             message_id_header: format!("<{id}@example.com>"),
-            attempts: 0,
+            attempts: 1,
+            lease_until: time::OffsetDateTime::UNIX_EPOCH,
         };
         mailer.send(&envelope).await.unwrap();
     }

@@ -135,6 +135,11 @@ pub struct Settings {
 pub struct Secret(String);
 
 impl Secret {
+    /// Wraps a value.
+    pub fn new(value: String) -> Self {
+        Self(value)
+    }
+
     /// The value.
     pub fn expose(&self) -> &str {
         &self.0
@@ -197,7 +202,7 @@ impl Settings {
             },
             public_base_url: base.to_owned(),
             mail_from,
-            platform_token: self.platform_token.as_ref().map(|t| t.expose().to_owned()),
+            platform_token: self.platform_token.clone(),
         })
     }
 

@@ -20,6 +20,7 @@ use portico_security::{
 };
 
 use crate::credential_bridge::PolicyCheckedCredentials;
+use crate::settings::Secret;
 
 /// The settings the domain services need.
 #[derive(Debug, Clone)]
@@ -33,7 +34,7 @@ pub struct DomainSettings {
     /// Sender of every mail.
     pub mail_from: EmailAddress,
     /// The platform API's bearer token; `None` disables the platform API.
-    pub platform_token: Option<String>,
+    pub platform_token: Option<Secret>,
 }
 
 /// Every service the HTTP layer and the worker call.
@@ -66,7 +67,7 @@ pub struct Services {
     /// One round of outbox delivery.
     pub delivery: DeliveryWorker,
     /// The platform API's bearer token, if enabled.
-    pub platform_token: Option<String>,
+    pub platform_token: Option<Secret>,
 }
 
 /// Building the services failed.

@@ -75,13 +75,15 @@ pub trait EmailRepository: Send + Sync {
     async fn count(&self, account: AccountId) -> Result<u64, StorageError>;
 
     /// Adds an unverified, non-primary address with its pending verification and the
-    /// verification message, in one transaction.
+    /// verification message, in one transaction, unless the account already has
+    /// `limit` addresses (counted under the account's lock).
     async fn add(
         &self,
         account: AccountId,
         email: &AccountEmail,
         verification: &EmailVerification,
         message: &NewMessage,
+        limit: u64,
     ) -> Result<(), EmailWriteError>;
 
     /// Replaces a non-primary address with a new, unverified one, with a new pending
@@ -107,13 +109,15 @@ pub trait EmailRepository: Send + Sync {
         now: OffsetDateTime,
     ) -> Result<VerifyOutcome, StorageError>;
 
-    /// Makes a verified address the primary one and writes the notice to the former
-    /// primary address, in one transaction under the account's lock.
+    /// Makes a verified address the primary one, in one transaction under the
+    /// account's lock, provided `former` is still the primary address (the notice was
+    /// written for it); writes the notice, if any, in the same transaction.
     async fn make_primary(
         &self,
         account: AccountId,
         id: EmailId,
-        notice: &NewMessage,
+        former: EmailId,
+        notice: Option<NewMessage>,
     ) -> Result<(), EmailWriteError>;
 
     /// Removes an address of the account if [`check_removal`] allows it, judged on
@@ -139,6 +143,12 @@ pub enum EmailWriteError {
     /// MUST mean: the address is not verified, so it cannot become primary.
     #[error("the address is not verified")]
     NotVerified,
+    /// MUST mean: the account already has as many addresses as allowed.
+    #[error("the account has the most addresses allowed")]
+    LimitReached,
+    /// MUST mean: the primary address changed since the request read it.
+    #[error("the addresses changed meanwhile")]
+    Changed,
     /// Storage failed.
     #[error(transparent)]
     Unexpected(#[from] StorageError),

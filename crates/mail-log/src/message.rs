@@ -157,8 +157,13 @@ pub struct Envelope {
     pub content: Content,
     /// The `Message-ID` header.
     pub message_id_header: String,
-    /// Attempts made before this one.
+    /// The number of this attempt (1 for the first): attempts are counted when a
+    /// message is claimed, so a worker that dies mid-send still uses one up.
     pub attempts: u32,
+    /// The lease this worker holds. Recording the outcome only applies while the
+    /// message still carries this lease: if it ran out and another worker claimed the
+    /// message, this worker's late result is ignored.
+    pub lease_until: OffsetDateTime,
 }
 
 #[cfg(test)]

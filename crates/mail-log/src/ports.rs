@@ -59,9 +59,9 @@ pub trait OutboxRepository: Send + Sync {
     async fn enqueue(&self, message: &NewMessage) -> Result<(), StorageError>;
 
     /// Claims up to `limit` queued messages that are due at `now` and not leased by
-    /// another worker, leasing them until `lease_until`. Two workers calling this at
-    /// the same time MUST never both receive the same message; a message whose lease
-    /// ran out (its worker died) MUST be claimable again.
+    /// another worker, leasing them until `lease_until` and counting the attempt. Two
+    /// workers calling this at the same time MUST never both receive the same message;
+    /// a message whose lease ran out (its worker died) MUST be claimable again.
     async fn claim_due(
         &self,
         now: OffsetDateTime,
@@ -69,11 +69,13 @@ pub trait OutboxRepository: Send + Sync {
         limit: u64,
     ) -> Result<Vec<Envelope>, StorageError>;
 
-    /// Records an attempt on a claimed message and moves it on. Only a `queued`
-    /// message changes; for any other the call does nothing.
+    /// Records the outcome of an attempt and moves the message on. It applies only to
+    /// a `queued` message still holding `lease_until` (the lease of the claim that
+    /// produced the attempt); otherwise the call does nothing.
     async fn record_attempt(
         &self,
         id: MessageId,
+        lease_until: OffsetDateTime,
         at: OffsetDateTime,
         result: &AttemptResult,
     ) -> Result<(), StorageError>;

@@ -13,8 +13,10 @@ pub struct RetryPolicy {
     pub first_backoff: Duration,
     /// The longest wait between two attempts.
     pub max_backoff: Duration,
-    /// How long a claimed message stays reserved for its worker. A worker that dies
-    /// mid-send leaves the message claimable again after this.
+    /// How long a claimed batch stays reserved for its worker. It must outlast the
+    /// slowest batch (`batch` messages, each a few SMTP commands with a 20 s timeout),
+    /// or another worker could claim and send a message this one is still about to
+    /// send. A worker that dies mid-send leaves its batch claimable again after this.
     pub lease: Duration,
     /// Messages claimed per round.
     pub batch: u64,
@@ -27,8 +29,8 @@ impl Default for RetryPolicy {
             max_attempts: 8,
             first_backoff: Duration::seconds(30),
             max_backoff: Duration::hours(1),
-            lease: Duration::minutes(2),
-            batch: 20,
+            lease: Duration::minutes(10),
+            batch: 5,
         }
     }
 }

@@ -100,3 +100,40 @@ on_both_engines!(
     partial_profile_change,
     super::a_partial_profile_change_keeps_the_other_fields
 );
+
+async fn a_failing_message_write_rolls_the_whole_registration_back(db: Database) {
+    use crate::support::welcome_message;
+    use portico_identity::EmailVerification;
+
+    let accounts = SeaAccounts::new(db.connection());
+    let first = new_account("ada", "ada@example.com");
+    let first_welcome = welcome_message(&first);
+    let (_, verification) = EmailVerification::issue(first.email_id, first.created_at).unwrap();
+    accounts
+        .create(&first, &verification, &first_welcome)
+        .await
+        .unwrap();
+
+    // A second registration whose welcome message cannot be stored (its Message-ID
+    // header collides) must leave no account, email or token behind.
+    let second = new_account("grace", "grace@example.com");
+    let mut clash = welcome_message(&second);
+    clash.message_id_header = first_welcome.message_id_header.clone();
+    let (_, verification) = EmailVerification::issue(second.email_id, second.created_at).unwrap();
+    let result = accounts.create(&second, &verification, &clash).await;
+
+    assert!(result.is_err());
+    assert_eq!(accounts.profile(second.id).await.unwrap(), None);
+    let emails = SeaEmails::new(db.connection())
+        .list(second.id, &PageRequest::first())
+        .await
+        .unwrap();
+    assert!(emails.items.is_empty());
+    create(&accounts, &new_account("grace", "grace@example.com"))
+        .await
+        .unwrap();
+}
+on_both_engines!(
+    same_transaction,
+    super::a_failing_message_write_rolls_the_whole_registration_back
+);

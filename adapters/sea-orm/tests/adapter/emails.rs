@@ -166,6 +166,7 @@ async fn an_added_address_is_verified_once_by_its_token_before_it_expires(db: Da
             &email,
             &verification,
             &verify_message(account, "work@example.com"),
+            10,
         )
         .await
         .unwrap();
@@ -244,6 +245,7 @@ async fn an_address_in_use_cannot_be_added_again(db: Database) {
             &email,
             &verification,
             &verify_message(account, "grace@example.com"),
+            10,
         )
         .await;
 
@@ -264,11 +266,13 @@ async fn a_verified_address_becomes_primary_and_an_edit_needs_verification_again
     let notice = verify_message(account, "ada@example.com");
 
     assert!(matches!(
-        emails.make_primary(account, unverified, &notice).await,
+        emails
+            .make_primary(account, unverified, primary, Some(notice.clone()))
+            .await,
         Err(EmailWriteError::NotVerified)
     ));
     emails
-        .make_primary(account, verified, &notice)
+        .make_primary(account, verified, primary, Some(notice.clone()))
         .await
         .unwrap();
     assert_eq!(primary_of(&emails, account).await, verified);
@@ -310,4 +314,36 @@ async fn a_verified_address_becomes_primary_and_an_edit_needs_verification_again
 on_both_engines!(
     primary_and_edit,
     super::a_verified_address_becomes_primary_and_an_edit_needs_verification_again
+);
+
+async fn the_address_limit_holds_and_a_stale_primary_change_is_refused(db: Database) {
+    use portico_identity::EmailVerification;
+    use portico_identity::ports::EmailWriteError;
+
+    let account = registered(&db, "ada", "ada@example.com").await;
+    let emails = SeaEmails::new(db.connection());
+    let email = new_email("two@example.com");
+    let (_, verification) = EmailVerification::issue(email.id, crate::support::at(1)).unwrap();
+    let full = emails
+        .add(
+            account,
+            &email,
+            &verification,
+            &verify_message(account, "two@example.com"),
+            1,
+        )
+        .await;
+    assert!(matches!(full, Err(EmailWriteError::LimitReached)));
+
+    let verified = add_secondary(&db, account, "work@example.com", true).await;
+    let not_the_primary = add_secondary(&db, account, "home@example.com", true).await;
+    let stale = emails
+        .make_primary(account, verified, not_the_primary, None)
+        .await;
+    assert!(matches!(stale, Err(EmailWriteError::Changed)));
+    assert_ne!(primary_of(&emails, account).await, verified);
+}
+on_both_engines!(
+    limits,
+    super::the_address_limit_holds_and_a_stale_primary_change_is_refused
 );

@@ -99,6 +99,7 @@ async fn attempts_move_the_status_and_erase_the_secret_copy_when_final(db: Datab
     outbox
         .record_attempt(
             new.id,
+            at(100),
             at(2),
             &AttemptResult::Retry {
                 detail: "421 try later".into(),
@@ -116,15 +117,28 @@ async fn attempts_move_the_status_and_erase_the_secret_copy_when_final(db: Datab
         "not due yet"
     );
     let again = outbox.claim_due(at(60), at(160), 10).await.unwrap();
-    assert_eq!(again[0].attempts, 1);
+    assert_eq!(again[0].attempts, 2, "the attempt is counted when claimed");
     assert!(
         again[0].content.text.contains("s3cret"),
         "still held for the retry"
     );
 
+    // A worker whose lease was taken over records nothing.
     outbox
         .record_attempt(
             new.id,
+            at(100),
+            at(61),
+            &AttemptResult::Failed {
+                detail: "stale worker".into(),
+            },
+        )
+        .await
+        .unwrap();
+    outbox
+        .record_attempt(
+            new.id,
+            at(160),
             at(61),
             &AttemptResult::Sent {
                 detail: "250 ok".into(),
@@ -136,6 +150,7 @@ async fn attempts_move_the_status_and_erase_the_secret_copy_when_final(db: Datab
     outbox
         .record_attempt(
             new.id,
+            at(160),
             at(62),
             &AttemptResult::Failed {
                 detail: "late".into(),
@@ -192,6 +207,7 @@ async fn the_history_pages_newest_first_filters_by_status_and_hides_other_accoun
     outbox
         .record_attempt(
             ids[0],
+            at(80),
             at(21),
             &AttemptResult::Failed {
                 detail: "550 no".into(),
@@ -248,6 +264,7 @@ async fn only_sent_messages_bounce_found_by_id_or_header(db: Database) {
     outbox
         .record_attempt(
             sent.id,
+            at(60),
             at(2),
             &AttemptResult::Sent {
                 detail: "250".into(),
@@ -331,3 +348,32 @@ async fn concurrent_claims_on_a_sqlite_file() {
 async fn concurrent_claims_on_postgres() {
     concurrent_workers_never_claim_the_same_message(Engine::Postgres).await;
 }
+
+async fn a_failed_message_keeps_no_secret_copy(db: Database) {
+    use sea_orm::ConnectionTrait;
+    let outbox = SeaOutbox::new(db.connection());
+    let new = message(None, 0, true);
+    outbox.enqueue(&new).await.unwrap();
+    let claimed = outbox.claim_due(at(1), at(60), 1).await.unwrap();
+    outbox
+        .record_attempt(
+            new.id,
+            claimed[0].lease_until,
+            at(2),
+            &AttemptResult::Failed {
+                detail: "550 no such user".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let secrets = db
+        .connection()
+        .query_all_raw(sea_orm::Statement::from_string(
+            db.connection().get_database_backend(),
+            "SELECT message_id FROM message_secrets",
+        ))
+        .await
+        .unwrap();
+    assert!(secrets.is_empty());
+}
+on_both_engines!(failed_secret, super::a_failed_message_keeps_no_secret_copy);

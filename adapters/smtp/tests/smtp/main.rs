@@ -21,7 +21,8 @@ fn envelope(to: &str) -> Envelope {
             html: "<p>Open the link</p>".into(),
         },
         message_id_header: format!("<{id}@example.com>"),
-        attempts: 0,
+        attempts: 1,
+        lease_until: time::OffsetDateTime::UNIX_EPOCH,
     }
 }
 

@@ -72,6 +72,9 @@ impl From<EmailError> for ApiError {
             EmailError::Primary => {
                 ApiError::conflict("primary-email", "The primary address stays", detail)
             }
+            EmailError::Changed => {
+                ApiError::conflict("concurrent-change", "Changed meanwhile", detail)
+            }
             EmailError::LastVerified => ApiError::conflict(
                 "last-verified-email",
                 "The last verified address stays",

@@ -9,6 +9,7 @@ use poem_openapi::payload::Json;
 use sha2::{Digest, Sha256};
 
 use crate::http::problem::{ApiError, problem};
+use crate::settings::Secret;
 use crate::wiring::Services;
 
 /// A request from the platform, carrying `PORTICO_PLATFORM_TOKEN`.
@@ -19,7 +20,8 @@ pub struct PlatformAuth(pub ());
 async fn check_platform(req: &Request, bearer: Bearer) -> poem::Result<()> {
     let expected = req
         .data::<Arc<Services>>()
-        .and_then(|services| services.platform_token.as_deref());
+        .and_then(|services| services.platform_token.as_ref())
+        .map(Secret::expose);
     let Some(expected) = expected else {
         return Err(ApiError::NotFound(Json(problem(
             404,

@@ -102,6 +102,15 @@ on_both_engines!(expiry, super::an_expired_token_no_longer_verifies);
 
 async fn a_verified_address_becomes_primary_and_the_old_one_is_told(app: &TestApp) {
     let ada = app.signed_up("ada").await;
+    // Confirm the registration address with the welcome mail's link.
+    let (registration_id, welcome_token) = link_sent_to(app, "ada@example.com").await;
+    app.post(
+        &format!("/v1/me/emails/{registration_id}/verify"),
+        Some(&ada),
+        json!({ "token": welcome_token }),
+    )
+    .await
+    .expect(200);
     let id = app
         .post(
             "/v1/me/emails",
@@ -208,4 +217,47 @@ async fn an_edited_address_must_be_verified_again_and_the_primary_cannot_be_edit
 on_both_engines!(
     edit,
     super::an_edited_address_must_be_verified_again_and_the_primary_cannot_be_edited
+);
+
+async fn an_unverified_former_primary_learns_nothing_of_the_new_address(app: &TestApp) {
+    let ada = app.signed_up("ada").await;
+    let id = app
+        .post(
+            "/v1/me/emails",
+            Some(&ada),
+            json!({ "address": "new@example.com" }),
+        )
+        .await
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (_, token) = link_sent_to(app, "new@example.com").await;
+    app.post(
+        &format!("/v1/me/emails/{id}/verify"),
+        Some(&ada),
+        json!({ "token": token }),
+    )
+    .await
+    .expect(200);
+    let before = app.sink.received().len();
+
+    app.post(
+        &format!("/v1/me/emails/{id}/primary"),
+        Some(&ada),
+        json!({}),
+    )
+    .await
+    .expect(200);
+    app.deliver().await;
+
+    assert_eq!(
+        app.sink.received().len(),
+        before,
+        "no notice to an unverified address"
+    );
+}
+on_both_engines!(
+    unverified_former,
+    super::an_unverified_former_primary_learns_nothing_of_the_new_address
 );

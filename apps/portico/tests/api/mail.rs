@@ -118,8 +118,25 @@ async fn the_history_is_private_and_validates_its_parameters(app: &TestApp) {
     app.get("/v1/me/messages?status=delivered", &ada)
         .await
         .expect_problem(400, "invalid-parameter");
+    for _ in 0..3 {
+        app.post(
+            "/v1/me/emails",
+            Some(&ada),
+            json!({ "address": format!("a{}@example.com", uuid_like()) }),
+        )
+        .await
+        .expect(201);
+    }
     let clamped = app.get("/v1/me/messages?limit=100000", &ada).await;
     clamped.expect(200);
+    assert_eq!(clamped.json()["items"].as_array().unwrap().len(), 4);
+    let one = app.get("/v1/me/messages?limit=1", &ada).await.json();
+    assert_eq!(
+        one["items"].as_array().unwrap().len(),
+        1,
+        "the limit is honoured"
+    );
+    assert!(one["next_cursor"].is_string());
 }
 on_both_engines!(
     privacy,
@@ -193,6 +210,58 @@ on_both_engines!(
     bounces,
     super::bounces_need_the_platform_token_and_a_sent_message
 );
+
+fn uuid_like() -> String {
+    portico_kernel::MessageId::generate().to_string()[28..].to_owned()
+}
+
+async fn the_platform_api_is_off_without_a_configured_token(app: &TestApp) {
+    let mut settings = crate::support::settings();
+    settings.platform_token = None;
+    let services = portico::wiring::Services::new(
+        app.services.database.clone(),
+        &settings,
+        app.clock.clone(),
+        std::sync::Arc::new(
+            portico_smtp::SmtpMailer::from_url(&app.sink.url(), &settings.mail_from).unwrap(),
+        ),
+    )
+    .unwrap();
+    let client = poem::test::TestClient::new(portico::server::app(std::sync::Arc::new(services)));
+    send(
+        &client,
+        Method::POST,
+        "/v1/platform/mail/bounces",
+        Some(PLATFORM_TOKEN),
+        Some(json!({ "message_id": "x@y", "reason": "550" })),
+    )
+    .await
+    .expect_problem(404, "platform-disabled");
+}
+on_both_engines!(
+    platform_disabled,
+    super::the_platform_api_is_off_without_a_configured_token
+);
+
+/// The worker loop `serve` runs: it delivers on its own and stops when told.
+async fn the_worker_loop_delivers_and_stops(app: &TestApp) {
+    app.register("ada").await.expect(201);
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let worker = tokio::spawn(portico::worker::run(app.services.delivery.clone(), stopped));
+    for _ in 0..100 {
+        if !app.sink.received().is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    stop.send(true).unwrap();
+    tokio::time::timeout(std::time::Duration::from_secs(5), worker)
+        .await
+        .expect("the worker stops when told")
+        .unwrap();
+    assert_eq!(app.sink.received().len(), 1);
+}
+on_both_engines!(worker_loop, super::the_worker_loop_delivers_and_stops);
 
 /// SMTP is down when the client registers; the request still succeeds and the mail
 /// waits. The server restarts, SMTP comes back on its port, and the mail is delivered

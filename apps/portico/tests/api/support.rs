@@ -6,6 +6,7 @@ use poem::http::{Method, StatusCode};
 use poem::test::TestClient;
 use poem::{Body, Endpoint, EndpointExt, Response};
 use portico::server::app;
+use portico::settings::Secret;
 use portico::wiring::{DomainSettings, Services};
 use portico_kernel::{EmailAddress, FixedClock};
 use portico_sea_orm::Database;
@@ -133,7 +134,7 @@ pub fn settings() -> DomainSettings {
         session_policy: SessionPolicy::default(),
         public_base_url: "https://portal.example".into(),
         mail_from: EmailAddress::parse("portal@example.com").unwrap(),
-        platform_token: Some(PLATFORM_TOKEN.into()),
+        platform_token: Some(Secret::new(PLATFORM_TOKEN.into())),
     }
 }
 

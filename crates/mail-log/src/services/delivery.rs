@@ -61,10 +61,19 @@ impl DeliveryWorker {
             .await?;
         let mut report = DeliveryReport::default();
         for envelope in claimed {
-            let attempt = envelope.attempts + 1;
-            let outcome = self.transport.send(&envelope).await;
-            let at = self.clock.now();
-            let result = self.policy.decide(attempt, outcome, at);
+            let attempt = envelope.attempts;
+            let at;
+            let result = if attempt > self.policy.max_attempts {
+                // Earlier workers died while sending it: give up rather than loop.
+                at = self.clock.now();
+                AttemptResult::Failed {
+                    detail: format!("gave up: {} attempts were interrupted", attempt - 1),
+                }
+            } else {
+                let outcome = self.transport.send(&envelope).await;
+                at = self.clock.now();
+                self.policy.decide(attempt, outcome, at)
+            };
             match &result {
                 AttemptResult::Sent { .. } => report.sent += 1,
                 AttemptResult::Retry { detail, .. } => {
@@ -76,7 +85,9 @@ impl DeliveryWorker {
                     report.failed += 1;
                 }
             }
-            self.outbox.record_attempt(envelope.id, at, &result).await?;
+            self.outbox
+                .record_attempt(envelope.id, envelope.lease_until, at, &result)
+                .await?;
         }
         Ok(report)
     }
@@ -105,6 +116,7 @@ mod tests {
             },
             message_id_header: "<x@example.com>".into(),
             attempts,
+            lease_until: start() + Duration::minutes(10),
         }
     }
 
@@ -119,23 +131,24 @@ mod tests {
 
     #[tokio::test]
     async fn claimed_messages_are_sent_and_recorded_with_a_lease() {
-        let message = envelope(0);
+        let message = envelope(1);
         let id = message.id;
         let mut outbox = MockOutboxRepository::new();
         outbox
             .expect_claim_due()
             .withf(|now, lease_until, limit| {
-                *now == start() && *lease_until == start() + Duration::minutes(2) && *limit == 20
+                *now == start() && *lease_until == start() + Duration::minutes(10) && *limit == 5
             })
             .return_once(move |_, _, _| Ok(vec![message]));
         outbox
             .expect_record_attempt()
-            .withf(move |record_id, _, result| {
+            .withf(move |record_id, lease, _, result| {
                 *record_id == id
+                    && *lease == start() + Duration::minutes(10)
                     && matches!(result, AttemptResult::Sent { detail } if detail == "250 queued")
             })
             .times(1)
-            .returning(|_, _, _| Ok(()));
+            .returning(|_, _, _, _| Ok(()));
         let mut transport = MockMailTransport::new();
         transport
             .expect_send()
@@ -155,19 +168,19 @@ mod tests {
 
     #[tokio::test]
     async fn a_server_that_is_down_leaves_the_message_queued_for_later() {
-        let message = envelope(2);
+        let message = envelope(3);
         let mut outbox = MockOutboxRepository::new();
         outbox
             .expect_claim_due()
             .return_once(move |_, _, _| Ok(vec![message]));
         outbox
             .expect_record_attempt()
-            .withf(|_, _, result| {
+            .withf(|_, _, _, result| {
                 matches!(result, AttemptResult::Retry { next_attempt_at, .. }
                     if *next_attempt_at == start() + Duration::minutes(2))
             })
             .times(1)
-            .returning(|_, _, _| Ok(()));
+            .returning(|_, _, _, _| Ok(()));
         let mut transport = MockMailTransport::new();
         transport
             .expect_send()
@@ -180,22 +193,44 @@ mod tests {
 
     #[tokio::test]
     async fn a_refused_recipient_fails_with_the_reason() {
-        let message = envelope(0);
+        let message = envelope(1);
         let mut outbox = MockOutboxRepository::new();
         outbox
             .expect_claim_due()
             .return_once(move |_, _, _| Ok(vec![message]));
         outbox
             .expect_record_attempt()
-            .withf(|_, _, result| {
+            .withf(|_, _, _, result| {
                 matches!(result, AttemptResult::Failed { detail } if detail.contains("550"))
             })
             .times(1)
-            .returning(|_, _, _| Ok(()));
+            .returning(|_, _, _, _| Ok(()));
         let mut transport = MockMailTransport::new();
         transport
             .expect_send()
             .returning(|_| Err(DeliveryError::Permanent("550 mailbox unavailable".into())));
+
+        let report = worker(outbox, transport).run_once().await.unwrap();
+
+        assert_eq!(report.failed, 1);
+    }
+
+    #[tokio::test]
+    async fn a_message_whose_workers_kept_dying_fails_without_another_send() {
+        let message = envelope(9);
+        let mut outbox = MockOutboxRepository::new();
+        outbox
+            .expect_claim_due()
+            .return_once(move |_, _, _| Ok(vec![message]));
+        outbox
+            .expect_record_attempt()
+            .withf(|_, _, _, result| {
+                matches!(result, AttemptResult::Failed { detail } if detail.contains("interrupted"))
+            })
+            .times(1)
+            .returning(|_, _, _, _| Ok(()));
+        let mut transport = MockMailTransport::new();
+        transport.expect_send().times(0);
 
         let report = worker(outbox, transport).run_once().await.unwrap();
 
