@@ -18,6 +18,7 @@ pub use sea_orm_migration::prelude::*;
 mod m0001_identity_and_sessions;
 mod m0002_mail_outbox;
 mod m0003_security_events;
+mod m0004_throttles;
 
 /// Every migration, in order.
 #[derive(Debug)]
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_identity_and_sessions::Migration),
             Box::new(m0002_mail_outbox::Migration),
             Box::new(m0003_security_events::Migration),
+            Box::new(m0004_throttles::Migration),
         ]
     }
 }

@@ -38,6 +38,7 @@ pub mod outbox;
 pub mod phones;
 pub mod security_events;
 pub mod sessions;
+pub mod throttles;
 
 pub use accounts::SeaAccounts;
 pub use addresses::SeaAddresses;
@@ -49,5 +50,6 @@ pub use outbox::SeaOutbox;
 pub use phones::SeaPhones;
 pub use security_events::{SeaAccountDirectory, SeaSecurityEvents};
 pub use sessions::SeaSessions;
+pub use throttles::SeaThrottles;
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -12,11 +12,11 @@ use portico_mail_log::{
 };
 use portico_sea_orm::{
     Database, SeaAccountDirectory, SeaAccounts, SeaAddresses, SeaCompanies, SeaCredentials,
-    SeaEmails, SeaOutbox, SeaPhones, SeaSecurityEvents, SeaSessions,
+    SeaEmails, SeaOutbox, SeaPhones, SeaSecurityEvents, SeaSessions, SeaThrottles,
 };
 use portico_security::{
-    Argon2Hasher, LoginService, PasswordChangePorts, PasswordChanges, PasswordHasher,
-    PasswordPolicy, Passwords, SessionPolicy, Sessions,
+    Argon2Hasher, LoginPorts, LoginService, PasswordChangePorts, PasswordChanges, PasswordHasher,
+    PasswordPolicy, Passwords, SessionPolicy, Sessions, ThrottlePolicy,
 };
 
 use crate::credential_bridge::PolicyCheckedCredentials;
@@ -140,12 +140,16 @@ impl Services {
             addresses: AddressBook::new(Arc::new(SeaAddresses::new(db.clone())), clock.clone()),
             companies: CompanyDetails::new(Arc::new(SeaCompanies::new(db.clone())), clock.clone()),
             login: LoginService::new(
-                credentials,
-                session_store.clone(),
-                hasher,
-                events.clone(),
-                clock.clone(),
+                LoginPorts {
+                    credentials,
+                    sessions: session_store.clone(),
+                    hasher,
+                    events: events.clone(),
+                    throttle: Arc::new(SeaThrottles::new(db.clone())),
+                    clock: clock.clone(),
+                },
                 settings.session_policy,
+                ThrottlePolicy::default(),
             ),
             sessions: Sessions::new(
                 session_store,

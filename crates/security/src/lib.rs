@@ -10,29 +10,34 @@
 //!   runs the hashing on the blocking thread pool;
 //! - [`session`]: sessions and their idle and absolute expiry;
 //! - [`events`]: the audit trail ([`SecurityEvent`]) and its port;
+//! - [`throttle`]: growing delays after failed attempts, per login name and address;
 //! - [`ports`]: the storage ports;
 //! - [`services`]: [`Passwords`], [`LoginService`], [`Sessions`], [`PasswordChanges`].
 //!
 //! ```no_run
 //! use std::sync::Arc;
 //! use portico_kernel::{Password, SystemClock};
-//! use portico_security::{ClientInfo, LoginService, SessionPolicy, Argon2Hasher};
 //! use portico_security::ports::{CredentialRepository, SessionRepository};
-//! use portico_security::SecurityEventRepository;
+//! use portico_security::{
+//!     Argon2Hasher, ClientInfo, LoginPorts, LoginService, SecurityEventRepository,
+//!     SessionPolicy, ThrottlePolicy, ThrottleRepository,
+//! };
 //!
 //! async fn log_in(
 //!     credentials: Arc<dyn CredentialRepository>,
 //!     sessions: Arc<dyn SessionRepository>,
 //!     events: Arc<dyn SecurityEventRepository>,
+//!     throttle: Arc<dyn ThrottleRepository>,
 //! ) -> Result<(), Box<dyn std::error::Error>> {
-//!     let login = LoginService::new(
+//!     let ports = LoginPorts {
 //!         credentials,
 //!         sessions,
-//!         Arc::new(Argon2Hasher::new()?),
+//!         hasher: Arc::new(Argon2Hasher::new()?),
 //!         events,
-//!         Arc::new(SystemClock),
-//!         SessionPolicy::default(),
-//!     );
+//!         throttle,
+//!         clock: Arc::new(SystemClock),
+//!     };
+//!     let login = LoginService::new(ports, SessionPolicy::default(), ThrottlePolicy::default());
 //!     let opened = login
 //!         .login("ada", &Password::new("violet tractor sings".into()), ClientInfo::default())
 //!         .await?;
@@ -47,13 +52,15 @@ pub mod password_policy;
 pub mod ports;
 pub mod services;
 pub mod session;
+pub mod throttle;
 
 pub use events::{SecurityEvent, SecurityEventKind, SecurityEventRepository};
 pub use hasher::{Argon2Hasher, PasswordHasher, Verification};
 pub use password_policy::{PasswordContext, PasswordPolicy};
 pub use portico_kernel::{SecretToken, TokenDigest};
 pub use services::{
-    AuthError, LoginError, LoginService, NewSession, PasswordChangeError, PasswordChangePorts,
-    PasswordChanges, PasswordError, Passwords, SessionError, Sessions,
+    AuthError, LoginError, LoginPorts, LoginService, NewSession, PasswordChangeError,
+    PasswordChangePorts, PasswordChanges, PasswordError, Passwords, SessionError, Sessions,
 };
 pub use session::{ClientInfo, Session, SessionPolicy};
+pub use throttle::{ThrottleKey, ThrottlePolicy, ThrottleRepository};

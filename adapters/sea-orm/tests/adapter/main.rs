@@ -13,3 +13,4 @@ mod emails;
 mod outbox;
 mod phones;
 mod sessions;
+mod throttles;

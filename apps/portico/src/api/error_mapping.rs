@@ -161,6 +161,20 @@ impl From<LoginError> for ApiError {
                     "The login or the password is wrong.",
                 )))
             }
+            LoginError::Throttled { retry_after } => {
+                // Round up: retrying a fraction of a second early would be refused again.
+                let millis = u64::try_from(retry_after.whole_milliseconds()).unwrap_or(0);
+                let seconds = millis.div_ceil(1_000).max(1);
+                ApiError::TooManyRequests(
+                    poem_openapi::payload::Json(problem(
+                        429,
+                        "too-many-attempts",
+                        "Too many failed attempts",
+                        format!("Too many failed attempts; try again in {seconds} s."),
+                    )),
+                    seconds,
+                )
+            }
             LoginError::Unexpected(source) => ApiError::internal(&source),
         }
     }

@@ -56,6 +56,9 @@ pub enum ApiError {
     /// Well-formed, but some values are not acceptable.
     #[oai(status = 422, content_type = "application/problem+json")]
     Unprocessable(Json<Problem>),
+    /// Too many failed attempts; `Retry-After` says when to try again (seconds).
+    #[oai(status = 429, content_type = "application/problem+json")]
+    TooManyRequests(Json<Problem>, #[oai(header = "Retry-After")] u64),
     /// The server failed; nothing about the cause is disclosed.
     #[oai(status = 500, content_type = "application/problem+json")]
     Internal(Json<Problem>),

@@ -119,3 +119,51 @@ on_both_engines!(
     control_characters,
     super::a_login_with_control_characters_is_an_ordinary_refusal
 );
+
+async fn repeated_failures_slow_down_to_429_with_retry_after_and_never_lock_for_good(
+    app: &TestApp,
+) {
+    app.register("ada").await.expect(201);
+    for _ in 0..6 {
+        app.login("ada", "not the password at all")
+            .await
+            .expect_problem(401, "invalid-credentials");
+    }
+
+    let blocked = app
+        .call(
+            poem::http::Method::POST,
+            "/v1/sessions",
+            None,
+            Some(serde_json::json!({ "login": "ADA", "password": PASSWORD })),
+        )
+        .await;
+    blocked.expect_problem(429, "too-many-attempts");
+    let retry_after: u64 = blocked.headers["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=2).contains(&retry_after), "{retry_after}");
+
+    // Unknown names are counted the same way: a delay reveals nothing.
+    for _ in 0..6 {
+        app.login("nobody", PASSWORD)
+            .await
+            .expect_problem(401, "invalid-credentials");
+    }
+    app.login("nobody", PASSWORD)
+        .await
+        .expect_problem(429, "too-many-attempts");
+
+    app.clock.advance(time::Duration::seconds(2));
+    app.login("ada", PASSWORD).await.expect(201);
+    app.login("ada", "wrong once more")
+        .await
+        .expect_problem(401, "invalid-credentials");
+    app.login("ada", PASSWORD).await.expect(201);
+}
+on_both_engines!(
+    throttling,
+    super::repeated_failures_slow_down_to_429_with_retry_after_and_never_lock_for_good
+);

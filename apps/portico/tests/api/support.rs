@@ -51,6 +51,7 @@ pub(crate) use on_both_engines;
 pub struct Reply {
     pub status: StatusCode,
     pub content_type: String,
+    pub headers: poem::http::HeaderMap,
     pub body: Vec<u8>,
 }
 
@@ -271,10 +272,12 @@ pub async fn read(response: Response) -> Reply {
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_owned();
+    let headers = response.headers().clone();
     let body = response.into_body().into_vec().await.unwrap();
     Reply {
         status,
         content_type,
+        headers,
         body,
     }
 }

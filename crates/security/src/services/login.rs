@@ -9,6 +9,7 @@ use crate::hasher::{PasswordHasher, Verification};
 use crate::password_policy::PasswordPolicy;
 use crate::ports::{CredentialRepository, LoginKey, SessionRepository};
 use crate::session::{ClientInfo, Session, SessionPolicy};
+use crate::throttle::{ThrottleKey, ThrottlePolicy, ThrottleRepository};
 use portico_kernel::SecretToken;
 
 /// Why a login failed.
@@ -18,6 +19,13 @@ pub enum LoginError {
     /// this layer can tell them apart.
     #[error("the login or password is wrong")]
     InvalidCredentials,
+    /// Too many recent failures for this login name or client address; try again
+    /// after the delay.
+    #[error("too many failed attempts; try again later")]
+    Throttled {
+        /// How long until the next attempt is accepted.
+        retry_after: time::Duration,
+    },
     /// Storage or hashing failed.
     #[error("login failed unexpectedly")]
     Unexpected(#[from] StorageError),
@@ -32,6 +40,23 @@ pub struct NewSession {
     pub session: Session,
 }
 
+/// The ports [`LoginService`] works with.
+#[derive(Clone)]
+pub struct LoginPorts {
+    /// Credentials.
+    pub credentials: Arc<dyn CredentialRepository>,
+    /// Sessions.
+    pub sessions: Arc<dyn SessionRepository>,
+    /// The hasher.
+    pub hasher: Arc<dyn PasswordHasher>,
+    /// The audit trail.
+    pub events: Arc<dyn SecurityEventRepository>,
+    /// The failure counters.
+    pub throttle: Arc<dyn ThrottleRepository>,
+    /// The clock.
+    pub clock: Arc<dyn Clock>,
+}
+
 /// Checks passwords and opens sessions.
 #[derive(Clone)]
 pub struct LoginService {
@@ -39,28 +64,41 @@ pub struct LoginService {
     sessions: Arc<dyn SessionRepository>,
     hasher: Arc<dyn PasswordHasher>,
     events: Arc<dyn SecurityEventRepository>,
+    throttle: Arc<dyn ThrottleRepository>,
     clock: Arc<dyn Clock>,
     policy: SessionPolicy,
+    throttle_policy: ThrottlePolicy,
 }
 
 impl LoginService {
     /// Wires the service.
-    pub fn new(
-        credentials: Arc<dyn CredentialRepository>,
-        sessions: Arc<dyn SessionRepository>,
-        hasher: Arc<dyn PasswordHasher>,
-        events: Arc<dyn SecurityEventRepository>,
-        clock: Arc<dyn Clock>,
-        policy: SessionPolicy,
-    ) -> Self {
+    pub fn new(ports: LoginPorts, policy: SessionPolicy, throttle_policy: ThrottlePolicy) -> Self {
         Self {
-            credentials,
-            sessions,
-            hasher,
-            events,
-            clock,
+            credentials: ports.credentials,
+            sessions: ports.sessions,
+            hasher: ports.hasher,
+            events: ports.events,
+            throttle: ports.throttle,
+            clock: ports.clock,
             policy,
+            throttle_policy,
         }
+    }
+
+    /// Counts a failure against every key and blocks the ones past their free failures.
+    async fn count_failure(&self, keys: &[ThrottleKey]) -> Result<(), StorageError> {
+        let now = self.clock.now();
+        for key in keys {
+            let failures = self
+                .throttle
+                .record_failure(key, now, now - self.throttle_policy.reset_after)
+                .await?;
+            let delay = self.throttle_policy.delay_after(failures);
+            if delay > time::Duration::ZERO {
+                self.throttle.block(key, now + delay).await?;
+            }
+        }
+        Ok(())
     }
 
     /// Logs in with a username or email and a password.
@@ -75,12 +113,22 @@ impl LoginService {
         password: &Password,
         client: ClientInfo,
     ) -> Result<NewSession, LoginError> {
+        let login_key = ThrottleKey::login(login);
+        let mut keys = vec![login_key.clone()];
+        keys.extend(client.ip.map(ThrottleKey::address));
+        let now = self.clock.now();
+        if let Some(until) = self.throttle.blocked_until(&keys, now).await? {
+            return Err(LoginError::Throttled {
+                retry_after: until - now,
+            });
+        }
         if PasswordPolicy::exceeds_cap(password) {
             // No stored password is this long; refuse without hashing megabytes, but
             // spend the usual time on a bounded input.
             self.hasher
                 .verify_unknown(&Password::new(String::new()))
                 .await?;
+            self.count_failure(&keys).await?;
             return Err(LoginError::InvalidCredentials);
         }
         let credential = match LoginKey::from_login(login) {
@@ -89,6 +137,7 @@ impl LoginService {
         };
         let Some(credential) = credential else {
             self.hasher.verify_unknown(password).await?;
+            self.count_failure(&keys).await?;
             return Err(LoginError::InvalidCredentials);
         };
         match self
@@ -105,6 +154,7 @@ impl LoginService {
                     Some("factor: password".into()),
                 );
                 self.events.record(&event).await?;
+                self.count_failure(&keys).await?;
                 return Err(LoginError::InvalidCredentials);
             }
             Verification::Match { needs_rehash } if needs_rehash => {
@@ -124,6 +174,9 @@ impl LoginService {
             client,
         };
         self.sessions.insert(&session).await?;
+        // A success forgets the login name's failures (not the address's: one address
+        // may be guessing at many accounts).
+        self.throttle.clear(&login_key).await?;
         let event = SecurityEvent::new(
             session.account,
             SecurityEventKind::LoginSucceeded,
@@ -159,6 +212,7 @@ mod tests {
     use crate::events::MockSecurityEventRepository;
     use crate::hasher::MockPasswordHasher;
     use crate::ports::{MockCredentialRepository, MockSessionRepository, StoredCredential};
+    use crate::throttle::MockThrottleRepository;
     use portico_kernel::{AccountId, FixedClock, PasswordHash};
     use time::OffsetDateTime;
 
@@ -191,14 +245,98 @@ mod tests {
         hasher: MockPasswordHasher,
         events: MockSecurityEventRepository,
     ) -> LoginService {
+        let mut throttle = MockThrottleRepository::new();
+        throttle.expect_blocked_until().returning(|_, _| Ok(None));
+        throttle.expect_record_failure().returning(|_, _, _| Ok(1));
+        throttle.expect_clear().returning(|_| Ok(()));
+        with_throttle(credentials, sessions, hasher, events, throttle)
+    }
+
+    fn with_throttle(
+        credentials: MockCredentialRepository,
+        sessions: MockSessionRepository,
+        hasher: MockPasswordHasher,
+        events: MockSecurityEventRepository,
+        throttle: MockThrottleRepository,
+    ) -> LoginService {
         LoginService::new(
-            Arc::new(credentials),
-            Arc::new(sessions),
-            Arc::new(hasher),
-            Arc::new(events),
-            clock(),
+            LoginPorts {
+                credentials: Arc::new(credentials),
+                sessions: Arc::new(sessions),
+                hasher: Arc::new(hasher),
+                events: Arc::new(events),
+                throttle: Arc::new(throttle),
+                clock: clock(),
+            },
             SessionPolicy::default(),
+            ThrottlePolicy::default(),
         )
+    }
+
+    #[tokio::test]
+    async fn a_blocked_login_is_refused_before_any_lookup_or_hashing() {
+        let mut credentials = MockCredentialRepository::new();
+        credentials.expect_find_by_login().times(0);
+        let mut hasher = MockPasswordHasher::new();
+        hasher.expect_verify().times(0);
+        hasher.expect_verify_unknown().times(0);
+        let mut throttle = MockThrottleRepository::new();
+        let until = clock().now() + time::Duration::seconds(8);
+        throttle
+            .expect_blocked_until()
+            .withf(|keys, _| keys.len() == 2 && keys[0] == ThrottleKey::login("ADA"))
+            .returning(move |_, _| Ok(Some(until)));
+
+        let client = ClientInfo::new(Some("192.0.2.9".parse().unwrap()), None);
+        let result = with_throttle(
+            credentials,
+            MockSessionRepository::new(),
+            hasher,
+            MockSecurityEventRepository::new(),
+            throttle,
+        )
+        .login("ada", &Password::new("secret words".into()), client)
+        .await;
+
+        assert!(matches!(
+            result,
+            Err(LoginError::Throttled { retry_after }) if retry_after == time::Duration::seconds(8)
+        ));
+    }
+
+    #[tokio::test]
+    async fn the_sixth_failure_in_a_row_blocks_the_login_for_a_second() {
+        let mut credentials = MockCredentialRepository::new();
+        credentials.expect_find_by_login().returning(|_| Ok(None));
+        let mut hasher = MockPasswordHasher::new();
+        hasher.expect_verify_unknown().returning(|_| Ok(()));
+        let mut throttle = MockThrottleRepository::new();
+        throttle.expect_blocked_until().returning(|_, _| Ok(None));
+        throttle.expect_record_failure().returning(|_, _, _| Ok(6));
+        throttle
+            .expect_block()
+            .withf(|key, until| {
+                *key == ThrottleKey::login("nobody")
+                    && *until == clock().now() + time::Duration::seconds(1)
+            })
+            .times(1)
+            .returning(|_, _| Ok(()));
+
+        let result = with_throttle(
+            credentials,
+            MockSessionRepository::new(),
+            hasher,
+            MockSecurityEventRepository::new(),
+            throttle,
+        )
+        .login(
+            "nobody",
+            &Password::new("guess".into()),
+            ClientInfo::default(),
+        )
+        .await;
+
+        assert!(matches!(result, Err(LoginError::InvalidCredentials)));
     }
 
     #[tokio::test]

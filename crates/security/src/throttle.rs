@@ -1,0 +1,144 @@
+//! Throttling failed attempts, with growing delays and never a permanent lock.
+//!
+//! Failures are counted per login name and per client address. A few mistakes cost
+//! nothing; after that each further failure closes the door for twice as long as the
+//! one before, up to a cap, so a guessing attack slows to a crawl while the owner is
+//! at most delayed. The login name is counted whether or not an account has it, so a
+//! delay reveals nothing about which accounts exist. The counters live in the
+//! database, shared by every server process.
+
+use std::net::IpAddr;
+
+use async_trait::async_trait;
+use portico_kernel::StorageError;
+use time::{Duration, OffsetDateTime};
+
+/// What is being counted.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ThrottleKey(String);
+
+impl ThrottleKey {
+    /// Failures for one login name (case-folded), account or not. The name is kept
+    /// only as its SHA-256 digest: the table holds no typed-in logins (which may be
+    /// passwords entered in the wrong field), and any text makes a valid key.
+    pub fn login(login: &str) -> Self {
+        let folded = login.trim().to_lowercase();
+        let digest = portico_kernel::SecretToken::from_client(&folded).digest();
+        Self(format!("login:{}", digest.as_str()))
+    }
+
+    /// Failures from one client address.
+    pub fn address(ip: IpAddr) -> Self {
+        Self(format!("ip:{ip}"))
+    }
+
+    /// The storage form.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// How many failures are free and how the delay grows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ThrottlePolicy {
+    /// Failures before any delay.
+    pub free_failures: u32,
+    /// The delay after the first failure past the free ones; each later one doubles it.
+    pub first_delay: Duration,
+    /// The longest delay.
+    pub max_delay: Duration,
+    /// A quiet period after which the count starts again.
+    pub reset_after: Duration,
+}
+
+impl Default for ThrottlePolicy {
+    /// 5 free failures, then 1 s, 2 s, 4 s... up to 15 minutes; forgotten after a day.
+    fn default() -> Self {
+        Self {
+            free_failures: 5,
+            first_delay: Duration::seconds(1),
+            max_delay: Duration::minutes(15),
+            reset_after: Duration::hours(24),
+        }
+    }
+}
+
+impl ThrottlePolicy {
+    /// The delay after the `failures`-th failure in a row.
+    pub fn delay_after(&self, failures: u32) -> Duration {
+        if failures <= self.free_failures {
+            return Duration::ZERO;
+        }
+        let doublings = (failures - self.free_failures - 1).min(30);
+        let factor = 1_i32.checked_shl(doublings).unwrap_or(i32::MAX);
+        self.first_delay
+            .checked_mul(factor)
+            .unwrap_or(self.max_delay)
+            .min(self.max_delay)
+    }
+}
+
+/// A counter as stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ThrottleState {
+    /// Failures in a row.
+    pub failures: u32,
+    /// No attempt is accepted before this.
+    pub blocked_until: Option<OffsetDateTime>,
+}
+
+/// The failure counters.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait ThrottleRepository: Send + Sync {
+    /// The latest time any of the keys is blocked until, if later than `now`.
+    async fn blocked_until(
+        &self,
+        keys: &[ThrottleKey],
+        now: OffsetDateTime,
+    ) -> Result<Option<OffsetDateTime>, StorageError>;
+
+    /// Counts a failure for the key (starting again from one when the last failure is
+    /// older than `reset_before`) and returns the new count. Concurrent failures MUST
+    /// each be counted.
+    async fn record_failure(
+        &self,
+        key: &ThrottleKey,
+        now: OffsetDateTime,
+        reset_before: OffsetDateTime,
+    ) -> Result<u32, StorageError>;
+
+    /// Blocks the key until `until` (never shortening an existing block).
+    async fn block(&self, key: &ThrottleKey, until: OffsetDateTime) -> Result<(), StorageError>;
+
+    /// Forgets the key's failures.
+    async fn clear(&self, key: &ThrottleKey) -> Result<(), StorageError>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_few_mistakes_are_free_then_the_delay_doubles_up_to_the_cap() {
+        let policy = ThrottlePolicy::default();
+        for failures in 0..=5 {
+            assert_eq!(policy.delay_after(failures), Duration::ZERO);
+        }
+        assert_eq!(policy.delay_after(6), Duration::seconds(1));
+        assert_eq!(policy.delay_after(7), Duration::seconds(2));
+        assert_eq!(policy.delay_after(10), Duration::seconds(16));
+        assert_eq!(policy.delay_after(100), Duration::minutes(15));
+    }
+
+    #[test]
+    fn login_keys_fold_case_and_space_and_hold_no_login_text() {
+        assert_eq!(ThrottleKey::login(" Ada "), ThrottleKey::login("ada"));
+        assert!(!ThrottleKey::login("ada\u{0}").as_str().contains('\u{0}'));
+        assert!(!ThrottleKey::login("my secret").as_str().contains("secret"));
+        assert_ne!(
+            ThrottleKey::login("ada"),
+            ThrottleKey::address("192.0.2.1".parse().unwrap())
+        );
+    }
+}
