@@ -13,7 +13,7 @@
 //! use portico::wiring::{DomainSettings, Services};
 //! use portico_kernel::{EmailAddress, SystemClock};
 //! use portico_sea_orm::Database;
-//! use portico_security::{PasswordPolicy, SessionPolicy};
+//! use portico_security::{PasswordPolicy, SessionPolicy, ThrottlePolicy};
 //! use portico_smtp::SmtpMailer;
 //!
 //! async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -22,6 +22,7 @@
 //!     let settings = DomainSettings {
 //!         password_policy: PasswordPolicy::new(12),
 //!         session_policy: SessionPolicy::default(),
+//!         throttle_policy: ThrottlePolicy::default(),
 //!         public_base_url: "https://portal.example.com".into(),
 //!         mail_from: EmailAddress::parse("portal@example.com")?,
 //!         platform_token: None,

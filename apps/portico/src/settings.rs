@@ -8,7 +8,7 @@ use std::sync::Arc;
 use clap::{Args, ValueEnum};
 use portico_kernel::EmailAddress;
 use portico_mail_log::MailTransport;
-use portico_security::{PasswordPolicy, SessionPolicy};
+use portico_security::{PasswordPolicy, SessionPolicy, ThrottlePolicy};
 use portico_smtp::{MailFolder, SmtpMailer};
 use time::Duration;
 
@@ -78,6 +78,17 @@ pub struct Settings {
     #[arg(long, global = true, env = "PORTICO_SESSION_ABSOLUTE_HOURS", default_value_t = 12,
           value_parser = clap::value_parser!(u32).range(1..=2_160))]
     pub session_absolute_hours: u32,
+
+    /// Failed password attempts allowed per login name, account or address before
+    /// delays start.
+    #[arg(long, global = true, env = "PORTICO_THROTTLE_FREE_FAILURES", default_value_t = 5,
+          value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub throttle_free_failures: u32,
+
+    /// The longest delay, in seconds, between failed attempts (it doubles from 1 s).
+    #[arg(long, global = true, env = "PORTICO_THROTTLE_MAX_DELAY_SECONDS", default_value_t = 900,
+          value_parser = clap::value_parser!(u32).range(1..=86_400))]
+    pub throttle_max_delay_seconds: u32,
 
     /// Log format.
     #[arg(
@@ -199,6 +210,11 @@ impl Settings {
             session_policy: SessionPolicy {
                 idle_timeout: Duration::minutes(i64::from(self.session_idle_minutes)),
                 absolute_lifetime: Duration::hours(i64::from(self.session_absolute_hours)),
+            },
+            throttle_policy: ThrottlePolicy {
+                free_failures: self.throttle_free_failures,
+                max_delay: Duration::seconds(i64::from(self.throttle_max_delay_seconds)),
+                ..ThrottlePolicy::default()
             },
             public_base_url: base.to_owned(),
             mail_from,

@@ -29,6 +29,8 @@ pub struct DomainSettings {
     pub password_policy: PasswordPolicy,
     /// Session expiry.
     pub session_policy: SessionPolicy,
+    /// Delays after failed password attempts.
+    pub throttle_policy: ThrottlePolicy,
     /// Where links in mails point (no trailing slash).
     pub public_base_url: String,
     /// Sender of every mail.
@@ -95,6 +97,7 @@ impl Services {
         let passwords = Passwords::new(settings.password_policy, hasher.clone());
         let events = Arc::new(SeaSecurityEvents::new(db.clone()));
         let credentials = Arc::new(SeaCredentials::new(db.clone()));
+        let throttles = Arc::new(SeaThrottles::new(db.clone()));
         let accounts = Arc::new(SeaAccounts::new(db.clone()));
         let session_store = Arc::new(SeaSessions::new(db.clone()));
         let outbox = Arc::new(SeaOutbox::new(db.clone()));
@@ -117,9 +120,11 @@ impl Services {
                     events: events.clone(),
                     hasher: hasher.clone(),
                     composer: mailer.clone(),
+                    throttle: throttles.clone(),
                     clock: clock.clone(),
                 },
                 passwords.clone(),
+                settings.throttle_policy,
             ),
             registration: RegistrationService::new(
                 accounts.clone(),
@@ -145,11 +150,11 @@ impl Services {
                     sessions: session_store.clone(),
                     hasher,
                     events: events.clone(),
-                    throttle: Arc::new(SeaThrottles::new(db.clone())),
+                    throttle: throttles,
                     clock: clock.clone(),
                 },
                 settings.session_policy,
-                ThrottlePolicy::default(),
+                settings.throttle_policy,
             ),
             sessions: Sessions::new(
                 session_store,

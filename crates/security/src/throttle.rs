@@ -27,6 +27,11 @@ impl ThrottleKey {
         Self(format!("login:{}", digest.as_str()))
     }
 
+    /// Failed re-authentications (such as a wrong current password) of one account.
+    pub fn account(account: portico_kernel::AccountId) -> Self {
+        Self(format!("account:{account}"))
+    }
+
     /// Failures from one client address.
     pub fn address(ip: IpAddr) -> Self {
         Self(format!("ip:{ip}"))
@@ -113,6 +118,25 @@ pub trait ThrottleRepository: Send + Sync {
 
     /// Forgets the key's failures.
     async fn clear(&self, key: &ThrottleKey) -> Result<(), StorageError>;
+}
+
+/// Counts a failure against every key and blocks the ones past their free failures.
+pub async fn count_failure(
+    repository: &dyn ThrottleRepository,
+    policy: &ThrottlePolicy,
+    keys: &[ThrottleKey],
+    now: OffsetDateTime,
+) -> Result<(), StorageError> {
+    for key in keys {
+        let failures = repository
+            .record_failure(key, now, now - policy.reset_after)
+            .await?;
+        let delay = policy.delay_after(failures);
+        if delay > Duration::ZERO {
+            repository.block(key, now + delay).await?;
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

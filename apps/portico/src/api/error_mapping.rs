@@ -39,6 +39,22 @@ fn empty_update() -> ApiError {
     )))
 }
 
+/// 429 with `Retry-After` in whole seconds, rounded up: retrying a fraction of a
+/// second early would be refused again.
+fn too_many_attempts(retry_after: time::Duration) -> ApiError {
+    let millis = u64::try_from(retry_after.whole_milliseconds()).unwrap_or(0);
+    let seconds = millis.div_ceil(1_000).max(1);
+    ApiError::TooManyRequests(
+        Json(problem(
+            429,
+            "too-many-attempts",
+            "Too many failed attempts",
+            format!("Too many failed attempts; try again in {seconds} s."),
+        )),
+        seconds,
+    )
+}
+
 fn limit_reached(detail: String) -> ApiError {
     ApiError::conflict("limit-reached", "Limit reached", detail)
 }
@@ -161,20 +177,7 @@ impl From<LoginError> for ApiError {
                     "The login or the password is wrong.",
                 )))
             }
-            LoginError::Throttled { retry_after } => {
-                // Round up: retrying a fraction of a second early would be refused again.
-                let millis = u64::try_from(retry_after.whole_milliseconds()).unwrap_or(0);
-                let seconds = millis.div_ceil(1_000).max(1);
-                ApiError::TooManyRequests(
-                    poem_openapi::payload::Json(problem(
-                        429,
-                        "too-many-attempts",
-                        "Too many failed attempts",
-                        format!("Too many failed attempts; try again in {seconds} s."),
-                    )),
-                    seconds,
-                )
-            }
+            LoginError::Throttled { retry_after } => too_many_attempts(retry_after),
             LoginError::Unexpected(source) => ApiError::internal(&source),
         }
     }
@@ -186,6 +189,7 @@ impl From<PasswordChangeError> for ApiError {
             PasswordChangeError::WrongPassword => {
                 ApiError::invalid_field("current_password", "the current password is wrong")
             }
+            PasswordChangeError::Throttled { retry_after } => too_many_attempts(retry_after),
             PasswordChangeError::Rejected(rule) => ApiError::invalid_field("new_password", rule),
             PasswordChangeError::NotFound => ApiError::not_found("account"),
             PasswordChangeError::Compose(source) => ApiError::internal(&source),

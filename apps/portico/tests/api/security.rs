@@ -123,3 +123,33 @@ on_both_engines!(
     sessions,
     super::session_endings_are_recorded_and_events_are_private
 );
+
+async fn wrong_current_passwords_are_throttled(app: &TestApp) {
+    let token = app.signed_up("ada").await;
+    let attempt = json!({ "current_password": "a wrong guess here", "new_password": NEW_PASSWORD });
+    for _ in 0..6 {
+        app.put("/v1/me/password", &token, attempt.clone())
+            .await
+            .expect_invalid_fields(&["current_password"]);
+    }
+
+    let blocked = app
+        .put(
+            "/v1/me/password",
+            &token,
+            json!({ "current_password": PASSWORD, "new_password": NEW_PASSWORD }),
+        )
+        .await;
+    blocked.expect_problem(429, "too-many-attempts");
+    assert!(blocked.headers.contains_key("retry-after"));
+
+    app.clock.advance(time::Duration::seconds(2));
+    app.put(
+        "/v1/me/password",
+        &token,
+        json!({ "current_password": PASSWORD, "new_password": NEW_PASSWORD }),
+    )
+    .await
+    .expect(204);
+}
+on_both_engines!(throttled, super::wrong_current_passwords_are_throttled);

@@ -9,7 +9,7 @@ use crate::hasher::{PasswordHasher, Verification};
 use crate::password_policy::PasswordPolicy;
 use crate::ports::{CredentialRepository, LoginKey, SessionRepository};
 use crate::session::{ClientInfo, Session, SessionPolicy};
-use crate::throttle::{ThrottleKey, ThrottlePolicy, ThrottleRepository};
+use crate::throttle::{ThrottleKey, ThrottlePolicy, ThrottleRepository, count_failure};
 use portico_kernel::SecretToken;
 
 /// Why a login failed.
@@ -85,20 +85,14 @@ impl LoginService {
         }
     }
 
-    /// Counts a failure against every key and blocks the ones past their free failures.
     async fn count_failure(&self, keys: &[ThrottleKey]) -> Result<(), StorageError> {
-        let now = self.clock.now();
-        for key in keys {
-            let failures = self
-                .throttle
-                .record_failure(key, now, now - self.throttle_policy.reset_after)
-                .await?;
-            let delay = self.throttle_policy.delay_after(failures);
-            if delay > time::Duration::ZERO {
-                self.throttle.block(key, now + delay).await?;
-            }
-        }
-        Ok(())
+        count_failure(
+            self.throttle.as_ref(),
+            &self.throttle_policy,
+            keys,
+            self.clock.now(),
+        )
+        .await
     }
 
     /// Logs in with a username or email and a password.

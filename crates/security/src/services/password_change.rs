@@ -11,6 +11,7 @@ use crate::password_policy::{PasswordContext, PasswordPolicy};
 use crate::ports::{AccountDirectory, CredentialRepository, PasswordChange};
 use crate::services::passwords::{PasswordError, Passwords};
 use crate::session::{ClientInfo, Session};
+use crate::throttle::{ThrottleKey, ThrottlePolicy, ThrottleRepository, count_failure};
 
 /// Why a password was not changed; nothing changed in any of these cases.
 #[derive(Debug, thiserror::Error)]
@@ -18,6 +19,12 @@ pub enum PasswordChangeError {
     /// The current password given is wrong.
     #[error("the current password is wrong")]
     WrongPassword,
+    /// Too many wrong current passwords from this account or address lately.
+    #[error("too many failed attempts; try again later")]
+    Throttled {
+        /// How long until the next attempt is accepted.
+        retry_after: time::Duration,
+    },
     /// The new password breaks the policy.
     #[error(transparent)]
     Rejected(PasswordRejection),
@@ -43,6 +50,8 @@ pub struct PasswordChanges {
     hasher: Arc<dyn PasswordHasher>,
     passwords: Passwords,
     composer: Arc<dyn MessageComposer>,
+    throttle: Arc<dyn ThrottleRepository>,
+    throttle_policy: ThrottlePolicy,
     clock: Arc<dyn Clock>,
 }
 
@@ -59,13 +68,19 @@ pub struct PasswordChangePorts {
     pub hasher: Arc<dyn PasswordHasher>,
     /// The notification composer.
     pub composer: Arc<dyn MessageComposer>,
+    /// The failure counters.
+    pub throttle: Arc<dyn ThrottleRepository>,
     /// The clock.
     pub clock: Arc<dyn Clock>,
 }
 
 impl PasswordChanges {
     /// Wires the service.
-    pub fn new(ports: PasswordChangePorts, passwords: Passwords) -> Self {
+    pub fn new(
+        ports: PasswordChangePorts,
+        passwords: Passwords,
+        throttle_policy: ThrottlePolicy,
+    ) -> Self {
         Self {
             credentials: ports.credentials,
             directory: ports.directory,
@@ -73,6 +88,8 @@ impl PasswordChanges {
             hasher: ports.hasher,
             passwords,
             composer: ports.composer,
+            throttle: ports.throttle,
+            throttle_policy,
             clock: ports.clock,
         }
     }
@@ -86,6 +103,15 @@ impl PasswordChanges {
         client: &ClientInfo,
     ) -> Result<(), PasswordChangeError> {
         let account = session.account;
+        let account_key = ThrottleKey::account(account);
+        let mut keys = vec![account_key.clone()];
+        keys.extend(client.ip.map(ThrottleKey::address));
+        let now = self.clock.now();
+        if let Some(until) = self.throttle.blocked_until(&keys, now).await? {
+            return Err(PasswordChangeError::Throttled {
+                retry_after: until - now,
+            });
+        }
         let credential = self
             .credentials
             .find_by_account(account)
@@ -107,8 +133,10 @@ impl PasswordChanges {
                 None,
             );
             self.events.record(&event).await?;
+            count_failure(self.throttle.as_ref(), &self.throttle_policy, &keys, now).await?;
             return Err(PasswordChangeError::WrongPassword);
         }
+        self.throttle.clear(&account_key).await?;
         if new.expose() == current.expose() {
             return Err(PasswordChangeError::Rejected(
                 PasswordRejection::SameAsCurrent,
@@ -243,6 +271,7 @@ mod tests {
                 directory: Arc::new(d.directory),
                 events: Arc::new(d.events),
                 hasher: hasher.clone(),
+                throttle: Arc::new(throttle()),
                 composer: Arc::new(Mailer::new(
                     Arc::new(Templates::new().unwrap()),
                     clock(),
@@ -251,7 +280,16 @@ mod tests {
                 clock: clock(),
             },
             Passwords::new(PasswordPolicy::new(8), hasher),
+            ThrottlePolicy::default(),
         )
+    }
+
+    fn throttle() -> crate::throttle::MockThrottleRepository {
+        let mut throttle = crate::throttle::MockThrottleRepository::new();
+        throttle.expect_blocked_until().returning(|_, _| Ok(None));
+        throttle.expect_record_failure().returning(|_, _, _| Ok(1));
+        throttle.expect_clear().returning(|_| Ok(()));
+        throttle
     }
 
     #[tokio::test]
