@@ -1,0 +1,298 @@
+//! Unit tests of [`super::LoginService`], with mockall doubles and a fixed clock.
+
+use super::*;
+use crate::events::MockSecurityEventRepository;
+use crate::hasher::MockPasswordHasher;
+use crate::ports::{MockCredentialRepository, MockSessionRepository, StoredCredential};
+use crate::throttle::MockThrottleRepository;
+use portico_kernel::{AccountId, FixedClock, PasswordHash};
+use time::OffsetDateTime;
+
+fn clock() -> Arc<FixedClock> {
+    Arc::new(FixedClock::at(
+        OffsetDateTime::from_unix_timestamp(1_767_225_600).unwrap(),
+    ))
+}
+
+fn stored(account: AccountId) -> StoredCredential {
+    StoredCredential {
+        account,
+        password_hash: PasswordHash::from_phc("$argon2id$stored".into()),
+    }
+}
+
+fn service(
+    credentials: MockCredentialRepository,
+    sessions: MockSessionRepository,
+    hasher: MockPasswordHasher,
+) -> LoginService {
+    let mut events = MockSecurityEventRepository::new();
+    events.expect_record().returning(|_| Ok(()));
+    with_events(credentials, sessions, hasher, events)
+}
+
+fn with_events(
+    credentials: MockCredentialRepository,
+    sessions: MockSessionRepository,
+    hasher: MockPasswordHasher,
+    events: MockSecurityEventRepository,
+) -> LoginService {
+    let mut throttle = MockThrottleRepository::new();
+    throttle.expect_blocked_until().returning(|_, _| Ok(None));
+    throttle.expect_record_failure().returning(|_, _, _| Ok(1));
+    throttle.expect_clear().returning(|_| Ok(()));
+    with_throttle(credentials, sessions, hasher, events, throttle)
+}
+
+fn with_throttle(
+    credentials: MockCredentialRepository,
+    sessions: MockSessionRepository,
+    hasher: MockPasswordHasher,
+    events: MockSecurityEventRepository,
+    throttle: MockThrottleRepository,
+) -> LoginService {
+    LoginService::new(
+        LoginPorts {
+            credentials: Arc::new(credentials),
+            sessions: Arc::new(sessions),
+            hasher: Arc::new(hasher),
+            events: Arc::new(events),
+            throttle: Arc::new(throttle),
+            clock: clock(),
+        },
+        SessionPolicy::default(),
+        ThrottlePolicy::default(),
+    )
+}
+
+#[tokio::test]
+async fn a_blocked_login_is_refused_before_any_lookup_or_hashing() {
+    let mut credentials = MockCredentialRepository::new();
+    credentials.expect_find_by_login().times(0);
+    let mut hasher = MockPasswordHasher::new();
+    hasher.expect_verify().times(0);
+    hasher.expect_verify_unknown().times(0);
+    let mut throttle = MockThrottleRepository::new();
+    let until = clock().now() + time::Duration::seconds(8);
+    throttle
+        .expect_blocked_until()
+        .withf(|keys, _| keys.len() == 2 && keys[0] == ThrottleKey::login("ADA"))
+        .returning(move |_, _| Ok(Some(until)));
+
+    let client = ClientInfo::new(Some("192.0.2.9".parse().unwrap()), None);
+    let result = with_throttle(
+        credentials,
+        MockSessionRepository::new(),
+        hasher,
+        MockSecurityEventRepository::new(),
+        throttle,
+    )
+    .login("ada", &Password::new("secret words".into()), client)
+    .await;
+
+    assert!(matches!(
+        result,
+        Err(LoginError::Throttled { retry_after }) if retry_after == time::Duration::seconds(8)
+    ));
+}
+
+#[tokio::test]
+async fn the_sixth_failure_in_a_row_blocks_the_login_for_a_second() {
+    let mut credentials = MockCredentialRepository::new();
+    credentials.expect_find_by_login().returning(|_| Ok(None));
+    let mut hasher = MockPasswordHasher::new();
+    hasher.expect_verify_unknown().returning(|_| Ok(()));
+    let mut throttle = MockThrottleRepository::new();
+    throttle.expect_blocked_until().returning(|_, _| Ok(None));
+    throttle.expect_record_failure().returning(|_, _, _| Ok(6));
+    throttle
+        .expect_block()
+        .withf(|key, until| {
+            *key == ThrottleKey::login("nobody")
+                && *until == clock().now() + time::Duration::seconds(1)
+        })
+        .times(1)
+        .returning(|_, _| Ok(()));
+
+    let result = with_throttle(
+        credentials,
+        MockSessionRepository::new(),
+        hasher,
+        MockSecurityEventRepository::new(),
+        throttle,
+    )
+    .login(
+        "nobody",
+        &Password::new("guess".into()),
+        ClientInfo::default(),
+    )
+    .await;
+
+    assert!(matches!(result, Err(LoginError::InvalidCredentials)));
+}
+
+#[tokio::test]
+async fn the_right_password_opens_a_session_whose_token_is_stored_only_as_a_digest() {
+    let account = AccountId::generate();
+    let mut credentials = MockCredentialRepository::new();
+    credentials
+        .expect_find_by_login()
+        .withf(|key| *key == LoginKey::Username("ada".into()))
+        .returning(move |_| Ok(Some(stored(account))));
+    let mut hasher = MockPasswordHasher::new();
+    hasher.expect_verify().returning(|_, _| {
+        Ok(Verification::Match {
+            needs_rehash: false,
+        })
+    });
+    let mut sessions = MockSessionRepository::new();
+    sessions
+        .expect_insert()
+        .withf(move |s| {
+            s.account == account
+                && s.absolute_expires_at == s.created_at + time::Duration::hours(12)
+        })
+        .times(1)
+        .returning(|_| Ok(()));
+
+    let opened = service(credentials, sessions, hasher)
+        .login(
+            " ADA ",
+            &Password::new("secret words".into()),
+            ClientInfo::default(),
+        )
+        .await
+        .unwrap();
+
+    assert_eq!(opened.session.token_digest, opened.token.digest());
+    assert_ne!(opened.session.token_digest.as_str(), opened.token.expose());
+}
+
+#[tokio::test]
+async fn an_unknown_login_spends_a_dummy_verification_and_fails_like_a_wrong_password() {
+    let mut credentials = MockCredentialRepository::new();
+    credentials.expect_find_by_login().returning(|_| Ok(None));
+    let mut hasher = MockPasswordHasher::new();
+    hasher
+        .expect_verify_unknown()
+        .times(1)
+        .returning(|_| Ok(()));
+    let mut sessions = MockSessionRepository::new();
+    sessions.expect_insert().times(0);
+
+    let result = service(credentials, sessions, hasher)
+        .login(
+            "nobody@example.com",
+            &Password::new("secret words".into()),
+            ClientInfo::default(),
+        )
+        .await;
+
+    assert!(matches!(result, Err(LoginError::InvalidCredentials)));
+}
+
+#[tokio::test]
+async fn a_wrong_password_opens_nothing() {
+    let account = AccountId::generate();
+    let mut credentials = MockCredentialRepository::new();
+    credentials
+        .expect_find_by_login()
+        .returning(move |_| Ok(Some(stored(account))));
+    let mut hasher = MockPasswordHasher::new();
+    hasher
+        .expect_verify()
+        .returning(|_, _| Ok(Verification::Mismatch));
+    let mut sessions = MockSessionRepository::new();
+    sessions.expect_insert().times(0);
+    let mut events = MockSecurityEventRepository::new();
+    events
+        .expect_record()
+        .withf(move |e| e.account == account && e.kind == SecurityEventKind::LoginFailed)
+        .times(1)
+        .returning(|_| Ok(()));
+
+    let result = with_events(credentials, sessions, hasher, events)
+        .login(
+            "ada",
+            &Password::new("wrong words".into()),
+            ClientInfo::default(),
+        )
+        .await;
+
+    assert!(matches!(result, Err(LoginError::InvalidCredentials)));
+}
+
+#[tokio::test]
+async fn a_weak_stored_hash_is_replaced_after_a_successful_login() {
+    let account = AccountId::generate();
+    let mut credentials = MockCredentialRepository::new();
+    credentials
+        .expect_find_by_login()
+        .returning(move |_| Ok(Some(stored(account))));
+    credentials
+        .expect_replace_hash()
+        .withf(move |id, hash, _| *id == account && hash.as_phc() == "$argon2id$fresh")
+        .times(1)
+        .returning(|_, _, _| Ok(()));
+    let mut hasher = MockPasswordHasher::new();
+    hasher
+        .expect_verify()
+        .returning(|_, _| Ok(Verification::Match { needs_rehash: true }));
+    hasher
+        .expect_hash()
+        .returning(|_| Ok(PasswordHash::from_phc("$argon2id$fresh".into())));
+    let mut sessions = MockSessionRepository::new();
+    sessions.expect_insert().returning(|_| Ok(()));
+
+    let result = service(credentials, sessions, hasher)
+        .login(
+            "ada",
+            &Password::new("secret words".into()),
+            ClientInfo::default(),
+        )
+        .await;
+
+    assert!(result.is_ok());
+}
+
+#[tokio::test]
+async fn a_login_with_control_characters_is_refused_without_a_lookup() {
+    let mut credentials = MockCredentialRepository::new();
+    credentials.expect_find_by_login().times(0);
+    let mut hasher = MockPasswordHasher::new();
+    hasher
+        .expect_verify_unknown()
+        .times(1)
+        .returning(|_| Ok(()));
+
+    let result = service(credentials, MockSessionRepository::new(), hasher)
+        .login(
+            "ada\u{0}",
+            &Password::new("secret words".into()),
+            ClientInfo::default(),
+        )
+        .await;
+
+    assert!(matches!(result, Err(LoginError::InvalidCredentials)));
+}
+
+#[tokio::test]
+async fn an_overlong_password_is_refused_without_a_lookup() {
+    let mut credentials = MockCredentialRepository::new();
+    credentials.expect_find_by_login().times(0);
+    let mut hasher = MockPasswordHasher::new();
+    hasher
+        .expect_verify_unknown()
+        .times(1)
+        .returning(|_| Ok(()));
+
+    let result = service(credentials, MockSessionRepository::new(), hasher)
+        .login(
+            "ada",
+            &Password::new("x".repeat(10_000)),
+            ClientInfo::default(),
+        )
+        .await;
+
+    assert!(matches!(result, Err(LoginError::InvalidCredentials)));
+}
