@@ -39,22 +39,30 @@ impl ThrottleRepository for SeaThrottles {
         keys: &[ThrottleKey],
         now: OffsetDateTime,
     ) -> Result<Option<OffsetDateTime>, StorageError> {
-        let mut latest = None;
-        for key in keys {
-            let row = self
-                .db
-                .query_one_raw(self.statement(
-                    "SELECT blocked_until FROM throttles WHERE key = $1 AND blocked_until > $2",
-                    vec![key.as_str().into(), micros(now).into()],
-                ))
-                .await
-                .map_err(storage)?;
-            if let Some(row) = row {
-                let until = instant(row.try_get::<i64>("", "blocked_until").map_err(storage)?)?;
-                latest = latest.max(Some(until));
-            }
+        if keys.is_empty() {
+            return Ok(None);
         }
-        Ok(latest)
+        // One statement for all keys: this runs before every login attempt.
+        let placeholders: Vec<String> = (2..keys.len() + 2).map(|n| format!("${n}")).collect();
+        let mut values: Vec<Value> = vec![micros(now).into()];
+        values.extend(keys.iter().map(|key| Value::from(key.as_str())));
+        let row = self
+            .db
+            .query_one_raw(self.statement(
+                &format!(
+                    "SELECT MAX(blocked_until) AS until FROM throttles \
+                     WHERE blocked_until > $1 AND key IN ({})",
+                    placeholders.join(", ")
+                ),
+                values,
+            ))
+            .await
+            .map_err(storage)?;
+        let until = match row {
+            Some(row) => row.try_get::<Option<i64>>("", "until").map_err(storage)?,
+            None => None,
+        };
+        until.map(instant).transpose()
     }
 
     async fn record_failure(

@@ -39,13 +39,7 @@ async fn main() -> ExitCode {
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            let mut message = error.to_string();
-            let mut source = error.source();
-            while let Some(inner) = source {
-                message.push_str(": ");
-                message.push_str(&inner.to_string());
-                source = inner.source();
-            }
+            let message = portico::http::problem::cause_chain(error.as_ref());
             tracing::error!(error = %message, "portico stopped");
             ExitCode::FAILURE
         }

@@ -127,14 +127,7 @@ impl ApiError {
 
     /// 500. The cause is logged here with its whole source chain and never sent.
     pub fn internal(cause: &(dyn std::error::Error + 'static)) -> Self {
-        let mut chain = cause.to_string();
-        let mut source = cause.source();
-        while let Some(inner) = source {
-            chain.push_str(": ");
-            chain.push_str(&inner.to_string());
-            source = inner.source();
-        }
-        tracing::error!(error = %chain, "request failed");
+        tracing::error!(error = %cause_chain(cause), "request failed");
         Self::Internal(Json(problem(
             500,
             "internal",
@@ -142,4 +135,16 @@ impl ApiError {
             "The server could not complete the request. It has been logged.",
         )))
     }
+}
+
+/// An error and every source under it, `outer: inner: innermost`, for logs only.
+pub fn cause_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut chain = error.to_string();
+    let mut source = error.source();
+    while let Some(inner) = source {
+        chain.push_str(": ");
+        chain.push_str(&inner.to_string());
+        source = inner.source();
+    }
+    chain
 }
