@@ -19,6 +19,7 @@ mod m0001_identity_and_sessions;
 mod m0002_mail_outbox;
 mod m0003_security_events;
 mod m0004_throttles;
+mod m0005_two_factor_and_resets;
 
 /// Every migration, in order.
 #[derive(Debug)]
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_mail_outbox::Migration),
             Box::new(m0003_security_events::Migration),
             Box::new(m0004_throttles::Migration),
+            Box::new(m0005_two_factor_and_resets::Migration),
         ]
     }
 }

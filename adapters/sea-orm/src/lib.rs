@@ -7,7 +7,8 @@
 //!   migrations, readiness;
 //! - `entities`: the tables, private to this crate;
 //! - one module per port: [`accounts`], [`emails`], [`phones`], [`addresses`],
-//!   [`companies`], [`credentials`], [`sessions`], [`outbox`];
+//!   [`companies`], [`credentials`], [`sessions`], [`outbox`], [`security_events`],
+//!   [`throttles`], [`two_factor`], [`usernames`], [`password_resets`];
 //! - `errors`, `keyset`, `mapping`: database error classification, keyset pagination
 //!   and the row-to-domain helpers they share.
 //!
@@ -35,10 +36,14 @@ mod keyset;
 mod locks;
 mod mapping;
 pub mod outbox;
+pub mod password_resets;
 pub mod phones;
+mod raw;
 pub mod security_events;
 pub mod sessions;
 pub mod throttles;
+pub mod two_factor;
+pub mod usernames;
 
 pub use accounts::SeaAccounts;
 pub use addresses::SeaAddresses;
@@ -47,9 +52,12 @@ pub use credentials::SeaCredentials;
 pub use database::{Backend, Database, DatabaseError};
 pub use emails::SeaEmails;
 pub use outbox::SeaOutbox;
+pub use password_resets::SeaPasswordResets;
 pub use phones::SeaPhones;
 pub use security_events::{SeaAccountDirectory, SeaSecurityEvents};
 pub use sessions::SeaSessions;
 pub use throttles::SeaThrottles;
+pub use two_factor::SeaTwoFactor;
+pub use usernames::SeaUsernames;
 #[cfg(feature = "testing")]
 pub mod testing;

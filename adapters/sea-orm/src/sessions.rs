@@ -34,6 +34,7 @@ fn to_session(row: session::Model) -> Result<Session, StorageError> {
         created_at: instant(row.created_at)?,
         last_seen_at: instant(row.last_seen_at)?,
         absolute_expires_at: instant(row.absolute_expires_at)?,
+        second_factor_pending: row.second_factor_pending,
         client: ClientInfo {
             ip: stored_opt(row.client_ip.as_deref(), str::parse, "client address")?,
             user_agent: row.user_agent,
@@ -51,6 +52,7 @@ impl SessionRepository for SeaSessions {
             created_at: Set(micros(session.created_at)),
             last_seen_at: Set(micros(session.last_seen_at)),
             absolute_expires_at: Set(micros(session.absolute_expires_at)),
+            second_factor_pending: Set(session.second_factor_pending),
             client_ip: Set(session.client.ip.map(|ip| ip.to_string())),
             user_agent: Set(session.client.user_agent.clone()),
         }

@@ -3,11 +3,12 @@
 use async_trait::async_trait;
 use portico_kernel::StorageError;
 use portico_security::{ThrottleKey, ThrottleRepository};
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement, Value};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement, Value};
 use time::OffsetDateTime;
 
 use crate::errors::storage;
 use crate::mapping::{instant, micros};
+use crate::raw::portable;
 
 /// Failure counters in the `throttles` table.
 #[derive(Debug, Clone)]
@@ -22,13 +23,7 @@ impl SeaThrottles {
     }
 
     fn statement(&self, postgres: &str, values: Vec<Value>) -> Statement {
-        let backend = self.db.get_database_backend();
-        let sql = match backend {
-            DbBackend::Postgres => postgres.to_owned(),
-            // SQLite accepts the same statements with `?N` placeholders.
-            _ => postgres.replace('$', "?"),
-        };
-        Statement::from_sql_and_values(backend, sql, values)
+        portable(&self.db, postgres, values)
     }
 }
 

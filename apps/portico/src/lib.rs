@@ -2,6 +2,7 @@
 //!
 //! Layout:
 //! - [`settings`]: typed settings from flags and `PORTICO_*` variables;
+//! - [`seed_key`]: the key sealing TOTP seeds, from settings or a key file;
 //! - [`wiring`]: builds the domain services over the SeaORM adapters;
 //! - [`server`]: the router (also used by the HTTP tests) and the serving loop;
 //! - [`api`]: one module per section of the HTTP contract;
@@ -13,7 +14,7 @@
 //! use portico::wiring::{DomainSettings, Services};
 //! use portico_kernel::{EmailAddress, SystemClock};
 //! use portico_sea_orm::Database;
-//! use portico_security::{PasswordPolicy, SessionPolicy, ThrottlePolicy};
+//! use portico_security::{PasswordPolicy, SeedVault, SessionPolicy, ThrottlePolicy};
 //! use portico_smtp::SmtpMailer;
 //!
 //! async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -26,6 +27,7 @@
 //!         public_base_url: "https://portal.example.com".into(),
 //!         mail_from: EmailAddress::parse("portal@example.com")?,
 //!         platform_token: None,
+//!         seed_vault: SeedVault::new(&SeedVault::generate_key()?)?,
 //!     };
 //!     let smtp = SmtpMailer::from_url("smtp://127.0.0.1:2525", &settings.mail_from)?;
 //!     let services = Arc::new(Services::new(db, &settings, Arc::new(SystemClock), Arc::new(smtp))?);
@@ -37,6 +39,7 @@
 pub mod api;
 pub mod credential_bridge;
 pub mod http;
+pub mod seed_key;
 pub mod server;
 pub mod settings;
 pub mod telemetry;

@@ -12,6 +12,7 @@ use portico_security::{PasswordPolicy, SessionPolicy, ThrottlePolicy};
 use portico_smtp::{MailFolder, SmtpMailer};
 use time::Duration;
 
+use crate::seed_key::seed_vault;
 use crate::wiring::DomainSettings;
 
 /// How log lines are written.
@@ -130,6 +131,11 @@ pub struct Settings {
     #[arg(long, global = true, env = "PORTICO_PLATFORM_TOKEN")]
     pub platform_token: Option<Secret>,
 
+    /// Key that seals TOTP seeds at rest: 32 bytes in base64. Without it, a key file
+    /// in the data folder is used, and created on first start.
+    #[arg(long, global = true, env = "PORTICO_TOTP_KEY")]
+    pub totp_key: Option<Secret>,
+
     /// Do not run the mail outbox worker inside `serve` (run `portico worker` instead).
     #[arg(
         long,
@@ -219,6 +225,12 @@ impl Settings {
             public_base_url: base.to_owned(),
             mail_from,
             platform_token: self.platform_token.clone(),
+            seed_vault: seed_vault(self.totp_key.as_ref(), &self.data_dir).map_err(|e| {
+                InvalidSetting {
+                    name: "PORTICO_TOTP_KEY",
+                    reason: crate::http::problem::cause_chain(&e),
+                }
+            })?,
         })
     }
 

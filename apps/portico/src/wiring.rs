@@ -12,11 +12,13 @@ use portico_mail_log::{
 };
 use portico_sea_orm::{
     Database, SeaAccountDirectory, SeaAccounts, SeaAddresses, SeaCompanies, SeaCredentials,
-    SeaEmails, SeaOutbox, SeaPhones, SeaSecurityEvents, SeaSessions, SeaThrottles,
+    SeaEmails, SeaOutbox, SeaPasswordResets, SeaPhones, SeaSecurityEvents, SeaSessions,
+    SeaThrottles, SeaTwoFactor, SeaUsernames,
 };
 use portico_security::{
     Argon2Hasher, LoginPorts, LoginService, PasswordChangePorts, PasswordChanges, PasswordHasher,
-    PasswordPolicy, Passwords, SessionPolicy, Sessions, ThrottlePolicy,
+    PasswordPolicy, PasswordResets, Passwords, Reauthentication, SecondFactorLogin, SecurityPorts,
+    SeedVault, SessionPolicy, Sessions, ThrottlePolicy, TwoFactorService, UsernameChanges,
 };
 
 use crate::credential_bridge::PolicyCheckedCredentials;
@@ -37,6 +39,8 @@ pub struct DomainSettings {
     pub mail_from: EmailAddress,
     /// The platform API's bearer token; `None` disables the platform API.
     pub platform_token: Option<Secret>,
+    /// Seals TOTP seeds at rest.
+    pub seed_vault: SeedVault,
 }
 
 /// Every service the HTTP layer and the worker call.
@@ -62,6 +66,14 @@ pub struct Services {
     pub sessions: Sessions,
     /// Password changes.
     pub password_changes: PasswordChanges,
+    /// Completing logins with a second factor.
+    pub second_factor: SecondFactorLogin,
+    /// TOTP enrolment, recovery codes, turning two-factor off.
+    pub two_factor: TwoFactorService,
+    /// Username changes.
+    pub usernames: UsernameChanges,
+    /// Password resets.
+    pub resets: PasswordResets,
     /// The email history.
     pub history: MailHistory,
     /// Bounce reports.
@@ -112,11 +124,45 @@ impl Services {
             mail_domain,
         ));
         let links = Links::new(&settings.public_base_url);
+        let two_factor = Arc::new(SeaTwoFactor::new(db.clone()));
+        let directory = Arc::new(SeaAccountDirectory::new(db.clone()));
+        let security = SecurityPorts {
+            credentials: credentials.clone(),
+            sessions: session_store.clone(),
+            two_factor: two_factor.clone(),
+            usernames: Arc::new(SeaUsernames::new(db.clone())),
+            resets: Arc::new(SeaPasswordResets::new(db.clone())),
+            directory: directory.clone(),
+            events: events.clone(),
+            hasher: hasher.clone(),
+            throttle: throttles.clone(),
+            composer: mailer.clone(),
+            clock: clock.clone(),
+        };
+        let vault = Arc::new(settings.seed_vault.clone());
+        let reauth =
+            Reauthentication::new(security.clone(), vault.clone(), settings.throttle_policy);
         Ok(Self {
+            second_factor: SecondFactorLogin::new(
+                security.clone(),
+                vault.clone(),
+                reauth.clone(),
+                settings.session_policy,
+            ),
+            two_factor: TwoFactorService::new(security.clone(), vault.clone(), reauth.clone()),
+            usernames: UsernameChanges::new(security.clone(), reauth.clone()),
+            resets: PasswordResets::new(
+                security,
+                vault,
+                reauth,
+                passwords.clone(),
+                settings.throttle_policy,
+                &settings.public_base_url,
+            ),
             password_changes: PasswordChanges::new(
                 PasswordChangePorts {
                     credentials: credentials.clone(),
-                    directory: Arc::new(SeaAccountDirectory::new(db.clone())),
+                    directory,
                     events: events.clone(),
                     hasher: hasher.clone(),
                     composer: mailer.clone(),
@@ -151,6 +197,7 @@ impl Services {
                     hasher,
                     events: events.clone(),
                     throttle: throttles,
+                    two_factor,
                     clock: clock.clone(),
                 },
                 settings.session_policy,

@@ -46,4 +46,4 @@ pub use services::{
     BounceError, Bounces, ComposeError, DeliveryReport, DeliveryWorker, HistoryError, MailHistory,
     Mailer, MessageComposer,
 };
-pub use template::{OneTimeLink, Template, TemplateError, Templates};
+pub use template::{OneTimeLink, SecurityNotice, Template, TemplateError, Templates};

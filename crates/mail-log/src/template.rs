@@ -90,13 +90,60 @@ pub enum Template {
         /// The new primary address.
         new_address: String,
     },
-    /// The password was changed (other sessions were logged out).
-    PasswordChanged {
+    /// A security setting of the account changed; the notice says which.
+    SecurityNotice {
+        /// What changed.
+        notice: SecurityNotice,
         /// The account's username.
         username: String,
         /// The address the change came from, if known.
         ip: Option<String>,
     },
+    /// The username changed: to every verified address, naming the old and new one.
+    UsernameChanged {
+        /// The username before.
+        old_username: String,
+        /// The username now.
+        new_username: String,
+        /// The address the change came from, if known.
+        ip: Option<String>,
+    },
+    /// A password reset was asked for: the link to choose a new password.
+    PasswordReset {
+        /// The account's username.
+        username: String,
+        /// The reset link.
+        link: OneTimeLink,
+        /// Whether the reset will also ask for a second factor.
+        two_factor: bool,
+    },
+}
+
+/// Security changes notified with the same facts (who, from where), one template each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecurityNotice {
+    /// The password was changed (other sessions were logged out).
+    PasswordChanged,
+    /// The password was reset (every session was logged out).
+    PasswordResetDone,
+    /// Two-factor authentication was turned on.
+    TwoFactorEnabled,
+    /// Two-factor authentication was turned off.
+    TwoFactorDisabled,
+    /// A new set of recovery codes replaced the old one.
+    RecoveryCodesRenewed,
+}
+
+impl SecurityNotice {
+    fn template_name(self) -> &'static str {
+        match self {
+            Self::PasswordChanged => "password_changed",
+            Self::PasswordResetDone => "password_reset_done",
+            Self::TwoFactorEnabled => "two_factor_enabled",
+            Self::TwoFactorDisabled => "two_factor_disabled",
+            Self::RecoveryCodesRenewed => "recovery_codes_renewed",
+        }
+    }
 }
 
 impl Template {
@@ -106,14 +153,20 @@ impl Template {
             Self::Welcome { .. } => "welcome",
             Self::VerifyEmail { .. } => "verify_email",
             Self::PrimaryEmailChanged { .. } => "primary_email_changed",
-            Self::PasswordChanged { .. } => "password_changed",
+            Self::SecurityNotice { notice, .. } => notice.template_name(),
+            Self::UsernameChanged { .. } => "username_changed",
+            Self::PasswordReset { .. } => "password_reset",
         }
     }
 
     fn link(&self) -> Option<&OneTimeLink> {
         match self {
-            Self::Welcome { link, .. } | Self::VerifyEmail { link, .. } => Some(link),
-            Self::PrimaryEmailChanged { .. } | Self::PasswordChanged { .. } => None,
+            Self::Welcome { link, .. }
+            | Self::VerifyEmail { link, .. }
+            | Self::PasswordReset { link, .. } => Some(link),
+            Self::PrimaryEmailChanged { .. }
+            | Self::SecurityNotice { .. }
+            | Self::UsernameChanged { .. } => None,
         }
     }
 
@@ -129,7 +182,17 @@ impl Template {
                 username,
                 new_address,
             } => context! { username, new_address },
-            Self::PasswordChanged { username, ip } => context! { username, ip },
+            Self::SecurityNotice { username, ip, .. } => context! { username, ip },
+            Self::UsernameChanged {
+                old_username,
+                new_username,
+                ip,
+            } => context! { old_username, new_username, ip },
+            Self::PasswordReset {
+                username,
+                two_factor,
+                ..
+            } => context! { username, link, two_factor },
         }
     }
 }
@@ -169,7 +232,13 @@ const SOURCES: &[(&str, &str, &str, &str)] = sources![
     "welcome",
     "verify_email",
     "primary_email_changed",
-    "password_changed"
+    "password_changed",
+    "password_reset",
+    "password_reset_done",
+    "two_factor_enabled",
+    "two_factor_disabled",
+    "recovery_codes_renewed",
+    "username_changed",
 ];
 
 /// The compiled templates.
@@ -327,14 +396,37 @@ mod tests {
                 username: "ada".into(),
                 new_address: "new@example.com".into(),
             },
-            Template::PasswordChanged {
-                username: "ada".into(),
+            Template::UsernameChanged {
+                old_username: "ada".into(),
+                new_username: "ada.l".into(),
                 ip: Some("192.0.2.7".into()),
             },
-        ];
+            Template::PasswordReset {
+                username: "ada".into(),
+                link: link(),
+                two_factor: true,
+            },
+        ]
+        .into_iter()
+        .chain(
+            [
+                SecurityNotice::PasswordChanged,
+                SecurityNotice::PasswordResetDone,
+                SecurityNotice::TwoFactorEnabled,
+                SecurityNotice::TwoFactorDisabled,
+                SecurityNotice::RecoveryCodesRenewed,
+            ]
+            .map(|notice| Template::SecurityNotice {
+                notice,
+                username: "ada".into(),
+                ip: Some("192.0.2.7".into()),
+            }),
+        )
+        .collect::<Vec<_>>();
         for template in &all {
             for language in LANGUAGES {
                 let rendered = templates.render(template, language).unwrap();
+                assert!(rendered.stored.text.contains("ada"), "{}", template.name());
                 assert_eq!(rendered.language, language);
                 assert!(!rendered.stored.subject.is_empty(), "{}", template.name());
                 assert!(!rendered.stored.subject.contains("Subject"));

@@ -28,6 +28,24 @@ pub enum SecurityEventKind {
     PasswordChanged,
     /// A password change was refused because the current password was wrong.
     PasswordChangeFailed,
+    /// The password was right and the login now waits for its second factor.
+    SecondFactorRequested,
+    /// A sensitive change was refused: wrong password or wrong second factor.
+    ReauthenticationFailed,
+    /// Two-factor authentication was turned on.
+    TwoFactorEnabled,
+    /// Two-factor authentication was turned off.
+    TwoFactorDisabled,
+    /// A new set of recovery codes replaced the old one.
+    RecoveryCodesRenewed,
+    /// The username was changed.
+    UsernameChanged,
+    /// A password reset link was mailed.
+    PasswordResetRequested,
+    /// The password was reset with a mailed link (every session was ended).
+    PasswordReset,
+    /// A password reset was refused: wrong second factor with a valid link.
+    PasswordResetFailed,
 }
 
 /// The text is not an event kind.
@@ -37,13 +55,22 @@ pub struct InvalidEventKind;
 
 impl SecurityEventKind {
     /// Every kind.
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 15] = [
         Self::LoginSucceeded,
         Self::LoginFailed,
         Self::LoggedOut,
         Self::SessionRevoked,
         Self::PasswordChanged,
         Self::PasswordChangeFailed,
+        Self::SecondFactorRequested,
+        Self::ReauthenticationFailed,
+        Self::TwoFactorEnabled,
+        Self::TwoFactorDisabled,
+        Self::RecoveryCodesRenewed,
+        Self::UsernameChanged,
+        Self::PasswordResetRequested,
+        Self::PasswordReset,
+        Self::PasswordResetFailed,
     ];
 
     /// The wire and storage name.
@@ -55,6 +82,15 @@ impl SecurityEventKind {
             Self::SessionRevoked => "session_revoked",
             Self::PasswordChanged => "password_changed",
             Self::PasswordChangeFailed => "password_change_failed",
+            Self::SecondFactorRequested => "second_factor_requested",
+            Self::ReauthenticationFailed => "reauthentication_failed",
+            Self::TwoFactorEnabled => "two_factor_enabled",
+            Self::TwoFactorDisabled => "two_factor_disabled",
+            Self::RecoveryCodesRenewed => "recovery_codes_renewed",
+            Self::UsernameChanged => "username_changed",
+            Self::PasswordResetRequested => "password_reset_requested",
+            Self::PasswordReset => "password_reset",
+            Self::PasswordResetFailed => "password_reset_failed",
         }
     }
 

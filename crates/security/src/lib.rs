@@ -1,8 +1,12 @@
 //! Portico's security domain: proving who a client is.
 //!
 //! This crate holds the password policy, argon2id hashing, login, sessions, password
-//! changes and the security audit trail; later parts (TOTP, recovery codes, resets,
-//! throttling, IP whitelists) join it.
+//! changes, TOTP two-factor authentication with recovery codes, username changes,
+//! password resets, throttling and the security audit trail; IP whitelists join it
+//! later. It reads the identity domain's [`portico_identity::Username`] rules (a
+//! username change is re-authenticated here) and composes mail through mail-log's
+//! `MessageComposer` port; storage is behind the ports in [`ports`] and
+//! [`two_factor`].
 //!
 //! Layout:
 //! - [`password_policy`]: length, commonness and context rules for new passwords;
@@ -11,8 +15,12 @@
 //! - [`session`]: sessions and their idle and absolute expiry;
 //! - [`events`]: the audit trail ([`SecurityEvent`]) and its port;
 //! - [`throttle`]: growing delays after failed attempts, per login name and address;
-//! - [`ports`]: the storage ports;
-//! - [`services`]: [`Passwords`], [`LoginService`], [`Sessions`], [`PasswordChanges`].
+//! - [`totp`], [`seed_vault`], [`recovery`], [`qr`]: TOTP codes, seeds sealed at rest,
+//!   recovery codes, and the enrolment QR code;
+//! - [`two_factor`]: two-factor state, second-factor proofs and their port;
+//! - [`ports`]: the other storage ports;
+//! - [`services`]: [`Passwords`], [`LoginService`], [`SecondFactorLogin`], [`Sessions`],
+//!   [`PasswordChanges`], [`TwoFactorService`], [`UsernameChanges`], [`PasswordResets`].
 //!
 //! ```no_run
 //! use std::sync::Arc;
@@ -20,7 +28,7 @@
 //! use portico_security::ports::{CredentialRepository, SessionRepository};
 //! use portico_security::{
 //!     Argon2Hasher, ClientInfo, LoginPorts, LoginService, SecurityEventRepository,
-//!     SessionPolicy, ThrottlePolicy, ThrottleRepository,
+//!     SessionPolicy, ThrottlePolicy, ThrottleRepository, TwoFactorRepository,
 //! };
 //!
 //! async fn log_in(
@@ -28,6 +36,7 @@
 //!     sessions: Arc<dyn SessionRepository>,
 //!     events: Arc<dyn SecurityEventRepository>,
 //!     throttle: Arc<dyn ThrottleRepository>,
+//!     two_factor: Arc<dyn TwoFactorRepository>,
 //! ) -> Result<(), Box<dyn std::error::Error>> {
 //!     let ports = LoginPorts {
 //!         credentials,
@@ -35,13 +44,16 @@
 //!         hasher: Arc::new(Argon2Hasher::new()?),
 //!         events,
 //!         throttle,
+//!         two_factor,
 //!         clock: Arc::new(SystemClock),
 //!     };
 //!     let login = LoginService::new(ports, SessionPolicy::default(), ThrottlePolicy::default());
 //!     let opened = login
 //!         .login("ada", &Password::new("violet tractor sings".into()), ClientInfo::default())
 //!         .await?;
-//!     println!("session {} until {}", opened.session.id, opened.session.absolute_expires_at);
+//!     if opened.session.second_factor_pending {
+//!         println!("now send a TOTP or recovery code to complete the login");
+//!     }
 //!     Ok(())
 //! }
 //! ```
@@ -50,17 +62,29 @@ pub mod events;
 pub mod hasher;
 pub mod password_policy;
 pub mod ports;
+pub mod qr;
+pub mod recovery;
+pub mod seed_vault;
 pub mod services;
 pub mod session;
 pub mod throttle;
+pub mod totp;
+pub mod two_factor;
 
 pub use events::{SecurityEvent, SecurityEventKind, SecurityEventRepository};
 pub use hasher::{Argon2Hasher, PasswordHasher, Verification};
 pub use password_policy::{PasswordContext, PasswordPolicy};
 pub use portico_kernel::{SecretToken, TokenDigest};
+pub use recovery::RecoveryCode;
+pub use seed_vault::{InvalidSeedKey, SealedSeed, SeedVault};
 pub use services::{
-    AuthError, LoginError, LoginPorts, LoginService, NewSession, PasswordChangeError,
-    PasswordChangePorts, PasswordChanges, PasswordError, Passwords, SessionError, Sessions,
+    AuthError, Enrolment, LoginError, LoginPorts, LoginService, NewSession, PasswordChangeError,
+    PasswordChangePorts, PasswordChanges, PasswordError, PasswordResets, Passwords, ReauthError,
+    Reauthentication, ResetError, SecondFactorError, SecondFactorLogin, SecurityPorts,
+    SessionError, Sessions, TwoFactorError, TwoFactorService, TwoFactorStatus, UsernameChangeError,
+    UsernameChanges,
 };
 pub use session::{ClientInfo, Session, SessionPolicy};
 pub use throttle::{ThrottleKey, ThrottlePolicy, ThrottleRepository};
+pub use totp::{TotpCode, TotpSeed};
+pub use two_factor::{GuardedWriteError, SecondFactorProof, TwoFactorRecord, TwoFactorRepository};

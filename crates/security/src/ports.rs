@@ -9,6 +9,8 @@ use time::OffsetDateTime;
 
 use crate::events::SecurityEvent;
 use crate::session::Session;
+use crate::two_factor::{GuardedWriteError, SecondFactorProof};
+use portico_identity::Username;
 use portico_kernel::TokenDigest;
 
 /// What a login names: a username or an email address, in case-folded form.
@@ -147,4 +149,107 @@ pub trait SessionRepository: Send + Sync {
     /// Deletes one session of the account; `false` when the account has no such
     /// session (another account's session id included).
     async fn delete(&self, account: AccountId, id: SessionId) -> Result<bool, StorageError>;
+}
+
+/// A username change, written in one transaction.
+#[derive(Debug, Clone)]
+pub struct UsernameChange {
+    /// Whose username.
+    pub account: AccountId,
+    /// The new username.
+    pub username: Username,
+    /// The second factor that authorised it, to use up; `None` without two-factor.
+    pub proof: Option<SecondFactorProof>,
+    /// The audit event.
+    pub event: SecurityEvent,
+    /// The notification to the primary address.
+    pub notice: NewMessage,
+}
+
+/// Why a username change wrote nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum UsernameWriteError {
+    /// Another account has the username (compared case-insensitively).
+    #[error("the username is taken")]
+    Taken,
+    /// The second-factor proof was used meanwhile.
+    #[error("the second factor was already used")]
+    FactorUsed,
+    /// Storage failed.
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+/// Usernames, as the security domain changes them.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait UsernameRepository: Send + Sync {
+    /// Uses up the proof, sets the username, and writes the event and the notice,
+    /// all in one transaction: on any error nothing is written.
+    async fn change_username(&self, change: &UsernameChange) -> Result<(), UsernameWriteError>;
+}
+
+/// A password reset waiting for its link to be opened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingReset {
+    /// Whose password.
+    pub account: AccountId,
+    /// When the link stops working.
+    pub expires_at: OffsetDateTime,
+}
+
+/// A reset link just mailed.
+#[derive(Debug, Clone)]
+pub struct ResetIssue {
+    /// Whose password.
+    pub account: AccountId,
+    /// The digest of the link's token.
+    pub digest: TokenDigest,
+    /// When it was asked for.
+    pub created_at: OffsetDateTime,
+    /// When the link stops working.
+    pub expires_at: OffsetDateTime,
+    /// The audit event.
+    pub event: SecurityEvent,
+    /// The mail with the link.
+    pub mail: NewMessage,
+}
+
+/// A reset carried out.
+#[derive(Debug, Clone)]
+pub struct ResetCompletion {
+    /// Whose password.
+    pub account: AccountId,
+    /// The digest of the link's token, to use up.
+    pub digest: TokenDigest,
+    /// The new password hash.
+    pub hash: PasswordHash,
+    /// The second factor given, to use up; `None` without two-factor.
+    pub proof: Option<SecondFactorProof>,
+    /// The audit event.
+    pub event: SecurityEvent,
+    /// The notification to the primary address.
+    pub notice: NewMessage,
+}
+
+/// Password reset tokens.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait PasswordResetRepository: Send + Sync {
+    /// Stores the token, replacing any earlier one of the account (a newer request
+    /// voids the older link), with the event and the mail, in one transaction.
+    async fn issue(&self, issue: &ResetIssue) -> Result<(), StorageError>;
+
+    /// The reset a token digest belongs to, expired or not; `None` when there is
+    /// none (never issued, used, replaced or voided).
+    async fn find(&self, digest: &TokenDigest) -> Result<Option<PendingReset>, StorageError>;
+
+    /// Voids a token (too many wrong guesses against it).
+    async fn void(&self, digest: &TokenDigest) -> Result<(), StorageError>;
+
+    /// Uses up the token (which must still exist and be unexpired at the event's
+    /// time) and the proof, sets the password, ends every session of the account, and
+    /// writes the event and the notice, all in one transaction.
+    /// [`GuardedWriteError::Stale`] when the token is gone or expired.
+    async fn complete(&self, completion: &ResetCompletion) -> Result<(), GuardedWriteError>;
 }

@@ -48,6 +48,12 @@ impl SessionPolicy {
     /// Activity is written back at most this often, so that reading a page does not
     /// turn every request into a database write.
     pub const TOUCH_INTERVAL: Duration = Duration::minutes(1);
+
+    /// How long a login may wait for its second factor.
+    pub const SECOND_FACTOR_WINDOW: Duration = Duration::minutes(5);
+
+    /// Wrong second-factor codes a pending login may send before it is ended.
+    pub const SECOND_FACTOR_BUDGET: u32 = 5;
 }
 
 impl Default for SessionPolicy {
@@ -76,6 +82,9 @@ pub struct Session {
     pub absolute_expires_at: OffsetDateTime,
     /// Where the login came from.
     pub client: ClientInfo,
+    /// The password was right but the second factor is still due: such a session
+    /// can do nothing but complete it, and ends after [`SessionPolicy::SECOND_FACTOR_WINDOW`].
+    pub second_factor_pending: bool,
 }
 
 impl Session {
@@ -107,6 +116,7 @@ mod tests {
             created_at: created,
             last_seen_at: created,
             absolute_expires_at: created + policy.absolute_lifetime,
+            second_factor_pending: false,
             client: ClientInfo::default(),
         }
     }

@@ -32,6 +32,16 @@ impl ThrottleKey {
         Self(format!("account:{account}"))
     }
 
+    /// Wrong second-factor codes sent by one pending login: its budget.
+    pub fn pending_session(session: portico_kernel::SessionId) -> Self {
+        Self(format!("pending-session:{session}"))
+    }
+
+    /// Wrong guesses made with one password reset link.
+    pub fn reset_link(digest: &portico_kernel::TokenDigest) -> Self {
+        Self(format!("reset:{}", digest.as_str()))
+    }
+
     /// Failures from one client address.
     pub fn address(ip: IpAddr) -> Self {
         Self(format!("ip:{ip}"))

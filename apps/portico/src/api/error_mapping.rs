@@ -6,7 +6,10 @@ use portico_identity::{
     AddressError, CompanyError, EmailError, PhoneError, ProfileError, RegisterError,
 };
 use portico_mail_log::{BounceError, HistoryError};
-use portico_security::{LoginError, PasswordChangeError, SessionError};
+use portico_security::{
+    LoginError, PasswordChangeError, ReauthError, ResetError, SecondFactorError, SessionError,
+    TwoFactorError, UsernameChangeError,
+};
 
 use crate::http::problem::{ApiError, problem};
 
@@ -203,6 +206,98 @@ impl From<SessionError> for ApiError {
         match error {
             SessionError::NotFound => ApiError::not_found("session"),
             SessionError::Unexpected(source) => ApiError::internal(&source),
+        }
+    }
+}
+
+/// A re-authentication failure, naming the request field that carries the code.
+fn reauth_error(error: ReauthError, code_field: &str) -> ApiError {
+    let detail = error.to_string();
+    match error {
+        ReauthError::WrongPassword => ApiError::invalid_field("password", detail),
+        ReauthError::CodeRequired | ReauthError::WrongCode => {
+            ApiError::invalid_field(code_field, detail)
+        }
+        ReauthError::Throttled { retry_after } => too_many_attempts(retry_after),
+        ReauthError::NotFound => ApiError::not_found("account"),
+        ReauthError::Unexpected(source) => ApiError::internal(&source),
+    }
+}
+
+impl From<TwoFactorError> for ApiError {
+    fn from(error: TwoFactorError) -> Self {
+        let detail = error.to_string();
+        match error {
+            TwoFactorError::AlreadyEnabled => {
+                ApiError::conflict("two-factor-enabled", "Two-factor is on", detail)
+            }
+            TwoFactorError::NotEnabled => {
+                ApiError::conflict("two-factor-not-enabled", "Two-factor is off", detail)
+            }
+            TwoFactorError::NoEnrolment => {
+                ApiError::conflict("no-enrolment", "No enrolment to confirm", detail)
+            }
+            TwoFactorError::Reauth(error) => reauth_error(error, "code"),
+            TwoFactorError::Compose(source) => ApiError::internal(&source),
+            TwoFactorError::Unexpected(source) => ApiError::internal(&source),
+        }
+    }
+}
+
+impl From<SecondFactorError> for ApiError {
+    fn from(error: SecondFactorError) -> Self {
+        let detail = error.to_string();
+        match error {
+            SecondFactorError::WrongCode => ApiError::invalid_field("code", detail),
+            SecondFactorError::BudgetExhausted => ApiError::Unauthorized(Json(problem(
+                401,
+                "too-many-wrong-codes",
+                "Too many wrong codes",
+                detail,
+            ))),
+            SecondFactorError::NotPending => ApiError::unauthenticated(),
+            SecondFactorError::Throttled { retry_after } => too_many_attempts(retry_after),
+            SecondFactorError::Unexpected(source) => ApiError::internal(&source),
+        }
+    }
+}
+
+impl From<UsernameChangeError> for ApiError {
+    fn from(error: UsernameChangeError) -> Self {
+        let detail = error.to_string();
+        match error {
+            UsernameChangeError::Invalid(_) | UsernameChangeError::Unchanged => {
+                ApiError::invalid_field("new_username", detail)
+            }
+            UsernameChangeError::Taken => ApiError::conflict(
+                "username-taken",
+                "Username taken",
+                "Another account already uses this username.",
+            ),
+            UsernameChangeError::Reauth(error) => reauth_error(error, "totp_code"),
+            UsernameChangeError::Compose(source) => ApiError::internal(&source),
+            UsernameChangeError::Unexpected(source) => ApiError::internal(&source),
+        }
+    }
+}
+
+impl From<ResetError> for ApiError {
+    fn from(error: ResetError) -> Self {
+        let detail = error.to_string();
+        match error {
+            ResetError::InvalidToken => ApiError::Unprocessable(Json(problem(
+                422,
+                "invalid-token",
+                "Invalid or expired token",
+                detail,
+            ))),
+            ResetError::CodeRequired | ResetError::WrongCode => {
+                ApiError::invalid_field("totp_code", detail)
+            }
+            ResetError::Rejected(rule) => ApiError::invalid_field("new_password", rule),
+            ResetError::Throttled { retry_after } => too_many_attempts(retry_after),
+            ResetError::Compose(source) => ApiError::internal(&source),
+            ResetError::Unexpected(source) => ApiError::internal(&source),
         }
     }
 }

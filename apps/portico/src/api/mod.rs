@@ -7,11 +7,13 @@ pub mod company;
 pub mod emails;
 pub mod error_mapping;
 pub mod messages;
+pub mod password_resets;
 pub mod phones;
 pub mod platform_mail;
 pub mod profile;
 pub mod security;
 pub mod sessions;
+pub mod two_factor;
 
 use std::sync::Arc;
 
@@ -28,7 +30,7 @@ pub enum ApiTags {
     Sessions,
     /// Name, language, emails, phones, addresses and company details.
     Profile,
-    /// Password and the security audit trail.
+    /// Password, username, two-factor, resets and the security audit trail.
     Security,
     /// The history of emails sent to me.
     Mail,
@@ -48,6 +50,8 @@ pub type PorticoApi = (
     messages::MessagesApi,
     platform_mail::PlatformMailApi,
     security::SecurityApi,
+    two_factor::TwoFactorApi,
+    password_resets::PasswordResetsApi,
 );
 
 /// Builds the OpenAPI service for the `/v1` API.
@@ -63,6 +67,8 @@ pub fn service(services: &Arc<Services>) -> OpenApiService<PorticoApi, ()> {
         messages::MessagesApi::new(services.clone()),
         platform_mail::PlatformMailApi::new(services.clone()),
         security::SecurityApi::new(services.clone()),
+        two_factor::TwoFactorApi::new(services.clone()),
+        password_resets::PasswordResetsApi::new(services.clone()),
     );
     OpenApiService::new(apis, "Portico", env!("CARGO_PKG_VERSION"))
         .description("The \"My account\" area of a hosting and billing client portal.")

@@ -1,4 +1,4 @@
-//! `PUT /v1/me/password` and `GET /v1/me/security-events`.
+//! `PUT /v1/me/password`, `PUT /v1/me/username` and `GET /v1/me/security-events`.
 
 use std::sync::Arc;
 
@@ -27,13 +27,43 @@ pub struct PasswordChangeRequest {
     new_password: String,
 }
 
+/// A username change.
+#[derive(Object)]
+#[oai(deny_unknown_fields)]
+pub struct UsernameChangeRequest {
+    /// The new username (same rules as at registration).
+    new_username: String,
+    /// The account's password.
+    password: String,
+    /// With two-factor on: a current code from the app, or an unused recovery code.
+    totp_code: Option<String>,
+}
+
+/// The username after a change.
+#[derive(Debug, Object)]
+pub struct UsernameBody {
+    /// The new username.
+    username: String,
+}
+
+/// Answers of `PUT /v1/me/username`.
+#[derive(ApiResponse)]
+pub enum UsernameChanged {
+    /// Changed; a notice was mailed to the primary address.
+    #[oai(status = 200)]
+    Changed(Json<UsernameBody>),
+}
+
 /// One entry of my account's security audit trail.
 #[derive(Debug, Object)]
 pub struct SecurityEventItem {
     /// Its id.
     id: String,
-    /// What happened: `login_succeeded`, `login_failed`, `logged_out`,
-    /// `session_revoked`, `password_changed`, `password_change_failed`.
+    /// What happened: `login_succeeded`, `login_failed`, `second_factor_requested`,
+    /// `logged_out`, `session_revoked`, `password_changed`, `password_change_failed`,
+    /// `reauthentication_failed`, `two_factor_enabled`, `two_factor_disabled`,
+    /// `recovery_codes_renewed`, `username_changed`, `password_reset_requested`,
+    /// `password_reset`, `password_reset_failed`.
     kind: String,
     /// When.
     at: String,
@@ -122,6 +152,35 @@ impl SecurityApi {
             )
             .await?;
         Ok(PasswordChanged::Changed)
+    }
+
+    /// Change my username: the password and, with two-factor on, a code are required.
+    #[oai(path = "/username", method = "put")]
+    async fn change_username(
+        &self,
+        req: &Request,
+        auth: SessionAuth,
+        body: Json<UsernameChangeRequest>,
+    ) -> Result<UsernameChanged, ApiError> {
+        let UsernameChangeRequest {
+            new_username,
+            password,
+            totp_code,
+        } = body.0;
+        let username = self
+            .services
+            .usernames
+            .change(
+                auth.0.account,
+                &new_username,
+                &Password::new(password),
+                totp_code.as_deref(),
+                &client_info(req),
+            )
+            .await?;
+        Ok(UsernameChanged::Changed(Json(UsernameBody {
+            username: username.as_str().to_owned(),
+        })))
     }
 
     /// My account's security audit trail, newest first.

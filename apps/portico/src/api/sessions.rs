@@ -10,7 +10,7 @@ use portico_kernel::{Password, SessionId};
 use portico_security::{NewSession, Session, SessionPolicy};
 
 use crate::api::ApiTags;
-use crate::http::auth::SessionAuth;
+use crate::http::auth::{PendingSessionAuth, SessionAuth};
 use crate::http::client::client_info;
 use crate::http::pagination::{next_cursor, page_request};
 use crate::http::problem::ApiError;
@@ -25,6 +25,14 @@ pub struct LoginRequest {
     login: String,
     /// The password.
     password: String,
+}
+
+/// A second factor for a pending login.
+#[derive(Object)]
+#[oai(deny_unknown_fields)]
+pub struct SecondFactorRequest {
+    /// A current code from the authenticator app, or an unused recovery code.
+    code: String,
 }
 
 /// A session just opened. No `Debug`: it holds the plain token.
@@ -46,7 +54,7 @@ impl SessionCreated {
             id: opened.session.id.to_string(),
             token: opened.token.expose().to_owned(),
             expires_at: rfc3339(opened.session.expires_at(policy)),
-            second_factor_required: false,
+            second_factor_required: opened.session.second_factor_pending,
         }
     }
 }
@@ -103,6 +111,14 @@ pub enum LoginResponse {
     Created(Json<SessionCreated>),
 }
 
+/// Answers of `POST /v1/sessions/current/second-factor`.
+#[derive(ApiResponse)]
+pub enum SecondFactorResponse {
+    /// The login is complete: use the new token (the pending one no longer works).
+    #[oai(status = 200)]
+    Completed(Json<SessionCreated>),
+}
+
 /// Answers of `GET /v1/sessions`.
 #[derive(ApiResponse)]
 pub enum SessionListResponse {
@@ -133,7 +149,9 @@ impl SessionsApi {
 
 #[OpenApi(prefix_path = "/v1", tag = "ApiTags::Sessions")]
 impl SessionsApi {
-    /// Log in. A wrong password and an unknown login get the same answer.
+    /// Log in. A wrong password and an unknown login get the same answer. With
+    /// two-factor on, the session can only complete the second factor
+    /// (`second_factor_required: true`) and lasts 5 minutes.
     #[oai(path = "/sessions", method = "post")]
     async fn login(
         &self,
@@ -148,6 +166,26 @@ impl SessionsApi {
             .await?;
         let policy = self.services.sessions.policy();
         Ok(LoginResponse::Created(Json(SessionCreated::new(
+            opened, &policy,
+        ))))
+    }
+
+    /// Complete a login that waits for its second factor, with a TOTP code or a
+    /// recovery code. Wrong codes are limited per pending login; the last one ends it.
+    #[oai(path = "/sessions/current/second-factor", method = "post")]
+    async fn second_factor(
+        &self,
+        req: &Request,
+        auth: PendingSessionAuth,
+        body: Json<SecondFactorRequest>,
+    ) -> Result<SecondFactorResponse, ApiError> {
+        let opened = self
+            .services
+            .second_factor
+            .complete(&auth.0, &body.0.code, &client_info(req))
+            .await?;
+        let policy = self.services.sessions.policy();
+        Ok(SecondFactorResponse::Completed(Json(SessionCreated::new(
             opened, &policy,
         ))))
     }

@@ -11,7 +11,7 @@ use portico::wiring::{DomainSettings, Services};
 use portico_kernel::{EmailAddress, FixedClock};
 use portico_sea_orm::Database;
 use portico_sea_orm::testing::{Engine, TestDatabase};
-use portico_security::{PasswordPolicy, SessionPolicy, ThrottlePolicy};
+use portico_security::{PasswordPolicy, SeedVault, SessionPolicy, ThrottlePolicy};
 use portico_smtp::SmtpMailer;
 use portico_smtp::testing::SmtpSink;
 use serde_json::{Value, json};
@@ -137,6 +137,7 @@ pub fn settings() -> DomainSettings {
         public_base_url: "https://portal.example".into(),
         mail_from: EmailAddress::parse("portal@example.com").unwrap(),
         platform_token: Some(Secret::new(PLATFORM_TOKEN.into())),
+        seed_vault: SeedVault::new(&[11u8; 32]).unwrap(),
     }
 }
 

@@ -10,6 +10,7 @@ use crate::password_policy::PasswordPolicy;
 use crate::ports::{CredentialRepository, LoginKey, SessionRepository};
 use crate::session::{ClientInfo, Session, SessionPolicy};
 use crate::throttle::{ThrottleKey, ThrottlePolicy, ThrottleRepository, count_failure};
+use crate::two_factor::TwoFactorRepository;
 use portico_kernel::SecretToken;
 
 /// Why a login failed.
@@ -53,6 +54,8 @@ pub struct LoginPorts {
     pub events: Arc<dyn SecurityEventRepository>,
     /// The failure counters.
     pub throttle: Arc<dyn ThrottleRepository>,
+    /// Two-factor state: whether a login needs a second factor.
+    pub two_factor: Arc<dyn TwoFactorRepository>,
     /// The clock.
     pub clock: Arc<dyn Clock>,
 }
@@ -65,6 +68,7 @@ pub struct LoginService {
     hasher: Arc<dyn PasswordHasher>,
     events: Arc<dyn SecurityEventRepository>,
     throttle: Arc<dyn ThrottleRepository>,
+    two_factor: Arc<dyn TwoFactorRepository>,
     clock: Arc<dyn Clock>,
     policy: SessionPolicy,
     throttle_policy: ThrottlePolicy,
@@ -79,6 +83,7 @@ impl LoginService {
             hasher: ports.hasher,
             events: ports.events,
             throttle: ports.throttle,
+            two_factor: ports.two_factor,
             clock: ports.clock,
             policy,
             throttle_policy,
@@ -156,30 +161,53 @@ impl LoginService {
             }
             Verification::Match { .. } => {}
         }
+        // With two-factor on, the password opens only a short-lived session that can
+        // do nothing but complete the second factor.
+        let second_factor_pending = self
+            .two_factor
+            .find(credential.account)
+            .await?
+            .is_some_and(|record| record.is_enabled());
         let token = SecretToken::generate()?;
         let now = self.clock.now();
+        let lifetime = if second_factor_pending {
+            SessionPolicy::SECOND_FACTOR_WINDOW
+        } else {
+            self.policy.absolute_lifetime
+        };
         let session = Session {
             id: SessionId::generate(),
             account: credential.account,
             token_digest: token.digest(),
             created_at: now,
             last_seen_at: now,
-            absolute_expires_at: now + self.policy.absolute_lifetime,
+            absolute_expires_at: now + lifetime,
             client,
+            second_factor_pending,
         };
         self.sessions.insert(&session).await?;
         // A success forgets the login name's failures (not the address's: one address
         // may be guessing at many accounts).
         self.throttle.clear(&login_key).await?;
+        let kind = if second_factor_pending {
+            SecurityEventKind::SecondFactorRequested
+        } else {
+            SecurityEventKind::LoginSucceeded
+        };
         let event = SecurityEvent::new(
             session.account,
-            SecurityEventKind::LoginSucceeded,
+            kind,
             now,
             &session.client,
             Some("factor: password".into()),
         );
         self.events.record(&event).await?;
-        tracing::info!(account = %session.account, session = %session.id, "login succeeded");
+        tracing::info!(
+            account = %session.account,
+            session = %session.id,
+            second_factor_pending,
+            "password accepted"
+        );
         Ok(NewSession { token, session })
     }
 

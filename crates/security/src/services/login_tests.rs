@@ -5,6 +5,7 @@ use crate::events::MockSecurityEventRepository;
 use crate::hasher::MockPasswordHasher;
 use crate::ports::{MockCredentialRepository, MockSessionRepository, StoredCredential};
 use crate::throttle::MockThrottleRepository;
+use crate::two_factor::{MockTwoFactorRepository, TwoFactorRecord};
 use portico_kernel::{AccountId, FixedClock, PasswordHash};
 use time::OffsetDateTime;
 
@@ -58,11 +59,83 @@ fn with_throttle(
             hasher: Arc::new(hasher),
             events: Arc::new(events),
             throttle: Arc::new(throttle),
+            two_factor: Arc::new(two_factor(false)),
             clock: clock(),
         },
         SessionPolicy::default(),
         ThrottlePolicy::default(),
     )
+}
+
+/// Two-factor state: on, or never set up.
+fn two_factor(enabled: bool) -> MockTwoFactorRepository {
+    let mut two_factor = MockTwoFactorRepository::new();
+    two_factor.expect_find().returning(move |account| {
+        Ok(enabled.then(|| TwoFactorRecord {
+            account,
+            sealed_seed: crate::seed_vault::SealedSeed::from_stored(vec![1]),
+            enabled_at: Some(OffsetDateTime::UNIX_EPOCH),
+            last_used_step: None,
+        }))
+    });
+    two_factor
+}
+
+#[tokio::test]
+async fn with_two_factor_on_the_password_opens_only_a_short_pending_session() {
+    let account = AccountId::generate();
+    let mut credentials = MockCredentialRepository::new();
+    credentials
+        .expect_find_by_login()
+        .returning(move |_| Ok(Some(stored(account))));
+    let mut hasher = MockPasswordHasher::new();
+    hasher.expect_verify().returning(|_, _| {
+        Ok(Verification::Match {
+            needs_rehash: false,
+        })
+    });
+    let mut sessions = MockSessionRepository::new();
+    sessions
+        .expect_insert()
+        .withf(|s| {
+            s.second_factor_pending
+                && s.absolute_expires_at == clock().now() + SessionPolicy::SECOND_FACTOR_WINDOW
+        })
+        .times(1)
+        .returning(|_| Ok(()));
+    let mut events = MockSecurityEventRepository::new();
+    events
+        .expect_record()
+        .withf(|e| e.kind == SecurityEventKind::SecondFactorRequested)
+        .times(1)
+        .returning(|_| Ok(()));
+    let mut throttle = MockThrottleRepository::new();
+    throttle.expect_blocked_until().returning(|_, _| Ok(None));
+    throttle.expect_clear().returning(|_| Ok(()));
+    let service = LoginService::new(
+        LoginPorts {
+            credentials: Arc::new(credentials),
+            sessions: Arc::new(sessions),
+            hasher: Arc::new(hasher),
+            events: Arc::new(events),
+            throttle: Arc::new(throttle),
+            two_factor: Arc::new(two_factor(true)),
+            clock: clock(),
+        },
+        SessionPolicy::default(),
+        ThrottlePolicy::default(),
+    );
+
+    let opened = service
+        .login(
+            "ada",
+            &Password::new("secret words".into()),
+            ClientInfo::default(),
+        )
+        .await
+        .unwrap();
+
+    assert!(opened.session.second_factor_pending);
 }
 
 #[tokio::test]

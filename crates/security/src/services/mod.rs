@@ -1,11 +1,27 @@
 //! The security services.
 
+mod factor_check;
 pub mod login;
+mod notices;
 pub mod password_change;
+pub mod password_reset;
 pub mod passwords;
+pub mod reauth;
+pub mod second_factor_login;
+pub mod security_ports;
 pub mod sessions;
+#[cfg(test)]
+mod test_doubles;
+pub mod two_factor_service;
+pub mod username_change;
 
 pub use login::{LoginError, LoginPorts, LoginService, NewSession};
 pub use password_change::{PasswordChangeError, PasswordChangePorts, PasswordChanges};
+pub use password_reset::{PasswordResets, RESET_GUESS_BUDGET, RESET_LIFETIME, ResetError};
 pub use passwords::{PasswordError, Passwords};
+pub use reauth::{ReauthError, Reauthenticated, Reauthentication};
+pub use second_factor_login::{SecondFactorError, SecondFactorLogin};
+pub use security_ports::SecurityPorts;
 pub use sessions::{AuthError, SessionError, Sessions};
+pub use two_factor_service::{Enrolment, TwoFactorError, TwoFactorService, TwoFactorStatus};
+pub use username_change::{UsernameChangeError, UsernameChanges};

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use portico_kernel::{Clock, Password, PasswordRejection, StorageError};
-use portico_mail_log::{ComposeError, MessageComposer, Template};
+use portico_mail_log::{ComposeError, MessageComposer, SecurityNotice, Template};
 
 use crate::events::{SecurityEvent, SecurityEventKind, SecurityEventRepository};
 use crate::hasher::{PasswordHasher, Verification};
@@ -167,7 +167,8 @@ impl PasswordChanges {
             Some(account),
             &context.primary_email,
             &context.language,
-            &Template::PasswordChanged {
+            &Template::SecurityNotice {
+                notice: SecurityNotice::PasswordChanged,
                 username: context.username.clone(),
                 ip: client.ip.map(|ip| ip.to_string()),
             },
@@ -214,6 +215,7 @@ mod tests {
             created_at: OffsetDateTime::UNIX_EPOCH,
             last_seen_at: OffsetDateTime::UNIX_EPOCH,
             absolute_expires_at: OffsetDateTime::UNIX_EPOCH,
+            second_factor_pending: false,
             client: ClientInfo::default(),
         }
     }

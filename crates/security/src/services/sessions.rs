@@ -16,6 +16,13 @@ pub enum AuthError {
     /// Unknown, revoked, idle too long or past its absolute expiry.
     #[error("the session is not valid")]
     InvalidSession,
+    /// The session waits for its second factor and can do nothing else.
+    #[error("the login must first be completed with a second factor")]
+    SecondFactorPending,
+    /// Only a session waiting for its second factor may do this, and this one does
+    /// not (it is complete).
+    #[error("the session is not waiting for a second factor")]
+    NotPending,
     /// Storage failed.
     #[error("session lookup failed")]
     Unexpected(#[from] StorageError),
@@ -65,6 +72,24 @@ impl Sessions {
     /// The live session a bearer token belongs to. Activity is recorded (at most once
     /// per [`SessionPolicy::TOUCH_INTERVAL`]), which pushes the idle expiry back.
     pub async fn authenticate(&self, token: &SecretToken) -> Result<Session, AuthError> {
+        let session = self.live_session(token).await?;
+        if session.second_factor_pending {
+            return Err(AuthError::SecondFactorPending);
+        }
+        Ok(session)
+    }
+
+    /// The live session a bearer token belongs to, when it waits for its second
+    /// factor: the only thing such a session may do is complete it.
+    pub async fn authenticate_pending(&self, token: &SecretToken) -> Result<Session, AuthError> {
+        let session = self.live_session(token).await?;
+        if !session.second_factor_pending {
+            return Err(AuthError::NotPending);
+        }
+        Ok(session)
+    }
+
+    async fn live_session(&self, token: &SecretToken) -> Result<Session, AuthError> {
         let mut session = self
             .sessions
             .find_by_digest(&token.digest())
@@ -165,6 +190,7 @@ mod tests {
             created_at: start(),
             last_seen_at: last_seen,
             absolute_expires_at: start() + Duration::hours(12),
+            second_factor_pending: false,
             client: ClientInfo::default(),
         }
     }

@@ -1,0 +1,223 @@
+//! `/v1/me/two-factor`: TOTP enrolment, status, recovery codes, turning it off.
+
+use std::sync::Arc;
+
+use poem::Request;
+use poem_openapi::payload::Json;
+use poem_openapi::{ApiResponse, Object, OpenApi};
+use portico_kernel::Password;
+use portico_security::{RecoveryCode, TwoFactorStatus};
+
+use crate::api::ApiTags;
+use crate::http::auth::SessionAuth;
+use crate::http::client::client_info;
+use crate::http::problem::ApiError;
+use crate::http::timestamps::rfc3339;
+use crate::wiring::Services;
+
+/// Two-factor status.
+#[derive(Debug, Object)]
+pub struct TwoFactorStatusBody {
+    /// Whether logins and sensitive changes ask for a second factor.
+    enabled: bool,
+    /// When it was turned on.
+    #[oai(skip_serializing_if_is_none)]
+    enabled_at: Option<String>,
+    /// Whether an enrolment waits for its confirming code.
+    enrolment_pending: bool,
+    /// Unused recovery codes.
+    recovery_codes_left: u32,
+}
+
+impl From<TwoFactorStatus> for TwoFactorStatusBody {
+    fn from(status: TwoFactorStatus) -> Self {
+        Self {
+            enabled: status.enabled,
+            enabled_at: status.enabled_at.map(rfc3339),
+            enrolment_pending: status.enrolment_pending,
+            recovery_codes_left: status.recovery_codes_left,
+        }
+    }
+}
+
+/// A started enrolment. No `Debug`: it holds the seed.
+#[derive(Object)]
+pub struct EnrolmentBody {
+    /// The seed in base32, to type into an app by hand.
+    secret: String,
+    /// The `otpauth://` URI (issuer "Portico", the username as label).
+    otpauth_uri: String,
+    /// The URI as a QR code, an SVG image.
+    qr_svg: String,
+}
+
+/// A code from the authenticator app.
+#[derive(Object)]
+#[oai(deny_unknown_fields)]
+pub struct CodeRequest {
+    /// The six digits the app shows now.
+    code: String,
+}
+
+/// The password and a second factor, for changes to two-factor itself.
+#[derive(Object)]
+#[oai(deny_unknown_fields)]
+pub struct ReauthRequest {
+    /// The account's password.
+    password: String,
+    /// A current code from the app, or an unused recovery code.
+    code: String,
+}
+
+/// Recovery codes, shown this once. No `Debug`.
+#[derive(Object)]
+pub struct RecoveryCodesBody {
+    /// Whether two-factor is on (always true here).
+    enabled: bool,
+    /// Ten single-use codes; each replaces one app code once. Store them safely.
+    recovery_codes: Vec<String>,
+}
+
+impl RecoveryCodesBody {
+    fn new(codes: Vec<RecoveryCode>) -> Self {
+        Self {
+            enabled: true,
+            recovery_codes: codes.iter().map(|c| c.expose().to_owned()).collect(),
+        }
+    }
+}
+
+/// Answers of `GET /v1/me/two-factor`.
+#[derive(ApiResponse)]
+pub enum StatusResponse {
+    /// The status.
+    #[oai(status = 200)]
+    Ok(Json<TwoFactorStatusBody>),
+}
+
+/// Answers of `POST /v1/me/two-factor/totp`.
+#[derive(ApiResponse)]
+pub enum EnrolmentResponse {
+    /// Enrolment started (any earlier unconfirmed one is replaced); confirm it with a
+    /// code from the app.
+    #[oai(status = 201)]
+    Started(Json<EnrolmentBody>),
+}
+
+/// Answers of the operations that hand out recovery codes.
+#[derive(ApiResponse)]
+pub enum RecoveryCodesResponse {
+    /// Done; the codes are shown this once.
+    #[oai(status = 200)]
+    Ok(Json<RecoveryCodesBody>),
+}
+
+/// Answers of `DELETE /v1/me/two-factor`.
+#[derive(ApiResponse)]
+pub enum DisableResponse {
+    /// Two-factor is off; the recovery codes no longer work.
+    #[oai(status = 204)]
+    Disabled,
+}
+
+/// Two-factor authentication.
+pub struct TwoFactorApi {
+    services: Arc<Services>,
+}
+
+impl TwoFactorApi {
+    /// The API over the given services.
+    pub fn new(services: Arc<Services>) -> Self {
+        Self { services }
+    }
+}
+
+#[OpenApi(prefix_path = "/v1/me/two-factor", tag = "ApiTags::Security")]
+impl TwoFactorApi {
+    /// Whether two-factor authentication is on, and how many recovery codes are left.
+    #[oai(path = "/", method = "get")]
+    async fn status(&self, auth: SessionAuth) -> Result<StatusResponse, ApiError> {
+        let status = self.services.two_factor.status(auth.0.account).await?;
+        Ok(StatusResponse::Ok(Json(status.into())))
+    }
+
+    /// Start TOTP enrolment: a new seed as text, URI and QR code. Nothing changes for
+    /// logins until it is confirmed.
+    #[oai(path = "/totp", method = "post")]
+    async fn enrol(&self, auth: SessionAuth) -> Result<EnrolmentResponse, ApiError> {
+        let enrolment = self
+            .services
+            .two_factor
+            .start_enrolment(auth.0.account)
+            .await?;
+        Ok(EnrolmentResponse::Started(Json(EnrolmentBody {
+            secret: enrolment.secret,
+            otpauth_uri: enrolment.otpauth_uri,
+            qr_svg: enrolment.qr_svg,
+        })))
+    }
+
+    /// Confirm enrolment with a code from the app: two-factor is on, and ten recovery
+    /// codes are returned, once.
+    #[oai(path = "/totp/confirm", method = "post")]
+    async fn confirm(
+        &self,
+        req: &Request,
+        auth: SessionAuth,
+        body: Json<CodeRequest>,
+    ) -> Result<RecoveryCodesResponse, ApiError> {
+        let codes = self
+            .services
+            .two_factor
+            .confirm(auth.0.account, &body.0.code, &client_info(req))
+            .await?;
+        Ok(RecoveryCodesResponse::Ok(Json(RecoveryCodesBody::new(
+            codes,
+        ))))
+    }
+
+    /// Replace every recovery code with ten new ones (password and code required).
+    #[oai(path = "/recovery-codes", method = "post")]
+    async fn renew(
+        &self,
+        req: &Request,
+        auth: SessionAuth,
+        body: Json<ReauthRequest>,
+    ) -> Result<RecoveryCodesResponse, ApiError> {
+        let ReauthRequest { password, code } = body.0;
+        let codes = self
+            .services
+            .two_factor
+            .renew_recovery_codes(
+                auth.0.account,
+                &Password::new(password),
+                &code,
+                &client_info(req),
+            )
+            .await?;
+        Ok(RecoveryCodesResponse::Ok(Json(RecoveryCodesBody::new(
+            codes,
+        ))))
+    }
+
+    /// Turn two-factor authentication off (password and code required).
+    #[oai(path = "/", method = "delete")]
+    async fn disable(
+        &self,
+        req: &Request,
+        auth: SessionAuth,
+        body: Json<ReauthRequest>,
+    ) -> Result<DisableResponse, ApiError> {
+        let ReauthRequest { password, code } = body.0;
+        self.services
+            .two_factor
+            .disable(
+                auth.0.account,
+                &Password::new(password),
+                &code,
+                &client_info(req),
+            )
+            .await?;
+        Ok(DisableResponse::Disabled)
+    }
+}

@@ -1,0 +1,139 @@
+//! The key that seals TOTP seeds at rest: from `PORTICO_TOTP_KEY`, or from a key file
+//! in the data folder, created on first start when neither exists.
+//!
+//! Losing the key makes every enrolled authenticator useless (clients then sign in
+//! with recovery codes), so a generated key is announced in the log with its path, to
+//! be backed up with the database.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use portico_security::SeedVault;
+
+use crate::settings::Secret;
+
+/// The key file's name in the data folder.
+pub const KEY_FILE: &str = "totp-seed.key";
+
+/// The key could not be read or created.
+#[derive(Debug, thiserror::Error)]
+pub enum SeedKeyError {
+    /// The configured or stored key is not 32 bytes of base64.
+    #[error("{origin} is not a base64-encoded 32-byte key")]
+    Malformed {
+        /// Where the key came from.
+        origin: String,
+    },
+    /// The key file could not be read or written.
+    #[error("the key file {path} could not be used")]
+    File {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// No randomness for a new key.
+    #[error("no random key could be generated")]
+    Random(#[source] portico_kernel::StorageError),
+}
+
+/// The vault for the configured key, or for the key file under `data_dir`, which is
+/// created (readable by the owner only) when missing.
+pub fn seed_vault(configured: Option<&Secret>, data_dir: &Path) -> Result<SeedVault, SeedKeyError> {
+    if let Some(key) = configured {
+        return vault_from_base64(key.expose(), "PORTICO_TOTP_KEY");
+    }
+    let path = data_dir.join(KEY_FILE);
+    match fs::read_to_string(&path) {
+        Ok(text) => vault_from_base64(text.trim(), &path.display().to_string()),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => create_key_file(&path),
+        Err(source) => Err(SeedKeyError::File { path, source }),
+    }
+}
+
+fn vault_from_base64(text: &str, origin: &str) -> Result<SeedVault, SeedKeyError> {
+    let malformed = || SeedKeyError::Malformed {
+        origin: origin.to_owned(),
+    };
+    let bytes = STANDARD.decode(text.trim()).map_err(|_| malformed())?;
+    SeedVault::new(&bytes).map_err(|_| malformed())
+}
+
+fn create_key_file(path: &Path) -> Result<SeedVault, SeedKeyError> {
+    let key = SeedVault::generate_key().map_err(SeedKeyError::Random)?;
+    let file_error = |source| SeedKeyError::File {
+        path: path.to_owned(),
+        source,
+    };
+    if let Some(folder) = path.parent() {
+        fs::create_dir_all(folder).map_err(file_error)?;
+    }
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path).map_err(file_error)?;
+    file.write_all(STANDARD.encode(key).as_bytes())
+        .and_then(|()| file.sync_all())
+        .map_err(file_error)?;
+    tracing::warn!(
+        path = %path.display(),
+        "no PORTICO_TOTP_KEY set: generated a TOTP seed key; back it up with the database"
+    );
+    SeedVault::new(&key).map_err(|_| SeedKeyError::Malformed {
+        origin: path.display().to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use portico_kernel::AccountId;
+    use portico_security::TotpSeed;
+
+    fn temp_dir(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("portico-{name}-{}", AccountId::generate()));
+        fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn a_generated_key_is_kept_and_reused() {
+        let dir = temp_dir("seed-key");
+        let first = seed_vault(None, &dir).unwrap();
+        let account = AccountId::generate();
+        let sealed = first.seal(account, &TotpSeed::generate().unwrap()).unwrap();
+        let second = seed_vault(None, &dir).unwrap();
+        assert!(second.open(account, &sealed).is_ok());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(dir.join(KEY_FILE))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn a_configured_key_wins_and_must_be_32_bytes() {
+        let dir = temp_dir("seed-key-set");
+        let key = Secret::new(STANDARD.encode([5u8; 32]));
+        assert!(seed_vault(Some(&key), &dir).is_ok());
+        assert!(!dir.join(KEY_FILE).exists());
+        let short = Secret::new(STANDARD.encode([5u8; 16]));
+        assert!(matches!(
+            seed_vault(Some(&short), &dir),
+            Err(SeedKeyError::Malformed { .. })
+        ));
+        let junk = Secret::new("not base64!".into());
+        assert!(seed_vault(Some(&junk), &dir).is_err());
+        fs::remove_dir_all(dir).unwrap();
+    }
+}

@@ -1,0 +1,332 @@
+//! Resetting a forgotten password with a mailed link.
+
+use std::sync::Arc;
+
+use portico_kernel::{Password, PasswordRejection, SecretToken, StorageError};
+use portico_mail_log::{ComposeError, OneTimeLink, SecurityNotice, Template};
+use time::Duration;
+
+use crate::events::{SecurityEvent, SecurityEventKind};
+use crate::password_policy::PasswordContext;
+use crate::ports::{LoginKey, ResetCompletion, ResetIssue};
+use crate::seed_vault::SeedVault;
+use crate::services::factor_check::proof_for;
+use crate::services::notices::{NoticeError, security_notice};
+use crate::services::passwords::{PasswordError, Passwords};
+use crate::services::reauth::{ReauthError, Reauthentication};
+use crate::services::security_ports::SecurityPorts;
+use crate::session::ClientInfo;
+use crate::throttle::{ThrottleKey, ThrottlePolicy, count_failure};
+use crate::two_factor::GuardedWriteError;
+
+/// How long a reset link works.
+pub const RESET_LIFETIME: Duration = Duration::minutes(30);
+
+/// Wrong second-factor codes one reset link may see before it is voided.
+pub const RESET_GUESS_BUDGET: u32 = 5;
+
+/// Why a reset was not carried out; nothing changed in any of these cases.
+#[derive(Debug, thiserror::Error)]
+pub enum ResetError {
+    /// The link's token is unknown, used, replaced by a newer one, voided or expired.
+    #[error("the reset link is invalid or expired")]
+    InvalidToken,
+    /// Two-factor is on and no code was given.
+    #[error("a code from the authenticator app or a recovery code is required")]
+    CodeRequired,
+    /// The code is wrong or was already used.
+    #[error("the code is wrong or was already used")]
+    WrongCode,
+    /// The new password breaks the policy.
+    #[error(transparent)]
+    Rejected(PasswordRejection),
+    /// Too many failures lately for this address or account.
+    #[error("too many failed attempts; try again later")]
+    Throttled {
+        /// How long until the next attempt is accepted.
+        retry_after: time::Duration,
+    },
+    /// The mail could not be rendered.
+    #[error("the mail could not be composed")]
+    Compose(#[from] ComposeError),
+    /// Storage or hashing failed.
+    #[error("the password reset failed unexpectedly")]
+    Unexpected(#[from] StorageError),
+}
+
+impl From<NoticeError> for ResetError {
+    fn from(error: NoticeError) -> Self {
+        match error {
+            NoticeError::NotFound => Self::InvalidToken,
+            NoticeError::Compose(source) => source.into(),
+            NoticeError::Storage(source) => source.into(),
+        }
+    }
+}
+
+impl From<ReauthError> for ResetError {
+    fn from(error: ReauthError) -> Self {
+        match error {
+            ReauthError::Throttled { retry_after } => Self::Throttled { retry_after },
+            ReauthError::Unexpected(source) => Self::Unexpected(source),
+            ReauthError::CodeRequired => Self::CodeRequired,
+            ReauthError::WrongPassword | ReauthError::WrongCode => Self::WrongCode,
+            ReauthError::NotFound => Self::InvalidToken,
+        }
+    }
+}
+
+/// Password resets by mailed link.
+#[derive(Clone)]
+pub struct PasswordResets {
+    ports: SecurityPorts,
+    vault: Arc<SeedVault>,
+    reauth: Reauthentication,
+    passwords: Passwords,
+    throttle_policy: ThrottlePolicy,
+    public_base_url: String,
+}
+
+impl PasswordResets {
+    /// Wires the service; links point to `{public_base_url}/reset-password`.
+    pub fn new(
+        ports: SecurityPorts,
+        vault: Arc<SeedVault>,
+        reauth: Reauthentication,
+        passwords: Passwords,
+        throttle_policy: ThrottlePolicy,
+        public_base_url: &str,
+    ) -> Self {
+        Self {
+            ports,
+            vault,
+            reauth,
+            passwords,
+            throttle_policy,
+            public_base_url: public_base_url.trim_end_matches('/').to_owned(),
+        }
+    }
+
+    /// Takes a reset request and returns at once, the same way whether or not the
+    /// login names an account: the lookup and the queueing of the mail happen in a
+    /// background task, so neither the answer nor its timing tells them apart.
+    /// Failures of that task are logged.
+    pub fn request(&self, login: &str, client: ClientInfo) {
+        let resets = self.clone();
+        let login = login.to_owned();
+        tokio::spawn(async move {
+            if let Err(error) = resets.request_now(&login, &client).await {
+                tracing::error!(error = %error, "a password reset request failed");
+            }
+        });
+    }
+
+    /// Does the work of [`Self::request`] and waits for it: when the login names an
+    /// account, a fresh link (voiding any earlier one) is stored and its mail queued.
+    pub async fn request_now(&self, login: &str, client: &ClientInfo) -> Result<(), ResetError> {
+        let credential = match LoginKey::from_login(login) {
+            Some(key) => self.ports.credentials.find_by_login(&key).await?,
+            None => None,
+        };
+        let Some(credential) = credential else {
+            return Ok(());
+        };
+        let account = credential.account;
+        let Some(context) = self.ports.directory.context(account).await? else {
+            return Ok(());
+        };
+        let two_factor = self
+            .ports
+            .two_factor
+            .find(account)
+            .await?
+            .is_some_and(|record| record.is_enabled());
+        let token = SecretToken::generate()?;
+        let now = self.ports.clock.now();
+        let mail = self.ports.composer.compose(
+            Some(account),
+            &context.primary_email,
+            &context.language,
+            &Template::PasswordReset {
+                username: context.username,
+                link: OneTimeLink::new(
+                    &self.public_base_url,
+                    "/reset-password",
+                    &[],
+                    token.expose(),
+                ),
+                two_factor,
+            },
+        )?;
+        self.ports
+            .resets
+            .issue(&ResetIssue {
+                account,
+                digest: token.digest(),
+                created_at: now,
+                expires_at: now + RESET_LIFETIME,
+                event: SecurityEvent::new(
+                    account,
+                    SecurityEventKind::PasswordResetRequested,
+                    now,
+                    client,
+                    None,
+                ),
+                mail,
+            })
+            .await?;
+        tracing::info!(%account, "password reset link queued");
+        Ok(())
+    }
+
+    /// Sets a new password with a reset link's token and, when two-factor is on, a
+    /// TOTP or recovery code. Success ends every session and logs nobody in.
+    pub async fn confirm(
+        &self,
+        token: &str,
+        new_password: &Password,
+        code: Option<&str>,
+        client: &ClientInfo,
+    ) -> Result<(), ResetError> {
+        let now = self.ports.clock.now();
+        let address_keys: Vec<ThrottleKey> =
+            client.ip.map(ThrottleKey::address).into_iter().collect();
+        if let Some(until) = self
+            .ports
+            .throttle
+            .blocked_until(&address_keys, now)
+            .await?
+        {
+            return Err(ResetError::Throttled {
+                retry_after: until - now,
+            });
+        }
+        let digest = SecretToken::from_client(token).digest();
+        let pending = self
+            .ports
+            .resets
+            .find(&digest)
+            .await?
+            .filter(|pending| pending.expires_at > now);
+        let Some(pending) = pending else {
+            count_failure(
+                self.ports.throttle.as_ref(),
+                &self.throttle_policy,
+                &address_keys,
+                now,
+            )
+            .await?;
+            return Err(ResetError::InvalidToken);
+        };
+        let account = pending.account;
+        self.reauth.ensure_not_throttled(account, client).await?;
+        let record = self
+            .ports
+            .two_factor
+            .find(account)
+            .await?
+            .filter(|record| record.is_enabled());
+        let proof = match (&record, code) {
+            (None, _) => None,
+            (Some(_), None) => return Err(ResetError::CodeRequired),
+            (Some(record), Some(code)) => match proof_for(&self.vault, record, code, now)? {
+                Some(proof) => Some(proof),
+                None => return Err(self.wrong_code(&pending.account, &digest, client).await?),
+            },
+        };
+        let context = self
+            .ports
+            .directory
+            .context(account)
+            .await?
+            .ok_or(ResetError::InvalidToken)?;
+        let emails: Vec<&str> = context.emails.iter().map(String::as_str).collect();
+        let hash = self
+            .passwords
+            .check_and_hash(
+                new_password,
+                &PasswordContext {
+                    username: &context.username,
+                    emails: &emails,
+                },
+            )
+            .await
+            .map_err(|error| match error {
+                PasswordError::Rejected(rule) => ResetError::Rejected(rule),
+                PasswordError::Unexpected(source) => ResetError::Unexpected(source),
+            })?;
+        let notice = security_notice(
+            self.ports.directory.as_ref(),
+            self.ports.composer.as_ref(),
+            account,
+            SecurityNotice::PasswordResetDone,
+            client,
+        )
+        .await?;
+        let completion = ResetCompletion {
+            account,
+            digest: digest.clone(),
+            hash,
+            event: SecurityEvent::new(
+                account,
+                SecurityEventKind::PasswordReset,
+                self.ports.clock.now(),
+                client,
+                proof.as_ref().map(|p| format!("factor: {}", p.factor())),
+            ),
+            proof,
+            notice,
+        };
+        match self.ports.resets.complete(&completion).await {
+            Ok(()) => {
+                self.ports
+                    .throttle
+                    .clear(&ThrottleKey::reset_link(&digest))
+                    .await?;
+                tracing::info!(%account, "password reset");
+                Ok(())
+            }
+            Err(GuardedWriteError::Stale) => Err(ResetError::InvalidToken),
+            Err(GuardedWriteError::FactorUsed) => {
+                Err(self.wrong_code(&account, &digest, client).await?)
+            }
+            Err(GuardedWriteError::Storage(error)) => Err(error.into()),
+        }
+    }
+
+    /// Records and counts a wrong code sent with a valid link; the link is voided
+    /// when its guess budget is spent.
+    async fn wrong_code(
+        &self,
+        account: &portico_kernel::AccountId,
+        digest: &portico_kernel::TokenDigest,
+        client: &ClientInfo,
+    ) -> Result<ResetError, StorageError> {
+        let now = self.ports.clock.now();
+        let event = SecurityEvent::new(
+            *account,
+            SecurityEventKind::PasswordResetFailed,
+            now,
+            client,
+            Some("wrong code".into()),
+        );
+        self.ports.events.record(&event).await?;
+        self.reauth.count(*account, client).await?;
+        let key = ThrottleKey::reset_link(digest);
+        let guesses = self
+            .ports
+            .throttle
+            .record_failure(&key, now, now - RESET_LIFETIME)
+            .await?;
+        if guesses >= RESET_GUESS_BUDGET {
+            self.ports.resets.void(digest).await?;
+            self.ports.throttle.clear(&key).await?;
+            tracing::info!(%account, "password reset link voided after too many wrong codes");
+        }
+        Ok(ResetError::WrongCode)
+    }
+}
+
+#[cfg(test)]
+#[path = "password_reset_tests.rs"]
+mod tests;

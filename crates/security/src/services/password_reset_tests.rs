@@ -1,0 +1,230 @@
+//! Unit tests of [`super::PasswordResets`].
+
+use super::*;
+use crate::hasher::Verification;
+use crate::password_policy::PasswordPolicy;
+use crate::ports::{PendingReset, StoredCredential};
+use crate::services::test_doubles::{Doubles, Fixture, client, now, reauth, vault};
+use crate::two_factor::SecondFactorProof;
+use portico_kernel::PasswordHash;
+
+fn service(d: Doubles) -> PasswordResets {
+    let ports = d.ports();
+    let passwords = Passwords::new(PasswordPolicy::new(8), ports.hasher.clone());
+    PasswordResets::new(
+        ports.clone(),
+        vault(),
+        reauth(&ports),
+        passwords,
+        ThrottlePolicy::default(),
+        "https://portal.example/",
+    )
+}
+
+fn doubles(f: &Fixture, two_factor: bool) -> Doubles {
+    Doubles::new(
+        Verification::Match {
+            needs_rehash: false,
+        },
+        two_factor.then(|| f.record(true)),
+    )
+}
+
+fn expect_pending(d: &mut Doubles, f: &Fixture, expires_at: time::OffsetDateTime) {
+    let account = f.account;
+    d.resets
+        .expect_find()
+        .withf(|digest| *digest == SecretToken::from_client("the-token").digest())
+        .returning(move |_| {
+            Ok(Some(PendingReset {
+                account,
+                expires_at,
+            }))
+        });
+}
+
+fn new_password() -> Password {
+    Password::new("copper lantern drifts east".into())
+}
+
+#[tokio::test]
+async fn an_unknown_login_issues_nothing() {
+    let f = Fixture::new();
+    let mut d = doubles(&f, false);
+    d.credentials.expect_find_by_login().returning(|_| Ok(None));
+    d.resets.expect_issue().times(0);
+
+    service(d).request_now("nobody", &client()).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_known_login_gets_a_30_minute_link_whose_token_is_stored_only_as_a_digest() {
+    let f = Fixture::new();
+    let mut d = doubles(&f, true);
+    let account = f.account;
+    d.credentials.expect_find_by_login().returning(move |_| {
+        Ok(Some(StoredCredential {
+            account,
+            password_hash: PasswordHash::from_phc("x".into()),
+        }))
+    });
+    d.resets
+        .expect_issue()
+        .withf(|issue| {
+            let sent = issue.mail.secret_delivery.as_ref().unwrap();
+            let token = sent
+                .text
+                .split("reset-password?token=")
+                .nth(1)
+                .and_then(|rest| rest.split_whitespace().next())
+                .unwrap();
+            issue.digest == SecretToken::from_client(token).digest()
+                && issue.expires_at == now() + Duration::minutes(30)
+                && sent
+                    .text
+                    .contains("https://portal.example/reset-password?token=")
+                && sent.text.contains("recovery code")
+                && issue.mail.stored.text.contains("token=REDACTED")
+                && issue.event.kind == SecurityEventKind::PasswordResetRequested
+        })
+        .times(1)
+        .returning(|_| Ok(()));
+
+    service(d).request_now("ADA", &client()).await.unwrap();
+}
+
+#[tokio::test]
+async fn an_unknown_or_expired_token_is_refused_and_counted_per_address() {
+    let f = Fixture::new();
+    let mut d = doubles(&f, false);
+    expect_pending(&mut d, &f, now());
+    d.resets.expect_find().returning(|_| Ok(None));
+    d.resets.expect_complete().times(0);
+    d.throttle.checkpoint();
+    d.throttle.expect_blocked_until().returning(|_, _| Ok(None));
+    d.throttle
+        .expect_record_failure()
+        .withf(|key, _, _| *key == ThrottleKey::address("192.0.2.5".parse().unwrap()))
+        .times(2)
+        .returning(|_, _, _| Ok(1));
+    let service = service(d);
+
+    let expired = service
+        .confirm("the-token", &new_password(), None, &client())
+        .await;
+    let unknown = service
+        .confirm("other-token", &new_password(), None, &client())
+        .await;
+
+    assert!(matches!(expired, Err(ResetError::InvalidToken)));
+    assert!(matches!(unknown, Err(ResetError::InvalidToken)));
+}
+
+#[tokio::test]
+async fn with_two_factor_on_the_code_is_required() {
+    let f = Fixture::new();
+    let mut d = doubles(&f, true);
+    expect_pending(&mut d, &f, now() + Duration::minutes(10));
+    d.resets.expect_complete().times(0);
+
+    let result = service(d)
+        .confirm("the-token", &new_password(), None, &client())
+        .await;
+
+    assert!(matches!(result, Err(ResetError::CodeRequired)));
+}
+
+#[tokio::test]
+async fn a_wrong_code_is_recorded_and_the_fifth_voids_the_link() {
+    let f = Fixture::new();
+    let mut d = doubles(&f, true);
+    expect_pending(&mut d, &f, now() + Duration::minutes(10));
+    d.resets.expect_complete().times(0);
+    d.events.checkpoint();
+    d.events
+        .expect_record()
+        .withf(|e| e.kind == SecurityEventKind::PasswordResetFailed)
+        .returning(|_| Ok(()));
+    let link_key = ThrottleKey::reset_link(&SecretToken::from_client("the-token").digest());
+    d.throttle.checkpoint();
+    d.throttle.expect_blocked_until().returning(|_, _| Ok(None));
+    d.throttle
+        .expect_record_failure()
+        .withf(move |key, _, _| *key == link_key)
+        .returning(|_, _, _| Ok(RESET_GUESS_BUDGET));
+    d.throttle
+        .expect_record_failure()
+        .returning(|_, _, _| Ok(1));
+    d.throttle.expect_clear().returning(|_| Ok(()));
+    d.resets.expect_void().times(1).returning(|_| Ok(()));
+
+    let result = service(d)
+        .confirm("the-token", &new_password(), Some("000000"), &client())
+        .await;
+
+    assert!(matches!(result, Err(ResetError::WrongCode)));
+}
+
+#[tokio::test]
+async fn a_reset_sets_the_hash_uses_up_token_and_code_and_notifies() {
+    let f = Fixture::new();
+    let mut d = doubles(&f, true);
+    expect_pending(&mut d, &f, now() + Duration::minutes(10));
+    let step = u64::try_from(now().unix_timestamp()).unwrap() / 30;
+    d.resets
+        .expect_complete()
+        .withf(move |c| {
+            c.digest == SecretToken::from_client("the-token").digest()
+                && c.hash.as_phc() == "$argon2id$new"
+                && c.proof == Some(SecondFactorProof::Totp { step })
+                && c.event.kind == SecurityEventKind::PasswordReset
+                && c.notice.template == "password_reset_done"
+        })
+        .times(1)
+        .returning(|_| Ok(()));
+
+    service(d)
+        .confirm(
+            "the-token",
+            &new_password(),
+            Some(f.code().as_str()),
+            &client(),
+        )
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_weak_new_password_changes_nothing() {
+    let f = Fixture::new();
+    let mut d = doubles(&f, false);
+    expect_pending(&mut d, &f, now() + Duration::minutes(10));
+    d.resets.expect_complete().times(0);
+
+    let result = service(d)
+        .confirm(
+            "the-token",
+            &Password::new("password".into()),
+            None,
+            &client(),
+        )
+        .await;
+
+    assert!(matches!(result, Err(ResetError::Rejected(_))));
+}
+
+#[tokio::test]
+async fn a_token_used_meanwhile_is_invalid() {
+    let f = Fixture::new();
+    let mut d = doubles(&f, false);
+    expect_pending(&mut d, &f, now() + Duration::minutes(10));
+    d.resets
+        .expect_complete()
+        .returning(|_| Err(GuardedWriteError::Stale));
+
+    let result = service(d)
+        .confirm("the-token", &new_password(), None, &client())
+        .await;
+
+    assert!(matches!(result, Err(ResetError::InvalidToken)));
+}

@@ -1,0 +1,194 @@
+//! Completing a login that waits for its second factor.
+
+use std::sync::Arc;
+
+use portico_kernel::{SecretToken, StorageError};
+
+use crate::events::{SecurityEvent, SecurityEventKind};
+use crate::seed_vault::SeedVault;
+use crate::services::factor_check::proof_for;
+use crate::services::login::NewSession;
+use crate::services::reauth::{ReauthError, Reauthentication};
+use crate::services::security_ports::SecurityPorts;
+use crate::session::{ClientInfo, Session, SessionPolicy};
+use crate::throttle::ThrottleKey;
+use crate::two_factor::{GuardedWriteError, SecondFactorCompletion, SecondFactorProof};
+
+/// Why the second factor did not complete the login.
+#[derive(Debug, thiserror::Error)]
+pub enum SecondFactorError {
+    /// The code is wrong or was already used; the session still waits.
+    #[error("the code is wrong or was already used")]
+    WrongCode,
+    /// The last wrong code of the session's budget: the session is over, log in again.
+    #[error("too many wrong codes; log in again")]
+    BudgetExhausted,
+    /// The session is no longer waiting (completed or ended meanwhile), or two-factor
+    /// was turned off meanwhile (the session is ended; log in again).
+    #[error("the session is not waiting for a second factor")]
+    NotPending,
+    /// Too many failures lately for this account or address.
+    #[error("too many failed attempts; try again later")]
+    Throttled {
+        /// How long until the next attempt is accepted.
+        retry_after: time::Duration,
+    },
+    /// Storage failed.
+    #[error("the second factor check failed unexpectedly")]
+    Unexpected(#[from] StorageError),
+}
+
+impl From<ReauthError> for SecondFactorError {
+    fn from(error: ReauthError) -> Self {
+        match error {
+            ReauthError::Throttled { retry_after } => Self::Throttled { retry_after },
+            ReauthError::Unexpected(source) => Self::Unexpected(source),
+            ReauthError::WrongPassword
+            | ReauthError::WrongCode
+            | ReauthError::CodeRequired
+            | ReauthError::NotFound => Self::WrongCode,
+        }
+    }
+}
+
+/// Completes pending logins with a TOTP or recovery code.
+#[derive(Clone)]
+pub struct SecondFactorLogin {
+    ports: SecurityPorts,
+    vault: Arc<SeedVault>,
+    reauth: Reauthentication,
+    policy: SessionPolicy,
+}
+
+impl SecondFactorLogin {
+    /// Wires the service.
+    pub fn new(
+        ports: SecurityPorts,
+        vault: Arc<SeedVault>,
+        reauth: Reauthentication,
+        policy: SessionPolicy,
+    ) -> Self {
+        Self {
+            ports,
+            vault,
+            reauth,
+            policy,
+        }
+    }
+
+    /// Checks the code and, when it is right and unused, turns the pending session
+    /// into a full one under a new token (the pending token stops working). Wrong
+    /// codes, TOTP and recovery alike, draw on one budget per pending session
+    /// ([`SessionPolicy::SECOND_FACTOR_BUDGET`]) and on the account's and address's
+    /// throttles.
+    pub async fn complete(
+        &self,
+        pending: &Session,
+        code: &str,
+        client: &ClientInfo,
+    ) -> Result<NewSession, SecondFactorError> {
+        if !pending.second_factor_pending {
+            return Err(SecondFactorError::NotPending);
+        }
+        let account = pending.account;
+        self.reauth.ensure_not_throttled(account, client).await?;
+        let record = self
+            .ports
+            .two_factor
+            .find(account)
+            .await?
+            .filter(|record| record.is_enabled());
+        let Some(record) = record else {
+            self.ports.sessions.delete(account, pending.id).await?;
+            return Err(SecondFactorError::NotPending);
+        };
+        let now = self.ports.clock.now();
+        let Some(proof) = proof_for(&self.vault, &record, code, now)? else {
+            return Err(self.wrong_code(pending, client, None).await?);
+        };
+        let token = SecretToken::generate()?;
+        let completion = SecondFactorCompletion {
+            session: pending.id,
+            account,
+            old_digest: pending.token_digest.clone(),
+            new_digest: token.digest(),
+            absolute_expires_at: now + self.policy.absolute_lifetime,
+            at: now,
+            event: SecurityEvent::new(
+                account,
+                SecurityEventKind::LoginSucceeded,
+                now,
+                client,
+                Some(format!("factors: password, {}", proof.factor())),
+            ),
+            proof,
+        };
+        match self.ports.two_factor.complete_login(&completion).await {
+            Ok(()) => {}
+            Err(GuardedWriteError::FactorUsed) => {
+                return Err(self
+                    .wrong_code(pending, client, Some(&completion.proof))
+                    .await?);
+            }
+            Err(GuardedWriteError::Stale) => return Err(SecondFactorError::NotPending),
+            Err(GuardedWriteError::Storage(error)) => return Err(error.into()),
+        }
+        tracing::info!(%account, session = %pending.id, "second factor completed the login");
+        Ok(NewSession {
+            token,
+            session: Session {
+                token_digest: completion.new_digest,
+                last_seen_at: now,
+                absolute_expires_at: completion.absolute_expires_at,
+                second_factor_pending: false,
+                ..pending.clone()
+            },
+        })
+    }
+
+    /// Records and counts a wrong code; ends the session when its budget is spent.
+    async fn wrong_code(
+        &self,
+        pending: &Session,
+        client: &ClientInfo,
+        proof: Option<&SecondFactorProof>,
+    ) -> Result<SecondFactorError, StorageError> {
+        let now = self.ports.clock.now();
+        let factor = proof.map_or("second factor", SecondFactorProof::factor);
+        let event = SecurityEvent::new(
+            pending.account,
+            SecurityEventKind::LoginFailed,
+            now,
+            client,
+            Some(format!("factor: {factor}")),
+        );
+        self.ports.events.record(&event).await?;
+        self.reauth.count(pending.account, client).await?;
+        let spent = self
+            .ports
+            .throttle
+            .record_failure(
+                &ThrottleKey::pending_session(pending.id),
+                now,
+                pending.created_at,
+            )
+            .await?;
+        if spent >= SessionPolicy::SECOND_FACTOR_BUDGET {
+            self.ports
+                .sessions
+                .delete(pending.account, pending.id)
+                .await?;
+            self.ports
+                .throttle
+                .clear(&ThrottleKey::pending_session(pending.id))
+                .await?;
+            tracing::info!(account = %pending.account, "pending login ended after too many wrong codes");
+            return Ok(SecondFactorError::BudgetExhausted);
+        }
+        Ok(SecondFactorError::WrongCode)
+    }
+}
+
+#[cfg(test)]
+#[path = "second_factor_login_tests.rs"]
+mod tests;

@@ -1,0 +1,164 @@
+//! mockall doubles of every security port, with permissive defaults that each test
+//! tightens, for the unit tests of the services built on [`SecurityPorts`].
+
+use std::sync::Arc;
+
+use portico_kernel::{AccountId, Clock, EmailAddress, FixedClock, PasswordHash};
+use portico_mail_log::{Mailer, Templates};
+use time::OffsetDateTime;
+
+use crate::events::MockSecurityEventRepository;
+use crate::hasher::{MockPasswordHasher, Verification};
+use crate::ports::{
+    AccountContext, MockAccountDirectory, MockCredentialRepository, MockPasswordResetRepository,
+    MockSessionRepository, MockUsernameRepository, StoredCredential,
+};
+use crate::seed_vault::SeedVault;
+use crate::services::reauth::Reauthentication;
+use crate::services::security_ports::SecurityPorts;
+use crate::session::ClientInfo;
+use crate::throttle::{MockThrottleRepository, ThrottlePolicy};
+use crate::totp::{TotpCode, TotpSeed};
+use crate::two_factor::{MockTwoFactorRepository, TwoFactorRecord};
+
+/// The fixed time of every test.
+pub(crate) fn now() -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp(1_767_225_600).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+}
+
+/// The seed key of every test.
+pub(crate) fn vault() -> Arc<SeedVault> {
+    Arc::new(SeedVault::new(&[9u8; 32]).unwrap())
+}
+
+/// A client at a documentation address.
+pub(crate) fn client() -> ClientInfo {
+    ClientInfo::new("192.0.2.5".parse().ok(), Some("test agent"))
+}
+
+/// The one account of the tests, with its seed.
+pub(crate) struct Fixture {
+    pub account: AccountId,
+    pub seed: TotpSeed,
+}
+
+impl Fixture {
+    pub fn new() -> Self {
+        Self {
+            account: AccountId::generate(),
+            seed: TotpSeed::generate().unwrap(),
+        }
+    }
+
+    /// The two-factor record, enabled or pending.
+    pub fn record(&self, enabled: bool) -> TwoFactorRecord {
+        TwoFactorRecord {
+            account: self.account,
+            sealed_seed: vault().seal(self.account, &self.seed).unwrap(),
+            enabled_at: enabled.then(now),
+            last_used_step: None,
+        }
+    }
+
+    /// What the app shows now.
+    pub fn code(&self) -> TotpCode {
+        self.seed.code_at(now()).unwrap()
+    }
+}
+
+/// Every port, as a double.
+pub(crate) struct Doubles {
+    pub credentials: MockCredentialRepository,
+    pub sessions: MockSessionRepository,
+    pub two_factor: MockTwoFactorRepository,
+    pub usernames: MockUsernameRepository,
+    pub resets: MockPasswordResetRepository,
+    pub directory: MockAccountDirectory,
+    pub events: MockSecurityEventRepository,
+    pub hasher: MockPasswordHasher,
+    pub throttle: MockThrottleRepository,
+}
+
+impl Doubles {
+    /// Doubles where the password `verification` answers, two-factor is in `record`,
+    /// nothing is throttled, and events are accepted.
+    pub fn new(verification: Verification, record: Option<TwoFactorRecord>) -> Self {
+        let mut credentials = MockCredentialRepository::new();
+        credentials.expect_find_by_account().returning(|account| {
+            Ok(Some(StoredCredential {
+                account,
+                password_hash: PasswordHash::from_phc("$argon2id$stored".into()),
+            }))
+        });
+        let mut two_factor = MockTwoFactorRepository::new();
+        two_factor
+            .expect_find()
+            .returning(move |_| Ok(record.clone()));
+        let mut directory = MockAccountDirectory::new();
+        directory.expect_context().returning(|_| {
+            Ok(Some(AccountContext {
+                username: "ada".into(),
+                emails: vec!["ada@example.com".into()],
+                primary_email: EmailAddress::parse("ada@example.com").unwrap(),
+                language: "en".into(),
+            }))
+        });
+        let mut hasher = MockPasswordHasher::new();
+        hasher
+            .expect_verify()
+            .returning(move |_, _| Ok(verification));
+        hasher
+            .expect_hash()
+            .returning(|_| Ok(PasswordHash::from_phc("$argon2id$new".into())));
+        let mut events = MockSecurityEventRepository::new();
+        events.expect_record().returning(|_| Ok(()));
+        Self {
+            credentials,
+            sessions: MockSessionRepository::new(),
+            two_factor,
+            usernames: MockUsernameRepository::new(),
+            resets: MockPasswordResetRepository::new(),
+            directory,
+            events,
+            hasher,
+            throttle: quiet_throttle(),
+        }
+    }
+
+    /// The bundle the services take.
+    pub fn ports(self) -> SecurityPorts {
+        let clock: Arc<dyn Clock> = Arc::new(FixedClock::at(now()));
+        SecurityPorts {
+            credentials: Arc::new(self.credentials),
+            sessions: Arc::new(self.sessions),
+            two_factor: Arc::new(self.two_factor),
+            usernames: Arc::new(self.usernames),
+            resets: Arc::new(self.resets),
+            directory: Arc::new(self.directory),
+            events: Arc::new(self.events),
+            hasher: Arc::new(self.hasher),
+            throttle: Arc::new(self.throttle),
+            composer: Arc::new(Mailer::new(
+                Arc::new(Templates::new().unwrap()),
+                clock.clone(),
+                "mail.example",
+            )),
+            clock,
+        }
+    }
+}
+
+/// A throttle that blocks nothing and counts each failure as the first.
+pub(crate) fn quiet_throttle() -> MockThrottleRepository {
+    let mut throttle = MockThrottleRepository::new();
+    throttle.expect_blocked_until().returning(|_, _| Ok(None));
+    throttle.expect_record_failure().returning(|_, _, _| Ok(1));
+    throttle.expect_block().returning(|_, _| Ok(()));
+    throttle.expect_clear().returning(|_| Ok(()));
+    throttle
+}
+
+/// Re-authentication over the same ports.
+pub(crate) fn reauth(ports: &SecurityPorts) -> Reauthentication {
+    Reauthentication::new(ports.clone(), vault(), ThrottlePolicy::default())
+}

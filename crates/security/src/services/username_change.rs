@@ -1,0 +1,122 @@
+//! Changing the username: password and, with two-factor on, a code in the same
+//! request; all or nothing.
+
+use portico_identity::{InvalidUsername, Username};
+use portico_kernel::{AccountId, Password, StorageError};
+use portico_mail_log::{ComposeError, Template};
+
+use crate::events::{SecurityEvent, SecurityEventKind};
+use crate::ports::{UsernameChange, UsernameWriteError};
+use crate::services::reauth::{Failure, ReauthError, Reauthentication};
+use crate::services::security_ports::SecurityPorts;
+use crate::session::ClientInfo;
+
+/// Why the username was not changed; nothing changed in any of these cases.
+#[derive(Debug, thiserror::Error)]
+pub enum UsernameChangeError {
+    /// The new username breaks the format rules.
+    #[error(transparent)]
+    Invalid(#[from] InvalidUsername),
+    /// It is exactly the current username (a change of case only is a change).
+    #[error("this is already your username")]
+    Unchanged,
+    /// Another account uses it.
+    #[error("the username is taken")]
+    Taken,
+    /// Password, code or throttling refused the request.
+    #[error(transparent)]
+    Reauth(#[from] ReauthError),
+    /// The notice could not be rendered.
+    #[error("the notice could not be composed")]
+    Compose(#[from] ComposeError),
+    /// Storage failed.
+    #[error("the username change failed unexpectedly")]
+    Unexpected(#[from] StorageError),
+}
+
+/// Changes usernames.
+#[derive(Clone)]
+pub struct UsernameChanges {
+    ports: SecurityPorts,
+    reauth: Reauthentication,
+}
+
+impl UsernameChanges {
+    /// Wires the service.
+    pub fn new(ports: SecurityPorts, reauth: Reauthentication) -> Self {
+        Self { ports, reauth }
+    }
+
+    /// Changes the account's username. The format is checked first (nothing is
+    /// counted for a typo), then the password and code; the new name, the used-up
+    /// code, the event and the notice to the primary address are written together.
+    pub async fn change(
+        &self,
+        account: AccountId,
+        new_username: &str,
+        password: &Password,
+        code: Option<&str>,
+        client: &ClientInfo,
+    ) -> Result<Username, UsernameChangeError> {
+        let username = Username::parse(new_username)?;
+        let context = self
+            .ports
+            .directory
+            .context(account)
+            .await?
+            .ok_or(ReauthError::NotFound)?;
+        if context.username == username.as_str() {
+            return Err(UsernameChangeError::Unchanged);
+        }
+        let action = "username change";
+        let verified = self
+            .reauth
+            .verify(account, password, code, client, action)
+            .await?;
+        let now = self.ports.clock.now();
+        let ip = client.ip.map(|ip| ip.to_string());
+        let change = UsernameChange {
+            account,
+            username: username.clone(),
+            proof: verified.proof,
+            event: SecurityEvent::new(
+                account,
+                SecurityEventKind::UsernameChanged,
+                now,
+                client,
+                Some(format!(
+                    "from {} to {}",
+                    context.username,
+                    username.as_str()
+                )),
+            ),
+            notice: self.ports.composer.compose(
+                Some(account),
+                &context.primary_email,
+                &context.language,
+                &Template::UsernameChanged {
+                    old_username: context.username.clone(),
+                    new_username: username.as_str().to_owned(),
+                    ip,
+                },
+            )?,
+        };
+        match self.ports.usernames.change_username(&change).await {
+            Ok(()) => {
+                tracing::info!(%account, "username changed");
+                Ok(username)
+            }
+            Err(UsernameWriteError::Taken) => Err(UsernameChangeError::Taken),
+            Err(UsernameWriteError::FactorUsed) => Err(self
+                .reauth
+                .fail(account, client, action, Failure::Code)
+                .await?
+                .into()),
+            Err(UsernameWriteError::Storage(error)) => Err(error.into()),
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "username_change_tests.rs"]
+mod tests;

@@ -1,0 +1,128 @@
+//! Unit tests of [`super::UsernameChanges`].
+
+use super::*;
+use crate::hasher::Verification;
+use crate::services::test_doubles::{Doubles, Fixture, client, now, reauth};
+use crate::two_factor::SecondFactorProof;
+
+fn service(d: Doubles) -> UsernameChanges {
+    let ports = d.ports();
+    UsernameChanges::new(ports.clone(), reauth(&ports))
+}
+
+fn password() -> Password {
+    Password::new("violet tractor sings".into())
+}
+
+fn right() -> Verification {
+    Verification::Match {
+        needs_rehash: false,
+    }
+}
+
+#[tokio::test]
+async fn a_change_writes_name_proof_event_and_notice_together() {
+    let f = Fixture::new();
+    let mut d = Doubles::new(right(), Some(f.record(true)));
+    let step = u64::try_from(now().unix_timestamp()).unwrap() / 30;
+    d.usernames
+        .expect_change_username()
+        .withf(move |c| {
+            c.username.as_str() == "ada.lovelace"
+                && c.proof == Some(SecondFactorProof::Totp { step })
+                && c.event.kind == SecurityEventKind::UsernameChanged
+                && c.event.detail.as_deref() == Some("from ada to ada.lovelace")
+                && c.notice.template == "username_changed"
+                && c.notice.to.as_str() == "ada@example.com"
+        })
+        .times(1)
+        .returning(|_| Ok(()));
+
+    let username = service(d)
+        .change(
+            f.account,
+            "ada.lovelace",
+            &password(),
+            Some(f.code().as_str()),
+            &client(),
+        )
+        .await
+        .unwrap();
+
+    assert_eq!(username.as_str(), "ada.lovelace");
+}
+
+#[tokio::test]
+async fn with_two_factor_on_the_code_is_required() {
+    let f = Fixture::new();
+    let mut d = Doubles::new(right(), Some(f.record(true)));
+    d.usernames.expect_change_username().times(0);
+
+    let result = service(d)
+        .change(f.account, "ada.lovelace", &password(), None, &client())
+        .await;
+
+    assert!(matches!(
+        result,
+        Err(UsernameChangeError::Reauth(ReauthError::CodeRequired))
+    ));
+}
+
+#[tokio::test]
+async fn a_malformed_or_unchanged_name_is_refused_before_the_password_is_checked() {
+    let f = Fixture::new();
+    let mut d = Doubles::new(right(), None);
+    d.hasher.checkpoint();
+    d.hasher.expect_verify().times(0);
+    d.usernames.expect_change_username().times(0);
+    let service = service(d);
+
+    let malformed = service
+        .change(f.account, "no spaces", &password(), None, &client())
+        .await;
+    let unchanged = service
+        .change(f.account, "ada", &password(), None, &client())
+        .await;
+
+    assert!(matches!(malformed, Err(UsernameChangeError::Invalid(_))));
+    assert!(matches!(unchanged, Err(UsernameChangeError::Unchanged)));
+}
+
+#[tokio::test]
+async fn a_taken_name_changes_nothing() {
+    let f = Fixture::new();
+    let mut d = Doubles::new(right(), None);
+    d.usernames
+        .expect_change_username()
+        .returning(|_| Err(UsernameWriteError::Taken));
+
+    let result = service(d)
+        .change(f.account, "grace", &password(), None, &client())
+        .await;
+
+    assert!(matches!(result, Err(UsernameChangeError::Taken)));
+}
+
+#[tokio::test]
+async fn a_code_used_meanwhile_counts_as_a_wrong_code() {
+    let f = Fixture::new();
+    let mut d = Doubles::new(right(), Some(f.record(true)));
+    d.usernames
+        .expect_change_username()
+        .returning(|_| Err(UsernameWriteError::FactorUsed));
+
+    let result = service(d)
+        .change(
+            f.account,
+            "grace",
+            &password(),
+            Some(f.code().as_str()),
+            &client(),
+        )
+        .await;
+
+    assert!(matches!(
+        result,
+        Err(UsernameChangeError::Reauth(ReauthError::WrongCode))
+    ));
+}
