@@ -36,6 +36,13 @@ impl TotpSeed {
         bytes.try_into().ok().map(Self)
     }
 
+    /// A seed from the base32 text an enrolment shows; `None` unless it decodes to
+    /// exactly [`Self::BYTES`]. For embedders' and clients' tests that play the app.
+    pub fn from_base32(text: &str) -> Option<Self> {
+        let secret = totp_rs::Secret::try_from_base32(text).ok()?;
+        Self::from_bytes(secret.as_ref())
+    }
+
     /// The raw bytes, for sealing.
     pub fn as_bytes(&self) -> &[u8] {
         &self.0
@@ -191,6 +198,8 @@ mod tests {
         assert!(uri.contains(&format!("secret={}", seed().to_base32())));
         assert!(uri.contains("issuer=Portico"));
         assert_eq!(seed().to_base32(), "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ");
+        assert_eq!(TotpSeed::from_base32(&seed().to_base32()), Some(seed()));
+        assert_eq!(TotpSeed::from_base32("GEZDGNBV"), None);
     }
 
     #[test]

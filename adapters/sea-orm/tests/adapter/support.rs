@@ -97,3 +97,51 @@ pub async fn registered(db: &Database, username: &str, email: &str) -> AccountId
         .unwrap();
     account.id
 }
+
+/// A notice to `to` for the account (content is irrelevant to storage tests).
+pub fn notice(account: AccountId, to: &str, template: &'static str) -> NewMessage {
+    let id = MessageId::generate();
+    NewMessage {
+        id,
+        account: Some(account),
+        to: EmailAddress::parse(to).unwrap(),
+        template,
+        language: "en".into(),
+        stored: Content {
+            subject: "Notice".into(),
+            text: "Something changed.".into(),
+            html: "<p>Something changed.</p>".into(),
+        },
+        secret_delivery: None,
+        message_id_header: format!("<{id}@mail.example>"),
+        created_at: at(0),
+    }
+}
+
+/// An audit event of the account at `second`.
+pub fn event(
+    account: AccountId,
+    kind: portico_security::SecurityEventKind,
+    second: i64,
+) -> portico_security::SecurityEvent {
+    portico_security::SecurityEvent::new(
+        account,
+        kind,
+        at(second),
+        &portico_security::ClientInfo::new(Some("192.0.2.1".parse().unwrap()), None),
+        None,
+    )
+}
+
+/// The kinds of the account's audit events, newest first.
+pub async fn event_kinds(db: &Database, account: AccountId) -> Vec<&'static str> {
+    use portico_security::SecurityEventRepository as _;
+    portico_sea_orm::SeaSecurityEvents::new(db.connection())
+        .list(account, &portico_kernel::PageRequest::first())
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|e| e.kind.as_str())
+        .collect()
+}

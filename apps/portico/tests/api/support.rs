@@ -318,3 +318,101 @@ pub fn verification_link(raw: &str) -> (String, String) {
         .collect();
     (email.to_owned(), token)
 }
+
+/// Undoes quoted-printable soft line breaks and `=3D`, so links read whole.
+pub fn decoded(raw: &str) -> String {
+    raw.replace("=\r\n", "")
+        .replace("=\n", "")
+        .replace("=3D", "=")
+}
+
+/// The `token` parameter of the first `{path}?token=` link in a captured mail.
+pub fn link_token(raw: &str, path: &str) -> String {
+    let decoded = decoded(raw);
+    let needle = format!("{path}?token=");
+    let start = decoded.find(&needle).expect("a link with a token");
+    decoded[start + needle.len()..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect()
+}
+
+impl TestApp {
+    /// Delivers the outbox until a mail to `to` whose text contains `needle` has
+    /// arrived (for mail queued by background work), and returns the newest such mail.
+    pub async fn wait_for_mail(&self, to: &str, needle: &str) -> String {
+        for _ in 0..200 {
+            self.deliver().await;
+            let found = self
+                .sink
+                .received()
+                .into_iter()
+                .rev()
+                .find(|m| m.to.iter().any(|t| t == to) && decoded(&m.data).contains(needle));
+            if let Some(mail) = found {
+                return mail.data;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        panic!("no mail to {to} containing {needle:?}");
+    }
+
+    /// What an authenticator app holding `secret` shows now.
+    pub fn totp_code(&self, secret: &str) -> String {
+        portico_security::TotpSeed::from_base32(secret)
+            .unwrap()
+            .code_at(portico_kernel::Clock::now(self.clock.as_ref()))
+            .unwrap()
+            .as_str()
+            .to_owned()
+    }
+
+    /// Moves the clock to the next TOTP step, so the app shows a new code.
+    pub fn next_step(&self) {
+        self.clock.advance(time::Duration::seconds(30));
+    }
+
+    /// Turns two-factor on for the session's account; returns the seed (base32) and
+    /// the recovery codes. The clock is left on the step after the confirming code.
+    pub async fn enable_two_factor(&self, token: &str) -> (String, Vec<String>) {
+        let enrolment = self
+            .post("/v1/me/two-factor/totp", Some(token), json!({}))
+            .await;
+        enrolment.expect(201);
+        let secret = enrolment.json()["secret"].as_str().unwrap().to_owned();
+        let confirmed = self
+            .post(
+                "/v1/me/two-factor/totp/confirm",
+                Some(token),
+                json!({ "code": self.totp_code(&secret) }),
+            )
+            .await;
+        confirmed.expect(200);
+        let codes = confirmed.json()["recovery_codes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap().to_owned())
+            .collect();
+        self.next_step();
+        (secret, codes)
+    }
+
+    /// Logs in with the password and completes the second factor with `code`;
+    /// returns the full session's token.
+    pub async fn login_with_code(&self, login: &str, code: &str) -> String {
+        let pending = self.login(login, PASSWORD).await;
+        pending.expect(201);
+        assert_eq!(pending.json()["second_factor_required"], true);
+        let token = pending.json()["token"].as_str().unwrap().to_owned();
+        let done = self
+            .post(
+                "/v1/sessions/current/second-factor",
+                Some(&token),
+                json!({ "code": code }),
+            )
+            .await;
+        done.expect(200);
+        done.json()["token"].as_str().unwrap().to_owned()
+    }
+}
