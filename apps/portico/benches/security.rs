@@ -1,0 +1,169 @@
+//! Security benchmarks, run with `cargo bench -p portico --bench security`:
+//!
+//! 1. the argon2id hash time on this machine, then logins per second through the real
+//!    router with 2 concurrent clients, to compare against it (the hasher runs at most
+//!    one hash per core);
+//! 2. the median answer time of `POST /v1/password-resets` for a login that exists and
+//!    for one that does not.
+//!
+//! Both run on a SQLite file and on PostgreSQL (`PORTICO_TEST_DATABASE_URL`).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use poem::EndpointExt;
+use poem::test::TestClient;
+use portico::server::app;
+use portico::wiring::{DomainSettings, Services};
+use portico_kernel::{EmailAddress, Password, SystemClock};
+use portico_sea_orm::testing::{Engine, TestDatabase};
+use portico_security::{
+    Argon2Hasher, PasswordHasher, PasswordPolicy, SeedVault, SessionPolicy, ThrottlePolicy,
+};
+use portico_smtp::MailFolder;
+use serde_json::json;
+
+const PASSWORD: &str = "violet tractor sings";
+const HASH_SAMPLES: usize = 20;
+const LOGINS_PER_CLIENT: usize = 100;
+const RESET_SAMPLES: usize = 300;
+
+type Client = TestClient<poem::endpoint::BoxEndpoint<'static, poem::Response>>;
+
+fn settings() -> DomainSettings {
+    DomainSettings {
+        password_policy: PasswordPolicy::new(8),
+        session_policy: SessionPolicy::default(),
+        throttle_policy: ThrottlePolicy::default(),
+        public_base_url: "https://portal.example".into(),
+        mail_from: EmailAddress::parse("portal@example.com").unwrap(),
+        platform_token: None,
+        seed_vault: SeedVault::new(&SeedVault::generate_key().unwrap()).unwrap(),
+    }
+}
+
+async fn client(test_db: &TestDatabase) -> Arc<Client> {
+    let settings = settings();
+    let folder = std::env::temp_dir().join("portico-bench-mail");
+    let transport = Arc::new(MailFolder::new(folder, &settings.mail_from));
+    let services = Services::new(
+        test_db.database().clone(),
+        &settings,
+        Arc::new(SystemClock),
+        transport,
+    )
+    .unwrap();
+    let client = Arc::new(TestClient::new(app(Arc::new(services)).boxed()));
+    let registered = client
+        .post("/v1/accounts")
+        .body_json(&json!({
+            "username": "ada",
+            "email": "ada@example.com",
+            "password": PASSWORD,
+            "first_name": "Ada",
+            "last_name": "Lovelace",
+        }))
+        .send()
+        .await;
+    registered.assert_status(poem::http::StatusCode::CREATED);
+    client
+}
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort_unstable();
+    samples[samples.len() / 2]
+}
+
+async fn hash_time() -> Duration {
+    let hasher = Argon2Hasher::new().unwrap();
+    let password = Password::new(PASSWORD.into());
+    let mut samples = Vec::with_capacity(HASH_SAMPLES);
+    for _ in 0..HASH_SAMPLES {
+        let start = Instant::now();
+        hasher.hash(&password).await.unwrap();
+        samples.push(start.elapsed());
+    }
+    median(samples)
+}
+
+async fn logins_per_second(client: Arc<Client>) -> f64 {
+    let start = Instant::now();
+    let tasks: Vec<_> = (0..2)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move {
+                for _ in 0..LOGINS_PER_CLIENT {
+                    let reply = client
+                        .post("/v1/sessions")
+                        .body_json(&json!({ "login": "ada", "password": PASSWORD }))
+                        .send()
+                        .await;
+                    reply.assert_status(poem::http::StatusCode::CREATED);
+                }
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap();
+    }
+    (2 * LOGINS_PER_CLIENT) as f64 / start.elapsed().as_secs_f64()
+}
+
+async fn reset_medians(client: &Client) -> (Duration, Duration) {
+    let mut known = Vec::with_capacity(RESET_SAMPLES);
+    let mut unknown = Vec::with_capacity(RESET_SAMPLES);
+    // Interleaved, so that background work and caches weigh on both alike.
+    for n in 0..RESET_SAMPLES {
+        for (login, samples) in [
+            ("ada@example.com".to_owned(), &mut known),
+            (format!("nobody-{n}@example.com"), &mut unknown),
+        ] {
+            let start = Instant::now();
+            let reply = client
+                .post("/v1/password-resets")
+                .body_json(&json!({ "login": login }))
+                .send()
+                .await;
+            samples.push(start.elapsed());
+            reply.assert_status(poem::http::StatusCode::ACCEPTED);
+        }
+    }
+    (median(known), median(unknown))
+}
+
+fn ms(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1e3
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let hash = hash_time().await;
+    println!(
+        "argon2id hash (m=19456 KiB, t=2, p=1), median of {HASH_SAMPLES}: {:.1} ms",
+        ms(hash)
+    );
+    println!(
+        "  so one hash per core on {} cores allows at most {:.0} logins/s",
+        std::thread::available_parallelism().map_or(1, |n| n.get()),
+        std::thread::available_parallelism().map_or(1, |n| n.get()) as f64 / hash.as_secs_f64()
+    );
+    for (name, engine) in [
+        ("SQLite file", Engine::SqliteFile),
+        ("PostgreSQL", Engine::Postgres),
+    ] {
+        let test_db = TestDatabase::new(engine).await.unwrap();
+        let client = client(&test_db).await;
+        let rate = logins_per_second(client.clone()).await;
+        let (known, unknown) = reset_medians(&client).await;
+        println!("{name}:");
+        println!("  logins, 2 concurrent clients: {rate:.1} logins/s");
+        println!(
+            "  POST /v1/password-resets, median of {RESET_SAMPLES}: existing login {:.3} ms, unknown login {:.3} ms",
+            ms(known),
+            ms(unknown)
+        );
+        drop(client);
+        test_db.finish().await.unwrap();
+    }
+}
