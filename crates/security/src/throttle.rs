@@ -42,6 +42,11 @@ impl ThrottleKey {
         Self(format!("reset:{}", digest.as_str()))
     }
 
+    /// Reset mails sent to one account: not failures, a pace (one per minute).
+    pub fn reset_mail(account: portico_kernel::AccountId) -> Self {
+        Self(format!("reset-mail:{account}"))
+    }
+
     /// Failures from one client address.
     pub fn address(ip: IpAddr) -> Self {
         Self(format!("ip:{ip}"))

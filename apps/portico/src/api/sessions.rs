@@ -78,12 +78,15 @@ pub struct SessionItem {
     user_agent: Option<String>,
     /// Whether this is the session making the request.
     current: bool,
+    /// Whether it is a login still waiting for its second factor.
+    second_factor_pending: bool,
 }
 
 impl SessionItem {
     fn new(session: Session, policy: &SessionPolicy, current: &Session) -> Self {
         Self {
             current: session.id == current.id,
+            second_factor_pending: session.second_factor_pending,
             id: session.id.to_string(),
             created_at: rfc3339(session.created_at),
             last_seen_at: rfc3339(session.last_seen_at),

@@ -17,7 +17,9 @@ pub mod username_change;
 
 pub use login::{LoginError, LoginPorts, LoginService, NewSession};
 pub use password_change::{PasswordChangeError, PasswordChangePorts, PasswordChanges};
-pub use password_reset::{PasswordResets, RESET_GUESS_BUDGET, RESET_LIFETIME, ResetError};
+pub use password_reset::{
+    PasswordResets, RESET_GUESS_BUDGET, RESET_LIFETIME, RESET_MAIL_INTERVAL, ResetError,
+};
 pub use passwords::{PasswordError, Passwords};
 pub use reauth::{ReauthError, Reauthenticated, Reauthentication};
 pub use second_factor_login::{SecondFactorError, SecondFactorLogin};

@@ -25,6 +25,14 @@ pub const RESET_LIFETIME: Duration = Duration::minutes(30);
 /// Wrong second-factor codes one reset link may see before it is voided.
 pub const RESET_GUESS_BUDGET: u32 = 5;
 
+/// At most one reset mail per account in this interval, so that nobody can flood an
+/// inbox by asking again and again.
+pub const RESET_MAIL_INTERVAL: Duration = Duration::minutes(1);
+
+/// Reset requests worked on at once in the background; beyond that, requests are
+/// dropped (and logged) rather than queued without bound.
+const BACKGROUND_REQUESTS: usize = 32;
+
 /// Why a reset was not carried out; nothing changed in any of these cases.
 #[derive(Debug, thiserror::Error)]
 pub enum ResetError {
@@ -85,6 +93,7 @@ pub struct PasswordResets {
     passwords: Passwords,
     throttle_policy: ThrottlePolicy,
     public_base_url: String,
+    background: Arc<tokio::sync::Semaphore>,
 }
 
 impl PasswordResets {
@@ -104,25 +113,34 @@ impl PasswordResets {
             passwords,
             throttle_policy,
             public_base_url: public_base_url.trim_end_matches('/').to_owned(),
+            background: Arc::new(tokio::sync::Semaphore::new(BACKGROUND_REQUESTS)),
         }
     }
 
     /// Takes a reset request and returns at once, the same way whether or not the
     /// login names an account: the lookup and the queueing of the mail happen in a
     /// background task, so neither the answer nor its timing tells them apart.
-    /// Failures of that task are logged.
+    /// Failures of that task are logged. While [`BACKGROUND_REQUESTS`] requests are
+    /// already being worked on, further ones are dropped: the answer stays the same,
+    /// and a flood cannot pile up unbounded work.
     pub fn request(&self, login: &str, client: ClientInfo) {
+        let Ok(permit) = self.background.clone().try_acquire_owned() else {
+            tracing::warn!("too many password reset requests at once; one was dropped");
+            return;
+        };
         let resets = self.clone();
         let login = login.to_owned();
         tokio::spawn(async move {
             if let Err(error) = resets.request_now(&login, &client).await {
                 tracing::error!(error = %error, "a password reset request failed");
             }
+            drop(permit);
         });
     }
 
     /// Does the work of [`Self::request`] and waits for it: when the login names an
-    /// account, a fresh link (voiding any earlier one) is stored and its mail queued.
+    /// account, a fresh link (voiding any earlier one) is stored and its mail queued,
+    /// unless the account was sent one less than [`RESET_MAIL_INTERVAL`] ago.
     pub async fn request_now(&self, login: &str, client: &ClientInfo) -> Result<(), ResetError> {
         let credential = match LoginKey::from_login(login) {
             Some(key) => self.ports.credentials.find_by_login(&key).await?,
@@ -132,6 +150,18 @@ impl PasswordResets {
             return Ok(());
         };
         let account = credential.account;
+        let now = self.ports.clock.now();
+        let pacing = ThrottleKey::reset_mail(account);
+        if self
+            .ports
+            .throttle
+            .blocked_until(std::slice::from_ref(&pacing), now)
+            .await?
+            .is_some()
+        {
+            tracing::info!(%account, "password reset asked again within a minute; no new mail");
+            return Ok(());
+        }
         let Some(context) = self.ports.directory.context(account).await? else {
             return Ok(());
         };
@@ -142,7 +172,6 @@ impl PasswordResets {
             .await?
             .is_some_and(|record| record.is_enabled());
         let token = SecretToken::generate()?;
-        let now = self.ports.clock.now();
         let mail = self.ports.composer.compose(
             Some(account),
             &context.primary_email,
@@ -174,6 +203,15 @@ impl PasswordResets {
                 ),
                 mail,
             })
+            .await?;
+        // The counter row must exist before it can carry a block.
+        self.ports
+            .throttle
+            .record_failure(&pacing, now, now - RESET_MAIL_INTERVAL)
+            .await?;
+        self.ports
+            .throttle
+            .block(&pacing, now + RESET_MAIL_INTERVAL)
             .await?;
         tracing::info!(%account, "password reset link queued");
         Ok(())

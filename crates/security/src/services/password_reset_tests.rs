@@ -94,6 +94,28 @@ async fn a_known_login_gets_a_30_minute_link_whose_token_is_stored_only_as_a_dig
 }
 
 #[tokio::test]
+async fn a_second_request_within_a_minute_sends_no_second_mail() {
+    let f = Fixture::new();
+    let mut d = doubles(&f, false);
+    let account = f.account;
+    d.credentials.expect_find_by_login().returning(move |_| {
+        Ok(Some(StoredCredential {
+            account,
+            password_hash: PasswordHash::from_phc("x".into()),
+        }))
+    });
+    let until = now() + Duration::seconds(20);
+    d.throttle.checkpoint();
+    d.throttle
+        .expect_blocked_until()
+        .withf(move |keys, _| keys == [ThrottleKey::reset_mail(account)])
+        .returning(move |_, _| Ok(Some(until)));
+    d.resets.expect_issue().times(0);
+
+    service(d).request_now("ada", &client()).await.unwrap();
+}
+
+#[tokio::test]
 async fn an_unknown_or_expired_token_is_refused_and_counted_per_address() {
     let f = Fixture::new();
     let mut d = doubles(&f, false);
