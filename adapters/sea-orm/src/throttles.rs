@@ -2,8 +2,8 @@
 
 use async_trait::async_trait;
 use portico_kernel::StorageError;
-use portico_security::{ThrottleKey, ThrottleRepository};
-use sea_orm::{ConnectionTrait, DatabaseConnection, Statement, Value};
+use portico_security::{ThrottleKey, ThrottlePolicy, ThrottleRepository};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement, TransactionTrait, Value};
 use time::OffsetDateTime;
 
 use crate::errors::storage;
@@ -90,6 +90,52 @@ impl ThrottleRepository for SeaThrottles {
         Ok(u32::try_from(failures).unwrap_or_default())
     }
 
+    async fn claim(
+        &self,
+        keys: &[ThrottleKey],
+        now: OffsetDateTime,
+        policy: &ThrottlePolicy,
+    ) -> Result<Option<OffsetDateTime>, StorageError> {
+        let mut sorted: Vec<&ThrottleKey> = keys.iter().collect();
+        // One lock order for every claim, so two claims never wait on each other.
+        sorted.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+        sorted.dedup();
+        let txn = self.db.begin().await.map_err(storage)?;
+        for key in sorted {
+            let claimed = txn
+                .query_one_raw(claim_statement(&txn, key, now, policy))
+                .await
+                .map_err(storage)?;
+            if claimed.is_none() {
+                // Blocked: nothing counted (the transaction is dropped).
+                drop(txn);
+                let until = self.blocked_until(keys, now).await?;
+                return Ok(Some(until.unwrap_or(now + time::Duration::SECOND)));
+            }
+        }
+        txn.commit().await.map_err(storage)?;
+        Ok(None)
+    }
+
+    async fn forgive(
+        &self,
+        key: &ThrottleKey,
+        policy: &ThrottlePolicy,
+    ) -> Result<(), StorageError> {
+        let free = i32::try_from(policy.free_failures).unwrap_or(i32::MAX);
+        self.db
+            .execute_raw(self.statement(
+                "UPDATE throttles SET \
+                   failures = CASE WHEN failures > 0 THEN failures - 1 ELSE 0 END, \
+                   blocked_until = CASE WHEN failures - 1 <= $2 THEN NULL ELSE blocked_until END \
+                 WHERE key = $1",
+                vec![key.as_str().into(), free.into()],
+            ))
+            .await
+            .map_err(storage)?;
+        Ok(())
+    }
+
     async fn block(&self, key: &ThrottleKey, until: OffsetDateTime) -> Result<(), StorageError> {
         self.db
             .execute_raw(self.statement(
@@ -112,4 +158,54 @@ impl ThrottleRepository for SeaThrottles {
             .map_err(storage)?;
         Ok(())
     }
+}
+
+/// One key's claim as a single upsert: it counts the attempt and blocks the key for
+/// the delay the new count earns, unless the key is blocked now, in which case it
+/// changes nothing and returns no row. The delay ladder is written out as a `CASE`
+/// over the new count, so that counting and blocking cannot be pulled apart by a
+/// concurrent claim.
+fn claim_statement(
+    conn: &impl ConnectionTrait,
+    key: &ThrottleKey,
+    now: OffsetDateTime,
+    policy: &ThrottlePolicy,
+) -> Statement {
+    let until = |delay: time::Duration| Value::from(micros(now + delay));
+    let first_block = match policy.delay_after(1) {
+        delay if delay > time::Duration::ZERO => until(delay),
+        _ => Value::BigInt(None),
+    };
+    let mut values: Vec<Value> = vec![
+        key.as_str().into(),
+        micros(now).into(),
+        micros(now - policy.reset_after).into(),
+        first_block,
+        i32::try_from(policy.free_failures)
+            .unwrap_or(i32::MAX)
+            .into(),
+    ];
+    let new_count =
+        "(CASE WHEN throttles.last_failure_at < $3 THEN 1 ELSE throttles.failures + 1 END)";
+    let mut ladder = format!("CASE WHEN {new_count} <= $5 THEN NULL ");
+    for (failures, delay) in policy.ladder() {
+        let count = values.len() + 1;
+        values.push(i32::try_from(failures).unwrap_or(i32::MAX).into());
+        values.push(until(delay));
+        ladder.push_str(&format!("WHEN {new_count} = ${count} THEN ${} ", count + 1));
+    }
+    values.push(until(policy.max_delay));
+    ladder.push_str(&format!("ELSE ${} END", values.len()));
+    portable(
+        conn,
+        &format!(
+            "INSERT INTO throttles (key, failures, last_failure_at, blocked_until) \
+             VALUES ($1, 1, $2, $4) \
+             ON CONFLICT (key) DO UPDATE SET \
+               failures = {new_count}, last_failure_at = $2, blocked_until = {ladder} \
+             WHERE throttles.blocked_until IS NULL OR throttles.blocked_until <= $2 \
+             RETURNING failures"
+        ),
+        values,
+    )
 }

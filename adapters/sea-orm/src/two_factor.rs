@@ -231,8 +231,12 @@ impl TwoFactorRepository for SeaTwoFactor {
         completion: &SecondFactorCompletion,
     ) -> Result<(), GuardedWriteError> {
         let txn = self.db.begin().await.map_err(storage)?;
-        // The session first: a second completion of the same pending session finds
-        // it complete and stops before touching the proof.
+        // The proof first, then the session: every transaction here takes the
+        // two-factor row before session rows (a reset does too), so two of them
+        // never wait on each other. A failure below rolls the proof back.
+        if !use_up_proof(&txn, completion.account, &completion.proof).await? {
+            return Err(GuardedWriteError::FactorUsed);
+        }
         let rotated = session::Entity::update_many()
             .col_expr(
                 session::Column::TokenDigest,
@@ -257,9 +261,6 @@ impl TwoFactorRepository for SeaTwoFactor {
             .rows_affected;
         if rotated != 1 {
             return Err(GuardedWriteError::Stale);
-        }
-        if !use_up_proof(&txn, completion.account, &completion.proof).await? {
-            return Err(GuardedWriteError::FactorUsed);
         }
         insert_event(&txn, &completion.event).await?;
         txn.commit().await.map_err(storage)?;

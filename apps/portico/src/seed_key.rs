@@ -63,30 +63,51 @@ fn vault_from_base64(text: &str, origin: &str) -> Result<SeedVault, SeedKeyError
     SeedVault::new(&bytes).map_err(|_| malformed())
 }
 
+/// Writes a new key to a private temporary file and links it into place, so that a
+/// reader never sees a half-written key; when another process got there first, its
+/// key is used instead.
 fn create_key_file(path: &Path) -> Result<SeedVault, SeedKeyError> {
     let key = SeedVault::generate_key().map_err(SeedKeyError::Random)?;
-    let file_error = |source| SeedKeyError::File {
+    let file_error = |path: &Path, source| SeedKeyError::File {
         path: path.to_owned(),
         source,
     };
     if let Some(folder) = path.parent() {
-        fs::create_dir_all(folder).map_err(file_error)?;
+        fs::create_dir_all(folder).map_err(|e| file_error(path, e))?;
     }
+    let temporary = path.with_extension(format!("{}.tmp", std::process::id()));
     let mut options = fs::OpenOptions::new();
-    options.write(true).create_new(true);
+    options.write(true).create(true).truncate(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(path).map_err(file_error)?;
-    file.write_all(STANDARD.encode(key).as_bytes())
-        .and_then(|()| file.sync_all())
-        .map_err(file_error)?;
-    tracing::warn!(
-        path = %path.display(),
-        "no PORTICO_TOTP_KEY set: generated a TOTP seed key; back it up with the database"
-    );
-    SeedVault::new(&key).map_err(|_| SeedKeyError::Malformed {
-        origin: path.display().to_string(),
-    })
+    let written = options.open(&temporary).and_then(|mut file| {
+        file.write_all(STANDARD.encode(key).as_bytes())?;
+        file.sync_all()
+    });
+    if let Err(source) = written {
+        let _ = fs::remove_file(&temporary);
+        return Err(file_error(&temporary, source));
+    }
+    let linked = fs::hard_link(&temporary, path);
+    let _ = fs::remove_file(&temporary);
+    match linked {
+        Ok(()) => {
+            tracing::warn!(
+                path = %path.display(),
+                "no PORTICO_TOTP_KEY set: generated a TOTP seed key; back it up with the \
+                 database, and set PORTICO_TOTP_KEY to the same key on every server \
+                 sharing the database"
+            );
+            SeedVault::new(&key).map_err(|_| SeedKeyError::Malformed {
+                origin: path.display().to_string(),
+            })
+        }
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
+            let text = fs::read_to_string(path).map_err(|e| file_error(path, e))?;
+            vault_from_base64(text.trim(), &path.display().to_string())
+        }
+        Err(source) => Err(file_error(path, source)),
+    }
 }
 
 #[cfg(test)]

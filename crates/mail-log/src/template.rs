@@ -99,7 +99,7 @@ pub enum Template {
         /// The address the change came from, if known.
         ip: Option<String>,
     },
-    /// The username changed: to every verified address, naming the old and new one.
+    /// The username changed, naming the old and the new one.
     UsernameChanged {
         /// The username before.
         old_username: String,

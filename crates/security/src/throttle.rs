@@ -32,6 +32,13 @@ impl ThrottleKey {
         Self(format!("account:{account}"))
     }
 
+    /// Wrong second-factor codes sent to complete logins of one account. Kept apart
+    /// from [`Self::account`] so that someone who knows the password and guesses
+    /// codes does not also block the owner's password reset.
+    pub fn second_factor(account: portico_kernel::AccountId) -> Self {
+        Self(format!("second-factor:{account}"))
+    }
+
     /// Wrong second-factor codes sent by one pending login: its budget.
     pub fn pending_session(session: portico_kernel::SessionId) -> Self {
         Self(format!("pending-session:{session}"))
@@ -84,6 +91,26 @@ impl Default for ThrottlePolicy {
 }
 
 impl ThrottlePolicy {
+    /// One attempt per `interval`: for pacing rather than punishing (reset mails).
+    pub fn pace(interval: Duration) -> Self {
+        Self {
+            free_failures: 0,
+            first_delay: interval,
+            max_delay: interval,
+            reset_after: interval,
+        }
+    }
+
+    /// Every count that earns a delay shorter than the cap, with its delay, in order;
+    /// any count beyond the last earns [`Self::max_delay`]. At most 40 entries.
+    pub fn ladder(&self) -> Vec<(u32, Duration)> {
+        (self.free_failures.saturating_add(1)..)
+            .map(|failures| (failures, self.delay_after(failures)))
+            .take_while(|(_, delay)| *delay < self.max_delay)
+            .take(40)
+            .collect()
+    }
+
     /// The delay after the `failures`-th failure in a row.
     pub fn delay_after(&self, failures: u32) -> Duration {
         if failures <= self.free_failures {
@@ -128,6 +155,26 @@ pub trait ThrottleRepository: Send + Sync {
         reset_before: OffsetDateTime,
     ) -> Result<u32, StorageError>;
 
+    /// Claims an attempt under every key before the attempt is judged, atomically:
+    /// while any key is blocked at `now`, nothing is counted and the latest block is
+    /// returned. Otherwise every key's count grows by one (from one again after
+    /// `policy.reset_after` of quiet) and each key is blocked for the delay its new
+    /// count earns under `policy`, as if the attempt will fail. Claims on one key MUST
+    /// be serialized, so that a burst of parallel attempts cannot all pass before the
+    /// first is counted. A successful attempt then gives its claim back with
+    /// [`Self::forgive`] or [`Self::clear`].
+    async fn claim(
+        &self,
+        keys: &[ThrottleKey],
+        now: OffsetDateTime,
+        policy: &ThrottlePolicy,
+    ) -> Result<Option<OffsetDateTime>, StorageError>;
+
+    /// Gives back one claimed attempt that succeeded: one failure less, and no block
+    /// unless the remaining failures still earn one under `policy`.
+    async fn forgive(&self, key: &ThrottleKey, policy: &ThrottlePolicy)
+    -> Result<(), StorageError>;
+
     /// Blocks the key until `until` (never shortening an existing block).
     async fn block(&self, key: &ThrottleKey, until: OffsetDateTime) -> Result<(), StorageError>;
 
@@ -135,7 +182,41 @@ pub trait ThrottleRepository: Send + Sync {
     async fn clear(&self, key: &ThrottleKey) -> Result<(), StorageError>;
 }
 
+/// Claims an attempt under `keys` (see [`ThrottleRepository::claim`]); `Err` carries
+/// how long until attempts are accepted again.
+pub async fn claim_attempt(
+    repository: &dyn ThrottleRepository,
+    policy: &ThrottlePolicy,
+    keys: &[ThrottleKey],
+    now: OffsetDateTime,
+) -> Result<Result<(), Duration>, StorageError> {
+    Ok(match repository.claim(keys, now, policy).await? {
+        Some(until) => Err((until - now).max(Duration::SECOND)),
+        None => Ok(()),
+    })
+}
+
+/// After a successful attempt: the named keys forget their failures (an account or
+/// login name proved itself), the other claimed keys get one failure back (an address
+/// may still be guessing at other accounts).
+pub async fn settle_success(
+    repository: &dyn ThrottleRepository,
+    policy: &ThrottlePolicy,
+    cleared: &[ThrottleKey],
+    forgiven: &[ThrottleKey],
+) -> Result<(), StorageError> {
+    for key in cleared {
+        repository.clear(key).await?;
+    }
+    for key in forgiven {
+        repository.forgive(key, policy).await?;
+    }
+    Ok(())
+}
+
 /// Counts a failure against every key and blocks the ones past their free failures.
+/// For failures found after an attempt was already settled as a success (a code used
+/// by a concurrent request).
 pub async fn count_failure(
     repository: &dyn ThrottleRepository,
     policy: &ThrottlePolicy,
@@ -168,6 +249,16 @@ mod tests {
         assert_eq!(policy.delay_after(7), Duration::seconds(2));
         assert_eq!(policy.delay_after(10), Duration::seconds(16));
         assert_eq!(policy.delay_after(100), Duration::minutes(15));
+    }
+
+    #[test]
+    fn the_ladder_lists_each_count_below_the_cap() {
+        let ladder = ThrottlePolicy::default().ladder();
+        assert_eq!(ladder.first(), Some(&(6, Duration::seconds(1))));
+        assert_eq!(ladder.last(), Some(&(15, Duration::seconds(512))));
+        let pace = ThrottlePolicy::pace(Duration::minutes(1));
+        assert!(pace.ladder().is_empty());
+        assert_eq!(pace.delay_after(1), Duration::minutes(1));
     }
 
     #[test]

@@ -1,6 +1,6 @@
 use portico_sea_orm::testing::{Engine, TestDatabase};
 use portico_sea_orm::{Database, SeaThrottles};
-use portico_security::{ThrottleKey, ThrottleRepository};
+use portico_security::{ThrottleKey, ThrottlePolicy, ThrottleRepository};
 
 use crate::support::{at, on_both_engines};
 
@@ -97,4 +97,104 @@ async fn concurrent_failures_on_a_sqlite_file() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_failures_on_postgres() {
     concurrent_failures_are_each_counted(Engine::Postgres).await;
+}
+
+async fn claims_count_first_block_at_once_and_refuse_while_blocked(db: Database) {
+    let throttles = SeaThrottles::new(db.connection());
+    let policy = ThrottlePolicy::default();
+    let account = ThrottleKey::login("ada");
+    let ip = ThrottleKey::address("192.0.2.1".parse().unwrap());
+    let keys = [account.clone(), ip.clone()];
+
+    for _ in 0..5 {
+        assert_eq!(throttles.claim(&keys, at(0), &policy).await.unwrap(), None);
+    }
+    // The sixth is granted but blocks both keys for a second at once.
+    assert_eq!(throttles.claim(&keys, at(0), &policy).await.unwrap(), None);
+    let blocked = throttles.claim(&keys, at(0), &policy).await.unwrap();
+    assert_eq!(blocked, Some(at(1)));
+    // A refused claim counted nothing: the next one, a second later, earns 2 s.
+    assert_eq!(throttles.claim(&keys, at(1), &policy).await.unwrap(), None);
+    assert_eq!(
+        throttles.claim(&keys, at(2), &policy).await.unwrap(),
+        Some(at(3))
+    );
+
+    // Giving claims back lifts the block once the count is low enough.
+    for _ in 0..2 {
+        throttles.forgive(&ip, &policy).await.unwrap();
+    }
+    assert_eq!(
+        throttles
+            .blocked_until(std::slice::from_ref(&ip), at(2))
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        throttles
+            .blocked_until(std::slice::from_ref(&account), at(2))
+            .await
+            .unwrap(),
+        Some(at(3))
+    );
+    // One blocked key refuses the whole claim, and the free key counts nothing.
+    let other = ThrottleKey::address("192.0.2.2".parse().unwrap());
+    assert_eq!(
+        throttles
+            .claim(&[account.clone(), other.clone()], at(2), &policy)
+            .await
+            .unwrap(),
+        Some(at(3))
+    );
+    assert_eq!(
+        throttles
+            .record_failure(&other, at(2), at(0))
+            .await
+            .unwrap(),
+        1
+    );
+}
+on_both_engines!(
+    claims,
+    super::claims_count_first_block_at_once_and_refuse_while_blocked
+);
+
+async fn a_burst_of_parallel_claims_gets_only_the_free_ones_and_one_more(engine: Engine) {
+    let test_db = TestDatabase::new(engine).await.unwrap();
+    let throttles = SeaThrottles::new(test_db.database().connection());
+    let policy = ThrottlePolicy::default();
+    let key = ThrottleKey::second_factor(portico_kernel::AccountId::generate());
+
+    let tasks: Vec<_> = (0..24)
+        .map(|_| {
+            let throttles = throttles.clone();
+            let key = key.clone();
+            tokio::spawn(async move {
+                throttles
+                    .claim(std::slice::from_ref(&key), at(0), &policy)
+                    .await
+                    .unwrap()
+            })
+        })
+        .collect();
+    let mut granted = 0;
+    for task in tasks {
+        if task.await.unwrap().is_none() {
+            granted += 1;
+        }
+    }
+
+    assert_eq!(granted, policy.free_failures + 1);
+    test_db.finish().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn parallel_claims_on_a_sqlite_file() {
+    a_burst_of_parallel_claims_gets_only_the_free_ones_and_one_more(Engine::SqliteFile).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn parallel_claims_on_postgres() {
+    a_burst_of_parallel_claims_gets_only_the_free_ones_and_one_more(Engine::Postgres).await;
 }

@@ -181,6 +181,58 @@ async fn wrong_codes_exhaust_the_pending_login(app: &TestApp) {
 }
 on_both_engines!(code_budget, super::wrong_codes_exhaust_the_pending_login);
 
+async fn parallel_wrong_codes_cannot_overdraw_the_budget(app: &TestApp) {
+    let token = app.signed_up("ada").await;
+    let (secret, _) = app.enable_two_factor(&token).await;
+    let pending = app.login("ada", PASSWORD).await.json()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let path = "/v1/sessions/current/second-factor";
+    let guess = |code: &'static str| app.post(path, Some(&pending), json!({ "code": code }));
+
+    let replies = tokio::join!(
+        guess("000001"),
+        guess("000002"),
+        guess("000003"),
+        guess("000004"),
+        guess("000005"),
+        guess("000006"),
+        guess("000007"),
+        guess("000008"),
+    );
+    let statuses = [
+        replies.0.status,
+        replies.1.status,
+        replies.2.status,
+        replies.3.status,
+        replies.4.status,
+        replies.5.status,
+        replies.6.status,
+        replies.7.status,
+    ];
+
+    // At most four wrong codes are judged and answered 422; the rest find the
+    // budget spent (401), and so does the right code afterwards.
+    let judged = statuses.iter().filter(|s| s.as_u16() == 422).count();
+    assert!(judged <= 4, "{statuses:?}");
+    assert!(
+        statuses.iter().all(|s| [401, 422].contains(&s.as_u16())),
+        "{statuses:?}"
+    );
+    app.post(
+        path,
+        Some(&pending),
+        json!({ "code": app.totp_code(&secret) }),
+    )
+    .await
+    .expect(401);
+}
+on_both_engines!(
+    parallel_budget,
+    super::parallel_wrong_codes_cannot_overdraw_the_budget
+);
+
 async fn two_logins_racing_with_one_code_complete_once(app: &TestApp) {
     let token = app.signed_up("ada").await;
     let (secret, _) = app.enable_two_factor(&token).await;

@@ -9,7 +9,9 @@ use crate::hasher::{PasswordHasher, Verification};
 use crate::password_policy::PasswordPolicy;
 use crate::ports::{CredentialRepository, LoginKey, SessionRepository};
 use crate::session::{ClientInfo, Session, SessionPolicy};
-use crate::throttle::{ThrottleKey, ThrottlePolicy, ThrottleRepository, count_failure};
+use crate::throttle::{
+    ThrottleKey, ThrottlePolicy, ThrottleRepository, claim_attempt, settle_success,
+};
 use crate::two_factor::TwoFactorRepository;
 use portico_kernel::SecretToken;
 
@@ -90,22 +92,16 @@ impl LoginService {
         }
     }
 
-    async fn count_failure(&self, keys: &[ThrottleKey]) -> Result<(), StorageError> {
-        count_failure(
-            self.throttle.as_ref(),
-            &self.throttle_policy,
-            keys,
-            self.clock.now(),
-        )
-        .await
-    }
-
     /// Logs in with a username or email and a password.
     ///
     /// An unknown login still costs one full hash verification (against a dummy
     /// hash), so it answers in the same time as a wrong password; both end in the
     /// same [`LoginError::InvalidCredentials`]. A password stored with weaker
     /// parameters than today's is re-hashed on success.
+    ///
+    /// The attempt is counted against the login name and the address before the
+    /// password is checked, so parallel guesses cannot slip past the throttle; a
+    /// success gives the claim back.
     pub async fn login(
         &self,
         login: &str,
@@ -116,10 +112,10 @@ impl LoginService {
         let mut keys = vec![login_key.clone()];
         keys.extend(client.ip.map(ThrottleKey::address));
         let now = self.clock.now();
-        if let Some(until) = self.throttle.blocked_until(&keys, now).await? {
-            return Err(LoginError::Throttled {
-                retry_after: until - now,
-            });
+        if let Err(retry_after) =
+            claim_attempt(self.throttle.as_ref(), &self.throttle_policy, &keys, now).await?
+        {
+            return Err(LoginError::Throttled { retry_after });
         }
         if PasswordPolicy::exceeds_cap(password) {
             // No stored password is this long; refuse without hashing megabytes, but
@@ -127,7 +123,6 @@ impl LoginService {
             self.hasher
                 .verify_unknown(&Password::new(String::new()))
                 .await?;
-            self.count_failure(&keys).await?;
             return Err(LoginError::InvalidCredentials);
         }
         let credential = match LoginKey::from_login(login) {
@@ -136,7 +131,6 @@ impl LoginService {
         };
         let Some(credential) = credential else {
             self.hasher.verify_unknown(password).await?;
-            self.count_failure(&keys).await?;
             return Err(LoginError::InvalidCredentials);
         };
         match self
@@ -153,7 +147,6 @@ impl LoginService {
                     Some("factor: password".into()),
                 );
                 self.events.record(&event).await?;
-                self.count_failure(&keys).await?;
                 return Err(LoginError::InvalidCredentials);
             }
             Verification::Match { needs_rehash } if needs_rehash => {
@@ -186,9 +179,15 @@ impl LoginService {
             second_factor_pending,
         };
         self.sessions.insert(&session).await?;
-        // A success forgets the login name's failures (not the address's: one address
-        // may be guessing at many accounts).
-        self.throttle.clear(&login_key).await?;
+        // A success forgets the login name's failures; the address only gets this
+        // attempt back (one address may be guessing at many accounts).
+        settle_success(
+            self.throttle.as_ref(),
+            &self.throttle_policy,
+            std::slice::from_ref(&login_key),
+            &keys[1..],
+        )
+        .await?;
         let kind = if second_factor_pending {
             SecurityEventKind::SecondFactorRequested
         } else {

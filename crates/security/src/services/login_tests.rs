@@ -39,8 +39,8 @@ fn with_events(
     events: MockSecurityEventRepository,
 ) -> LoginService {
     let mut throttle = MockThrottleRepository::new();
-    throttle.expect_blocked_until().returning(|_, _| Ok(None));
-    throttle.expect_record_failure().returning(|_, _, _| Ok(1));
+    throttle.expect_claim().returning(|_, _, _| Ok(None));
+    throttle.expect_forgive().returning(|_, _| Ok(()));
     throttle.expect_clear().returning(|_| Ok(()));
     with_throttle(credentials, sessions, hasher, events, throttle)
 }
@@ -110,7 +110,8 @@ async fn with_two_factor_on_the_password_opens_only_a_short_pending_session() {
         .times(1)
         .returning(|_| Ok(()));
     let mut throttle = MockThrottleRepository::new();
-    throttle.expect_blocked_until().returning(|_, _| Ok(None));
+    throttle.expect_claim().returning(|_, _, _| Ok(None));
+    throttle.expect_forgive().returning(|_, _| Ok(()));
     throttle.expect_clear().returning(|_| Ok(()));
     let service = LoginService::new(
         LoginPorts {
@@ -148,9 +149,9 @@ async fn a_blocked_login_is_refused_before_any_lookup_or_hashing() {
     let mut throttle = MockThrottleRepository::new();
     let until = clock().now() + time::Duration::seconds(8);
     throttle
-        .expect_blocked_until()
-        .withf(|keys, _| keys.len() == 2 && keys[0] == ThrottleKey::login("ADA"))
-        .returning(move |_, _| Ok(Some(until)));
+        .expect_claim()
+        .withf(|keys, _, _| keys.len() == 2 && keys[0] == ThrottleKey::login("ADA"))
+        .returning(move |_, _, _| Ok(Some(until)));
 
     let client = ClientInfo::new(Some("192.0.2.9".parse().unwrap()), None);
     let result = with_throttle(
@@ -170,38 +171,56 @@ async fn a_blocked_login_is_refused_before_any_lookup_or_hashing() {
 }
 
 #[tokio::test]
-async fn the_sixth_failure_in_a_row_blocks_the_login_for_a_second() {
-    let mut credentials = MockCredentialRepository::new();
-    credentials.expect_find_by_login().returning(|_| Ok(None));
-    let mut hasher = MockPasswordHasher::new();
-    hasher.expect_verify_unknown().returning(|_| Ok(()));
-    let mut throttle = MockThrottleRepository::new();
-    throttle.expect_blocked_until().returning(|_, _| Ok(None));
-    throttle.expect_record_failure().returning(|_, _, _| Ok(6));
-    throttle
-        .expect_block()
-        .withf(|key, until| {
-            *key == ThrottleKey::login("nobody")
-                && *until == clock().now() + time::Duration::seconds(1)
-        })
-        .times(1)
-        .returning(|_, _| Ok(()));
+async fn a_failed_attempt_keeps_its_claim_and_a_success_gives_it_back() {
+    let account = AccountId::generate();
+    let client = ClientInfo::new(Some("192.0.2.9".parse().unwrap()), None);
+    let address = ThrottleKey::address("192.0.2.9".parse().unwrap());
+    for (verification, succeeds) in [
+        (Verification::Mismatch, false),
+        (
+            Verification::Match {
+                needs_rehash: false,
+            },
+            true,
+        ),
+    ] {
+        let mut credentials = MockCredentialRepository::new();
+        credentials
+            .expect_find_by_login()
+            .returning(move |_| Ok(Some(stored(account))));
+        let mut hasher = MockPasswordHasher::new();
+        hasher
+            .expect_verify()
+            .returning(move |_, _| Ok(verification));
+        let mut sessions = MockSessionRepository::new();
+        sessions.expect_insert().returning(|_| Ok(()));
+        let mut throttle = MockThrottleRepository::new();
+        let claimed = address.clone();
+        throttle
+            .expect_claim()
+            .withf(move |keys, _, _| keys == [ThrottleKey::login("ada"), claimed.clone()])
+            .times(1)
+            .returning(|_, _, _| Ok(None));
+        throttle
+            .expect_clear()
+            .withf(|key| *key == ThrottleKey::login("ada"))
+            .times(usize::from(succeeds))
+            .returning(|_| Ok(()));
+        let forgiven = address.clone();
+        throttle
+            .expect_forgive()
+            .withf(move |key, _| *key == forgiven)
+            .times(usize::from(succeeds))
+            .returning(|_, _| Ok(()));
+        let mut events = MockSecurityEventRepository::new();
+        events.expect_record().returning(|_| Ok(()));
 
-    let result = with_throttle(
-        credentials,
-        MockSessionRepository::new(),
-        hasher,
-        MockSecurityEventRepository::new(),
-        throttle,
-    )
-    .login(
-        "nobody",
-        &Password::new("guess".into()),
-        ClientInfo::default(),
-    )
-    .await;
+        let result = with_throttle(credentials, sessions, hasher, events, throttle)
+            .login("ada", &Password::new("secret words".into()), client.clone())
+            .await;
 
-    assert!(matches!(result, Err(LoginError::InvalidCredentials)));
+        assert_eq!(result.is_ok(), succeeds);
+    }
 }
 
 #[tokio::test]

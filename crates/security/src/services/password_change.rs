@@ -11,7 +11,9 @@ use crate::password_policy::{PasswordContext, PasswordPolicy};
 use crate::ports::{AccountDirectory, CredentialRepository, PasswordChange};
 use crate::services::passwords::{PasswordError, Passwords};
 use crate::session::{ClientInfo, Session};
-use crate::throttle::{ThrottleKey, ThrottlePolicy, ThrottleRepository, count_failure};
+use crate::throttle::{
+    ThrottleKey, ThrottlePolicy, ThrottleRepository, claim_attempt, settle_success,
+};
 
 /// Why a password was not changed; nothing changed in any of these cases.
 #[derive(Debug, thiserror::Error)]
@@ -107,10 +109,10 @@ impl PasswordChanges {
         let mut keys = vec![account_key.clone()];
         keys.extend(client.ip.map(ThrottleKey::address));
         let now = self.clock.now();
-        if let Some(until) = self.throttle.blocked_until(&keys, now).await? {
-            return Err(PasswordChangeError::Throttled {
-                retry_after: until - now,
-            });
+        if let Err(retry_after) =
+            claim_attempt(self.throttle.as_ref(), &self.throttle_policy, &keys, now).await?
+        {
+            return Err(PasswordChangeError::Throttled { retry_after });
         }
         let credential = self
             .credentials
@@ -133,10 +135,15 @@ impl PasswordChanges {
                 None,
             );
             self.events.record(&event).await?;
-            count_failure(self.throttle.as_ref(), &self.throttle_policy, &keys, now).await?;
             return Err(PasswordChangeError::WrongPassword);
         }
-        self.throttle.clear(&account_key).await?;
+        settle_success(
+            self.throttle.as_ref(),
+            &self.throttle_policy,
+            std::slice::from_ref(&account_key),
+            &keys[1..],
+        )
+        .await?;
         if new.expose() == current.expose() {
             return Err(PasswordChangeError::Rejected(
                 PasswordRejection::SameAsCurrent,
@@ -288,8 +295,8 @@ mod tests {
 
     fn throttle() -> crate::throttle::MockThrottleRepository {
         let mut throttle = crate::throttle::MockThrottleRepository::new();
-        throttle.expect_blocked_until().returning(|_, _| Ok(None));
-        throttle.expect_record_failure().returning(|_, _, _| Ok(1));
+        throttle.expect_claim().returning(|_, _, _| Ok(None));
+        throttle.expect_forgive().returning(|_, _| Ok(()));
         throttle.expect_clear().returning(|_| Ok(()));
         throttle
     }

@@ -2,7 +2,9 @@
 
 use std::sync::Arc;
 
-use portico_kernel::{Password, PasswordRejection, SecretToken, StorageError};
+use portico_kernel::{
+    AccountId, Password, PasswordRejection, SecretToken, StorageError, TokenDigest,
+};
 use portico_mail_log::{ComposeError, OneTimeLink, SecurityNotice, Template};
 use time::Duration;
 
@@ -16,7 +18,7 @@ use crate::services::passwords::{PasswordError, Passwords};
 use crate::services::reauth::{ReauthError, Reauthentication};
 use crate::services::security_ports::SecurityPorts;
 use crate::session::ClientInfo;
-use crate::throttle::{ThrottleKey, ThrottlePolicy, count_failure};
+use crate::throttle::{ThrottleKey, ThrottlePolicy, claim_attempt, settle_success};
 use crate::two_factor::GuardedWriteError;
 
 /// How long a reset link works.
@@ -140,7 +142,8 @@ impl PasswordResets {
 
     /// Does the work of [`Self::request`] and waits for it: when the login names an
     /// account, a fresh link (voiding any earlier one) is stored and its mail queued,
-    /// unless the account was sent one less than [`RESET_MAIL_INTERVAL`] ago.
+    /// unless the account was sent one less than [`RESET_MAIL_INTERVAL`] ago (if the
+    /// mail then cannot be queued, the next request waits out the interval).
     pub async fn request_now(&self, login: &str, client: &ClientInfo) -> Result<(), ResetError> {
         let credential = match LoginKey::from_login(login) {
             Some(key) => self.ports.credentials.find_by_login(&key).await?,
@@ -151,13 +154,16 @@ impl PasswordResets {
         };
         let account = credential.account;
         let now = self.ports.clock.now();
+        // Claimed before the mail is built: of simultaneous requests, one gets it.
         let pacing = ThrottleKey::reset_mail(account);
-        if self
-            .ports
-            .throttle
-            .blocked_until(std::slice::from_ref(&pacing), now)
-            .await?
-            .is_some()
+        if claim_attempt(
+            self.ports.throttle.as_ref(),
+            &ThrottlePolicy::pace(RESET_MAIL_INTERVAL),
+            std::slice::from_ref(&pacing),
+            now,
+        )
+        .await?
+        .is_err()
         {
             tracing::info!(%account, "password reset asked again within a minute; no new mail");
             return Ok(());
@@ -204,15 +210,6 @@ impl PasswordResets {
                 mail,
             })
             .await?;
-        // The counter row must exist before it can carry a block.
-        self.ports
-            .throttle
-            .record_failure(&pacing, now, now - RESET_MAIL_INTERVAL)
-            .await?;
-        self.ports
-            .throttle
-            .block(&pacing, now + RESET_MAIL_INTERVAL)
-            .await?;
         tracing::info!(%account, "password reset link queued");
         Ok(())
     }
@@ -227,18 +224,12 @@ impl PasswordResets {
         client: &ClientInfo,
     ) -> Result<(), ResetError> {
         let now = self.ports.clock.now();
+        // Every confirmation counts against the address until it succeeds; the
+        // account's own keys are left alone, so that someone who knows the password
+        // and guesses codes elsewhere cannot keep the owner from resetting it.
         let address_keys: Vec<ThrottleKey> =
             client.ip.map(ThrottleKey::address).into_iter().collect();
-        if let Some(until) = self
-            .ports
-            .throttle
-            .blocked_until(&address_keys, now)
-            .await?
-        {
-            return Err(ResetError::Throttled {
-                retry_after: until - now,
-            });
-        }
+        self.reauth.claim(&address_keys).await?;
         let digest = SecretToken::from_client(token).digest();
         let pending = self
             .ports
@@ -247,52 +238,53 @@ impl PasswordResets {
             .await?
             .filter(|pending| pending.expires_at > now);
         let Some(pending) = pending else {
-            count_failure(
-                self.ports.throttle.as_ref(),
-                &self.throttle_policy,
-                &address_keys,
-                now,
-            )
-            .await?;
             return Err(ResetError::InvalidToken);
         };
         let account = pending.account;
-        self.reauth.ensure_not_throttled(account, client).await?;
         let record = self
             .ports
             .two_factor
             .find(account)
             .await?
             .filter(|record| record.is_enabled());
+        let mut attempt = None;
         let proof = match (&record, code) {
             (None, _) => None,
-            (Some(_), None) => return Err(ResetError::CodeRequired),
-            (Some(record), Some(code)) => match proof_for(&self.vault, record, code, now)? {
-                Some(proof) => Some(proof),
-                None => return Err(self.wrong_code(&pending.account, &digest, client).await?),
-            },
+            (Some(_), None) => {
+                // Not a guess: the link is valid and no code was tried.
+                self.reauth
+                    .succeeded_without_clearing(&address_keys)
+                    .await?;
+                return Err(ResetError::CodeRequired);
+            }
+            (Some(record), Some(code)) => {
+                // Counted before it is judged, so parallel guesses cannot overdraw
+                // the link's budget.
+                let guesses = self
+                    .ports
+                    .throttle
+                    .record_failure(&ThrottleKey::reset_link(&digest), now, now - RESET_LIFETIME)
+                    .await?;
+                if guesses > RESET_GUESS_BUDGET {
+                    self.ports.resets.void(&digest).await?;
+                    return Err(ResetError::InvalidToken);
+                }
+                attempt = Some(guesses);
+                match proof_for(&self.vault, record, code, now)? {
+                    Some(proof) => Some(proof),
+                    None => return Err(self.wrong_code(account, &digest, client, guesses).await?),
+                }
+            }
         };
-        let context = self
-            .ports
-            .directory
-            .context(account)
-            .await?
-            .ok_or(ResetError::InvalidToken)?;
-        let emails: Vec<&str> = context.emails.iter().map(String::as_str).collect();
-        let hash = self
-            .passwords
-            .check_and_hash(
-                new_password,
-                &PasswordContext {
-                    username: &context.username,
-                    emails: &emails,
-                },
-            )
-            .await
-            .map_err(|error| match error {
-                PasswordError::Rejected(rule) => ResetError::Rejected(rule),
-                PasswordError::Unexpected(source) => ResetError::Unexpected(source),
-            })?;
+        let hash = match self.new_hash(account, new_password).await {
+            Err(ResetError::Rejected(rule)) => {
+                self.reauth
+                    .succeeded_without_clearing(&address_keys)
+                    .await?;
+                return Err(ResetError::Rejected(rule));
+            }
+            other => other?,
+        };
         let notice = security_notice(
             self.ports.directory.as_ref(),
             self.ports.composer.as_ref(),
@@ -317,48 +309,91 @@ impl PasswordResets {
         };
         match self.ports.resets.complete(&completion).await {
             Ok(()) => {
-                self.ports
-                    .throttle
-                    .clear(&ThrottleKey::reset_link(&digest))
-                    .await?;
                 tracing::info!(%account, "password reset");
+                self.tidy_after_reset(account, &digest, &address_keys).await;
                 Ok(())
             }
             Err(GuardedWriteError::Stale) => Err(ResetError::InvalidToken),
-            Err(GuardedWriteError::FactorUsed) => {
-                Err(self.wrong_code(&account, &digest, client).await?)
-            }
+            Err(GuardedWriteError::FactorUsed) => Err(self
+                .wrong_code(account, &digest, client, attempt.unwrap_or_default())
+                .await?),
             Err(GuardedWriteError::Storage(error)) => Err(error.into()),
         }
     }
 
-    /// Records and counts a wrong code sent with a valid link; the link is voided
-    /// when its guess budget is spent.
+    /// The new password's hash, if it passes the policy.
+    async fn new_hash(
+        &self,
+        account: AccountId,
+        new_password: &Password,
+    ) -> Result<portico_kernel::PasswordHash, ResetError> {
+        let context = self
+            .ports
+            .directory
+            .context(account)
+            .await?
+            .ok_or(ResetError::InvalidToken)?;
+        let emails: Vec<&str> = context.emails.iter().map(String::as_str).collect();
+        self.passwords
+            .check_and_hash(
+                new_password,
+                &PasswordContext {
+                    username: &context.username,
+                    emails: &emails,
+                },
+            )
+            .await
+            .map_err(|error| match error {
+                PasswordError::Rejected(rule) => ResetError::Rejected(rule),
+                PasswordError::Unexpected(source) => ResetError::Unexpected(source),
+            })
+    }
+
+    /// After a reset the owner starts afresh: the link's guesses, the account's
+    /// throttles and this address's claim are forgotten. The reset is done whatever
+    /// happens here, so failures are logged, not reported.
+    async fn tidy_after_reset(
+        &self,
+        account: AccountId,
+        digest: &TokenDigest,
+        address_keys: &[ThrottleKey],
+    ) {
+        let cleared = [
+            ThrottleKey::reset_link(digest),
+            ThrottleKey::second_factor(account),
+            ThrottleKey::account(account),
+        ];
+        let tidied = settle_success(
+            self.ports.throttle.as_ref(),
+            &self.throttle_policy,
+            &cleared,
+            address_keys,
+        )
+        .await;
+        if let Err(error) = tidied {
+            tracing::warn!(%account, error = %error, "could not reset the throttles after a password reset");
+        }
+    }
+
+    /// Records a wrong code sent with a valid link (already counted); the link is
+    /// voided when it was the last guess of its budget.
     async fn wrong_code(
         &self,
-        account: &portico_kernel::AccountId,
-        digest: &portico_kernel::TokenDigest,
+        account: AccountId,
+        digest: &TokenDigest,
         client: &ClientInfo,
+        guesses: u32,
     ) -> Result<ResetError, StorageError> {
-        let now = self.ports.clock.now();
         let event = SecurityEvent::new(
-            *account,
+            account,
             SecurityEventKind::PasswordResetFailed,
-            now,
+            self.ports.clock.now(),
             client,
             Some("wrong code".into()),
         );
         self.ports.events.record(&event).await?;
-        self.reauth.count(*account, client).await?;
-        let key = ThrottleKey::reset_link(digest);
-        let guesses = self
-            .ports
-            .throttle
-            .record_failure(&key, now, now - RESET_LIFETIME)
-            .await?;
         if guesses >= RESET_GUESS_BUDGET {
             self.ports.resets.void(digest).await?;
-            self.ports.throttle.clear(&key).await?;
             tracing::info!(%account, "password reset link voided after too many wrong codes");
         }
         Ok(ResetError::WrongCode)

@@ -107,9 +107,12 @@ async fn a_second_request_within_a_minute_sends_no_second_mail() {
     let until = now() + Duration::seconds(20);
     d.throttle.checkpoint();
     d.throttle
-        .expect_blocked_until()
-        .withf(move |keys, _| keys == [ThrottleKey::reset_mail(account)])
-        .returning(move |_, _| Ok(Some(until)));
+        .expect_claim()
+        .withf(move |keys, _, policy| {
+            keys == [ThrottleKey::reset_mail(account)]
+                && *policy == ThrottlePolicy::pace(RESET_MAIL_INTERVAL)
+        })
+        .returning(move |_, _, _| Ok(Some(until)));
     d.resets.expect_issue().times(0);
 
     service(d).request_now("ada", &client()).await.unwrap();
@@ -122,13 +125,15 @@ async fn an_unknown_or_expired_token_is_refused_and_counted_per_address() {
     expect_pending(&mut d, &f, now());
     d.resets.expect_find().returning(|_| Ok(None));
     d.resets.expect_complete().times(0);
+    // Each confirmation is claimed against the address, and an invalid token keeps
+    // its claim.
     d.throttle.checkpoint();
-    d.throttle.expect_blocked_until().returning(|_, _| Ok(None));
     d.throttle
-        .expect_record_failure()
-        .withf(|key, _, _| *key == ThrottleKey::address("192.0.2.5".parse().unwrap()))
+        .expect_claim()
+        .withf(|keys, _, _| keys == [ThrottleKey::address("192.0.2.5".parse().unwrap())])
         .times(2)
-        .returning(|_, _, _| Ok(1));
+        .returning(|_, _, _| Ok(None));
+    d.throttle.expect_forgive().times(0);
     let service = service(d);
 
     let expired = service
@@ -140,6 +145,31 @@ async fn an_unknown_or_expired_token_is_refused_and_counted_per_address() {
 
     assert!(matches!(expired, Err(ResetError::InvalidToken)));
     assert!(matches!(unknown, Err(ResetError::InvalidToken)));
+}
+
+#[tokio::test]
+async fn guesses_beyond_the_links_budget_void_it_unchecked() {
+    let f = Fixture::new();
+    let mut d = doubles(&f, true);
+    expect_pending(&mut d, &f, now() + Duration::minutes(10));
+    d.resets.expect_complete().times(0);
+    d.throttle.checkpoint();
+    d.throttle.expect_claim().returning(|_, _, _| Ok(None));
+    d.throttle
+        .expect_record_failure()
+        .returning(|_, _, _| Ok(RESET_GUESS_BUDGET + 1));
+    d.resets.expect_void().times(1).returning(|_| Ok(()));
+
+    let result = service(d)
+        .confirm(
+            "the-token",
+            &new_password(),
+            Some(f.code().as_str()),
+            &client(),
+        )
+        .await;
+
+    assert!(matches!(result, Err(ResetError::InvalidToken)));
 }
 
 #[tokio::test]
@@ -169,15 +199,11 @@ async fn a_wrong_code_is_recorded_and_the_fifth_voids_the_link() {
         .returning(|_| Ok(()));
     let link_key = ThrottleKey::reset_link(&SecretToken::from_client("the-token").digest());
     d.throttle.checkpoint();
-    d.throttle.expect_blocked_until().returning(|_, _| Ok(None));
+    d.throttle.expect_claim().returning(|_, _, _| Ok(None));
     d.throttle
         .expect_record_failure()
         .withf(move |key, _, _| *key == link_key)
         .returning(|_, _, _| Ok(RESET_GUESS_BUDGET));
-    d.throttle
-        .expect_record_failure()
-        .returning(|_, _, _| Ok(1));
-    d.throttle.expect_clear().returning(|_| Ok(()));
     d.resets.expect_void().times(1).returning(|_| Ok(()));
 
     let result = service(d)

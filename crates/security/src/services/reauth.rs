@@ -12,11 +12,11 @@ use crate::seed_vault::SeedVault;
 use crate::services::factor_check::proof_for;
 use crate::services::security_ports::SecurityPorts;
 use crate::session::ClientInfo;
-use crate::throttle::{ThrottleKey, ThrottlePolicy, count_failure};
+use crate::throttle::{ThrottleKey, ThrottlePolicy, claim_attempt, count_failure, settle_success};
 use crate::two_factor::{SecondFactorProof, TwoFactorRecord};
 
-/// Why a re-authentication failed. Every failure but `Throttled` and `Unexpected` has
-/// been counted against the account and the client address, and recorded.
+/// Why a re-authentication failed. Wrong passwords and codes were counted against
+/// the account and the client address, and recorded.
 #[derive(Debug, thiserror::Error)]
 pub enum ReauthError {
     /// The password is wrong.
@@ -83,43 +83,64 @@ impl Reauthentication {
         }
     }
 
-    fn keys(account: AccountId, client: &ClientInfo) -> Vec<ThrottleKey> {
+    /// The keys re-authentications of `account` from `client` count against.
+    pub(crate) fn keys(account: AccountId, client: &ClientInfo) -> Vec<ThrottleKey> {
         let mut keys = vec![ThrottleKey::account(account)];
         keys.extend(client.ip.map(ThrottleKey::address));
         keys
     }
 
-    /// Refuses with [`ReauthError::Throttled`] while the account or the address is
-    /// blocked.
-    pub(crate) async fn ensure_not_throttled(
-        &self,
-        account: AccountId,
-        client: &ClientInfo,
-    ) -> Result<(), ReauthError> {
-        let now = self.ports.clock.now();
-        match self
-            .ports
-            .throttle
-            .blocked_until(&Self::keys(account, client), now)
-            .await?
-        {
-            Some(until) => Err(ReauthError::Throttled {
-                retry_after: until - now,
-            }),
-            None => Ok(()),
-        }
+    /// Claims an attempt under `keys` before it is judged (see
+    /// [`crate::throttle::ThrottleRepository::claim`]): refused with
+    /// [`ReauthError::Throttled`] while any key is blocked.
+    pub(crate) async fn claim(&self, keys: &[ThrottleKey]) -> Result<(), ReauthError> {
+        claim_attempt(
+            self.ports.throttle.as_ref(),
+            &self.throttle_policy,
+            keys,
+            self.ports.clock.now(),
+        )
+        .await?
+        .map_err(|retry_after| ReauthError::Throttled { retry_after })
     }
 
-    /// Counts and records a failed attempt at `action`, and returns the error that
-    /// reports it.
-    pub(crate) async fn fail(
+    /// Gives a claimed attempt back after it succeeded (or turned out not to be a
+    /// guess): the first key forgets its failures, the others get one back.
+    pub(crate) async fn succeeded(&self, keys: &[ThrottleKey]) -> Result<(), StorageError> {
+        let (cleared, forgiven) = keys.split_at(keys.len().min(1));
+        settle_success(
+            self.ports.throttle.as_ref(),
+            &self.throttle_policy,
+            cleared,
+            forgiven,
+        )
+        .await
+    }
+
+    /// Gives a claimed attempt back to every key without clearing any: the attempt
+    /// was not a guess (a valid link with a weak new password, say).
+    pub(crate) async fn succeeded_without_clearing(
+        &self,
+        keys: &[ThrottleKey],
+    ) -> Result<(), StorageError> {
+        settle_success(
+            self.ports.throttle.as_ref(),
+            &self.throttle_policy,
+            &[],
+            keys,
+        )
+        .await
+    }
+
+    /// Records a failed attempt at `action` (already counted by its claim) and returns
+    /// the error that reports it.
+    pub(crate) async fn refused(
         &self,
         account: AccountId,
         client: &ClientInfo,
         action: &str,
         failure: Failure,
     ) -> Result<ReauthError, StorageError> {
-        let now = self.ports.clock.now();
         let (what, error) = match failure {
             Failure::Password => ("wrong password", ReauthError::WrongPassword),
             Failure::Code => ("wrong code", ReauthError::WrongCode),
@@ -127,25 +148,34 @@ impl Reauthentication {
         let event = SecurityEvent::new(
             account,
             SecurityEventKind::ReauthenticationFailed,
-            now,
+            self.ports.clock.now(),
             client,
             Some(format!("{action}: {what}")),
         );
         self.ports.events.record(&event).await?;
-        self.count(account, client).await?;
         Ok(error)
     }
 
-    /// Counts a failure against the account and the client address.
-    pub(crate) async fn count(
+    /// Records and counts a failure found after the attempt was settled: a code that
+    /// a concurrent request used first.
+    pub(crate) async fn fail(
         &self,
         account: AccountId,
         client: &ClientInfo,
-    ) -> Result<(), StorageError> {
+        action: &str,
+        failure: Failure,
+    ) -> Result<ReauthError, StorageError> {
+        let error = self.refused(account, client, action, failure).await?;
+        self.count(&Self::keys(account, client)).await?;
+        Ok(error)
+    }
+
+    /// Counts a failure against `keys`.
+    pub(crate) async fn count(&self, keys: &[ThrottleKey]) -> Result<(), StorageError> {
         count_failure(
             self.ports.throttle.as_ref(),
             &self.throttle_policy,
-            &Self::keys(account, client),
+            keys,
             self.ports.clock.now(),
         )
         .await
@@ -161,7 +191,8 @@ impl Reauthentication {
         client: &ClientInfo,
         action: &str,
     ) -> Result<Reauthenticated, ReauthError> {
-        self.ensure_not_throttled(account, client).await?;
+        let keys = Self::keys(account, client);
+        self.claim(&keys).await?;
         let credential = self
             .ports
             .credentials
@@ -178,23 +209,31 @@ impl Reauthentication {
             );
         if !matched {
             return Err(self
-                .fail(account, client, action, Failure::Password)
+                .refused(account, client, action, Failure::Password)
                 .await?);
         }
         let two_factor = self.ports.two_factor.find(account).await?;
         let Some(record) = two_factor.as_ref().filter(|r| r.is_enabled()) else {
+            self.succeeded(&keys).await?;
             return Ok(Reauthenticated {
                 two_factor,
                 proof: None,
             });
         };
-        let code = code.ok_or(ReauthError::CodeRequired)?;
+        let Some(code) = code else {
+            // Not a guess: the password was right and no code was tried.
+            self.succeeded(&keys).await?;
+            return Err(ReauthError::CodeRequired);
+        };
         match proof_for(&self.vault, record, code, self.ports.clock.now())? {
-            Some(proof) => Ok(Reauthenticated {
-                proof: Some(proof),
-                two_factor,
-            }),
-            None => Err(self.fail(account, client, action, Failure::Code).await?),
+            Some(proof) => {
+                self.succeeded(&keys).await?;
+                Ok(Reauthenticated {
+                    proof: Some(proof),
+                    two_factor,
+                })
+            }
+            None => Err(self.refused(account, client, action, Failure::Code).await?),
         }
     }
 }

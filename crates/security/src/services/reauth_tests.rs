@@ -9,8 +9,40 @@ fn password() -> Password {
     Password::new("violet tractor sings".into())
 }
 
+fn right() -> Verification {
+    Verification::Match {
+        needs_rehash: false,
+    }
+}
+
+/// A throttle that expects one claim under the account and the client's address, and
+/// the claim given back (`succeeds`) or kept.
+fn claimed_once(account: AccountId, succeeds: bool) -> MockThrottleRepository {
+    let mut throttle = MockThrottleRepository::new();
+    let keys = vec![
+        ThrottleKey::account(account),
+        ThrottleKey::address("192.0.2.5".parse().unwrap()),
+    ];
+    throttle
+        .expect_claim()
+        .withf(move |claimed, _, _| claimed == keys.as_slice())
+        .times(1)
+        .returning(|_, _, _| Ok(None));
+    throttle
+        .expect_clear()
+        .withf(move |key| *key == ThrottleKey::account(account))
+        .times(usize::from(succeeds))
+        .returning(|_| Ok(()));
+    throttle
+        .expect_forgive()
+        .times(usize::from(succeeds))
+        .returning(|_, _| Ok(()));
+    throttle.expect_record_failure().times(0);
+    throttle
+}
+
 #[tokio::test]
-async fn a_wrong_password_is_counted_per_account_and_address_and_recorded() {
+async fn a_wrong_password_keeps_its_claim_and_is_recorded() {
     let f = Fixture::new();
     let mut d = Doubles::new(Verification::Mismatch, Some(f.record(true)));
     d.two_factor.checkpoint();
@@ -24,18 +56,7 @@ async fn a_wrong_password_is_counted_per_account_and_address_and_recorded() {
         })
         .times(1)
         .returning(|_| Ok(()));
-    let mut throttle = MockThrottleRepository::new();
-    throttle.expect_blocked_until().returning(|_, _| Ok(None));
-    let account = f.account;
-    throttle
-        .expect_record_failure()
-        .withf(move |key, _, _| {
-            *key == ThrottleKey::account(account)
-                || *key == ThrottleKey::address("192.0.2.5".parse().unwrap())
-        })
-        .times(2)
-        .returning(|_, _, _| Ok(1));
-    d.throttle = throttle;
+    d.throttle = claimed_once(f.account, false);
     let ports = d.ports();
 
     let result = reauth(&ports)
@@ -52,17 +73,10 @@ async fn a_wrong_password_is_counted_per_account_and_address_and_recorded() {
 }
 
 #[tokio::test]
-async fn with_two_factor_on_a_missing_code_is_refused_without_counting() {
+async fn with_two_factor_on_a_missing_code_is_refused_and_not_counted() {
     let f = Fixture::new();
-    let mut d = Doubles::new(
-        Verification::Match {
-            needs_rehash: false,
-        },
-        Some(f.record(true)),
-    );
-    d.throttle.checkpoint();
-    d.throttle.expect_blocked_until().returning(|_, _| Ok(None));
-    d.throttle.expect_record_failure().times(0);
+    let mut d = Doubles::new(right(), Some(f.record(true)));
+    d.throttle = claimed_once(f.account, true);
     let ports = d.ports();
 
     let result = reauth(&ports)
@@ -73,20 +87,10 @@ async fn with_two_factor_on_a_missing_code_is_refused_without_counting() {
 }
 
 #[tokio::test]
-async fn with_two_factor_on_a_wrong_code_is_counted() {
+async fn with_two_factor_on_a_wrong_code_keeps_its_claim() {
     let f = Fixture::new();
-    let mut d = Doubles::new(
-        Verification::Match {
-            needs_rehash: false,
-        },
-        Some(f.record(true)),
-    );
-    d.throttle.checkpoint();
-    d.throttle.expect_blocked_until().returning(|_, _| Ok(None));
-    d.throttle
-        .expect_record_failure()
-        .times(2)
-        .returning(|_, _, _| Ok(1));
+    let mut d = Doubles::new(right(), Some(f.record(true)));
+    d.throttle = claimed_once(f.account, false);
     let ports = d.ports();
     let stale = f.seed.code_at(now() - time::Duration::minutes(3)).unwrap();
 
@@ -98,14 +102,10 @@ async fn with_two_factor_on_a_wrong_code_is_counted() {
 }
 
 #[tokio::test]
-async fn the_right_password_and_code_give_the_step_to_use_up() {
+async fn the_right_password_and_code_give_the_step_to_use_up_and_the_claim_back() {
     let f = Fixture::new();
-    let d = Doubles::new(
-        Verification::Match {
-            needs_rehash: false,
-        },
-        Some(f.record(true)),
-    );
+    let mut d = Doubles::new(right(), Some(f.record(true)));
+    d.throttle = claimed_once(f.account, true);
     let ports = d.ports();
 
     let verified = reauth(&ports)
@@ -126,12 +126,7 @@ async fn the_right_password_and_code_give_the_step_to_use_up() {
 #[tokio::test]
 async fn without_two_factor_the_password_is_enough_and_a_pending_enrolment_does_not_count() {
     let f = Fixture::new();
-    let d = Doubles::new(
-        Verification::Match {
-            needs_rehash: false,
-        },
-        Some(f.record(false)),
-    );
+    let d = Doubles::new(right(), Some(f.record(false)));
     let ports = d.ports();
 
     let verified = reauth(&ports)
@@ -145,19 +140,14 @@ async fn without_two_factor_the_password_is_enough_and_a_pending_enrolment_does_
 #[tokio::test]
 async fn a_blocked_account_is_refused_before_hashing() {
     let f = Fixture::new();
-    let mut d = Doubles::new(
-        Verification::Match {
-            needs_rehash: false,
-        },
-        None,
-    );
+    let mut d = Doubles::new(right(), None);
     d.hasher.checkpoint();
     d.hasher.expect_verify().times(0);
     let until = now() + time::Duration::seconds(4);
     d.throttle.checkpoint();
     d.throttle
-        .expect_blocked_until()
-        .returning(move |_, _| Ok(Some(until)));
+        .expect_claim()
+        .returning(move |_, _, _| Ok(Some(until)));
     let ports = d.ports();
 
     let result = reauth(&ports)

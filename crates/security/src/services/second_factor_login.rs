@@ -79,8 +79,9 @@ impl SecondFactorLogin {
     /// Checks the code and, when it is right and unused, turns the pending session
     /// into a full one under a new token (the pending token stops working). Wrong
     /// codes, TOTP and recovery alike, draw on one budget per pending session
-    /// ([`SessionPolicy::SECOND_FACTOR_BUDGET`]) and on the account's and address's
-    /// throttles.
+    /// ([`SessionPolicy::SECOND_FACTOR_BUDGET`]) and on the throttles of the account's
+    /// second factor and of the address. Every attempt is counted before it is
+    /// judged, so parallel guesses cannot overdraw either.
     pub async fn complete(
         &self,
         pending: &Session,
@@ -91,7 +92,23 @@ impl SecondFactorLogin {
             return Err(SecondFactorError::NotPending);
         }
         let account = pending.account;
-        self.reauth.ensure_not_throttled(account, client).await?;
+        let now = self.ports.clock.now();
+        let attempt = self
+            .ports
+            .throttle
+            .record_failure(
+                &ThrottleKey::pending_session(pending.id),
+                now,
+                pending.created_at,
+            )
+            .await?;
+        if attempt > SessionPolicy::SECOND_FACTOR_BUDGET {
+            self.end(pending).await?;
+            return Err(SecondFactorError::BudgetExhausted);
+        }
+        let mut keys = vec![ThrottleKey::second_factor(account)];
+        keys.extend(client.ip.map(ThrottleKey::address));
+        self.reauth.claim(&keys).await?;
         let record = self
             .ports
             .two_factor
@@ -102,9 +119,8 @@ impl SecondFactorLogin {
             self.ports.sessions.delete(account, pending.id).await?;
             return Err(SecondFactorError::NotPending);
         };
-        let now = self.ports.clock.now();
         let Some(proof) = proof_for(&self.vault, &record, code, now)? else {
-            return Err(self.wrong_code(pending, client, None).await?);
+            return Err(self.wrong_code(pending, client, None, attempt).await?);
         };
         let token = SecretToken::generate()?;
         let completion = SecondFactorCompletion {
@@ -127,13 +143,27 @@ impl SecondFactorLogin {
             Ok(()) => {}
             Err(GuardedWriteError::FactorUsed) => {
                 return Err(self
-                    .wrong_code(pending, client, Some(&completion.proof))
+                    .wrong_code(pending, client, Some(&completion.proof), attempt)
                     .await?);
             }
             Err(GuardedWriteError::Stale) => return Err(SecondFactorError::NotPending),
             Err(GuardedWriteError::Storage(error)) => return Err(error.into()),
         }
         tracing::info!(%account, session = %pending.id, "second factor completed the login");
+        // The login is complete whatever happens next: a failure to tidy the counters
+        // is logged, not reported.
+        let tidied = match self.reauth.succeeded(&keys).await {
+            Ok(()) => {
+                self.ports
+                    .throttle
+                    .clear(&ThrottleKey::pending_session(pending.id))
+                    .await
+            }
+            Err(error) => Err(error),
+        };
+        if let Err(error) = tidied {
+            tracing::warn!(%account, error = %error, "could not reset the second-factor counters");
+        }
         Ok(NewSession {
             token,
             session: Session {
@@ -146,46 +176,39 @@ impl SecondFactorLogin {
         })
     }
 
-    /// Records and counts a wrong code; ends the session when its budget is spent.
+    /// Records a wrong code (already counted); ends the session when it was the last
+    /// of its budget.
     async fn wrong_code(
         &self,
         pending: &Session,
         client: &ClientInfo,
         proof: Option<&SecondFactorProof>,
+        attempt: u32,
     ) -> Result<SecondFactorError, StorageError> {
-        let now = self.ports.clock.now();
         let factor = proof.map_or("second factor", SecondFactorProof::factor);
         let event = SecurityEvent::new(
             pending.account,
             SecurityEventKind::LoginFailed,
-            now,
+            self.ports.clock.now(),
             client,
             Some(format!("factor: {factor}")),
         );
         self.ports.events.record(&event).await?;
-        self.reauth.count(pending.account, client).await?;
-        let spent = self
-            .ports
-            .throttle
-            .record_failure(
-                &ThrottleKey::pending_session(pending.id),
-                now,
-                pending.created_at,
-            )
-            .await?;
-        if spent >= SessionPolicy::SECOND_FACTOR_BUDGET {
-            self.ports
-                .sessions
-                .delete(pending.account, pending.id)
-                .await?;
-            self.ports
-                .throttle
-                .clear(&ThrottleKey::pending_session(pending.id))
-                .await?;
-            tracing::info!(account = %pending.account, "pending login ended after too many wrong codes");
+        if attempt >= SessionPolicy::SECOND_FACTOR_BUDGET {
+            self.end(pending).await?;
             return Ok(SecondFactorError::BudgetExhausted);
         }
         Ok(SecondFactorError::WrongCode)
+    }
+
+    /// Ends a pending login whose budget is spent.
+    async fn end(&self, pending: &Session) -> Result<(), StorageError> {
+        self.ports
+            .sessions
+            .delete(pending.account, pending.id)
+            .await?;
+        tracing::info!(account = %pending.account, "pending login ended after too many wrong codes");
+        Ok(())
     }
 }
 

@@ -84,17 +84,25 @@ async fn a_wrong_code_is_recorded_and_counted_and_the_session_keeps_waiting() {
         .times(1)
         .returning(|_| Ok(()));
     let id = session.id;
+    let account = f.account;
     d.throttle.checkpoint();
-    d.throttle.expect_blocked_until().returning(|_, _| Ok(None));
     d.throttle
         .expect_record_failure()
         .withf(move |key, _, _| *key == ThrottleKey::pending_session(id))
         .times(1)
         .returning(|_, _, _| Ok(2));
     d.throttle
-        .expect_record_failure()
-        .times(2)
-        .returning(|_, _, _| Ok(1));
+        .expect_claim()
+        .withf(move |keys, _, _| {
+            keys == [
+                ThrottleKey::second_factor(account),
+                ThrottleKey::address("192.0.2.5".parse().unwrap()),
+            ]
+        })
+        .times(1)
+        .returning(|_, _, _| Ok(None));
+    d.throttle.expect_forgive().times(0);
+    d.throttle.expect_clear().times(0);
 
     let result = service(d).complete(&session, "000000", &client()).await;
 
@@ -108,15 +116,11 @@ async fn the_last_wrong_code_of_the_budget_ends_the_session() {
     let mut d = doubles(&f);
     let id = session.id;
     d.throttle.checkpoint();
-    d.throttle.expect_blocked_until().returning(|_, _| Ok(None));
     d.throttle
         .expect_record_failure()
         .withf(move |key, _, _| *key == ThrottleKey::pending_session(id))
         .returning(|_, _, _| Ok(SessionPolicy::SECOND_FACTOR_BUDGET));
-    d.throttle
-        .expect_record_failure()
-        .returning(|_, _, _| Ok(1));
-    d.throttle.expect_clear().returning(|_| Ok(()));
+    d.throttle.expect_claim().returning(|_, _, _| Ok(None));
     d.sessions
         .expect_delete()
         .withf(move |_, session| *session == id)
@@ -124,6 +128,32 @@ async fn the_last_wrong_code_of_the_budget_ends_the_session() {
         .returning(|_, _| Ok(true));
 
     let result = service(d).complete(&session, "000000", &client()).await;
+
+    assert!(matches!(result, Err(SecondFactorError::BudgetExhausted)));
+}
+
+#[tokio::test]
+async fn attempts_beyond_the_budget_are_refused_unchecked_even_with_the_right_code() {
+    let f = Fixture::new();
+    let session = pending(&f);
+    let mut d = doubles(&f);
+    let id = session.id;
+    d.throttle.checkpoint();
+    // Parallel attempts each count first; the sixth finds the budget spent.
+    d.throttle
+        .expect_record_failure()
+        .returning(|_, _, _| Ok(SessionPolicy::SECOND_FACTOR_BUDGET + 1));
+    d.throttle.expect_claim().times(0);
+    d.two_factor.expect_complete_login().times(0);
+    d.sessions
+        .expect_delete()
+        .withf(move |_, session| *session == id)
+        .times(1)
+        .returning(|_, _| Ok(true));
+
+    let result = service(d)
+        .complete(&session, f.code().as_str(), &client())
+        .await;
 
     assert!(matches!(result, Err(SecondFactorError::BudgetExhausted)));
 }

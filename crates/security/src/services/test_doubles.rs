@@ -148,10 +148,13 @@ impl Doubles {
     }
 }
 
-/// A throttle that blocks nothing and counts each failure as the first.
+/// A throttle that blocks nothing, grants every claim and counts each failure as the
+/// first.
 pub(crate) fn quiet_throttle() -> MockThrottleRepository {
     let mut throttle = MockThrottleRepository::new();
     throttle.expect_blocked_until().returning(|_, _| Ok(None));
+    throttle.expect_claim().returning(|_, _, _| Ok(None));
+    throttle.expect_forgive().returning(|_, _| Ok(()));
     throttle.expect_record_failure().returning(|_, _, _| Ok(1));
     throttle.expect_block().returning(|_, _| Ok(()));
     throttle.expect_clear().returning(|_| Ok(()));

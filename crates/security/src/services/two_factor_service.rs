@@ -140,7 +140,8 @@ impl TwoFactorService {
         code: &str,
         client: &ClientInfo,
     ) -> Result<Vec<RecoveryCode>, TwoFactorError> {
-        self.reauth.ensure_not_throttled(account, client).await?;
+        let keys = Reauthentication::keys(account, client);
+        self.reauth.claim(&keys).await?;
         let record = self
             .ports
             .two_factor
@@ -161,10 +162,11 @@ impl TwoFactorService {
         let Some(step) = step else {
             return Err(self
                 .reauth
-                .fail(account, client, "two-factor confirmation", Failure::Code)
+                .refused(account, client, "two-factor confirmation", Failure::Code)
                 .await?
                 .into());
         };
+        self.reauth.succeeded(&keys).await?;
         let codes = RecoveryCode::generate_set()?;
         let enablement = Enablement {
             account,

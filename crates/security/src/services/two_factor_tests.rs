@@ -104,11 +104,13 @@ async fn a_wrong_code_leaves_two_factor_off_and_is_counted() {
     let mut d = Doubles::new(right_password(), Some(f.record(false)));
     d.two_factor.expect_enable().times(0);
     d.throttle.checkpoint();
-    d.throttle.expect_blocked_until().returning(|_, _| Ok(None));
     d.throttle
-        .expect_record_failure()
-        .times(2)
-        .returning(|_, _, _| Ok(1));
+        .expect_claim()
+        .withf(|keys, _, _| keys.len() == 2)
+        .times(1)
+        .returning(|_, _, _| Ok(None));
+    d.throttle.expect_forgive().times(0);
+    d.throttle.expect_clear().times(0);
     let old = f.seed.code_at(now() - time::Duration::minutes(2)).unwrap();
 
     let result = service(d).confirm(f.account, old.as_str(), &client()).await;
@@ -203,12 +205,17 @@ async fn a_code_used_by_a_concurrent_request_counts_as_wrong() {
     d.two_factor
         .expect_renew_recovery_codes()
         .returning(|_, _| Err(GuardedWriteError::FactorUsed));
+    // The code looked right, so the claim was given back; losing it to a
+    // concurrent request then counts as a failure after all.
     d.throttle.checkpoint();
-    d.throttle.expect_blocked_until().returning(|_, _| Ok(None));
+    d.throttle.expect_claim().returning(|_, _, _| Ok(None));
+    d.throttle.expect_clear().returning(|_| Ok(()));
+    d.throttle.expect_forgive().returning(|_, _| Ok(()));
     d.throttle
         .expect_record_failure()
         .times(2)
         .returning(|_, _, _| Ok(1));
+    d.throttle.expect_block().returning(|_, _| Ok(()));
 
     let result = service(d)
         .renew_recovery_codes(f.account, &password(), f.code().as_str(), &client())
