@@ -111,7 +111,9 @@ impl CredentialRepository for SeaCredentials {
             .await
             .map_err(storage)?;
         insert_event(&txn, &change.event).await?;
-        insert_message(&txn, &change.notice).await?;
+        for notice in &change.notices {
+            insert_message(&txn, notice).await?;
+        }
         txn.commit().await.map_err(storage)
     }
 

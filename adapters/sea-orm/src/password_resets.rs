@@ -116,7 +116,9 @@ impl PasswordResetRepository for SeaPasswordResets {
             .await
             .map_err(storage)?;
         insert_event(&txn, &completion.event).await?;
-        insert_message(&txn, &completion.notice).await?;
+        for notice in &completion.notices {
+            insert_message(&txn, notice).await?;
+        }
         txn.commit().await.map_err(storage)?;
         Ok(())
     }

@@ -126,6 +126,11 @@ impl AccountDirectory for SeaAccountDirectory {
             username: row.username,
             primary_email: stored(&primary.address, EmailAddress::parse, "email address")?,
             emails: emails.iter().map(|e| e.address.clone()).collect(),
+            verified_emails: emails
+                .iter()
+                .filter(|e| e.verified)
+                .map(|e| stored(&e.address, EmailAddress::parse, "email address"))
+                .collect::<Result<_, _>>()?,
             language: row.language,
         }))
     }

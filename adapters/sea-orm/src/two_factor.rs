@@ -187,7 +187,9 @@ impl TwoFactorRepository for SeaTwoFactor {
         delete_codes(&txn, account).await?;
         insert_codes(&txn, account, &enablement.recovery_codes).await?;
         insert_event(&txn, &enablement.event).await?;
-        insert_message(&txn, &enablement.notice).await?;
+        for notice in &enablement.notices {
+            insert_message(&txn, notice).await?;
+        }
         txn.commit().await.map_err(storage)?;
         Ok(())
     }
@@ -204,7 +206,9 @@ impl TwoFactorRepository for SeaTwoFactor {
         delete_codes(&txn, change.account).await?;
         insert_codes(&txn, change.account, codes).await?;
         insert_event(&txn, &change.event).await?;
-        insert_message(&txn, &change.notice).await?;
+        for notice in &change.notices {
+            insert_message(&txn, notice).await?;
+        }
         txn.commit().await.map_err(storage)?;
         Ok(())
     }
@@ -221,7 +225,9 @@ impl TwoFactorRepository for SeaTwoFactor {
             .await
             .map_err(storage)?;
         insert_event(&txn, &change.event).await?;
-        insert_message(&txn, &change.notice).await?;
+        for notice in &change.notices {
+            insert_message(&txn, notice).await?;
+        }
         txn.commit().await.map_err(storage)?;
         Ok(())
     }

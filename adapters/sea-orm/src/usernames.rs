@@ -55,7 +55,9 @@ impl UsernameRepository for SeaUsernames {
                 }
             })?;
         insert_event(&txn, &change.event).await?;
-        insert_message(&txn, &change.notice).await?;
+        for notice in &change.notices {
+            insert_message(&txn, notice).await?;
+        }
         txn.commit().await.map_err(storage)?;
         Ok(())
     }

@@ -62,10 +62,26 @@ pub struct AccountContext {
     pub username: String,
     /// Every email address of the account.
     pub emails: Vec<String>,
-    /// The primary email address, where notifications go.
+    /// The primary email address.
     pub primary_email: EmailAddress,
+    /// The verified addresses (the primary one too, once verified).
+    pub verified_emails: Vec<EmailAddress>,
     /// The account's language tag, for notifications.
     pub language: String,
+}
+
+impl AccountContext {
+    /// Where security notices go: the primary address (verified or not: it is the
+    /// one the client chose) and every other verified address, each once.
+    pub fn notice_recipients(&self) -> Vec<&EmailAddress> {
+        let mut recipients = vec![&self.primary_email];
+        for address in &self.verified_emails {
+            if !recipients.contains(&address) {
+                recipients.push(address);
+            }
+        }
+        recipients
+    }
 }
 
 /// Reads account facts owned by the identity domain.
@@ -87,8 +103,8 @@ pub struct PasswordChange {
     pub keep_session: SessionId,
     /// The audit event.
     pub event: SecurityEvent,
-    /// The notification to the primary address.
-    pub notice: NewMessage,
+    /// The notices to the primary and every other verified address.
+    pub notices: Vec<NewMessage>,
 }
 
 /// Password credentials.
@@ -162,8 +178,8 @@ pub struct UsernameChange {
     pub proof: Option<SecondFactorProof>,
     /// The audit event.
     pub event: SecurityEvent,
-    /// The notification to the primary address.
-    pub notice: NewMessage,
+    /// The notices to the primary and every other verified address.
+    pub notices: Vec<NewMessage>,
 }
 
 /// Why a username change wrote nothing.
@@ -228,8 +244,8 @@ pub struct ResetCompletion {
     pub proof: Option<SecondFactorProof>,
     /// The audit event.
     pub event: SecurityEvent,
-    /// The notification to the primary address.
-    pub notice: NewMessage,
+    /// The notices to the primary and every other verified address.
+    pub notices: Vec<NewMessage>,
 }
 
 /// Password reset tokens.
@@ -252,4 +268,37 @@ pub trait PasswordResetRepository: Send + Sync {
     /// writes the event and the notice, all in one transaction.
     /// [`GuardedWriteError::Stale`] when the token is gone or expired.
     async fn complete(&self, completion: &ResetCompletion) -> Result<(), GuardedWriteError>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn address(text: &str) -> EmailAddress {
+        EmailAddress::parse(text).unwrap()
+    }
+
+    #[test]
+    fn notices_go_to_the_primary_and_every_other_verified_address_once() {
+        let context = AccountContext {
+            username: "ada".into(),
+            emails: vec![],
+            primary_email: address("ada@example.com"),
+            verified_emails: vec![
+                address("ada@work.example"),
+                address("ada@example.com"),
+                address("ada@home.example"),
+            ],
+            language: "en".into(),
+        };
+        let recipients: Vec<&str> = context
+            .notice_recipients()
+            .into_iter()
+            .map(EmailAddress::as_str)
+            .collect();
+        assert_eq!(
+            recipients,
+            ["ada@example.com", "ada@work.example", "ada@home.example"]
+        );
+    }
 }

@@ -94,8 +94,8 @@ pub struct Enablement {
     pub recovery_codes: Vec<TokenDigest>,
     /// The audit event.
     pub event: SecurityEvent,
-    /// The notice to the account.
-    pub notice: NewMessage,
+    /// The notices to the primary and every other verified address.
+    pub notices: Vec<NewMessage>,
 }
 
 /// A change authorised by a second factor: turning it off, or a new recovery set.
@@ -107,8 +107,8 @@ pub struct FactorGuardedChange {
     pub proof: SecondFactorProof,
     /// The audit event.
     pub event: SecurityEvent,
-    /// The notice to the account.
-    pub notice: NewMessage,
+    /// The notices to the primary and every other verified address.
+    pub notices: Vec<NewMessage>,
 }
 
 /// Completing a login's second factor.

@@ -29,7 +29,7 @@ fn completion(account: AccountId, token: &SecretToken, second: i64) -> ResetComp
         hash: hash("cmVzZXQ"),
         proof: None,
         event: event(account, SecurityEventKind::PasswordReset, second),
-        notice: notice(account, "ada@example.com", "password_reset_done"),
+        notices: vec![notice(account, "ada@example.com", "password_reset_done")],
     }
 }
 

@@ -27,7 +27,7 @@ fn enablement(account: AccountId, seed: SealedSeed, step: u64) -> Enablement {
         step,
         recovery_codes: vec![digest("r1"), digest("r2"), digest("r3")],
         event: event(account, SecurityEventKind::TwoFactorEnabled, 1),
-        notice: notice(account, "ada@example.com", "two_factor_enabled"),
+        notices: vec![notice(account, "ada@example.com", "two_factor_enabled")],
     }
 }
 
@@ -40,7 +40,7 @@ fn change(
         account,
         proof,
         event: event(account, kind, 2),
-        notice: notice(account, "ada@example.com", "two_factor_disabled"),
+        notices: vec![notice(account, "ada@example.com", "two_factor_disabled")],
     }
 }
 

@@ -15,7 +15,7 @@ fn rename(account: AccountId, to: &str, proof: Option<SecondFactorProof>) -> Use
         username: Username::parse(to).unwrap(),
         proof,
         event: event(account, SecurityEventKind::UsernameChanged, 5),
-        notice: notice(account, "ada@example.com", "username_changed"),
+        notices: vec![notice(account, "ada@example.com", "username_changed")],
     }
 }
 
@@ -55,7 +55,7 @@ async fn a_taken_name_rolls_everything_back_including_the_code(db: Database) {
             step: 100,
             recovery_codes: vec![],
             event: event(ada, SecurityEventKind::TwoFactorEnabled, 1),
-            notice: notice(ada, "ada@example.com", "two_factor_enabled"),
+            notices: vec![notice(ada, "ada@example.com", "two_factor_enabled")],
         })
         .await
         .unwrap();

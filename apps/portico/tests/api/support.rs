@@ -416,3 +416,23 @@ impl TestApp {
         done.json()["token"].as_str().unwrap().to_owned()
     }
 }
+
+impl TestApp {
+    /// Adds `address` to the session's account and verifies it with the mailed token.
+    pub async fn add_verified_email(&self, token: &str, address: &str) {
+        let added = self
+            .post("/v1/me/emails", Some(token), json!({ "address": address }))
+            .await;
+        added.expect(201);
+        let id = added.json()["id"].as_str().unwrap().to_owned();
+        let mail = self.wait_for_mail(address, "/verify-email?email=").await;
+        let (_, secret) = verification_link(&mail);
+        self.post(
+            &format!("/v1/me/emails/{id}/verify"),
+            Some(token),
+            json!({ "token": secret }),
+        )
+        .await
+        .expect(200);
+    }
+}

@@ -11,6 +11,7 @@ fn change(username: &str, password: &str) -> serde_json::Value {
 async fn a_username_change_is_reauthenticated_and_all_or_nothing(app: &TestApp) {
     let token = app.signed_up("ada").await;
     app.register("grace").await.expect(201);
+    app.add_verified_email(&token, "ada@work.example").await;
 
     app.put(
         "/v1/me/username",
@@ -43,6 +44,8 @@ async fn a_username_change_is_reauthenticated_and_all_or_nothing(app: &TestApp) 
         .expect_problem(401, "invalid-credentials");
     let notice = app.wait_for_mail("ada@example.com", "countess").await;
     assert!(!notice.contains(PASSWORD));
+    // Every verified address hears of it, not only the primary one.
+    app.wait_for_mail("ada@work.example", "countess").await;
     let events = app.get("/v1/me/security-events", &token).await.json();
     let kinds: Vec<_> = events["items"]
         .as_array()

@@ -3,7 +3,7 @@
 use portico_kernel::{AccountId, StorageError};
 use portico_mail_log::{ComposeError, MessageComposer, NewMessage, SecurityNotice, Template};
 
-use crate::ports::AccountDirectory;
+use crate::ports::{AccountContext, AccountDirectory};
 use crate::session::ClientInfo;
 
 /// Why a notice could not be composed.
@@ -20,27 +20,37 @@ pub enum NoticeError {
     Storage(#[from] StorageError),
 }
 
-/// The notice of a security change, to the account's primary address in its
-/// language, naming the client address the change came from.
-pub(crate) async fn security_notice(
+/// `template` for every address that hears of security changes (the primary one
+/// and every other verified one), in the account's language.
+pub(crate) fn notices_for(
+    composer: &dyn MessageComposer,
+    account: AccountId,
+    context: &AccountContext,
+    template: &Template,
+) -> Result<Vec<NewMessage>, ComposeError> {
+    context
+        .notice_recipients()
+        .into_iter()
+        .map(|to| composer.compose(Some(account), to, &context.language, template))
+        .collect()
+}
+
+/// The notices of a security change, naming the client address it came from.
+pub(crate) async fn security_notices(
     directory: &dyn AccountDirectory,
     composer: &dyn MessageComposer,
     account: AccountId,
     notice: SecurityNotice,
     client: &ClientInfo,
-) -> Result<NewMessage, NoticeError> {
+) -> Result<Vec<NewMessage>, NoticeError> {
     let context = directory
         .context(account)
         .await?
         .ok_or(NoticeError::NotFound)?;
-    Ok(composer.compose(
-        Some(account),
-        &context.primary_email,
-        &context.language,
-        &Template::SecurityNotice {
-            notice,
-            username: context.username,
-            ip: client.ip.map(|ip| ip.to_string()),
-        },
-    )?)
+    let template = Template::SecurityNotice {
+        notice,
+        username: context.username.clone(),
+        ip: client.ip.map(|ip| ip.to_string()),
+    };
+    Ok(notices_for(composer, account, &context, &template)?)
 }

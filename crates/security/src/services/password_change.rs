@@ -9,6 +9,7 @@ use crate::events::{SecurityEvent, SecurityEventKind, SecurityEventRepository};
 use crate::hasher::{PasswordHasher, Verification};
 use crate::password_policy::{PasswordContext, PasswordPolicy};
 use crate::ports::{AccountDirectory, CredentialRepository, PasswordChange};
+use crate::services::notices::notices_for;
 use crate::services::passwords::{PasswordError, Passwords};
 use crate::session::{ClientInfo, Session};
 use crate::throttle::{
@@ -170,10 +171,10 @@ impl PasswordChanges {
                 PasswordError::Unexpected(source) => PasswordChangeError::Unexpected(source),
             })?;
         let now = self.clock.now();
-        let notice = self.composer.compose(
-            Some(account),
-            &context.primary_email,
-            &context.language,
+        let notices = notices_for(
+            self.composer.as_ref(),
+            account,
+            &context,
             &Template::SecurityNotice {
                 notice: SecurityNotice::PasswordChanged,
                 username: context.username.clone(),
@@ -192,7 +193,7 @@ impl PasswordChanges {
                     client,
                     None,
                 ),
-                notice,
+                notices,
             })
             .await?;
         tracing::info!(%account, "password changed");
@@ -252,8 +253,12 @@ mod tests {
         directory.expect_context().returning(|_| {
             Ok(Some(AccountContext {
                 username: "ada".into(),
-                emails: vec!["ada@example.com".into()],
+                emails: vec!["ada@example.com".into(), "ada@work.example".into()],
                 primary_email: EmailAddress::parse("ada@example.com").unwrap(),
+                verified_emails: vec![
+                    EmailAddress::parse("ada@example.com").unwrap(),
+                    EmailAddress::parse("ada@work.example").unwrap(),
+                ],
                 language: "en".into(),
             }))
         });
@@ -384,8 +389,10 @@ mod tests {
                 change.hash.as_phc() == "$argon2id$new"
                     && change.keep_session == keep
                     && change.event.kind == SecurityEventKind::PasswordChanged
-                    && change.notice.template == "password_changed"
-                    && change.notice.to.as_str() == "ada@example.com"
+                    && change.notices.len() == 2
+                    && change.notices[0].template == "password_changed"
+                    && change.notices[0].to.as_str() == "ada@example.com"
+                    && change.notices[1].to.as_str() == "ada@work.example"
             })
             .times(1)
             .returning(|_| Ok(()));

@@ -13,7 +13,7 @@ use crate::password_policy::PasswordContext;
 use crate::ports::{LoginKey, ResetCompletion, ResetIssue};
 use crate::seed_vault::SeedVault;
 use crate::services::factor_check::proof_for;
-use crate::services::notices::{NoticeError, security_notice};
+use crate::services::notices::{NoticeError, security_notices};
 use crate::services::passwords::{PasswordError, Passwords};
 use crate::services::reauth::{ReauthError, Reauthentication};
 use crate::services::security_ports::SecurityPorts;
@@ -285,7 +285,7 @@ impl PasswordResets {
             }
             other => other?,
         };
-        let notice = security_notice(
+        let notices = security_notices(
             self.ports.directory.as_ref(),
             self.ports.composer.as_ref(),
             account,
@@ -305,7 +305,7 @@ impl PasswordResets {
                 proof.as_ref().map(|p| format!("factor: {}", p.factor())),
             ),
             proof,
-            notice,
+            notices,
         };
         match self.ports.resets.complete(&completion).await {
             Ok(()) => {

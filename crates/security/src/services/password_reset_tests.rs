@@ -226,7 +226,7 @@ async fn a_reset_sets_the_hash_uses_up_token_and_code_and_notifies() {
                 && c.hash.as_phc() == "$argon2id$new"
                 && c.proof == Some(SecondFactorProof::Totp { step })
                 && c.event.kind == SecurityEventKind::PasswordReset
-                && c.notice.template == "password_reset_done"
+                && c.notices[0].template == "password_reset_done"
         })
         .times(1)
         .returning(|_| Ok(()));

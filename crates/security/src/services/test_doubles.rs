@@ -98,8 +98,9 @@ impl Doubles {
         directory.expect_context().returning(|_| {
             Ok(Some(AccountContext {
                 username: "ada".into(),
-                emails: vec!["ada@example.com".into()],
+                emails: vec!["ada@example.com".into(), "ada@new.example".into()],
                 primary_email: EmailAddress::parse("ada@example.com").unwrap(),
+                verified_emails: vec![EmailAddress::parse("ada@example.com").unwrap()],
                 language: "en".into(),
             }))
         });

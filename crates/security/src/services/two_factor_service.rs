@@ -11,7 +11,7 @@ use crate::events::{SecurityEvent, SecurityEventKind};
 use crate::qr;
 use crate::recovery::RecoveryCode;
 use crate::seed_vault::SeedVault;
-use crate::services::notices::{NoticeError, security_notice};
+use crate::services::notices::{NoticeError, security_notices};
 use crate::services::reauth::{Failure, ReauthError, Reauthentication};
 use crate::services::security_ports::SecurityPorts;
 use crate::session::ClientInfo;
@@ -180,8 +180,8 @@ impl TwoFactorService {
                 client,
                 Some("factor: totp".into()),
             ),
-            notice: self
-                .notice(account, SecurityNotice::TwoFactorEnabled, client)
+            notices: self
+                .notices(account, SecurityNotice::TwoFactorEnabled, client)
                 .await?,
         };
         match self.ports.two_factor.enable(&enablement).await {
@@ -283,7 +283,7 @@ impl TwoFactorService {
                 Some(format!("factor: {}", proof.factor())),
             ),
             proof,
-            notice: self.notice(account, notice, client).await?,
+            notices: self.notices(account, notice, client).await?,
         })
     }
 
@@ -308,13 +308,13 @@ impl TwoFactorService {
         }
     }
 
-    async fn notice(
+    async fn notices(
         &self,
         account: AccountId,
         notice: SecurityNotice,
         client: &ClientInfo,
-    ) -> Result<NewMessage, TwoFactorError> {
-        security_notice(
+    ) -> Result<Vec<NewMessage>, TwoFactorError> {
+        security_notices(
             self.ports.directory.as_ref(),
             self.ports.composer.as_ref(),
             account,

@@ -79,8 +79,8 @@ async fn a_right_code_turns_two_factor_on_with_ten_recovery_codes_an_event_and_a
         .withf(|e| {
             e.step == step()
                 && e.event.kind == SecurityEventKind::TwoFactorEnabled
-                && e.notice.to.as_str() == "ada@example.com"
-                && e.notice.template == "two_factor_enabled"
+                && e.notices[0].to.as_str() == "ada@example.com"
+                && e.notices[0].template == "two_factor_enabled"
         })
         .times(1)
         .returning(move |e| {
@@ -158,7 +158,7 @@ async fn turning_off_uses_up_the_code_and_records_and_notifies() {
         .withf(|c| {
             c.proof == SecondFactorProof::Totp { step: step() }
                 && c.event.kind == SecurityEventKind::TwoFactorDisabled
-                && c.notice.template == "two_factor_disabled"
+                && c.notices[0].template == "two_factor_disabled"
         })
         .times(1)
         .returning(|_| Ok(()));

@@ -7,6 +7,7 @@ use portico_mail_log::{ComposeError, Template};
 
 use crate::events::{SecurityEvent, SecurityEventKind};
 use crate::ports::{UsernameChange, UsernameWriteError};
+use crate::services::notices::notices_for;
 use crate::services::reauth::{Failure, ReauthError, Reauthentication};
 use crate::services::security_ports::SecurityPorts;
 use crate::session::ClientInfo;
@@ -49,7 +50,7 @@ impl UsernameChanges {
 
     /// Changes the account's username. The format is checked first (nothing is
     /// counted for a typo), then the password and code; the new name, the used-up
-    /// code, the event and the notice to the primary address are written together.
+    /// code, the event and the notices are written together.
     pub async fn change(
         &self,
         account: AccountId,
@@ -90,10 +91,10 @@ impl UsernameChanges {
                     username.as_str()
                 )),
             ),
-            notice: self.ports.composer.compose(
-                Some(account),
-                &context.primary_email,
-                &context.language,
+            notices: notices_for(
+                self.ports.composer.as_ref(),
+                account,
+                &context,
                 &Template::UsernameChanged {
                     old_username: context.username.clone(),
                     new_username: username.as_str().to_owned(),

@@ -32,8 +32,8 @@ async fn a_change_writes_name_proof_event_and_notice_together() {
                 && c.proof == Some(SecondFactorProof::Totp { step })
                 && c.event.kind == SecurityEventKind::UsernameChanged
                 && c.event.detail.as_deref() == Some("from ada to ada.lovelace")
-                && c.notice.template == "username_changed"
-                && c.notice.to.as_str() == "ada@example.com"
+                && c.notices[0].template == "username_changed"
+                && c.notices[0].to.as_str() == "ada@example.com"
         })
         .times(1)
         .returning(|_| Ok(()));
