@@ -85,10 +85,7 @@ async fn an_expired_token_no_longer_verifies(app: &TestApp) {
     let (_, token) = link_sent_to(app, "work@example.com").await;
 
     app.clock.advance(time::Duration::hours(25));
-    let ada = app.login("ada", PASSWORD).await.json()["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let ada = app.token_for("ada").await;
 
     app.post(
         &format!("/v1/me/emails/{id}/verify"),

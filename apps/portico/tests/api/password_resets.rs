@@ -84,13 +84,7 @@ async fn a_reset_sets_the_password_ends_every_session_and_logs_nobody_in(app: &T
     assert!(!notice.contains(NEW_PASSWORD));
 
     let fresh = fresh.json()["token"].as_str().unwrap().to_owned();
-    let events = app.get("/v1/me/security-events", &fresh).await.json();
-    let kinds: Vec<_> = events["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["kind"].as_str().unwrap().to_owned())
-        .collect();
+    let kinds = app.event_kinds(&fresh).await;
     assert!(kinds.contains(&"password_reset".to_owned()));
     assert!(kinds.contains(&"password_reset_requested".to_owned()));
     let raw =

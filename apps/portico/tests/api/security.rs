@@ -6,21 +6,9 @@ use crate::support::{PASSWORD, TestApp, on_both_engines};
 
 const NEW_PASSWORD: &str = "amber lantern drifts north";
 
-fn kinds(events: &serde_json::Value) -> Vec<String> {
-    events["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["kind"].as_str().unwrap().to_owned())
-        .collect()
-}
-
 async fn a_password_change_ends_other_sessions_and_is_notified_and_recorded(app: &TestApp) {
     let current = app.signed_up("ada").await;
-    let other = app.login("ada", PASSWORD).await.json()["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let other = app.token_for("ada").await;
 
     app.put(
         "/v1/me/password",
@@ -50,8 +38,7 @@ async fn a_password_change_ends_other_sessions_and_is_notified_and_recorded(app:
     assert!(!notice.data.contains(NEW_PASSWORD) && !notice.data.contains(PASSWORD));
 
     let events = app.get("/v1/me/security-events", &current).await;
-    events.expect(200);
-    let kinds = kinds(&events.json());
+    let kinds = app.event_kinds(&current).await;
     assert_eq!(kinds[0], "login_succeeded", "newest first");
     assert!(kinds.contains(&"login_failed".to_owned()));
     assert!(kinds.contains(&"password_changed".to_owned()));
@@ -92,7 +79,7 @@ async fn a_refused_password_change_changes_nothing(app: &TestApp) {
     .expect_invalid_fields(&["new_password"]);
 
     app.login("ada", PASSWORD).await.expect(201);
-    let kinds = kinds(&app.get("/v1/me/security-events", &token).await.json());
+    let kinds = app.event_kinds(&token).await;
     assert!(kinds.contains(&"password_change_failed".to_owned()));
     assert!(!kinds.contains(&"password_changed".to_owned()));
 }
@@ -110,7 +97,7 @@ async fn session_endings_are_recorded_and_events_are_private(app: &TestApp) {
     .await
     .expect(204);
 
-    let kinds = kinds(&app.get("/v1/me/security-events", &ada).await.json());
+    let kinds = app.event_kinds(&ada).await;
     assert_eq!(kinds[0], "session_revoked");
     let mallorys = app.get("/v1/me/security-events", &mallory).await.json();
     assert_eq!(

@@ -37,10 +37,7 @@ on_both_engines!(login, super::a_login_answers_a_token_and_an_expiry);
 
 async fn sessions_are_listed_with_the_current_one_marked(app: &TestApp) {
     let first = app.signed_up("ada").await;
-    let second = app.login("ada", PASSWORD).await.json()["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let second = app.token_for("ada").await;
     app.signed_up("grace").await;
 
     let reply = app.get("/v1/sessions", &second).await;
@@ -68,10 +65,7 @@ on_both_engines!(list, super::sessions_are_listed_with_the_current_one_marked);
 
 async fn logging_out_ends_only_the_current_session(app: &TestApp) {
     let first = app.signed_up("ada").await;
-    let second = app.login("ada", PASSWORD).await.json()["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let second = app.token_for("ada").await;
 
     app.delete("/v1/sessions/current", &first).await.expect(204);
 

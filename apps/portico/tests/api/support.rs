@@ -436,3 +436,25 @@ impl TestApp {
         .expect(200);
     }
 }
+
+impl TestApp {
+    /// Logs in with the test password and returns the token (of a pending session
+    /// when two-factor is on).
+    pub async fn token_for(&self, login: &str) -> String {
+        let reply = self.login(login, PASSWORD).await;
+        reply.expect(201);
+        reply.json()["token"].as_str().unwrap().to_owned()
+    }
+
+    /// The kinds of the session's account's security events, newest first.
+    pub async fn event_kinds(&self, token: &str) -> Vec<String> {
+        let events = self.get("/v1/me/security-events", token).await;
+        events.expect(200);
+        events.json()["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["kind"].as_str().unwrap().to_owned())
+            .collect()
+    }
+}

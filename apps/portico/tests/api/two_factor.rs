@@ -133,10 +133,7 @@ async fn a_recovery_code_completes_one_login_only(app: &TestApp) {
 
     let full = app.login_with_code("ada", &codes[0].to_uppercase()).await;
 
-    let pending = app.login("ada", PASSWORD).await.json()["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let pending = app.token_for("ada").await;
     app.post(
         "/v1/sessions/current/second-factor",
         Some(&pending),
@@ -155,10 +152,7 @@ on_both_engines!(
 async fn wrong_codes_exhaust_the_pending_login(app: &TestApp) {
     let token = app.signed_up("ada").await;
     let (secret, _) = app.enable_two_factor(&token).await;
-    let pending = app.login("ada", PASSWORD).await.json()["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let pending = app.token_for("ada").await;
     let path = "/v1/sessions/current/second-factor";
 
     for _ in 0..4 {
@@ -184,10 +178,7 @@ on_both_engines!(code_budget, super::wrong_codes_exhaust_the_pending_login);
 async fn parallel_wrong_codes_cannot_overdraw_the_budget(app: &TestApp) {
     let token = app.signed_up("ada").await;
     let (secret, _) = app.enable_two_factor(&token).await;
-    let pending = app.login("ada", PASSWORD).await.json()["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let pending = app.token_for("ada").await;
     let path = "/v1/sessions/current/second-factor";
     let guess = |code: &'static str| app.post(path, Some(&pending), json!({ "code": code }));
 
@@ -236,14 +227,8 @@ on_both_engines!(
 async fn two_logins_racing_with_one_code_complete_once(app: &TestApp) {
     let token = app.signed_up("ada").await;
     let (secret, _) = app.enable_two_factor(&token).await;
-    let first = app.login("ada", PASSWORD).await.json()["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let second = app.login("ada", PASSWORD).await.json()["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let first = app.token_for("ada").await;
+    let second = app.token_for("ada").await;
     let code = app.totp_code(&secret);
     let path = "/v1/sessions/current/second-factor";
 
@@ -287,10 +272,7 @@ async fn renewing_codes_needs_password_and_code_and_voids_the_old_set(app: &Test
     let new_codes = renewed.json()["recovery_codes"].as_array().unwrap().clone();
     assert_eq!(new_codes.len(), 10);
 
-    let pending = app.login("ada", PASSWORD).await.json()["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let pending = app.token_for("ada").await;
     app.post(
         "/v1/sessions/current/second-factor",
         Some(&pending),

@@ -46,13 +46,7 @@ async fn a_username_change_is_reauthenticated_and_all_or_nothing(app: &TestApp) 
     assert!(!notice.contains(PASSWORD));
     // Every verified address hears of it, not only the primary one.
     app.wait_for_mail("ada@work.example", "countess").await;
-    let events = app.get("/v1/me/security-events", &token).await.json();
-    let kinds: Vec<_> = events["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["kind"].as_str().unwrap().to_owned())
-        .collect();
+    let kinds = app.event_kinds(&token).await;
     assert!(kinds.contains(&"username_changed".to_owned()));
     assert!(kinds.contains(&"reauthentication_failed".to_owned()));
 }
