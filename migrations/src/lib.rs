@@ -20,6 +20,7 @@ mod m0002_mail_outbox;
 mod m0003_security_events;
 mod m0004_throttles;
 mod m0005_two_factor_and_resets;
+mod m0006_ip_whitelist;
 
 /// Every migration, in order.
 #[derive(Debug)]
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_security_events::Migration),
             Box::new(m0004_throttles::Migration),
             Box::new(m0005_two_factor_and_resets::Migration),
+            Box::new(m0006_ip_whitelist::Migration),
         ]
     }
 }

@@ -8,7 +8,8 @@
 //! - `entities`: the tables, private to this crate;
 //! - one module per port: [`accounts`], [`emails`], [`phones`], [`addresses`],
 //!   [`companies`], [`credentials`], [`sessions`], [`outbox`], [`security_events`],
-//!   [`throttles`], [`two_factor`], [`usernames`], [`password_resets`];
+//!   [`throttles`], [`two_factor`], [`usernames`], [`password_resets`],
+//!   [`ip_whitelist`];
 //! - `errors`, `keyset`, `mapping`: database error classification, keyset pagination
 //!   and the row-to-domain helpers they share.
 //!
@@ -32,6 +33,7 @@ pub mod database;
 pub mod emails;
 mod entities;
 mod errors;
+pub mod ip_whitelist;
 mod keyset;
 mod locks;
 mod mapping;
@@ -51,6 +53,7 @@ pub use companies::SeaCompanies;
 pub use credentials::SeaCredentials;
 pub use database::{Backend, Database, DatabaseError};
 pub use emails::SeaEmails;
+pub use ip_whitelist::SeaIpWhitelist;
 pub use outbox::SeaOutbox;
 pub use password_resets::SeaPasswordResets;
 pub use phones::SeaPhones;

@@ -40,6 +40,7 @@ fn settings() -> DomainSettings {
         mail_from: EmailAddress::parse("portal@example.com").unwrap(),
         platform_token: None,
         seed_vault: SeedVault::new(&SeedVault::generate_key().unwrap()).unwrap(),
+        trusted_proxies: vec![],
     }
 }
 

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use clap::{Args, ValueEnum};
 use portico_kernel::EmailAddress;
 use portico_mail_log::MailTransport;
-use portico_security::{PasswordPolicy, SessionPolicy, ThrottlePolicy};
+use portico_security::{Cidr, PasswordPolicy, SessionPolicy, ThrottlePolicy};
 use portico_smtp::{MailFolder, SmtpMailer};
 use time::Duration;
 
@@ -131,6 +131,16 @@ pub struct Settings {
     #[arg(long, global = true, env = "PORTICO_PLATFORM_TOKEN")]
     pub platform_token: Option<Secret>,
 
+    /// Proxies whose `X-Forwarded-For` is believed: addresses or CIDR ranges,
+    /// comma-separated. None by default: the socket peer is the client.
+    #[arg(
+        long,
+        global = true,
+        env = "PORTICO_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<String>,
+
     /// Key that seals TOTP seeds at rest: 32 bytes in base64. Without it, a key file
     /// in the data folder is used, and created on first start.
     #[arg(long, global = true, env = "PORTICO_TOTP_KEY")]
@@ -211,7 +221,19 @@ impl Settings {
                 reason: "an http:// or https:// URL is required".into(),
             });
         }
+        let trusted_proxies = self
+            .trusted_proxies
+            .iter()
+            .filter(|entry| !entry.trim().is_empty())
+            .map(|entry| {
+                Cidr::parse(entry).map_err(|e| InvalidSetting {
+                    name: "PORTICO_TRUSTED_PROXIES",
+                    reason: format!("{entry:?}: {e}"),
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(DomainSettings {
+            trusted_proxies,
             password_policy: PasswordPolicy::new(self.password_min_length),
             session_policy: SessionPolicy {
                 idle_timeout: Duration::minutes(i64::from(self.session_idle_minutes)),

@@ -12,13 +12,14 @@ use portico_mail_log::{
 };
 use portico_sea_orm::{
     Database, SeaAccountDirectory, SeaAccounts, SeaAddresses, SeaCompanies, SeaCredentials,
-    SeaEmails, SeaOutbox, SeaPasswordResets, SeaPhones, SeaSecurityEvents, SeaSessions,
-    SeaThrottles, SeaTwoFactor, SeaUsernames,
+    SeaEmails, SeaIpWhitelist, SeaOutbox, SeaPasswordResets, SeaPhones, SeaSecurityEvents,
+    SeaSessions, SeaThrottles, SeaTwoFactor, SeaUsernames,
 };
 use portico_security::{
-    Argon2Hasher, LoginPorts, LoginService, PasswordChangePorts, PasswordChanges, PasswordHasher,
-    PasswordPolicy, PasswordResets, Passwords, Reauthentication, SecondFactorLogin, SecurityPorts,
-    SeedVault, SessionPolicy, Sessions, ThrottlePolicy, TwoFactorService, UsernameChanges,
+    Argon2Hasher, Cidr, IpWhitelists, LoginPorts, LoginService, PasswordChangePorts,
+    PasswordChanges, PasswordHasher, PasswordPolicy, PasswordResets, Passwords, Reauthentication,
+    SecondFactorLogin, SecurityPorts, SeedVault, SessionPolicy, Sessions, ThrottlePolicy,
+    TwoFactorService, UsernameChanges,
 };
 
 use crate::credential_bridge::PolicyCheckedCredentials;
@@ -41,6 +42,8 @@ pub struct DomainSettings {
     pub platform_token: Option<Secret>,
     /// Seals TOTP seeds at rest.
     pub seed_vault: SeedVault,
+    /// Proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<Cidr>,
 }
 
 /// Every service the HTTP layer and the worker call.
@@ -74,6 +77,10 @@ pub struct Services {
     pub usernames: UsernameChanges,
     /// Password resets.
     pub resets: PasswordResets,
+    /// IP whitelists.
+    pub whitelists: IpWhitelists,
+    /// Proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<Cidr>,
     /// The email history.
     pub history: MailHistory,
     /// Bounce reports.
@@ -125,6 +132,7 @@ impl Services {
         ));
         let links = Links::new(&settings.public_base_url);
         let two_factor = Arc::new(SeaTwoFactor::new(db.clone()));
+        let whitelist = Arc::new(SeaIpWhitelist::new(db.clone()));
         let directory = Arc::new(SeaAccountDirectory::new(db.clone()));
         let security = SecurityPorts {
             credentials: credentials.clone(),
@@ -136,6 +144,7 @@ impl Services {
             events: events.clone(),
             hasher: hasher.clone(),
             throttle: throttles.clone(),
+            whitelist: whitelist.clone(),
             composer: mailer.clone(),
             clock: clock.clone(),
         };
@@ -151,6 +160,8 @@ impl Services {
             ),
             two_factor: TwoFactorService::new(security.clone(), vault.clone(), reauth.clone()),
             usernames: UsernameChanges::new(security.clone(), reauth.clone()),
+            whitelists: IpWhitelists::new(security.clone()),
+            trusted_proxies: settings.trusted_proxies.clone(),
             resets: PasswordResets::new(
                 security,
                 vault,
@@ -198,6 +209,7 @@ impl Services {
                     events: events.clone(),
                     throttle: throttles,
                     two_factor,
+                    whitelist: whitelist.clone(),
                     clock: clock.clone(),
                 },
                 settings.session_policy,
@@ -206,6 +218,7 @@ impl Services {
             sessions: Sessions::new(
                 session_store,
                 events,
+                whitelist,
                 clock.clone(),
                 settings.session_policy,
             ),

@@ -77,6 +77,10 @@ typed_id!(
     /// Identifies one entry of an account's security audit trail.
     EventId
 );
+typed_id!(
+    /// Identifies one entry of an account's IP whitelist.
+    WhitelistEntryId
+);
 
 #[cfg(test)]
 mod tests {

@@ -37,7 +37,10 @@ pub mod token;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use email::{EmailAddress, InvalidEmail};
-pub use ids::{AccountId, AddressId, EmailId, EventId, InvalidId, MessageId, PhoneId, SessionId};
+pub use ids::{
+    AccountId, AddressId, EmailId, EventId, InvalidId, MessageId, PhoneId, SessionId,
+    WhitelistEntryId,
+};
 pub use page::{Cursor, InvalidCursor, Page, PageRequest};
 pub use secret::{Password, PasswordHash, PasswordRejection};
 pub use storage::StorageError;

@@ -108,6 +108,17 @@ pub enum Template {
         /// The address the change came from, if known.
         ip: Option<String>,
     },
+    /// A range was added to or removed from the IP whitelist.
+    IpWhitelistChanged {
+        /// The account's username.
+        username: String,
+        /// The range, in canonical CIDR form.
+        cidr: String,
+        /// Added (`true`) or removed.
+        added: bool,
+        /// The address the change came from, if known.
+        ip: Option<String>,
+    },
     /// A password reset was asked for: the link to choose a new password.
     PasswordReset {
         /// The account's username.
@@ -155,6 +166,7 @@ impl Template {
             Self::PrimaryEmailChanged { .. } => "primary_email_changed",
             Self::SecurityNotice { notice, .. } => notice.template_name(),
             Self::UsernameChanged { .. } => "username_changed",
+            Self::IpWhitelistChanged { .. } => "ip_whitelist_changed",
             Self::PasswordReset { .. } => "password_reset",
         }
     }
@@ -166,7 +178,8 @@ impl Template {
             | Self::PasswordReset { link, .. } => Some(link),
             Self::PrimaryEmailChanged { .. }
             | Self::SecurityNotice { .. }
-            | Self::UsernameChanged { .. } => None,
+            | Self::UsernameChanged { .. }
+            | Self::IpWhitelistChanged { .. } => None,
         }
     }
 
@@ -188,6 +201,12 @@ impl Template {
                 new_username,
                 ip,
             } => context! { old_username, new_username, ip },
+            Self::IpWhitelistChanged {
+                username,
+                cidr,
+                added,
+                ip,
+            } => context! { username, cidr, added, ip },
             Self::PasswordReset {
                 username,
                 two_factor,
@@ -239,6 +258,7 @@ const SOURCES: &[(&str, &str, &str, &str)] = sources![
     "two_factor_disabled",
     "recovery_codes_renewed",
     "username_changed",
+    "ip_whitelist_changed",
 ];
 
 /// The compiled templates.
@@ -405,6 +425,18 @@ mod tests {
                 username: "ada".into(),
                 link: link(),
                 two_factor: true,
+            },
+            Template::IpWhitelistChanged {
+                username: "ada".into(),
+                cidr: "192.0.2.0/24".into(),
+                added: true,
+                ip: None,
+            },
+            Template::IpWhitelistChanged {
+                username: "ada".into(),
+                cidr: "192.0.2.0/24".into(),
+                added: false,
+                ip: Some("192.0.2.7".into()),
             },
         ]
         .into_iter()

@@ -46,6 +46,12 @@ pub enum SecurityEventKind {
     PasswordReset,
     /// A password reset was refused: wrong second factor with a valid link.
     PasswordResetFailed,
+    /// A range was added to the IP whitelist.
+    IpWhitelistAdded,
+    /// A range was removed from the IP whitelist.
+    IpWhitelistRemoved,
+    /// A login or request from an address outside the IP whitelist was refused.
+    AddressRefused,
 }
 
 /// The text is not an event kind.
@@ -55,7 +61,7 @@ pub struct InvalidEventKind;
 
 impl SecurityEventKind {
     /// Every kind.
-    pub const ALL: [Self; 15] = [
+    pub const ALL: [Self; 18] = [
         Self::LoginSucceeded,
         Self::LoginFailed,
         Self::LoggedOut,
@@ -71,6 +77,9 @@ impl SecurityEventKind {
         Self::PasswordResetRequested,
         Self::PasswordReset,
         Self::PasswordResetFailed,
+        Self::IpWhitelistAdded,
+        Self::IpWhitelistRemoved,
+        Self::AddressRefused,
     ];
 
     /// The wire and storage name.
@@ -91,6 +100,9 @@ impl SecurityEventKind {
             Self::PasswordResetRequested => "password_reset_requested",
             Self::PasswordReset => "password_reset",
             Self::PasswordResetFailed => "password_reset_failed",
+            Self::IpWhitelistAdded => "ip_whitelist_added",
+            Self::IpWhitelistRemoved => "ip_whitelist_removed",
+            Self::AddressRefused => "address_refused",
         }
     }
 

@@ -2,8 +2,7 @@
 //!
 //! This crate holds the password policy, argon2id hashing, login, sessions, password
 //! changes, TOTP two-factor authentication with recovery codes, username changes,
-//! password resets, throttling and the security audit trail; IP whitelists join it
-//! later. It reads the identity domain's [`portico_identity::Username`] rules (a
+//! password resets, IP whitelists, throttling and the security audit trail. It reads the identity domain's [`portico_identity::Username`] rules (a
 //! username change is re-authenticated here) and composes mail through mail-log's
 //! `MessageComposer` port; storage is behind the ports in [`ports`] and
 //! [`two_factor`].
@@ -18,6 +17,8 @@
 //! - [`totp`], [`seed_vault`], [`recovery`], [`qr`]: TOTP codes, seeds sealed at rest,
 //!   recovery codes, and the enrolment QR code;
 //! - [`two_factor`]: two-factor state, second-factor proofs and their port;
+//! - [`whitelist`]: IP whitelist ranges, the lock-out rule, the address gate and the
+//!   port;
 //! - [`ports`]: the other storage ports;
 //! - [`services`]: [`Passwords`], [`LoginService`], [`SecondFactorLogin`], [`Sessions`],
 //!   [`PasswordChanges`], [`TwoFactorService`], [`UsernameChanges`], [`PasswordResets`].
@@ -28,7 +29,8 @@
 //! use portico_security::ports::{CredentialRepository, SessionRepository};
 //! use portico_security::{
 //!     Argon2Hasher, ClientInfo, LoginPorts, LoginService, SecurityEventRepository,
-//!     SessionPolicy, ThrottlePolicy, ThrottleRepository, TwoFactorRepository,
+//!     IpWhitelistRepository, SessionPolicy, ThrottlePolicy, ThrottleRepository,
+//!     TwoFactorRepository,
 //! };
 //!
 //! async fn log_in(
@@ -37,6 +39,7 @@
 //!     events: Arc<dyn SecurityEventRepository>,
 //!     throttle: Arc<dyn ThrottleRepository>,
 //!     two_factor: Arc<dyn TwoFactorRepository>,
+//!     whitelist: Arc<dyn IpWhitelistRepository>,
 //! ) -> Result<(), Box<dyn std::error::Error>> {
 //!     let ports = LoginPorts {
 //!         credentials,
@@ -45,6 +48,7 @@
 //!         events,
 //!         throttle,
 //!         two_factor,
+//!         whitelist,
 //!         clock: Arc::new(SystemClock),
 //!     };
 //!     let login = LoginService::new(ports, SessionPolicy::default(), ThrottlePolicy::default());
@@ -70,6 +74,7 @@ pub mod session;
 pub mod throttle;
 pub mod totp;
 pub mod two_factor;
+pub mod whitelist;
 
 pub use events::{SecurityEvent, SecurityEventKind, SecurityEventRepository};
 pub use hasher::{Argon2Hasher, PasswordHasher, Verification};
@@ -78,13 +83,16 @@ pub use portico_kernel::{SecretToken, TokenDigest};
 pub use recovery::RecoveryCode;
 pub use seed_vault::{InvalidSeedKey, SealedSeed, SeedVault};
 pub use services::{
-    AuthError, Enrolment, LoginError, LoginPorts, LoginService, NewSession, PasswordChangeError,
-    PasswordChangePorts, PasswordChanges, PasswordError, PasswordResets, Passwords, ReauthError,
-    Reauthentication, ResetError, SecondFactorError, SecondFactorLogin, SecurityPorts,
-    SessionError, Sessions, TwoFactorError, TwoFactorService, TwoFactorStatus, UsernameChangeError,
-    UsernameChanges,
+    AuthError, Enrolment, IpWhitelists, LoginError, LoginPorts, LoginService, NewSession,
+    PasswordChangeError, PasswordChangePorts, PasswordChanges, PasswordError, PasswordResets,
+    Passwords, ReauthError, Reauthentication, ResetError, SecondFactorError, SecondFactorLogin,
+    SecurityPorts, SessionError, Sessions, TwoFactorError, TwoFactorService, TwoFactorStatus,
+    UsernameChangeError, UsernameChanges, WhitelistError,
 };
 pub use session::{ClientInfo, Session, SessionPolicy};
 pub use throttle::{ThrottleKey, ThrottlePolicy, ThrottleRepository};
 pub use totp::{TotpCode, TotpSeed};
 pub use two_factor::{GuardedWriteError, SecondFactorProof, TwoFactorRecord, TwoFactorRepository};
+pub use whitelist::{
+    AddressGate, Cidr, InvalidCidr, IpWhitelistRepository, WhitelistEntry, WhitelistLabel,
+};

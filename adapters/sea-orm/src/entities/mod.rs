@@ -6,6 +6,7 @@ pub mod account_email;
 pub mod company;
 pub mod credential;
 pub mod email_verification;
+pub mod ip_whitelist_entry;
 pub mod message;
 pub mod message_event;
 pub mod message_secret;

@@ -10,6 +10,7 @@ mod companies;
 mod concurrency;
 mod credentials;
 mod emails;
+mod ip_whitelist;
 mod outbox;
 mod password_resets;
 mod phones;

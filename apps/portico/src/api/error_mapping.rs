@@ -8,7 +8,7 @@ use portico_identity::{
 use portico_mail_log::{BounceError, HistoryError};
 use portico_security::{
     LoginError, PasswordChangeError, ReauthError, ResetError, SecondFactorError, SessionError,
-    TwoFactorError, UsernameChangeError,
+    TwoFactorError, UsernameChangeError, WhitelistError,
 };
 
 use crate::http::problem::{ApiError, problem};
@@ -180,6 +180,7 @@ impl From<LoginError> for ApiError {
                     "The login or the password is wrong.",
                 )))
             }
+            LoginError::AddressNotAllowed => crate::http::auth::address_not_allowed(),
             LoginError::Throttled { retry_after } => too_many_attempts(retry_after),
             LoginError::Unexpected(source) => ApiError::internal(&source),
         }
@@ -298,6 +299,27 @@ impl From<ResetError> for ApiError {
             ResetError::Throttled { retry_after } => too_many_attempts(retry_after),
             ResetError::Compose(source) => ApiError::internal(&source),
             ResetError::Unexpected(source) => ApiError::internal(&source),
+        }
+    }
+}
+
+impl From<WhitelistError> for ApiError {
+    fn from(error: WhitelistError) -> Self {
+        let detail = error.to_string();
+        match error {
+            WhitelistError::InvalidCidr(_) => ApiError::invalid_field("cidr", detail),
+            WhitelistError::InvalidLabel(_) => ApiError::invalid_field("label", detail),
+            WhitelistError::NotFound => ApiError::not_found("whitelist entry"),
+            WhitelistError::Duplicate => {
+                ApiError::conflict("whitelist-entry-exists", "Range already listed", detail)
+            }
+            WhitelistError::LimitReached => limit_reached(detail),
+            WhitelistError::LockOut(_) => {
+                ApiError::conflict("whitelist-lockout", "Change would lock you out", detail)
+            }
+            WhitelistError::AccountGone => ApiError::not_found("account"),
+            WhitelistError::Compose(source) => ApiError::internal(&source),
+            WhitelistError::Unexpected(source) => ApiError::internal(&source),
         }
     }
 }

@@ -6,6 +6,7 @@ pub mod addresses;
 pub mod company;
 pub mod emails;
 pub mod error_mapping;
+pub mod ip_whitelist;
 pub mod messages;
 pub mod password_resets;
 pub mod phones;
@@ -30,7 +31,7 @@ pub enum ApiTags {
     Sessions,
     /// Name, language, emails, phones, addresses and company details.
     Profile,
-    /// Password, username, two-factor, resets and the security audit trail.
+    /// Password, username, two-factor, resets, IP whitelist and the audit trail.
     Security,
     /// The history of emails sent to me.
     Mail,
@@ -52,6 +53,7 @@ pub type PorticoApi = (
     security::SecurityApi,
     two_factor::TwoFactorApi,
     password_resets::PasswordResetsApi,
+    ip_whitelist::IpWhitelistApi,
 );
 
 /// Builds the OpenAPI service for the `/v1` API.
@@ -69,6 +71,7 @@ pub fn service(services: &Arc<Services>) -> OpenApiService<PorticoApi, ()> {
         security::SecurityApi::new(services.clone()),
         two_factor::TwoFactorApi::new(services.clone()),
         password_resets::PasswordResetsApi::new(services.clone()),
+        ip_whitelist::IpWhitelistApi::new(services.clone()),
     );
     OpenApiService::new(apis, "Portico", env!("CARGO_PKG_VERSION"))
         .description("The \"My account\" area of a hosting and billing client portal.")

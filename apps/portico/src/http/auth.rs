@@ -8,6 +8,7 @@ use poem_openapi::auth::Bearer;
 use poem_openapi::payload::Json;
 use portico_security::{AuthError, SecretToken, Session};
 
+use crate::http::client::client_info;
 use crate::http::problem::{ApiError, problem};
 use crate::wiring::Services;
 
@@ -41,7 +42,7 @@ fn services(req: &Request) -> poem::Result<&Arc<Services>> {
 async fn authenticate(req: &Request, bearer: Bearer) -> poem::Result<Session> {
     services(req)?
         .sessions
-        .authenticate(&SecretToken::from_client(&bearer.token))
+        .authenticate(&SecretToken::from_client(&bearer.token), &client_info(req))
         .await
         .map_err(|error| auth_error(error).into())
 }
@@ -49,7 +50,7 @@ async fn authenticate(req: &Request, bearer: Bearer) -> poem::Result<Session> {
 async fn authenticate_pending(req: &Request, bearer: Bearer) -> poem::Result<Session> {
     services(req)?
         .sessions
-        .authenticate_pending(&SecretToken::from_client(&bearer.token))
+        .authenticate_pending(&SecretToken::from_client(&bearer.token), &client_info(req))
         .await
         .map_err(|error| auth_error(error).into())
 }
@@ -64,6 +65,7 @@ pub fn auth_error(error: AuthError) -> ApiError {
             "Second factor required",
             "Complete the login with POST /v1/sessions/current/second-factor first.",
         ))),
+        AuthError::AddressNotAllowed => address_not_allowed(),
         AuthError::NotPending => ApiError::conflict(
             "second-factor-not-pending",
             "No second factor pending",
@@ -71,6 +73,16 @@ pub fn auth_error(error: AuthError) -> ApiError {
         ),
         AuthError::Unexpected(error) => ApiError::internal(&error),
     }
+}
+
+/// 403 for a login or request from outside the account's IP whitelist.
+pub fn address_not_allowed() -> ApiError {
+    ApiError::Forbidden(Json(problem(
+        403,
+        "address-not-allowed",
+        "Address not allowed",
+        "This account accepts logins and requests only from the addresses on its IP whitelist.",
+    )))
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -8,6 +8,8 @@ mod company;
 mod emails;
 mod errors;
 mod health;
+mod ip_whitelist;
+mod live;
 mod mail;
 mod password_resets;
 mod persistence;

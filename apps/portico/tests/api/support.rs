@@ -138,6 +138,7 @@ pub fn settings() -> DomainSettings {
         mail_from: EmailAddress::parse("portal@example.com").unwrap(),
         platform_token: Some(Secret::new(PLATFORM_TOKEN.into())),
         seed_vault: SeedVault::new(&[11u8; 32]).unwrap(),
+        trusted_proxies: vec![],
     }
 }
 

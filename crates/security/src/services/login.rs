@@ -13,6 +13,7 @@ use crate::throttle::{
     ThrottleKey, ThrottlePolicy, ThrottleRepository, claim_attempt, settle_success,
 };
 use crate::two_factor::TwoFactorRepository;
+use crate::whitelist::{AddressGate, GateError, IpWhitelistRepository};
 use portico_kernel::SecretToken;
 
 /// Why a login failed.
@@ -22,6 +23,10 @@ pub enum LoginError {
     /// this layer can tell them apart.
     #[error("the login or password is wrong")]
     InvalidCredentials,
+    /// The password is right, but the account's IP whitelist does not hold the
+    /// client's address (recorded in the account's audit trail).
+    #[error("logins from this address are not allowed for this account")]
+    AddressNotAllowed,
     /// Too many recent failures for this login name or client address; try again
     /// after the delay.
     #[error("too many failed attempts; try again later")]
@@ -58,6 +63,8 @@ pub struct LoginPorts {
     pub throttle: Arc<dyn ThrottleRepository>,
     /// Two-factor state: whether a login needs a second factor.
     pub two_factor: Arc<dyn TwoFactorRepository>,
+    /// IP whitelists: where the account may log in from.
+    pub whitelist: Arc<dyn IpWhitelistRepository>,
     /// The clock.
     pub clock: Arc<dyn Clock>,
 }
@@ -71,6 +78,7 @@ pub struct LoginService {
     events: Arc<dyn SecurityEventRepository>,
     throttle: Arc<dyn ThrottleRepository>,
     two_factor: Arc<dyn TwoFactorRepository>,
+    gate: AddressGate,
     clock: Arc<dyn Clock>,
     policy: SessionPolicy,
     throttle_policy: ThrottlePolicy,
@@ -79,7 +87,13 @@ pub struct LoginService {
 impl LoginService {
     /// Wires the service.
     pub fn new(ports: LoginPorts, policy: SessionPolicy, throttle_policy: ThrottlePolicy) -> Self {
+        let gate = AddressGate::new(
+            ports.whitelist.clone(),
+            ports.events.clone(),
+            ports.clock.clone(),
+        );
         Self {
+            gate,
             credentials: ports.credentials,
             sessions: ports.sessions,
             hasher: ports.hasher,
@@ -153,6 +167,14 @@ impl LoginService {
                 self.rehash(credential.account, password).await;
             }
             Verification::Match { .. } => {}
+        }
+        // The whitelist is checked only once the password is right, so an address
+        // outside it learns nothing about which accounts exist; the claim stays
+        // counted, so probing passwords from outside is throttled like guessing.
+        match self.gate.admit(credential.account, &client, "login").await {
+            Ok(()) => {}
+            Err(GateError::Refused) => return Err(LoginError::AddressNotAllowed),
+            Err(GateError::Unexpected(error)) => return Err(error.into()),
         }
         // With two-factor on, the password opens only a short-lived session that can
         // do nothing but complete the second factor.

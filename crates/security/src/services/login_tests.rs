@@ -6,6 +6,7 @@ use crate::hasher::MockPasswordHasher;
 use crate::ports::{MockCredentialRepository, MockSessionRepository, StoredCredential};
 use crate::throttle::MockThrottleRepository;
 use crate::two_factor::{MockTwoFactorRepository, TwoFactorRecord};
+use crate::whitelist::MockIpWhitelistRepository;
 use portico_kernel::{AccountId, FixedClock, PasswordHash};
 use time::OffsetDateTime;
 
@@ -60,11 +61,19 @@ fn with_throttle(
             events: Arc::new(events),
             throttle: Arc::new(throttle),
             two_factor: Arc::new(two_factor(false)),
+            whitelist: open_whitelist(),
             clock: clock(),
         },
         SessionPolicy::default(),
         ThrottlePolicy::default(),
     )
+}
+
+/// A whitelist with no entries: every address may log in.
+fn open_whitelist() -> Arc<MockIpWhitelistRepository> {
+    let mut whitelist = MockIpWhitelistRepository::new();
+    whitelist.expect_list().returning(|_| Ok(vec![]));
+    Arc::new(whitelist)
 }
 
 /// Two-factor state: on, or never set up.
@@ -121,6 +130,7 @@ async fn with_two_factor_on_the_password_opens_only_a_short_pending_session() {
             events: Arc::new(events),
             throttle: Arc::new(throttle),
             two_factor: Arc::new(two_factor(true)),
+            whitelist: open_whitelist(),
             clock: clock(),
         },
         SessionPolicy::default(),
@@ -387,4 +397,66 @@ async fn an_overlong_password_is_refused_without_a_lookup() {
         .await;
 
     assert!(matches!(result, Err(LoginError::InvalidCredentials)));
+}
+
+#[tokio::test]
+async fn the_right_password_from_outside_the_whitelist_opens_nothing_and_keeps_its_claim() {
+    let account = AccountId::generate();
+    let mut credentials = MockCredentialRepository::new();
+    credentials
+        .expect_find_by_login()
+        .returning(move |_| Ok(Some(stored(account))));
+    let mut hasher = MockPasswordHasher::new();
+    hasher.expect_verify().returning(|_, _| {
+        Ok(Verification::Match {
+            needs_rehash: false,
+        })
+    });
+    let mut sessions = MockSessionRepository::new();
+    sessions.expect_insert().times(0);
+    let mut events = MockSecurityEventRepository::new();
+    events
+        .expect_record()
+        .withf(|e| e.kind == SecurityEventKind::AddressRefused)
+        .times(1)
+        .returning(|_| Ok(()));
+    let mut throttle = MockThrottleRepository::new();
+    throttle.expect_claim().returning(|_, _, _| Ok(None));
+    throttle.expect_clear().times(0);
+    throttle.expect_forgive().times(0);
+    let mut whitelist = MockIpWhitelistRepository::new();
+    whitelist.expect_list().returning(move |_| {
+        Ok(vec![crate::whitelist::WhitelistEntry {
+            id: portico_kernel::WhitelistEntryId::generate(),
+            account,
+            cidr: crate::whitelist::Cidr::parse("192.0.2.0/24").unwrap(),
+            label: None,
+            created_at: OffsetDateTime::UNIX_EPOCH,
+            last_used_at: None,
+        }])
+    });
+    let service = LoginService::new(
+        LoginPorts {
+            credentials: Arc::new(credentials),
+            sessions: Arc::new(sessions),
+            hasher: Arc::new(hasher),
+            events: Arc::new(events),
+            throttle: Arc::new(throttle),
+            two_factor: Arc::new(two_factor(false)),
+            whitelist: Arc::new(whitelist),
+            clock: clock(),
+        },
+        SessionPolicy::default(),
+        ThrottlePolicy::default(),
+    );
+
+    let result = service
+        .login(
+            "ada",
+            &Password::new("secret words".into()),
+            ClientInfo::new("198.51.100.9".parse().ok(), None),
+        )
+        .await;
+
+    assert!(matches!(result, Err(LoginError::AddressNotAllowed)));
 }

@@ -1,6 +1,7 @@
 //! The security services.
 
 mod factor_check;
+pub mod ip_whitelist;
 pub mod login;
 mod notices;
 pub mod password_change;
@@ -15,6 +16,7 @@ mod test_doubles;
 pub mod two_factor_service;
 pub mod username_change;
 
+pub use ip_whitelist::{IpWhitelists, WhitelistError};
 pub use login::{LoginError, LoginPorts, LoginService, NewSession};
 pub use password_change::{PasswordChangeError, PasswordChangePorts, PasswordChanges};
 pub use password_reset::{

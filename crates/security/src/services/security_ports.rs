@@ -14,6 +14,7 @@ use crate::ports::{
 };
 use crate::throttle::ThrottleRepository;
 use crate::two_factor::TwoFactorRepository;
+use crate::whitelist::IpWhitelistRepository;
 
 /// The ports of the security services beyond login and password change.
 #[derive(Clone)]
@@ -36,6 +37,8 @@ pub struct SecurityPorts {
     pub hasher: Arc<dyn PasswordHasher>,
     /// The failure counters.
     pub throttle: Arc<dyn ThrottleRepository>,
+    /// IP whitelists.
+    pub whitelist: Arc<dyn IpWhitelistRepository>,
     /// The notification composer.
     pub composer: Arc<dyn MessageComposer>,
     /// The clock.

@@ -7,6 +7,7 @@ use portico_kernel::{AccountId, Clock, Page, PageRequest, SessionId, StorageErro
 use crate::events::{SecurityEvent, SecurityEventKind, SecurityEventRepository};
 use crate::ports::SessionRepository;
 use crate::session::{ClientInfo, Session, SessionPolicy};
+use crate::whitelist::{AddressGate, GateError, IpWhitelistRepository};
 use portico_kernel::SecretToken;
 
 /// Why a bearer token does not authenticate. One variant on purpose: a client learns
@@ -19,6 +20,10 @@ pub enum AuthError {
     /// The session waits for its second factor and can do nothing else.
     #[error("the login must first be completed with a second factor")]
     SecondFactorPending,
+    /// The account's IP whitelist does not hold the client's address (recorded in the
+    /// account's audit trail).
+    #[error("requests from this address are not allowed for this account")]
+    AddressNotAllowed,
     /// Only a session waiting for its second factor may do this, and this one does
     /// not (it is complete).
     #[error("the session is not waiting for a second factor")]
@@ -44,6 +49,7 @@ pub enum SessionError {
 pub struct Sessions {
     sessions: Arc<dyn SessionRepository>,
     events: Arc<dyn SecurityEventRepository>,
+    gate: AddressGate,
     clock: Arc<dyn Clock>,
     policy: SessionPolicy,
 }
@@ -53,10 +59,12 @@ impl Sessions {
     pub fn new(
         sessions: Arc<dyn SessionRepository>,
         events: Arc<dyn SecurityEventRepository>,
+        whitelist: Arc<dyn IpWhitelistRepository>,
         clock: Arc<dyn Clock>,
         policy: SessionPolicy,
     ) -> Self {
         Self {
+            gate: AddressGate::new(whitelist, events.clone(), clock.clone()),
             sessions,
             events,
             clock,
@@ -71,8 +79,15 @@ impl Sessions {
 
     /// The live session a bearer token belongs to. Activity is recorded (at most once
     /// per [`SessionPolicy::TOUCH_INTERVAL`]), which pushes the idle expiry back.
-    pub async fn authenticate(&self, token: &SecretToken) -> Result<Session, AuthError> {
-        let session = self.live_session(token).await?;
+    ///
+    /// The account's IP whitelist is checked on every request, so a change applies
+    /// at once to sessions opened before it.
+    pub async fn authenticate(
+        &self,
+        token: &SecretToken,
+        client: &ClientInfo,
+    ) -> Result<Session, AuthError> {
+        let session = self.live_session(token, client).await?;
         if session.second_factor_pending {
             return Err(AuthError::SecondFactorPending);
         }
@@ -81,15 +96,23 @@ impl Sessions {
 
     /// The live session a bearer token belongs to, when it waits for its second
     /// factor: the only thing such a session may do is complete it.
-    pub async fn authenticate_pending(&self, token: &SecretToken) -> Result<Session, AuthError> {
-        let session = self.live_session(token).await?;
+    pub async fn authenticate_pending(
+        &self,
+        token: &SecretToken,
+        client: &ClientInfo,
+    ) -> Result<Session, AuthError> {
+        let session = self.live_session(token, client).await?;
         if !session.second_factor_pending {
             return Err(AuthError::NotPending);
         }
         Ok(session)
     }
 
-    async fn live_session(&self, token: &SecretToken) -> Result<Session, AuthError> {
+    async fn live_session(
+        &self,
+        token: &SecretToken,
+        client: &ClientInfo,
+    ) -> Result<Session, AuthError> {
         let mut session = self
             .sessions
             .find_by_digest(&token.digest())
@@ -98,6 +121,11 @@ impl Sessions {
         let now = self.clock.now();
         if !session.is_live(&self.policy, now) {
             return Err(AuthError::InvalidSession);
+        }
+        match self.gate.admit(session.account, client, "request").await {
+            Ok(()) => {}
+            Err(GateError::Refused) => return Err(AuthError::AddressNotAllowed),
+            Err(GateError::Unexpected(error)) => return Err(error.into()),
         }
         if session.needs_touch(now) {
             self.sessions.touch(session.id, now).await?;
@@ -169,6 +197,7 @@ mod tests {
     use super::*;
     use crate::events::MockSecurityEventRepository;
     use crate::ports::MockSessionRepository;
+    use crate::whitelist::{Cidr, MockIpWhitelistRepository, WhitelistEntry};
     use portico_kernel::FixedClock;
     use time::{Duration, OffsetDateTime};
 
@@ -176,6 +205,13 @@ mod tests {
         let mut events = MockSecurityEventRepository::new();
         events.expect_record().returning(|_| Ok(()));
         Arc::new(events)
+    }
+
+    /// A whitelist with no entries: every address is let in.
+    fn open_whitelist() -> Arc<MockIpWhitelistRepository> {
+        let mut whitelist = MockIpWhitelistRepository::new();
+        whitelist.expect_list().returning(|_| Ok(vec![]));
+        Arc::new(whitelist)
     }
 
     fn start() -> OffsetDateTime {
@@ -207,9 +243,18 @@ mod tests {
             .withf(|_, at| *at == start() + Duration::minutes(10))
             .times(1)
             .returning(|_, _| Ok(()));
-        let sessions = Sessions::new(Arc::new(repo), events(), clock, SessionPolicy::default());
+        let sessions = Sessions::new(
+            Arc::new(repo),
+            events(),
+            open_whitelist(),
+            clock,
+            SessionPolicy::default(),
+        );
 
-        let found = sessions.authenticate(&token).await.unwrap();
+        let found = sessions
+            .authenticate(&token, &ClientInfo::default())
+            .await
+            .unwrap();
 
         assert_eq!(found.last_seen_at, start() + Duration::minutes(10));
     }
@@ -223,9 +268,20 @@ mod tests {
         repo.expect_find_by_digest()
             .return_once(move |_| Ok(Some(session)));
         repo.expect_touch().times(0);
-        let sessions = Sessions::new(Arc::new(repo), events(), clock, SessionPolicy::default());
+        let sessions = Sessions::new(
+            Arc::new(repo),
+            events(),
+            open_whitelist(),
+            clock,
+            SessionPolicy::default(),
+        );
 
-        assert!(sessions.authenticate(&token).await.is_ok());
+        assert!(
+            sessions
+                .authenticate(&token, &ClientInfo::default())
+                .await
+                .is_ok()
+        );
     }
 
     #[tokio::test]
@@ -237,11 +293,52 @@ mod tests {
         repo.expect_find_by_digest()
             .return_once(move |_| Ok(Some(session)));
         repo.expect_touch().times(0);
-        let sessions = Sessions::new(Arc::new(repo), events(), clock, SessionPolicy::default());
+        let sessions = Sessions::new(
+            Arc::new(repo),
+            events(),
+            open_whitelist(),
+            clock,
+            SessionPolicy::default(),
+        );
 
         assert!(matches!(
-            sessions.authenticate(&token).await,
+            sessions.authenticate(&token, &ClientInfo::default()).await,
             Err(AuthError::InvalidSession)
+        ));
+    }
+
+    #[tokio::test]
+    async fn a_live_token_from_outside_the_accounts_whitelist_is_refused() {
+        let token = SecretToken::generate().unwrap();
+        let session = session_for(&token, start());
+        let account = session.account;
+        let mut repo = MockSessionRepository::new();
+        repo.expect_find_by_digest()
+            .return_once(move |_| Ok(Some(session)));
+        repo.expect_touch().times(0);
+        let mut whitelist = MockIpWhitelistRepository::new();
+        whitelist.expect_list().returning(move |_| {
+            Ok(vec![WhitelistEntry {
+                id: portico_kernel::WhitelistEntryId::generate(),
+                account,
+                cidr: Cidr::parse("192.0.2.0/24").unwrap(),
+                label: None,
+                created_at: start(),
+                last_used_at: Some(start()),
+            }])
+        });
+        let sessions = Sessions::new(
+            Arc::new(repo),
+            events(),
+            Arc::new(whitelist),
+            Arc::new(FixedClock::at(start())),
+            SessionPolicy::default(),
+        );
+
+        let outside = ClientInfo::new("198.51.100.1".parse().ok(), None);
+        assert!(matches!(
+            sessions.authenticate(&token, &outside).await,
+            Err(AuthError::AddressNotAllowed)
         ));
     }
 
@@ -252,13 +349,14 @@ mod tests {
         let sessions = Sessions::new(
             Arc::new(repo),
             events(),
+            open_whitelist(),
             Arc::new(FixedClock::at(start())),
             SessionPolicy::default(),
         );
 
         assert!(matches!(
             sessions
-                .authenticate(&SecretToken::from_client("forged"))
+                .authenticate(&SecretToken::from_client("forged"), &ClientInfo::default())
                 .await,
             Err(AuthError::InvalidSession)
         ));
@@ -271,6 +369,7 @@ mod tests {
         let sessions = Sessions::new(
             Arc::new(repo),
             events(),
+            open_whitelist(),
             Arc::new(FixedClock::at(start())),
             SessionPolicy::default(),
         );

@@ -20,6 +20,7 @@ use crate::session::ClientInfo;
 use crate::throttle::{MockThrottleRepository, ThrottlePolicy};
 use crate::totp::{TotpCode, TotpSeed};
 use crate::two_factor::{MockTwoFactorRepository, TwoFactorRecord};
+use crate::whitelist::MockIpWhitelistRepository;
 
 /// The fixed time of every test.
 pub(crate) fn now() -> OffsetDateTime {
@@ -77,6 +78,7 @@ pub(crate) struct Doubles {
     pub events: MockSecurityEventRepository,
     pub hasher: MockPasswordHasher,
     pub throttle: MockThrottleRepository,
+    pub whitelist: MockIpWhitelistRepository,
 }
 
 impl Doubles {
@@ -123,6 +125,7 @@ impl Doubles {
             events,
             hasher,
             throttle: quiet_throttle(),
+            whitelist: MockIpWhitelistRepository::new(),
         }
     }
 
@@ -139,6 +142,7 @@ impl Doubles {
             events: Arc::new(self.events),
             hasher: Arc::new(self.hasher),
             throttle: Arc::new(self.throttle),
+            whitelist: Arc::new(self.whitelist),
             composer: Arc::new(Mailer::new(
                 Arc::new(Templates::new().unwrap()),
                 clock.clone(),

@@ -1,0 +1,160 @@
+//! `/v1/me/ip-whitelist`: restricting the account to listed addresses and ranges.
+
+use std::sync::Arc;
+
+use poem::Request;
+use poem_openapi::param::Path;
+use poem_openapi::payload::Json;
+use poem_openapi::{ApiResponse, Object, OpenApi};
+use portico_kernel::WhitelistEntryId;
+use portico_security::{WhitelistEntry, WhitelistLabel};
+
+use crate::api::ApiTags;
+use crate::http::auth::SessionAuth;
+use crate::http::client::client_info;
+use crate::http::problem::ApiError;
+use crate::http::timestamps::rfc3339;
+use crate::wiring::Services;
+
+/// A range to allow.
+#[derive(Debug, Object)]
+#[oai(deny_unknown_fields)]
+pub struct NewEntry {
+    /// An IPv4 or IPv6 address or CIDR range (`192.0.2.0/24`, `2001:db8::/32`).
+    cidr: String,
+    /// A short name, at most 60 characters.
+    label: Option<String>,
+}
+
+/// One whitelisted range.
+#[derive(Debug, Object)]
+pub struct EntryBody {
+    /// Its id.
+    id: String,
+    /// The range in canonical form (host bits cleared; a lone address as /32 or /128).
+    cidr: String,
+    /// Its label.
+    #[oai(skip_serializing_if_is_none)]
+    label: Option<String>,
+    /// When it was added.
+    created_at: String,
+    /// When it last let a login or request in (to within a minute).
+    #[oai(skip_serializing_if_is_none)]
+    last_used_at: Option<String>,
+}
+
+impl From<WhitelistEntry> for EntryBody {
+    fn from(entry: WhitelistEntry) -> Self {
+        Self {
+            id: entry.id.to_string(),
+            cidr: entry.cidr.to_string(),
+            label: entry
+                .label
+                .as_ref()
+                .map(WhitelistLabel::as_str)
+                .map(str::to_owned),
+            created_at: rfc3339(entry.created_at),
+            last_used_at: entry.last_used_at.map(rfc3339),
+        }
+    }
+}
+
+/// The whole list (at most 50 entries, so always one page), oldest first.
+#[derive(Debug, Object)]
+pub struct EntryList {
+    /// The entries; empty means no restriction.
+    items: Vec<EntryBody>,
+    /// Always `null`: the list fits one page.
+    next_cursor: Option<String>,
+}
+
+/// Answers of `GET /v1/me/ip-whitelist`.
+#[derive(ApiResponse)]
+pub enum ListResponse {
+    /// The list.
+    #[oai(status = 200)]
+    Ok(Json<EntryList>),
+}
+
+/// Answers of `POST /v1/me/ip-whitelist`.
+#[derive(ApiResponse)]
+pub enum AddResponse {
+    /// Added; logins and requests from outside the list are refused from now on.
+    #[oai(status = 201)]
+    Created(Json<EntryBody>),
+}
+
+/// Answers of `DELETE /v1/me/ip-whitelist/{id}`.
+#[derive(ApiResponse)]
+pub enum RemoveResponse {
+    /// Removed.
+    #[oai(status = 204)]
+    Removed,
+}
+
+/// IP whitelist.
+pub struct IpWhitelistApi {
+    services: Arc<Services>,
+}
+
+impl IpWhitelistApi {
+    /// The API over the given services.
+    pub fn new(services: Arc<Services>) -> Self {
+        Self { services }
+    }
+}
+
+#[OpenApi(prefix_path = "/v1/me/ip-whitelist", tag = "ApiTags::Security")]
+impl IpWhitelistApi {
+    /// My IP whitelist. While it is not empty, logins and requests from other
+    /// addresses are refused (403).
+    #[oai(path = "/", method = "get")]
+    async fn list(&self, auth: SessionAuth) -> Result<ListResponse, ApiError> {
+        let entries = self.services.whitelists.list(auth.0.account).await?;
+        Ok(ListResponse::Ok(Json(EntryList {
+            items: entries.into_iter().map(EntryBody::from).collect(),
+            next_cursor: None,
+        })))
+    }
+
+    /// Allow an address or range. Refused (409) when the list would then not hold
+    /// the address this request comes from.
+    #[oai(path = "/", method = "post")]
+    async fn add(
+        &self,
+        req: &Request,
+        auth: SessionAuth,
+        body: Json<NewEntry>,
+    ) -> Result<AddResponse, ApiError> {
+        let entry = self
+            .services
+            .whitelists
+            .add(
+                auth.0.account,
+                &body.0.cidr,
+                body.0.label.as_deref(),
+                &client_info(req),
+            )
+            .await?;
+        Ok(AddResponse::Created(Json(entry.into())))
+    }
+
+    /// Remove an entry. Refused (409) when entries would remain and none would hold
+    /// the address this request comes from; removing the last one lifts the
+    /// restriction.
+    #[oai(path = "/:id", method = "delete")]
+    async fn remove(
+        &self,
+        req: &Request,
+        auth: SessionAuth,
+        id: Path<String>,
+    ) -> Result<RemoveResponse, ApiError> {
+        let id =
+            WhitelistEntryId::parse(&id.0).map_err(|_| ApiError::not_found("whitelist entry"))?;
+        self.services
+            .whitelists
+            .remove(auth.0.account, id, &client_info(req))
+            .await?;
+        Ok(RemoveResponse::Removed)
+    }
+}
