@@ -16,7 +16,7 @@ use portico_sea_orm::{
     SeaSessions, SeaThrottles, SeaTwoFactor, SeaUsernames,
 };
 use portico_security::{
-    Argon2Hasher, Cidr, IpWhitelists, LoginPorts, LoginService, PasswordChangePorts,
+    AddressGate, Argon2Hasher, Cidr, IpWhitelists, LoginPorts, LoginService, PasswordChangePorts,
     PasswordChanges, PasswordHasher, PasswordPolicy, PasswordResets, Passwords, Reauthentication,
     SecondFactorLogin, SecurityPorts, SeedVault, SessionPolicy, Sessions, ThrottlePolicy,
     TwoFactorService, UsernameChanges,
@@ -207,7 +207,7 @@ impl Services {
                     sessions: session_store.clone(),
                     hasher,
                     events: events.clone(),
-                    throttle: throttles,
+                    throttle: throttles.clone(),
                     two_factor,
                     whitelist: whitelist.clone(),
                     clock: clock.clone(),
@@ -217,8 +217,8 @@ impl Services {
             ),
             sessions: Sessions::new(
                 session_store,
-                events,
-                whitelist,
+                events.clone(),
+                AddressGate::new(whitelist, events, throttles, clock.clone()),
                 clock.clone(),
                 settings.session_policy,
             ),

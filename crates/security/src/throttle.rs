@@ -54,6 +54,12 @@ impl ThrottleKey {
         Self(format!("reset-mail:{account}"))
     }
 
+    /// Refusals by the IP whitelist of one account, address and kind of attempt
+    /// that were recorded: a pace, not failures.
+    pub fn refusal_record(account: portico_kernel::AccountId, address: &str, what: &str) -> Self {
+        Self(format!("refusal:{account}:{address}:{what}"))
+    }
+
     /// Failures from one client address.
     pub fn address(ip: IpAddr) -> Self {
         Self(format!("ip:{ip}"))

@@ -90,6 +90,18 @@ async fn the_whitelist_admits_only_listed_addresses_and_never_locks_its_author_o
     // The first entry must cover the caller.
     let (status, body) = add(&server, &token, THERE, HERE).await;
     assert_eq!((status, slug(&body)), (409, "whitelist-lockout"));
+    // Claiming to be there through a forged header does not help.
+    let (status, body) = server
+        .send(
+            HERE,
+            "POST",
+            "/v1/me/ip-whitelist",
+            Some(&token),
+            Some(&json!({ "cidr": THERE })),
+            &[("X-Forwarded-For", THERE)],
+        )
+        .await;
+    assert_eq!((status, slug(&body)), (409, "whitelist-lockout"));
     let (status, here) = add(&server, &token, "127.0.0.1/32", HERE).await;
     assert_eq!(status, 201, "{here}");
     assert_eq!(here["cidr"], "127.0.0.1/32");
@@ -117,6 +129,17 @@ async fn the_whitelist_admits_only_listed_addresses_and_never_locks_its_author_o
     assert_eq!((status, slug(&body)), (403, "address-not-allowed"));
     let (status, body) = login(&server, "ada", "not the password", THERE).await;
     assert_eq!((status, slug(&body)), (401, "invalid-credentials"));
+    let (status, _) = server
+        .send(
+            THERE,
+            "POST",
+            "/v1/sessions",
+            None,
+            Some(&json!({ "login": "ada", "password": PASSWORD })),
+            &[("X-Forwarded-For", HERE)],
+        )
+        .await;
+    assert_eq!(status, 403);
     assert_eq!(login(&server, "ada", PASSWORD, HERE).await.0, 201);
 
     // Other accounts are unaffected, and cannot see or remove ada's entries.
@@ -157,7 +180,7 @@ async fn the_whitelist_admits_only_listed_addresses_and_never_locks_its_author_o
             &[],
         )
         .await;
-    assert_ne!(status, 403);
+    assert_eq!(status, 404, "an unknown message, not a refused address");
 
     // Every change and every refusal is in the audit trail, with the address.
     let (_, events) = server
@@ -184,6 +207,34 @@ async fn the_whitelist_admits_only_listed_addresses_and_never_locks_its_author_o
     app.wait_for_mail("ada@example.com", "was removed from")
         .await;
 }
+async fn a_login_waiting_for_its_second_factor_is_held_to_the_list_too(app: &TestApp) {
+    let server = LiveServer::start(app.services.clone()).await;
+    let token = app.signed_up("lin").await;
+    let (secret, _) = app.enable_two_factor(&token).await;
+    let (status, _) = add(&server, &token, HERE, HERE).await;
+    assert_eq!(status, 201);
+
+    let (status, pending) = login(&server, "lin", PASSWORD, HERE).await;
+    assert_eq!(status, 201);
+    assert_eq!(pending["second_factor_required"], true);
+    let pending = pending["token"].as_str().unwrap().to_owned();
+    let code = json!({ "code": app.totp_code(&secret) });
+    let path = "/v1/sessions/current/second-factor";
+
+    let (status, body) = server
+        .send(THERE, "POST", path, Some(&pending), Some(&code), &[])
+        .await;
+    assert_eq!((status, slug(&body)), (403, "address-not-allowed"));
+    let (status, _) = server
+        .send(HERE, "POST", path, Some(&pending), Some(&code), &[])
+        .await;
+    assert_eq!(status, 200);
+}
+on_both_engines!(
+    pending_second_factor,
+    super::a_login_waiting_for_its_second_factor_is_held_to_the_list_too
+);
+
 on_both_engines!(
     enforcement,
     super::the_whitelist_admits_only_listed_addresses_and_never_locks_its_author_out

@@ -90,6 +90,7 @@ impl LoginService {
         let gate = AddressGate::new(
             ports.whitelist.clone(),
             ports.events.clone(),
+            ports.throttle.clone(),
             ports.clock.clone(),
         );
         Self {
@@ -169,8 +170,10 @@ impl LoginService {
             Verification::Match { .. } => {}
         }
         // The whitelist is checked only once the password is right, so an address
-        // outside it learns nothing about which accounts exist; the claim stays
-        // counted, so probing passwords from outside is throttled like guessing.
+        // outside it cannot tell a listed account from any other by a wrong guess.
+        // A right password is then refused with a different answer, which does
+        // confirm it; the claim stays counted, so such probing is throttled like
+        // guessing, and each refusal is in the owner's audit trail.
         match self.gate.admit(credential.account, &client, "login").await {
             Ok(()) => {}
             Err(GateError::Refused) => return Err(LoginError::AddressNotAllowed),

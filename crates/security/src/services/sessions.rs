@@ -7,7 +7,7 @@ use portico_kernel::{AccountId, Clock, Page, PageRequest, SessionId, StorageErro
 use crate::events::{SecurityEvent, SecurityEventKind, SecurityEventRepository};
 use crate::ports::SessionRepository;
 use crate::session::{ClientInfo, Session, SessionPolicy};
-use crate::whitelist::{AddressGate, GateError, IpWhitelistRepository};
+use crate::whitelist::{AddressGate, GateError};
 use portico_kernel::SecretToken;
 
 /// Why a bearer token does not authenticate. One variant on purpose: a client learns
@@ -59,12 +59,12 @@ impl Sessions {
     pub fn new(
         sessions: Arc<dyn SessionRepository>,
         events: Arc<dyn SecurityEventRepository>,
-        whitelist: Arc<dyn IpWhitelistRepository>,
+        gate: AddressGate,
         clock: Arc<dyn Clock>,
         policy: SessionPolicy,
     ) -> Self {
         Self {
-            gate: AddressGate::new(whitelist, events.clone(), clock.clone()),
+            gate,
             sessions,
             events,
             clock,
@@ -207,11 +207,22 @@ mod tests {
         Arc::new(events)
     }
 
-    /// A whitelist with no entries: every address is let in.
-    fn open_whitelist() -> Arc<MockIpWhitelistRepository> {
+    /// A gate over a whitelist with no entries: every address is let in.
+    fn open_whitelist() -> AddressGate {
         let mut whitelist = MockIpWhitelistRepository::new();
         whitelist.expect_list().returning(|_| Ok(vec![]));
-        Arc::new(whitelist)
+        gate_over(whitelist)
+    }
+
+    fn gate_over(whitelist: MockIpWhitelistRepository) -> AddressGate {
+        let mut throttle = crate::throttle::MockThrottleRepository::new();
+        throttle.expect_claim().returning(|_, _, _| Ok(None));
+        AddressGate::new(
+            Arc::new(whitelist),
+            events(),
+            Arc::new(throttle),
+            Arc::new(FixedClock::at(start())),
+        )
     }
 
     fn start() -> OffsetDateTime {
@@ -330,7 +341,7 @@ mod tests {
         let sessions = Sessions::new(
             Arc::new(repo),
             events(),
-            Arc::new(whitelist),
+            gate_over(whitelist),
             Arc::new(FixedClock::at(start())),
             SessionPolicy::default(),
         );

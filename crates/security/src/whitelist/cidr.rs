@@ -38,8 +38,14 @@ impl Cidr {
             None => IpNet::from(IpAddr::from_str(input).map_err(|_| InvalidCidr::Malformed)?),
             Some((address, prefix)) => {
                 let address = IpAddr::from_str(address).map_err(|_| InvalidCidr::Malformed)?;
+                // As many digits as the family's longest prefix has (ipnet reads no
+                // more either): `/08` is fine, `/0008` is not a prefix.
+                let max_digits = if address.is_ipv4() { 2 } else { 3 };
                 if prefix.is_empty() || !prefix.bytes().all(|b| b.is_ascii_digit()) {
                     return Err(InvalidCidr::Malformed);
+                }
+                if prefix.len() > max_digits {
+                    return Err(InvalidCidr::PrefixTooLong);
                 }
                 let prefix: u8 = prefix.parse().map_err(|_| InvalidCidr::PrefixTooLong)?;
                 IpNet::new(address, prefix).map_err(|_| InvalidCidr::PrefixTooLong)?
@@ -127,6 +133,8 @@ mod tests {
             ("192.0.2.0/300", InvalidCidr::PrefixTooLong),
             ("2001:db8::/129", InvalidCidr::PrefixTooLong),
             ("2001:db8::1%eth0", InvalidCidr::Malformed),
+            ("1.2.3.4/0008", InvalidCidr::PrefixTooLong),
+            ("2001:db8::/0064", InvalidCidr::PrefixTooLong),
         ] {
             assert_eq!(Cidr::parse(input), Err(reason), "{input:?}");
         }
@@ -141,7 +149,59 @@ mod tests {
         assert!(!range.contains("2001:db8::1".parse().unwrap()));
     }
 
+    /// The first and last address of a range of `bits`-bit addresses, by mask
+    /// arithmetic, independent of ipnet.
+    fn bounds(base: u128, prefix: u32, bits: u32) -> (u128, u128) {
+        let all = if bits == 128 {
+            u128::MAX
+        } else {
+            (1u128 << bits) - 1
+        };
+        let host = all.checked_shr(prefix).unwrap_or(0);
+        let first = base & all & !host;
+        (first, first | host)
+    }
+
     proptest! {
+        #[test]
+        fn ipv4_range_edges_are_in_and_their_neighbours_out(base in any::<u32>(), prefix in 0u32..=32) {
+            let (first, last) = bounds(u128::from(base), prefix, 32);
+            let cidr = Cidr::parse(&format!("{}/{prefix}", Ipv4Addr::from(base))).unwrap();
+            let v4 = |n: u128| Ipv4Addr::from(u32::try_from(n).unwrap());
+            for edge in [first, last] {
+                prop_assert!(cidr.contains(IpAddr::V4(v4(edge))));
+                prop_assert!(cidr.contains(IpAddr::V6(v4(edge).to_ipv6_mapped())));
+            }
+            if first > 0 {
+                prop_assert!(!cidr.contains(IpAddr::V4(v4(first - 1))));
+                prop_assert!(!cidr.contains(IpAddr::V6(v4(first - 1).to_ipv6_mapped())));
+            }
+            if last < u128::from(u32::MAX) {
+                prop_assert!(!cidr.contains(IpAddr::V4(v4(last + 1))));
+            }
+            prop_assert_eq!(cidr.to_string(), format!("{}/{prefix}", v4(first)));
+        }
+
+        #[test]
+        fn ipv6_range_edges_are_in_and_their_neighbours_out(base in any::<u128>(), prefix in 0u32..=128) {
+            let (first, last) = bounds(base, prefix, 128);
+            let cidr = Cidr::parse(&format!("{}/{prefix}", Ipv6Addr::from(base))).unwrap();
+            let mapped_range = prefix >= 96 && Ipv6Addr::from(first).to_ipv4_mapped().is_some();
+            prop_assume!(!mapped_range);
+            for edge in [first, last] {
+                let address = Ipv6Addr::from(edge);
+                // A mapped address is an IPv4 client, outside any IPv6 range.
+                let expected = address.to_ipv4_mapped().is_none();
+                prop_assert_eq!(cidr.contains(IpAddr::V6(address)), expected);
+            }
+            if first > 0 {
+                prop_assert!(!cidr.contains(IpAddr::V6(Ipv6Addr::from(first - 1))));
+            }
+            if last < u128::MAX {
+                prop_assert!(!cidr.contains(IpAddr::V6(Ipv6Addr::from(last + 1))));
+            }
+        }
+
         #[test]
         fn ipv4_containment_agrees_with_ipnet(
             base in any::<u32>(), prefix in 0u8..=32, probe in any::<u32>()

@@ -7,10 +7,16 @@ use time::Duration;
 
 use crate::events::{SecurityEvent, SecurityEventKind, SecurityEventRepository};
 use crate::session::ClientInfo;
-use crate::whitelist::{IpWhitelistRepository, admits, matching};
+use crate::throttle::{ThrottleKey, ThrottlePolicy, ThrottleRepository, claim_attempt};
+use crate::whitelist::{IpWhitelistRepository, admits};
 
 /// A use of an entry is written back at most this often.
 const TOUCH_INTERVAL: Duration = Duration::minutes(1);
+
+/// Refusals of one account, address and kind of attempt are recorded at most this
+/// often, so that a poller with a stale address or a stolen token cannot flood the
+/// audit trail.
+const REFUSAL_RECORD_INTERVAL: Duration = Duration::minutes(1);
 
 /// Why the gate did not open.
 #[derive(Debug, thiserror::Error)]
@@ -30,6 +36,7 @@ pub enum GateError {
 pub struct AddressGate {
     whitelist: Arc<dyn IpWhitelistRepository>,
     events: Arc<dyn SecurityEventRepository>,
+    throttle: Arc<dyn ThrottleRepository>,
     clock: Arc<dyn Clock>,
 }
 
@@ -38,17 +45,20 @@ impl AddressGate {
     pub fn new(
         whitelist: Arc<dyn IpWhitelistRepository>,
         events: Arc<dyn SecurityEventRepository>,
+        throttle: Arc<dyn ThrottleRepository>,
         clock: Arc<dyn Clock>,
     ) -> Self {
         Self {
             whitelist,
             events,
+            throttle,
             clock,
         }
     }
 
     /// Lets `client` act for `account`, or refuses and records the refused address
-    /// with `what` was attempted ("login", "request").
+    /// with what was attempted ("login", "request"; at most once a minute per
+    /// address and attempt).
     pub async fn admit(
         &self,
         account: AccountId,
@@ -58,28 +68,57 @@ impl AddressGate {
         let entries = self.whitelist.list(account).await?;
         let now = self.clock.now();
         if admits(&entries, client.ip) {
-            if let Some(entry) = matching(&entries, client.ip)
-                && entry
-                    .last_used_at
-                    .is_none_or(|last| now - last >= TOUCH_INTERVAL)
-            {
-                self.whitelist.touch(account, entry.id, now).await?;
-            }
+            self.mark_used(account, &entries, client, now).await;
             return Ok(());
         }
         let address = client
             .ip
             .map_or_else(|| "an unknown address".to_owned(), |ip| ip.to_string());
-        let event = SecurityEvent::new(
-            account,
-            SecurityEventKind::AddressRefused,
+        let pacing = ThrottleKey::refusal_record(account, &address, what);
+        let record_now = claim_attempt(
+            self.throttle.as_ref(),
+            &ThrottlePolicy::pace(REFUSAL_RECORD_INTERVAL),
+            std::slice::from_ref(&pacing),
             now,
-            client,
-            Some(format!("{what} from {address}")),
-        );
-        self.events.record(&event).await?;
+        )
+        .await?
+        .is_ok();
+        if record_now {
+            let event = SecurityEvent::new(
+                account,
+                SecurityEventKind::AddressRefused,
+                now,
+                client,
+                Some(format!("{what} from {address}")),
+            );
+            self.events.record(&event).await?;
+        }
         tracing::info!(%account, %address, what, "address outside the IP whitelist refused");
         Err(GateError::Refused)
+    }
+
+    /// Notes the use of every entry that let the client in (at most once a minute
+    /// each). A failure is logged, never turned into a refusal of a valid request.
+    async fn mark_used(
+        &self,
+        account: AccountId,
+        entries: &[crate::whitelist::WhitelistEntry],
+        client: &ClientInfo,
+        now: time::OffsetDateTime,
+    ) {
+        let Some(address) = client.ip else {
+            return;
+        };
+        for entry in entries.iter().filter(|entry| {
+            entry.cidr.contains(address)
+                && entry
+                    .last_used_at
+                    .is_none_or(|last| now - last >= TOUCH_INTERVAL)
+        }) {
+            if let Err(error) = self.whitelist.touch(account, entry.id, now).await {
+                tracing::warn!(%account, error = %error, "could not record a whitelist entry's use");
+            }
+        }
     }
 }
 
@@ -87,6 +126,7 @@ impl AddressGate {
 mod tests {
     use super::*;
     use crate::events::MockSecurityEventRepository;
+    use crate::throttle::MockThrottleRepository;
     use crate::whitelist::{Cidr, MockIpWhitelistRepository, WhitelistEntry};
     use portico_kernel::{FixedClock, WhitelistEntryId};
     use time::OffsetDateTime;
@@ -99,9 +139,20 @@ mod tests {
         whitelist: MockIpWhitelistRepository,
         events: MockSecurityEventRepository,
     ) -> AddressGate {
+        let mut throttle = MockThrottleRepository::new();
+        throttle.expect_claim().returning(|_, _, _| Ok(None));
+        with_throttle(whitelist, events, throttle)
+    }
+
+    fn with_throttle(
+        whitelist: MockIpWhitelistRepository,
+        events: MockSecurityEventRepository,
+        throttle: MockThrottleRepository,
+    ) -> AddressGate {
         AddressGate::new(
             Arc::new(whitelist),
             Arc::new(events),
+            Arc::new(throttle),
             Arc::new(FixedClock::at(now())),
         )
     }
@@ -166,6 +217,40 @@ mod tests {
                 .await
                 .unwrap();
         }
+    }
+
+    #[tokio::test]
+    async fn repeated_refusals_are_recorded_once_a_minute() {
+        let mut whitelist = MockIpWhitelistRepository::new();
+        whitelist.expect_list().returning(|_| Ok(list(None)));
+        let mut events = MockSecurityEventRepository::new();
+        events.expect_record().times(0);
+        let mut throttle = MockThrottleRepository::new();
+        let until = now() + Duration::seconds(30);
+        throttle
+            .expect_claim()
+            .returning(move |_, _, _| Ok(Some(until)));
+
+        let result = with_throttle(whitelist, events, throttle)
+            .admit(AccountId::generate(), &from("198.51.100.4"), "request")
+            .await;
+
+        assert!(matches!(result, Err(GateError::Refused)));
+    }
+
+    #[tokio::test]
+    async fn a_failed_use_record_does_not_refuse_a_valid_request() {
+        let mut whitelist = MockIpWhitelistRepository::new();
+        whitelist.expect_list().returning(|_| Ok(list(None)));
+        whitelist
+            .expect_touch()
+            .returning(|_, _, _| Err(StorageError::corrupt("disk full")));
+
+        let result = gate(whitelist, MockSecurityEventRepository::new())
+            .admit(AccountId::generate(), &from("192.0.2.9"), "request")
+            .await;
+
+        assert!(result.is_ok());
     }
 
     #[tokio::test]
