@@ -5,6 +5,8 @@
 //!
 //! - [`ids`]: typed identifiers ([`AccountId`], [`SessionId`], ...) so an id of one kind
 //!   can never be passed where another is expected.
+//! - [`ClientInfo`]: where a request came from (address, user agent), as recorded by
+//!   every domain's audit trail.
 //! - [`clock`]: the [`Clock`] port, so rules that depend on time are testable with a
 //!   [`FixedClock`].
 //! - [`email`]: [`EmailAddress`], parsed once and safe to hand to a mail transport.
@@ -27,7 +29,8 @@
 //! assert_eq!(page.limit(), 200);
 //! ```
 
-pub mod clock;
+mod client;
+mod clock;
 pub mod email;
 pub mod ids;
 pub mod page;
@@ -35,6 +38,7 @@ pub mod secret;
 pub mod storage;
 pub mod token;
 
+pub use client::ClientInfo;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use email::{EmailAddress, InvalidEmail};
 pub use ids::{
