@@ -1,17 +1,51 @@
 //! Portico's delegation domain: letting other people act for an account.
 //!
-//! This crate will hold:
-//! - the account's contract products, kept in sync by the billing system through the
-//!   platform API (Portico does not own billing);
-//! - invitations: invitee email, scope, inviter, a seven-day single-use token stored
-//!   hashed and bound to the invited email;
-//! - grants with a scope of `all` products (including ones added later) or a set of
-//!   product ids owned by the granting account, scope changes and revocation;
-//! - one access decision: may actor X act on product P of account A, answered from the
-//!   current grants every time, never from a cache that outlives a revocation.
+//! Layout:
+//! - [`product`]: the account's contract products, kept in sync by the billing system
+//!   through the platform API (Portico does not own billing);
+//! - [`scope`]: what a delegate may act on, `all` products (including ones added
+//!   later) or a set the granting account owns;
+//! - [`delegate`]: invitations (to an email address, a seven-day single-use token
+//!   stored hashed) and the grants they become when the account holding that
+//!   address, verified, accepts;
+//! - [`ports`]: storage and account facts;
+//! - [`services`]: [`Delegates`] (the owner's side), [`Invitations`] (accepting),
+//!   [`AccessDecisions`] (may actor X act on product P of account A, answered from
+//!   the current grants every time, never from a cache that outlives a revocation)
+//!   and [`Products`].
 //!
 //! A delegate never gains the account's security settings (password, 2FA, IP
-//! whitelist, delegates, payout details, email history).
+//! whitelist, delegates, payout details, email history): Portico's own `/v1/me`
+//! API always acts for the session's own account, and delegation answers only the
+//! access question the platform asks about products.
 //!
-//! It depends only on the shared kernel, like every domain crate, and defines its
-//! storage and mail needs as ports.
+//! ```no_run
+//! use std::sync::Arc;
+//! use portico_delegation::{AccessDecisions, ProductId};
+//! use portico_delegation::ports::{DelegateRepository, ProductRepository};
+//! use portico_kernel::AccountId;
+//!
+//! async fn may_act(
+//!     products: Arc<dyn ProductRepository>,
+//!     delegates: Arc<dyn DelegateRepository>,
+//!     actor: AccountId,
+//!     owner: AccountId,
+//! ) -> Result<bool, Box<dyn std::error::Error>> {
+//!     let access = AccessDecisions::new(products, delegates);
+//!     Ok(access.decide(actor, owner, &ProductId::parse("vps-17")?).await?)
+//! }
+//! ```
+
+pub mod delegate;
+pub mod ports;
+pub mod product;
+pub mod scope;
+pub mod services;
+
+pub use delegate::{Delegate, DelegateStatus, INVITATION_LIFETIME, IssuedInvitation};
+pub use product::{InvalidProductId, InvalidProductName, Product, ProductId, ProductName};
+pub use scope::{MAX_SCOPE_PRODUCTS, Scope, ScopeError};
+pub use services::{
+    AccessDecisions, DelegateError, DelegatePorts, DelegatedAccount, Delegates, Invitations,
+    ProductError, Products,
+};

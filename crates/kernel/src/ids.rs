@@ -81,6 +81,11 @@ typed_id!(
     /// Identifies one entry of an account's IP whitelist.
     WhitelistEntryId
 );
+typed_id!(
+    /// Identifies one delegate of an account: an invitation, then the grant it
+    /// becomes when accepted.
+    DelegateId
+);
 
 #[cfg(test)]
 mod tests {

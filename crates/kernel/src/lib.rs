@@ -42,7 +42,7 @@ pub use client::ClientInfo;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use email::{EmailAddress, InvalidEmail};
 pub use ids::{
-    AccountId, AddressId, EmailId, EventId, InvalidId, MessageId, PhoneId, SessionId,
+    AccountId, AddressId, DelegateId, EmailId, EventId, InvalidId, MessageId, PhoneId, SessionId,
     WhitelistEntryId,
 };
 pub use page::{Cursor, InvalidCursor, Page, PageRequest};

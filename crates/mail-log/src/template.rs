@@ -119,6 +119,25 @@ pub enum Template {
         /// The address the change came from, if known.
         ip: Option<String>,
     },
+    /// To an invited address: the link to accept a delegate invitation.
+    DelegateInvitation {
+        /// The inviting account's username.
+        owner: String,
+        /// The acceptance link.
+        link: OneTimeLink,
+    },
+    /// To the owner: a delegate accepted.
+    DelegateAccepted {
+        /// The owner's username.
+        username: String,
+        /// The address the invitation went to.
+        delegate_email: String,
+    },
+    /// To a delegate: the owner revoked the access.
+    DelegateRevoked {
+        /// The owner's username.
+        owner: String,
+    },
     /// A password reset was asked for: the link to choose a new password.
     PasswordReset {
         /// The account's username.
@@ -167,6 +186,9 @@ impl Template {
             Self::SecurityNotice { notice, .. } => notice.template_name(),
             Self::UsernameChanged { .. } => "username_changed",
             Self::IpWhitelistChanged { .. } => "ip_whitelist_changed",
+            Self::DelegateInvitation { .. } => "delegate_invitation",
+            Self::DelegateAccepted { .. } => "delegate_accepted",
+            Self::DelegateRevoked { .. } => "delegate_revoked",
             Self::PasswordReset { .. } => "password_reset",
         }
     }
@@ -175,11 +197,14 @@ impl Template {
         match self {
             Self::Welcome { link, .. }
             | Self::VerifyEmail { link, .. }
-            | Self::PasswordReset { link, .. } => Some(link),
+            | Self::PasswordReset { link, .. }
+            | Self::DelegateInvitation { link, .. } => Some(link),
             Self::PrimaryEmailChanged { .. }
             | Self::SecurityNotice { .. }
             | Self::UsernameChanged { .. }
-            | Self::IpWhitelistChanged { .. } => None,
+            | Self::IpWhitelistChanged { .. }
+            | Self::DelegateAccepted { .. }
+            | Self::DelegateRevoked { .. } => None,
         }
     }
 
@@ -212,6 +237,12 @@ impl Template {
                 two_factor,
                 ..
             } => context! { username, link, two_factor },
+            Self::DelegateInvitation { owner, .. } => context! { owner, link },
+            Self::DelegateAccepted {
+                username,
+                delegate_email,
+            } => context! { username, delegate_email },
+            Self::DelegateRevoked { owner } => context! { owner },
         }
     }
 }
@@ -259,6 +290,9 @@ const SOURCES: &[(&str, &str, &str, &str)] = sources![
     "recovery_codes_renewed",
     "username_changed",
     "ip_whitelist_changed",
+    "delegate_invitation",
+    "delegate_accepted",
+    "delegate_revoked",
 ];
 
 /// The compiled templates.
@@ -431,6 +465,17 @@ mod tests {
                 cidr: "192.0.2.0/24".into(),
                 added: true,
                 ip: None,
+            },
+            Template::DelegateInvitation {
+                owner: "ada".into(),
+                link: link(),
+            },
+            Template::DelegateAccepted {
+                username: "ada".into(),
+                delegate_email: "bo@example.com".into(),
+            },
+            Template::DelegateRevoked {
+                owner: "ada".into(),
             },
             Template::IpWhitelistChanged {
                 username: "ada".into(),

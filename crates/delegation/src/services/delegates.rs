@@ -1,0 +1,288 @@
+//! The owner's side: inviting delegates, changing their scope, revoking them.
+
+use std::sync::Arc;
+
+use portico_kernel::{
+    AccountId, ClientInfo, Clock, DelegateId, EmailAddress, Page, PageRequest, StorageError,
+};
+use portico_mail_log::{ComposeError, MessageComposer, NewMessage, OneTimeLink, Template};
+
+use crate::delegate::{Delegate, DelegateStatus, IssuedInvitation};
+use crate::ports::{
+    AccountContact, AccountContacts, DelegateEvent, DelegateEventKind, DelegateRepository,
+    DelegateWriteError, NewInvitation, ProductRepository,
+};
+use crate::scope::{Scope, ScopeError};
+
+/// Why a delegate operation changed nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum DelegateError {
+    /// The scope is not acceptable (empty, too long, or names products the owner does
+    /// not own).
+    #[error(transparent)]
+    InvalidScope(#[from] ScopeError),
+    /// The invited address is one of the owner's own.
+    #[error("you cannot invite yourself")]
+    SelfInvitation,
+    /// No such delegate (or another account's, or not in a state that allows this).
+    #[error("no such delegate")]
+    NotFound,
+    /// The address or account is already an active delegate of this owner.
+    #[error("already a delegate of this account")]
+    AlreadyDelegate,
+    /// The invitation token is unknown, used, superseded, revoked or expired.
+    #[error("the invitation is invalid or expired")]
+    InvalidToken,
+    /// The accepting account does not hold the invited address, verified.
+    #[error("the invitation was sent to an address this account has not verified")]
+    WrongAccount,
+    /// The owner tried to accept their own invitation.
+    #[error("you cannot accept your own invitation")]
+    OwnInvitation,
+    /// The account no longer exists.
+    #[error("no such account")]
+    AccountGone,
+    /// A mail could not be rendered.
+    #[error("the mail could not be composed")]
+    Compose(#[from] ComposeError),
+    /// Storage failed.
+    #[error("the delegate operation failed unexpectedly")]
+    Unexpected(#[from] StorageError),
+}
+
+impl From<DelegateWriteError> for DelegateError {
+    fn from(error: DelegateWriteError) -> Self {
+        match error {
+            DelegateWriteError::NotFound => Self::NotFound,
+            DelegateWriteError::AlreadyDelegate => Self::AlreadyDelegate,
+            DelegateWriteError::Storage(error) => Self::Unexpected(error),
+        }
+    }
+}
+
+/// The ports the delegation services work with.
+#[derive(Clone)]
+pub struct DelegatePorts {
+    /// Delegates.
+    pub delegates: Arc<dyn DelegateRepository>,
+    /// Products.
+    pub products: Arc<dyn ProductRepository>,
+    /// Account facts.
+    pub contacts: Arc<dyn AccountContacts>,
+    /// Mail.
+    pub composer: Arc<dyn MessageComposer>,
+    /// The clock.
+    pub clock: Arc<dyn Clock>,
+}
+
+impl DelegatePorts {
+    pub(crate) async fn contact(
+        &self,
+        account: AccountId,
+    ) -> Result<AccountContact, DelegateError> {
+        self.contacts
+            .contact(account)
+            .await?
+            .ok_or(DelegateError::AccountGone)
+    }
+
+    /// An event of the owner's audit trail about the delegate at `email`.
+    pub(crate) fn event(
+        &self,
+        owner: AccountId,
+        kind: DelegateEventKind,
+        client: &ClientInfo,
+        email: &EmailAddress,
+        scope: &Scope,
+    ) -> DelegateEvent {
+        let scope = match scope {
+            Scope::All => "all products".to_owned(),
+            Scope::Products(products) => format!(
+                "products {}",
+                products
+                    .iter()
+                    .map(|p| p.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        DelegateEvent {
+            owner,
+            kind,
+            at: self.clock.now(),
+            client: client.clone(),
+            detail: format!("{email}: {scope}"),
+        }
+    }
+
+    /// Checks a scope against the owner's products now.
+    pub(crate) async fn check_scope(
+        &self,
+        owner: AccountId,
+        scope: &Scope,
+    ) -> Result<(), DelegateError> {
+        let owned = self.products.owned(owner, &scope.named()).await?;
+        Ok(scope.check(&owned)?)
+    }
+}
+
+/// Invites, lists, rescopes and revokes an account's delegates.
+#[derive(Clone)]
+pub struct Delegates {
+    ports: DelegatePorts,
+    public_base_url: String,
+}
+
+impl Delegates {
+    /// Wires the service; invitation links point to
+    /// `{public_base_url}/accept-invitation`.
+    pub fn new(ports: DelegatePorts, public_base_url: &str) -> Self {
+        Self {
+            ports,
+            public_base_url: public_base_url.trim_end_matches('/').to_owned(),
+        }
+    }
+
+    /// One page of the owner's pending and active delegates, newest first.
+    pub async fn list(
+        &self,
+        owner: AccountId,
+        page: &PageRequest,
+    ) -> Result<Page<Delegate>, DelegateError> {
+        Ok(self.ports.delegates.list(owner, page).await?)
+    }
+
+    /// Invites `email` with `scope`: the scope names only the owner's products, the
+    /// address is not the owner's own, and a pending invitation to the same address
+    /// is superseded. The mail carries a 7-day single-use link.
+    pub async fn invite(
+        &self,
+        owner: AccountId,
+        email: EmailAddress,
+        scope: Scope,
+        client: &ClientInfo,
+    ) -> Result<Delegate, DelegateError> {
+        let contact = self.ports.contact(owner).await?;
+        let own = |address: &EmailAddress| address.as_str().eq_ignore_ascii_case(email.as_str());
+        if contact.all_emails.iter().any(own) || own(&contact.primary_email) {
+            return Err(DelegateError::SelfInvitation);
+        }
+        self.ports.check_scope(owner, &scope).await?;
+        let issued = IssuedInvitation::issue(owner, email, scope, self.ports.clock.now())?;
+        let mail = self.ports.composer.compose(
+            None,
+            &issued.delegate.email,
+            &contact.language,
+            &Template::DelegateInvitation {
+                owner: contact.username.clone(),
+                link: OneTimeLink::new(
+                    &self.public_base_url,
+                    "/accept-invitation",
+                    &[],
+                    issued.token.expose(),
+                ),
+            },
+        )?;
+        let delegate = issued.delegate;
+        let invitation = NewInvitation {
+            event: self.ports.event(
+                owner,
+                DelegateEventKind::Invited,
+                client,
+                &delegate.email,
+                &delegate.scope,
+            ),
+            digest: issued.token.digest(),
+            mail,
+            delegate,
+        };
+        self.ports.delegates.invite(&invitation).await?;
+        tracing::info!(%owner, delegate = %invitation.delegate.id, "delegate invited");
+        Ok(invitation.delegate)
+    }
+
+    /// Replaces a delegate's scope; it applies to the next access decision.
+    pub async fn change_scope(
+        &self,
+        owner: AccountId,
+        id: DelegateId,
+        scope: Scope,
+        client: &ClientInfo,
+    ) -> Result<Delegate, DelegateError> {
+        let delegate = self.live(owner, id).await?;
+        self.ports.check_scope(owner, &scope).await?;
+        let event = self.ports.event(
+            owner,
+            DelegateEventKind::ScopeChanged,
+            client,
+            &delegate.email,
+            &scope,
+        );
+        self.ports
+            .delegates
+            .change_scope(owner, id, &scope, &event)
+            .await?;
+        Ok(Delegate { scope, ..delegate })
+    }
+
+    /// Revokes a delegate (or withdraws an invitation); the delegate is told by mail.
+    pub async fn revoke(
+        &self,
+        owner: AccountId,
+        id: DelegateId,
+        client: &ClientInfo,
+    ) -> Result<(), DelegateError> {
+        let delegate = self.live(owner, id).await?;
+        let contact = self.ports.contact(owner).await?;
+        let notices = self.revocation_notices(&delegate, &contact).await?;
+        let event = self.ports.event(
+            owner,
+            DelegateEventKind::Revoked,
+            client,
+            &delegate.email,
+            &delegate.scope,
+        );
+        self.ports
+            .delegates
+            .revoke(owner, id, &event, &notices)
+            .await?;
+        tracing::info!(%owner, delegate = %id, "delegate revoked");
+        Ok(())
+    }
+
+    /// An active delegate hears of it at its account's primary address; a pending
+    /// invitation is simply withdrawn.
+    async fn revocation_notices(
+        &self,
+        delegate: &Delegate,
+        owner: &AccountContact,
+    ) -> Result<Vec<NewMessage>, DelegateError> {
+        let Some(account) = delegate.delegate else {
+            return Ok(Vec::new());
+        };
+        let Some(contact) = self.ports.contacts.contact(account).await? else {
+            return Ok(Vec::new());
+        };
+        Ok(vec![self.ports.composer.compose(
+            Some(account),
+            &contact.primary_email,
+            &contact.language,
+            &Template::DelegateRevoked {
+                owner: owner.username.clone(),
+            },
+        )?])
+    }
+
+    async fn live(&self, owner: AccountId, id: DelegateId) -> Result<Delegate, DelegateError> {
+        self.ports
+            .delegates
+            .find(owner, id)
+            .await?
+            .filter(|d| d.status != DelegateStatus::Revoked)
+            .ok_or(DelegateError::NotFound)
+    }
+}
+
+#[cfg(test)]
+#[path = "delegates_tests.rs"]
+mod tests;

@@ -1,0 +1,274 @@
+//! Unit tests of [`super::Delegates`] and [`crate::services::Invitations`].
+
+use std::collections::BTreeSet;
+
+use super::*;
+use crate::ports::{MockAccountContacts, MockDelegateRepository, MockProductRepository};
+use crate::product::ProductId;
+use crate::services::invitations::Invitations;
+use portico_kernel::{FixedClock, SecretToken};
+use portico_mail_log::{Mailer, Templates};
+use time::{Duration, OffsetDateTime};
+
+fn now() -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp(1_767_225_600).unwrap()
+}
+
+fn address(text: &str) -> EmailAddress {
+    EmailAddress::parse(text).unwrap()
+}
+
+fn contact(username: &str, verified: &[&str]) -> AccountContact {
+    AccountContact {
+        username: username.into(),
+        primary_email: address(&format!("{username}@example.com")),
+        verified_emails: verified.iter().map(|a| address(a)).collect(),
+        all_emails: vec![address(&format!("{username}@example.com"))],
+        language: "en".into(),
+    }
+}
+
+struct Doubles {
+    delegates: MockDelegateRepository,
+    products: MockProductRepository,
+    contacts: MockAccountContacts,
+}
+
+impl Doubles {
+    fn new() -> Self {
+        let mut products = MockProductRepository::new();
+        products.expect_owned().returning(|_, ids| {
+            Ok(ids
+                .iter()
+                .filter(|p| p.as_str().starts_with("own"))
+                .cloned()
+                .collect())
+        });
+        let mut contacts = MockAccountContacts::new();
+        contacts
+            .expect_contact()
+            .returning(|_| Ok(Some(contact("ada", &[]))));
+        Self {
+            delegates: MockDelegateRepository::new(),
+            products,
+            contacts,
+        }
+    }
+
+    fn ports(self) -> DelegatePorts {
+        let clock: Arc<dyn Clock> = Arc::new(FixedClock::at(now()));
+        DelegatePorts {
+            delegates: Arc::new(self.delegates),
+            products: Arc::new(self.products),
+            contacts: Arc::new(self.contacts),
+            composer: Arc::new(Mailer::new(
+                Arc::new(Templates::new().unwrap()),
+                clock.clone(),
+                "mail.example",
+            )),
+            clock,
+        }
+    }
+}
+
+fn products(ids: &[&str]) -> Scope {
+    Scope::Products(
+        ids.iter()
+            .map(|id| ProductId::parse(id).unwrap())
+            .collect::<BTreeSet<_>>(),
+    )
+}
+
+fn delegates(d: Doubles) -> Delegates {
+    Delegates::new(d.ports(), "https://portal.example")
+}
+
+#[tokio::test]
+async fn nobody_invites_themselves_or_grants_what_they_do_not_own() {
+    let mut d = Doubles::new();
+    d.delegates.expect_invite().times(0);
+    let service = delegates(d);
+    let owner = AccountId::generate();
+
+    let myself = service
+        .invite(
+            owner,
+            address("ADA@example.com"),
+            Scope::All,
+            &ClientInfo::default(),
+        )
+        .await;
+    let foreign = service
+        .invite(
+            owner,
+            address("bo@example.com"),
+            products(&["own-1", "theirs"]),
+            &ClientInfo::default(),
+        )
+        .await;
+    let empty = service
+        .invite(
+            owner,
+            address("bo@example.com"),
+            products(&[]),
+            &ClientInfo::default(),
+        )
+        .await;
+
+    assert!(matches!(myself, Err(DelegateError::SelfInvitation)));
+    assert!(matches!(
+        foreign,
+        Err(DelegateError::InvalidScope(ScopeError::NotOwned(ids))) if ids == vec![ProductId::parse("theirs").unwrap()]
+    ));
+    assert!(matches!(
+        empty,
+        Err(DelegateError::InvalidScope(ScopeError::Empty))
+    ));
+}
+
+#[tokio::test]
+async fn an_invitation_mails_a_link_whose_token_is_stored_only_as_a_digest() {
+    let mut d = Doubles::new();
+    d.delegates
+        .expect_invite()
+        .withf(|invitation| {
+            let sent = invitation.mail.secret_delivery.as_ref().unwrap();
+            let token = sent
+                .text
+                .split("accept-invitation?token=")
+                .nth(1)
+                .and_then(|rest| rest.split_whitespace().next())
+                .unwrap();
+            invitation.digest == SecretToken::from_client(token).digest()
+                && invitation.mail.to.as_str() == "bo@example.com"
+                && invitation.mail.stored.text.contains("token=REDACTED")
+                && invitation.event.kind == DelegateEventKind::Invited
+                && invitation.event.detail == "bo@example.com: products own-1"
+                && invitation.delegate.expires_at == now() + Duration::days(7)
+        })
+        .times(1)
+        .returning(|_| Ok(()));
+
+    let delegate = delegates(d)
+        .invite(
+            AccountId::generate(),
+            address("bo@example.com"),
+            products(&["own-1"]),
+            &ClientInfo::default(),
+        )
+        .await
+        .unwrap();
+
+    assert_eq!(delegate.status, DelegateStatus::Pending);
+}
+
+fn stored(owner: AccountId, status: DelegateStatus, delegate: Option<AccountId>) -> Delegate {
+    Delegate {
+        id: DelegateId::generate(),
+        owner,
+        email: address("bo@example.com"),
+        scope: Scope::All,
+        status,
+        delegate,
+        invited_at: now(),
+        expires_at: now() + Duration::days(7),
+        accepted_at: None,
+    }
+}
+
+#[tokio::test]
+async fn a_revoked_delegate_cannot_be_rescoped_or_revoked_again() {
+    let owner = AccountId::generate();
+    let mut d = Doubles::new();
+    d.delegates
+        .expect_find()
+        .returning(move |_, _| Ok(Some(stored(owner, DelegateStatus::Revoked, None))));
+    d.delegates.expect_change_scope().times(0);
+    d.delegates.expect_revoke().times(0);
+    let service = delegates(d);
+    let id = DelegateId::generate();
+
+    let rescoped = service
+        .change_scope(owner, id, Scope::All, &ClientInfo::default())
+        .await;
+    let revoked = service.revoke(owner, id, &ClientInfo::default()).await;
+
+    assert!(matches!(rescoped, Err(DelegateError::NotFound)));
+    assert!(matches!(revoked, Err(DelegateError::NotFound)));
+}
+
+#[tokio::test]
+async fn revoking_an_active_delegate_tells_it_by_mail() {
+    let owner = AccountId::generate();
+    let delegate = AccountId::generate();
+    let mut d = Doubles::new();
+    d.delegates
+        .expect_find()
+        .returning(move |_, _| Ok(Some(stored(owner, DelegateStatus::Active, Some(delegate)))));
+    d.delegates
+        .expect_revoke()
+        .withf(|_, _, event, notices| {
+            event.kind == DelegateEventKind::Revoked
+                && notices.len() == 1
+                && notices[0].template == "delegate_revoked"
+        })
+        .times(1)
+        .returning(|_, _, _, _| Ok(()));
+
+    delegates(d)
+        .revoke(owner, DelegateId::generate(), &ClientInfo::default())
+        .await
+        .unwrap();
+}
+
+fn invitations(
+    found: Option<Delegate>,
+    acceptor_verified: &'static [&'static str],
+) -> (Invitations, AccountId) {
+    let acceptor = AccountId::generate();
+    let mut d = Doubles::new();
+    d.delegates
+        .expect_find_invitation()
+        .returning(move |_| Ok(found.clone()));
+    d.contacts.checkpoint();
+    d.contacts.expect_contact().returning(move |account| {
+        Ok(Some(if account == acceptor {
+            contact("bo", acceptor_verified)
+        } else {
+            contact("ada", &[])
+        }))
+    });
+    d.delegates
+        .expect_accept()
+        .withf(move |a| a.delegate == acceptor && a.notices[0].template == "delegate_accepted")
+        .returning(|_| Ok(()));
+    (Invitations::new(d.ports()), acceptor)
+}
+
+#[tokio::test]
+async fn only_the_holder_of_the_verified_address_accepts_in_time() {
+    let owner = AccountId::generate();
+    let pending = stored(owner, DelegateStatus::Pending, None);
+
+    let (wrong, acceptor) = invitations(Some(pending.clone()), &["other@example.com"]);
+    let result = wrong.accept(acceptor, "t", &ClientInfo::default()).await;
+    assert!(matches!(result, Err(DelegateError::WrongAccount)));
+
+    let mut expired = pending.clone();
+    expired.expires_at = now();
+    let (late, acceptor) = invitations(Some(expired), &["bo@example.com"]);
+    let result = late.accept(acceptor, "t", &ClientInfo::default()).await;
+    assert!(matches!(result, Err(DelegateError::InvalidToken)));
+
+    let (own, _) = invitations(Some(pending.clone()), &["bo@example.com"]);
+    let result = own.accept(owner, "t", &ClientInfo::default()).await;
+    assert!(matches!(result, Err(DelegateError::OwnInvitation)));
+
+    let (right, acceptor) = invitations(Some(pending), &["Bo@Example.com"]);
+    let accepted = right
+        .accept(acceptor, "t", &ClientInfo::default())
+        .await
+        .unwrap();
+    assert_eq!(accepted.status, DelegateStatus::Active);
+    assert_eq!(accepted.delegate, Some(acceptor));
+}
