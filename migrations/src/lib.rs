@@ -21,6 +21,7 @@ mod m0003_security_events;
 mod m0004_throttles;
 mod m0005_two_factor_and_resets;
 mod m0006_ip_whitelist;
+mod m0007_delegation;
 
 /// Every migration, in order.
 #[derive(Debug)]
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_throttles::Migration),
             Box::new(m0005_two_factor_and_resets::Migration),
             Box::new(m0006_ip_whitelist::Migration),
+            Box::new(m0007_delegation::Migration),
         ]
     }
 }

@@ -9,7 +9,7 @@
 //! - one module per port: [`accounts`], [`emails`], [`phones`], [`addresses`],
 //!   [`companies`], [`credentials`], [`sessions`], [`outbox`], [`security_events`],
 //!   [`throttles`], [`two_factor`], [`usernames`], [`password_resets`],
-//!   [`ip_whitelist`];
+//!   [`ip_whitelist`], [`products`], [`delegates`];
 //! - `errors`, `keyset`, `mapping`: database error classification, keyset pagination
 //!   and the row-to-domain helpers they share.
 //!
@@ -30,6 +30,7 @@ pub mod addresses;
 pub mod companies;
 pub mod credentials;
 pub mod database;
+pub mod delegates;
 pub mod emails;
 mod entities;
 mod errors;
@@ -40,6 +41,7 @@ mod mapping;
 pub mod outbox;
 pub mod password_resets;
 pub mod phones;
+pub mod products;
 mod raw;
 pub mod security_events;
 pub mod sessions;
@@ -52,11 +54,13 @@ pub use addresses::SeaAddresses;
 pub use companies::SeaCompanies;
 pub use credentials::SeaCredentials;
 pub use database::{Backend, Database, DatabaseError};
+pub use delegates::SeaDelegates;
 pub use emails::SeaEmails;
 pub use ip_whitelist::SeaIpWhitelist;
 pub use outbox::SeaOutbox;
 pub use password_resets::SeaPasswordResets;
 pub use phones::SeaPhones;
+pub use products::SeaProducts;
 pub use security_events::{SeaAccountDirectory, SeaSecurityEvents};
 pub use sessions::SeaSessions;
 pub use throttles::SeaThrottles;

@@ -135,3 +135,27 @@ impl AccountDirectory for SeaAccountDirectory {
         }))
     }
 }
+
+#[async_trait]
+impl portico_delegation::ports::AccountContacts for SeaAccountDirectory {
+    async fn contact(
+        &self,
+        account: AccountId,
+    ) -> Result<Option<portico_delegation::ports::AccountContact>, StorageError> {
+        let Some(context) = AccountDirectory::context(self, account).await? else {
+            return Ok(None);
+        };
+        let all_emails = context
+            .emails
+            .iter()
+            .map(|address| stored(address, EmailAddress::parse, "email address"))
+            .collect::<Result<_, _>>()?;
+        Ok(Some(portico_delegation::ports::AccountContact {
+            username: context.username,
+            primary_email: context.primary_email,
+            verified_emails: context.verified_emails,
+            all_emails,
+            language: context.language,
+        }))
+    }
+}

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use portico_delegation::{AccessDecisions, DelegatePorts, Delegates, Invitations, Products};
 use portico_identity::{
     AddressBook, CompanyDetails, EmailBook, Links, PhoneBook, Profiles, RegistrationService,
 };
@@ -12,8 +13,8 @@ use portico_mail_log::{
 };
 use portico_sea_orm::{
     Database, SeaAccountDirectory, SeaAccounts, SeaAddresses, SeaCompanies, SeaCredentials,
-    SeaEmails, SeaIpWhitelist, SeaOutbox, SeaPasswordResets, SeaPhones, SeaSecurityEvents,
-    SeaSessions, SeaThrottles, SeaTwoFactor, SeaUsernames,
+    SeaDelegates, SeaEmails, SeaIpWhitelist, SeaOutbox, SeaPasswordResets, SeaPhones, SeaProducts,
+    SeaSecurityEvents, SeaSessions, SeaThrottles, SeaTwoFactor, SeaUsernames,
 };
 use portico_security::{
     AddressGate, Argon2Hasher, Cidr, IpWhitelists, LoginPorts, LoginService, PasswordChangePorts,
@@ -79,6 +80,14 @@ pub struct Services {
     pub resets: PasswordResets,
     /// IP whitelists.
     pub whitelists: IpWhitelists,
+    /// Contract products.
+    pub products: Products,
+    /// The owner's side of delegation.
+    pub delegates: Delegates,
+    /// Accepting delegate invitations.
+    pub invitations: Invitations,
+    /// Access decisions and delegated accounts.
+    pub access: AccessDecisions,
     /// Proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<Cidr>,
     /// The email history.
@@ -148,6 +157,15 @@ impl Services {
             composer: mailer.clone(),
             clock: clock.clone(),
         };
+        let products = Arc::new(SeaProducts::new(db.clone()));
+        let delegate_store = Arc::new(SeaDelegates::new(db.clone()));
+        let delegation = DelegatePorts {
+            delegates: delegate_store.clone(),
+            products: products.clone(),
+            contacts: directory.clone(),
+            composer: mailer.clone(),
+            clock: clock.clone(),
+        };
         let vault = Arc::new(settings.seed_vault.clone());
         let reauth =
             Reauthentication::new(security.clone(), vault.clone(), settings.throttle_policy);
@@ -161,6 +179,10 @@ impl Services {
             two_factor: TwoFactorService::new(security.clone(), vault.clone(), reauth.clone()),
             usernames: UsernameChanges::new(security.clone(), reauth.clone()),
             whitelists: IpWhitelists::new(security.clone()),
+            products: Products::new(products.clone(), clock.clone()),
+            delegates: Delegates::new(delegation.clone(), &settings.public_base_url),
+            invitations: Invitations::new(delegation),
+            access: AccessDecisions::new(products, delegate_store),
             trusted_proxies: settings.trusted_proxies.clone(),
             resets: PasswordResets::new(
                 security,

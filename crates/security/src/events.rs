@@ -52,6 +52,14 @@ pub enum SecurityEventKind {
     IpWhitelistRemoved,
     /// A login or request from an address outside the IP whitelist was refused.
     AddressRefused,
+    /// A delegate was invited.
+    DelegateInvited,
+    /// A delegate accepted the invitation.
+    DelegateAccepted,
+    /// A delegate's scope was changed.
+    DelegateScopeChanged,
+    /// A delegate's access was revoked (or the invitation withdrawn).
+    DelegateRevoked,
 }
 
 /// The text is not an event kind.
@@ -61,7 +69,7 @@ pub struct InvalidEventKind;
 
 impl SecurityEventKind {
     /// Every kind.
-    pub const ALL: [Self; 18] = [
+    pub const ALL: [Self; 22] = [
         Self::LoginSucceeded,
         Self::LoginFailed,
         Self::LoggedOut,
@@ -80,6 +88,10 @@ impl SecurityEventKind {
         Self::IpWhitelistAdded,
         Self::IpWhitelistRemoved,
         Self::AddressRefused,
+        Self::DelegateInvited,
+        Self::DelegateAccepted,
+        Self::DelegateScopeChanged,
+        Self::DelegateRevoked,
     ];
 
     /// The wire and storage name.
@@ -103,6 +115,10 @@ impl SecurityEventKind {
             Self::IpWhitelistAdded => "ip_whitelist_added",
             Self::IpWhitelistRemoved => "ip_whitelist_removed",
             Self::AddressRefused => "address_refused",
+            Self::DelegateInvited => "delegate_invited",
+            Self::DelegateAccepted => "delegate_accepted",
+            Self::DelegateScopeChanged => "delegate_scope_changed",
+            Self::DelegateRevoked => "delegate_revoked",
         }
     }
 

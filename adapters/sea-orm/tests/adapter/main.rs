@@ -9,6 +9,7 @@ mod addresses;
 mod companies;
 mod concurrency;
 mod credentials;
+mod delegation;
 mod emails;
 mod ip_whitelist;
 mod outbox;

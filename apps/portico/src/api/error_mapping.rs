@@ -2,6 +2,7 @@
 //! used here is listed in `docs/error-codes.md`.
 
 use poem_openapi::payload::Json;
+use portico_delegation::{DelegateError, ProductError};
 use portico_identity::{
     AddressError, CompanyError, EmailError, PhoneError, ProfileError, RegisterError,
 };
@@ -320,6 +321,47 @@ impl From<WhitelistError> for ApiError {
             WhitelistError::AccountGone => ApiError::not_found("account"),
             WhitelistError::Compose(source) => ApiError::internal(&source),
             WhitelistError::Unexpected(source) => ApiError::internal(&source),
+        }
+    }
+}
+
+impl From<DelegateError> for ApiError {
+    fn from(error: DelegateError) -> Self {
+        let detail = error.to_string();
+        match error {
+            DelegateError::InvalidScope(_) => ApiError::invalid_field("scope", detail),
+            DelegateError::SelfInvitation => ApiError::invalid_field("email", detail),
+            DelegateError::NotFound => ApiError::not_found("delegate"),
+            DelegateError::AlreadyDelegate => {
+                ApiError::conflict("already-delegate", "Already a delegate", detail)
+            }
+            DelegateError::InvalidToken => ApiError::Unprocessable(Json(problem(
+                422,
+                "invalid-token",
+                "Invalid or expired token",
+                detail,
+            ))),
+            DelegateError::WrongAccount | DelegateError::OwnInvitation => {
+                ApiError::Forbidden(Json(problem(
+                    403,
+                    "invitation-not-for-you",
+                    "Invitation not for this account",
+                    detail,
+                )))
+            }
+            DelegateError::AccountGone => ApiError::not_found("account"),
+            DelegateError::Compose(source) => ApiError::internal(&source),
+            DelegateError::Unexpected(source) => ApiError::internal(&source),
+        }
+    }
+}
+
+impl From<ProductError> for ApiError {
+    fn from(error: ProductError) -> Self {
+        match error {
+            ProductError::UnknownAccount => ApiError::not_found("account"),
+            ProductError::NotFound => ApiError::not_found("product"),
+            ProductError::Unexpected(source) => ApiError::internal(&source),
         }
     }
 }

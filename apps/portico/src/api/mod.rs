@@ -4,12 +4,14 @@
 pub mod accounts;
 pub mod addresses;
 pub mod company;
+pub mod delegates;
 pub mod emails;
 pub mod error_mapping;
 pub mod ip_whitelist;
 pub mod messages;
 pub mod password_resets;
 pub mod phones;
+pub mod platform_delegation;
 pub mod platform_mail;
 pub mod profile;
 pub mod security;
@@ -33,6 +35,8 @@ pub enum ApiTags {
     Profile,
     /// Password, username, two-factor, resets, IP whitelist and the audit trail.
     Security,
+    /// Products, delegates and the accounts I may act for.
+    Delegates,
     /// The history of emails sent to me.
     Mail,
     /// Service-to-service operations, with the platform token.
@@ -54,6 +58,8 @@ pub type PorticoApi = (
     two_factor::TwoFactorApi,
     password_resets::PasswordResetsApi,
     ip_whitelist::IpWhitelistApi,
+    delegates::DelegatesApi,
+    platform_delegation::PlatformDelegationApi,
 );
 
 /// Builds the OpenAPI service for the `/v1` API.
@@ -72,6 +78,8 @@ pub fn service(services: &Arc<Services>) -> OpenApiService<PorticoApi, ()> {
         two_factor::TwoFactorApi::new(services.clone()),
         password_resets::PasswordResetsApi::new(services.clone()),
         ip_whitelist::IpWhitelistApi::new(services.clone()),
+        delegates::DelegatesApi::new(services.clone()),
+        platform_delegation::PlatformDelegationApi::new(services.clone()),
     );
     OpenApiService::new(apis, "Portico", env!("CARGO_PKG_VERSION"))
         .description("The \"My account\" area of a hosting and billing client portal.")

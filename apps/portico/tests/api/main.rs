@@ -5,6 +5,7 @@ mod support;
 
 mod addresses;
 mod company;
+mod delegates;
 mod emails;
 mod errors;
 mod health;

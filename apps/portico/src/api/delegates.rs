@@ -1,0 +1,394 @@
+//! Delegates: `/v1/me/products`, `/v1/me/delegates`, `/v1/delegate-invitations/accept`
+//! and `/v1/me/delegated-accounts`.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use poem::Request;
+use poem_openapi::param::{Path, Query};
+use poem_openapi::payload::Json;
+use poem_openapi::{ApiResponse, Object, OpenApi};
+use portico_delegation::{Delegate, DelegatedAccount, Product, ProductId, Scope};
+use portico_kernel::{DelegateId, EmailAddress};
+
+use crate::api::ApiTags;
+use crate::http::auth::SessionAuth;
+use crate::http::client::client_info;
+use crate::http::pagination::{next_cursor, page_request};
+use crate::http::problem::ApiError;
+use crate::http::timestamps::rfc3339;
+use crate::wiring::Services;
+
+/// A contract product.
+#[derive(Debug, Object)]
+pub struct ProductBody {
+    /// The billing system's id.
+    id: String,
+    /// Its name.
+    #[oai(skip_serializing_if_is_none)]
+    name: Option<String>,
+}
+
+impl From<Product> for ProductBody {
+    fn from(product: Product) -> Self {
+        Self {
+            id: product.id.to_string(),
+            name: product.name.map(|n| n.as_str().to_owned()),
+        }
+    }
+}
+
+/// A list that fits one page.
+#[derive(Debug, Object)]
+pub struct ProductList {
+    /// The products.
+    items: Vec<ProductBody>,
+    /// Always `null`.
+    next_cursor: Option<String>,
+}
+
+/// A scope: `{"all": true}` or `{"products": [ids]}`.
+#[derive(Debug, Clone, Object)]
+#[oai(deny_unknown_fields)]
+pub struct ScopeBody {
+    /// Every product, including ones added later.
+    #[oai(skip_serializing_if_is_none)]
+    all: Option<bool>,
+    /// These products only.
+    #[oai(skip_serializing_if_is_none)]
+    products: Option<Vec<String>>,
+}
+
+impl ScopeBody {
+    fn try_into_domain(self) -> Result<Scope, ApiError> {
+        match (self.all, self.products) {
+            (Some(true), None) => Ok(Scope::All),
+            (None | Some(false), Some(ids)) => {
+                let mut products = BTreeSet::new();
+                for id in ids {
+                    let id = ProductId::parse(&id)
+                        .map_err(|e| ApiError::invalid_field("scope.products", e))?;
+                    products.insert(id);
+                }
+                Ok(Scope::Products(products))
+            }
+            _ => Err(ApiError::invalid_field(
+                "scope",
+                "give either {\"all\": true} or {\"products\": [ids]}",
+            )),
+        }
+    }
+}
+
+impl From<&Scope> for ScopeBody {
+    fn from(scope: &Scope) -> Self {
+        match scope {
+            Scope::All => Self {
+                all: Some(true),
+                products: None,
+            },
+            Scope::Products(ids) => Self {
+                all: None,
+                products: Some(ids.iter().map(ToString::to_string).collect()),
+            },
+        }
+    }
+}
+
+/// An invitation.
+#[derive(Debug, Object)]
+#[oai(deny_unknown_fields)]
+pub struct InviteRequest {
+    /// The invitee's email address.
+    email: String,
+    /// What the delegate may act on.
+    scope: ScopeBody,
+}
+
+/// A scope change.
+#[derive(Debug, Object)]
+#[oai(deny_unknown_fields)]
+pub struct ScopeChangeRequest {
+    /// The new scope.
+    scope: ScopeBody,
+}
+
+/// One of my delegates.
+#[derive(Debug, Object)]
+pub struct DelegateBody {
+    /// Its id.
+    id: String,
+    /// The invited address.
+    email: String,
+    /// What it may act on.
+    scope: ScopeBody,
+    /// `pending` (invited) or `active` (accepted).
+    status: String,
+    /// The delegate's account, once accepted.
+    #[oai(skip_serializing_if_is_none)]
+    delegate_account_id: Option<String>,
+    /// When the invitation was sent.
+    invited_at: String,
+    /// When the invitation link stops working (pending only).
+    #[oai(skip_serializing_if_is_none)]
+    expires_at: Option<String>,
+    /// When it was accepted.
+    #[oai(skip_serializing_if_is_none)]
+    accepted_at: Option<String>,
+}
+
+impl From<Delegate> for DelegateBody {
+    fn from(d: Delegate) -> Self {
+        let pending = d.status == portico_delegation::DelegateStatus::Pending;
+        Self {
+            id: d.id.to_string(),
+            email: d.email.to_string(),
+            scope: ScopeBody::from(&d.scope),
+            status: d.status.to_string(),
+            delegate_account_id: d.delegate.map(|a| a.to_string()),
+            invited_at: rfc3339(d.invited_at),
+            expires_at: pending.then(|| rfc3339(d.expires_at)),
+            accepted_at: d.accepted_at.map(rfc3339),
+        }
+    }
+}
+
+/// A page of my delegates, newest first.
+#[derive(Debug, Object)]
+pub struct DelegateList {
+    /// The delegates.
+    items: Vec<DelegateBody>,
+    /// Pass as `cursor` to read the next page; `null` on the last page.
+    next_cursor: Option<String>,
+}
+
+/// An invitation token, from the mailed link.
+#[derive(Object)]
+#[oai(deny_unknown_fields)]
+pub struct AcceptRequest {
+    /// The `token` parameter of the link.
+    token: String,
+}
+
+/// An account I may act for.
+#[derive(Debug, Object)]
+pub struct DelegatedAccountBody {
+    /// The account's id.
+    account_id: String,
+    /// The scope granted.
+    scope: ScopeBody,
+    /// The account's products in reach today.
+    products: Vec<ProductBody>,
+}
+
+impl From<DelegatedAccount> for DelegatedAccountBody {
+    fn from(account: DelegatedAccount) -> Self {
+        Self {
+            account_id: account.owner.to_string(),
+            scope: ScopeBody::from(&account.scope),
+            products: account
+                .products
+                .into_iter()
+                .map(ProductBody::from)
+                .collect(),
+        }
+    }
+}
+
+/// Accounts I may act for.
+#[derive(Debug, Object)]
+pub struct DelegatedAccountList {
+    /// The accounts.
+    items: Vec<DelegatedAccountBody>,
+    /// Always `null`.
+    next_cursor: Option<String>,
+}
+
+/// Answers of `GET /v1/me/products`.
+#[derive(ApiResponse)]
+pub enum ProductListResponse {
+    /// My products.
+    #[oai(status = 200)]
+    Ok(Json<ProductList>),
+}
+
+/// Answers of `GET /v1/me/delegates`.
+#[derive(ApiResponse)]
+pub enum DelegateListResponse {
+    /// My delegates.
+    #[oai(status = 200)]
+    Ok(Json<DelegateList>),
+}
+
+/// Answers of `POST /v1/me/delegates`.
+#[derive(ApiResponse)]
+pub enum InviteResponse {
+    /// Invited; the link was mailed to the address.
+    #[oai(status = 201)]
+    Created(Json<DelegateBody>),
+}
+
+/// Answers of the operations that return one delegate.
+#[derive(ApiResponse)]
+pub enum DelegateResponse {
+    /// The delegate now.
+    #[oai(status = 200)]
+    Ok(Json<DelegateBody>),
+}
+
+/// Answers of `DELETE /v1/me/delegates/{id}`.
+#[derive(ApiResponse)]
+pub enum RevokeResponse {
+    /// Revoked (or the invitation withdrawn).
+    #[oai(status = 204)]
+    Revoked,
+}
+
+/// Answers of `GET /v1/me/delegated-accounts`.
+#[derive(ApiResponse)]
+pub enum DelegatedAccountsResponse {
+    /// The accounts.
+    #[oai(status = 200)]
+    Ok(Json<DelegatedAccountList>),
+}
+
+/// Delegates.
+pub struct DelegatesApi {
+    services: Arc<Services>,
+}
+
+impl DelegatesApi {
+    /// The API over the given services.
+    pub fn new(services: Arc<Services>) -> Self {
+        Self { services }
+    }
+}
+
+fn delegate_id(text: &str) -> Result<DelegateId, ApiError> {
+    DelegateId::parse(text).map_err(|_| ApiError::not_found("delegate"))
+}
+
+#[OpenApi(prefix_path = "/v1", tag = "ApiTags::Delegates")]
+impl DelegatesApi {
+    /// My contract products, as the billing system keeps them.
+    #[oai(path = "/me/products", method = "get")]
+    async fn products(&self, auth: SessionAuth) -> Result<ProductListResponse, ApiError> {
+        let products = self.services.products.list(auth.0.account).await?;
+        Ok(ProductListResponse::Ok(Json(ProductList {
+            items: products.into_iter().map(ProductBody::from).collect(),
+            next_cursor: None,
+        })))
+    }
+
+    /// My pending and active delegates, newest first.
+    #[oai(path = "/me/delegates", method = "get")]
+    async fn list(
+        &self,
+        auth: SessionAuth,
+        /// Items per page (default 50, at most 200).
+        limit: Query<Option<u64>>,
+        /// `next_cursor` of the previous page.
+        cursor: Query<Option<String>>,
+    ) -> Result<DelegateListResponse, ApiError> {
+        let page = page_request(limit.0, cursor.0.as_deref())?;
+        let found = self.services.delegates.list(auth.0.account, &page).await?;
+        Ok(DelegateListResponse::Ok(Json(DelegateList {
+            items: found.items.into_iter().map(DelegateBody::from).collect(),
+            next_cursor: next_cursor(found.next_cursor),
+        })))
+    }
+
+    /// Invite a delegate by email, with access to all or some of my products. The
+    /// invitation link (7 days, single use) is mailed; a new invitation to the same
+    /// address replaces a pending one.
+    #[oai(path = "/me/delegates", method = "post")]
+    async fn invite(
+        &self,
+        req: &Request,
+        auth: SessionAuth,
+        body: Json<InviteRequest>,
+    ) -> Result<InviteResponse, ApiError> {
+        let InviteRequest { email, scope } = body.0;
+        let email = EmailAddress::parse(&email).map_err(|e| ApiError::invalid_field("email", e))?;
+        let scope = scope.try_into_domain()?;
+        let delegate = self
+            .services
+            .delegates
+            .invite(auth.0.account, email, scope, &client_info(req))
+            .await?;
+        Ok(InviteResponse::Created(Json(delegate.into())))
+    }
+
+    /// Change a delegate's scope; the next access decision follows it.
+    #[oai(path = "/me/delegates/:id", method = "patch")]
+    async fn change_scope(
+        &self,
+        req: &Request,
+        auth: SessionAuth,
+        id: Path<String>,
+        body: Json<ScopeChangeRequest>,
+    ) -> Result<DelegateResponse, ApiError> {
+        let id = delegate_id(&id.0)?;
+        let scope = body.0.scope.try_into_domain()?;
+        let delegate = self
+            .services
+            .delegates
+            .change_scope(auth.0.account, id, scope, &client_info(req))
+            .await?;
+        Ok(DelegateResponse::Ok(Json(delegate.into())))
+    }
+
+    /// Revoke a delegate, or withdraw an invitation.
+    #[oai(path = "/me/delegates/:id", method = "delete")]
+    async fn revoke(
+        &self,
+        req: &Request,
+        auth: SessionAuth,
+        id: Path<String>,
+    ) -> Result<RevokeResponse, ApiError> {
+        let id = delegate_id(&id.0)?;
+        self.services
+            .delegates
+            .revoke(auth.0.account, id, &client_info(req))
+            .await?;
+        Ok(RevokeResponse::Revoked)
+    }
+
+    /// Accept an invitation, with the session of the account that holds the invited
+    /// address (verified).
+    #[oai(path = "/delegate-invitations/accept", method = "post")]
+    async fn accept(
+        &self,
+        req: &Request,
+        auth: SessionAuth,
+        body: Json<AcceptRequest>,
+    ) -> Result<DelegateResponse, ApiError> {
+        let delegate = self
+            .services
+            .invitations
+            .accept(auth.0.account, &body.0.token, &client_info(req))
+            .await?;
+        Ok(DelegateResponse::Ok(Json(delegate.into())))
+    }
+
+    /// The accounts I may act for, with the products in reach.
+    #[oai(path = "/me/delegated-accounts", method = "get")]
+    async fn delegated_accounts(
+        &self,
+        auth: SessionAuth,
+    ) -> Result<DelegatedAccountsResponse, ApiError> {
+        let accounts = self
+            .services
+            .access
+            .delegated_accounts(auth.0.account)
+            .await
+            .map_err(|e| ApiError::internal(&e))?;
+        Ok(DelegatedAccountsResponse::Ok(Json(DelegatedAccountList {
+            items: accounts
+                .into_iter()
+                .map(DelegatedAccountBody::from)
+                .collect(),
+            next_cursor: None,
+        })))
+    }
+}
