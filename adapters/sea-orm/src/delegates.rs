@@ -16,14 +16,16 @@ use portico_security::{SecurityEvent, SecurityEventKind};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, Set, TransactionTrait,
+    QueryFilter, Set, TransactionTrait, Value,
 };
 
 use crate::entities::{delegate, delegate_product};
 use crate::errors::{is_unique_violation, storage};
 use crate::keyset::{Direction, into_page, page_query};
+use crate::locks::lock_account;
 use crate::mapping::{instant, micros, stored};
 use crate::outbox::insert_message;
+use crate::raw::portable;
 use crate::security_events::insert_event;
 
 /// Delegates in the `delegates` table, with product scopes in `delegate_products`.
@@ -126,11 +128,15 @@ async fn with_scopes(
         .collect()
 }
 
+/// Replaces the delegate's product scope with the named products the owner still
+/// has, in one statement per write; [`DelegateWriteError::ProductGone`] when one of
+/// them is gone (removed by the platform after the domain checked it).
 async fn write_scope(
     conn: &impl ConnectionTrait,
+    owner: AccountId,
     id: DelegateId,
     scope: &Scope,
-) -> Result<(), StorageError> {
+) -> Result<(), DelegateWriteError> {
     delegate_product::Entity::delete_many()
         .filter(delegate_product::Column::DelegateId.eq(id.to_string()))
         .exec(conn)
@@ -140,16 +146,28 @@ async fn write_scope(
     if named.is_empty() {
         return Ok(());
     }
-    delegate_product::Entity::insert_many(named.iter().map(|product| {
-        delegate_product::ActiveModel {
-            delegate_id: Set(id.to_string()),
-            product_id: Set(product.as_str().to_owned()),
-        }
-    }))
-    .exec(conn)
-    .await
-    .map_err(storage)?;
-    Ok(())
+    let placeholders: Vec<String> = (3..named.len() + 3).map(|n| format!("${n}")).collect();
+    let mut values: Vec<Value> = vec![id.to_string().into(), owner.to_string().into()];
+    values.extend(named.iter().map(|p| Value::from(p.as_str())));
+    let inserted = conn
+        .execute_raw(portable(
+            conn,
+            &format!(
+                "INSERT INTO delegate_products (delegate_id, product_id) \
+                 SELECT $1, product_id FROM products \
+                 WHERE account_id = $2 AND product_id IN ({})",
+                placeholders.join(", ")
+            ),
+            values,
+        ))
+        .await
+        .map_err(storage)?
+        .rows_affected();
+    if usize::try_from(inserted).ok() == Some(named.len()) {
+        Ok(())
+    } else {
+        Err(DelegateWriteError::ProductGone)
+    }
 }
 
 fn email_key(email: &EmailAddress) -> String {
@@ -215,6 +233,9 @@ impl DelegateRepository for SeaDelegates {
     async fn invite(&self, invitation: &NewInvitation) -> Result<(), DelegateWriteError> {
         let new = &invitation.delegate;
         let txn = self.db.begin().await.map_err(storage)?;
+        // Two invitations of one owner to one address must replace each other, not
+        // collide on the live-address index.
+        lock_account(&txn, new.owner).await?;
         // A newer invitation to the same address supersedes the pending one.
         delegate::Entity::delete_many()
             .filter(delegate::Column::OwnerId.eq(new.owner.to_string()))
@@ -239,7 +260,7 @@ impl DelegateRepository for SeaDelegates {
         .insert(&txn)
         .await
         .map_err(already_delegate)?;
-        write_scope(&txn, new.id, &new.scope).await?;
+        write_scope(&txn, new.owner, new.id, &new.scope).await?;
         insert_event(&txn, &security_event(&invitation.event)).await?;
         insert_message(&txn, &invitation.mail).await?;
         txn.commit().await.map_err(storage)?;
@@ -308,7 +329,7 @@ impl DelegateRepository for SeaDelegates {
         if changed != 1 {
             return Err(DelegateWriteError::NotFound);
         }
-        write_scope(&txn, id, scope).await?;
+        write_scope(&txn, owner, id, scope).await?;
         insert_event(&txn, &security_event(event)).await?;
         txn.commit().await.map_err(storage)?;
         Ok(())
@@ -318,6 +339,7 @@ impl DelegateRepository for SeaDelegates {
         &self,
         owner: AccountId,
         id: DelegateId,
+        expected: DelegateStatus,
         event: &DelegateEvent,
         notices: &[NewMessage],
     ) -> Result<(), DelegateWriteError> {
@@ -333,6 +355,7 @@ impl DelegateRepository for SeaDelegates {
             )
             .filter(delegate::Column::Id.eq(id.to_string()))
             .filter(delegate::Column::OwnerId.eq(owner.to_string()))
+            .filter(delegate::Column::Status.eq(expected.as_str()))
             .filter(delegate::Column::Status.ne(DelegateStatus::Revoked.as_str()))
             .exec(&txn)
             .await

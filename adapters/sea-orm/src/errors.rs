@@ -14,3 +14,12 @@ pub(crate) fn storage(error: DbErr) -> StorageError {
 pub(crate) fn is_unique_violation(error: &DbErr, column: &str) -> bool {
     matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(message)) if message.contains(column))
 }
+
+/// Whether the error is a foreign-key violation (a row names a parent that does not
+/// exist, or no longer does).
+pub(crate) fn is_foreign_key_violation(error: &DbErr) -> bool {
+    matches!(
+        error.sql_err(),
+        Some(SqlErr::ForeignKeyConstraintViolation(_))
+    )
+}

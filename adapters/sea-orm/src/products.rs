@@ -11,8 +11,8 @@ use sea_orm::{
     ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
 };
 
-use crate::entities::{account, delegate, delegate_product, product};
-use crate::errors::storage;
+use crate::entities::{delegate, delegate_product, product};
+use crate::errors::{is_foreign_key_violation, storage};
 use crate::mapping::{instant, micros, stored};
 
 /// Contract products in the `products` table.
@@ -75,15 +75,9 @@ impl ProductRepository for SeaProducts {
     }
 
     async fn upsert(&self, new: &Product) -> Result<bool, StorageError> {
-        let exists = account::Entity::find_by_id(new.account.to_string())
-            .one(&self.db)
-            .await
-            .map_err(storage)?
-            .is_some();
-        if !exists {
-            return Ok(false);
-        }
-        product::Entity::insert(product::ActiveModel {
+        // No look-up first: the foreign key on the account decides, also when the
+        // account goes away at the same moment.
+        let written = product::Entity::insert(product::ActiveModel {
             account_id: Set(new.account.to_string()),
             product_id: Set(new.id.as_str().to_owned()),
             name: Set(new.name.as_ref().map(|n| n.as_str().to_owned())),
@@ -95,9 +89,12 @@ impl ProductRepository for SeaProducts {
                 .to_owned(),
         )
         .exec_without_returning(&self.db)
-        .await
-        .map_err(storage)?;
-        Ok(true)
+        .await;
+        match written {
+            Ok(_) => Ok(true),
+            Err(error) if is_foreign_key_violation(&error) => Ok(false),
+            Err(error) => Err(storage(error)),
+        }
     }
 
     async fn remove(&self, account: AccountId, id: &ProductId) -> Result<bool, StorageError> {

@@ -1,17 +1,49 @@
 //! Portico's affiliate domain: the referral program.
 //!
-//! This crate will hold:
-//! - affiliates and their links (an unguessable short code, an optional http(s)
-//!   landing URL and a campaign);
-//! - clicks (time, link, hashed client address and user agent: no raw personal data)
-//!   and referrals (one referrer per referred account, first touch, within an
-//!   attribution window; nobody refers themselves);
-//! - the commission ledger in integer minor units with a currency: `pending` when the
-//!   billing system reports a payment, `approved` after the hold period, `paid` by a
-//!   payout, `reversed` by a refund (with a negative entry when already paid out);
-//!   payment and refund events are idempotent on their event id;
-//! - payout destinations (PayPal, bank transfer with a checked IBAN, account credit)
-//!   and payouts of the whole approved balance of one currency, which concurrent
-//!   requests can never pay twice.
+//! Layout:
+//! - [`link`]: links (an unguessable short code, an optional http(s) landing URL and
+//!   a campaign);
+//! - [`model`]: clicks (time, link, keyed digests of the client address and user
+//!   agent: no raw personal data), referrals (one referrer per referred account,
+//!   first touch, within an attribution window; nobody refers themselves), ledger
+//!   entries, destinations and payouts;
+//! - [`commission`]: the ledger's state machine: `pending` when the billing system
+//!   reports a payment, `approved` after the hold period, `paid` by a payout,
+//!   `reversed` by a refund, or clawed back by a negative entry when already paid;
+//! - [`iban`]: IBANs (ISO 13616 checksum) and BICs for bank transfers;
+//! - [`ports`] and [`services`]: [`Program`], [`Tracking`], [`Ledger`], [`Payouts`].
 //!
-//! Money is never a float anywhere in this crate.
+//! Money is integer minor units with a currency ([`portico_kernel::Money`]); no float
+//! touches it anywhere. Payment and refund events are idempotent on their event id,
+//! and a payout of the whole approved balance of one currency happens in one
+//! transaction that concurrent requests can never both win.
+//!
+//! ```
+//! use portico_affiliate::commission::{CommissionStatus, LedgerEvent, Outcome};
+//!
+//! let paid = CommissionStatus::Approved.on(LedgerEvent::PaidOut).unwrap();
+//! assert_eq!(paid, Outcome::MovesTo(CommissionStatus::Paid));
+//! assert_eq!(CommissionStatus::Paid.on(LedgerEvent::Refunded), Ok(Outcome::ClawBack));
+//! ```
+
+pub mod commission;
+pub mod iban;
+pub mod link;
+pub mod model;
+pub mod ports;
+pub mod services;
+pub mod settings;
+
+pub use commission::{CommissionStatus, LedgerEvent, Outcome};
+pub use iban::{Bic, Iban, InvalidBic, InvalidIban};
+pub use link::{Campaign, InvalidCampaign, InvalidCode, InvalidLandingUrl, LandingUrl, LinkCode};
+pub use model::{
+    Balance, Click, ClickHasher, Commission, Destination, DestinationKind, Link, Overview, Payout,
+    PayoutStatus, Referral,
+};
+pub use services::ledger::PaymentOutcome;
+pub use services::{
+    DestinationInput, Ledger, LedgerError, PaymentEvent, PayoutError, Payouts, Program,
+    ProgramError, RefundEvent, Tracking, Visit,
+};
+pub use settings::ProgramSettings;

@@ -104,6 +104,10 @@ pub enum DelegateWriteError {
     /// or the invited address already belongs to one.
     #[error("already a delegate")]
     AlreadyDelegate,
+    /// MUST mean: a product the scope names is no longer the owner's (removed
+    /// between the check and the write); nothing was written.
+    #[error("a product of the scope is gone")]
+    ProductGone,
     /// Storage failed.
     #[error(transparent)]
     Storage(#[from] StorageError),
@@ -132,7 +136,10 @@ pub trait DelegateRepository: Send + Sync {
     -> Result<Option<Delegate>, StorageError>;
 
     /// Stores an invitation, superseding (deleting) any pending one of the same owner
-    /// to the same address, with the event and the mail, in one transaction.
+    /// to the same address, with the event and the mail, in one transaction under
+    /// the owner's lock (so two invitations to one address replace each other).
+    /// Scope products are written only if the owner still has them
+    /// ([`DelegateWriteError::ProductGone`] otherwise).
     /// [`DelegateWriteError::AlreadyDelegate`] when an active delegate of the owner
     /// was invited at that address.
     async fn invite(&self, invitation: &NewInvitation) -> Result<(), DelegateWriteError>;
@@ -151,12 +158,14 @@ pub trait DelegateRepository: Send + Sync {
         event: &DelegateEvent,
     ) -> Result<(), DelegateWriteError>;
 
-    /// Revokes a pending or active delegate (its token dies with it), with the event
-    /// and the notices to the delegate.
+    /// Revokes a delegate that is still in `expected` status (its token dies with
+    /// it), with the event and the notices to the delegate.
+    /// [`DelegateWriteError::NotFound`] when it is gone or its status changed.
     async fn revoke(
         &self,
         owner: AccountId,
         id: DelegateId,
+        expected: crate::delegate::DelegateStatus,
         event: &DelegateEvent,
         notices: &[NewMessage],
     ) -> Result<(), DelegateWriteError>;

@@ -48,18 +48,26 @@ impl Scope {
         }
     }
 
+    /// Checks what can be checked without storage: a product scope is not empty and
+    /// not too long.
+    pub fn check_shape(&self) -> Result<(), ScopeError> {
+        match self {
+            Self::All => Ok(()),
+            Self::Products(products) if products.is_empty() => Err(ScopeError::Empty),
+            Self::Products(products) if products.len() > MAX_SCOPE_PRODUCTS => {
+                Err(ScopeError::TooMany)
+            }
+            Self::Products(_) => Ok(()),
+        }
+    }
+
     /// Checks a scope about to be granted against the products the account owns:
     /// a product scope is not empty, not too long, and names only owned products.
     pub fn check(&self, owned: &BTreeSet<ProductId>) -> Result<(), ScopeError> {
+        self.check_shape()?;
         let Self::Products(products) = self else {
             return Ok(());
         };
-        if products.is_empty() {
-            return Err(ScopeError::Empty);
-        }
-        if products.len() > MAX_SCOPE_PRODUCTS {
-            return Err(ScopeError::TooMany);
-        }
         let foreign: Vec<ProductId> = products.difference(owned).cloned().collect();
         if foreign.is_empty() {
             Ok(())

@@ -82,6 +82,22 @@ typed_id!(
     WhitelistEntryId
 );
 typed_id!(
+    /// Identifies one affiliate link.
+    LinkId
+);
+typed_id!(
+    /// Identifies one entry of an affiliate's commission ledger.
+    CommissionId
+);
+typed_id!(
+    /// Identifies one payout destination of an affiliate.
+    DestinationId
+);
+typed_id!(
+    /// Identifies one payout.
+    PayoutId
+);
+typed_id!(
     /// Identifies one delegate of an account: an invitation, then the grant it
     /// becomes when accepted.
     DelegateId

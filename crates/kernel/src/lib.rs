@@ -10,6 +10,7 @@
 //! - [`clock`]: the [`Clock`] port, so rules that depend on time are testable with a
 //!   [`FixedClock`].
 //! - [`email`]: [`EmailAddress`], parsed once and safe to hand to a mail transport.
+//! - [`Money`] and [`Currency`]: integer minor units, never floats.
 //! - [`page`]: keyset pagination ([`PageRequest`], [`Cursor`], [`Page`]).
 //! - [`secret`]: [`PasswordHash`], the opaque stored form of a password, and
 //!   [`PasswordRejection`], the policy rule a password broke; both are shared by
@@ -33,6 +34,7 @@ mod client;
 mod clock;
 pub mod email;
 pub mod ids;
+mod money;
 pub mod page;
 pub mod secret;
 pub mod storage;
@@ -42,9 +44,10 @@ pub use client::ClientInfo;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use email::{EmailAddress, InvalidEmail};
 pub use ids::{
-    AccountId, AddressId, DelegateId, EmailId, EventId, InvalidId, MessageId, PhoneId, SessionId,
-    WhitelistEntryId,
+    AccountId, AddressId, CommissionId, DelegateId, DestinationId, EmailId, EventId, InvalidId,
+    LinkId, MessageId, PayoutId, PhoneId, SessionId, WhitelistEntryId,
 };
+pub use money::{Currency, InvalidCurrency, Money};
 pub use page::{Cursor, InvalidCursor, Page, PageRequest};
 pub use secret::{Password, PasswordHash, PasswordRejection};
 pub use storage::StorageError;

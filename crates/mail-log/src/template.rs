@@ -119,6 +119,17 @@ pub enum Template {
         /// The address the change came from, if known.
         ip: Option<String>,
     },
+    /// A payout destination was added or removed.
+    PayoutDestinationChanged {
+        /// The account's username.
+        username: String,
+        /// A public description of the destination (never a whole IBAN).
+        destination: String,
+        /// Added (`true`) or removed.
+        added: bool,
+        /// The address the change came from, if known.
+        ip: Option<String>,
+    },
     /// To an invited address: the link to accept a delegate invitation.
     DelegateInvitation {
         /// The inviting account's username.
@@ -186,6 +197,7 @@ impl Template {
             Self::SecurityNotice { notice, .. } => notice.template_name(),
             Self::UsernameChanged { .. } => "username_changed",
             Self::IpWhitelistChanged { .. } => "ip_whitelist_changed",
+            Self::PayoutDestinationChanged { .. } => "payout_destination_changed",
             Self::DelegateInvitation { .. } => "delegate_invitation",
             Self::DelegateAccepted { .. } => "delegate_accepted",
             Self::DelegateRevoked { .. } => "delegate_revoked",
@@ -204,7 +216,8 @@ impl Template {
             | Self::UsernameChanged { .. }
             | Self::IpWhitelistChanged { .. }
             | Self::DelegateAccepted { .. }
-            | Self::DelegateRevoked { .. } => None,
+            | Self::DelegateRevoked { .. }
+            | Self::PayoutDestinationChanged { .. } => None,
         }
     }
 
@@ -243,6 +256,12 @@ impl Template {
                 delegate_email,
             } => context! { username, delegate_email },
             Self::DelegateRevoked { owner } => context! { owner },
+            Self::PayoutDestinationChanged {
+                username,
+                destination,
+                added,
+                ip,
+            } => context! { username, destination, added, ip },
         }
     }
 }
@@ -293,6 +312,7 @@ const SOURCES: &[(&str, &str, &str, &str)] = sources![
     "delegate_invitation",
     "delegate_accepted",
     "delegate_revoked",
+    "payout_destination_changed",
 ];
 
 /// The compiled templates.
@@ -476,6 +496,12 @@ mod tests {
             },
             Template::DelegateRevoked {
                 owner: "ada".into(),
+            },
+            Template::PayoutDestinationChanged {
+                username: "ada".into(),
+                destination: "PayPal ada@example.com".into(),
+                added: true,
+                ip: Some("192.0.2.7".into()),
             },
             Template::IpWhitelistChanged {
                 username: "ada".into(),

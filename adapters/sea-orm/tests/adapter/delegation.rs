@@ -122,6 +122,10 @@ on_both_engines!(
 async fn an_invitation_is_accepted_once_in_time_and_becomes_a_grant(db: Database) {
     let ada = registered(&db, "ada", "ada@example.com").await;
     let bob = registered(&db, "bob", "bob@example.com").await;
+    SeaProducts::new(db.connection())
+        .upsert(&product(ada, "p1"))
+        .await
+        .unwrap();
     let delegates = SeaDelegates::new(db.connection());
     let (first, first_token) = invitation(ada, "bob@example.com", Scope::All);
     delegates.invite(&first).await.unwrap();
@@ -205,6 +209,7 @@ async fn an_invitation_is_accepted_once_in_time_and_becomes_a_grant(db: Database
         .revoke(
             ada,
             invited.delegate.id,
+            DelegateStatus::Active,
             &event(ada, DelegateEventKind::Revoked),
             &[],
         )
@@ -216,6 +221,7 @@ async fn an_invitation_is_accepted_once_in_time_and_becomes_a_grant(db: Database
         .revoke(
             ada,
             invited.delegate.id,
+            DelegateStatus::Active,
             &event(ada, DelegateEventKind::Revoked),
             &[],
         )
@@ -236,6 +242,70 @@ on_both_engines!(
     acceptance,
     super::an_invitation_is_accepted_once_in_time_and_becomes_a_grant
 );
+
+async fn a_scope_naming_a_removed_product_writes_nothing(db: Database) {
+    let ada = registered(&db, "ada", "ada@example.com").await;
+    let products = SeaProducts::new(db.connection());
+    products.upsert(&product(ada, "p1")).await.unwrap();
+    let delegates = SeaDelegates::new(db.connection());
+    let (invited, _) = invitation(
+        ada,
+        "bob@example.com",
+        Scope::Products(BTreeSet::from([id("p1"), id("p2")])),
+    );
+
+    let result = delegates.invite(&invited).await;
+
+    assert!(matches!(result, Err(DelegateWriteError::ProductGone)));
+    assert_eq!(
+        delegates.find(ada, invited.delegate.id).await.unwrap(),
+        None
+    );
+    assert!(event_kinds(&db, ada).await.is_empty());
+    assert!(
+        !products
+            .upsert(&product(AccountId::generate(), "p1"))
+            .await
+            .unwrap()
+    );
+}
+on_both_engines!(
+    product_gone,
+    super::a_scope_naming_a_removed_product_writes_nothing
+);
+
+async fn racing_invitations_to_one_address_leave_one_pending(engine: Engine) {
+    let test_db = TestDatabase::new(engine).await.unwrap();
+    let db = test_db.database().clone();
+    let ada = registered(&db, "ada", "ada@example.com").await;
+    let delegates = SeaDelegates::new(db.connection());
+    let tasks: Vec<_> = (0..6)
+        .map(|_| {
+            let delegates = delegates.clone();
+            let (invited, _) = invitation(ada, "dee@example.com", Scope::All);
+            tokio::spawn(async move { delegates.invite(&invited).await })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap().unwrap();
+    }
+    let live = delegates
+        .list(ada, &portico_kernel::PageRequest::first())
+        .await
+        .unwrap();
+    assert_eq!(live.items.len(), 1);
+    test_db.finish().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn racing_invitations_on_a_sqlite_file() {
+    racing_invitations_to_one_address_leave_one_pending(Engine::SqliteFile).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn racing_invitations_on_postgres() {
+    racing_invitations_to_one_address_leave_one_pending(Engine::Postgres).await;
+}
 
 async fn racing_acceptances_of_one_invitation_grant_once(engine: Engine) {
     let test_db = TestDatabase::new(engine).await.unwrap();

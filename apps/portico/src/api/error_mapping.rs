@@ -335,6 +335,9 @@ impl From<DelegateError> for ApiError {
             DelegateError::AlreadyDelegate => {
                 ApiError::conflict("already-delegate", "Already a delegate", detail)
             }
+            DelegateError::ProductGone => {
+                ApiError::conflict("concurrent-change", "Changed meanwhile", detail)
+            }
             DelegateError::InvalidToken => ApiError::Unprocessable(Json(problem(
                 422,
                 "invalid-token",

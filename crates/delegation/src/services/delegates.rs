@@ -30,6 +30,9 @@ pub enum DelegateError {
     /// The address or account is already an active delegate of this owner.
     #[error("already a delegate of this account")]
     AlreadyDelegate,
+    /// A product of the scope was removed meanwhile; nothing changed.
+    #[error("a product of the scope was removed meanwhile; read the products again")]
+    ProductGone,
     /// The invitation token is unknown, used, superseded, revoked or expired.
     #[error("the invitation is invalid or expired")]
     InvalidToken,
@@ -55,6 +58,7 @@ impl From<DelegateWriteError> for DelegateError {
         match error {
             DelegateWriteError::NotFound => Self::NotFound,
             DelegateWriteError::AlreadyDelegate => Self::AlreadyDelegate,
+            DelegateWriteError::ProductGone => Self::ProductGone,
             DelegateWriteError::Storage(error) => Self::Unexpected(error),
         }
     }
@@ -121,6 +125,8 @@ impl DelegatePorts {
         owner: AccountId,
         scope: &Scope,
     ) -> Result<(), DelegateError> {
+        // Shape first (empty, too long), so a huge list never reaches storage.
+        scope.check_shape()?;
         let owned = self.products.owned(owner, &scope.named()).await?;
         Ok(scope.check(&owned)?)
     }
@@ -163,7 +169,7 @@ impl Delegates {
         client: &ClientInfo,
     ) -> Result<Delegate, DelegateError> {
         let contact = self.ports.contact(owner).await?;
-        let own = |address: &EmailAddress| address.as_str().eq_ignore_ascii_case(email.as_str());
+        let own = |address: &EmailAddress| address.key() == email.key();
         if contact.all_emails.iter().any(own) || own(&contact.primary_email) {
             return Err(DelegateError::SelfInvitation);
         }
@@ -232,22 +238,34 @@ impl Delegates {
         id: DelegateId,
         client: &ClientInfo,
     ) -> Result<(), DelegateError> {
-        let delegate = self.live(owner, id).await?;
-        let contact = self.ports.contact(owner).await?;
-        let notices = self.revocation_notices(&delegate, &contact).await?;
-        let event = self.ports.event(
-            owner,
-            DelegateEventKind::Revoked,
-            client,
-            &delegate.email,
-            &delegate.scope,
-        );
-        self.ports
-            .delegates
-            .revoke(owner, id, &event, &notices)
-            .await?;
-        tracing::info!(%owner, delegate = %id, "delegate revoked");
-        Ok(())
+        // The write applies only to the status read; if an acceptance slipped in
+        // between, read again so that the new delegate is told.
+        for _ in 0..2 {
+            let delegate = self.live(owner, id).await?;
+            let contact = self.ports.contact(owner).await?;
+            let notices = self.revocation_notices(&delegate, &contact).await?;
+            let event = self.ports.event(
+                owner,
+                DelegateEventKind::Revoked,
+                client,
+                &delegate.email,
+                &delegate.scope,
+            );
+            match self
+                .ports
+                .delegates
+                .revoke(owner, id, delegate.status, &event, &notices)
+                .await
+            {
+                Ok(()) => {
+                    tracing::info!(%owner, delegate = %id, "delegate revoked");
+                    return Ok(());
+                }
+                Err(DelegateWriteError::NotFound) => continue,
+                Err(error) => return Err(error.into()),
+            }
+        }
+        Err(DelegateError::NotFound)
     }
 
     /// An active delegate hears of it at its account's primary address; a pending

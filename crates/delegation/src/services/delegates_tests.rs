@@ -3,7 +3,9 @@
 use std::collections::BTreeSet;
 
 use super::*;
-use crate::ports::{MockAccountContacts, MockDelegateRepository, MockProductRepository};
+use crate::ports::{
+    DelegateWriteError, MockAccountContacts, MockDelegateRepository, MockProductRepository,
+};
 use crate::product::ProductId;
 use crate::services::invitations::Invitations;
 use portico_kernel::{FixedClock, SecretToken};
@@ -207,13 +209,14 @@ async fn revoking_an_active_delegate_tells_it_by_mail() {
         .returning(move |_, _| Ok(Some(stored(owner, DelegateStatus::Active, Some(delegate)))));
     d.delegates
         .expect_revoke()
-        .withf(|_, _, event, notices| {
-            event.kind == DelegateEventKind::Revoked
+        .withf(|_, _, expected, event, notices| {
+            *expected == DelegateStatus::Active
+                && event.kind == DelegateEventKind::Revoked
                 && notices.len() == 1
                 && notices[0].template == "delegate_revoked"
         })
         .times(1)
-        .returning(|_, _, _, _| Ok(()));
+        .returning(|_, _, _, _, _| Ok(()));
 
     delegates(d)
         .revoke(owner, DelegateId::generate(), &ClientInfo::default())
@@ -271,4 +274,61 @@ async fn only_the_holder_of_the_verified_address_accepts_in_time() {
         .unwrap();
     assert_eq!(accepted.status, DelegateStatus::Active);
     assert_eq!(accepted.delegate, Some(acceptor));
+}
+
+#[tokio::test]
+async fn a_revocation_racing_an_acceptance_reads_again_and_tells_the_new_delegate() {
+    let owner = AccountId::generate();
+    let delegate = AccountId::generate();
+    let mut d = Doubles::new();
+    let mut reads = 0;
+    d.delegates.expect_find().returning(move |_, _| {
+        reads += 1;
+        Ok(Some(if reads == 1 {
+            stored(owner, DelegateStatus::Pending, None)
+        } else {
+            stored(owner, DelegateStatus::Active, Some(delegate))
+        }))
+    });
+    d.delegates
+        .expect_revoke()
+        .withf(|_, _, expected, _, _| *expected == DelegateStatus::Pending)
+        .times(1)
+        .returning(|_, _, _, _, _| Err(DelegateWriteError::NotFound));
+    d.delegates
+        .expect_revoke()
+        .withf(|_, _, expected, _, notices| {
+            *expected == DelegateStatus::Active && notices.len() == 1
+        })
+        .times(1)
+        .returning(|_, _, _, _, _| Ok(()));
+
+    delegates(d)
+        .revoke(owner, DelegateId::generate(), &ClientInfo::default())
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_scope_change_to_a_product_not_owned_changes_nothing() {
+    let owner = AccountId::generate();
+    let mut d = Doubles::new();
+    d.delegates
+        .expect_find()
+        .returning(move |_, _| Ok(Some(stored(owner, DelegateStatus::Active, None))));
+    d.delegates.expect_change_scope().times(0);
+
+    let result = delegates(d)
+        .change_scope(
+            owner,
+            DelegateId::generate(),
+            products(&["own-1", "theirs"]),
+            &ClientInfo::default(),
+        )
+        .await;
+
+    assert!(matches!(
+        result,
+        Err(DelegateError::InvalidScope(ScopeError::NotOwned(_)))
+    ));
 }

@@ -1,0 +1,133 @@
+//! The commission ledger's state machine.
+//!
+//! A commission is `pending` when the billing system reports a referred client's
+//! payment, `approved` once the hold period has passed, `paid` when a payout takes
+//! it, and `reversed` when the payment is refunded before it was paid out. A refund
+//! after payout cannot undo the payout: it adds a negative entry instead (a
+//! clawback), which the next payout nets. Nothing else moves.
+
+use std::fmt;
+
+/// Where a ledger entry stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CommissionStatus {
+    /// Earned, within the hold period.
+    Pending,
+    /// Past the hold period; counts towards the payable balance.
+    Approved,
+    /// Taken by a payout.
+    Paid,
+    /// Cancelled by a refund before payout.
+    Reversed,
+}
+
+/// What can happen to an entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LedgerEvent {
+    /// The hold period passed.
+    HoldElapsed,
+    /// A payout took the entry.
+    PaidOut,
+    /// The payment behind it was refunded.
+    Refunded,
+}
+
+/// What a refund does to an entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// The entry moves to this status.
+    MovesTo(CommissionStatus),
+    /// The entry stays paid and a negative entry (approved at once) claws it back.
+    ClawBack,
+}
+
+/// The event does not apply to an entry in this status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("a {from} commission cannot be {event:?}")]
+pub struct RefusedTransition {
+    /// The status.
+    pub from: CommissionStatus,
+    /// The event.
+    pub event: LedgerEvent,
+}
+
+impl CommissionStatus {
+    /// Every status.
+    pub const ALL: [Self; 4] = [Self::Pending, Self::Approved, Self::Paid, Self::Reversed];
+
+    /// The wire and storage name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Approved => "approved",
+            Self::Paid => "paid",
+            Self::Reversed => "reversed",
+        }
+    }
+
+    /// Reads a stored name.
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|status| status.as_str() == text)
+    }
+
+    /// The one place that says what an event does to an entry.
+    pub fn on(self, event: LedgerEvent) -> Result<Outcome, RefusedTransition> {
+        use CommissionStatus::{Approved, Paid, Pending, Reversed};
+        use LedgerEvent::{HoldElapsed, PaidOut, Refunded};
+        match (self, event) {
+            (Pending, HoldElapsed) => Ok(Outcome::MovesTo(Approved)),
+            (Approved, PaidOut) => Ok(Outcome::MovesTo(Paid)),
+            (Pending | Approved, Refunded) => Ok(Outcome::MovesTo(Reversed)),
+            (Paid, Refunded) => Ok(Outcome::ClawBack),
+            (from, event) => Err(RefusedTransition { from, event }),
+        }
+    }
+}
+
+impl fmt::Display for CommissionStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use CommissionStatus::{Approved, Paid, Pending, Reversed};
+    use LedgerEvent::{HoldElapsed, PaidOut, Refunded};
+
+    #[test]
+    fn every_status_and_event_pair_has_exactly_the_expected_outcome() {
+        let allowed = [
+            (Pending, HoldElapsed, Outcome::MovesTo(Approved)),
+            (Approved, PaidOut, Outcome::MovesTo(Paid)),
+            (Pending, Refunded, Outcome::MovesTo(Reversed)),
+            (Approved, Refunded, Outcome::MovesTo(Reversed)),
+            (Paid, Refunded, Outcome::ClawBack),
+        ];
+        for from in CommissionStatus::ALL {
+            for event in [HoldElapsed, PaidOut, Refunded] {
+                let expected = allowed
+                    .iter()
+                    .find(|(f, e, _)| *f == from && *e == event)
+                    .map(|(_, _, outcome)| *outcome);
+                match expected {
+                    Some(outcome) => assert_eq!(from.on(event), Ok(outcome), "{from} {event:?}"),
+                    None => assert_eq!(
+                        from.on(event),
+                        Err(RefusedTransition { from, event }),
+                        "{from} {event:?}"
+                    ),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn statuses_read_back_their_names() {
+        for status in CommissionStatus::ALL {
+            assert_eq!(CommissionStatus::parse(status.as_str()), Some(status));
+        }
+        assert_eq!(CommissionStatus::parse("refunded"), None);
+    }
+}

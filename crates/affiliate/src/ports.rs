@@ -1,0 +1,217 @@
+//! The storage ports of the affiliate domain.
+
+use async_trait::async_trait;
+use portico_kernel::{
+    AccountId, ClientInfo, Currency, DestinationId, LinkId, Money, Page, PageRequest, PayoutId,
+    StorageError,
+};
+use portico_mail_log::NewMessage;
+use time::OffsetDateTime;
+
+use crate::link::LinkCode;
+use crate::model::{Click, Commission, Destination, Link, Overview, Payout, Referral};
+
+/// The program: affiliates, links, clicks and referrals.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait ProgramRepository: Send + Sync {
+    /// Makes the account an affiliate; `false` when it already is one.
+    async fn join(&self, account: AccountId, at: OffsetDateTime) -> Result<bool, StorageError>;
+
+    /// The account's overview; `None` when it is not an affiliate.
+    async fn overview(&self, account: AccountId) -> Result<Option<Overview>, StorageError>;
+
+    /// Stores a link.
+    async fn add_link(&self, link: &Link) -> Result<(), StorageError>;
+
+    /// The affiliate's links, newest first.
+    async fn links(&self, affiliate: AccountId) -> Result<Vec<Link>, StorageError>;
+
+    /// Removes one of the affiliate's links; `false` when it has no such link.
+    async fn remove_link(&self, affiliate: AccountId, id: LinkId) -> Result<bool, StorageError>;
+
+    /// The link with this code.
+    async fn link_by_code(&self, code: &LinkCode) -> Result<Option<Link>, StorageError>;
+
+    /// Records a click.
+    async fn record_click(&self, click: &Click) -> Result<(), StorageError>;
+
+    /// Records a referral; `false` when the referred account already has a referrer
+    /// (the first one stays).
+    async fn add_referral(&self, referral: &Referral) -> Result<bool, StorageError>;
+
+    /// Who referred the account, if anyone.
+    async fn referral_of(&self, referred: AccountId) -> Result<Option<Referral>, StorageError>;
+
+    /// One page of the affiliate's referrals, newest first.
+    async fn referrals(
+        &self,
+        affiliate: AccountId,
+        page: &PageRequest,
+    ) -> Result<Page<Referral>, StorageError>;
+}
+
+/// A payment event turned into a commission.
+#[derive(Debug, Clone)]
+pub struct PaymentRecord {
+    /// The billing system's event id (idempotency key).
+    pub event_id: String,
+    /// The payment amount.
+    pub payment: Money,
+    /// The commission it earns.
+    pub commission: Commission,
+}
+
+/// A refund event and what it does to the commission.
+#[derive(Debug, Clone)]
+pub struct RefundRecord {
+    /// The billing system's event id (idempotency key).
+    pub event_id: String,
+    /// The payment event refunded.
+    pub payment_event_id: String,
+    /// The refunded amount.
+    pub amount_minor: i64,
+    /// When.
+    pub at: OffsetDateTime,
+}
+
+/// What a refund did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefundOutcome {
+    /// The commission (or its refunded share) was cancelled before payout.
+    Reversed,
+    /// The commission had been paid out: a negative entry claws it back.
+    ClawedBack,
+    /// The refund event was seen before; nothing changed.
+    Duplicate,
+    /// No commission belongs to that payment (not a referred client's).
+    NoCommission,
+}
+
+/// A payout destination with its event and notices.
+#[derive(Debug, Clone)]
+pub struct DestinationChange {
+    /// The destination.
+    pub destination: Destination,
+    /// The audit entry: kind, time, client, public detail.
+    pub event: AffiliateEvent,
+    /// The notices to the affiliate.
+    pub notices: Vec<NewMessage>,
+}
+
+/// Security-relevant affiliate changes, recorded in the account's audit trail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AffiliateEvent {
+    /// Whose account.
+    pub account: AccountId,
+    /// Added (`true`) or removed.
+    pub added: bool,
+    /// When.
+    pub at: OffsetDateTime,
+    /// The request it came from.
+    pub client: ClientInfo,
+    /// A public description of the destination.
+    pub detail: String,
+}
+
+/// Why a payout was not created.
+#[derive(Debug, thiserror::Error)]
+pub enum PayoutWriteError {
+    /// MUST mean: the approved balance of the currency is zero or negative.
+    #[error("no approved balance")]
+    NoBalance,
+    /// MUST mean: the approved balance is below the minimum.
+    #[error("the approved balance of {balance} is below the minimum")]
+    BelowMinimum {
+        /// The balance, in minor units.
+        balance: i64,
+    },
+    /// MUST mean: the affiliate has no such destination.
+    #[error("no such destination")]
+    NoDestination,
+    /// Storage failed.
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+/// A payout request.
+#[derive(Debug, Clone)]
+pub struct PayoutRequest {
+    /// The new payout's id.
+    pub id: PayoutId,
+    /// Whose balance.
+    pub affiliate: AccountId,
+    /// Which currency.
+    pub currency: Currency,
+    /// Where to.
+    pub destination: DestinationId,
+    /// The least that may be paid out, in minor units.
+    pub minimum: i64,
+    /// When.
+    pub at: OffsetDateTime,
+}
+
+/// The commission ledger, destinations and payouts.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait LedgerRepository: Send + Sync {
+    /// Records a payment's commission; `false` when the event id was seen before
+    /// (nothing written).
+    async fn record_payment(&self, record: &PaymentRecord) -> Result<bool, StorageError>;
+
+    /// Applies a refund to the commission of its payment in one transaction:
+    /// reverses an unpaid commission (or its refunded share), or adds a negative,
+    /// approved entry for a paid one. Idempotent on the refund's event id.
+    async fn record_refund(&self, refund: &RefundRecord) -> Result<RefundOutcome, StorageError>;
+
+    /// Moves every pending entry whose hold period ended by `now` to approved.
+    async fn approve_due(&self, now: OffsetDateTime) -> Result<(), StorageError>;
+
+    /// One page of the affiliate's ledger, newest first.
+    async fn commissions(
+        &self,
+        affiliate: AccountId,
+        page: &PageRequest,
+    ) -> Result<Page<Commission>, StorageError>;
+
+    /// Stores a destination with its event and notices.
+    async fn add_destination(&self, change: &DestinationChange) -> Result<(), StorageError>;
+
+    /// The affiliate's destinations.
+    async fn destinations(&self, affiliate: AccountId) -> Result<Vec<Destination>, StorageError>;
+
+    /// Removes a destination with its event and notices; `false` when the affiliate
+    /// has no such destination.
+    async fn remove_destination(&self, change: &DestinationChange) -> Result<bool, StorageError>;
+
+    /// Pays the whole approved balance of the currency, if it reaches the minimum, in
+    /// one transaction that concurrent requests for the same affiliate cannot both
+    /// win: every approved, unpaid entry of the currency moves to paid under the new
+    /// payout.
+    async fn request_payout(&self, request: &PayoutRequest) -> Result<Payout, PayoutWriteError>;
+
+    /// The affiliate's payouts, newest first.
+    async fn payouts(&self, affiliate: AccountId) -> Result<Vec<Payout>, StorageError>;
+
+    /// Marks a requested payout paid; `false` when there is no such requested payout.
+    async fn mark_paid(&self, id: PayoutId, at: OffsetDateTime) -> Result<bool, StorageError>;
+}
+
+/// What the affiliate domain needs to know of an account to mail it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AffiliateContact {
+    /// The username.
+    pub username: String,
+    /// The primary address.
+    pub primary_email: portico_kernel::EmailAddress,
+    /// The language for mail.
+    pub language: String,
+}
+
+/// Reads account facts owned by the identity domain.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait AffiliateContacts: Send + Sync {
+    /// The account's contact facts; `None` when it does not exist.
+    async fn contact(&self, account: AccountId) -> Result<Option<AffiliateContact>, StorageError>;
+}
