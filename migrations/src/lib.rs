@@ -22,6 +22,7 @@ mod m0004_throttles;
 mod m0005_two_factor_and_resets;
 mod m0006_ip_whitelist;
 mod m0007_delegation;
+mod m0008_affiliate;
 
 /// Every migration, in order.
 #[derive(Debug)]
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_two_factor_and_resets::Migration),
             Box::new(m0006_ip_whitelist::Migration),
             Box::new(m0007_delegation::Migration),
+            Box::new(m0008_affiliate::Migration),
         ]
     }
 }

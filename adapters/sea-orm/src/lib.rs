@@ -9,7 +9,7 @@
 //! - one module per port: [`accounts`], [`emails`], [`phones`], [`addresses`],
 //!   [`companies`], [`credentials`], [`sessions`], [`outbox`], [`security_events`],
 //!   [`throttles`], [`two_factor`], [`usernames`], [`password_resets`],
-//!   [`ip_whitelist`], [`products`], [`delegates`];
+//!   [`ip_whitelist`], [`products`], [`delegates`], [`affiliate`], [`affiliate_ledger`];
 //! - `errors`, `keyset`, `mapping`: database error classification, keyset pagination
 //!   and the row-to-domain helpers they share.
 //!
@@ -27,6 +27,8 @@
 
 pub mod accounts;
 pub mod addresses;
+pub mod affiliate;
+pub mod affiliate_ledger;
 pub mod companies;
 pub mod credentials;
 pub mod database;
@@ -51,6 +53,8 @@ pub mod usernames;
 
 pub use accounts::SeaAccounts;
 pub use addresses::SeaAddresses;
+pub use affiliate::SeaAffiliates;
+pub use affiliate_ledger::SeaLedger;
 pub use companies::SeaCompanies;
 pub use credentials::SeaCredentials;
 pub use database::{Backend, Database, DatabaseError};

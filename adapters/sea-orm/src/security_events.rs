@@ -159,3 +159,19 @@ impl portico_delegation::ports::AccountContacts for SeaAccountDirectory {
         }))
     }
 }
+
+#[async_trait]
+impl portico_affiliate::ports::AffiliateContacts for SeaAccountDirectory {
+    async fn contact(
+        &self,
+        account: AccountId,
+    ) -> Result<Option<portico_affiliate::ports::AffiliateContact>, StorageError> {
+        Ok(AccountDirectory::context(self, account)
+            .await?
+            .map(|context| portico_affiliate::ports::AffiliateContact {
+                username: context.username,
+                primary_email: context.primary_email,
+                language: context.language,
+            }))
+    }
+}

@@ -41,6 +41,7 @@ fn settings() -> DomainSettings {
         platform_token: None,
         seed_vault: SeedVault::new(&SeedVault::generate_key().unwrap()).unwrap(),
         trusted_proxies: vec![],
+        affiliate: portico_affiliate::ProgramSettings::default(),
     }
 }
 

@@ -14,6 +14,7 @@ use time::Duration;
 
 use crate::seed_key::seed_vault;
 use crate::wiring::DomainSettings;
+use portico_affiliate::ProgramSettings;
 
 /// How log lines are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -141,6 +142,33 @@ pub struct Settings {
     )]
     pub trusted_proxies: Vec<String>,
 
+    /// Whether the affiliate program is on; when off, every affiliate endpoint
+    /// answers 404 and `/r/` records nothing.
+    #[arg(long, global = true, env = "PORTICO_AFFILIATE_ENABLED", default_value_t = true,
+          action = clap::ArgAction::Set)]
+    pub affiliate_enabled: bool,
+
+    /// Commission in percent of each referred payment.
+    #[arg(long, global = true, env = "PORTICO_AFFILIATE_RATE_PERCENT", default_value_t = 10,
+          value_parser = clap::value_parser!(u32).range(0..=100))]
+    pub affiliate_rate_percent: u32,
+
+    /// Days a commission stays pending before it can be paid out.
+    #[arg(long, global = true, env = "PORTICO_AFFILIATE_HOLD_DAYS", default_value_t = 30,
+          value_parser = clap::value_parser!(u32).range(0..=3650))]
+    pub affiliate_hold_days: u32,
+
+    /// The least a payout may pay, in minor units of its currency.
+    #[arg(long, global = true, env = "PORTICO_AFFILIATE_MIN_PAYOUT_MINOR", default_value_t = 5_000,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub affiliate_min_payout_minor: u32,
+
+    /// Days after a click in which a registration still counts as referred (the
+    /// referral cookie lives as long).
+    #[arg(long, global = true, env = "PORTICO_AFFILIATE_ATTRIBUTION_DAYS", default_value_t = 30,
+          value_parser = clap::value_parser!(u32).range(1..=365))]
+    pub affiliate_attribution_days: u32,
+
     /// Key that seals TOTP seeds at rest: 32 bytes in base64. Without it, a key file
     /// in the data folder is used, and created on first start.
     #[arg(long, global = true, env = "PORTICO_TOTP_KEY")]
@@ -233,6 +261,13 @@ impl Settings {
             })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(DomainSettings {
+            affiliate: ProgramSettings {
+                enabled: self.affiliate_enabled,
+                rate_percent: self.affiliate_rate_percent,
+                hold: Duration::days(i64::from(self.affiliate_hold_days)),
+                min_payout_minor: i64::from(self.affiliate_min_payout_minor),
+                attribution_window: Duration::days(i64::from(self.affiliate_attribution_days)),
+            },
             trusted_proxies,
             password_policy: PasswordPolicy::new(self.password_min_length),
             session_policy: SessionPolicy {

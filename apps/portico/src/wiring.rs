@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use portico_affiliate::{ClickHasher, Ledger, Payouts, Program, ProgramSettings, Tracking};
 use portico_delegation::{AccessDecisions, DelegatePorts, Delegates, Invitations, Products};
 use portico_identity::{
     AddressBook, CompanyDetails, EmailBook, Links, PhoneBook, Profiles, RegistrationService,
@@ -12,9 +13,10 @@ use portico_mail_log::{
     Bounces, DeliveryWorker, MailHistory, MailTransport, Mailer, RetryPolicy, Templates,
 };
 use portico_sea_orm::{
-    Database, SeaAccountDirectory, SeaAccounts, SeaAddresses, SeaCompanies, SeaCredentials,
-    SeaDelegates, SeaEmails, SeaIpWhitelist, SeaOutbox, SeaPasswordResets, SeaPhones, SeaProducts,
-    SeaSecurityEvents, SeaSessions, SeaThrottles, SeaTwoFactor, SeaUsernames,
+    Database, SeaAccountDirectory, SeaAccounts, SeaAddresses, SeaAffiliates, SeaCompanies,
+    SeaCredentials, SeaDelegates, SeaEmails, SeaIpWhitelist, SeaLedger, SeaOutbox,
+    SeaPasswordResets, SeaPhones, SeaProducts, SeaSecurityEvents, SeaSessions, SeaThrottles,
+    SeaTwoFactor, SeaUsernames,
 };
 use portico_security::{
     AddressGate, Argon2Hasher, Cidr, IpWhitelists, LoginPorts, LoginService, PasswordChangePorts,
@@ -45,6 +47,8 @@ pub struct DomainSettings {
     pub seed_vault: SeedVault,
     /// Proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<Cidr>,
+    /// The affiliate program.
+    pub affiliate: ProgramSettings,
 }
 
 /// Every service the HTTP layer and the worker call.
@@ -88,6 +92,18 @@ pub struct Services {
     pub invitations: Invitations,
     /// Access decisions and delegated accounts.
     pub access: AccessDecisions,
+    /// Affiliate membership and links.
+    pub program: Program,
+    /// Clicks and referrals.
+    pub tracking: Tracking,
+    /// The commission ledger.
+    pub ledger: Ledger,
+    /// Payout destinations and payouts.
+    pub payouts: Payouts,
+    /// The affiliate program's settings.
+    pub affiliate: ProgramSettings,
+    /// Where `/r/{code}` lands when a link has no landing URL, or the code is unknown.
+    pub default_landing_url: String,
     /// Proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<Cidr>,
     /// The email history.
@@ -98,6 +114,8 @@ pub struct Services {
     pub delivery: DeliveryWorker,
     /// The platform API's bearer token, if enabled.
     pub platform_token: Option<Secret>,
+    /// The clock.
+    pub clock: Arc<dyn Clock>,
 }
 
 /// Building the services failed.
@@ -166,6 +184,9 @@ impl Services {
             composer: mailer.clone(),
             clock: clock.clone(),
         };
+        let program_store = Arc::new(SeaAffiliates::new(db.clone()));
+        let ledger_store = Arc::new(SeaLedger::new(db.clone()));
+        let click_hasher = ClickHasher::new(settings.seed_vault.derived_key("affiliate clicks"));
         let vault = Arc::new(settings.seed_vault.clone());
         let reauth =
             Reauthentication::new(security.clone(), vault.clone(), settings.throttle_policy);
@@ -183,6 +204,29 @@ impl Services {
             delegates: Delegates::new(delegation.clone(), &settings.public_base_url),
             invitations: Invitations::new(delegation),
             access: AccessDecisions::new(products, delegate_store),
+            program: Program::new(program_store.clone(), clock.clone()),
+            tracking: Tracking::new(
+                program_store.clone(),
+                click_hasher,
+                clock.clone(),
+                settings.affiliate,
+            ),
+            ledger: Ledger::new(
+                program_store.clone(),
+                ledger_store.clone(),
+                clock.clone(),
+                settings.affiliate,
+            ),
+            payouts: Payouts::new(
+                program_store,
+                ledger_store,
+                directory.clone(),
+                mailer.clone(),
+                clock.clone(),
+                settings.affiliate,
+            ),
+            affiliate: settings.affiliate,
+            default_landing_url: settings.public_base_url.clone(),
             trusted_proxies: settings.trusted_proxies.clone(),
             resets: PasswordResets::new(
                 security,
@@ -246,9 +290,17 @@ impl Services {
             ),
             history: MailHistory::new(outbox.clone()),
             bounces: Bounces::new(outbox.clone(), clock.clone()),
-            delivery: DeliveryWorker::new(outbox, transport, clock, RetryPolicy::default()),
+            delivery: DeliveryWorker::new(outbox, transport, clock.clone(), RetryPolicy::default()),
             platform_token: settings.platform_token.clone(),
+            clock: clock.clone(),
             database,
         })
+    }
+}
+
+impl Services {
+    /// The time now, by the services' clock (tests move it).
+    pub fn clock_now(&self) -> time::OffsetDateTime {
+        self.clock.now()
     }
 }

@@ -60,6 +60,10 @@ pub enum SecurityEventKind {
     DelegateScopeChanged,
     /// A delegate's access was revoked (or the invitation withdrawn).
     DelegateRevoked,
+    /// A payout destination was added.
+    PayoutDestinationAdded,
+    /// A payout destination was removed.
+    PayoutDestinationRemoved,
 }
 
 /// The text is not an event kind.
@@ -69,7 +73,7 @@ pub struct InvalidEventKind;
 
 impl SecurityEventKind {
     /// Every kind.
-    pub const ALL: [Self; 22] = [
+    pub const ALL: [Self; 24] = [
         Self::LoginSucceeded,
         Self::LoginFailed,
         Self::LoggedOut,
@@ -92,6 +96,8 @@ impl SecurityEventKind {
         Self::DelegateAccepted,
         Self::DelegateScopeChanged,
         Self::DelegateRevoked,
+        Self::PayoutDestinationAdded,
+        Self::PayoutDestinationRemoved,
     ];
 
     /// The wire and storage name.
@@ -119,6 +125,8 @@ impl SecurityEventKind {
             Self::DelegateAccepted => "delegate_accepted",
             Self::DelegateScopeChanged => "delegate_scope_changed",
             Self::DelegateRevoked => "delegate_revoked",
+            Self::PayoutDestinationAdded => "payout_destination_added",
+            Self::PayoutDestinationRemoved => "payout_destination_removed",
         }
     }
 

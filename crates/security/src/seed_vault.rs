@@ -11,6 +11,7 @@ use std::fmt;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use portico_kernel::{AccountId, StorageError};
+use sha2::{Digest, Sha256};
 
 use crate::totp::TotpSeed;
 
@@ -53,6 +54,7 @@ pub struct UnsealError;
 #[derive(Clone)]
 pub struct SeedVault {
     cipher: XChaCha20Poly1305,
+    key: [u8; SeedVault::KEY_BYTES],
 }
 
 impl SeedVault {
@@ -62,7 +64,8 @@ impl SeedVault {
     /// A vault over a 32-byte key.
     pub fn new(key: &[u8]) -> Result<Self, InvalidSeedKey> {
         let cipher = XChaCha20Poly1305::new_from_slice(key).map_err(|_| InvalidSeedKey)?;
-        Ok(Self { cipher })
+        let key = key.try_into().map_err(|_| InvalidSeedKey)?;
+        Ok(Self { cipher, key })
     }
 
     /// A fresh random key.
@@ -70,6 +73,16 @@ impl SeedVault {
         let mut key = [0u8; Self::KEY_BYTES];
         getrandom::fill(&mut key).map_err(StorageError::new)?;
         Ok(key)
+    }
+
+    /// A key for another purpose derived from this one (SHA-256 of the key and the
+    /// purpose), so that one configured secret serves several jobs without any of
+    /// them revealing it.
+    pub fn derived_key(&self, purpose: &str) -> [u8; Self::KEY_BYTES] {
+        let mut hasher = Sha256::new();
+        hasher.update(self.key);
+        hasher.update(purpose.as_bytes());
+        hasher.finalize().into()
     }
 
     /// Seals the account's seed.
@@ -170,6 +183,14 @@ mod tests {
             vault().open(account, &SealedSeed::from_stored(vec![1, 2, 3])),
             Err(UnsealError)
         );
+    }
+
+    #[test]
+    fn derived_keys_differ_by_purpose_and_from_the_key() {
+        let v = vault();
+        assert_ne!(v.derived_key("a"), v.derived_key("b"));
+        assert_ne!(v.derived_key("a"), [7u8; 32]);
+        assert_eq!(v.derived_key("a"), vault().derived_key("a"));
     }
 
     #[test]

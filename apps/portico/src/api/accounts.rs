@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use poem::Request;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 use portico_identity::{LanguageTag, PersonName, Registration, Username};
@@ -9,6 +10,7 @@ use portico_kernel::{EmailAddress, Password};
 
 use crate::api::ApiTags;
 use crate::api::profile::ProfileBody;
+use crate::api::referral_redirect::read_referral_cookie;
 use crate::http::problem::ApiError;
 use crate::http::validation::Validator;
 use crate::wiring::Services;
@@ -107,13 +109,49 @@ impl AccountsApi {
 impl AccountsApi {
     /// Open an account.
     #[oai(path = "/accounts", method = "post")]
-    async fn register(&self, body: Json<RegisterRequest>) -> Result<RegisterResponse, ApiError> {
+    async fn register(
+        &self,
+        req: &Request,
+        body: Json<RegisterRequest>,
+    ) -> Result<RegisterResponse, ApiError> {
+        let referral_code = body.0.referral_code.clone();
         let (registration, password) = body.0.try_into_domain()?;
         let profile = self
             .services
             .registration
             .register(registration, &password)
             .await?;
+        self.record_referral(req, profile.id, referral_code).await;
         Ok(RegisterResponse::Created(Json(ProfileBody::from(profile))))
+    }
+}
+
+impl AccountsApi {
+    /// Credits the referrer, from the `referral_code` field or else the referral
+    /// cookie. The account exists whatever happens here, so a failure is logged.
+    async fn record_referral(
+        &self,
+        req: &Request,
+        account: portico_kernel::AccountId,
+        field: Option<String>,
+    ) {
+        if !self.services.affiliate.enabled {
+            return;
+        }
+        let (code, clicked_at) = match field {
+            Some(code) => (code, None),
+            None => match read_referral_cookie(req) {
+                Some((code, at)) => (code, Some(at)),
+                None => return,
+            },
+        };
+        if let Err(error) = self
+            .services
+            .tracking
+            .refer(account, &code, clicked_at)
+            .await
+        {
+            tracing::warn!(%account, error = %error, "could not record a referral");
+        }
     }
 }

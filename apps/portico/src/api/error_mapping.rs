@@ -2,6 +2,7 @@
 //! used here is listed in `docs/error-codes.md`.
 
 use poem_openapi::payload::Json;
+use portico_affiliate::{LedgerError, PayoutError, ProgramError};
 use portico_delegation::{DelegateError, ProductError};
 use portico_identity::{
     AddressError, CompanyError, EmailError, PhoneError, ProfileError, RegisterError,
@@ -365,6 +366,54 @@ impl From<ProductError> for ApiError {
             ProductError::UnknownAccount => ApiError::not_found("account"),
             ProductError::NotFound => ApiError::not_found("product"),
             ProductError::Unexpected(source) => ApiError::internal(&source),
+        }
+    }
+}
+
+impl From<ProgramError> for ApiError {
+    fn from(error: ProgramError) -> Self {
+        let detail = error.to_string();
+        match error {
+            ProgramError::NotAffiliate => {
+                ApiError::conflict("not-affiliate", "Not in the affiliate program", detail)
+            }
+            ProgramError::NotFound => ApiError::not_found("link"),
+            ProgramError::Unexpected(source) => ApiError::internal(&source),
+        }
+    }
+}
+
+impl From<LedgerError> for ApiError {
+    fn from(error: LedgerError) -> Self {
+        let detail = error.to_string();
+        match error {
+            LedgerError::InvalidEventId => ApiError::invalid_field("event_id", detail),
+            LedgerError::InvalidAmount => ApiError::invalid_field("amount_minor", detail),
+            LedgerError::Unexpected(source) => ApiError::internal(&source),
+        }
+    }
+}
+
+impl From<PayoutError> for ApiError {
+    fn from(error: PayoutError) -> Self {
+        let detail = error.to_string();
+        match error {
+            PayoutError::NotAffiliate => {
+                ApiError::conflict("not-affiliate", "Not in the affiliate program", detail)
+            }
+            PayoutError::Invalid { field, message } => ApiError::invalid_field(field, message),
+            PayoutError::NotFound(what) => ApiError::not_found(what),
+            PayoutError::NoBalance | PayoutError::BelowMinimum { .. } => {
+                ApiError::Unprocessable(Json(problem(
+                    422,
+                    "payout-not-possible",
+                    "No payout possible",
+                    detail,
+                )))
+            }
+            PayoutError::CurrencyRequired => ApiError::invalid_field("currency", detail),
+            PayoutError::Compose(source) => ApiError::internal(&source),
+            PayoutError::Unexpected(source) => ApiError::internal(&source),
         }
     }
 }

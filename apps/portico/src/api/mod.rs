@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod addresses;
+pub mod affiliate;
 pub mod company;
 pub mod delegates;
 pub mod emails;
@@ -11,9 +12,11 @@ pub mod ip_whitelist;
 pub mod messages;
 pub mod password_resets;
 pub mod phones;
+pub mod platform_affiliate;
 pub mod platform_delegation;
 pub mod platform_mail;
 pub mod profile;
+pub mod referral_redirect;
 pub mod security;
 pub mod sessions;
 pub mod two_factor;
@@ -37,34 +40,45 @@ pub enum ApiTags {
     Security,
     /// Products, delegates and the accounts I may act for.
     Delegates,
+    /// The affiliate program.
+    Affiliate,
     /// The history of emails sent to me.
     Mail,
     /// Service-to-service operations, with the platform token.
     Platform,
 }
 
-/// Every API of the server, as one poem-openapi service.
+/// Every API of the server, as one poem-openapi service: the account's own APIs,
+/// then the delegation, affiliate and platform ones (grouped because a tuple holds
+/// at most 16).
 pub type PorticoApi = (
-    accounts::AccountsApi,
-    sessions::SessionsApi,
-    profile::ProfileApi,
-    emails::EmailsApi,
-    phones::PhonesApi,
-    addresses::AddressesApi,
-    company::CompanyApi,
-    messages::MessagesApi,
-    platform_mail::PlatformMailApi,
-    security::SecurityApi,
-    two_factor::TwoFactorApi,
-    password_resets::PasswordResetsApi,
-    ip_whitelist::IpWhitelistApi,
-    delegates::DelegatesApi,
-    platform_delegation::PlatformDelegationApi,
+    (
+        accounts::AccountsApi,
+        sessions::SessionsApi,
+        profile::ProfileApi,
+        emails::EmailsApi,
+        phones::PhonesApi,
+        addresses::AddressesApi,
+        company::CompanyApi,
+        messages::MessagesApi,
+        security::SecurityApi,
+        two_factor::TwoFactorApi,
+        password_resets::PasswordResetsApi,
+        ip_whitelist::IpWhitelistApi,
+    ),
+    (
+        delegates::DelegatesApi,
+        affiliate::AffiliateApi,
+        referral_redirect::ReferralRedirectApi,
+        platform_mail::PlatformMailApi,
+        platform_delegation::PlatformDelegationApi,
+        platform_affiliate::PlatformAffiliateApi,
+    ),
 );
 
 /// Builds the OpenAPI service for the `/v1` API.
 pub fn service(services: &Arc<Services>) -> OpenApiService<PorticoApi, ()> {
-    let apis = (
+    let own = (
         accounts::AccountsApi::new(services.clone()),
         sessions::SessionsApi::new(services.clone()),
         profile::ProfileApi::new(services.clone()),
@@ -73,14 +87,19 @@ pub fn service(services: &Arc<Services>) -> OpenApiService<PorticoApi, ()> {
         addresses::AddressesApi::new(services.clone()),
         company::CompanyApi::new(services.clone()),
         messages::MessagesApi::new(services.clone()),
-        platform_mail::PlatformMailApi::new(services.clone()),
         security::SecurityApi::new(services.clone()),
         two_factor::TwoFactorApi::new(services.clone()),
         password_resets::PasswordResetsApi::new(services.clone()),
         ip_whitelist::IpWhitelistApi::new(services.clone()),
-        delegates::DelegatesApi::new(services.clone()),
-        platform_delegation::PlatformDelegationApi::new(services.clone()),
     );
-    OpenApiService::new(apis, "Portico", env!("CARGO_PKG_VERSION"))
+    let shared = (
+        delegates::DelegatesApi::new(services.clone()),
+        affiliate::AffiliateApi::new(services.clone()),
+        referral_redirect::ReferralRedirectApi::new(services.clone()),
+        platform_mail::PlatformMailApi::new(services.clone()),
+        platform_delegation::PlatformDelegationApi::new(services.clone()),
+        platform_affiliate::PlatformAffiliateApi::new(services.clone()),
+    );
+    OpenApiService::new((own, shared), "Portico", env!("CARGO_PKG_VERSION"))
         .description("The \"My account\" area of a hosting and billing client portal.")
 }

@@ -4,6 +4,7 @@
 mod support;
 
 mod addresses;
+mod affiliate;
 mod company;
 mod delegates;
 mod emails;

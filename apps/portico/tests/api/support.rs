@@ -139,6 +139,7 @@ pub fn settings() -> DomainSettings {
         platform_token: Some(Secret::new(PLATFORM_TOKEN.into())),
         seed_vault: SeedVault::new(&[11u8; 32]).unwrap(),
         trusted_proxies: vec![],
+        affiliate: portico_affiliate::ProgramSettings::default(),
     }
 }
 
@@ -457,5 +458,25 @@ impl TestApp {
             .iter()
             .map(|e| e["kind"].as_str().unwrap().to_owned())
             .collect()
+    }
+}
+
+impl TestApp {
+    /// Sends a request with extra headers; returns the answer and its headers.
+    pub async fn call_with_headers(
+        &self,
+        method: Method,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<Value>,
+    ) -> Reply {
+        let mut request = self.client.request(method, path.to_owned());
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        if let Some(body) = body {
+            request = request.body_json(&body);
+        }
+        read(request.send().await.0).await
     }
 }

@@ -1,0 +1,325 @@
+//! [`ProgramRepository`] on SeaORM: affiliates, links, clicks and referrals, in plain
+//! SQL that both engines run.
+
+use async_trait::async_trait;
+use portico_affiliate::ports::ProgramRepository;
+use portico_affiliate::{
+    Balance, Campaign, Click, CommissionStatus, LandingUrl, Link, LinkCode, Overview, Referral,
+};
+use portico_kernel::{AccountId, Currency, Cursor, LinkId, Page, PageRequest, StorageError};
+use sea_orm::{ConnectionTrait, DatabaseConnection, QueryResult, Value};
+use time::OffsetDateTime;
+
+use crate::errors::{is_unique_violation, storage};
+use crate::mapping::{instant, micros, stored, stored_opt};
+use crate::raw::portable;
+
+/// The affiliate program's tables.
+#[derive(Debug, Clone)]
+pub struct SeaAffiliates {
+    db: DatabaseConnection,
+}
+
+impl SeaAffiliates {
+    /// A repository over the given pool.
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self { db }
+    }
+
+    async fn rows(&self, sql: &str, values: Vec<Value>) -> Result<Vec<QueryResult>, StorageError> {
+        self.db
+            .query_all_raw(portable(&self.db, sql, values))
+            .await
+            .map_err(storage)
+    }
+
+    async fn execute(&self, sql: &str, values: Vec<Value>) -> Result<u64, sea_orm::DbErr> {
+        Ok(self
+            .db
+            .execute_raw(portable(&self.db, sql, values))
+            .await?
+            .rows_affected())
+    }
+}
+
+pub(crate) fn get<T: sea_orm::TryGetable>(
+    row: &QueryResult,
+    column: &str,
+) -> Result<T, StorageError> {
+    row.try_get::<T>("", column).map_err(storage)
+}
+
+fn to_link(row: &QueryResult) -> Result<Link, StorageError> {
+    Ok(Link {
+        id: stored(&get::<String>(row, "id")?, LinkId::parse, "link id")?,
+        affiliate: stored(
+            &get::<String>(row, "affiliate_id")?,
+            AccountId::parse,
+            "account id",
+        )?,
+        code: stored(&get::<String>(row, "code")?, LinkCode::parse, "link code")?,
+        landing_url: stored_opt(
+            get::<Option<String>>(row, "landing_url")?.as_deref(),
+            LandingUrl::parse,
+            "landing URL",
+        )?,
+        campaign: stored_opt(
+            get::<Option<String>>(row, "campaign")?.as_deref(),
+            Campaign::parse,
+            "campaign",
+        )?,
+        created_at: instant(get(row, "created_at")?)?,
+    })
+}
+
+fn to_referral(row: &QueryResult) -> Result<Referral, StorageError> {
+    Ok(Referral {
+        referred: stored(
+            &get::<String>(row, "referred_id")?,
+            AccountId::parse,
+            "account id",
+        )?,
+        affiliate: stored(
+            &get::<String>(row, "affiliate_id")?,
+            AccountId::parse,
+            "account id",
+        )?,
+        link: stored(&get::<String>(row, "link_id")?, LinkId::parse, "link id")?,
+        at: instant(get(row, "created_at")?)?,
+    })
+}
+
+const LINK_COLUMNS: &str = "id, affiliate_id, code, landing_url, campaign, created_at";
+
+#[async_trait]
+impl ProgramRepository for SeaAffiliates {
+    async fn join(&self, account: AccountId, at: OffsetDateTime) -> Result<bool, StorageError> {
+        let joined = self
+            .execute(
+                "INSERT INTO affiliates (account_id, joined_at) VALUES ($1, $2) \
+                 ON CONFLICT (account_id) DO NOTHING",
+                vec![account.to_string().into(), micros(at).into()],
+            )
+            .await
+            .map_err(storage)?;
+        Ok(joined == 1)
+    }
+
+    async fn overview(&self, account: AccountId) -> Result<Option<Overview>, StorageError> {
+        let id = account.to_string();
+        let Some(joined) = self
+            .rows(
+                "SELECT joined_at FROM affiliates WHERE account_id = $1",
+                vec![id.clone().into()],
+            )
+            .await?
+            .into_iter()
+            .next()
+        else {
+            return Ok(None);
+        };
+        let counts = self
+            .rows(
+                "SELECT \
+                   (SELECT COUNT(*) FROM affiliate_clicks c JOIN affiliate_links l ON l.id = c.link_id \
+                    WHERE l.affiliate_id = $1) AS clicks, \
+                   (SELECT COUNT(*) FROM referrals WHERE affiliate_id = $1) AS referrals",
+                vec![id.clone().into()],
+            )
+            .await?;
+        let count = |column: &str| -> Result<u64, StorageError> {
+            let value = counts
+                .first()
+                .map(|row| get::<i64>(row, column))
+                .transpose()?;
+            Ok(u64::try_from(value.unwrap_or(0)).unwrap_or(0))
+        };
+        let mut balances: Vec<Balance> = Vec::new();
+        for row in self
+            .rows(
+                "SELECT currency, status, CAST(SUM(amount_minor) AS BIGINT) AS total FROM commissions \
+                 WHERE affiliate_id = $1 GROUP BY currency, status ORDER BY currency",
+                vec![id.into()],
+            )
+            .await?
+        {
+            let currency = stored(
+                &get::<String>(&row, "currency")?,
+                Currency::parse,
+                "currency",
+            )?;
+            let status = stored(
+                &get::<String>(&row, "status")?,
+                |s| CommissionStatus::parse(s).ok_or(()),
+                "commission status",
+            )?;
+            let total: i64 = get(&row, "total")?;
+            let index = match balances.iter().position(|b| b.currency == currency) {
+                Some(index) => index,
+                None => {
+                    balances.push(Balance {
+                        currency,
+                        pending: 0,
+                        approved: 0,
+                        paid: 0,
+                    });
+                    balances.len() - 1
+                }
+            };
+            let balance = &mut balances[index];
+            match status {
+                CommissionStatus::Pending => balance.pending += total,
+                CommissionStatus::Approved => balance.approved += total,
+                CommissionStatus::Paid => balance.paid += total,
+                CommissionStatus::Reversed => {}
+            }
+        }
+        Ok(Some(Overview {
+            joined_at: instant(get(&joined, "joined_at")?)?,
+            clicks: count("clicks")?,
+            referrals: count("referrals")?,
+            balances,
+        }))
+    }
+
+    async fn add_link(&self, link: &Link) -> Result<(), StorageError> {
+        self.execute(
+            &format!(
+                "INSERT INTO affiliate_links ({LINK_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)"
+            ),
+            vec![
+                link.id.to_string().into(),
+                link.affiliate.to_string().into(),
+                link.code.as_str().into(),
+                link.landing_url
+                    .as_ref()
+                    .map(|u| u.as_str().to_owned())
+                    .into(),
+                link.campaign.as_ref().map(|c| c.as_str().to_owned()).into(),
+                micros(link.created_at).into(),
+            ],
+        )
+        .await
+        .map_err(storage)?;
+        Ok(())
+    }
+
+    async fn links(&self, affiliate: AccountId) -> Result<Vec<Link>, StorageError> {
+        self.rows(
+            &format!(
+                "SELECT {LINK_COLUMNS} FROM affiliate_links WHERE affiliate_id = $1 \
+                 ORDER BY created_at DESC, id DESC"
+            ),
+            vec![affiliate.to_string().into()],
+        )
+        .await?
+        .iter()
+        .map(to_link)
+        .collect()
+    }
+
+    async fn remove_link(&self, affiliate: AccountId, id: LinkId) -> Result<bool, StorageError> {
+        let removed = self
+            .execute(
+                "DELETE FROM affiliate_links WHERE id = $1 AND affiliate_id = $2",
+                vec![id.to_string().into(), affiliate.to_string().into()],
+            )
+            .await
+            .map_err(storage)?;
+        Ok(removed == 1)
+    }
+
+    async fn link_by_code(&self, code: &LinkCode) -> Result<Option<Link>, StorageError> {
+        self.rows(
+            &format!("SELECT {LINK_COLUMNS} FROM affiliate_links WHERE code = $1"),
+            vec![code.as_str().into()],
+        )
+        .await?
+        .first()
+        .map(to_link)
+        .transpose()
+    }
+
+    async fn record_click(&self, click: &Click) -> Result<(), StorageError> {
+        self.execute(
+            "INSERT INTO affiliate_clicks (link_id, clicked_at, address_digest, user_agent_digest) \
+             VALUES ($1, $2, $3, $4)",
+            vec![
+                click.link.to_string().into(),
+                micros(click.at).into(),
+                click.address_digest.clone().into(),
+                click.user_agent_digest.clone().into(),
+            ],
+        )
+        .await
+        .map_err(storage)?;
+        Ok(())
+    }
+
+    async fn add_referral(&self, referral: &Referral) -> Result<bool, StorageError> {
+        let added = self
+            .execute(
+                "INSERT INTO referrals (referred_id, affiliate_id, link_id, created_at) \
+                 VALUES ($1, $2, $3, $4) ON CONFLICT (referred_id) DO NOTHING",
+                vec![
+                    referral.referred.to_string().into(),
+                    referral.affiliate.to_string().into(),
+                    referral.link.to_string().into(),
+                    micros(referral.at).into(),
+                ],
+            )
+            .await;
+        match added {
+            Ok(rows) => Ok(rows == 1),
+            Err(error) if is_unique_violation(&error, "referred_id") => Ok(false),
+            Err(error) => Err(storage(error)),
+        }
+    }
+
+    async fn referral_of(&self, referred: AccountId) -> Result<Option<Referral>, StorageError> {
+        self.rows(
+            "SELECT referred_id, affiliate_id, link_id, created_at FROM referrals \
+             WHERE referred_id = $1",
+            vec![referred.to_string().into()],
+        )
+        .await?
+        .first()
+        .map(to_referral)
+        .transpose()
+    }
+
+    async fn referrals(
+        &self,
+        affiliate: AccountId,
+        page: &PageRequest,
+    ) -> Result<Page<Referral>, StorageError> {
+        let limit = i64::try_from(page.limit()).unwrap_or(50) + 1;
+        let mut values: Vec<Value> = vec![affiliate.to_string().into(), limit.into()];
+        let bound = match page.after() {
+            Some(cursor) => {
+                values.push(micros(cursor.created_at).into());
+                values.push(cursor.id.clone().into());
+                "AND (created_at < $3 OR (created_at = $3 AND referred_id < $4))"
+            }
+            None => "",
+        };
+        let rows = self
+            .rows(
+                &format!(
+                    "SELECT referred_id, affiliate_id, link_id, created_at FROM referrals \
+                     WHERE affiliate_id = $1 {bound} \
+                     ORDER BY created_at DESC, referred_id DESC LIMIT $2"
+                ),
+                values,
+            )
+            .await?;
+        let items = rows
+            .iter()
+            .map(to_referral)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Page::from_overfetch(items, page, |last| Cursor {
+            created_at: last.at,
+            id: last.referred.to_string(),
+        }))
+    }
+}

@@ -1,0 +1,573 @@
+//! [`LedgerRepository`] on SeaORM: commissions, refunds, destinations and payouts.
+//!
+//! Every write that depends on a balance runs in a transaction that first takes the
+//! affiliate's account lock (`SELECT ... FOR UPDATE` on PostgreSQL; SQLite runs one
+//! transaction at a time), so a payout and a refund, or two payouts, never see the
+//! same approved entries.
+
+use async_trait::async_trait;
+use portico_affiliate::ports::{
+    DestinationChange, LedgerRepository, PaymentRecord, PayoutRequest, PayoutWriteError,
+    RefundOutcome, RefundRecord,
+};
+use portico_affiliate::{
+    Bic, Commission, CommissionStatus, Destination, DestinationKind, Iban, LedgerEvent, Outcome,
+    Payout, PayoutStatus,
+};
+use portico_kernel::{
+    AccountId, CommissionId, Currency, Cursor, DestinationId, EmailAddress, Money, Page,
+    PageRequest, PayoutId, StorageError,
+};
+use portico_security::{SecurityEvent, SecurityEventKind};
+use sea_orm::{ConnectionTrait, DatabaseConnection, QueryResult, TransactionTrait, Value};
+use time::OffsetDateTime;
+
+use crate::affiliate::get;
+use crate::errors::storage;
+use crate::locks::lock_account;
+use crate::mapping::{instant, micros, stored, stored_opt};
+use crate::outbox::insert_message;
+use crate::raw::portable;
+use crate::security_events::insert_event;
+
+/// The ledger tables.
+#[derive(Debug, Clone)]
+pub struct SeaLedger {
+    db: DatabaseConnection,
+}
+
+impl SeaLedger {
+    /// A repository over the given pool.
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self { db }
+    }
+}
+
+async fn rows(
+    conn: &impl ConnectionTrait,
+    sql: &str,
+    values: Vec<Value>,
+) -> Result<Vec<QueryResult>, StorageError> {
+    conn.query_all_raw(portable(conn, sql, values))
+        .await
+        .map_err(storage)
+}
+
+async fn execute(
+    conn: &impl ConnectionTrait,
+    sql: &str,
+    values: Vec<Value>,
+) -> Result<u64, StorageError> {
+    Ok(conn
+        .execute_raw(portable(conn, sql, values))
+        .await
+        .map_err(storage)?
+        .rows_affected())
+}
+
+const COMMISSION_COLUMNS: &str = "id, affiliate_id, referred_id, payment_event_id, amount_minor, \
+     currency, status, approve_after, payout_id, created_at";
+
+fn to_commission(row: &QueryResult) -> Result<Commission, StorageError> {
+    Ok(Commission {
+        id: stored(
+            &get::<String>(row, "id")?,
+            CommissionId::parse,
+            "commission id",
+        )?,
+        affiliate: stored(
+            &get::<String>(row, "affiliate_id")?,
+            AccountId::parse,
+            "account id",
+        )?,
+        referred: stored(
+            &get::<String>(row, "referred_id")?,
+            AccountId::parse,
+            "account id",
+        )?,
+        payment_event_id: get(row, "payment_event_id")?,
+        amount: Money::new(
+            get(row, "amount_minor")?,
+            stored(
+                &get::<String>(row, "currency")?,
+                Currency::parse,
+                "currency",
+            )?,
+        ),
+        status: stored(
+            &get::<String>(row, "status")?,
+            |s| CommissionStatus::parse(s).ok_or(()),
+            "commission status",
+        )?,
+        approve_after: instant(get(row, "approve_after")?)?,
+        payout: stored_opt(
+            get::<Option<String>>(row, "payout_id")?.as_deref(),
+            PayoutId::parse,
+            "payout id",
+        )?,
+        created_at: instant(get(row, "created_at")?)?,
+    })
+}
+
+async fn insert_commission(
+    conn: &impl ConnectionTrait,
+    entry: &Commission,
+) -> Result<(), StorageError> {
+    execute(
+        conn,
+        &format!(
+            "INSERT INTO commissions ({COMMISSION_COLUMNS}) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+        ),
+        vec![
+            entry.id.to_string().into(),
+            entry.affiliate.to_string().into(),
+            entry.referred.to_string().into(),
+            entry.payment_event_id.clone().into(),
+            entry.amount.amount_minor.into(),
+            entry.amount.currency.as_str().into(),
+            entry.status.as_str().into(),
+            micros(entry.approve_after).into(),
+            entry.payout.map(|p| p.to_string()).into(),
+            micros(entry.created_at).into(),
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+fn to_destination(row: &QueryResult) -> Result<Destination, StorageError> {
+    let kind = match get::<String>(row, "kind")?.as_str() {
+        "paypal" => DestinationKind::PayPal {
+            email: stored(
+                &get::<Option<String>>(row, "paypal_email")?.unwrap_or_default(),
+                EmailAddress::parse,
+                "email address",
+            )?,
+        },
+        "bank_transfer" => DestinationKind::BankTransfer {
+            account_holder: get::<Option<String>>(row, "account_holder")?.unwrap_or_default(),
+            iban: stored(
+                &get::<Option<String>>(row, "iban")?.unwrap_or_default(),
+                Iban::parse,
+                "IBAN",
+            )?,
+            bic: stored_opt(
+                get::<Option<String>>(row, "bic")?.as_deref(),
+                Bic::parse,
+                "BIC",
+            )?,
+        },
+        "account_credit" => DestinationKind::AccountCredit,
+        _ => return Err(StorageError::corrupt("destination kind")),
+    };
+    Ok(Destination {
+        id: stored(
+            &get::<String>(row, "id")?,
+            DestinationId::parse,
+            "destination id",
+        )?,
+        affiliate: stored(
+            &get::<String>(row, "affiliate_id")?,
+            AccountId::parse,
+            "account id",
+        )?,
+        kind,
+        created_at: instant(get(row, "created_at")?)?,
+    })
+}
+
+fn to_payout(row: &QueryResult) -> Result<Payout, StorageError> {
+    Ok(Payout {
+        id: stored(&get::<String>(row, "id")?, PayoutId::parse, "payout id")?,
+        affiliate: stored(
+            &get::<String>(row, "affiliate_id")?,
+            AccountId::parse,
+            "account id",
+        )?,
+        destination: stored(
+            &get::<String>(row, "destination_id")?,
+            DestinationId::parse,
+            "destination id",
+        )?,
+        amount: Money::new(
+            get(row, "amount_minor")?,
+            stored(
+                &get::<String>(row, "currency")?,
+                Currency::parse,
+                "currency",
+            )?,
+        ),
+        status: stored(
+            &get::<String>(row, "status")?,
+            |s| PayoutStatus::parse(s).ok_or(()),
+            "payout status",
+        )?,
+        requested_at: instant(get(row, "requested_at")?)?,
+        paid_at: get::<Option<i64>>(row, "paid_at")?
+            .map(instant)
+            .transpose()?,
+    })
+}
+
+fn destination_event(change: &DestinationChange) -> SecurityEvent {
+    SecurityEvent::new(
+        change.event.account,
+        if change.event.added {
+            SecurityEventKind::PayoutDestinationAdded
+        } else {
+            SecurityEventKind::PayoutDestinationRemoved
+        },
+        change.event.at,
+        &change.event.client,
+        Some(change.event.detail.clone()),
+    )
+}
+
+/// The share of `amount` a refund of `refunded` out of `payment` takes back, rounded
+/// towards zero (never more than the whole).
+fn refunded_share(amount: i64, refunded: i64, payment: i64) -> i64 {
+    if payment <= 0 || refunded >= payment {
+        return amount;
+    }
+    let share = i128::from(amount) * i128::from(refunded) / i128::from(payment);
+    i64::try_from(share).unwrap_or(amount)
+}
+
+#[async_trait]
+impl LedgerRepository for SeaLedger {
+    async fn record_payment(&self, record: &PaymentRecord) -> Result<bool, StorageError> {
+        let txn = self.db.begin().await.map_err(storage)?;
+        let fresh = execute(
+            &txn,
+            "INSERT INTO affiliate_payment_events (event_id, payment_minor) VALUES ($1, $2) \
+             ON CONFLICT (event_id) DO NOTHING",
+            vec![
+                record.event_id.clone().into(),
+                record.payment.amount_minor.into(),
+            ],
+        )
+        .await?;
+        if fresh != 1 {
+            return Ok(false);
+        }
+        insert_commission(&txn, &record.commission).await?;
+        txn.commit().await.map_err(storage)?;
+        Ok(true)
+    }
+
+    async fn record_refund(&self, refund: &RefundRecord) -> Result<RefundOutcome, StorageError> {
+        let txn = self.db.begin().await.map_err(storage)?;
+        let earned = rows(
+            &txn,
+            &format!(
+                "SELECT {COMMISSION_COLUMNS} FROM commissions \
+                 WHERE payment_event_id = $1 AND amount_minor > 0 ORDER BY created_at LIMIT 1"
+            ),
+            vec![refund.payment_event_id.clone().into()],
+        )
+        .await?;
+        let Some(original) = earned.first().map(to_commission).transpose()? else {
+            return Ok(RefundOutcome::NoCommission);
+        };
+        lock_account(&txn, original.affiliate).await?;
+        let fresh = execute(
+            &txn,
+            "INSERT INTO affiliate_refund_events (event_id) VALUES ($1) \
+             ON CONFLICT (event_id) DO NOTHING",
+            vec![refund.event_id.clone().into()],
+        )
+        .await?;
+        if fresh != 1 {
+            return Ok(RefundOutcome::Duplicate);
+        }
+        // Read again under the lock: a payout may have taken it meanwhile.
+        let current = rows(
+            &txn,
+            &format!("SELECT {COMMISSION_COLUMNS} FROM commissions WHERE id = $1"),
+            vec![original.id.to_string().into()],
+        )
+        .await?;
+        let Some(current) = current.first().map(to_commission).transpose()? else {
+            return Ok(RefundOutcome::NoCommission);
+        };
+        let payment: i64 = rows(
+            &txn,
+            "SELECT payment_minor FROM affiliate_payment_events WHERE event_id = $1",
+            vec![refund.payment_event_id.clone().into()],
+        )
+        .await?
+        .first()
+        .map(|row| get(row, "payment_minor"))
+        .transpose()?
+        .unwrap_or(0);
+        let share = refunded_share(current.amount.amount_minor, refund.amount_minor, payment);
+        let whole = share == current.amount.amount_minor;
+        let negative = |status, approve_after| Commission {
+            id: CommissionId::generate(),
+            amount: Money::new(-share, current.amount.currency),
+            status,
+            approve_after,
+            payout: None,
+            created_at: refund.at,
+            ..current.clone()
+        };
+        let outcome = match current.status.on(LedgerEvent::Refunded) {
+            Ok(Outcome::MovesTo(reversed)) if whole => {
+                execute(
+                    &txn,
+                    "UPDATE commissions SET status = $1 WHERE id = $2",
+                    vec![reversed.as_str().into(), current.id.to_string().into()],
+                )
+                .await?;
+                RefundOutcome::Reversed
+            }
+            Ok(Outcome::MovesTo(_)) => {
+                // Part of an unpaid commission: a negative entry that follows the
+                // original through its hold.
+                insert_commission(&txn, &negative(current.status, current.approve_after)).await?;
+                RefundOutcome::Reversed
+            }
+            Ok(Outcome::ClawBack) => {
+                insert_commission(&txn, &negative(CommissionStatus::Approved, refund.at)).await?;
+                RefundOutcome::ClawedBack
+            }
+            Err(_) => RefundOutcome::Duplicate,
+        };
+        txn.commit().await.map_err(storage)?;
+        Ok(outcome)
+    }
+
+    async fn approve_due(&self, now: OffsetDateTime) -> Result<(), StorageError> {
+        execute(
+            &self.db,
+            "UPDATE commissions SET status = 'approved' \
+             WHERE status = 'pending' AND approve_after <= $1",
+            vec![micros(now).into()],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn commissions(
+        &self,
+        affiliate: AccountId,
+        page: &PageRequest,
+    ) -> Result<Page<Commission>, StorageError> {
+        let limit = i64::try_from(page.limit()).unwrap_or(50) + 1;
+        let mut values: Vec<Value> = vec![affiliate.to_string().into(), limit.into()];
+        let bound = match page.after() {
+            Some(cursor) => {
+                values.push(micros(cursor.created_at).into());
+                values.push(cursor.id.clone().into());
+                "AND (created_at < $3 OR (created_at = $3 AND id < $4))"
+            }
+            None => "",
+        };
+        let found = rows(
+            &self.db,
+            &format!(
+                "SELECT {COMMISSION_COLUMNS} FROM commissions WHERE affiliate_id = $1 {bound} \
+                 ORDER BY created_at DESC, id DESC LIMIT $2"
+            ),
+            values,
+        )
+        .await?;
+        let items = found
+            .iter()
+            .map(to_commission)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Page::from_overfetch(items, page, |last| Cursor {
+            created_at: last.created_at,
+            id: last.id.to_string(),
+        }))
+    }
+
+    async fn add_destination(&self, change: &DestinationChange) -> Result<(), StorageError> {
+        let d = &change.destination;
+        let (paypal, holder, iban, bic) = match &d.kind {
+            DestinationKind::PayPal { email } => (Some(email.to_string()), None, None, None),
+            DestinationKind::BankTransfer {
+                account_holder,
+                iban,
+                bic,
+            } => (
+                None,
+                Some(account_holder.clone()),
+                Some(iban.to_string()),
+                bic.as_ref().map(|b| b.as_str().to_owned()),
+            ),
+            DestinationKind::AccountCredit => (None, None, None, None),
+        };
+        let txn = self.db.begin().await.map_err(storage)?;
+        execute(
+            &txn,
+            "INSERT INTO payout_destinations \
+             (id, affiliate_id, kind, paypal_email, account_holder, iban, bic, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            vec![
+                d.id.to_string().into(),
+                d.affiliate.to_string().into(),
+                d.kind.kind().into(),
+                paypal.into(),
+                holder.into(),
+                iban.into(),
+                bic.into(),
+                micros(d.created_at).into(),
+            ],
+        )
+        .await?;
+        insert_event(&txn, &destination_event(change)).await?;
+        for notice in &change.notices {
+            insert_message(&txn, notice).await?;
+        }
+        txn.commit().await.map_err(storage)
+    }
+
+    async fn destinations(&self, affiliate: AccountId) -> Result<Vec<Destination>, StorageError> {
+        rows(
+            &self.db,
+            "SELECT id, affiliate_id, kind, paypal_email, account_holder, iban, bic, created_at \
+             FROM payout_destinations WHERE affiliate_id = $1 ORDER BY created_at, id",
+            vec![affiliate.to_string().into()],
+        )
+        .await?
+        .iter()
+        .map(to_destination)
+        .collect()
+    }
+
+    async fn remove_destination(&self, change: &DestinationChange) -> Result<bool, StorageError> {
+        let txn = self.db.begin().await.map_err(storage)?;
+        let removed = execute(
+            &txn,
+            "DELETE FROM payout_destinations WHERE id = $1 AND affiliate_id = $2",
+            vec![
+                change.destination.id.to_string().into(),
+                change.destination.affiliate.to_string().into(),
+            ],
+        )
+        .await?;
+        if removed != 1 {
+            return Ok(false);
+        }
+        insert_event(&txn, &destination_event(change)).await?;
+        for notice in &change.notices {
+            insert_message(&txn, notice).await?;
+        }
+        txn.commit().await.map_err(storage)?;
+        Ok(true)
+    }
+
+    async fn request_payout(&self, request: &PayoutRequest) -> Result<Payout, PayoutWriteError> {
+        let affiliate = request.affiliate.to_string();
+        let currency = request.currency.as_str().to_owned();
+        let txn = self.db.begin().await.map_err(storage)?;
+        lock_account(&txn, request.affiliate).await?;
+        let destination = rows(
+            &txn,
+            "SELECT id FROM payout_destinations WHERE id = $1 AND affiliate_id = $2",
+            vec![
+                request.destination.to_string().into(),
+                affiliate.clone().into(),
+            ],
+        )
+        .await?;
+        if destination.is_empty() {
+            return Err(PayoutWriteError::NoDestination);
+        }
+        let balance: i64 = rows(
+            &txn,
+            "SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) AS balance FROM commissions \
+             WHERE affiliate_id = $1 AND currency = $2 AND status = 'approved' \
+             AND payout_id IS NULL",
+            vec![affiliate.clone().into(), currency.clone().into()],
+        )
+        .await?
+        .first()
+        .map(|row| get::<i64>(row, "balance"))
+        .transpose()?
+        .unwrap_or(0);
+        if balance <= 0 {
+            return Err(PayoutWriteError::NoBalance);
+        }
+        if balance < request.minimum {
+            return Err(PayoutWriteError::BelowMinimum { balance });
+        }
+        let payout = Payout {
+            id: request.id,
+            affiliate: request.affiliate,
+            destination: request.destination,
+            amount: Money::new(balance, request.currency),
+            status: PayoutStatus::Requested,
+            requested_at: request.at,
+            paid_at: None,
+        };
+        execute(
+            &txn,
+            "INSERT INTO payouts (id, affiliate_id, destination_id, amount_minor, currency, \
+             status, requested_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            vec![
+                payout.id.to_string().into(),
+                affiliate.clone().into(),
+                payout.destination.to_string().into(),
+                balance.into(),
+                currency.clone().into(),
+                PayoutStatus::Requested.as_str().into(),
+                micros(request.at).into(),
+            ],
+        )
+        .await?;
+        execute(
+            &txn,
+            "UPDATE commissions SET status = 'paid', payout_id = $1 \
+             WHERE affiliate_id = $2 AND currency = $3 AND status = 'approved' \
+             AND payout_id IS NULL",
+            vec![
+                payout.id.to_string().into(),
+                affiliate.into(),
+                currency.into(),
+            ],
+        )
+        .await?;
+        txn.commit().await.map_err(storage)?;
+        Ok(payout)
+    }
+
+    async fn payouts(&self, affiliate: AccountId) -> Result<Vec<Payout>, StorageError> {
+        rows(
+            &self.db,
+            "SELECT id, affiliate_id, destination_id, amount_minor, currency, status, \
+             requested_at, paid_at FROM payouts WHERE affiliate_id = $1 \
+             ORDER BY requested_at DESC, id DESC",
+            vec![affiliate.to_string().into()],
+        )
+        .await?
+        .iter()
+        .map(to_payout)
+        .collect()
+    }
+
+    async fn mark_paid(&self, id: PayoutId, at: OffsetDateTime) -> Result<bool, StorageError> {
+        Ok(execute(
+            &self.db,
+            "UPDATE payouts SET status = 'paid', paid_at = $1 WHERE id = $2 AND status = 'requested'",
+            vec![micros(at).into(), id.to_string().into()],
+        )
+        .await?
+            == 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::refunded_share;
+
+    #[test]
+    fn a_refund_takes_back_its_share_rounded_toward_zero() {
+        assert_eq!(refunded_share(1_000, 5_000, 10_000), 500);
+        assert_eq!(refunded_share(999, 1, 3), 333);
+        assert_eq!(refunded_share(1_000, 20_000, 10_000), 1_000);
+        assert_eq!(refunded_share(1_000, 5_000, 0), 1_000);
+    }
+}

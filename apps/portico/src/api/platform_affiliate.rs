@@ -1,0 +1,159 @@
+//! Platform side of the affiliate program: payments, refunds, payouts paid.
+
+use std::sync::Arc;
+
+use poem_openapi::param::Path;
+use poem_openapi::payload::Json;
+use poem_openapi::{ApiResponse, Object, OpenApi};
+use portico_affiliate::ports::RefundOutcome;
+use portico_affiliate::{PaymentEvent, PaymentOutcome, RefundEvent};
+use portico_kernel::{AccountId, Currency, Money, PayoutId};
+
+use crate::api::ApiTags;
+use crate::http::platform_auth::PlatformAuth;
+use crate::http::problem::ApiError;
+use crate::wiring::Services;
+
+/// A referred account paid.
+#[derive(Debug, Object)]
+#[oai(deny_unknown_fields)]
+pub struct PaymentBody {
+    /// The billing system's event id; the same id again changes nothing.
+    event_id: String,
+    /// The paying account.
+    account_id: String,
+    /// The amount, in minor units.
+    amount_minor: i64,
+    /// ISO 4217 code.
+    currency: String,
+}
+
+/// A payment was refunded.
+#[derive(Debug, Object)]
+#[oai(deny_unknown_fields)]
+pub struct RefundBody {
+    /// The billing system's event id; the same id again changes nothing.
+    event_id: String,
+    /// The refunded payment's event id.
+    payment_event_id: String,
+    /// How much was refunded, in minor units; the whole payment when absent.
+    amount_minor: Option<i64>,
+}
+
+/// What an event did.
+#[derive(Debug, Object)]
+pub struct EventOutcome {
+    /// `recorded`, `duplicate`, `not_referred`, `reversed`, `clawed_back` or
+    /// `no_commission`.
+    outcome: String,
+}
+
+/// Answers of the event operations.
+#[derive(ApiResponse)]
+pub enum EventResponse {
+    /// Taken (idempotently).
+    #[oai(status = 200)]
+    Ok(Json<EventOutcome>),
+}
+
+/// Answers of `POST /v1/platform/affiliate/payouts/{id}/paid`.
+#[derive(ApiResponse)]
+pub enum PaidResponse {
+    /// Marked paid.
+    #[oai(status = 204)]
+    Paid,
+}
+
+/// The affiliate program for the platform.
+pub struct PlatformAffiliateApi {
+    services: Arc<Services>,
+}
+
+impl PlatformAffiliateApi {
+    /// The API over the given services.
+    pub fn new(services: Arc<Services>) -> Self {
+        Self { services }
+    }
+
+    fn enabled(&self) -> Result<(), ApiError> {
+        if self.services.affiliate.enabled {
+            Ok(())
+        } else {
+            Err(ApiError::not_found("resource"))
+        }
+    }
+}
+
+fn outcome(text: &str) -> EventResponse {
+    EventResponse::Ok(Json(EventOutcome {
+        outcome: text.into(),
+    }))
+}
+
+#[OpenApi(prefix_path = "/v1/platform/affiliate", tag = "ApiTags::Platform")]
+impl PlatformAffiliateApi {
+    /// A referred account paid: a pending commission at the configured rate.
+    #[oai(path = "/payments", method = "post")]
+    async fn payment(
+        &self,
+        _auth: PlatformAuth,
+        body: Json<PaymentBody>,
+    ) -> Result<EventResponse, ApiError> {
+        self.enabled()?;
+        let body = body.0;
+        let account = AccountId::parse(&body.account_id)
+            .map_err(|_| ApiError::invalid_field("account_id", "not an account id"))?;
+        let currency =
+            Currency::parse(&body.currency).map_err(|e| ApiError::invalid_field("currency", e))?;
+        let done = self
+            .services
+            .ledger
+            .payment(&PaymentEvent {
+                event_id: body.event_id,
+                account,
+                amount: Money::new(body.amount_minor, currency),
+            })
+            .await?;
+        Ok(outcome(match done {
+            PaymentOutcome::Recorded => "recorded",
+            PaymentOutcome::Duplicate => "duplicate",
+            PaymentOutcome::NotReferred => "not_referred",
+        }))
+    }
+
+    /// A payment was refunded: its commission is reversed, or clawed back when it was
+    /// already paid out.
+    #[oai(path = "/refunds", method = "post")]
+    async fn refund(
+        &self,
+        _auth: PlatformAuth,
+        body: Json<RefundBody>,
+    ) -> Result<EventResponse, ApiError> {
+        self.enabled()?;
+        let body = body.0;
+        let done = self
+            .services
+            .ledger
+            .refund(&RefundEvent {
+                event_id: body.event_id,
+                payment_event_id: body.payment_event_id,
+                amount_minor: body.amount_minor,
+            })
+            .await?;
+        Ok(outcome(match done {
+            RefundOutcome::Reversed => "reversed",
+            RefundOutcome::ClawedBack => "clawed_back",
+            RefundOutcome::Duplicate => "duplicate",
+            RefundOutcome::NoCommission => "no_commission",
+        }))
+    }
+
+    /// The platform paid a payout.
+    #[oai(path = "/payouts/:id/paid", method = "post")]
+    async fn paid(&self, _auth: PlatformAuth, id: Path<String>) -> Result<PaidResponse, ApiError> {
+        self.enabled()?;
+        let id = PayoutId::parse(&id.0).map_err(|_| ApiError::not_found("payout"))?;
+        self.services.payouts.mark_paid(id).await?;
+        Ok(PaidResponse::Paid)
+    }
+}

@@ -1,0 +1,88 @@
+//! `GET /r/{code}`: the public end of an affiliate link.
+
+use std::sync::Arc;
+
+use poem::Request;
+use poem_openapi::param::Path;
+use poem_openapi::{ApiResponse, OpenApi};
+
+use crate::api::ApiTags;
+use crate::http::client::client_info;
+use crate::http::problem::ApiError;
+use crate::wiring::Services;
+
+/// The referral cookie's name.
+pub const REFERRAL_COOKIE: &str = "portico_ref";
+
+/// Answers of `GET /r/{code}`.
+#[derive(ApiResponse)]
+pub enum RedirectResponse {
+    /// To the landing page, with the referral cookie when the code names a link.
+    #[oai(status = 302)]
+    Found(
+        #[oai(header = "Location")] String,
+        #[oai(header = "Set-Cookie")] Option<String>,
+        #[oai(header = "Cache-Control")] String,
+    ),
+}
+
+/// Affiliate links.
+pub struct ReferralRedirectApi {
+    services: Arc<Services>,
+}
+
+impl ReferralRedirectApi {
+    /// The API over the given services.
+    pub fn new(services: Arc<Services>) -> Self {
+        Self { services }
+    }
+}
+
+/// The code and click time a referral cookie carries (`code.unix_seconds`).
+pub fn read_referral_cookie(req: &Request) -> Option<(String, time::OffsetDateTime)> {
+    let value = req
+        .headers()
+        .get_all(poem::http::header::COOKIE)
+        .iter()
+        .filter_map(|header| header.to_str().ok())
+        .flat_map(|header| header.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == REFERRAL_COOKIE)
+        .map(|(_, value)| value)?;
+    let (code, at) = value.split_once('.')?;
+    let at = time::OffsetDateTime::from_unix_timestamp(at.parse().ok()?).ok()?;
+    Some((code.to_owned(), at))
+}
+
+#[OpenApi(tag = "ApiTags::Affiliate")]
+impl ReferralRedirectApi {
+    /// Record a click and send the visitor on. The first link clicked keeps the
+    /// referral (the cookie is not replaced while it lasts); an unknown code records
+    /// nothing and lands on the portal.
+    #[oai(path = "/r/:code", method = "get")]
+    async fn visit(&self, req: &Request, code: Path<String>) -> Result<RedirectResponse, ApiError> {
+        if !self.services.affiliate.enabled {
+            return Err(ApiError::not_found("resource"));
+        }
+        let visit = self
+            .services
+            .tracking
+            .visit(&code.0, &client_info(req))
+            .await
+            .map_err(|e| ApiError::internal(&e))?;
+        let location = visit.landing_url.map_or_else(
+            || self.services.default_landing_url.clone(),
+            |u| u.as_str().to_owned(),
+        );
+        let first_touch = read_referral_cookie(req).is_none();
+        let cookie = visit.code.filter(|_| first_touch).map(|code| {
+            let window = self.services.affiliate.attribution_window;
+            format!(
+                "{REFERRAL_COOKIE}={code}.{}; Max-Age={}; Path=/; HttpOnly; SameSite=Lax",
+                self.services.clock_now().unix_timestamp(),
+                window.whole_seconds()
+            )
+        });
+        Ok(RedirectResponse::Found(location, cookie, "no-store".into()))
+    }
+}
