@@ -6,6 +6,7 @@ mod support;
 
 mod accounts;
 mod addresses;
+mod affiliate;
 mod companies;
 mod concurrency;
 mod credentials;
