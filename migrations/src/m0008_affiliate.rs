@@ -31,7 +31,8 @@ CREATE TABLE referrals (
 CREATE INDEX ix_referrals_list ON referrals (affiliate_id, created_at, referred_id);
 CREATE TABLE affiliate_payment_events (
     event_id VARCHAR(100) PRIMARY KEY,
-    payment_minor BIGINT NOT NULL
+    payment_minor BIGINT NOT NULL,
+    refunded_minor BIGINT NOT NULL DEFAULT 0
 );
 CREATE TABLE affiliate_refund_events (
     event_id VARCHAR(100) PRIMARY KEY

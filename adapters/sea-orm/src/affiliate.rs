@@ -105,7 +105,11 @@ impl ProgramRepository for SeaAffiliates {
         Ok(joined == 1)
     }
 
-    async fn overview(&self, account: AccountId) -> Result<Option<Overview>, StorageError> {
+    async fn overview(
+        &self,
+        account: AccountId,
+        now: OffsetDateTime,
+    ) -> Result<Option<Overview>, StorageError> {
         let id = account.to_string();
         let Some(joined) = self
             .rows(
@@ -137,9 +141,12 @@ impl ProgramRepository for SeaAffiliates {
         let mut balances: Vec<Balance> = Vec::new();
         for row in self
             .rows(
-                "SELECT currency, status, CAST(SUM(amount_minor) AS BIGINT) AS total FROM commissions \
-                 WHERE affiliate_id = $1 GROUP BY currency, status ORDER BY currency",
-                vec![id.into()],
+                "SELECT currency, \
+                   CASE WHEN status = 'pending' AND approve_after <= $2 THEN 'approved' \
+                        ELSE status END AS status, \
+                   CAST(SUM(amount_minor) AS BIGINT) AS total FROM commissions \
+                 WHERE affiliate_id = $1 GROUP BY currency, 2 ORDER BY currency",
+                vec![id.into(), micros(now).into()],
             )
             .await?
         {

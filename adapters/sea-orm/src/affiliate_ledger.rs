@@ -291,18 +291,32 @@ impl LedgerRepository for SeaLedger {
         let Some(current) = current.first().map(to_commission).transpose()? else {
             return Ok(RefundOutcome::NoCommission);
         };
-        let payment: i64 = rows(
+        let payment_row = rows(
             &txn,
-            "SELECT payment_minor FROM affiliate_payment_events WHERE event_id = $1",
+            "SELECT payment_minor, refunded_minor FROM affiliate_payment_events WHERE event_id = $1",
             vec![refund.payment_event_id.clone().into()],
         )
-        .await?
-        .first()
-        .map(|row| get(row, "payment_minor"))
-        .transpose()?
-        .unwrap_or(0);
-        let share = refunded_share(current.amount.amount_minor, refund.amount_minor, payment);
-        let whole = share == current.amount.amount_minor;
+        .await?;
+        let (payment, refunded_before): (i64, i64) = match payment_row.first() {
+            Some(row) => (get(row, "payment_minor")?, get(row, "refunded_minor")?),
+            None => (0, 0),
+        };
+        // Refunds of one payment add up; each takes back only the share its part of
+        // the running total earns, so repeated partial refunds never take back more
+        // than the commission, and rounding does not drift.
+        let refunded_now = refunded_before
+            .saturating_add(refund.amount_minor)
+            .min(payment);
+        execute(
+            &txn,
+            "UPDATE affiliate_payment_events SET refunded_minor = $1 WHERE event_id = $2",
+            vec![refunded_now.into(), refund.payment_event_id.clone().into()],
+        )
+        .await?;
+        let earned = current.amount.amount_minor;
+        let share = refunded_share(earned, refunded_now, payment)
+            - refunded_share(earned, refunded_before, payment);
+        let first_and_whole = refunded_before == 0 && share == earned;
         let negative = |status, approve_after| Commission {
             id: CommissionId::generate(),
             amount: Money::new(-share, current.amount.currency),
@@ -313,7 +327,8 @@ impl LedgerRepository for SeaLedger {
             ..current.clone()
         };
         let outcome = match current.status.on(LedgerEvent::Refunded) {
-            Ok(Outcome::MovesTo(reversed)) if whole => {
+            _ if share <= 0 => RefundOutcome::Duplicate,
+            Ok(Outcome::MovesTo(reversed)) if first_and_whole => {
                 execute(
                     &txn,
                     "UPDATE commissions SET status = $1 WHERE id = $2",
@@ -476,12 +491,26 @@ impl LedgerRepository for SeaLedger {
         if destination.is_empty() {
             return Err(PayoutWriteError::NoDestination);
         }
+        // Mark first, then add up exactly what was marked: an entry approved by a
+        // concurrent statement between two reads can never be marked without being
+        // paid. A refusal below rolls the marks back.
+        execute(
+            &txn,
+            "UPDATE commissions SET status = 'paid', payout_id = $1 \
+             WHERE affiliate_id = $2 AND currency = $3 AND status = 'approved' \
+             AND payout_id IS NULL",
+            vec![
+                request.id.to_string().into(),
+                affiliate.clone().into(),
+                currency.clone().into(),
+            ],
+        )
+        .await?;
         let balance: i64 = rows(
             &txn,
             "SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) AS balance FROM commissions \
-             WHERE affiliate_id = $1 AND currency = $2 AND status = 'approved' \
-             AND payout_id IS NULL",
-            vec![affiliate.clone().into(), currency.clone().into()],
+             WHERE payout_id = $1",
+            vec![request.id.to_string().into()],
         )
         .await?
         .first()
@@ -509,24 +538,12 @@ impl LedgerRepository for SeaLedger {
              status, requested_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
             vec![
                 payout.id.to_string().into(),
-                affiliate.clone().into(),
+                affiliate.into(),
                 payout.destination.to_string().into(),
                 balance.into(),
-                currency.clone().into(),
+                currency.into(),
                 PayoutStatus::Requested.as_str().into(),
                 micros(request.at).into(),
-            ],
-        )
-        .await?;
-        execute(
-            &txn,
-            "UPDATE commissions SET status = 'paid', payout_id = $1 \
-             WHERE affiliate_id = $2 AND currency = $3 AND status = 'approved' \
-             AND payout_id IS NULL",
-            vec![
-                payout.id.to_string().into(),
-                affiliate.into(),
-                currency.into(),
             ],
         )
         .await?;

@@ -263,6 +263,9 @@ impl DelegateRepository for SeaDelegates {
         write_scope(&txn, new.owner, new.id, &new.scope).await?;
         insert_event(&txn, &security_event(&invitation.event)).await?;
         insert_message(&txn, &invitation.mail).await?;
+        for notice in &invitation.owner_notices {
+            insert_message(&txn, notice).await?;
+        }
         txn.commit().await.map_err(storage)?;
         Ok(())
     }
@@ -312,6 +315,7 @@ impl DelegateRepository for SeaDelegates {
         id: DelegateId,
         scope: &Scope,
         event: &DelegateEvent,
+        notices: &[NewMessage],
     ) -> Result<(), DelegateWriteError> {
         let txn = self.db.begin().await.map_err(storage)?;
         let changed = delegate::Entity::update_many()
@@ -331,6 +335,9 @@ impl DelegateRepository for SeaDelegates {
         }
         write_scope(&txn, owner, id, scope).await?;
         insert_event(&txn, &security_event(event)).await?;
+        for notice in notices {
+            insert_message(&txn, notice).await?;
+        }
         txn.commit().await.map_err(storage)?;
         Ok(())
     }

@@ -171,6 +171,7 @@ impl portico_affiliate::ports::AffiliateContacts for SeaAccountDirectory {
             .map(|context| portico_affiliate::ports::AffiliateContact {
                 username: context.username,
                 primary_email: context.primary_email,
+                verified_emails: context.verified_emails,
                 language: context.language,
             }))
     }

@@ -64,7 +64,12 @@ async fn setup(test_db: &TestDatabase) -> (Arc<Client>, String) {
         .body_json(&json!({ "login": "ada", "password": PASSWORD }))
         .send()
         .await;
-    let token = login.0.into_body().into_json::<serde_json::Value>().await.unwrap()["token"]
+    let token = login
+        .0
+        .into_body()
+        .into_json::<serde_json::Value>()
+        .await
+        .unwrap()["token"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -82,7 +87,12 @@ async fn setup(test_db: &TestDatabase) -> (Arc<Client>, String) {
         .body_json(&json!({ "landing_url": "https://shop.example/" }))
         .send()
         .await;
-    let code = link.0.into_body().into_json::<serde_json::Value>().await.unwrap()["code"]
+    let code = link
+        .0
+        .into_body()
+        .into_json::<serde_json::Value>()
+        .await
+        .unwrap()["code"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -115,7 +125,10 @@ async fn clicks_per_second(client: Arc<Client>, code: &str) -> f64 {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    println!("GET /r/{{code}}, {} clicks from 2 concurrent clients:", 2 * CLICKS_PER_CLIENT);
+    println!(
+        "GET /r/{{code}}, {} clicks from 2 concurrent clients:",
+        2 * CLICKS_PER_CLIENT
+    );
     for (name, engine) in [
         ("SQLite file", Engine::SqliteFile),
         ("PostgreSQL", Engine::Postgres),

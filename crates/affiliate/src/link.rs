@@ -76,8 +76,11 @@ impl LandingUrl {
             && url.host_str().is_some_and(|host| !host.is_empty())
             && url.username().is_empty()
             && url.password().is_none();
-        if acceptable {
-            Ok(Self(url.to_string()))
+        // The length that counts is the stored, normalised one: percent-encoding
+        // can make it several times longer than what was typed.
+        let text = url.to_string();
+        if acceptable && text.len() <= 2048 {
+            Ok(Self(text))
         } else {
             Err(InvalidLandingUrl)
         }
@@ -141,6 +144,7 @@ mod tests {
             "https://user:pw@example.com/",
             "/relative/path",
             "",
+            &format!("https://a.example/{}", "é".repeat(1_000)),
         ] {
             assert_eq!(LandingUrl::parse(bad), Err(InvalidLandingUrl), "{bad}");
         }

@@ -18,8 +18,13 @@ pub trait ProgramRepository: Send + Sync {
     /// Makes the account an affiliate; `false` when it already is one.
     async fn join(&self, account: AccountId, at: OffsetDateTime) -> Result<bool, StorageError>;
 
-    /// The account's overview; `None` when it is not an affiliate.
-    async fn overview(&self, account: AccountId) -> Result<Option<Overview>, StorageError>;
+    /// The account's overview at `now` (entries past their hold count as approved);
+    /// `None` when it is not an affiliate.
+    async fn overview(
+        &self,
+        account: AccountId,
+        now: OffsetDateTime,
+    ) -> Result<Option<Overview>, StorageError>;
 
     /// Stores a link.
     async fn add_link(&self, link: &Link) -> Result<(), StorageError>;
@@ -204,6 +209,8 @@ pub struct AffiliateContact {
     pub username: String,
     /// The primary address.
     pub primary_email: portico_kernel::EmailAddress,
+    /// The verified addresses.
+    pub verified_emails: Vec<portico_kernel::EmailAddress>,
     /// The language for mail.
     pub language: String,
 }

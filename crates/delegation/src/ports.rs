@@ -74,6 +74,8 @@ pub struct NewInvitation {
     pub event: DelegateEvent,
     /// The invitation mail.
     pub mail: NewMessage,
+    /// The notices to the owner's primary and verified addresses.
+    pub owner_notices: Vec<NewMessage>,
 }
 
 /// An acceptance with its event and the notice to the owner.
@@ -149,17 +151,19 @@ pub trait DelegateRepository: Send + Sync {
     /// used up. With the event and the notices, in one transaction.
     async fn accept(&self, acceptance: &Acceptance) -> Result<(), DelegateWriteError>;
 
-    /// Replaces the scope of a pending or active delegate, with the event.
+    /// Replaces the scope of a pending or active delegate, with the event and the
+    /// notices to the owner.
     async fn change_scope(
         &self,
         owner: AccountId,
         id: DelegateId,
         scope: &Scope,
         event: &DelegateEvent,
+        notices: &[NewMessage],
     ) -> Result<(), DelegateWriteError>;
 
     /// Revokes a delegate that is still in `expected` status (its token dies with
-    /// it), with the event and the notices to the delegate.
+    /// it), with the event and the notices (to the delegate and the owner).
     /// [`DelegateWriteError::NotFound`] when it is gone or its status changed.
     async fn revoke(
         &self,

@@ -137,6 +137,17 @@ pub enum Template {
         /// The acceptance link.
         link: OneTimeLink,
     },
+    /// To the owner: a delegate was invited, rescoped or removed.
+    DelegatesChanged {
+        /// The owner's username.
+        username: String,
+        /// The delegate's address.
+        delegate_email: String,
+        /// `invited`, `scope_changed` or `revoked`.
+        change: &'static str,
+        /// The address the change came from, if known.
+        ip: Option<String>,
+    },
     /// To the owner: a delegate accepted.
     DelegateAccepted {
         /// The owner's username.
@@ -200,6 +211,7 @@ impl Template {
             Self::PayoutDestinationChanged { .. } => "payout_destination_changed",
             Self::DelegateInvitation { .. } => "delegate_invitation",
             Self::DelegateAccepted { .. } => "delegate_accepted",
+            Self::DelegatesChanged { .. } => "delegates_changed",
             Self::DelegateRevoked { .. } => "delegate_revoked",
             Self::PasswordReset { .. } => "password_reset",
         }
@@ -217,6 +229,7 @@ impl Template {
             | Self::IpWhitelistChanged { .. }
             | Self::DelegateAccepted { .. }
             | Self::DelegateRevoked { .. }
+            | Self::DelegatesChanged { .. }
             | Self::PayoutDestinationChanged { .. } => None,
         }
     }
@@ -256,6 +269,12 @@ impl Template {
                 delegate_email,
             } => context! { username, delegate_email },
             Self::DelegateRevoked { owner } => context! { owner },
+            Self::DelegatesChanged {
+                username,
+                delegate_email,
+                change,
+                ip,
+            } => context! { username, delegate_email, change => *change, ip },
             Self::PayoutDestinationChanged {
                 username,
                 destination,
@@ -313,6 +332,7 @@ const SOURCES: &[(&str, &str, &str, &str)] = sources![
     "delegate_accepted",
     "delegate_revoked",
     "payout_destination_changed",
+    "delegates_changed",
 ];
 
 /// The compiled templates.
@@ -496,6 +516,12 @@ mod tests {
             },
             Template::DelegateRevoked {
                 owner: "ada".into(),
+            },
+            Template::DelegatesChanged {
+                username: "ada".into(),
+                delegate_email: "bob@example.com".into(),
+                change: "scope_changed",
+                ip: None,
             },
             Template::PayoutDestinationChanged {
                 username: "ada".into(),

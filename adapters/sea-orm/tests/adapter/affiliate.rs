@@ -245,12 +245,74 @@ async fn the_ledger_moves_only_as_the_rules_say(db: Database) {
     assert!(!f.ledger.mark_paid(netted.id, at(501)).await.unwrap());
     let payouts = f.ledger.payouts(f.affiliate).await.unwrap();
     assert_eq!(payouts.len(), 2);
-    let overview = f.program.overview(f.affiliate).await.unwrap().unwrap();
+    let overview = f
+        .program
+        .overview(f.affiliate, at(1_000))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(overview.referrals, 1);
     assert_eq!(overview.balances[0].approved, 0);
     assert_eq!(overview.balances[0].paid, 2_500 + 4_000);
 }
 on_both_engines!(ledger, super::the_ledger_moves_only_as_the_rules_say);
+
+async fn partial_refunds_add_up_and_never_take_back_more_than_earned(db: Database) {
+    let f = fixture(&db).await;
+    // A payment of 100,000 earning 10,000.
+    assert!(
+        f.ledger
+            .record_payment(&payment(&f, "pay-1", 10_000))
+            .await
+            .unwrap()
+    );
+    let refund = |event: &str, amount| RefundRecord {
+        event_id: event.into(),
+        payment_event_id: "pay-1".into(),
+        amount_minor: amount,
+        at: at(20),
+    };
+    f.ledger
+        .record_refund(&refund("r-1", 60_000))
+        .await
+        .unwrap();
+    f.ledger
+        .record_refund(&refund("r-2", 60_000))
+        .await
+        .unwrap();
+    let third = f.ledger.record_refund(&refund("r-3", 1)).await.unwrap();
+    assert_eq!(third, RefundOutcome::Duplicate, "nothing left to refund");
+    let net: i64 = statuses(&f).await.iter().map(|(amount, _)| amount).sum();
+    assert_eq!(net, 0);
+
+    // Half, then the rest: the same, in two steps.
+    assert!(
+        f.ledger
+            .record_payment(&payment(&f, "pay-2", 3_333))
+            .await
+            .unwrap()
+    );
+    let half = RefundRecord {
+        event_id: "r-4".into(),
+        payment_event_id: "pay-2".into(),
+        amount_minor: 16_665,
+        at: at(20),
+    };
+    let rest = RefundRecord {
+        event_id: "r-5".into(),
+        payment_event_id: "pay-2".into(),
+        amount_minor: i64::MAX,
+        at: at(21),
+    };
+    f.ledger.record_refund(&half).await.unwrap();
+    f.ledger.record_refund(&rest).await.unwrap();
+    let net: i64 = statuses(&f).await.iter().map(|(amount, _)| amount).sum();
+    assert_eq!(net, 0);
+}
+on_both_engines!(
+    partial_refunds,
+    super::partial_refunds_add_up_and_never_take_back_more_than_earned
+);
 
 async fn clicks_count_and_links_are_the_affiliates_own(db: Database) {
     let f = fixture(&db).await;
@@ -276,7 +338,7 @@ async fn clicks_count_and_links_are_the_affiliates_own(db: Database) {
     );
     assert_eq!(
         f.program
-            .overview(f.affiliate)
+            .overview(f.affiliate, at(1_000))
             .await
             .unwrap()
             .unwrap()
@@ -287,14 +349,17 @@ async fn clicks_count_and_links_are_the_affiliates_own(db: Database) {
     assert!(f.program.remove_link(f.affiliate, link.id).await.unwrap());
     assert_eq!(
         f.program
-            .overview(f.affiliate)
+            .overview(f.affiliate, at(1_000))
             .await
             .unwrap()
             .unwrap()
             .clicks,
         0
     );
-    assert_eq!(f.program.overview(f.referred).await.unwrap(), None);
+    assert_eq!(
+        f.program.overview(f.referred, at(1_000)).await.unwrap(),
+        None
+    );
 }
 on_both_engines!(clicks, super::clicks_count_and_links_are_the_affiliates_own);
 

@@ -45,6 +45,7 @@ fn invitation(owner: AccountId, email: &str, scope: Scope) -> (NewInvitation, Se
             digest: token.digest(),
             event: event(owner, DelegateEventKind::Invited),
             mail: notice(owner, email, "delegate_invitation"),
+            owner_notices: vec![],
             delegate: issued.delegate,
         },
         token,
@@ -201,6 +202,7 @@ async fn an_invitation_is_accepted_once_in_time_and_becomes_a_grant(db: Database
             invited.delegate.id,
             &Scope::All,
             &event(ada, DelegateEventKind::ScopeChanged),
+            &[],
         )
         .await
         .unwrap();

@@ -138,20 +138,26 @@ impl AccountsApi {
         if !self.services.affiliate.enabled {
             return;
         }
-        let (code, clicked_at) = match field {
-            Some(code) => (code, None),
-            None => match read_referral_cookie(req) {
-                Some((code, at)) => (code, Some(at)),
-                None => return,
-            },
-        };
-        if let Err(error) = self
-            .services
-            .tracking
-            .refer(account, &code, clicked_at)
-            .await
-        {
-            tracing::warn!(%account, error = %error, "could not record a referral");
+        // First touch: a valid cookie from an earlier click wins over the field.
+        let mut candidates: Vec<(String, Option<time::OffsetDateTime>)> = Vec::new();
+        if let Some((code, at)) = read_referral_cookie(req) {
+            candidates.push((code, Some(at)));
+        }
+        candidates.extend(field.map(|code| (code, None)));
+        for (code, clicked_at) in candidates {
+            match self
+                .services
+                .tracking
+                .refer(account, &code, clicked_at)
+                .await
+            {
+                Ok(true) => return,
+                Ok(false) => {}
+                Err(error) => {
+                    tracing::warn!(%account, error = %error, "could not record a referral");
+                    return;
+                }
+            }
         }
     }
 }

@@ -11,14 +11,18 @@ use crate::ports::{
 };
 use crate::settings::ProgramSettings;
 
+/// The largest amount an event may carry, in minor units (ten trillion): far above
+/// any real payment, far below what could overflow a sum of many.
+pub const MAX_EVENT_AMOUNT_MINOR: i64 = 10_000_000_000_000;
+
 /// Why an event was not taken.
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
     /// The event id is empty or too long.
     #[error("an event id has 1 to 100 characters")]
     InvalidEventId,
-    /// The amount is not positive.
-    #[error("the amount must be positive")]
+    /// The amount is not positive, or absurdly large.
+    #[error("the amount must be positive and at most 10^13 minor units")]
     InvalidAmount,
     /// Storage failed.
     #[error("the ledger operation failed unexpectedly")]
@@ -97,7 +101,7 @@ impl Ledger {
     /// Idempotent on the event id.
     pub async fn payment(&self, event: &PaymentEvent) -> Result<PaymentOutcome, LedgerError> {
         check_event_id(&event.event_id)?;
-        if event.amount.amount_minor <= 0 {
+        if !(1..=MAX_EVENT_AMOUNT_MINOR).contains(&event.amount.amount_minor) {
             return Err(LedgerError::InvalidAmount);
         }
         let Some(referral) = self.program.referral_of(event.account).await? else {
@@ -136,7 +140,10 @@ impl Ledger {
     pub async fn refund(&self, event: &RefundEvent) -> Result<RefundOutcome, LedgerError> {
         check_event_id(&event.event_id)?;
         check_event_id(&event.payment_event_id)?;
-        if event.amount_minor.is_some_and(|amount| amount <= 0) {
+        if event
+            .amount_minor
+            .is_some_and(|amount| !(1..=MAX_EVENT_AMOUNT_MINOR).contains(&amount))
+        {
             return Err(LedgerError::InvalidAmount);
         }
         Ok(self
@@ -242,6 +249,12 @@ mod tests {
         );
         assert!(matches!(
             ledger.payment(&event("pay-3", 0)).await,
+            Err(LedgerError::InvalidAmount)
+        ));
+        assert!(matches!(
+            ledger
+                .payment(&event("pay-4", MAX_EVENT_AMOUNT_MINOR + 1))
+                .await,
             Err(LedgerError::InvalidAmount)
         ));
         assert!(matches!(

@@ -154,7 +154,7 @@ impl Payouts {
 
     async fn ensure_affiliate(&self, account: AccountId) -> Result<(), PayoutError> {
         self.program
-            .overview(account)
+            .overview(account, self.clock.now())
             .await?
             .map(|_| ())
             .ok_or(PayoutError::NotAffiliate)
@@ -231,17 +231,26 @@ impl Payouts {
             .contact(account)
             .await?
             .ok_or(PayoutError::NotAffiliate)?;
-        let notice = self.composer.compose(
-            Some(account),
-            &contact.primary_email,
-            &contact.language,
-            &Template::PayoutDestinationChanged {
-                username: contact.username.clone(),
-                destination: detail.clone(),
-                added,
-                ip: client.ip.map(|ip| ip.to_string()),
-            },
-        )?;
+        let template = Template::PayoutDestinationChanged {
+            username: contact.username.clone(),
+            destination: detail.clone(),
+            added,
+            ip: client.ip.map(|ip| ip.to_string()),
+        };
+        // The primary address and every other verified one hear of it.
+        let mut recipients = vec![&contact.primary_email];
+        for address in &contact.verified_emails {
+            if recipients.iter().all(|r| r.key() != address.key()) {
+                recipients.push(address);
+            }
+        }
+        let notices = recipients
+            .into_iter()
+            .map(|to| {
+                self.composer
+                    .compose(Some(account), to, &contact.language, &template)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(DestinationChange {
             event: AffiliateEvent {
                 account,
@@ -250,7 +259,7 @@ impl Payouts {
                 client: client.clone(),
                 detail,
             },
-            notices: vec![notice],
+            notices,
             destination,
         })
     }
@@ -268,7 +277,7 @@ impl Payouts {
         self.ledger.approve_due(now).await?;
         let overview = self
             .program
-            .overview(affiliate)
+            .overview(affiliate, now)
             .await?
             .ok_or(PayoutError::NotAffiliate)?;
         let currency = match currency {

@@ -44,7 +44,7 @@ impl Program {
     /// The account's overview: clicks, referrals, balances by currency and status.
     pub async fn overview(&self, account: AccountId) -> Result<Overview, ProgramError> {
         self.program
-            .overview(account)
+            .overview(account, self.clock.now())
             .await?
             .ok_or(ProgramError::NotAffiliate)
     }

@@ -119,6 +119,38 @@ impl DelegatePorts {
         }
     }
 
+    /// The notices of a change to the owner's delegates: to the owner's primary
+    /// address and every other verified one.
+    pub(crate) fn owner_notices(
+        &self,
+        owner: AccountId,
+        contact: &AccountContact,
+        delegate_email: &EmailAddress,
+        change: &'static str,
+        client: &ClientInfo,
+    ) -> Result<Vec<NewMessage>, DelegateError> {
+        let mut recipients = vec![&contact.primary_email];
+        for address in &contact.verified_emails {
+            if recipients.iter().all(|r| r.key() != address.key()) {
+                recipients.push(address);
+            }
+        }
+        let template = Template::DelegatesChanged {
+            username: contact.username.clone(),
+            delegate_email: delegate_email.to_string(),
+            change,
+            ip: client.ip.map(|ip| ip.to_string()),
+        };
+        recipients
+            .into_iter()
+            .map(|to| {
+                self.composer
+                    .compose(Some(owner), to, &contact.language, &template)
+                    .map_err(DelegateError::from)
+            })
+            .collect()
+    }
+
     /// Checks a scope against the owner's products now.
     pub(crate) async fn check_scope(
         &self,
@@ -190,7 +222,11 @@ impl Delegates {
             },
         )?;
         let delegate = issued.delegate;
+        let owner_notices =
+            self.ports
+                .owner_notices(owner, &contact, &delegate.email, "invited", client)?;
         let invitation = NewInvitation {
+            owner_notices,
             event: self.ports.event(
                 owner,
                 DelegateEventKind::Invited,
@@ -224,9 +260,13 @@ impl Delegates {
             &delegate.email,
             &scope,
         );
+        let contact = self.ports.contact(owner).await?;
+        let notices =
+            self.ports
+                .owner_notices(owner, &contact, &delegate.email, "scope_changed", client)?;
         self.ports
             .delegates
-            .change_scope(owner, id, &scope, &event)
+            .change_scope(owner, id, &scope, &event, &notices)
             .await?;
         Ok(Delegate { scope, ..delegate })
     }
@@ -243,7 +283,14 @@ impl Delegates {
         for _ in 0..2 {
             let delegate = self.live(owner, id).await?;
             let contact = self.ports.contact(owner).await?;
-            let notices = self.revocation_notices(&delegate, &contact).await?;
+            let mut notices = self.revocation_notices(&delegate, &contact).await?;
+            notices.extend(self.ports.owner_notices(
+                owner,
+                &contact,
+                &delegate.email,
+                "revoked",
+                client,
+            )?);
             let event = self.ports.event(
                 owner,
                 DelegateEventKind::Revoked,

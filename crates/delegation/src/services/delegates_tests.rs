@@ -147,6 +147,8 @@ async fn an_invitation_mails_a_link_whose_token_is_stored_only_as_a_digest() {
                 && invitation.event.kind == DelegateEventKind::Invited
                 && invitation.event.detail == "bo@example.com: products own-1"
                 && invitation.delegate.expires_at == now() + Duration::days(7)
+                && invitation.owner_notices.len() == 1
+                && invitation.owner_notices[0].to.as_str() == "ada@example.com"
         })
         .times(1)
         .returning(|_| Ok(()));
@@ -212,8 +214,10 @@ async fn revoking_an_active_delegate_tells_it_by_mail() {
         .withf(|_, _, expected, event, notices| {
             *expected == DelegateStatus::Active
                 && event.kind == DelegateEventKind::Revoked
-                && notices.len() == 1
+                && notices.len() == 2
                 && notices[0].template == "delegate_revoked"
+                && notices[1].template == "delegates_changed"
+                && notices[1].to.as_str() == "ada@example.com"
         })
         .times(1)
         .returning(|_, _, _, _, _| Ok(()));
@@ -298,7 +302,7 @@ async fn a_revocation_racing_an_acceptance_reads_again_and_tells_the_new_delegat
     d.delegates
         .expect_revoke()
         .withf(|_, _, expected, _, notices| {
-            *expected == DelegateStatus::Active && notices.len() == 1
+            *expected == DelegateStatus::Active && notices.len() == 2
         })
         .times(1)
         .returning(|_, _, _, _, _| Ok(()));
