@@ -10,6 +10,7 @@ use portico_kernel::{AccountId, Currency, Cursor, LinkId, Page, PageRequest, Sto
 use sea_orm::{ConnectionTrait, DatabaseConnection, QueryResult, Value};
 use time::OffsetDateTime;
 
+use crate::affiliate_rows::{get, keyset_bound};
 use crate::errors::{is_unique_violation, storage};
 use crate::mapping::{instant, micros, stored, stored_opt};
 use crate::raw::portable;
@@ -40,13 +41,6 @@ impl SeaAffiliates {
             .await?
             .rows_affected())
     }
-}
-
-pub(crate) fn get<T: sea_orm::TryGetable>(
-    row: &QueryResult,
-    column: &str,
-) -> Result<T, StorageError> {
-    row.try_get::<T>("", column).map_err(storage)
 }
 
 fn to_link(row: &QueryResult) -> Result<Link, StorageError> {
@@ -301,15 +295,9 @@ impl ProgramRepository for SeaAffiliates {
         page: &PageRequest,
     ) -> Result<Page<Referral>, StorageError> {
         let limit = i64::try_from(page.limit()).unwrap_or(50) + 1;
+        let (bound, after) = keyset_bound(page, "created_at", "referred_id", 3);
         let mut values: Vec<Value> = vec![affiliate.to_string().into(), limit.into()];
-        let bound = match page.after() {
-            Some(cursor) => {
-                values.push(micros(cursor.created_at).into());
-                values.push(cursor.id.clone().into());
-                "AND (created_at < $3 OR (created_at = $3 AND referred_id < $4))"
-            }
-            None => "",
-        };
+        values.extend(after);
         let rows = self
             .rows(
                 &format!(

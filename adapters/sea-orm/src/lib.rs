@@ -29,6 +29,7 @@ pub mod accounts;
 pub mod addresses;
 pub mod affiliate;
 pub mod affiliate_ledger;
+mod affiliate_rows;
 pub mod companies;
 pub mod credentials;
 pub mod database;

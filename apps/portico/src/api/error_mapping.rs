@@ -378,6 +378,7 @@ impl From<ProgramError> for ApiError {
                 ApiError::conflict("not-affiliate", "Not in the affiliate program", detail)
             }
             ProgramError::NotFound => ApiError::not_found("link"),
+            ProgramError::TooManyLinks => limit_reached(detail),
             ProgramError::Unexpected(source) => ApiError::internal(&source),
         }
     }

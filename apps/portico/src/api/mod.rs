@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod addresses;
 pub mod affiliate;
+pub mod affiliate_bodies;
 pub mod company;
 pub mod delegates;
 pub mod emails;

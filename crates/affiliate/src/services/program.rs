@@ -17,10 +17,16 @@ pub enum ProgramError {
     /// The account has no such link.
     #[error("no such link")]
     NotFound,
+    /// The affiliate already has [`MAX_LINKS`] links.
+    #[error("an affiliate has at most {MAX_LINKS} links")]
+    TooManyLinks,
     /// Storage failed.
     #[error("the affiliate operation failed unexpectedly")]
     Unexpected(#[from] StorageError),
 }
+
+/// Most links one affiliate may have.
+pub const MAX_LINKS: usize = 100;
 
 /// Membership and links.
 #[derive(Clone)]
@@ -57,6 +63,9 @@ impl Program {
         campaign: Option<Campaign>,
     ) -> Result<Link, ProgramError> {
         self.overview(affiliate).await?;
+        if self.program.links(affiliate).await?.len() >= MAX_LINKS {
+            return Err(ProgramError::TooManyLinks);
+        }
         let link = Link {
             id: LinkId::generate(),
             affiliate,
