@@ -176,3 +176,29 @@ impl portico_affiliate::ports::AffiliateContacts for SeaAccountDirectory {
             }))
     }
 }
+
+#[async_trait]
+impl portico_identity::ports::EmailAuditTrail for SeaSecurityEvents {
+    async fn record(
+        &self,
+        account: AccountId,
+        change: portico_identity::ports::EmailChange,
+        detail: String,
+        at: time::OffsetDateTime,
+        client: &ClientInfo,
+    ) -> Result<(), StorageError> {
+        use portico_identity::ports::EmailChange;
+        let kind = match change {
+            EmailChange::Added => SecurityEventKind::EmailAdded,
+            EmailChange::Changed => SecurityEventKind::EmailChanged,
+            EmailChange::Verified => SecurityEventKind::EmailVerified,
+            EmailChange::MadePrimary => SecurityEventKind::PrimaryEmailChanged,
+            EmailChange::Removed => SecurityEventKind::EmailRemoved,
+        };
+        insert_event(
+            &self.db,
+            &SecurityEvent::new(account, kind, at, client, Some(detail)),
+        )
+        .await
+    }
+}

@@ -263,7 +263,8 @@ impl Services {
                 mailer,
                 links,
                 clock.clone(),
-            ),
+            )
+            .with_audit_trail(events.clone()),
             phones: PhoneBook::new(Arc::new(SeaPhones::new(db.clone())), clock.clone()),
             addresses: AddressBook::new(Arc::new(SeaAddresses::new(db.clone())), clock.clone()),
             companies: CompanyDetails::new(Arc::new(SeaCompanies::new(db.clone())), clock.clone()),

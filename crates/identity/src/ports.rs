@@ -6,8 +6,8 @@
 
 use async_trait::async_trait;
 use portico_kernel::{
-    AccountId, AddressId, EmailAddress, EmailId, Page, PageRequest, Password, PasswordHash,
-    PasswordRejection, PhoneId, StorageError, TokenDigest,
+    AccountId, AddressId, ClientInfo, EmailAddress, EmailId, Page, PageRequest, Password,
+    PasswordHash, PasswordRejection, PhoneId, StorageError, TokenDigest,
 };
 use portico_mail_log::NewMessage;
 
@@ -293,4 +293,35 @@ pub trait CredentialPreparer: Send + Sync {
         username: &Username,
         email: &EmailAddress,
     ) -> Result<PasswordHash, PrepareCredentialError>;
+}
+
+/// A change to an account's email addresses, for its security audit trail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmailChange {
+    /// An address was added (unverified).
+    Added,
+    /// An address was replaced by another (unverified again).
+    Changed,
+    /// An address was verified.
+    Verified,
+    /// Another address became the primary one.
+    MadePrimary,
+    /// An address was removed.
+    Removed,
+}
+
+/// The security audit trail, as far as email changes go (implemented over the
+/// security domain's trail).
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait EmailAuditTrail: Send + Sync {
+    /// Records an email change of the account, with a public detail (the address).
+    async fn record(
+        &self,
+        account: AccountId,
+        change: EmailChange,
+        detail: String,
+        at: OffsetDateTime,
+        client: &ClientInfo,
+    ) -> Result<(), StorageError>;
 }

@@ -64,6 +64,16 @@ pub enum SecurityEventKind {
     PayoutDestinationAdded,
     /// A payout destination was removed.
     PayoutDestinationRemoved,
+    /// An email address was added.
+    EmailAdded,
+    /// An email address was replaced by another.
+    EmailChanged,
+    /// An email address was verified.
+    EmailVerified,
+    /// Another address became the primary one.
+    PrimaryEmailChanged,
+    /// An email address was removed.
+    EmailRemoved,
 }
 
 /// The text is not an event kind.
@@ -73,7 +83,7 @@ pub struct InvalidEventKind;
 
 impl SecurityEventKind {
     /// Every kind.
-    pub const ALL: [Self; 24] = [
+    pub const ALL: [Self; 29] = [
         Self::LoginSucceeded,
         Self::LoginFailed,
         Self::LoggedOut,
@@ -98,6 +108,11 @@ impl SecurityEventKind {
         Self::DelegateRevoked,
         Self::PayoutDestinationAdded,
         Self::PayoutDestinationRemoved,
+        Self::EmailAdded,
+        Self::EmailChanged,
+        Self::EmailVerified,
+        Self::PrimaryEmailChanged,
+        Self::EmailRemoved,
     ];
 
     /// The wire and storage name.
@@ -127,6 +142,11 @@ impl SecurityEventKind {
             Self::DelegateRevoked => "delegate_revoked",
             Self::PayoutDestinationAdded => "payout_destination_added",
             Self::PayoutDestinationRemoved => "payout_destination_removed",
+            Self::EmailAdded => "email_added",
+            Self::EmailChanged => "email_changed",
+            Self::EmailVerified => "email_verified",
+            Self::PrimaryEmailChanged => "primary_email_changed",
+            Self::EmailRemoved => "email_removed",
         }
     }
 

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use poem::Request;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
@@ -11,6 +12,7 @@ use portico_kernel::{AccountId, EmailAddress, EmailId, PageRequest, SecretToken}
 
 use crate::api::ApiTags;
 use crate::http::auth::SessionAuth;
+use crate::http::client::client_info;
 use crate::http::pagination::{next_cursor, page_request};
 use crate::http::problem::ApiError;
 use crate::http::timestamps::rfc3339;
@@ -155,11 +157,16 @@ impl EmailsApi {
     #[oai(path = "/emails", method = "post")]
     async fn add(
         &self,
+        req: &Request,
         auth: SessionAuth,
         body: Json<EmailRequest>,
     ) -> Result<EmailResponse, ApiError> {
         let address = address(&body.0)?;
-        let email = self.services.emails.add(auth.0.account, address).await?;
+        let email = self
+            .services
+            .emails
+            .add(auth.0.account, address, &client_info(req))
+            .await?;
         Ok(EmailResponse::Created(Json(email.into())))
     }
 
@@ -167,6 +174,7 @@ impl EmailsApi {
     #[oai(path = "/emails/:id/verify", method = "post")]
     async fn verify(
         &self,
+        req: &Request,
         auth: SessionAuth,
         id: Path<String>,
         body: Json<VerifyRequest>,
@@ -175,7 +183,7 @@ impl EmailsApi {
         let token = SecretToken::from_client(&body.0.token);
         self.services
             .emails
-            .verify(auth.0.account, id, &token)
+            .verify(auth.0.account, id, &token, &client_info(req))
             .await?;
         Ok(EmailResponse::Ok(Json(
             self.current(auth.0.account, id).await?,
@@ -186,13 +194,14 @@ impl EmailsApi {
     #[oai(path = "/emails/:id/primary", method = "post")]
     async fn make_primary(
         &self,
+        req: &Request,
         auth: SessionAuth,
         id: Path<String>,
     ) -> Result<EmailResponse, ApiError> {
         let id = email_id(&id.0)?;
         self.services
             .emails
-            .make_primary(auth.0.account, id)
+            .make_primary(auth.0.account, id, &client_info(req))
             .await?;
         Ok(EmailResponse::Ok(Json(
             self.current(auth.0.account, id).await?,
@@ -203,6 +212,7 @@ impl EmailsApi {
     #[oai(path = "/emails/:id", method = "patch")]
     async fn edit(
         &self,
+        req: &Request,
         auth: SessionAuth,
         id: Path<String>,
         body: Json<EmailRequest>,
@@ -211,7 +221,7 @@ impl EmailsApi {
         let address = address(&body.0)?;
         self.services
             .emails
-            .change(auth.0.account, id, address)
+            .change(auth.0.account, id, address, &client_info(req))
             .await?;
         Ok(EmailResponse::Ok(Json(
             self.current(auth.0.account, id).await?,
@@ -221,9 +231,17 @@ impl EmailsApi {
     /// Remove an email address. The primary address and the last verified address
     /// cannot be removed.
     #[oai(path = "/emails/:id", method = "delete")]
-    async fn delete(&self, auth: SessionAuth, id: Path<String>) -> Result<EmailDeleted, ApiError> {
+    async fn delete(
+        &self,
+        req: &Request,
+        auth: SessionAuth,
+        id: Path<String>,
+    ) -> Result<EmailDeleted, ApiError> {
         let id = email_id(&id.0)?;
-        self.services.emails.remove(auth.0.account, id).await?;
+        self.services
+            .emails
+            .remove(auth.0.account, id, &client_info(req))
+            .await?;
         Ok(EmailDeleted::Deleted)
     }
 }

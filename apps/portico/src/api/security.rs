@@ -63,7 +63,11 @@ pub struct SecurityEventItem {
     /// `logged_out`, `session_revoked`, `password_changed`, `password_change_failed`,
     /// `reauthentication_failed`, `two_factor_enabled`, `two_factor_disabled`,
     /// `recovery_codes_renewed`, `username_changed`, `password_reset_requested`,
-    /// `password_reset`, `password_reset_failed`.
+    /// `password_reset`, `password_reset_failed`, `ip_whitelist_added`,
+    /// `ip_whitelist_removed`, `address_refused`, `delegate_invited`,
+    /// `delegate_accepted`, `delegate_scope_changed`, `delegate_revoked`,
+    /// `payout_destination_added`, `payout_destination_removed`, `email_added`,
+    /// `email_changed`, `email_verified`, `primary_email_changed`, `email_removed`.
     kind: String,
     /// When.
     at: String,

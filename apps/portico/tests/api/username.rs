@@ -48,6 +48,9 @@ async fn a_username_change_is_reauthenticated_and_all_or_nothing(app: &TestApp) 
     app.wait_for_mail("ada@work.example", "countess").await;
     let kinds = app.event_kinds(&token).await;
     assert!(kinds.contains(&"username_changed".to_owned()));
+    // Email changes are in the trail too.
+    assert!(kinds.contains(&"email_added".to_owned()));
+    assert!(kinds.contains(&"email_verified".to_owned()));
     assert!(kinds.contains(&"reauthentication_failed".to_owned()));
 }
 on_both_engines!(

@@ -4,7 +4,8 @@
 use std::sync::Arc;
 
 use portico_kernel::{
-    AccountId, Clock, EmailAddress, EmailId, Page, PageRequest, SecretToken, StorageError,
+    AccountId, ClientInfo, Clock, EmailAddress, EmailId, Page, PageRequest, SecretToken,
+    StorageError,
 };
 use portico_mail_log::{ComposeError, MessageComposer, Template};
 
@@ -12,7 +13,8 @@ use crate::account::{AccountEmail, Profile};
 use crate::email_rules::RemovalRefused;
 use crate::email_verification::{EmailVerification, Links};
 use crate::ports::{
-    AccountRepository, EmailRepository, EmailWriteError, RemoveEmailError, VerifyOutcome,
+    AccountRepository, EmailAuditTrail, EmailChange, EmailRepository, EmailWriteError,
+    RemoveEmailError, VerifyOutcome,
 };
 
 /// Why an email operation failed; nothing changed in any of these cases.
@@ -89,6 +91,7 @@ pub struct EmailBook {
     composer: Arc<dyn MessageComposer>,
     links: Links,
     clock: Arc<dyn Clock>,
+    audit: Option<Arc<dyn EmailAuditTrail>>,
 }
 
 impl EmailBook {
@@ -109,6 +112,32 @@ impl EmailBook {
             composer,
             links,
             clock,
+            audit: None,
+        }
+    }
+
+    /// Records every change in the account's security audit trail, right after the
+    /// change itself (a failure to record is logged; the change stands).
+    pub fn with_audit_trail(mut self, audit: Arc<dyn EmailAuditTrail>) -> Self {
+        self.audit = Some(audit);
+        self
+    }
+
+    async fn note(
+        &self,
+        account: AccountId,
+        change: EmailChange,
+        detail: String,
+        client: &ClientInfo,
+    ) {
+        let Some(audit) = &self.audit else {
+            return;
+        };
+        if let Err(error) = audit
+            .record(account, change, detail, self.clock.now(), client)
+            .await
+        {
+            tracing::warn!(%account, error = %error, "could not record an email change");
         }
     }
 
@@ -153,6 +182,7 @@ impl EmailBook {
         &self,
         account: AccountId,
         address: EmailAddress,
+        client: &ClientInfo,
     ) -> Result<AccountEmail, EmailError> {
         let profile = self.profile(account).await?;
         let email = AccountEmail {
@@ -166,6 +196,13 @@ impl EmailBook {
         self.emails
             .add(account, &email, &verification, &message, Self::MAX_EMAILS)
             .await?;
+        self.note(
+            account,
+            EmailChange::Added,
+            email.address.to_string(),
+            client,
+        )
+        .await;
         Ok(email)
     }
 
@@ -175,12 +212,15 @@ impl EmailBook {
         account: AccountId,
         id: EmailId,
         address: EmailAddress,
+        client: &ClientInfo,
     ) -> Result<(), EmailError> {
         let profile = self.profile(account).await?;
         let (verification, message) = self.verification_mail(&profile, id, &address)?;
         self.emails
             .change_address(account, id, &address, &verification, &message)
             .await?;
+        self.note(account, EmailChange::Changed, address.to_string(), client)
+            .await;
         Ok(())
     }
 
@@ -190,13 +230,24 @@ impl EmailBook {
         account: AccountId,
         id: EmailId,
         token: &SecretToken,
+        client: &ClientInfo,
     ) -> Result<(), EmailError> {
         match self
             .emails
             .verify(account, id, &token.digest(), self.clock.now())
             .await?
         {
-            VerifyOutcome::Verified | VerifyOutcome::AlreadyVerified => Ok(()),
+            VerifyOutcome::Verified => {
+                self.note(
+                    account,
+                    EmailChange::Verified,
+                    format!("email {id}"),
+                    client,
+                )
+                .await;
+                Ok(())
+            }
+            VerifyOutcome::AlreadyVerified => Ok(()),
             VerifyOutcome::InvalidToken => Err(EmailError::InvalidToken),
             VerifyOutcome::NotFound => Err(EmailError::NotFound),
         }
@@ -205,7 +256,12 @@ impl EmailBook {
     /// Makes a verified address primary and tells the former primary address, if that
     /// one was verified (an unverified address may be a typo that belongs to someone
     /// else, who must not learn the new address).
-    pub async fn make_primary(&self, account: AccountId, id: EmailId) -> Result<(), EmailError> {
+    pub async fn make_primary(
+        &self,
+        account: AccountId,
+        id: EmailId,
+        client: &ClientInfo,
+    ) -> Result<(), EmailError> {
         let profile = self.profile(account).await?;
         let emails = self
             .emails
@@ -241,12 +297,27 @@ impl EmailBook {
         self.emails
             .make_primary(account, id, former.id, notice)
             .await?;
+        self.note(
+            account,
+            EmailChange::MadePrimary,
+            target.address.to_string(),
+            client,
+        )
+        .await;
         Ok(())
     }
 
     /// Removes an address, never the primary or the last verified one.
-    pub async fn remove(&self, account: AccountId, id: EmailId) -> Result<(), EmailError> {
-        Ok(self.emails.remove(account, id).await?)
+    pub async fn remove(
+        &self,
+        account: AccountId,
+        id: EmailId,
+        client: &ClientInfo,
+    ) -> Result<(), EmailError> {
+        self.emails.remove(account, id).await?;
+        self.note(account, EmailChange::Removed, format!("email {id}"), client)
+            .await;
+        Ok(())
     }
 }
 
@@ -255,6 +326,7 @@ mod tests {
     use super::*;
     use crate::ports::{MockAccountRepository, MockEmailRepository};
     use crate::test_support::{composer, fixed_clock, profile};
+    use portico_kernel::ClientInfo;
 
     fn book(accounts: MockAccountRepository, emails: MockEmailRepository) -> EmailBook {
         EmailBook::new(
@@ -309,6 +381,7 @@ mod tests {
             .add(
                 AccountId::generate(),
                 EmailAddress::parse("work@example.com").unwrap(),
+                &ClientInfo::default(),
             )
             .await
             .unwrap();
@@ -328,6 +401,7 @@ mod tests {
             .add(
                 AccountId::generate(),
                 EmailAddress::parse("x@example.com").unwrap(),
+                &ClientInfo::default(),
             )
             .await;
 
@@ -346,7 +420,12 @@ mod tests {
         let book = book(MockAccountRepository::new(), emails);
 
         let result = book
-            .verify(AccountId::generate(), EmailId::generate(), &token)
+            .verify(
+                AccountId::generate(),
+                EmailId::generate(),
+                &token,
+                &ClientInfo::default(),
+            )
             .await;
 
         assert!(matches!(result, Err(EmailError::InvalidToken)));
@@ -367,7 +446,9 @@ mod tests {
         emails.expect_make_primary().times(0);
         let book = book(accounts_with_profile(), emails);
 
-        let result = book.make_primary(AccountId::generate(), id).await;
+        let result = book
+            .make_primary(AccountId::generate(), id, &ClientInfo::default())
+            .await;
 
         assert!(matches!(result, Err(EmailError::NotVerified)));
     }
@@ -398,6 +479,33 @@ mod tests {
             .returning(|_, _, _, _| Ok(()));
         let book = book(accounts_with_profile(), emails);
 
-        book.make_primary(AccountId::generate(), id).await.unwrap();
+        book.make_primary(AccountId::generate(), id, &ClientInfo::default())
+            .await
+            .unwrap();
+    }
+
+    #[tokio::test]
+    async fn an_added_address_is_recorded_in_the_audit_trail_with_the_client() {
+        let mut emails = MockEmailRepository::new();
+        emails.expect_add().returning(|_, _, _, _, _| Ok(()));
+        let mut audit = crate::ports::MockEmailAuditTrail::new();
+        audit
+            .expect_record()
+            .withf(|_, change, detail, _, client| {
+                *change == EmailChange::Added
+                    && detail == "work@example.com"
+                    && client.ip == "192.0.2.3".parse().ok()
+            })
+            .times(1)
+            .returning(|_, _, _, _, _| Ok(()));
+        let book = book(accounts_with_profile(), emails).with_audit_trail(Arc::new(audit));
+
+        book.add(
+            AccountId::generate(),
+            EmailAddress::parse("work@example.com").unwrap(),
+            &ClientInfo::new("192.0.2.3".parse().ok(), None),
+        )
+        .await
+        .unwrap();
     }
 }
