@@ -15,6 +15,7 @@
 
 pub use sea_orm_migration::prelude::*;
 
+mod helpers;
 mod m0001_identity_and_sessions;
 mod m0002_mail_outbox;
 mod m0003_security_events;

@@ -2,16 +2,12 @@
 //! for their second factor.
 
 use sea_orm_migration::prelude::*;
+
+use crate::helpers::owned_by_account;
 use sea_orm_migration::schema::{big_integer, big_integer_null, blob, boolean, string_len};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-#[derive(DeriveIden)]
-enum Accounts {
-    Table,
-    Id,
-}
 
 #[derive(DeriveIden)]
 enum Sessions {
@@ -43,14 +39,6 @@ enum PasswordResets {
     AccountId,
     CreatedAt,
     ExpiresAt,
-}
-
-fn owned_by_account<T: IntoIden + 'static>(table: T, column: T) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(table, column)
-        .to(Accounts::Table, Accounts::Id)
-        .on_delete(ForeignKeyAction::Cascade)
-        .take()
 }
 
 #[async_trait::async_trait]

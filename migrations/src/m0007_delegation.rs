@@ -1,18 +1,14 @@
 //! Contract products and delegates.
 
 use sea_orm_migration::prelude::*;
+
+use crate::helpers::owned_by_account;
 use sea_orm_migration::schema::{
     big_integer, big_integer_null, boolean, string_len, string_len_null,
 };
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-#[derive(DeriveIden)]
-enum Accounts {
-    Table,
-    Id,
-}
 
 #[derive(DeriveIden)]
 enum Products {
@@ -46,14 +42,6 @@ enum DelegateProducts {
     ProductId,
 }
 
-fn to_account<T: IntoIden + 'static>(table: T, column: T) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(table, column)
-        .to(Accounts::Table, Accounts::Id)
-        .on_delete(ForeignKeyAction::Cascade)
-        .take()
-}
-
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -70,7 +58,7 @@ impl MigrationTrait for Migration {
                             .col(Products::AccountId)
                             .col(Products::ProductId),
                     )
-                    .foreign_key(&mut to_account(Products::Table, Products::AccountId))
+                    .foreign_key(&mut owned_by_account(Products::Table, Products::AccountId))
                     .take(),
             )
             .await?;
@@ -89,8 +77,11 @@ impl MigrationTrait for Migration {
                     .col(big_integer(Delegates::InvitedAt))
                     .col(big_integer(Delegates::ExpiresAt))
                     .col(big_integer_null(Delegates::AcceptedAt))
-                    .foreign_key(&mut to_account(Delegates::Table, Delegates::OwnerId))
-                    .foreign_key(&mut to_account(Delegates::Table, Delegates::DelegateId))
+                    .foreign_key(&mut owned_by_account(Delegates::Table, Delegates::OwnerId))
+                    .foreign_key(&mut owned_by_account(
+                        Delegates::Table,
+                        Delegates::DelegateId,
+                    ))
                     .take(),
             )
             .await?;

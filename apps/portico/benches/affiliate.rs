@@ -4,6 +4,8 @@
 //! (`PORTICO_TEST_DATABASE_URL`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod support;
+
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -11,10 +13,9 @@ use poem::EndpointExt;
 use poem::http::StatusCode;
 use poem::test::TestClient;
 use portico::server::app;
-use portico::wiring::{DomainSettings, Services};
-use portico_kernel::{EmailAddress, SystemClock};
+use portico::wiring::Services;
+use portico_kernel::SystemClock;
 use portico_sea_orm::testing::{Engine, TestDatabase};
-use portico_security::{PasswordPolicy, SeedVault, SessionPolicy, ThrottlePolicy};
 use portico_smtp::MailFolder;
 use serde_json::json;
 
@@ -23,23 +24,9 @@ const PASSWORD: &str = "violet tractor sings";
 
 type Client = TestClient<poem::endpoint::BoxEndpoint<'static, poem::Response>>;
 
-fn settings() -> DomainSettings {
-    DomainSettings {
-        password_policy: PasswordPolicy::new(8),
-        session_policy: SessionPolicy::default(),
-        throttle_policy: ThrottlePolicy::default(),
-        public_base_url: "https://portal.example".into(),
-        mail_from: EmailAddress::parse("portal@example.com").unwrap(),
-        platform_token: None,
-        seed_vault: SeedVault::new(&SeedVault::generate_key().unwrap()).unwrap(),
-        trusted_proxies: vec![],
-        affiliate: portico_affiliate::ProgramSettings::default(),
-    }
-}
-
 /// A server with one affiliate and one link; returns the client and the link code.
 async fn setup(test_db: &TestDatabase) -> (Arc<Client>, String) {
-    let settings = settings();
+    let settings = support::settings();
     let folder = std::env::temp_dir().join("portico-bench-mail");
     let transport = Arc::new(MailFolder::new(folder, &settings.mail_from));
     let services = Services::new(

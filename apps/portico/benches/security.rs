@@ -9,18 +9,18 @@
 //! Both run on a SQLite file and on PostgreSQL (`PORTICO_TEST_DATABASE_URL`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod support;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use poem::EndpointExt;
 use poem::test::TestClient;
 use portico::server::app;
-use portico::wiring::{DomainSettings, Services};
-use portico_kernel::{EmailAddress, Password, SystemClock};
+use portico::wiring::Services;
+use portico_kernel::{Password, SystemClock};
 use portico_sea_orm::testing::{Engine, TestDatabase};
-use portico_security::{
-    Argon2Hasher, PasswordHasher, PasswordPolicy, SeedVault, SessionPolicy, ThrottlePolicy,
-};
+use portico_security::{Argon2Hasher, PasswordHasher};
 use portico_smtp::MailFolder;
 use serde_json::json;
 
@@ -31,22 +31,8 @@ const RESET_SAMPLES: usize = 300;
 
 type Client = TestClient<poem::endpoint::BoxEndpoint<'static, poem::Response>>;
 
-fn settings() -> DomainSettings {
-    DomainSettings {
-        password_policy: PasswordPolicy::new(8),
-        session_policy: SessionPolicy::default(),
-        throttle_policy: ThrottlePolicy::default(),
-        public_base_url: "https://portal.example".into(),
-        mail_from: EmailAddress::parse("portal@example.com").unwrap(),
-        platform_token: None,
-        seed_vault: SeedVault::new(&SeedVault::generate_key().unwrap()).unwrap(),
-        trusted_proxies: vec![],
-        affiliate: portico_affiliate::ProgramSettings::default(),
-    }
-}
-
 async fn client(test_db: &TestDatabase) -> Arc<Client> {
-    let settings = settings();
+    let settings = support::settings();
     let folder = std::env::temp_dir().join("portico-bench-mail");
     let transport = Arc::new(MailFolder::new(folder, &settings.mail_from));
     let services = Services::new(

@@ -64,6 +64,22 @@ impl EmailAddress {
         self.0.to_lowercase()
     }
 
+    /// Where a notice about an account goes: its primary address (verified or not:
+    /// it is the one the client chose), then every other verified address, each
+    /// once however it is capitalised.
+    pub fn notice_recipients<'a>(
+        primary: &'a EmailAddress,
+        verified: &'a [EmailAddress],
+    ) -> Vec<&'a EmailAddress> {
+        let mut recipients = vec![primary];
+        for address in verified {
+            if recipients.iter().all(|r| r.key() != address.key()) {
+                recipients.push(address);
+            }
+        }
+        recipients
+    }
+
     /// The part before the `@`, used to spot passwords built from the address.
     pub fn local_part(&self) -> &str {
         self.0.split('@').next().unwrap_or_default()

@@ -74,13 +74,7 @@ impl AccountContext {
     /// Where security notices go: the primary address (verified or not: it is the
     /// one the client chose) and every other verified address, each once.
     pub fn notice_recipients(&self) -> Vec<&EmailAddress> {
-        let mut recipients = vec![&self.primary_email];
-        for address in &self.verified_emails {
-            if !recipients.contains(&address) {
-                recipients.push(address);
-            }
-        }
-        recipients
+        EmailAddress::notice_recipients(&self.primary_email, &self.verified_emails)
     }
 }
 

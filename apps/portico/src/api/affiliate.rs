@@ -54,6 +54,16 @@ pub enum Removed {
     Removed,
 }
 
+/// With the program off, every affiliate endpoint (and `/r/{code}`) answers as if
+/// it did not exist.
+pub fn program_enabled(services: &Services) -> Result<(), ApiError> {
+    if services.affiliate.enabled {
+        Ok(())
+    } else {
+        Err(ApiError::not_found("resource"))
+    }
+}
+
 /// The affiliate program.
 pub struct AffiliateApi {
     services: Arc<Services>,
@@ -65,13 +75,8 @@ impl AffiliateApi {
         Self { services }
     }
 
-    /// With the program off, every affiliate endpoint answers as if it did not exist.
     fn enabled(&self) -> Result<(), ApiError> {
-        if self.services.affiliate.enabled {
-            Ok(())
-        } else {
-            Err(ApiError::not_found("resource"))
-        }
+        program_enabled(&self.services)
     }
 
     fn link_body(&self, link: Link) -> LinkBody {

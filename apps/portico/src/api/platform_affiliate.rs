@@ -10,6 +10,7 @@ use portico_affiliate::{PaymentEvent, PaymentOutcome, RefundEvent};
 use portico_kernel::{AccountId, Currency, Money, PayoutId};
 
 use crate::api::ApiTags;
+use crate::api::affiliate::program_enabled;
 use crate::http::platform_auth::PlatformAuth;
 use crate::http::problem::ApiError;
 use crate::wiring::Services;
@@ -76,11 +77,7 @@ impl PlatformAffiliateApi {
     }
 
     fn enabled(&self) -> Result<(), ApiError> {
-        if self.services.affiliate.enabled {
-            Ok(())
-        } else {
-            Err(ApiError::not_found("resource"))
-        }
+        program_enabled(&self.services)
     }
 }
 

@@ -7,6 +7,7 @@ use poem_openapi::param::Path;
 use poem_openapi::{ApiResponse, OpenApi};
 
 use crate::api::ApiTags;
+use crate::api::affiliate::program_enabled;
 use crate::http::client::client_info;
 use crate::http::problem::ApiError;
 use crate::wiring::Services;
@@ -61,9 +62,7 @@ impl ReferralRedirectApi {
     /// nothing and lands on the portal.
     #[oai(path = "/r/:code", method = "get")]
     async fn visit(&self, req: &Request, code: Path<String>) -> Result<RedirectResponse, ApiError> {
-        if !self.services.affiliate.enabled {
-            return Err(ApiError::not_found("resource"));
-        }
+        program_enabled(&self.services)?;
         let visit = self
             .services
             .tracking

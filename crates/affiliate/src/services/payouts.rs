@@ -238,19 +238,14 @@ impl Payouts {
             ip: client.ip.map(|ip| ip.to_string()),
         };
         // The primary address and every other verified one hear of it.
-        let mut recipients = vec![&contact.primary_email];
-        for address in &contact.verified_emails {
-            if recipients.iter().all(|r| r.key() != address.key()) {
-                recipients.push(address);
-            }
-        }
-        let notices = recipients
-            .into_iter()
-            .map(|to| {
-                self.composer
-                    .compose(Some(account), to, &contact.language, &template)
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let notices =
+            EmailAddress::notice_recipients(&contact.primary_email, &contact.verified_emails)
+                .into_iter()
+                .map(|to| {
+                    self.composer
+                        .compose(Some(account), to, &contact.language, &template)
+                })
+                .collect::<Result<Vec<_>, _>>()?;
         Ok(DestinationChange {
             event: AffiliateEvent {
                 account,

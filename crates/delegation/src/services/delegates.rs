@@ -129,12 +129,8 @@ impl DelegatePorts {
         change: &'static str,
         client: &ClientInfo,
     ) -> Result<Vec<NewMessage>, DelegateError> {
-        let mut recipients = vec![&contact.primary_email];
-        for address in &contact.verified_emails {
-            if recipients.iter().all(|r| r.key() != address.key()) {
-                recipients.push(address);
-            }
-        }
+        let recipients =
+            EmailAddress::notice_recipients(&contact.primary_email, &contact.verified_emails);
         let template = Template::DelegatesChanged {
             username: contact.username.clone(),
             delegate_email: delegate_email.to_string(),
