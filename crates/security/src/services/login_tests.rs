@@ -16,6 +16,26 @@ fn clock() -> Arc<FixedClock> {
     ))
 }
 
+/// Credentials where every login names `account`.
+fn known_login(account: AccountId) -> MockCredentialRepository {
+    let mut credentials = MockCredentialRepository::new();
+    credentials
+        .expect_find_by_login()
+        .returning(move |_| Ok(Some(stored(account))));
+    credentials
+}
+
+/// A hasher for which every password is right.
+fn right_password() -> MockPasswordHasher {
+    let mut hasher = MockPasswordHasher::new();
+    hasher.expect_verify().returning(|_, _| {
+        Ok(Verification::Match {
+            needs_rehash: false,
+        })
+    });
+    hasher
+}
+
 fn stored(account: AccountId) -> StoredCredential {
     StoredCredential {
         account,
@@ -93,16 +113,8 @@ fn two_factor(enabled: bool) -> MockTwoFactorRepository {
 #[tokio::test]
 async fn with_two_factor_on_the_password_opens_only_a_short_pending_session() {
     let account = AccountId::generate();
-    let mut credentials = MockCredentialRepository::new();
-    credentials
-        .expect_find_by_login()
-        .returning(move |_| Ok(Some(stored(account))));
-    let mut hasher = MockPasswordHasher::new();
-    hasher.expect_verify().returning(|_, _| {
-        Ok(Verification::Match {
-            needs_rehash: false,
-        })
-    });
+    let credentials = known_login(account);
+    let hasher = right_password();
     let mut sessions = MockSessionRepository::new();
     sessions
         .expect_insert()
@@ -241,12 +253,7 @@ async fn the_right_password_opens_a_session_whose_token_is_stored_only_as_a_dige
         .expect_find_by_login()
         .withf(|key| *key == LoginKey::Username("ada".into()))
         .returning(move |_| Ok(Some(stored(account))));
-    let mut hasher = MockPasswordHasher::new();
-    hasher.expect_verify().returning(|_, _| {
-        Ok(Verification::Match {
-            needs_rehash: false,
-        })
-    });
+    let hasher = right_password();
     let mut sessions = MockSessionRepository::new();
     sessions
         .expect_insert()
@@ -296,10 +303,7 @@ async fn an_unknown_login_spends_a_dummy_verification_and_fails_like_a_wrong_pas
 #[tokio::test]
 async fn a_wrong_password_opens_nothing() {
     let account = AccountId::generate();
-    let mut credentials = MockCredentialRepository::new();
-    credentials
-        .expect_find_by_login()
-        .returning(move |_| Ok(Some(stored(account))));
+    let credentials = known_login(account);
     let mut hasher = MockPasswordHasher::new();
     hasher
         .expect_verify()
@@ -327,10 +331,7 @@ async fn a_wrong_password_opens_nothing() {
 #[tokio::test]
 async fn a_weak_stored_hash_is_replaced_after_a_successful_login() {
     let account = AccountId::generate();
-    let mut credentials = MockCredentialRepository::new();
-    credentials
-        .expect_find_by_login()
-        .returning(move |_| Ok(Some(stored(account))));
+    let mut credentials = known_login(account);
     credentials
         .expect_replace_hash()
         .withf(move |id, hash, _| *id == account && hash.as_phc() == "$argon2id$fresh")
@@ -402,16 +403,8 @@ async fn an_overlong_password_is_refused_without_a_lookup() {
 #[tokio::test]
 async fn the_right_password_from_outside_the_whitelist_opens_nothing_and_keeps_its_claim() {
     let account = AccountId::generate();
-    let mut credentials = MockCredentialRepository::new();
-    credentials
-        .expect_find_by_login()
-        .returning(move |_| Ok(Some(stored(account))));
-    let mut hasher = MockPasswordHasher::new();
-    hasher.expect_verify().returning(|_, _| {
-        Ok(Verification::Match {
-            needs_rehash: false,
-        })
-    });
+    let credentials = known_login(account);
+    let hasher = right_password();
     let mut sessions = MockSessionRepository::new();
     sessions.expect_insert().times(0);
     let mut events = MockSecurityEventRepository::new();
