@@ -24,6 +24,7 @@ mod m0005_two_factor_and_resets;
 mod m0006_ip_whitelist;
 mod m0007_delegation;
 mod m0008_affiliate;
+mod m0009_account_protection;
 
 /// Every migration, in order.
 #[derive(Debug)]
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0006_ip_whitelist::Migration),
             Box::new(m0007_delegation::Migration),
             Box::new(m0008_affiliate::Migration),
+            Box::new(m0009_account_protection::Migration),
         ]
     }
 }

@@ -10,6 +10,7 @@ use sea_orm::{
     TransactionTrait,
 };
 
+use crate::devices::forget_all;
 use crate::entities::{credential, password_reset, session};
 use crate::errors::storage;
 use crate::mapping::{instant, micros, stored};
@@ -115,6 +116,7 @@ impl PasswordResetRepository for SeaPasswordResets {
             .exec(&txn)
             .await
             .map_err(storage)?;
+        forget_all(&txn, completion.account).await?;
         insert_event(&txn, &completion.event).await?;
         for notice in &completion.notices {
             insert_message(&txn, notice).await?;

@@ -2,16 +2,21 @@
 
 use async_trait::async_trait;
 use portico_kernel::{AccountId, Page, PageRequest, SessionId, StorageError};
-use portico_security::ports::SessionRepository;
-use portico_security::{ClientInfo, Session, TokenDigest};
+use portico_security::ports::{FreshProof, SessionRepository};
+use portico_security::{ClientInfo, GuardedWriteError, Session, TokenDigest};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
+    TransactionTrait,
+};
 use time::OffsetDateTime;
 
 use crate::entities::session;
 use crate::errors::storage;
 use crate::keyset::{Direction, into_page, page_query};
 use crate::mapping::{instant, micros, stored, stored_opt};
+use crate::security_events::insert_event;
+use crate::two_factor::use_up_proof;
 
 /// Sessions in the `sessions` table, found by the digest of their token.
 #[derive(Debug, Clone)]
@@ -34,6 +39,7 @@ fn to_session(row: session::Model) -> Result<Session, StorageError> {
         created_at: instant(row.created_at)?,
         last_seen_at: instant(row.last_seen_at)?,
         absolute_expires_at: instant(row.absolute_expires_at)?,
+        authenticated_at: instant(row.authenticated_at)?,
         second_factor_pending: row.second_factor_pending,
         client: ClientInfo {
             ip: stored_opt(row.client_ip.as_deref(), str::parse, "client address")?,
@@ -52,6 +58,7 @@ impl SessionRepository for SeaSessions {
             created_at: Set(micros(session.created_at)),
             last_seen_at: Set(micros(session.last_seen_at)),
             absolute_expires_at: Set(micros(session.absolute_expires_at)),
+            authenticated_at: Set(micros(session.authenticated_at)),
             second_factor_pending: Set(session.second_factor_pending),
             client_ip: Set(session.client.ip.map(|ip| ip.to_string())),
             user_agent: Set(session.client.user_agent.clone()),
@@ -114,5 +121,34 @@ impl SessionRepository for SeaSessions {
             .await
             .map_err(storage)?;
         Ok(result.rows_affected > 0)
+    }
+
+    async fn renew_proof(&self, fresh: &FreshProof) -> Result<(), GuardedWriteError> {
+        let txn = self.db.begin().await.map_err(storage)?;
+        // The proof before the session row, the order every two-factor transaction
+        // keeps, so two of them never wait on each other.
+        if let Some(proof) = &fresh.proof
+            && !use_up_proof(&txn, fresh.account, proof).await?
+        {
+            return Err(GuardedWriteError::FactorUsed);
+        }
+        let renewed = session::Entity::update_many()
+            .col_expr(
+                session::Column::AuthenticatedAt,
+                Expr::value(micros(fresh.at)),
+            )
+            .filter(session::Column::Id.eq(fresh.session.to_string()))
+            .filter(session::Column::AccountId.eq(fresh.account.to_string()))
+            .filter(session::Column::SecondFactorPending.eq(false))
+            .exec(&txn)
+            .await
+            .map_err(storage)?
+            .rows_affected;
+        if renewed != 1 {
+            return Err(GuardedWriteError::Stale);
+        }
+        insert_event(&txn, &fresh.event).await?;
+        txn.commit().await.map_err(storage)?;
+        Ok(())
     }
 }

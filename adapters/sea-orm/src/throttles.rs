@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use portico_kernel::StorageError;
-use portico_security::{ThrottleKey, ThrottlePolicy, ThrottleRepository};
+use portico_security::{Claim, ThrottleKey, ThrottlePolicy, ThrottleRepository};
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement, TransactionTrait, Value};
 use time::OffsetDateTime;
 
@@ -92,24 +92,24 @@ impl ThrottleRepository for SeaThrottles {
 
     async fn claim(
         &self,
-        keys: &[ThrottleKey],
+        claims: &[Claim],
         now: OffsetDateTime,
-        policy: &ThrottlePolicy,
     ) -> Result<Option<OffsetDateTime>, StorageError> {
-        let mut sorted: Vec<&ThrottleKey> = keys.iter().collect();
+        let mut sorted: Vec<&Claim> = claims.iter().collect();
         // One lock order for every claim, so two claims never wait on each other.
-        sorted.sort_by(|a, b| a.as_str().cmp(b.as_str()));
-        sorted.dedup();
+        sorted.sort_by(|a, b| a.key.cmp(&b.key));
+        sorted.dedup_by(|a, b| a.key == b.key);
+        let keys: Vec<ThrottleKey> = claims.iter().map(|claim| claim.key.clone()).collect();
         let txn = self.db.begin().await.map_err(storage)?;
-        for key in sorted {
+        for claim in sorted {
             let claimed = txn
-                .query_one_raw(claim_statement(&txn, key, now, policy))
+                .query_one_raw(claim_statement(&txn, &claim.key, now, &claim.policy))
                 .await
                 .map_err(storage)?;
             if claimed.is_none() {
                 // Blocked: nothing counted (the transaction is dropped).
                 drop(txn);
-                let until = self.blocked_until(keys, now).await?;
+                let until = self.blocked_until(&keys, now).await?;
                 return Ok(Some(until.unwrap_or(now + time::Duration::SECOND)));
             }
         }

@@ -254,6 +254,10 @@ impl TwoFactorRepository for SeaTwoFactor {
                 Expr::value(micros(completion.at)),
             )
             .col_expr(
+                session::Column::AuthenticatedAt,
+                Expr::value(micros(completion.at)),
+            )
+            .col_expr(
                 session::Column::AbsoluteExpiresAt,
                 Expr::value(micros(completion.absolute_expires_at)),
             )

@@ -14,7 +14,9 @@
 //! use portico::wiring::{DomainSettings, Services};
 //! use portico_kernel::{EmailAddress, SystemClock};
 //! use portico_sea_orm::Database;
-//! use portico_security::{PasswordPolicy, SeedVault, SessionPolicy, ThrottlePolicy};
+//! use portico_security::{
+//!     PasswordPolicy, RateLimitPolicies, SeedVault, SessionPolicy, ThrottlePolicies,
+//! };
 //! use portico_smtp::SmtpMailer;
 //!
 //! async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -23,7 +25,10 @@
 //!     let settings = DomainSettings {
 //!         password_policy: PasswordPolicy::new(12),
 //!         session_policy: SessionPolicy::default(),
-//!         throttle_policy: ThrottlePolicy::default(),
+//!         throttles: ThrottlePolicies::default(),
+//!         step_up: time::Duration::minutes(10),
+//!         rate_limits: RateLimitPolicies::default(),
+//!         landing_hosts: portico_affiliate::LandingHosts::parse(["portal.example.com"])?,
 //!         public_base_url: "https://portal.example.com".into(),
 //!         mail_from: EmailAddress::parse("portal@example.com")?,
 //!         platform_token: None,

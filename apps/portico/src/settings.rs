@@ -8,13 +8,16 @@ use std::sync::Arc;
 use clap::{Args, ValueEnum};
 use portico_kernel::EmailAddress;
 use portico_mail_log::MailTransport;
-use portico_security::{Cidr, PasswordPolicy, SessionPolicy, ThrottlePolicy};
+use portico_security::{Cidr, PasswordPolicy, RateLimitPolicies, SessionPolicy, ThrottlePolicies};
 use portico_smtp::{MailFolder, SmtpMailer};
 use time::Duration;
 
 use crate::seed_key::seed_vault;
 use crate::wiring::DomainSettings;
-use portico_affiliate::ProgramSettings;
+use portico_affiliate::{LandingHosts, LandingUrl, ProgramSettings};
+
+/// The shortest platform token accepted: anything shorter can be guessed.
+pub const MIN_PLATFORM_TOKEN_LEN: usize = 32;
 
 /// How log lines are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -38,9 +41,15 @@ pub struct Settings {
     pub listen: SocketAddr,
 
     /// Database URL: `sqlite://path?mode=rwc` or `postgres://...`. Defaults to a
-    /// SQLite file in the data folder.
-    #[arg(long, global = true, env = "PORTICO_DATABASE_URL")]
-    pub database_url: Option<String>,
+    /// SQLite file in the data folder. Its value is never printed (it may hold a
+    /// password).
+    #[arg(
+        long,
+        global = true,
+        env = "PORTICO_DATABASE_URL",
+        hide_env_values = true
+    )]
+    pub database_url: Option<Secret>,
 
     /// Folder for the embedded database and other local state.
     #[arg(
@@ -81,16 +90,58 @@ pub struct Settings {
           value_parser = clap::value_parser!(u32).range(1..=2_160))]
     pub session_absolute_hours: u32,
 
-    /// Failed password attempts allowed per login name, account or address before
-    /// delays start.
+    /// Failed passwords allowed for one account from one client address (IPv6: one
+    /// /64), and from one known device, before delays start. A device that sends
+    /// twice as many is voided.
     #[arg(long, global = true, env = "PORTICO_THROTTLE_FREE_FAILURES", default_value_t = 5,
           value_parser = clap::value_parser!(u32).range(1..=100))]
     pub throttle_free_failures: u32,
+
+    /// Failed passwords allowed for one account from all unknown devices together
+    /// before delays start (its known devices are never held back by them).
+    #[arg(long, global = true, env = "PORTICO_THROTTLE_ACCOUNT_FREE_FAILURES", default_value_t = 10,
+          value_parser = clap::value_parser!(u32).range(1..=1_000))]
+    pub throttle_account_free_failures: u32,
+
+    /// Failures allowed from one client address (IPv6: one /64) over all accounts,
+    /// with less than an hour between them, before delays start: high enough for an
+    /// office or a carrier behind one address.
+    #[arg(long, global = true, env = "PORTICO_THROTTLE_ADDRESS_FREE_FAILURES", default_value_t = 100,
+          value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub throttle_address_free_failures: u32,
+
+    /// Wrong second-factor codes allowed per account before delays start, shared by
+    /// logins, password resets and re-authentication; a right code restores it.
+    #[arg(long, global = true, env = "PORTICO_SECOND_FACTOR_BUDGET", default_value_t = 5,
+          value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub second_factor_budget: u32,
 
     /// The longest delay, in seconds, between failed attempts (it doubles from 1 s).
     #[arg(long, global = true, env = "PORTICO_THROTTLE_MAX_DELAY_SECONDS", default_value_t = 900,
           value_parser = clap::value_parser!(u32).range(1..=86_400))]
     pub throttle_max_delay_seconds: u32,
+
+    /// Minutes a proof of the password (and second factor) counts as recent for
+    /// sensitive changes (emails, two-factor, whitelist, delegates, payouts, revoking
+    /// other sessions); renew it with `POST /v1/sessions/current/reauthenticate`.
+    #[arg(long, global = true, env = "PORTICO_STEP_UP_MINUTES", default_value_t = 10,
+          value_parser = clap::value_parser!(u32).range(1..=1_440))]
+    pub step_up_minutes: u32,
+
+    /// Accounts that may be opened from one client address an hour.
+    #[arg(long, global = true, env = "PORTICO_REGISTRATIONS_PER_HOUR", default_value_t = 20,
+          value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub registrations_per_hour: u32,
+
+    /// Delegate invitations one account may send an hour.
+    #[arg(long, global = true, env = "PORTICO_INVITATIONS_PER_HOUR", default_value_t = 20,
+          value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub invitations_per_hour: u32,
+
+    /// Verification mails one address may be sent an hour.
+    #[arg(long, global = true, env = "PORTICO_VERIFICATION_MAILS_PER_HOUR", default_value_t = 5,
+          value_parser = clap::value_parser!(u32).range(1..=1_000))]
+    pub verification_mails_per_hour: u32,
 
     /// Log format.
     #[arg(
@@ -105,7 +156,7 @@ pub struct Settings {
     /// SMTP server for outgoing mail: `smtp://host:port`, `smtp://host:port?tls=required`
     /// (STARTTLS) or `smtps://host:port`, with optional `user:password@`. Without it,
     /// mail is written as .eml files under `<data dir>/mail/`.
-    #[arg(long, global = true, env = "PORTICO_SMTP_URL")]
+    #[arg(long, global = true, env = "PORTICO_SMTP_URL", hide_env_values = true)]
     pub smtp_url: Option<Secret>,
 
     /// Sender address of every mail; its domain also ends every Message-ID.
@@ -127,9 +178,14 @@ pub struct Settings {
     )]
     pub public_base_url: String,
 
-    /// Bearer token of the platform (service-to-service) API; the platform API is
-    /// disabled when unset.
-    #[arg(long, global = true, env = "PORTICO_PLATFORM_TOKEN")]
+    /// Bearer token of the platform (service-to-service) API, at least 32
+    /// characters; the platform API is disabled when unset.
+    #[arg(
+        long,
+        global = true,
+        env = "PORTICO_PLATFORM_TOKEN",
+        hide_env_values = true
+    )]
     pub platform_token: Option<Secret>,
 
     /// Proxies whose `X-Forwarded-For` is believed: addresses or CIDR ranges,
@@ -163,6 +219,17 @@ pub struct Settings {
           value_parser = clap::value_parser!(u32).range(1..))]
     pub affiliate_min_payout_minor: u32,
 
+    /// Hosts affiliate landing URLs may point to, comma-separated (`example.com`, or
+    /// `*.example.com` for its subdomains too). Defaults to the host of the public
+    /// base URL. `/r/{code}` never redirects anywhere else.
+    #[arg(
+        long,
+        global = true,
+        env = "PORTICO_AFFILIATE_LANDING_HOSTS",
+        value_delimiter = ','
+    )]
+    pub affiliate_landing_hosts: Vec<String>,
+
     /// Days after a click in which a registration still counts as referred (the
     /// referral cookie lives as long).
     #[arg(long, global = true, env = "PORTICO_AFFILIATE_ATTRIBUTION_DAYS", default_value_t = 30,
@@ -171,7 +238,7 @@ pub struct Settings {
 
     /// Key that seals TOTP seeds at rest: 32 bytes in base64. Without it, a key file
     /// in the data folder is used, and created on first start.
-    #[arg(long, global = true, env = "PORTICO_TOTP_KEY")]
+    #[arg(long, global = true, env = "PORTICO_TOTP_KEY", hide_env_values = true)]
     pub totp_key: Option<Secret>,
 
     /// Do not run the mail outbox worker inside `serve` (run `portico worker` instead).
@@ -226,7 +293,7 @@ impl Settings {
     /// The database URL in force.
     pub fn database_url(&self) -> String {
         match &self.database_url {
-            Some(url) => url.clone(),
+            Some(url) => url.expose().to_owned(),
             None => format!(
                 "sqlite://{}?mode=rwc",
                 self.data_dir.join("portico.db").to_string_lossy()
@@ -260,7 +327,26 @@ impl Settings {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
+        if let Some(token) = &self.platform_token
+            && token.expose().chars().count() < MIN_PLATFORM_TOKEN_LEN
+        {
+            return Err(InvalidSetting {
+                name: "PORTICO_PLATFORM_TOKEN",
+                reason: format!(
+                    "the token must have at least {MIN_PLATFORM_TOKEN_LEN} characters \
+                     (for example `openssl rand -base64 32`)"
+                ),
+            });
+        }
+        let landing_hosts = self.landing_hosts(base)?;
         Ok(DomainSettings {
+            landing_hosts,
+            step_up: Duration::minutes(i64::from(self.step_up_minutes)),
+            rate_limits: RateLimitPolicies::per_hour(
+                self.registrations_per_hour,
+                self.invitations_per_hour,
+                self.verification_mails_per_hour,
+            ),
             affiliate: ProgramSettings {
                 enabled: self.affiliate_enabled,
                 rate_percent: self.affiliate_rate_percent,
@@ -274,11 +360,13 @@ impl Settings {
                 idle_timeout: Duration::minutes(i64::from(self.session_idle_minutes)),
                 absolute_lifetime: Duration::hours(i64::from(self.session_absolute_hours)),
             },
-            throttle_policy: ThrottlePolicy {
-                free_failures: self.throttle_free_failures,
-                max_delay: Duration::seconds(i64::from(self.throttle_max_delay_seconds)),
-                ..ThrottlePolicy::default()
-            },
+            throttles: ThrottlePolicies::new(
+                self.throttle_account_free_failures,
+                self.throttle_free_failures,
+                self.throttle_address_free_failures,
+                self.second_factor_budget,
+                Duration::seconds(i64::from(self.throttle_max_delay_seconds)),
+            ),
             public_base_url: base.to_owned(),
             mail_from,
             platform_token: self.platform_token.clone(),
@@ -289,6 +377,29 @@ impl Settings {
                 }
             })?,
         })
+    }
+
+    /// The hosts affiliate links may land on: the setting, or the public base URL's
+    /// host.
+    fn landing_hosts(&self, base: &str) -> Result<LandingHosts, InvalidSetting> {
+        let listed: Vec<&str> = self
+            .affiliate_landing_hosts
+            .iter()
+            .map(|host| host.trim())
+            .filter(|host| !host.is_empty())
+            .collect();
+        let invalid = |reason: String| InvalidSetting {
+            name: "PORTICO_AFFILIATE_LANDING_HOSTS",
+            reason,
+        };
+        if !listed.is_empty() {
+            return LandingHosts::parse(listed).map_err(|e| invalid(e.to_string()));
+        }
+        let host = LandingUrl::parse(base)
+            .ok()
+            .and_then(|url| url.host())
+            .ok_or_else(|| invalid("the public base URL has no host to default to".into()))?;
+        LandingHosts::parse([host.as_str()]).map_err(|e| invalid(e.to_string()))
     }
 
     /// Where mail goes: the SMTP server, or the mail folder when none is set.

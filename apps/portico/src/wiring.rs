@@ -3,7 +3,9 @@
 
 use std::sync::Arc;
 
-use portico_affiliate::{ClickHasher, Ledger, Payouts, Program, ProgramSettings, Tracking};
+use portico_affiliate::{
+    ClickHasher, LandingHosts, Ledger, Payouts, Program, ProgramSettings, Tracking,
+};
 use portico_delegation::{AccessDecisions, DelegatePorts, Delegates, Invitations, Products};
 use portico_identity::{
     AddressBook, CompanyDetails, EmailBook, Links, PhoneBook, Profiles, RegistrationService,
@@ -14,15 +16,15 @@ use portico_mail_log::{
 };
 use portico_sea_orm::{
     Database, SeaAccountDirectory, SeaAccounts, SeaAddresses, SeaAffiliates, SeaCompanies,
-    SeaCredentials, SeaDelegates, SeaEmails, SeaIpWhitelist, SeaLedger, SeaOutbox,
+    SeaCredentials, SeaDelegates, SeaDevices, SeaEmails, SeaIpWhitelist, SeaLedger, SeaOutbox,
     SeaPasswordResets, SeaPhones, SeaProducts, SeaSecurityEvents, SeaSessions, SeaThrottles,
     SeaTwoFactor, SeaUsernames,
 };
 use portico_security::{
     AddressGate, Argon2Hasher, Cidr, IpWhitelists, LoginPorts, LoginService, PasswordChangePorts,
-    PasswordChanges, PasswordHasher, PasswordPolicy, PasswordResets, Passwords, Reauthentication,
-    SecondFactorLogin, SecurityPorts, SeedVault, SessionPolicy, Sessions, ThrottlePolicy,
-    TwoFactorService, UsernameChanges,
+    PasswordChanges, PasswordHasher, PasswordPolicy, PasswordResets, Passwords, RateLimitPolicies,
+    RateLimits, Reauthentication, SecondFactorLogin, SecurityPorts, SeedVault, SessionPolicy,
+    Sessions, StepUp, ThrottlePolicies, TwoFactorService, UsernameChanges,
 };
 
 use crate::credential_bridge::PolicyCheckedCredentials;
@@ -35,8 +37,14 @@ pub struct DomainSettings {
     pub password_policy: PasswordPolicy,
     /// Session expiry.
     pub session_policy: SessionPolicy,
-    /// Delays after failed password attempts.
-    pub throttle_policy: ThrottlePolicy,
+    /// Allowances and delays of every failure counter.
+    pub throttles: ThrottlePolicies,
+    /// How long a proof of the password counts as recent for sensitive changes.
+    pub step_up: time::Duration,
+    /// Limits on what costs mail or hashing.
+    pub rate_limits: RateLimitPolicies,
+    /// The hosts affiliate links may land on.
+    pub landing_hosts: LandingHosts,
     /// Where links in mails point (no trailing slash).
     pub public_base_url: String,
     /// Sender of every mail.
@@ -72,6 +80,10 @@ pub struct Services {
     pub login: LoginService,
     /// Authenticating and managing sessions, and the security audit trail.
     pub sessions: Sessions,
+    /// The recent-authentication window for sensitive changes.
+    pub step_up: StepUp,
+    /// Limits on registrations, invitations and verification mails.
+    pub rate_limits: RateLimits,
     /// Password changes.
     pub password_changes: PasswordChanges,
     /// Completing logins with a second factor.
@@ -188,9 +200,20 @@ impl Services {
         let ledger_store = Arc::new(SeaLedger::new(db.clone()));
         let click_hasher = ClickHasher::new(settings.seed_vault.derived_key("affiliate clicks"));
         let vault = Arc::new(settings.seed_vault.clone());
-        let reauth =
-            Reauthentication::new(security.clone(), vault.clone(), settings.throttle_policy);
+        let reauth = Reauthentication::new(security.clone(), vault.clone(), settings.throttles);
         Ok(Self {
+            step_up: StepUp::new(
+                reauth.clone(),
+                session_store.clone(),
+                clock.clone(),
+                settings.step_up,
+            ),
+            rate_limits: RateLimits::new(
+                throttles.clone(),
+                events.clone(),
+                clock.clone(),
+                settings.rate_limits,
+            ),
             second_factor: SecondFactorLogin::new(
                 security.clone(),
                 vault.clone(),
@@ -204,12 +227,17 @@ impl Services {
             delegates: Delegates::new(delegation.clone(), &settings.public_base_url),
             invitations: Invitations::new(delegation),
             access: AccessDecisions::new(products, delegate_store),
-            program: Program::new(program_store.clone(), clock.clone()),
+            program: Program::new(
+                program_store.clone(),
+                clock.clone(),
+                settings.landing_hosts.clone(),
+            ),
             tracking: Tracking::new(
                 program_store.clone(),
                 click_hasher,
                 clock.clone(),
                 settings.affiliate,
+                settings.landing_hosts.clone(),
             ),
             ledger: Ledger::new(
                 program_store.clone(),
@@ -233,7 +261,6 @@ impl Services {
                 vault,
                 reauth,
                 passwords.clone(),
-                settings.throttle_policy,
                 &settings.public_base_url,
             ),
             password_changes: PasswordChanges::new(
@@ -247,7 +274,7 @@ impl Services {
                     clock: clock.clone(),
                 },
                 passwords.clone(),
-                settings.throttle_policy,
+                settings.throttles,
             ),
             registration: RegistrationService::new(
                 accounts.clone(),
@@ -272,6 +299,7 @@ impl Services {
                 LoginPorts {
                     credentials,
                     sessions: session_store.clone(),
+                    devices: Arc::new(SeaDevices::new(db.clone())),
                     hasher,
                     events: events.clone(),
                     throttle: throttles.clone(),
@@ -280,7 +308,7 @@ impl Services {
                     clock: clock.clone(),
                 },
                 settings.session_policy,
-                settings.throttle_policy,
+                settings.throttles,
             ),
             sessions: Sessions::new(
                 session_store,
@@ -300,6 +328,11 @@ impl Services {
 }
 
 impl Services {
+    /// Whether cookies must be `Secure`: the portal is served over https.
+    pub fn cookies_secure(&self) -> bool {
+        self.default_landing_url.starts_with("https://")
+    }
+
     /// The time now, by the services' clock (tests move it).
     pub fn clock_now(&self) -> time::OffsetDateTime {
         self.clock.now()

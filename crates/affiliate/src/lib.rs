@@ -36,7 +36,10 @@ pub mod settings;
 
 pub use commission::{CommissionStatus, LedgerEvent, Outcome};
 pub use iban::{Bic, Iban, InvalidBic, InvalidIban};
-pub use link::{Campaign, InvalidCampaign, InvalidCode, InvalidLandingUrl, LandingUrl, LinkCode};
+pub use link::{
+    Campaign, InvalidCampaign, InvalidCode, InvalidLandingHost, InvalidLandingUrl, LandingHosts,
+    LandingUrl, LinkCode,
+};
 pub use model::{
     Balance, Click, ClickHasher, Commission, Destination, DestinationKind, Link, Overview, Payout,
     PayoutStatus, Referral,

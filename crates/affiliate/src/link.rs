@@ -90,6 +90,68 @@ impl LandingUrl {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The URL's host, lower-case (as the URL parser normalises it).
+    pub fn host(&self) -> Option<String> {
+        url::Url::parse(&self.0)
+            .ok()
+            .and_then(|url| url.host_str().map(str::to_owned))
+    }
+}
+
+/// The text is not a host name for the landing allow-list.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is not a host name (write `example.com`, or `*.example.com` for its subdomains)")]
+pub struct InvalidLandingHost(pub String);
+
+/// The hosts landing URLs may point to, so that `/r/{code}` on the portal's own
+/// origin can never send a visitor to someone else's site (an open redirect is a
+/// phishing tool with the portal's name on it).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LandingHosts {
+    /// Hosts allowed exactly.
+    exact: Vec<String>,
+    /// Domains whose subdomains are allowed too (from `*.example.com`).
+    suffixes: Vec<String>,
+}
+
+impl LandingHosts {
+    /// Reads host names: `example.com`, or `*.example.com` for the domain and its
+    /// subdomains. Case is ignored; ports and schemes are not host names.
+    pub fn parse<'a>(hosts: impl IntoIterator<Item = &'a str>) -> Result<Self, InvalidLandingHost> {
+        let mut allowed = Self::default();
+        for host in hosts {
+            let host = host.trim().to_ascii_lowercase();
+            let (wildcard, name) = match host.strip_prefix("*.") {
+                Some(name) => (true, name.to_owned()),
+                None => (false, host.clone()),
+            };
+            let valid = !name.is_empty()
+                && url::Url::parse(&format!("http://{name}/"))
+                    .ok()
+                    .and_then(|url| url.host_str().map(|h| h == name))
+                    .unwrap_or(false);
+            if !valid {
+                return Err(InvalidLandingHost(host));
+            }
+            if wildcard {
+                allowed.suffixes.push(name.clone());
+            }
+            allowed.exact.push(name);
+        }
+        Ok(allowed)
+    }
+
+    /// Whether a landing URL points to an allowed host.
+    pub fn allows(&self, url: &LandingUrl) -> bool {
+        url.host().is_some_and(|host| {
+            self.exact.contains(&host)
+                || self
+                    .suffixes
+                    .iter()
+                    .any(|domain| host.ends_with(&format!(".{domain}")))
+        })
+    }
 }
 
 /// The text is not a campaign name.
@@ -120,6 +182,36 @@ impl Campaign {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_listed_hosts_and_subdomains_of_wildcards_are_allowed() {
+        let hosts = LandingHosts::parse(["Portal.Example", "*.shop.example"]).unwrap();
+        let allowed = |url: &str| hosts.allows(&LandingUrl::parse(url).unwrap());
+        assert!(allowed("https://portal.example/offer"));
+        assert!(allowed("https://PORTAL.example:8443/x"));
+        assert!(allowed("https://shop.example/"));
+        assert!(allowed("https://eu.shop.example/"));
+        assert!(!allowed("https://portal.example.evil.test/"));
+        assert!(!allowed("https://evilportal.example/"));
+        assert!(!allowed("https://evilshop.example/"));
+        assert!(!allowed("https://evil.test/?portal.example"));
+        assert!(LandingUrl::parse("https://portal.example@evil.test/").is_err());
+        assert!(!LandingHosts::default().allows(&LandingUrl::parse("https://a.test/").unwrap()));
+    }
+
+    #[test]
+    fn a_landing_host_must_be_a_bare_host_name() {
+        for bad in [
+            "",
+            "https://portal.example",
+            "portal.example:443",
+            "a b",
+            "*.",
+            "x/y",
+        ] {
+            assert!(LandingHosts::parse([bad]).is_err(), "{bad}");
+        }
+    }
     use proptest::prelude::*;
 
     #[test]

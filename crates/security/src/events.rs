@@ -74,6 +74,14 @@ pub enum SecurityEventKind {
     PrimaryEmailChanged,
     /// An email address was removed.
     EmailRemoved,
+    /// An attempt was refused because its counters are blocked (too many failures,
+    /// or too many mails asked for), recorded at most once a minute per address.
+    AttemptThrottled,
+    /// The session proved the password (and second factor) again, for sensitive
+    /// changes.
+    Reauthenticated,
+    /// A known-device credential was voided after too many wrong passwords.
+    DeviceForgotten,
 }
 
 /// The text is not an event kind.
@@ -83,7 +91,7 @@ pub struct InvalidEventKind;
 
 impl SecurityEventKind {
     /// Every kind.
-    pub const ALL: [Self; 29] = [
+    pub const ALL: [Self; 32] = [
         Self::LoginSucceeded,
         Self::LoginFailed,
         Self::LoggedOut,
@@ -113,6 +121,9 @@ impl SecurityEventKind {
         Self::EmailVerified,
         Self::PrimaryEmailChanged,
         Self::EmailRemoved,
+        Self::AttemptThrottled,
+        Self::Reauthenticated,
+        Self::DeviceForgotten,
     ];
 
     /// The wire and storage name.
@@ -147,6 +158,9 @@ impl SecurityEventKind {
             Self::EmailVerified => "email_verified",
             Self::PrimaryEmailChanged => "primary_email_changed",
             Self::EmailRemoved => "email_removed",
+            Self::AttemptThrottled => "attempt_throttled",
+            Self::Reauthenticated => "reauthenticated",
+            Self::DeviceForgotten => "device_forgotten",
         }
     }
 
@@ -215,6 +229,43 @@ pub trait SecurityEventRepository: Send + Sync {
         account: AccountId,
         page: &PageRequest,
     ) -> Result<Page<SecurityEvent>, StorageError>;
+}
+
+/// Refusals of one account, address and kind are recorded at most this often, so
+/// that a poller with a stale address, a stolen token or a guessing script cannot
+/// flood the audit trail.
+pub const REFUSAL_RECORD_INTERVAL: time::Duration = time::Duration::minutes(1);
+
+/// Records a refusal of `what` (such as "login", "request") from the event's client
+/// address, unless the same refusal was recorded less than
+/// [`REFUSAL_RECORD_INTERVAL`] ago.
+pub async fn record_refusal(
+    events: &dyn SecurityEventRepository,
+    throttle: &dyn crate::throttle::ThrottleRepository,
+    event: &SecurityEvent,
+    what: &str,
+) -> Result<(), StorageError> {
+    let address = event
+        .client
+        .ip
+        .map_or_else(|| "an unknown address".to_owned(), |ip| ip.to_string());
+    let pacing = crate::throttle::ThrottleKey::refusal_record(
+        event.account,
+        &address,
+        &format!("{}:{what}", event.kind),
+    );
+    let record_now = crate::throttle::claim_attempt(
+        throttle,
+        &crate::throttle::ThrottlePolicy::pace(REFUSAL_RECORD_INTERVAL),
+        std::slice::from_ref(&pacing),
+        event.at,
+    )
+    .await?
+    .is_ok();
+    if record_now {
+        events.record(event).await?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -13,7 +13,10 @@
 //!   runs the hashing on the blocking thread pool;
 //! - [`session`]: sessions and their idle and absolute expiry;
 //! - [`events`]: the audit trail ([`SecurityEvent`]) and its port;
-//! - [`throttle`]: growing delays after failed attempts, per login name and address;
+//! - [`throttle`]: growing delays after failed attempts, per account, account and
+//!   address, address, known device, and one second-factor budget per account;
+//! - [`devices`]: known-device credentials, so that strangers' guesses never block
+//!   the owner's device;
 //! - [`totp`], [`seed_vault`], [`recovery`], [`qr`]: TOTP codes, seeds sealed at rest,
 //!   recovery codes, and the enrolment QR code;
 //! - [`two_factor`]: two-factor state, second-factor proofs and their port;
@@ -21,21 +24,23 @@
 //!   port;
 //! - [`ports`]: the other storage ports;
 //! - [`services`]: [`Passwords`], [`LoginService`], [`SecondFactorLogin`], [`Sessions`],
-//!   [`PasswordChanges`], [`TwoFactorService`], [`UsernameChanges`], [`PasswordResets`].
+//!   [`StepUp`], [`PasswordChanges`], [`TwoFactorService`], [`UsernameChanges`],
+//!   [`PasswordResets`].
 //!
 //! ```no_run
 //! use std::sync::Arc;
 //! use portico_kernel::{Password, SystemClock};
 //! use portico_security::ports::{CredentialRepository, SessionRepository};
 //! use portico_security::{
-//!     Argon2Hasher, ClientInfo, LoginPorts, LoginService, SecurityEventRepository,
-//!     IpWhitelistRepository, SessionPolicy, ThrottlePolicy, ThrottleRepository,
-//!     TwoFactorRepository,
+//!     Argon2Hasher, ClientInfo, DeviceRepository, LoginAttempt, LoginPorts, LoginService,
+//!     SecurityEventRepository, IpWhitelistRepository, SessionPolicy, ThrottlePolicies,
+//!     ThrottleRepository, TwoFactorRepository,
 //! };
 //!
 //! async fn log_in(
 //!     credentials: Arc<dyn CredentialRepository>,
 //!     sessions: Arc<dyn SessionRepository>,
+//!     devices: Arc<dyn DeviceRepository>,
 //!     events: Arc<dyn SecurityEventRepository>,
 //!     throttle: Arc<dyn ThrottleRepository>,
 //!     two_factor: Arc<dyn TwoFactorRepository>,
@@ -44,6 +49,7 @@
 //!     let ports = LoginPorts {
 //!         credentials,
 //!         sessions,
+//!         devices,
 //!         hasher: Arc::new(Argon2Hasher::new()?),
 //!         events,
 //!         throttle,
@@ -51,10 +57,10 @@
 //!         whitelist,
 //!         clock: Arc::new(SystemClock),
 //!     };
-//!     let login = LoginService::new(ports, SessionPolicy::default(), ThrottlePolicy::default());
-//!     let opened = login
-//!         .login("ada", &Password::new("violet tractor sings".into()), ClientInfo::default())
-//!         .await?;
+//!     let login = LoginService::new(ports, SessionPolicy::default(), ThrottlePolicies::default());
+//!     let password = Password::new("violet tractor sings".into());
+//!     let attempt = LoginAttempt { login: "ada", password: &password, device_token: None };
+//!     let opened = login.login(attempt, ClientInfo::default()).await?;
 //!     if opened.session.second_factor_pending {
 //!         println!("now send a TOTP or recovery code to complete the login");
 //!     }
@@ -62,6 +68,7 @@
 //! }
 //! ```
 
+pub mod devices;
 pub mod events;
 pub mod hasher;
 pub mod password_policy;
@@ -76,6 +83,7 @@ pub mod totp;
 pub mod two_factor;
 pub mod whitelist;
 
+pub use devices::{DeviceRepository, KnownDevice};
 pub use events::{SecurityEvent, SecurityEventKind, SecurityEventRepository};
 pub use hasher::{Argon2Hasher, PasswordHasher, Verification};
 pub use password_policy::{PasswordContext, PasswordPolicy};
@@ -83,14 +91,15 @@ pub use portico_kernel::{SecretToken, TokenDigest};
 pub use recovery::RecoveryCode;
 pub use seed_vault::{InvalidSeedKey, SealedSeed, SeedVault};
 pub use services::{
-    AuthError, Enrolment, IpWhitelists, LoginError, LoginPorts, LoginService, NewSession,
-    PasswordChangeError, PasswordChangePorts, PasswordChanges, PasswordError, PasswordResets,
-    Passwords, ReauthError, Reauthentication, ResetError, SecondFactorError, SecondFactorLogin,
-    SecurityPorts, SessionError, Sessions, TwoFactorError, TwoFactorService, TwoFactorStatus,
-    UsernameChangeError, UsernameChanges, WhitelistError,
+    AuthError, Enrolment, IpWhitelists, LoginAttempt, LoginError, LoginPorts, LoginService,
+    NewSession, PasswordChangeError, PasswordChangePorts, PasswordChanges, PasswordError,
+    PasswordResets, Passwords, RateLimitError, RateLimitPolicies, RateLimits, ReauthError,
+    Reauthentication, ReauthenticationRequired, ResetError, SecondFactorError, SecondFactorLogin,
+    SecurityPorts, SessionError, Sessions, StepUp, TwoFactorError, TwoFactorService,
+    TwoFactorStatus, UsernameChangeError, UsernameChanges, WhitelistError,
 };
 pub use session::{ClientInfo, Session, SessionPolicy};
-pub use throttle::{ThrottleKey, ThrottlePolicy, ThrottleRepository};
+pub use throttle::{Claim, ThrottleKey, ThrottlePolicies, ThrottlePolicy, ThrottleRepository};
 pub use totp::{TotpCode, TotpSeed};
 pub use two_factor::{GuardedWriteError, SecondFactorProof, TwoFactorRecord, TwoFactorRepository};
 pub use whitelist::{

@@ -159,6 +159,28 @@ pub trait SessionRepository: Send + Sync {
     /// Deletes one session of the account; `false` when the account has no such
     /// session (another account's session id included).
     async fn delete(&self, account: AccountId, id: SessionId) -> Result<bool, StorageError>;
+
+    /// Records a fresh proof of the password (and second factor) on a session: uses
+    /// up the proof, sets the session's `authenticated_at` and writes the event, in
+    /// one transaction. [`GuardedWriteError::FactorUsed`] when the proof was used
+    /// meanwhile, [`GuardedWriteError::Stale`] when the session is gone; on any error
+    /// nothing is written.
+    async fn renew_proof(&self, fresh: &FreshProof) -> Result<(), GuardedWriteError>;
+}
+
+/// A session's renewed proof of the password (and second factor).
+#[derive(Debug, Clone)]
+pub struct FreshProof {
+    /// The session.
+    pub session: SessionId,
+    /// Whose.
+    pub account: AccountId,
+    /// When the proof was given.
+    pub at: OffsetDateTime,
+    /// The second factor to use up; `None` without two-factor.
+    pub proof: Option<SecondFactorProof>,
+    /// The audit event.
+    pub event: SecurityEvent,
 }
 
 /// A username change, written in one transaction.
@@ -258,8 +280,9 @@ pub trait PasswordResetRepository: Send + Sync {
     async fn void(&self, digest: &TokenDigest) -> Result<(), StorageError>;
 
     /// Uses up the token (which must still exist and be unexpired at the event's
-    /// time) and the proof, sets the password, ends every session of the account, and
-    /// writes the event and the notice, all in one transaction.
+    /// time) and the proof, sets the password, ends every session of the account,
+    /// forgets every known device of it, and writes the event and the notice, all in
+    /// one transaction.
     /// [`GuardedWriteError::Stale`] when the token is gone or expired.
     async fn complete(&self, completion: &ResetCompletion) -> Result<(), GuardedWriteError>;
 }

@@ -51,6 +51,10 @@ pub struct Session {
     pub last_seen_at: OffsetDateTime,
     /// The absolute end, fixed at login.
     pub absolute_expires_at: OffsetDateTime,
+    /// When the client last proved the password (and the second factor, when it is
+    /// on) in this session: at login, or by re-authenticating since. Sensitive
+    /// changes need this to be recent (see [`Session::recently_authenticated`]).
+    pub authenticated_at: OffsetDateTime,
     /// Where the login came from.
     pub client: ClientInfo,
     /// The password was right but the second factor is still due: such a session
@@ -67,6 +71,12 @@ impl Session {
     /// Whether the session is still usable at `now`.
     pub fn is_live(&self, policy: &SessionPolicy, now: OffsetDateTime) -> bool {
         now < self.expires_at(policy)
+    }
+
+    /// Whether the last proof of the password (and second factor) is younger than
+    /// `window` at `now`, as a sensitive change needs.
+    pub fn recently_authenticated(&self, window: Duration, now: OffsetDateTime) -> bool {
+        now - self.authenticated_at < window
     }
 
     /// Whether a request at `now` should be written back as activity.
@@ -87,6 +97,7 @@ mod tests {
             created_at: created,
             last_seen_at: created,
             absolute_expires_at: created + policy.absolute_lifetime,
+            authenticated_at: created,
             second_factor_pending: false,
             client: ClientInfo::default(),
         }
@@ -99,6 +110,16 @@ mod tests {
         let s = session(start, &policy);
         assert!(s.is_live(&policy, start + Duration::minutes(29)));
         assert!(!s.is_live(&policy, start + Duration::minutes(30)));
+    }
+
+    #[test]
+    fn a_proof_counts_as_recent_for_the_window_only() {
+        let policy = SessionPolicy::default();
+        let start = OffsetDateTime::UNIX_EPOCH;
+        let s = session(start, &policy);
+        let window = Duration::minutes(10);
+        assert!(s.recently_authenticated(window, start + Duration::minutes(9)));
+        assert!(!s.recently_authenticated(window, start + Duration::minutes(10)));
     }
 
     #[test]

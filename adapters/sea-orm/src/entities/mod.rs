@@ -9,6 +9,7 @@ pub mod delegate;
 pub mod delegate_product;
 pub mod email_verification;
 pub mod ip_whitelist_entry;
+pub mod known_device;
 pub mod message;
 pub mod message_event;
 pub mod message_secret;

@@ -12,6 +12,7 @@ pub struct Model {
     pub created_at: i64,
     pub last_seen_at: i64,
     pub absolute_expires_at: i64,
+    pub authenticated_at: i64,
     pub second_factor_pending: bool,
     pub client_ip: Option<String>,
     pub user_agent: Option<String>,

@@ -11,6 +11,7 @@ mod companies;
 mod concurrency;
 mod credentials;
 mod delegation;
+mod devices;
 mod emails;
 mod ip_whitelist;
 mod outbox;

@@ -1,12 +1,12 @@
 use portico_kernel::{AccountId, SecretToken, SessionId};
 use portico_sea_orm::testing::{Engine, TestDatabase};
-use portico_sea_orm::{Database, SeaCredentials, SeaPasswordResets, SeaSessions};
+use portico_sea_orm::{Database, SeaCredentials, SeaDevices, SeaPasswordResets, SeaSessions};
 use portico_security::ports::{
     CredentialRepository, PasswordResetRepository, PendingReset, ResetCompletion, ResetIssue,
     SessionRepository,
 };
 use portico_security::two_factor::GuardedWriteError;
-use portico_security::{ClientInfo, SecurityEventKind, Session};
+use portico_security::{ClientInfo, DeviceRepository, KnownDevice, SecurityEventKind, Session};
 use time::Duration;
 
 use crate::support::{at, event, event_kinds, hash, notice, on_both_engines, registered};
@@ -42,6 +42,7 @@ async fn session(db: &Database, account: AccountId) {
             created_at: at(0),
             last_seen_at: at(0),
             absolute_expires_at: at(0) + Duration::hours(12),
+            authenticated_at: at(0),
             client: ClientInfo::default(),
             second_factor_pending: false,
         })
@@ -87,8 +88,22 @@ async fn a_reset_sets_the_hash_ends_every_session_and_works_once(db: Database) {
     let resets = SeaPasswordResets::new(db.connection());
     let token = SecretToken::generate().unwrap();
     resets.issue(&issue(ada, &token, 0)).await.unwrap();
+    let devices = SeaDevices::new(db.connection());
+    let device = KnownDevice {
+        digest: SecretToken::generate().unwrap().digest(),
+        account: ada,
+        created_at: at(0),
+        expires_at: at(0) + Duration::days(90),
+    };
+    devices.remember(&device).await.unwrap();
 
     resets.complete(&completion(ada, &token, 60)).await.unwrap();
+
+    assert_eq!(
+        devices.find(&device.digest).await.unwrap(),
+        None,
+        "whoever held the old password may hold a device credential too"
+    );
 
     let credential = SeaCredentials::new(db.connection())
         .find_by_account(ada)

@@ -15,6 +15,7 @@ fn session(account: AccountId, created_second: i64) -> (SecretToken, Session) {
         created_at: at(created_second),
         last_seen_at: at(created_second),
         absolute_expires_at: at(created_second) + Duration::hours(12),
+        authenticated_at: at(created_second),
         second_factor_pending: false,
         client: ClientInfo::new(Some("2001:db8::7".parse().unwrap()), Some("curl/8")),
     };

@@ -1,6 +1,6 @@
 use portico_sea_orm::testing::{Engine, TestDatabase};
 use portico_sea_orm::{Database, SeaThrottles};
-use portico_security::{ThrottleKey, ThrottlePolicy, ThrottleRepository};
+use portico_security::{Claim, ThrottleKey, ThrottlePolicy, ThrottleRepository};
 
 use crate::support::{at, on_both_engines};
 
@@ -104,21 +104,21 @@ async fn claims_count_first_block_at_once_and_refuse_while_blocked(db: Database)
     let policy = ThrottlePolicy::default();
     let account = ThrottleKey::login("ada");
     let ip = ThrottleKey::address("192.0.2.1".parse().unwrap());
-    let keys = [account.clone(), ip.clone()];
+    let keys = [
+        Claim::new(account.clone(), policy),
+        Claim::new(ip.clone(), policy),
+    ];
 
     for _ in 0..5 {
-        assert_eq!(throttles.claim(&keys, at(0), &policy).await.unwrap(), None);
+        assert_eq!(throttles.claim(&keys, at(0)).await.unwrap(), None);
     }
     // The sixth is granted but blocks both keys for a second at once.
-    assert_eq!(throttles.claim(&keys, at(0), &policy).await.unwrap(), None);
-    let blocked = throttles.claim(&keys, at(0), &policy).await.unwrap();
+    assert_eq!(throttles.claim(&keys, at(0)).await.unwrap(), None);
+    let blocked = throttles.claim(&keys, at(0)).await.unwrap();
     assert_eq!(blocked, Some(at(1)));
     // A refused claim counted nothing: the next one, a second later, earns 2 s.
-    assert_eq!(throttles.claim(&keys, at(1), &policy).await.unwrap(), None);
-    assert_eq!(
-        throttles.claim(&keys, at(2), &policy).await.unwrap(),
-        Some(at(3))
-    );
+    assert_eq!(throttles.claim(&keys, at(1)).await.unwrap(), None);
+    assert_eq!(throttles.claim(&keys, at(2)).await.unwrap(), Some(at(3)));
 
     // Giving claims back lifts the block once the count is low enough.
     for _ in 0..2 {
@@ -142,7 +142,13 @@ async fn claims_count_first_block_at_once_and_refuse_while_blocked(db: Database)
     let other = ThrottleKey::address("192.0.2.2".parse().unwrap());
     assert_eq!(
         throttles
-            .claim(&[account.clone(), other.clone()], at(2), &policy)
+            .claim(
+                &[
+                    Claim::new(account.clone(), policy),
+                    Claim::new(other.clone(), policy)
+                ],
+                at(2)
+            )
             .await
             .unwrap(),
         Some(at(3))
@@ -160,6 +166,48 @@ on_both_engines!(
     super::claims_count_first_block_at_once_and_refuse_while_blocked
 );
 
+async fn each_key_of_a_claim_follows_its_own_policy(db: Database) {
+    let throttles = SeaThrottles::new(db.connection());
+    let strict = ThrottlePolicy {
+        free_failures: 1,
+        ..ThrottlePolicy::default()
+    };
+    let generous = ThrottlePolicy {
+        free_failures: 100,
+        ..ThrottlePolicy::default()
+    };
+    let pair = ThrottleKey::login("pair");
+    let address = ThrottleKey::address("192.0.2.3".parse().unwrap());
+    let claims = [
+        Claim::new(pair.clone(), strict),
+        Claim::new(address.clone(), generous),
+    ];
+    assert_eq!(throttles.claim(&claims, at(0)).await.unwrap(), None);
+    // The second is let through and blocks the strict key alone.
+    assert_eq!(throttles.claim(&claims, at(0)).await.unwrap(), None);
+    assert_eq!(
+        throttles
+            .blocked_until(std::slice::from_ref(&pair), at(0))
+            .await
+            .unwrap(),
+        Some(at(1))
+    );
+    assert_eq!(
+        throttles
+            .blocked_until(std::slice::from_ref(&address), at(0))
+            .await
+            .unwrap(),
+        None
+    );
+    // Another account from the same address is not held back by the pair.
+    let elsewhere = [
+        Claim::new(ThrottleKey::login("other pair"), strict),
+        Claim::new(address, generous),
+    ];
+    assert_eq!(throttles.claim(&elsewhere, at(0)).await.unwrap(), None);
+}
+on_both_engines!(policies, super::each_key_of_a_claim_follows_its_own_policy);
+
 async fn a_burst_of_parallel_claims_gets_only_the_free_ones_and_one_more(engine: Engine) {
     let test_db = TestDatabase::new(engine).await.unwrap();
     let throttles = SeaThrottles::new(test_db.database().connection());
@@ -172,7 +220,7 @@ async fn a_burst_of_parallel_claims_gets_only_the_free_ones_and_one_more(engine:
             let key = key.clone();
             tokio::spawn(async move {
                 throttles
-                    .claim(std::slice::from_ref(&key), at(0), &policy)
+                    .claim(&[Claim::new(key, policy)], at(0))
                     .await
                     .unwrap()
             })

@@ -1,7 +1,7 @@
 use portico_kernel::{AccountId, SecretToken, SessionId, TokenDigest};
 use portico_sea_orm::testing::{Engine, TestDatabase};
 use portico_sea_orm::{Database, SeaSessions, SeaTwoFactor};
-use portico_security::ports::SessionRepository;
+use portico_security::ports::{FreshProof, SessionRepository};
 use portico_security::two_factor::{
     Enablement, FactorGuardedChange, GuardedWriteError, SecondFactorCompletion,
 };
@@ -194,6 +194,7 @@ fn pending_session(account: AccountId, token: &SecretToken) -> Session {
         created_at: at(0),
         last_seen_at: at(0),
         absolute_expires_at: at(0) + Duration::minutes(5),
+        authenticated_at: at(0),
         client: ClientInfo::default(),
         second_factor_pending: true,
     }
@@ -299,3 +300,71 @@ async fn concurrent_code_use_on_a_sqlite_file() {
 async fn concurrent_code_use_on_postgres() {
     concurrent_uses_of_one_code_give_exactly_one_success(Engine::Postgres).await;
 }
+
+async fn a_renewed_proof_uses_up_its_code_and_dates_the_session(db: Database) {
+    let (account, _) = enabled(&db).await;
+    let sessions = SeaSessions::new(db.connection());
+    let token = SecretToken::generate().unwrap();
+    let session = Session {
+        second_factor_pending: false,
+        ..pending_session(account, &token)
+    };
+    sessions.insert(&session).await.unwrap();
+    let fresh = |step: u64, second: i64| FreshProof {
+        session: session.id,
+        account,
+        at: at(second),
+        proof: Some(SecondFactorProof::Totp { step }),
+        event: event(account, SecurityEventKind::Reauthenticated, second),
+    };
+
+    sessions.renew_proof(&fresh(101, 600)).await.unwrap();
+    let replayed = sessions.renew_proof(&fresh(101, 601)).await;
+
+    assert!(matches!(replayed, Err(GuardedWriteError::FactorUsed)));
+    let found = sessions
+        .find_by_digest(&token.digest())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(found.authenticated_at, at(600));
+    assert_eq!(event_kinds(&db, account).await[0], "reauthenticated");
+}
+on_both_engines!(
+    renewed_proof,
+    super::a_renewed_proof_uses_up_its_code_and_dates_the_session
+);
+
+async fn a_pending_or_missing_session_renews_nothing_and_keeps_the_code(db: Database) {
+    let (account, _) = enabled(&db).await;
+    let sessions = SeaSessions::new(db.connection());
+    let token = SecretToken::generate().unwrap();
+    let pending = pending_session(account, &token);
+    sessions.insert(&pending).await.unwrap();
+    let fresh = |session: SessionId| FreshProof {
+        session,
+        account,
+        at: at(600),
+        proof: Some(SecondFactorProof::Totp { step: 101 }),
+        event: event(account, SecurityEventKind::Reauthenticated, 600),
+    };
+
+    let waiting = sessions.renew_proof(&fresh(pending.id)).await;
+    let missing = sessions.renew_proof(&fresh(SessionId::generate())).await;
+
+    assert!(matches!(waiting, Err(GuardedWriteError::Stale)));
+    assert!(matches!(missing, Err(GuardedWriteError::Stale)));
+    // The code was not spent by the refused renewals.
+    let other = Session {
+        id: SessionId::generate(),
+        token_digest: SecretToken::generate().unwrap().digest(),
+        second_factor_pending: false,
+        ..pending
+    };
+    sessions.insert(&other).await.unwrap();
+    sessions.renew_proof(&fresh(other.id)).await.unwrap();
+}
+on_both_engines!(
+    renewal_refused,
+    super::a_pending_or_missing_session_renews_nothing_and_keeps_the_code
+);

@@ -2,14 +2,19 @@
 
 use portico::wiring::DomainSettings;
 use portico_kernel::EmailAddress;
-use portico_security::{PasswordPolicy, SeedVault, SessionPolicy, ThrottlePolicy};
+use portico_security::{
+    PasswordPolicy, RateLimitPolicies, SeedVault, SessionPolicy, ThrottlePolicies,
+};
 
 /// Domain settings for a benchmark server.
 pub fn settings() -> DomainSettings {
     DomainSettings {
         password_policy: PasswordPolicy::new(8),
         session_policy: SessionPolicy::default(),
-        throttle_policy: ThrottlePolicy::default(),
+        throttles: ThrottlePolicies::default(),
+        step_up: time::Duration::minutes(10),
+        rate_limits: RateLimitPolicies::default(),
+        landing_hosts: portico_affiliate::LandingHosts::parse(["portal.example"]).unwrap(),
         public_base_url: "https://portal.example".into(),
         mail_from: EmailAddress::parse("portal@example.com").unwrap(),
         platform_token: None,

@@ -11,6 +11,7 @@ use portico_kernel::{EmailAddress, Password};
 use crate::api::ApiTags;
 use crate::api::profile::ProfileBody;
 use crate::api::referral_redirect::read_referral_cookie;
+use crate::http::client::client_info;
 use crate::http::problem::ApiError;
 use crate::http::validation::Validator;
 use crate::wiring::Services;
@@ -116,6 +117,11 @@ impl AccountsApi {
     ) -> Result<RegisterResponse, ApiError> {
         let referral_code = body.0.referral_code.clone();
         let (registration, password) = body.0.try_into_domain()?;
+        // Counted once the request is valid: each account costs a hash and a mail.
+        self.services
+            .rate_limits
+            .registration(client_info(req).ip)
+            .await?;
         let profile = self
             .services
             .registration

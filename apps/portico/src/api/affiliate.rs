@@ -260,6 +260,7 @@ impl AffiliateApi {
         body: Json<NewDestination>,
     ) -> Result<Created<DestinationBody>, ApiError> {
         self.enabled()?;
+        self.services.step_up.require(&auth.0)?;
         let input = destination_input(body.0)?;
         let destination = self
             .services
@@ -278,6 +279,7 @@ impl AffiliateApi {
         id: Path<String>,
     ) -> Result<Removed, ApiError> {
         self.enabled()?;
+        self.services.step_up.require(&auth.0)?;
         let id = DestinationId::parse(&id.0).map_err(|_| ApiError::not_found("destination"))?;
         self.services
             .payouts
@@ -306,6 +308,7 @@ impl AffiliateApi {
         body: Json<PayoutRequestBody>,
     ) -> Result<Created<PayoutBody>, ApiError> {
         self.enabled()?;
+        self.services.step_up.require(&auth.0)?;
         let destination = DestinationId::parse(&body.0.destination_id)
             .map_err(|_| ApiError::invalid_field("destination_id", "no such destination"))?;
         let currency = body

@@ -308,13 +308,19 @@ impl DelegatesApi {
         auth: SessionAuth,
         body: Json<InviteRequest>,
     ) -> Result<InviteResponse, ApiError> {
+        self.services.step_up.require(&auth.0)?;
         let InviteRequest { email, scope } = body.0;
         let email = EmailAddress::parse(&email).map_err(|e| ApiError::invalid_field("email", e))?;
         let scope = scope.try_into_domain()?;
+        let client = client_info(req);
+        self.services
+            .rate_limits
+            .invitation(auth.0.account, &client)
+            .await?;
         let delegate = self
             .services
             .delegates
-            .invite(auth.0.account, email, scope, &client_info(req))
+            .invite(auth.0.account, email, scope, &client)
             .await?;
         Ok(InviteResponse::Created(Json(delegate.into())))
     }
@@ -328,6 +334,7 @@ impl DelegatesApi {
         id: Path<String>,
         body: Json<ScopeChangeRequest>,
     ) -> Result<DelegateResponse, ApiError> {
+        self.services.step_up.require(&auth.0)?;
         let id = delegate_id(&id.0)?;
         let scope = body.0.scope.try_into_domain()?;
         let delegate = self
@@ -346,6 +353,7 @@ impl DelegatesApi {
         auth: SessionAuth,
         id: Path<String>,
     ) -> Result<RevokeResponse, ApiError> {
+        self.services.step_up.require(&auth.0)?;
         let id = delegate_id(&id.0)?;
         self.services
             .delegates

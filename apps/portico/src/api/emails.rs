@@ -153,7 +153,9 @@ impl EmailsApi {
         })))
     }
 
-    /// Add an email address; it stays unverified until the mailed link is used.
+    /// Add an email address; it stays unverified until the mailed link is used. Needs
+    /// a recent proof of the password; verification mails to one address are limited
+    /// per hour.
     #[oai(path = "/emails", method = "post")]
     async fn add(
         &self,
@@ -161,11 +163,17 @@ impl EmailsApi {
         auth: SessionAuth,
         body: Json<EmailRequest>,
     ) -> Result<EmailResponse, ApiError> {
+        self.services.step_up.require(&auth.0)?;
         let address = address(&body.0)?;
+        let client = client_info(req);
+        self.services
+            .rate_limits
+            .verification_mail(auth.0.account, address.as_str(), &client)
+            .await?;
         let email = self
             .services
             .emails
-            .add(auth.0.account, address, &client_info(req))
+            .add(auth.0.account, address, &client)
             .await?;
         Ok(EmailResponse::Created(Json(email.into())))
     }
@@ -191,6 +199,7 @@ impl EmailsApi {
     }
 
     /// Make a verified address the primary one; the former primary address is told.
+    /// Needs a recent proof of the password.
     #[oai(path = "/emails/:id/primary", method = "post")]
     async fn make_primary(
         &self,
@@ -198,6 +207,7 @@ impl EmailsApi {
         auth: SessionAuth,
         id: Path<String>,
     ) -> Result<EmailResponse, ApiError> {
+        self.services.step_up.require(&auth.0)?;
         let id = email_id(&id.0)?;
         self.services
             .emails
@@ -209,6 +219,7 @@ impl EmailsApi {
     }
 
     /// Change an address (not the primary one); the new address must be verified.
+    /// Needs a recent proof of the password.
     #[oai(path = "/emails/:id", method = "patch")]
     async fn edit(
         &self,
@@ -217,11 +228,17 @@ impl EmailsApi {
         id: Path<String>,
         body: Json<EmailRequest>,
     ) -> Result<EmailResponse, ApiError> {
+        self.services.step_up.require(&auth.0)?;
         let id = email_id(&id.0)?;
         let address = address(&body.0)?;
+        let client = client_info(req);
+        self.services
+            .rate_limits
+            .verification_mail(auth.0.account, address.as_str(), &client)
+            .await?;
         self.services
             .emails
-            .change(auth.0.account, id, address, &client_info(req))
+            .change(auth.0.account, id, address, &client)
             .await?;
         Ok(EmailResponse::Ok(Json(
             self.current(auth.0.account, id).await?,
@@ -229,7 +246,7 @@ impl EmailsApi {
     }
 
     /// Remove an email address. The primary address and the last verified address
-    /// cannot be removed.
+    /// cannot be removed. Needs a recent proof of the password.
     #[oai(path = "/emails/:id", method = "delete")]
     async fn delete(
         &self,
@@ -237,6 +254,7 @@ impl EmailsApi {
         auth: SessionAuth,
         id: Path<String>,
     ) -> Result<EmailDeleted, ApiError> {
+        self.services.step_up.require(&auth.0)?;
         let id = email_id(&id.0)?;
         self.services
             .emails

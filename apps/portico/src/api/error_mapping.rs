@@ -9,8 +9,9 @@ use portico_identity::{
 };
 use portico_mail_log::{BounceError, HistoryError};
 use portico_security::{
-    LoginError, PasswordChangeError, ReauthError, ResetError, SecondFactorError, SessionError,
-    TwoFactorError, UsernameChangeError, WhitelistError,
+    LoginError, PasswordChangeError, RateLimitError, ReauthError, ReauthenticationRequired,
+    ResetError, SecondFactorError, SessionError, TwoFactorError, UsernameChangeError,
+    WhitelistError,
 };
 
 use crate::http::problem::{ApiError, problem};
@@ -58,6 +59,42 @@ fn too_many_attempts(retry_after: time::Duration) -> ApiError {
         )),
         seconds,
     )
+}
+
+/// 429 for a request past a limit on what costs mail or hashing.
+fn too_many_requests(retry_after: time::Duration) -> ApiError {
+    let millis = u64::try_from(retry_after.whole_milliseconds()).unwrap_or(0);
+    let seconds = millis.div_ceil(1_000).max(1);
+    ApiError::TooManyRequests(
+        Json(problem(
+            429,
+            "too-many-requests",
+            "Too many requests",
+            format!("This was asked for too often; try again in {seconds} s."),
+        )),
+        seconds,
+    )
+}
+
+impl From<RateLimitError> for ApiError {
+    fn from(error: RateLimitError) -> Self {
+        match error {
+            RateLimitError::Limited { retry_after } => too_many_requests(retry_after),
+            RateLimitError::Unexpected(source) => ApiError::internal(&source),
+        }
+    }
+}
+
+impl From<ReauthenticationRequired> for ApiError {
+    fn from(_: ReauthenticationRequired) -> Self {
+        ApiError::Forbidden(Json(problem(
+            403,
+            "reauthentication-required",
+            "Re-authentication required",
+            "This change needs a recent proof of your password (and second factor): \
+             send them to POST /v1/sessions/current/reauthenticate, then try again.",
+        )))
+    }
 }
 
 fn limit_reached(detail: String) -> ApiError {
@@ -210,6 +247,13 @@ impl From<SessionError> for ApiError {
             SessionError::NotFound => ApiError::not_found("session"),
             SessionError::Unexpected(source) => ApiError::internal(&source),
         }
+    }
+}
+
+impl From<ReauthError> for ApiError {
+    /// A failed `POST /v1/sessions/current/reauthenticate`, whose code is `totp_code`.
+    fn from(error: ReauthError) -> Self {
+        reauth_error(error, "totp_code")
     }
 }
 
@@ -378,6 +422,7 @@ impl From<ProgramError> for ApiError {
                 ApiError::conflict("not-affiliate", "Not in the affiliate program", detail)
             }
             ProgramError::NotFound => ApiError::not_found("link"),
+            ProgramError::LandingHostNotAllowed => ApiError::invalid_field("landing_url", detail),
             ProgramError::TooManyLinks => limit_reached(detail),
             ProgramError::Unexpected(source) => ApiError::internal(&source),
         }

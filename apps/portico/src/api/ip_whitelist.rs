@@ -126,6 +126,7 @@ impl IpWhitelistApi {
         auth: SessionAuth,
         body: Json<NewEntry>,
     ) -> Result<AddResponse, ApiError> {
+        self.services.step_up.require(&auth.0)?;
         let entry = self
             .services
             .whitelists
@@ -149,6 +150,7 @@ impl IpWhitelistApi {
         auth: SessionAuth,
         id: Path<String>,
     ) -> Result<RemoveResponse, ApiError> {
+        self.services.step_up.require(&auth.0)?;
         let id =
             WhitelistEntryId::parse(&id.0).map_err(|_| ApiError::not_found("whitelist entry"))?;
         self.services

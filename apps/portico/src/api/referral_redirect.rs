@@ -9,6 +9,7 @@ use poem_openapi::{ApiResponse, OpenApi};
 use crate::api::ApiTags;
 use crate::api::affiliate::program_enabled;
 use crate::http::client::client_info;
+use crate::http::cookies::cookie_value;
 use crate::http::problem::ApiError;
 use crate::wiring::Services;
 
@@ -41,15 +42,7 @@ impl ReferralRedirectApi {
 
 /// The code and click time a referral cookie carries (`code.unix_seconds`).
 pub fn read_referral_cookie(req: &Request) -> Option<(String, time::OffsetDateTime)> {
-    let value = req
-        .headers()
-        .get_all(poem::http::header::COOKIE)
-        .iter()
-        .filter_map(|header| header.to_str().ok())
-        .flat_map(|header| header.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == REFERRAL_COOKIE)
-        .map(|(_, value)| value)?;
+    let value = cookie_value(req, REFERRAL_COOKIE)?;
     let (code, at) = value.split_once('.')?;
     let at = time::OffsetDateTime::from_unix_timestamp(at.parse().ok()?).ok()?;
     Some((code.to_owned(), at))

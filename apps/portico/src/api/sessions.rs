@@ -7,11 +7,12 @@ use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 use portico_kernel::{Password, SessionId};
-use portico_security::{NewSession, Session, SessionPolicy};
+use portico_security::{LoginAttempt, NewSession, SecretToken, Session, SessionPolicy};
 
 use crate::api::ApiTags;
 use crate::http::auth::{PendingSessionAuth, SessionAuth};
 use crate::http::client::client_info;
+use crate::http::cookies::{device_cookie, read_device_cookie};
 use crate::http::pagination::{next_cursor, page_request};
 use crate::http::problem::ApiError;
 use crate::http::timestamps::rfc3339;
@@ -25,6 +26,22 @@ pub struct LoginRequest {
     login: String,
     /// The password.
     password: String,
+    /// The `device_token` of an earlier login from this device, if kept. With it,
+    /// the login is judged by this device's own failure counter, so nobody else's
+    /// wrong guesses can hold it back. Browsers send the device cookie instead.
+    device_token: Option<String>,
+}
+
+/// The password (and second factor) again, to renew the session's proof for
+/// sensitive changes.
+#[derive(Object)]
+#[oai(deny_unknown_fields)]
+pub struct ReauthenticateRequest {
+    /// The account's password.
+    password: String,
+    /// A current code from the authenticator app, or an unused recovery code;
+    /// required when two-factor is on.
+    totp_code: Option<String>,
 }
 
 /// A second factor for a pending login.
@@ -35,7 +52,7 @@ pub struct SecondFactorRequest {
     code: String,
 }
 
-/// A session just opened. No `Debug`: it holds the plain token.
+/// A session just opened. It holds the plain token, shown only here.
 #[derive(Object)]
 pub struct SessionCreated {
     /// The session's id (to list or revoke it).
@@ -46,15 +63,24 @@ pub struct SessionCreated {
     expires_at: String,
     /// Whether the session must still complete a second factor before it can be used.
     second_factor_required: bool,
+    /// The known-device credential: send it as `device_token` with this device's
+    /// next login (browsers get it as an HttpOnly cookie as well). Absent where no
+    /// password was checked.
+    #[oai(skip_serializing_if_is_none)]
+    device_token: Option<String>,
 }
 
 impl SessionCreated {
-    fn new(opened: NewSession, policy: &SessionPolicy) -> Self {
+    fn new(opened: &NewSession, policy: &SessionPolicy) -> Self {
         Self {
             id: opened.session.id.to_string(),
             token: opened.token.expose().to_owned(),
             expires_at: rfc3339(opened.session.expires_at(policy)),
             second_factor_required: opened.session.second_factor_pending,
+            device_token: opened
+                .device_token
+                .as_ref()
+                .map(|token| token.expose().to_owned()),
         }
     }
 }
@@ -109,9 +135,21 @@ pub struct SessionList {
 /// Answers of `POST /v1/sessions`.
 #[derive(ApiResponse)]
 pub enum LoginResponse {
-    /// Logged in.
+    /// Logged in. The device cookie carries the same credential as `device_token`.
     #[oai(status = 201)]
-    Created(Json<SessionCreated>),
+    Created(
+        Json<SessionCreated>,
+        #[oai(header = "Set-Cookie")] Option<String>,
+    ),
+}
+
+/// Answers of `POST /v1/sessions/current/reauthenticate`.
+#[derive(ApiResponse)]
+pub enum ReauthenticateResponse {
+    /// The session's proof is renewed: sensitive changes are allowed again for
+    /// `PORTICO_STEP_UP_MINUTES`.
+    #[oai(status = 204)]
+    Renewed,
 }
 
 /// Answers of `POST /v1/sessions/current/second-factor`.
@@ -161,16 +199,58 @@ impl SessionsApi {
         req: &Request,
         body: Json<LoginRequest>,
     ) -> Result<LoginResponse, ApiError> {
-        let LoginRequest { login, password } = body.0;
-        let opened = self
-            .services
-            .login
-            .login(&login, &Password::new(password), client_info(req))
-            .await?;
+        let LoginRequest {
+            login,
+            password,
+            device_token,
+        } = body.0;
+        let device_token = device_token
+            .or_else(|| read_device_cookie(req))
+            .map(|token| SecretToken::from_client(&token));
+        let password = Password::new(password);
+        let attempt = LoginAttempt {
+            login: &login,
+            password: &password,
+            device_token: device_token.as_ref(),
+        };
+        let opened = self.services.login.login(attempt, client_info(req)).await?;
         let policy = self.services.sessions.policy();
-        Ok(LoginResponse::Created(Json(SessionCreated::new(
-            opened, &policy,
-        ))))
+        let cookie = opened
+            .device_token
+            .as_ref()
+            .map(|token| device_cookie(token, self.services.cookies_secure()));
+        Ok(LoginResponse::Created(
+            Json(SessionCreated::new(&opened, &policy)),
+            cookie,
+        ))
+    }
+
+    /// Renew the session's proof of the password (and second factor) for sensitive
+    /// changes, which otherwise answer 403 `reauthentication-required` once the
+    /// last proof is older than `PORTICO_STEP_UP_MINUTES`. Wrong passwords are
+    /// throttled like logins, wrong codes draw on the account's second-factor
+    /// budget.
+    #[oai(path = "/sessions/current/reauthenticate", method = "post")]
+    async fn reauthenticate(
+        &self,
+        req: &Request,
+        auth: SessionAuth,
+        body: Json<ReauthenticateRequest>,
+    ) -> Result<ReauthenticateResponse, ApiError> {
+        let ReauthenticateRequest {
+            password,
+            totp_code,
+        } = body.0;
+        self.services
+            .step_up
+            .renew(
+                &auth.0,
+                &Password::new(password),
+                totp_code.as_deref(),
+                &client_info(req),
+            )
+            .await?;
+        Ok(ReauthenticateResponse::Renewed)
     }
 
     /// Complete a login that waits for its second factor, with a TOTP code or a
@@ -189,7 +269,7 @@ impl SessionsApi {
             .await?;
         let policy = self.services.sessions.policy();
         Ok(SecondFactorResponse::Completed(Json(SessionCreated::new(
-            opened, &policy,
+            &opened, &policy,
         ))))
     }
 
@@ -228,7 +308,8 @@ impl SessionsApi {
         Ok(RevokeResponse::Revoked)
     }
 
-    /// End one of my sessions.
+    /// End one of my sessions. Ending another than the one making the request needs
+    /// a recent proof of the password (see `POST /v1/sessions/current/reauthenticate`).
     #[oai(path = "/sessions/:id", method = "delete")]
     async fn revoke(
         &self,
@@ -237,6 +318,9 @@ impl SessionsApi {
         id: Path<String>,
     ) -> Result<RevokeResponse, ApiError> {
         let id = SessionId::parse(&id.0).map_err(|_| ApiError::not_found("session"))?;
+        if id != auth.0.id {
+            self.services.step_up.require(&auth.0)?;
+        }
         self.services
             .sessions
             .revoke(&auth.0, id, &client_info(req))

@@ -145,6 +145,7 @@ impl TwoFactorApi {
     /// logins until it is confirmed.
     #[oai(path = "/totp", method = "post")]
     async fn enrol(&self, auth: SessionAuth) -> Result<EnrolmentResponse, ApiError> {
+        self.services.step_up.require(&auth.0)?;
         let enrolment = self
             .services
             .two_factor
@@ -166,6 +167,7 @@ impl TwoFactorApi {
         auth: SessionAuth,
         body: Json<CodeRequest>,
     ) -> Result<RecoveryCodesResponse, ApiError> {
+        self.services.step_up.require(&auth.0)?;
         let codes = self
             .services
             .two_factor
@@ -184,6 +186,7 @@ impl TwoFactorApi {
         auth: SessionAuth,
         body: Json<ReauthRequest>,
     ) -> Result<RecoveryCodesResponse, ApiError> {
+        self.services.step_up.require(&auth.0)?;
         let ReauthRequest { password, code } = body.0;
         let codes = self
             .services
@@ -208,6 +211,7 @@ impl TwoFactorApi {
         auth: SessionAuth,
         body: Json<ReauthRequest>,
     ) -> Result<DisableResponse, ApiError> {
+        self.services.step_up.require(&auth.0)?;
         let ReauthRequest { password, code } = body.0;
         self.services
             .two_factor

@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod body_limit;
 pub mod client;
+pub mod cookies;
 pub mod pagination;
 pub mod platform_auth;
 pub mod problem;

@@ -11,7 +11,9 @@ use portico::wiring::{DomainSettings, Services};
 use portico_kernel::{EmailAddress, FixedClock};
 use portico_sea_orm::Database;
 use portico_sea_orm::testing::{Engine, TestDatabase};
-use portico_security::{PasswordPolicy, SeedVault, SessionPolicy, ThrottlePolicy};
+use portico_security::{
+    PasswordPolicy, RateLimitPolicies, SeedVault, SessionPolicy, ThrottlePolicies,
+};
 use portico_smtp::SmtpMailer;
 use portico_smtp::testing::SmtpSink;
 use serde_json::{Value, json};
@@ -133,7 +135,11 @@ pub fn settings() -> DomainSettings {
     DomainSettings {
         password_policy: PasswordPolicy::new(8),
         session_policy: SessionPolicy::default(),
-        throttle_policy: ThrottlePolicy::default(),
+        throttles: ThrottlePolicies::default(),
+        step_up: time::Duration::minutes(10),
+        rate_limits: RateLimitPolicies::default(),
+        landing_hosts: portico_affiliate::LandingHosts::parse(["portal.example", "shop.example"])
+            .unwrap(),
         public_base_url: "https://portal.example".into(),
         mail_from: EmailAddress::parse("portal@example.com").unwrap(),
         platform_token: Some(Secret::new(PLATFORM_TOKEN.into())),

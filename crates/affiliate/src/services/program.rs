@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use portico_kernel::{AccountId, Clock, LinkId, Page, PageRequest, StorageError};
 
-use crate::link::{Campaign, LandingUrl, LinkCode};
+use crate::link::{Campaign, LandingHosts, LandingUrl, LinkCode};
 use crate::model::{Link, Overview, Referral};
 use crate::ports::ProgramRepository;
 
@@ -17,6 +17,10 @@ pub enum ProgramError {
     /// The account has no such link.
     #[error("no such link")]
     NotFound,
+    /// The landing URL's host is not on the allow-list
+    /// (`PORTICO_AFFILIATE_LANDING_HOSTS`).
+    #[error("the landing URL's host is not one that links may point to")]
+    LandingHostNotAllowed,
     /// The affiliate already has [`MAX_LINKS`] links.
     #[error("an affiliate has at most {MAX_LINKS} links")]
     TooManyLinks,
@@ -33,12 +37,21 @@ pub const MAX_LINKS: usize = 100;
 pub struct Program {
     program: Arc<dyn ProgramRepository>,
     clock: Arc<dyn Clock>,
+    landing_hosts: LandingHosts,
 }
 
 impl Program {
-    /// Wires the service.
-    pub fn new(program: Arc<dyn ProgramRepository>, clock: Arc<dyn Clock>) -> Self {
-        Self { program, clock }
+    /// Wires the service; links may only land on `landing_hosts`.
+    pub fn new(
+        program: Arc<dyn ProgramRepository>,
+        clock: Arc<dyn Clock>,
+        landing_hosts: LandingHosts,
+    ) -> Self {
+        Self {
+            program,
+            clock,
+            landing_hosts,
+        }
     }
 
     /// Joins the program (joining twice is harmless) and returns the overview.
@@ -62,6 +75,12 @@ impl Program {
         landing_url: Option<LandingUrl>,
         campaign: Option<Campaign>,
     ) -> Result<Link, ProgramError> {
+        if landing_url
+            .as_ref()
+            .is_some_and(|url| !self.landing_hosts.allows(url))
+        {
+            return Err(ProgramError::LandingHostNotAllowed);
+        }
         self.overview(affiliate).await?;
         if self.program.links(affiliate).await?.len() >= MAX_LINKS {
             return Err(ProgramError::TooManyLinks);
@@ -101,5 +120,71 @@ impl Program {
     ) -> Result<Page<Referral>, ProgramError> {
         self.overview(affiliate).await?;
         Ok(self.program.referrals(affiliate, page).await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ports::MockProgramRepository;
+    use portico_kernel::FixedClock;
+    use time::OffsetDateTime;
+
+    fn program(repository: MockProgramRepository) -> Program {
+        Program::new(
+            Arc::new(repository),
+            Arc::new(FixedClock::at(OffsetDateTime::UNIX_EPOCH)),
+            LandingHosts::parse(["portal.example"]).unwrap(),
+        )
+    }
+
+    fn member() -> MockProgramRepository {
+        let mut repository = MockProgramRepository::new();
+        repository.expect_overview().returning(|_, _| {
+            Ok(Some(Overview {
+                joined_at: OffsetDateTime::UNIX_EPOCH,
+                clicks: 0,
+                referrals: 0,
+                balances: vec![],
+            }))
+        });
+        repository.expect_links().returning(|_| Ok(vec![]));
+        repository
+    }
+
+    #[tokio::test]
+    async fn a_link_may_land_only_on_an_allowed_host() {
+        let mut repository = member();
+        repository
+            .expect_add_link()
+            .withf(|link| {
+                link.landing_url
+                    .as_ref()
+                    .is_some_and(|u| u.as_str().contains("portal.example"))
+            })
+            .times(1)
+            .returning(|_| Ok(()));
+        let program = program(repository);
+        let account = AccountId::generate();
+
+        let elsewhere = LandingUrl::parse("https://phish.test/login").unwrap();
+        assert!(matches!(
+            program.add_link(account, Some(elsewhere), None).await,
+            Err(ProgramError::LandingHostNotAllowed)
+        ));
+        let own = LandingUrl::parse("https://portal.example/offer").unwrap();
+        let link = program.add_link(account, Some(own), None).await.unwrap();
+        assert_eq!(link.code.as_str().len(), 12);
+    }
+
+    #[tokio::test]
+    async fn a_link_without_a_landing_url_needs_no_host_and_a_stranger_is_told_to_join() {
+        let mut repository = MockProgramRepository::new();
+        repository.expect_overview().returning(|_, _| Ok(None));
+        let program = program(repository);
+        assert!(matches!(
+            program.add_link(AccountId::generate(), None, None).await,
+            Err(ProgramError::NotAffiliate)
+        ));
     }
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use portico_kernel::{AccountId, ClientInfo, Clock, StorageError};
 use time::OffsetDateTime;
 
-use crate::link::{LandingUrl, LinkCode};
+use crate::link::{LandingHosts, LandingUrl, LinkCode};
 use crate::model::{Click, ClickHasher, Referral};
 use crate::ports::ProgramRepository;
 use crate::settings::ProgramSettings;
@@ -26,26 +26,31 @@ pub struct Tracking {
     hasher: ClickHasher,
     clock: Arc<dyn Clock>,
     settings: ProgramSettings,
+    landing_hosts: LandingHosts,
 }
 
 impl Tracking {
-    /// Wires the service.
+    /// Wires the service; visitors are only ever sent to `landing_hosts`.
     pub fn new(
         program: Arc<dyn ProgramRepository>,
         hasher: ClickHasher,
         clock: Arc<dyn Clock>,
         settings: ProgramSettings,
+        landing_hosts: LandingHosts,
     ) -> Self {
         Self {
             program,
             hasher,
             clock,
             settings,
+            landing_hosts,
         }
     }
 
     /// Records a click on the link with `code` (client address and user agent only
-    /// as keyed digests). An unknown code records nothing and lands on the default.
+    /// as keyed digests). An unknown code records nothing and lands on the default;
+    /// so does a link whose stored landing URL is no longer on an allowed host (the
+    /// list may have changed since it was made).
     pub async fn visit(&self, code: &str, client: &ClientInfo) -> Result<Visit, StorageError> {
         let Ok(code) = LinkCode::parse(code) else {
             return Ok(Visit {
@@ -69,7 +74,9 @@ impl Tracking {
             .await?;
         Ok(Visit {
             code: Some(link.code),
-            landing_url: link.landing_url,
+            landing_url: link
+                .landing_url
+                .filter(|url| self.landing_hosts.allows(url)),
         })
     }
 
@@ -125,6 +132,7 @@ mod tests {
             ClickHasher::new([4; 32]),
             Arc::new(FixedClock::at(now())),
             ProgramSettings::default(),
+            LandingHosts::parse(["portal.example"]).unwrap(),
         )
     }
 
@@ -167,6 +175,36 @@ mod tests {
         assert!(known.code.is_some());
         assert_eq!(unknown.code, None);
         assert_eq!(junk.code, None);
+    }
+
+    #[tokio::test]
+    async fn a_stored_landing_url_off_the_allowed_hosts_lands_on_the_default() {
+        let affiliate = AccountId::generate();
+        let mut program = MockProgramRepository::new();
+        program.expect_link_by_code().returning(move |code| {
+            let landing = match code.as_str() {
+                "abcdefghjkmn" => "https://portal.example/offer",
+                _ => "https://elsewhere.test/login",
+            };
+            Ok(Some(Link {
+                code: code.clone(),
+                landing_url: Some(LandingUrl::parse(landing).unwrap()),
+                ..link(affiliate)
+            }))
+        });
+        program.expect_record_click().returning(|_| Ok(()));
+        let tracking = tracking(program);
+        let client = ClientInfo::default();
+
+        let allowed = tracking.visit("abcdefghjkmn", &client).await.unwrap();
+        let elsewhere = tracking.visit("pqrstvwxyz23", &client).await.unwrap();
+
+        assert_eq!(
+            allowed.landing_url.map(|u| u.as_str().to_owned()),
+            Some("https://portal.example/offer".to_owned())
+        );
+        assert!(elsewhere.code.is_some(), "the click still counts");
+        assert_eq!(elsewhere.landing_url, None);
     }
 
     #[tokio::test]

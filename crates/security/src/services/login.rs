@@ -2,16 +2,15 @@
 
 use std::sync::Arc;
 
-use portico_kernel::{Clock, Password, SessionId, StorageError};
+use portico_kernel::{AccountId, Clock, Password, SessionId, StorageError};
 
-use crate::events::{SecurityEvent, SecurityEventKind, SecurityEventRepository};
+use crate::devices::{DEVICE_LIFETIME, DeviceRepository, KnownDevice};
+use crate::events::{SecurityEvent, SecurityEventKind, SecurityEventRepository, record_refusal};
 use crate::hasher::{PasswordHasher, Verification};
 use crate::password_policy::PasswordPolicy;
-use crate::ports::{CredentialRepository, LoginKey, SessionRepository};
+use crate::ports::{CredentialRepository, LoginKey, SessionRepository, StoredCredential};
 use crate::session::{ClientInfo, Session, SessionPolicy};
-use crate::throttle::{
-    ThrottleKey, ThrottlePolicy, ThrottleRepository, claim_attempt, settle_success,
-};
+use crate::throttle::{Claim, ThrottlePolicies, ThrottleRepository, claim, settle};
 use crate::two_factor::TwoFactorRepository;
 use crate::whitelist::{AddressGate, GateError, IpWhitelistRepository};
 use portico_kernel::SecretToken;
@@ -27,8 +26,8 @@ pub enum LoginError {
     /// client's address (recorded in the account's audit trail).
     #[error("logins from this address are not allowed for this account")]
     AddressNotAllowed,
-    /// Too many recent failures for this login name or client address; try again
-    /// after the delay.
+    /// Too many recent failures for this account, this account from this address,
+    /// this address, or this known device; try again after the delay.
     #[error("too many failed attempts; try again later")]
     Throttled {
         /// How long until the next attempt is accepted.
@@ -46,6 +45,9 @@ pub struct NewSession {
     pub token: SecretToken,
     /// The stored session.
     pub session: Session,
+    /// The known-device credential the client keeps for its next login (the one it
+    /// sent, when that one was valid); `None` where no password was checked.
+    pub device_token: Option<SecretToken>,
 }
 
 /// The ports [`LoginService`] works with.
@@ -55,6 +57,8 @@ pub struct LoginPorts {
     pub credentials: Arc<dyn CredentialRepository>,
     /// Sessions.
     pub sessions: Arc<dyn SessionRepository>,
+    /// Known-device credentials.
+    pub devices: Arc<dyn DeviceRepository>,
     /// The hasher.
     pub hasher: Arc<dyn PasswordHasher>,
     /// The audit trail.
@@ -69,11 +73,23 @@ pub struct LoginPorts {
     pub clock: Arc<dyn Clock>,
 }
 
+/// What a client sends to log in.
+#[derive(Debug)]
+pub struct LoginAttempt<'a> {
+    /// The username, primary email or a verified email, as typed.
+    pub login: &'a str,
+    /// The password.
+    pub password: &'a Password,
+    /// The known-device credential from an earlier login, if the client kept one.
+    pub device_token: Option<&'a SecretToken>,
+}
+
 /// Checks passwords and opens sessions.
 #[derive(Clone)]
 pub struct LoginService {
     credentials: Arc<dyn CredentialRepository>,
     sessions: Arc<dyn SessionRepository>,
+    devices: Arc<dyn DeviceRepository>,
     hasher: Arc<dyn PasswordHasher>,
     events: Arc<dyn SecurityEventRepository>,
     throttle: Arc<dyn ThrottleRepository>,
@@ -81,12 +97,12 @@ pub struct LoginService {
     gate: AddressGate,
     clock: Arc<dyn Clock>,
     policy: SessionPolicy,
-    throttle_policy: ThrottlePolicy,
+    throttles: ThrottlePolicies,
 }
 
 impl LoginService {
     /// Wires the service.
-    pub fn new(ports: LoginPorts, policy: SessionPolicy, throttle_policy: ThrottlePolicy) -> Self {
+    pub fn new(ports: LoginPorts, policy: SessionPolicy, throttles: ThrottlePolicies) -> Self {
         let gate = AddressGate::new(
             ports.whitelist.clone(),
             ports.events.clone(),
@@ -97,13 +113,14 @@ impl LoginService {
             gate,
             credentials: ports.credentials,
             sessions: ports.sessions,
+            devices: ports.devices,
             hasher: ports.hasher,
             events: ports.events,
             throttle: ports.throttle,
             two_factor: ports.two_factor,
             clock: ports.clock,
             policy,
-            throttle_policy,
+            throttles,
         }
     }
 
@@ -114,54 +131,59 @@ impl LoginService {
     /// same [`LoginError::InvalidCredentials`]. A password stored with weaker
     /// parameters than today's is re-hashed on success.
     ///
-    /// The attempt is counted against the login name and the address before the
-    /// password is checked, so parallel guesses cannot slip past the throttle; a
-    /// success gives the claim back.
+    /// The attempt is claimed before the password is checked, so parallel guesses
+    /// cannot slip past the throttle, and a success gives the claim back. A valid
+    /// known-device credential of the account means the attempt is judged by that
+    /// device's counter alone; otherwise by the account's, the account-and-address
+    /// pair's and the address's (ADR 0012). While any of those is blocked even the
+    /// right password is refused, or the block would protect nothing.
     pub async fn login(
         &self,
-        login: &str,
-        password: &Password,
+        attempt: LoginAttempt<'_>,
         client: ClientInfo,
     ) -> Result<NewSession, LoginError> {
-        let login_key = ThrottleKey::login(login);
-        let mut keys = vec![login_key.clone()];
-        keys.extend(client.ip.map(ThrottleKey::address));
         let now = self.clock.now();
-        if let Err(retry_after) =
-            claim_attempt(self.throttle.as_ref(), &self.throttle_policy, &keys, now).await?
-        {
-            return Err(LoginError::Throttled { retry_after });
-        }
-        if PasswordPolicy::exceeds_cap(password) {
-            // No stored password is this long; refuse without hashing megabytes, but
-            // spend the usual time on a bounded input.
-            self.hasher
-                .verify_unknown(&Password::new(String::new()))
-                .await?;
-            return Err(LoginError::InvalidCredentials);
-        }
-        let credential = match LoginKey::from_login(login) {
+        let credential = match LoginKey::from_login(attempt.login) {
             Some(key) => self.credentials.find_by_login(&key).await?,
             None => None,
         };
+        let device = self
+            .known_device(attempt.device_token, credential.as_ref())
+            .await?;
+        let claims = match (&credential, &device) {
+            (Some(_), Some(device)) => self.throttles.device_claims(&device.digest),
+            (Some(credential), None) => self
+                .throttles
+                .password_claims(credential.account, client.ip),
+            (None, _) => self
+                .throttles
+                .unknown_login_claims(attempt.login, client.ip),
+        };
+        if let Err(retry_after) = claim(self.throttle.as_ref(), &claims, now).await? {
+            if let Some(credential) = &credential {
+                self.record_throttled(credential.account, &client).await?;
+            }
+            return Err(LoginError::Throttled { retry_after });
+        }
+        let password = attempt.password;
         let Some(credential) = credential else {
-            self.hasher.verify_unknown(password).await?;
+            self.hasher.verify_unknown(bounded(password)).await?;
             return Err(LoginError::InvalidCredentials);
         };
-        match self
-            .hasher
-            .verify(password, &credential.password_hash)
-            .await?
-        {
+        let verification = if PasswordPolicy::exceeds_cap(password) {
+            // No stored password is this long; refuse without hashing megabytes, but
+            // spend the usual time on a bounded input.
+            self.hasher.verify_unknown(bounded(password)).await?;
+            Verification::Mismatch
+        } else {
+            self.hasher
+                .verify(password, &credential.password_hash)
+                .await?
+        };
+        match verification {
             Verification::Mismatch => {
-                let event = SecurityEvent::new(
-                    credential.account,
-                    SecurityEventKind::LoginFailed,
-                    self.clock.now(),
-                    &client,
-                    Some("factor: password".into()),
-                );
-                self.events.record(&event).await?;
+                self.wrong_password(credential.account, device.as_ref(), &client)
+                    .await?;
                 return Err(LoginError::InvalidCredentials);
             }
             Verification::Match { needs_rehash } if needs_rehash => {
@@ -179,6 +201,20 @@ impl LoginService {
             Err(GateError::Refused) => return Err(LoginError::AddressNotAllowed),
             Err(GateError::Unexpected(error)) => return Err(error.into()),
         }
+        self.open(&credential, attempt.device_token, device, &claims, client)
+            .await
+    }
+
+    /// Opens the session of a login whose password was right, settles its claim and
+    /// remembers the device.
+    async fn open(
+        &self,
+        credential: &StoredCredential,
+        presented: Option<&SecretToken>,
+        device: Option<KnownDevice>,
+        claims: &[Claim],
+        client: ClientInfo,
+    ) -> Result<NewSession, LoginError> {
         // With two-factor on, the password opens only a short-lived session that can
         // do nothing but complete the second factor.
         let second_factor_pending = self
@@ -200,19 +236,24 @@ impl LoginService {
             created_at: now,
             last_seen_at: now,
             absolute_expires_at: now + lifetime,
+            authenticated_at: now,
             client,
             second_factor_pending,
         };
         self.sessions.insert(&session).await?;
-        // A success forgets the login name's failures; the address only gets this
-        // attempt back (one address may be guessing at many accounts).
-        settle_success(
-            self.throttle.as_ref(),
-            &self.throttle_policy,
-            std::slice::from_ref(&login_key),
-            &keys[1..],
-        )
-        .await?;
+        settle(self.throttle.as_ref(), claims).await?;
+        let device_token = match (device, presented) {
+            (Some(_), Some(presented)) => presented.clone(),
+            _ => SecretToken::generate()?,
+        };
+        self.devices
+            .remember(&KnownDevice {
+                digest: device_token.digest(),
+                account: credential.account,
+                created_at: now,
+                expires_at: now + DEVICE_LIFETIME,
+            })
+            .await?;
         let kind = if second_factor_pending {
             SecurityEventKind::SecondFactorRequested
         } else {
@@ -232,12 +273,91 @@ impl LoginService {
             second_factor_pending,
             "password accepted"
         );
-        Ok(NewSession { token, session })
+        Ok(NewSession {
+            token,
+            session,
+            device_token: Some(device_token),
+        })
+    }
+
+    /// The known device a presented credential stands for, when it vouches for the
+    /// account the login names. Looked up whenever one is presented, named account
+    /// or not, so that the work done tells nothing about which logins exist.
+    async fn known_device(
+        &self,
+        presented: Option<&SecretToken>,
+        credential: Option<&StoredCredential>,
+    ) -> Result<Option<KnownDevice>, StorageError> {
+        let Some(presented) = presented else {
+            return Ok(None);
+        };
+        let device = self.devices.find(&presented.digest()).await?;
+        let now = self.clock.now();
+        Ok(device.filter(|device| {
+            credential.is_some_and(|credential| device.vouches_for(credential.account, now))
+        }))
+    }
+
+    /// Records a wrong password (already counted by its claim); a known device that
+    /// has now sent too many is voided.
+    async fn wrong_password(
+        &self,
+        account: AccountId,
+        device: Option<&KnownDevice>,
+        client: &ClientInfo,
+    ) -> Result<(), StorageError> {
+        let event = SecurityEvent::new(
+            account,
+            SecurityEventKind::LoginFailed,
+            self.clock.now(),
+            client,
+            Some("factor: password".into()),
+        );
+        self.events.record(&event).await?;
+        let Some(device) = device else {
+            return Ok(());
+        };
+        let failures = self.devices.count_failure(&device.digest).await?;
+        if failures >= self.throttles.device_failure_limit {
+            self.devices.forget(&device.digest).await?;
+            let event = SecurityEvent::new(
+                account,
+                SecurityEventKind::DeviceForgotten,
+                self.clock.now(),
+                client,
+                Some(format!("after {failures} wrong passwords")),
+            );
+            self.events.record(&event).await?;
+            tracing::info!(%account, "a known device was voided after too many wrong passwords");
+        }
+        Ok(())
+    }
+
+    /// Notes a refused attempt in the account's audit trail (paced).
+    async fn record_throttled(
+        &self,
+        account: AccountId,
+        client: &ClientInfo,
+    ) -> Result<(), StorageError> {
+        let event = SecurityEvent::new(
+            account,
+            SecurityEventKind::AttemptThrottled,
+            self.clock.now(),
+            client,
+            Some("login".into()),
+        );
+        record_refusal(
+            self.events.as_ref(),
+            self.throttle.as_ref(),
+            &event,
+            "login",
+        )
+        .await
     }
 
     /// Upgrades a stored hash. A failure is logged and otherwise ignored: the login
     /// itself was valid, and the next one tries again.
-    async fn rehash(&self, account: portico_kernel::AccountId, password: &Password) {
+    async fn rehash(&self, account: AccountId, password: &Password) {
         let result = match self.hasher.hash(password).await {
             Ok(hash) => {
                 self.credentials
@@ -249,6 +369,17 @@ impl LoginService {
         if let Err(error) = result {
             tracing::warn!(%account, error = %error, "could not upgrade a password hash");
         }
+    }
+}
+
+/// The password to spend a dummy verification on: itself, or an empty one when it
+/// is over the cap (hashing megabytes would be a denial of service).
+fn bounded(password: &Password) -> &Password {
+    static EMPTY: std::sync::OnceLock<Password> = std::sync::OnceLock::new();
+    if PasswordPolicy::exceeds_cap(password) {
+        EMPTY.get_or_init(|| Password::new(String::new()))
+    } else {
+        password
     }
 }
 

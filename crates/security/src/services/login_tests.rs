@@ -1,13 +1,14 @@
 //! Unit tests of [`super::LoginService`], with mockall doubles and a fixed clock.
 
 use super::*;
+use crate::devices::MockDeviceRepository;
 use crate::events::MockSecurityEventRepository;
 use crate::hasher::MockPasswordHasher;
 use crate::ports::{MockCredentialRepository, MockSessionRepository, StoredCredential};
-use crate::throttle::MockThrottleRepository;
+use crate::throttle::{MockThrottleRepository, ThrottleKey};
 use crate::two_factor::{MockTwoFactorRepository, TwoFactorRecord};
 use crate::whitelist::MockIpWhitelistRepository;
-use portico_kernel::{AccountId, FixedClock, PasswordHash};
+use portico_kernel::{FixedClock, PasswordHash, TokenDigest};
 use time::OffsetDateTime;
 
 fn clock() -> Arc<FixedClock> {
@@ -16,24 +17,106 @@ fn clock() -> Arc<FixedClock> {
     ))
 }
 
-/// Credentials where every login names `account`.
-fn known_login(account: AccountId) -> MockCredentialRepository {
-    let mut credentials = MockCredentialRepository::new();
-    credentials
-        .expect_find_by_login()
-        .returning(move |_| Ok(Some(stored(account))));
-    credentials
+fn ip() -> std::net::IpAddr {
+    "192.0.2.9".parse().unwrap()
 }
 
-/// A hasher for which every password is right.
-fn right_password() -> MockPasswordHasher {
-    let mut hasher = MockPasswordHasher::new();
-    hasher.expect_verify().returning(|_, _| {
-        Ok(Verification::Match {
-            needs_rehash: false,
-        })
-    });
-    hasher
+fn password() -> Password {
+    Password::new("secret words".into())
+}
+
+fn attempt<'a>(
+    login: &'a str,
+    password: &'a Password,
+    device_token: Option<&'a SecretToken>,
+) -> LoginAttempt<'a> {
+    LoginAttempt {
+        login,
+        password,
+        device_token,
+    }
+}
+
+/// Every double the service takes, permissive unless a test says otherwise.
+struct Doubles {
+    credentials: MockCredentialRepository,
+    sessions: MockSessionRepository,
+    devices: MockDeviceRepository,
+    hasher: MockPasswordHasher,
+    events: MockSecurityEventRepository,
+    throttle: MockThrottleRepository,
+    two_factor: MockTwoFactorRepository,
+    whitelist: MockIpWhitelistRepository,
+}
+
+impl Doubles {
+    /// `account` names every login; its password is right or wrong as `verification`
+    /// says; no device is known; nothing is throttled.
+    fn for_account(account: AccountId, verification: Verification) -> Self {
+        let mut credentials = MockCredentialRepository::new();
+        credentials
+            .expect_find_by_login()
+            .returning(move |_| Ok(Some(stored(account))));
+        let mut hasher = MockPasswordHasher::new();
+        hasher
+            .expect_verify()
+            .returning(move |_, _| Ok(verification));
+        Self::with(credentials, hasher)
+    }
+
+    fn with(credentials: MockCredentialRepository, hasher: MockPasswordHasher) -> Self {
+        let mut sessions = MockSessionRepository::new();
+        sessions.expect_insert().returning(|_| Ok(()));
+        let mut devices = MockDeviceRepository::new();
+        devices.expect_find().returning(|_| Ok(None));
+        devices.expect_remember().returning(|_| Ok(()));
+        let mut events = MockSecurityEventRepository::new();
+        events.expect_record().returning(|_| Ok(()));
+        let mut whitelist = MockIpWhitelistRepository::new();
+        whitelist.expect_list().returning(|_| Ok(vec![]));
+        Self {
+            credentials,
+            sessions,
+            devices,
+            hasher,
+            events,
+            throttle: open_throttle(),
+            two_factor: two_factor(false),
+            whitelist,
+        }
+    }
+
+    fn service(self) -> LoginService {
+        LoginService::new(
+            LoginPorts {
+                credentials: Arc::new(self.credentials),
+                sessions: Arc::new(self.sessions),
+                devices: Arc::new(self.devices),
+                hasher: Arc::new(self.hasher),
+                events: Arc::new(self.events),
+                throttle: Arc::new(self.throttle),
+                two_factor: Arc::new(self.two_factor),
+                whitelist: Arc::new(self.whitelist),
+                clock: clock(),
+            },
+            SessionPolicy::default(),
+            ThrottlePolicies::default(),
+        )
+    }
+}
+
+fn open_throttle() -> MockThrottleRepository {
+    let mut throttle = MockThrottleRepository::new();
+    throttle.expect_claim().returning(|_, _| Ok(None));
+    throttle.expect_forgive().returning(|_, _| Ok(()));
+    throttle.expect_clear().returning(|_| Ok(()));
+    throttle
+}
+
+fn right() -> Verification {
+    Verification::Match {
+        needs_rehash: false,
+    }
 }
 
 fn stored(account: AccountId) -> StoredCredential {
@@ -41,59 +124,6 @@ fn stored(account: AccountId) -> StoredCredential {
         account,
         password_hash: PasswordHash::from_phc("$argon2id$stored".into()),
     }
-}
-
-fn service(
-    credentials: MockCredentialRepository,
-    sessions: MockSessionRepository,
-    hasher: MockPasswordHasher,
-) -> LoginService {
-    let mut events = MockSecurityEventRepository::new();
-    events.expect_record().returning(|_| Ok(()));
-    with_events(credentials, sessions, hasher, events)
-}
-
-fn with_events(
-    credentials: MockCredentialRepository,
-    sessions: MockSessionRepository,
-    hasher: MockPasswordHasher,
-    events: MockSecurityEventRepository,
-) -> LoginService {
-    let mut throttle = MockThrottleRepository::new();
-    throttle.expect_claim().returning(|_, _, _| Ok(None));
-    throttle.expect_forgive().returning(|_, _| Ok(()));
-    throttle.expect_clear().returning(|_| Ok(()));
-    with_throttle(credentials, sessions, hasher, events, throttle)
-}
-
-fn with_throttle(
-    credentials: MockCredentialRepository,
-    sessions: MockSessionRepository,
-    hasher: MockPasswordHasher,
-    events: MockSecurityEventRepository,
-    throttle: MockThrottleRepository,
-) -> LoginService {
-    LoginService::new(
-        LoginPorts {
-            credentials: Arc::new(credentials),
-            sessions: Arc::new(sessions),
-            hasher: Arc::new(hasher),
-            events: Arc::new(events),
-            throttle: Arc::new(throttle),
-            two_factor: Arc::new(two_factor(false)),
-            whitelist: open_whitelist(),
-            clock: clock(),
-        },
-        SessionPolicy::default(),
-        ThrottlePolicy::default(),
-    )
-}
-
-/// A whitelist with no entries: every address may log in.
-fn open_whitelist() -> Arc<MockIpWhitelistRepository> {
-    let mut whitelist = MockIpWhitelistRepository::new();
-    whitelist.expect_list().returning(|_| Ok(vec![]));
-    Arc::new(whitelist)
 }
 
 /// Two-factor state: on, or never set up.
@@ -110,13 +140,28 @@ fn two_factor(enabled: bool) -> MockTwoFactorRepository {
     two_factor
 }
 
+fn keys(claims: &[Claim]) -> Vec<ThrottleKey> {
+    claims.iter().map(|claim| claim.key.clone()).collect()
+}
+
+/// A device credential stored for `account`, valid for a while yet.
+fn known_device(token: &SecretToken, account: AccountId) -> KnownDevice {
+    KnownDevice {
+        digest: token.digest(),
+        account,
+        created_at: clock().now(),
+        expires_at: clock().now() + time::Duration::days(30),
+    }
+}
+
 #[tokio::test]
 async fn with_two_factor_on_the_password_opens_only_a_short_pending_session() {
     let account = AccountId::generate();
-    let credentials = known_login(account);
-    let hasher = right_password();
-    let mut sessions = MockSessionRepository::new();
-    sessions
+    let mut doubles = Doubles::for_account(account, right());
+    doubles.two_factor = two_factor(true);
+    doubles.sessions = MockSessionRepository::new();
+    doubles
+        .sessions
         .expect_insert()
         .withf(|s| {
             s.second_factor_pending
@@ -124,37 +169,18 @@ async fn with_two_factor_on_the_password_opens_only_a_short_pending_session() {
         })
         .times(1)
         .returning(|_| Ok(()));
-    let mut events = MockSecurityEventRepository::new();
-    events
+    doubles.events = MockSecurityEventRepository::new();
+    doubles
+        .events
         .expect_record()
         .withf(|e| e.kind == SecurityEventKind::SecondFactorRequested)
         .times(1)
         .returning(|_| Ok(()));
-    let mut throttle = MockThrottleRepository::new();
-    throttle.expect_claim().returning(|_, _, _| Ok(None));
-    throttle.expect_forgive().returning(|_, _| Ok(()));
-    throttle.expect_clear().returning(|_| Ok(()));
-    let service = LoginService::new(
-        LoginPorts {
-            credentials: Arc::new(credentials),
-            sessions: Arc::new(sessions),
-            hasher: Arc::new(hasher),
-            events: Arc::new(events),
-            throttle: Arc::new(throttle),
-            two_factor: Arc::new(two_factor(true)),
-            whitelist: open_whitelist(),
-            clock: clock(),
-        },
-        SessionPolicy::default(),
-        ThrottlePolicy::default(),
-    );
 
-    let opened = service
-        .login(
-            "ada",
-            &Password::new("secret words".into()),
-            ClientInfo::default(),
-        )
+    let password = password();
+    let opened = doubles
+        .service()
+        .login(attempt("ada", &password, None), ClientInfo::default())
         .await
         .unwrap();
 
@@ -162,29 +188,50 @@ async fn with_two_factor_on_the_password_opens_only_a_short_pending_session() {
 }
 
 #[tokio::test]
-async fn a_blocked_login_is_refused_before_any_lookup_or_hashing() {
-    let mut credentials = MockCredentialRepository::new();
-    credentials.expect_find_by_login().times(0);
-    let mut hasher = MockPasswordHasher::new();
-    hasher.expect_verify().times(0);
-    hasher.expect_verify_unknown().times(0);
-    let mut throttle = MockThrottleRepository::new();
+async fn a_blocked_login_is_refused_before_any_hashing_and_noted_for_the_owner() {
+    let account = AccountId::generate();
+    let mut doubles = Doubles::for_account(account, right());
+    doubles.hasher = MockPasswordHasher::new();
+    doubles.hasher.expect_verify().times(0);
+    doubles.hasher.expect_verify_unknown().times(0);
+    doubles.sessions = MockSessionRepository::new();
+    doubles.sessions.expect_insert().times(0);
     let until = clock().now() + time::Duration::seconds(8);
-    throttle
+    doubles.throttle = MockThrottleRepository::new();
+    doubles
+        .throttle
         .expect_claim()
-        .withf(|keys, _, _| keys.len() == 2 && keys[0] == ThrottleKey::login("ADA"))
-        .returning(move |_, _, _| Ok(Some(until)));
+        .withf(move |claims, _| {
+            keys(claims)
+                == [
+                    ThrottleKey::account(account),
+                    ThrottleKey::pair(account, ip()),
+                    ThrottleKey::address(ip()),
+                ]
+        })
+        .returning(move |_, _| Ok(Some(until)));
+    // The note of the refusal is paced by a claim of its own, free here.
+    doubles
+        .throttle
+        .expect_claim()
+        .withf(|claims, _| claims[0].key.as_str().starts_with("refusal:"))
+        .returning(|_, _| Ok(None));
+    doubles.events = MockSecurityEventRepository::new();
+    doubles
+        .events
+        .expect_record()
+        .withf(move |e| e.kind == SecurityEventKind::AttemptThrottled && e.account == account)
+        .times(1)
+        .returning(|_| Ok(()));
 
-    let client = ClientInfo::new(Some("192.0.2.9".parse().unwrap()), None);
-    let result = with_throttle(
-        credentials,
-        MockSessionRepository::new(),
-        hasher,
-        MockSecurityEventRepository::new(),
-        throttle,
-    )
-    .login("ada", &Password::new("secret words".into()), client)
-    .await;
+    let password = password();
+    let result = doubles
+        .service()
+        .login(
+            attempt("ada", &password, None),
+            ClientInfo::new(Some(ip()), None),
+        )
+        .await;
 
     assert!(matches!(
         result,
@@ -193,56 +240,212 @@ async fn a_blocked_login_is_refused_before_any_lookup_or_hashing() {
 }
 
 #[tokio::test]
-async fn a_failed_attempt_keeps_its_claim_and_a_success_gives_it_back() {
+async fn an_unknown_login_is_counted_by_what_was_typed_and_by_address() {
+    let mut credentials = MockCredentialRepository::new();
+    credentials.expect_find_by_login().returning(|_| Ok(None));
+    let mut hasher = MockPasswordHasher::new();
+    hasher
+        .expect_verify_unknown()
+        .times(1)
+        .returning(|_| Ok(()));
+    let mut doubles = Doubles::with(credentials, hasher);
+    doubles.sessions = MockSessionRepository::new();
+    doubles.sessions.expect_insert().times(0);
+    doubles.events = MockSecurityEventRepository::new();
+    doubles.events.expect_record().times(0);
+    doubles.throttle = MockThrottleRepository::new();
+    doubles
+        .throttle
+        .expect_claim()
+        .withf(|claims, _| {
+            keys(claims) == [ThrottleKey::login("nobody"), ThrottleKey::address(ip())]
+        })
+        .times(1)
+        .returning(|_, _| Ok(None));
+
+    let password = password();
+    let result = doubles
+        .service()
+        .login(
+            attempt("Nobody", &password, None),
+            ClientInfo::new(Some(ip()), None),
+        )
+        .await;
+
+    assert!(matches!(result, Err(LoginError::InvalidCredentials)));
+}
+
+#[tokio::test]
+async fn a_failed_attempt_keeps_its_claim_and_a_success_clears_the_pair_and_gives_the_rest_back() {
     let account = AccountId::generate();
-    let client = ClientInfo::new(Some("192.0.2.9".parse().unwrap()), None);
-    let address = ThrottleKey::address("192.0.2.9".parse().unwrap());
-    for (verification, succeeds) in [
-        (Verification::Mismatch, false),
-        (
-            Verification::Match {
-                needs_rehash: false,
-            },
-            true,
-        ),
-    ] {
-        let mut credentials = MockCredentialRepository::new();
-        credentials
-            .expect_find_by_login()
-            .returning(move |_| Ok(Some(stored(account))));
-        let mut hasher = MockPasswordHasher::new();
-        hasher
-            .expect_verify()
-            .returning(move |_, _| Ok(verification));
-        let mut sessions = MockSessionRepository::new();
-        sessions.expect_insert().returning(|_| Ok(()));
-        let mut throttle = MockThrottleRepository::new();
-        let claimed = address.clone();
-        throttle
+    for (verification, succeeds) in [(Verification::Mismatch, false), (right(), true)] {
+        let mut doubles = Doubles::for_account(account, verification);
+        doubles.throttle = MockThrottleRepository::new();
+        doubles
+            .throttle
             .expect_claim()
-            .withf(move |keys, _, _| keys == [ThrottleKey::login("ada"), claimed.clone()])
             .times(1)
-            .returning(|_, _, _| Ok(None));
-        throttle
+            .returning(|_, _| Ok(None));
+        doubles
+            .throttle
             .expect_clear()
-            .withf(|key| *key == ThrottleKey::login("ada"))
+            .withf(move |key| *key == ThrottleKey::pair(account, ip()))
             .times(usize::from(succeeds))
             .returning(|_| Ok(()));
-        let forgiven = address.clone();
-        throttle
+        doubles
+            .throttle
             .expect_forgive()
-            .withf(move |key, _| *key == forgiven)
-            .times(usize::from(succeeds))
+            .withf(move |key, _| {
+                *key == ThrottleKey::account(account) || *key == ThrottleKey::address(ip())
+            })
+            .times(2 * usize::from(succeeds))
             .returning(|_, _| Ok(()));
-        let mut events = MockSecurityEventRepository::new();
-        events.expect_record().returning(|_| Ok(()));
 
-        let result = with_throttle(credentials, sessions, hasher, events, throttle)
-            .login("ada", &Password::new("secret words".into()), client.clone())
+        let password = password();
+        let result = doubles
+            .service()
+            .login(
+                attempt("ada", &password, None),
+                ClientInfo::new(Some(ip()), None),
+            )
             .await;
 
         assert_eq!(result.is_ok(), succeeds);
     }
+}
+
+#[tokio::test]
+async fn a_known_device_is_judged_by_its_own_counter_alone_and_keeps_its_credential() {
+    let account = AccountId::generate();
+    let token = SecretToken::generate().unwrap();
+    let mut doubles = Doubles::for_account(account, right());
+    doubles.devices = MockDeviceRepository::new();
+    let device = known_device(&token, account);
+    doubles
+        .devices
+        .expect_find()
+        .returning(move |_| Ok(Some(device.clone())));
+    let digest = token.digest();
+    doubles
+        .devices
+        .expect_remember()
+        .withf(move |d| d.digest == digest && d.expires_at == clock().now() + DEVICE_LIFETIME)
+        .times(1)
+        .returning(|_| Ok(()));
+    doubles.throttle = MockThrottleRepository::new();
+    let device_key = ThrottleKey::device(&token.digest());
+    let claimed = device_key.clone();
+    doubles
+        .throttle
+        .expect_claim()
+        .withf(move |claims, _| keys(claims) == [claimed.clone()])
+        .times(1)
+        .returning(|_, _| Ok(None));
+    doubles
+        .throttle
+        .expect_clear()
+        .withf(move |key| *key == device_key)
+        .times(1)
+        .returning(|_| Ok(()));
+    doubles.throttle.expect_forgive().times(0);
+
+    let password = password();
+    let opened = doubles
+        .service()
+        .login(
+            attempt("ada", &password, Some(&token)),
+            ClientInfo::new(Some(ip()), None),
+        )
+        .await
+        .unwrap();
+
+    assert_eq!(opened.device_token, Some(token));
+}
+
+#[tokio::test]
+async fn a_device_credential_of_another_account_counts_for_nothing() {
+    let account = AccountId::generate();
+    let token = SecretToken::generate().unwrap();
+    let mut doubles = Doubles::for_account(account, right());
+    doubles.devices = MockDeviceRepository::new();
+    let elsewhere = known_device(&token, AccountId::generate());
+    doubles
+        .devices
+        .expect_find()
+        .returning(move |_| Ok(Some(elsewhere.clone())));
+    doubles.devices.expect_remember().returning(|_| Ok(()));
+    doubles.throttle = open_throttle();
+    doubles.throttle.checkpoint();
+    doubles
+        .throttle
+        .expect_claim()
+        .withf(move |claims, _| keys(claims)[0] == ThrottleKey::account(account))
+        .times(1)
+        .returning(|_, _| Ok(None));
+    doubles.throttle.expect_clear().returning(|_| Ok(()));
+    doubles.throttle.expect_forgive().returning(|_, _| Ok(()));
+
+    let password = password();
+    let opened = doubles
+        .service()
+        .login(
+            attempt("ada", &password, Some(&token)),
+            ClientInfo::new(Some(ip()), None),
+        )
+        .await
+        .unwrap();
+
+    let issued = opened.device_token.unwrap();
+    assert_ne!(issued, token, "a fresh credential for this account");
+}
+
+#[tokio::test]
+async fn a_device_that_sends_too_many_wrong_passwords_is_voided() {
+    let account = AccountId::generate();
+    let token = SecretToken::generate().unwrap();
+    let mut doubles = Doubles::for_account(account, Verification::Mismatch);
+    doubles.devices = MockDeviceRepository::new();
+    let device = known_device(&token, account);
+    doubles
+        .devices
+        .expect_find()
+        .returning(move |_| Ok(Some(device.clone())));
+    doubles
+        .devices
+        .expect_count_failure()
+        .times(1)
+        .returning(|_| Ok(ThrottlePolicies::default().device_failure_limit));
+    let digest: TokenDigest = token.digest();
+    doubles
+        .devices
+        .expect_forget()
+        .withf(move |d| *d == digest)
+        .times(1)
+        .returning(|_| Ok(()));
+    doubles.events = MockSecurityEventRepository::new();
+    doubles
+        .events
+        .expect_record()
+        .withf(|e| e.kind == SecurityEventKind::LoginFailed)
+        .times(1)
+        .returning(|_| Ok(()));
+    doubles
+        .events
+        .expect_record()
+        .withf(|e| e.kind == SecurityEventKind::DeviceForgotten)
+        .times(1)
+        .returning(|_| Ok(()));
+
+    let password = password();
+    let result = doubles
+        .service()
+        .login(
+            attempt("ada", &password, Some(&token)),
+            ClientInfo::default(),
+        )
+        .await;
+
+    assert!(matches!(result, Err(LoginError::InvalidCredentials)));
 }
 
 #[tokio::test]
@@ -253,76 +456,53 @@ async fn the_right_password_opens_a_session_whose_token_is_stored_only_as_a_dige
         .expect_find_by_login()
         .withf(|key| *key == LoginKey::Username("ada".into()))
         .returning(move |_| Ok(Some(stored(account))));
-    let hasher = right_password();
-    let mut sessions = MockSessionRepository::new();
-    sessions
+    let mut hasher = MockPasswordHasher::new();
+    hasher.expect_verify().returning(|_, _| Ok(right()));
+    let mut doubles = Doubles::with(credentials, hasher);
+    doubles.sessions = MockSessionRepository::new();
+    doubles
+        .sessions
         .expect_insert()
         .withf(move |s| {
             s.account == account
                 && s.absolute_expires_at == s.created_at + time::Duration::hours(12)
+                && s.authenticated_at == s.created_at
         })
         .times(1)
         .returning(|_| Ok(()));
 
-    let opened = service(credentials, sessions, hasher)
-        .login(
-            " ADA ",
-            &Password::new("secret words".into()),
-            ClientInfo::default(),
-        )
+    let password = password();
+    let opened = doubles
+        .service()
+        .login(attempt(" ADA ", &password, None), ClientInfo::default())
         .await
         .unwrap();
 
     assert_eq!(opened.session.token_digest, opened.token.digest());
     assert_ne!(opened.session.token_digest.as_str(), opened.token.expose());
+    assert!(opened.device_token.is_some());
 }
 
 #[tokio::test]
-async fn an_unknown_login_spends_a_dummy_verification_and_fails_like_a_wrong_password() {
-    let mut credentials = MockCredentialRepository::new();
-    credentials.expect_find_by_login().returning(|_| Ok(None));
-    let mut hasher = MockPasswordHasher::new();
-    hasher
-        .expect_verify_unknown()
-        .times(1)
-        .returning(|_| Ok(()));
-    let mut sessions = MockSessionRepository::new();
-    sessions.expect_insert().times(0);
-
-    let result = service(credentials, sessions, hasher)
-        .login(
-            "nobody@example.com",
-            &Password::new("secret words".into()),
-            ClientInfo::default(),
-        )
-        .await;
-
-    assert!(matches!(result, Err(LoginError::InvalidCredentials)));
-}
-
-#[tokio::test]
-async fn a_wrong_password_opens_nothing() {
+async fn a_wrong_password_opens_nothing_and_is_recorded() {
     let account = AccountId::generate();
-    let credentials = known_login(account);
-    let mut hasher = MockPasswordHasher::new();
-    hasher
-        .expect_verify()
-        .returning(|_, _| Ok(Verification::Mismatch));
-    let mut sessions = MockSessionRepository::new();
-    sessions.expect_insert().times(0);
-    let mut events = MockSecurityEventRepository::new();
-    events
+    let mut doubles = Doubles::for_account(account, Verification::Mismatch);
+    doubles.sessions = MockSessionRepository::new();
+    doubles.sessions.expect_insert().times(0);
+    doubles.devices = MockDeviceRepository::new();
+    doubles.devices.expect_remember().times(0);
+    doubles.events = MockSecurityEventRepository::new();
+    doubles
+        .events
         .expect_record()
         .withf(move |e| e.account == account && e.kind == SecurityEventKind::LoginFailed)
         .times(1)
         .returning(|_| Ok(()));
 
-    let result = with_events(credentials, sessions, hasher, events)
-        .login(
-            "ada",
-            &Password::new("wrong words".into()),
-            ClientInfo::default(),
-        )
+    let password = Password::new("wrong words".into());
+    let result = doubles
+        .service()
+        .login(attempt("ada", &password, None), ClientInfo::default())
         .await;
 
     assert!(matches!(result, Err(LoginError::InvalidCredentials)));
@@ -331,28 +511,22 @@ async fn a_wrong_password_opens_nothing() {
 #[tokio::test]
 async fn a_weak_stored_hash_is_replaced_after_a_successful_login() {
     let account = AccountId::generate();
-    let mut credentials = known_login(account);
-    credentials
+    let mut doubles = Doubles::for_account(account, Verification::Match { needs_rehash: true });
+    doubles
+        .credentials
         .expect_replace_hash()
         .withf(move |id, hash, _| *id == account && hash.as_phc() == "$argon2id$fresh")
         .times(1)
         .returning(|_, _, _| Ok(()));
-    let mut hasher = MockPasswordHasher::new();
-    hasher
-        .expect_verify()
-        .returning(|_, _| Ok(Verification::Match { needs_rehash: true }));
-    hasher
+    doubles
+        .hasher
         .expect_hash()
         .returning(|_| Ok(PasswordHash::from_phc("$argon2id$fresh".into())));
-    let mut sessions = MockSessionRepository::new();
-    sessions.expect_insert().returning(|_| Ok(()));
 
-    let result = service(credentials, sessions, hasher)
-        .login(
-            "ada",
-            &Password::new("secret words".into()),
-            ClientInfo::default(),
-        )
+    let password = password();
+    let result = doubles
+        .service()
+        .login(attempt("ada", &password, None), ClientInfo::default())
         .await;
 
     assert!(result.is_ok());
@@ -368,33 +542,32 @@ async fn a_login_with_control_characters_is_refused_without_a_lookup() {
         .times(1)
         .returning(|_| Ok(()));
 
-    let result = service(credentials, MockSessionRepository::new(), hasher)
-        .login(
-            "ada\u{0}",
-            &Password::new("secret words".into()),
-            ClientInfo::default(),
-        )
+    let password = password();
+    let result = Doubles::with(credentials, hasher)
+        .service()
+        .login(attempt("ada\u{0}", &password, None), ClientInfo::default())
         .await;
 
     assert!(matches!(result, Err(LoginError::InvalidCredentials)));
 }
 
 #[tokio::test]
-async fn an_overlong_password_is_refused_without_a_lookup() {
-    let mut credentials = MockCredentialRepository::new();
-    credentials.expect_find_by_login().times(0);
-    let mut hasher = MockPasswordHasher::new();
-    hasher
+async fn an_overlong_password_is_refused_without_hashing_it() {
+    let account = AccountId::generate();
+    let mut doubles = Doubles::for_account(account, right());
+    doubles.hasher = MockPasswordHasher::new();
+    doubles.hasher.expect_verify().times(0);
+    doubles
+        .hasher
         .expect_verify_unknown()
+        .withf(|password| password.expose().is_empty())
         .times(1)
         .returning(|_| Ok(()));
 
-    let result = service(credentials, MockSessionRepository::new(), hasher)
-        .login(
-            "ada",
-            &Password::new("x".repeat(10_000)),
-            ClientInfo::default(),
-        )
+    let password = Password::new("x".repeat(10_000));
+    let result = doubles
+        .service()
+        .login(attempt("ada", &password, None), ClientInfo::default())
         .await;
 
     assert!(matches!(result, Err(LoginError::InvalidCredentials)));
@@ -403,22 +576,22 @@ async fn an_overlong_password_is_refused_without_a_lookup() {
 #[tokio::test]
 async fn the_right_password_from_outside_the_whitelist_opens_nothing_and_keeps_its_claim() {
     let account = AccountId::generate();
-    let credentials = known_login(account);
-    let hasher = right_password();
-    let mut sessions = MockSessionRepository::new();
-    sessions.expect_insert().times(0);
-    let mut events = MockSecurityEventRepository::new();
-    events
+    let mut doubles = Doubles::for_account(account, right());
+    doubles.sessions = MockSessionRepository::new();
+    doubles.sessions.expect_insert().times(0);
+    doubles.events = MockSecurityEventRepository::new();
+    doubles
+        .events
         .expect_record()
         .withf(|e| e.kind == SecurityEventKind::AddressRefused)
         .times(1)
         .returning(|_| Ok(()));
-    let mut throttle = MockThrottleRepository::new();
-    throttle.expect_claim().returning(|_, _, _| Ok(None));
-    throttle.expect_clear().times(0);
-    throttle.expect_forgive().times(0);
-    let mut whitelist = MockIpWhitelistRepository::new();
-    whitelist.expect_list().returning(move |_| {
+    doubles.throttle = MockThrottleRepository::new();
+    doubles.throttle.expect_claim().returning(|_, _| Ok(None));
+    doubles.throttle.expect_clear().times(0);
+    doubles.throttle.expect_forgive().times(0);
+    doubles.whitelist = MockIpWhitelistRepository::new();
+    doubles.whitelist.expect_list().returning(move |_| {
         Ok(vec![crate::whitelist::WhitelistEntry {
             id: portico_kernel::WhitelistEntryId::generate(),
             account,
@@ -428,25 +601,12 @@ async fn the_right_password_from_outside_the_whitelist_opens_nothing_and_keeps_i
             last_used_at: None,
         }])
     });
-    let service = LoginService::new(
-        LoginPorts {
-            credentials: Arc::new(credentials),
-            sessions: Arc::new(sessions),
-            hasher: Arc::new(hasher),
-            events: Arc::new(events),
-            throttle: Arc::new(throttle),
-            two_factor: Arc::new(two_factor(false)),
-            whitelist: Arc::new(whitelist),
-            clock: clock(),
-        },
-        SessionPolicy::default(),
-        ThrottlePolicy::default(),
-    );
 
-    let result = service
+    let password = password();
+    let result = doubles
+        .service()
         .login(
-            "ada",
-            &Password::new("secret words".into()),
+            attempt("ada", &password, None),
             ClientInfo::new("198.51.100.9".parse().ok(), None),
         )
         .await;

@@ -7,25 +7,29 @@ mod notices;
 pub mod password_change;
 pub mod password_reset;
 pub mod passwords;
+pub mod rate_limits;
 pub mod reauth;
 pub mod second_factor_login;
 pub mod security_ports;
 pub mod sessions;
+pub mod step_up;
 #[cfg(test)]
 mod test_doubles;
 pub mod two_factor_service;
 pub mod username_change;
 
 pub use ip_whitelist::{IpWhitelists, WhitelistError};
-pub use login::{LoginError, LoginPorts, LoginService, NewSession};
+pub use login::{LoginAttempt, LoginError, LoginPorts, LoginService, NewSession};
 pub use password_change::{PasswordChangeError, PasswordChangePorts, PasswordChanges};
 pub use password_reset::{
     PasswordResets, RESET_GUESS_BUDGET, RESET_LIFETIME, RESET_MAIL_INTERVAL, ResetError,
 };
 pub use passwords::{PasswordError, Passwords};
+pub use rate_limits::{RateLimitError, RateLimitPolicies, RateLimits};
 pub use reauth::{ReauthError, Reauthenticated, Reauthentication};
 pub use second_factor_login::{SecondFactorError, SecondFactorLogin};
 pub use security_ports::SecurityPorts;
 pub use sessions::{AuthError, SessionError, Sessions};
+pub use step_up::{ReauthenticationRequired, StepUp};
 pub use two_factor_service::{Enrolment, TwoFactorError, TwoFactorService, TwoFactorStatus};
 pub use username_change::{UsernameChangeError, UsernameChanges};

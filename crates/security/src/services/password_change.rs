@@ -12,9 +12,7 @@ use crate::ports::{AccountDirectory, CredentialRepository, PasswordChange};
 use crate::services::notices::notices_for;
 use crate::services::passwords::{PasswordError, Passwords};
 use crate::session::{ClientInfo, Session};
-use crate::throttle::{
-    ThrottleKey, ThrottlePolicy, ThrottleRepository, claim_attempt, settle_success,
-};
+use crate::throttle::{ThrottlePolicies, ThrottleRepository, claim, settle};
 
 /// Why a password was not changed; nothing changed in any of these cases.
 #[derive(Debug, thiserror::Error)]
@@ -54,7 +52,7 @@ pub struct PasswordChanges {
     passwords: Passwords,
     composer: Arc<dyn MessageComposer>,
     throttle: Arc<dyn ThrottleRepository>,
-    throttle_policy: ThrottlePolicy,
+    throttles: ThrottlePolicies,
     clock: Arc<dyn Clock>,
 }
 
@@ -82,7 +80,7 @@ impl PasswordChanges {
     pub fn new(
         ports: PasswordChangePorts,
         passwords: Passwords,
-        throttle_policy: ThrottlePolicy,
+        throttles: ThrottlePolicies,
     ) -> Self {
         Self {
             credentials: ports.credentials,
@@ -92,7 +90,7 @@ impl PasswordChanges {
             passwords,
             composer: ports.composer,
             throttle: ports.throttle,
-            throttle_policy,
+            throttles,
             clock: ports.clock,
         }
     }
@@ -106,13 +104,11 @@ impl PasswordChanges {
         client: &ClientInfo,
     ) -> Result<(), PasswordChangeError> {
         let account = session.account;
-        let account_key = ThrottleKey::account(account);
-        let mut keys = vec![account_key.clone()];
-        keys.extend(client.ip.map(ThrottleKey::address));
+        // Counted like a login from an unknown device: a stolen session must not
+        // become a way around the password throttle.
+        let claims = self.throttles.password_claims(account, client.ip);
         let now = self.clock.now();
-        if let Err(retry_after) =
-            claim_attempt(self.throttle.as_ref(), &self.throttle_policy, &keys, now).await?
-        {
+        if let Err(retry_after) = claim(self.throttle.as_ref(), &claims, now).await? {
             return Err(PasswordChangeError::Throttled { retry_after });
         }
         let credential = self
@@ -138,13 +134,7 @@ impl PasswordChanges {
             self.events.record(&event).await?;
             return Err(PasswordChangeError::WrongPassword);
         }
-        settle_success(
-            self.throttle.as_ref(),
-            &self.throttle_policy,
-            std::slice::from_ref(&account_key),
-            &keys[1..],
-        )
-        .await?;
+        settle(self.throttle.as_ref(), &claims).await?;
         if new.expose() == current.expose() {
             return Err(PasswordChangeError::Rejected(
                 PasswordRejection::SameAsCurrent,
@@ -223,6 +213,7 @@ mod tests {
             created_at: OffsetDateTime::UNIX_EPOCH,
             last_seen_at: OffsetDateTime::UNIX_EPOCH,
             absolute_expires_at: OffsetDateTime::UNIX_EPOCH,
+            authenticated_at: OffsetDateTime::UNIX_EPOCH,
             second_factor_pending: false,
             client: ClientInfo::default(),
         }
@@ -294,13 +285,13 @@ mod tests {
                 clock: clock(),
             },
             Passwords::new(PasswordPolicy::new(8), hasher),
-            ThrottlePolicy::default(),
+            crate::throttle::ThrottlePolicies::default(),
         )
     }
 
     fn throttle() -> crate::throttle::MockThrottleRepository {
         let mut throttle = crate::throttle::MockThrottleRepository::new();
-        throttle.expect_claim().returning(|_, _, _| Ok(None));
+        throttle.expect_claim().returning(|_, _| Ok(None));
         throttle.expect_forgive().returning(|_, _| Ok(()));
         throttle.expect_clear().returning(|_| Ok(()));
         throttle

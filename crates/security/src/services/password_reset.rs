@@ -18,7 +18,7 @@ use crate::services::passwords::{PasswordError, Passwords};
 use crate::services::reauth::{ReauthError, Reauthentication};
 use crate::services::security_ports::SecurityPorts;
 use crate::session::ClientInfo;
-use crate::throttle::{ThrottleKey, ThrottlePolicy, claim_attempt, settle_success};
+use crate::throttle::{ThrottleKey, ThrottlePolicy, claim_attempt};
 use crate::two_factor::GuardedWriteError;
 
 /// How long a reset link works.
@@ -50,7 +50,7 @@ pub enum ResetError {
     /// The new password breaks the policy.
     #[error(transparent)]
     Rejected(PasswordRejection),
-    /// Too many failures lately for this address or account.
+    /// Too many wrong second-factor codes lately for this account.
     #[error("too many failed attempts; try again later")]
     Throttled {
         /// How long until the next attempt is accepted.
@@ -93,7 +93,6 @@ pub struct PasswordResets {
     vault: Arc<SeedVault>,
     reauth: Reauthentication,
     passwords: Passwords,
-    throttle_policy: ThrottlePolicy,
     public_base_url: String,
     background: Arc<tokio::sync::Semaphore>,
 }
@@ -105,7 +104,6 @@ impl PasswordResets {
         vault: Arc<SeedVault>,
         reauth: Reauthentication,
         passwords: Passwords,
-        throttle_policy: ThrottlePolicy,
         public_base_url: &str,
     ) -> Self {
         Self {
@@ -113,7 +111,6 @@ impl PasswordResets {
             vault,
             reauth,
             passwords,
-            throttle_policy,
             public_base_url: public_base_url.trim_end_matches('/').to_owned(),
             background: Arc::new(tokio::sync::Semaphore::new(BACKGROUND_REQUESTS)),
         }
@@ -224,12 +221,9 @@ impl PasswordResets {
         client: &ClientInfo,
     ) -> Result<(), ResetError> {
         let now = self.ports.clock.now();
-        // Every confirmation counts against the address until it succeeds; the
-        // account's own keys are left alone, so that someone who knows the password
-        // and guesses codes elsewhere cannot keep the owner from resetting it.
-        let address_keys: Vec<ThrottleKey> =
-            client.ip.map(ThrottleKey::address).into_iter().collect();
-        self.reauth.claim(&address_keys).await?;
+        // Judged by the link's own budget and the account's one second-factor budget,
+        // never by the address's counters: a client who holds the mailbox is not
+        // refused because of password typos made from the same office.
         let digest = SecretToken::from_client(token).digest();
         let pending = self
             .ports
@@ -247,17 +241,14 @@ impl PasswordResets {
             .find(account)
             .await?
             .filter(|record| record.is_enabled());
+        let budget = self.reauth.second_factor_claims(account);
         let mut attempt = None;
         let proof = match (&record, code) {
             (None, _) => None,
-            (Some(_), None) => {
-                // Not a guess: the link is valid and no code was tried.
-                self.reauth
-                    .succeeded_without_clearing(&address_keys)
-                    .await?;
-                return Err(ResetError::CodeRequired);
-            }
+            // Not a guess: the link is valid and no code was tried.
+            (Some(_), None) => return Err(ResetError::CodeRequired),
             (Some(record), Some(code)) => {
+                self.reauth.claim(account, client, &budget).await?;
                 // Counted before it is judged, so parallel guesses cannot overdraw
                 // the link's budget.
                 let guesses = self
@@ -266,6 +257,7 @@ impl PasswordResets {
                     .record_failure(&ThrottleKey::reset_link(&digest), now, now - RESET_LIFETIME)
                     .await?;
                 if guesses > RESET_GUESS_BUDGET {
+                    self.reauth.succeeded_without_clearing(&budget).await?;
                     self.ports.resets.void(&digest).await?;
                     return Err(ResetError::InvalidToken);
                 }
@@ -278,9 +270,10 @@ impl PasswordResets {
         };
         let hash = match self.new_hash(account, new_password).await {
             Err(ResetError::Rejected(rule)) => {
-                self.reauth
-                    .succeeded_without_clearing(&address_keys)
-                    .await?;
+                // The code was right and stays unused: its claim is given back.
+                if proof.is_some() {
+                    self.reauth.succeeded_without_clearing(&budget).await?;
+                }
                 return Err(ResetError::Rejected(rule));
             }
             other => other?,
@@ -310,7 +303,7 @@ impl PasswordResets {
         match self.ports.resets.complete(&completion).await {
             Ok(()) => {
                 tracing::info!(%account, "password reset");
-                self.tidy_after_reset(account, &digest, &address_keys).await;
+                self.tidy_after_reset(account, &digest, client).await;
                 Ok(())
             }
             Err(GuardedWriteError::Stale) => Err(ResetError::InvalidToken),
@@ -350,28 +343,26 @@ impl PasswordResets {
     }
 
     /// After a reset the owner starts afresh: the link's guesses, the account's
-    /// throttles and this address's claim are forgotten. The reset is done whatever
-    /// happens here, so failures are logged, not reported.
+    /// password counters and second-factor budget, and the account's pair with the
+    /// completing address are forgotten. The reset is done whatever happens here, so
+    /// failures are logged, not reported.
     async fn tidy_after_reset(
         &self,
         account: AccountId,
         digest: &TokenDigest,
-        address_keys: &[ThrottleKey],
+        client: &ClientInfo,
     ) {
-        let cleared = [
+        let mut cleared = vec![
             ThrottleKey::reset_link(digest),
             ThrottleKey::second_factor(account),
             ThrottleKey::account(account),
         ];
-        let tidied = settle_success(
-            self.ports.throttle.as_ref(),
-            &self.throttle_policy,
-            &cleared,
-            address_keys,
-        )
-        .await;
-        if let Err(error) = tidied {
-            tracing::warn!(%account, error = %error, "could not reset the throttles after a password reset");
+        cleared.extend(client.ip.map(|ip| ThrottleKey::pair(account, ip)));
+        for key in &cleared {
+            if let Err(error) = self.ports.throttle.clear(key).await {
+                tracing::warn!(%account, error = %error, "could not reset the throttles after a password reset");
+                return;
+            }
         }
     }
 

@@ -16,7 +16,6 @@ fn service(d: Doubles) -> PasswordResets {
         vault(),
         reauth(&ports),
         passwords,
-        ThrottlePolicy::default(),
         "https://portal.example/",
     )
 }
@@ -108,31 +107,30 @@ async fn a_second_request_within_a_minute_sends_no_second_mail() {
     d.throttle.checkpoint();
     d.throttle
         .expect_claim()
-        .withf(move |keys, _, policy| {
-            keys == [ThrottleKey::reset_mail(account)]
-                && *policy == ThrottlePolicy::pace(RESET_MAIL_INTERVAL)
+        .withf(move |claims, _| {
+            claims
+                == [crate::throttle::Claim::new(
+                    ThrottleKey::reset_mail(account),
+                    ThrottlePolicy::pace(RESET_MAIL_INTERVAL),
+                )]
         })
-        .returning(move |_, _, _| Ok(Some(until)));
+        .returning(move |_, _| Ok(Some(until)));
     d.resets.expect_issue().times(0);
 
     service(d).request_now("ada", &client()).await.unwrap();
 }
 
 #[tokio::test]
-async fn an_unknown_or_expired_token_is_refused_and_counted_per_address() {
+async fn an_unknown_or_expired_token_is_refused_and_never_counted_against_the_address() {
     let f = Fixture::new();
     let mut d = doubles(&f, false);
     expect_pending(&mut d, &f, now());
     d.resets.expect_find().returning(|_| Ok(None));
     d.resets.expect_complete().times(0);
-    // Each confirmation is claimed against the address, and an invalid token keeps
-    // its claim.
+    // A reset link is judged by its own budget and the second-factor budget only:
+    // password typos from the same address never stand in its way.
     d.throttle.checkpoint();
-    d.throttle
-        .expect_claim()
-        .withf(|keys, _, _| keys == [ThrottleKey::address("192.0.2.5".parse().unwrap())])
-        .times(2)
-        .returning(|_, _, _| Ok(None));
+    d.throttle.expect_claim().times(0);
     d.throttle.expect_forgive().times(0);
     let service = service(d);
 
@@ -154,7 +152,13 @@ async fn guesses_beyond_the_links_budget_void_it_unchecked() {
     expect_pending(&mut d, &f, now() + Duration::minutes(10));
     d.resets.expect_complete().times(0);
     d.throttle.checkpoint();
-    d.throttle.expect_claim().returning(|_, _, _| Ok(None));
+    d.throttle.expect_claim().returning(|_, _| Ok(None));
+    // The budget's claim is given back: the code was never judged.
+    d.throttle
+        .expect_forgive()
+        .withf(|key, _| key.as_str().starts_with("second-factor:"))
+        .times(1)
+        .returning(|_, _| Ok(()));
     d.throttle
         .expect_record_failure()
         .returning(|_, _, _| Ok(RESET_GUESS_BUDGET + 1));
@@ -199,7 +203,7 @@ async fn a_wrong_code_is_recorded_and_the_fifth_voids_the_link() {
         .returning(|_| Ok(()));
     let link_key = ThrottleKey::reset_link(&SecretToken::from_client("the-token").digest());
     d.throttle.checkpoint();
-    d.throttle.expect_claim().returning(|_, _, _| Ok(None));
+    d.throttle.expect_claim().returning(|_, _| Ok(None));
     d.throttle
         .expect_record_failure()
         .withf(move |key, _, _| *key == link_key)
@@ -275,4 +279,67 @@ async fn a_token_used_meanwhile_is_invalid() {
         .await;
 
     assert!(matches!(result, Err(ResetError::InvalidToken)));
+}
+
+#[tokio::test]
+async fn a_code_draws_on_the_accounts_second_factor_budget_and_a_blocked_budget_spends_no_guess() {
+    let f = Fixture::new();
+    let mut d = doubles(&f, true);
+    expect_pending(&mut d, &f, now() + Duration::minutes(10));
+    d.resets.expect_complete().times(0);
+    let account = f.account;
+    let until = now() + Duration::minutes(2);
+    d.throttle.checkpoint();
+    d.throttle
+        .expect_claim()
+        .withf(move |claims, _| claims[0].key == ThrottleKey::second_factor(account))
+        .times(1)
+        .returning(move |_, _| Ok(Some(until)));
+    d.throttle
+        .expect_claim()
+        .withf(|claims, _| claims[0].key.as_str().starts_with("refusal:"))
+        .returning(|_, _| Ok(None));
+    d.throttle.expect_record_failure().times(0);
+
+    let result = service(d)
+        .confirm(
+            "the-token",
+            &new_password(),
+            Some(f.code().as_str()),
+            &client(),
+        )
+        .await;
+
+    assert!(matches!(
+        result,
+        Err(ResetError::Throttled { retry_after }) if retry_after == Duration::minutes(2)
+    ));
+}
+
+#[tokio::test]
+async fn a_reset_clears_the_accounts_counters_and_its_pair_with_the_completing_address() {
+    let f = Fixture::new();
+    let mut d = doubles(&f, false);
+    expect_pending(&mut d, &f, now() + Duration::minutes(10));
+    d.resets.expect_complete().returning(|_| Ok(()));
+    let account = f.account;
+    let ip = client().ip.unwrap();
+    let expected = [
+        ThrottleKey::reset_link(&SecretToken::from_client("the-token").digest()),
+        ThrottleKey::second_factor(account),
+        ThrottleKey::account(account),
+        ThrottleKey::pair(account, ip),
+    ];
+    d.throttle.checkpoint();
+    d.throttle
+        .expect_clear()
+        .withf(move |key| expected.contains(key))
+        .times(4)
+        .returning(|_| Ok(()));
+    d.throttle.expect_claim().times(0);
+
+    service(d)
+        .confirm("the-token", &new_password(), None, &client())
+        .await
+        .unwrap();
 }

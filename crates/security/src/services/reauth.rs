@@ -5,18 +5,18 @@ use std::sync::Arc;
 
 use portico_kernel::{AccountId, Password, StorageError};
 
-use crate::events::{SecurityEvent, SecurityEventKind};
+use crate::events::{SecurityEvent, SecurityEventKind, record_refusal};
 use crate::hasher::Verification;
 use crate::password_policy::PasswordPolicy;
 use crate::seed_vault::SeedVault;
 use crate::services::factor_check::proof_for;
 use crate::services::security_ports::SecurityPorts;
 use crate::session::ClientInfo;
-use crate::throttle::{ThrottleKey, ThrottlePolicy, claim_attempt, count_failure, settle_success};
+use crate::throttle::{Claim, ThrottlePolicies, claim, count_failure, give_back, settle};
 use crate::two_factor::{SecondFactorProof, TwoFactorRecord};
 
-/// Why a re-authentication failed. Wrong passwords and codes were counted against
-/// the account and the client address, and recorded.
+/// Why a re-authentication failed. Wrong passwords were counted like failed logins,
+/// wrong codes against the account's second-factor budget, and both recorded.
 #[derive(Debug, thiserror::Error)]
 pub enum ReauthError {
     /// The password is wrong.
@@ -28,7 +28,7 @@ pub enum ReauthError {
     /// The code is wrong or was already used.
     #[error("the code is wrong or was already used")]
     WrongCode,
-    /// Too many failures lately for this account or address.
+    /// Too many failures lately for this account, address or second factor.
     #[error("too many failed attempts; try again later")]
     Throttled {
         /// How long until the next attempt is accepted.
@@ -66,70 +66,72 @@ pub struct Reauthenticated {
 pub struct Reauthentication {
     ports: SecurityPorts,
     vault: Arc<SeedVault>,
-    throttle_policy: ThrottlePolicy,
+    throttles: ThrottlePolicies,
 }
 
 impl Reauthentication {
     /// Wires the service.
-    pub fn new(
-        ports: SecurityPorts,
-        vault: Arc<SeedVault>,
-        throttle_policy: ThrottlePolicy,
-    ) -> Self {
+    pub fn new(ports: SecurityPorts, vault: Arc<SeedVault>, throttles: ThrottlePolicies) -> Self {
         Self {
             ports,
             vault,
-            throttle_policy,
+            throttles,
         }
     }
 
-    /// The keys re-authentications of `account` from `client` count against.
-    pub(crate) fn keys(account: AccountId, client: &ClientInfo) -> Vec<ThrottleKey> {
-        let mut keys = vec![ThrottleKey::account(account)];
-        keys.extend(client.ip.map(ThrottleKey::address));
-        keys
+    /// The counters a password of `account` sent from `client` is claimed under, as
+    /// at login from an unknown device.
+    pub(crate) fn password_claims(&self, account: AccountId, client: &ClientInfo) -> Vec<Claim> {
+        self.throttles.password_claims(account, client.ip)
     }
 
-    /// Claims an attempt under `keys` before it is judged (see
+    /// The account's one second-factor budget.
+    pub(crate) fn second_factor_claims(&self, account: AccountId) -> [Claim; 1] {
+        [self.throttles.second_factor_claim(account)]
+    }
+
+    /// Claims an attempt before it is judged (see
     /// [`crate::throttle::ThrottleRepository::claim`]): refused with
-    /// [`ReauthError::Throttled`] while any key is blocked.
-    pub(crate) async fn claim(&self, keys: &[ThrottleKey]) -> Result<(), ReauthError> {
-        claim_attempt(
+    /// [`ReauthError::Throttled`] while any key is blocked, and the refusal recorded.
+    pub(crate) async fn claim(
+        &self,
+        account: AccountId,
+        client: &ClientInfo,
+        claims: &[Claim],
+    ) -> Result<(), ReauthError> {
+        let now = self.ports.clock.now();
+        let Err(retry_after) = claim(self.ports.throttle.as_ref(), claims, now).await? else {
+            return Ok(());
+        };
+        let event = SecurityEvent::new(
+            account,
+            SecurityEventKind::AttemptThrottled,
+            now,
+            client,
+            Some("re-authentication".into()),
+        );
+        record_refusal(
+            self.ports.events.as_ref(),
             self.ports.throttle.as_ref(),
-            &self.throttle_policy,
-            keys,
-            self.ports.clock.now(),
+            &event,
+            "re-authentication",
         )
-        .await?
-        .map_err(|retry_after| ReauthError::Throttled { retry_after })
+        .await?;
+        Err(ReauthError::Throttled { retry_after })
     }
 
-    /// Gives a claimed attempt back after it succeeded (or turned out not to be a
-    /// guess): the first key forgets its failures, the others get one back.
-    pub(crate) async fn succeeded(&self, keys: &[ThrottleKey]) -> Result<(), StorageError> {
-        let (cleared, forgiven) = keys.split_at(keys.len().min(1));
-        settle_success(
-            self.ports.throttle.as_ref(),
-            &self.throttle_policy,
-            cleared,
-            forgiven,
-        )
-        .await
+    /// Settles claimed attempts that succeeded (see [`crate::throttle::settle`]).
+    pub(crate) async fn succeeded(&self, claims: &[Claim]) -> Result<(), StorageError> {
+        settle(self.ports.throttle.as_ref(), claims).await
     }
 
-    /// Gives a claimed attempt back to every key without clearing any: the attempt
-    /// was not a guess (a valid link with a weak new password, say).
+    /// Gives claimed attempts back without clearing any: the attempt was not a guess
+    /// (a valid link with a weak new password, a right password without its code).
     pub(crate) async fn succeeded_without_clearing(
         &self,
-        keys: &[ThrottleKey],
+        claims: &[Claim],
     ) -> Result<(), StorageError> {
-        settle_success(
-            self.ports.throttle.as_ref(),
-            &self.throttle_policy,
-            &[],
-            keys,
-        )
-        .await
+        give_back(self.ports.throttle.as_ref(), claims).await
     }
 
     /// Records a failed attempt at `action` (already counted by its claim) and returns
@@ -156,33 +158,31 @@ impl Reauthentication {
         Ok(error)
     }
 
-    /// Records and counts a failure found after the attempt was settled: a code that
-    /// a concurrent request used first.
+    /// Records and counts a wrong code found after the attempt was settled: a code
+    /// that a concurrent request used first. It spends the second-factor budget.
     pub(crate) async fn fail(
         &self,
         account: AccountId,
         client: &ClientInfo,
         action: &str,
-        failure: Failure,
     ) -> Result<ReauthError, StorageError> {
-        let error = self.refused(account, client, action, failure).await?;
-        self.count(&Self::keys(account, client)).await?;
-        Ok(error)
-    }
-
-    /// Counts a failure against `keys`.
-    pub(crate) async fn count(&self, keys: &[ThrottleKey]) -> Result<(), StorageError> {
+        let error = self.refused(account, client, action, Failure::Code).await?;
         count_failure(
             self.ports.throttle.as_ref(),
-            &self.throttle_policy,
-            keys,
+            &self.second_factor_claims(account),
             self.ports.clock.now(),
         )
-        .await
+        .await?;
+        Ok(error)
     }
 
     /// Checks the password and, when two-factor is on, the code, for `action` (named
     /// in the audit trail). The proof returned must be used up by the change itself.
+    ///
+    /// The password is claimed under the account's password counters, the code
+    /// under the account's one second-factor budget, each before it is judged. A
+    /// right password sent without the code it needs is not a guess: its claim is
+    /// given back, and no counter is cleared.
     pub async fn verify(
         &self,
         account: AccountId,
@@ -191,8 +191,8 @@ impl Reauthentication {
         client: &ClientInfo,
         action: &str,
     ) -> Result<Reauthenticated, ReauthError> {
-        let keys = Self::keys(account, client);
-        self.claim(&keys).await?;
+        let claims = self.password_claims(account, client);
+        self.claim(account, client, &claims).await?;
         let credential = self
             .ports
             .credentials
@@ -214,20 +214,22 @@ impl Reauthentication {
         }
         let two_factor = self.ports.two_factor.find(account).await?;
         let Some(record) = two_factor.as_ref().filter(|r| r.is_enabled()) else {
-            self.succeeded(&keys).await?;
+            self.succeeded(&claims).await?;
             return Ok(Reauthenticated {
                 two_factor,
                 proof: None,
             });
         };
         let Some(code) = code else {
-            // Not a guess: the password was right and no code was tried.
-            self.succeeded(&keys).await?;
+            self.succeeded_without_clearing(&claims).await?;
             return Err(ReauthError::CodeRequired);
         };
+        self.succeeded(&claims).await?;
+        let budget = self.second_factor_claims(account);
+        self.claim(account, client, &budget).await?;
         match proof_for(&self.vault, record, code, self.ports.clock.now())? {
             Some(proof) => {
-                self.succeeded(&keys).await?;
+                self.succeeded(&budget).await?;
                 Ok(Reauthenticated {
                     proof: Some(proof),
                     two_factor,

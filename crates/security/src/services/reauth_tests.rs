@@ -3,7 +3,7 @@
 use super::*;
 use crate::hasher::Verification;
 use crate::services::test_doubles::{Doubles, Fixture, client, now, reauth};
-use crate::throttle::MockThrottleRepository;
+use crate::throttle::{MockThrottleRepository, ThrottleKey};
 
 fn password() -> Password {
     Password::new("violet tractor sings".into())
@@ -15,27 +15,63 @@ fn right() -> Verification {
     }
 }
 
-/// A throttle that expects one claim under the account and the client's address, and
-/// the claim given back (`succeeds`) or kept.
-fn claimed_once(account: AccountId, succeeds: bool) -> MockThrottleRepository {
+fn ip() -> std::net::IpAddr {
+    "192.0.2.5".parse().unwrap()
+}
+
+/// What a test expects of the counters: the password claimed under the account,
+/// the pair and the address, then settled (`Settled`), given back (`GivenBack`) or
+/// kept; and the second-factor budget claimed (`code_claimed`) and cleared on a
+/// right code (`code_cleared`).
+#[derive(Clone, Copy)]
+enum PasswordClaim {
+    Kept,
+    Settled,
+    GivenBack,
+}
+
+fn counters(
+    account: AccountId,
+    password: PasswordClaim,
+    code_claimed: bool,
+    code_cleared: bool,
+) -> MockThrottleRepository {
     let mut throttle = MockThrottleRepository::new();
-    let keys = vec![
+    let password_keys = vec![
         ThrottleKey::account(account),
-        ThrottleKey::address("192.0.2.5".parse().unwrap()),
+        ThrottleKey::pair(account, ip()),
+        ThrottleKey::address(ip()),
     ];
     throttle
         .expect_claim()
-        .withf(move |claimed, _, _| claimed == keys.as_slice())
+        .withf(move |claims, _| {
+            claims.iter().map(|c| c.key.clone()).collect::<Vec<_>>() == password_keys
+        })
         .times(1)
-        .returning(|_, _, _| Ok(None));
+        .returning(|_, _| Ok(None));
+    throttle
+        .expect_claim()
+        .withf(move |claims, _| claims[0].key == ThrottleKey::second_factor(account))
+        .times(usize::from(code_claimed))
+        .returning(|_, _| Ok(None));
+    let (pair_cleared, forgiven) = match password {
+        PasswordClaim::Kept => (0, 0),
+        PasswordClaim::Settled => (1, 2),
+        PasswordClaim::GivenBack => (0, 3),
+    };
     throttle
         .expect_clear()
-        .withf(move |key| *key == ThrottleKey::account(account))
-        .times(usize::from(succeeds))
+        .withf(move |key| *key == ThrottleKey::pair(account, ip()))
+        .times(pair_cleared)
+        .returning(|_| Ok(()));
+    throttle
+        .expect_clear()
+        .withf(move |key| *key == ThrottleKey::second_factor(account))
+        .times(usize::from(code_cleared))
         .returning(|_| Ok(()));
     throttle
         .expect_forgive()
-        .times(usize::from(succeeds))
+        .times(forgiven)
         .returning(|_, _| Ok(()));
     throttle.expect_record_failure().times(0);
     throttle
@@ -56,7 +92,7 @@ async fn a_wrong_password_keeps_its_claim_and_is_recorded() {
         })
         .times(1)
         .returning(|_| Ok(()));
-    d.throttle = claimed_once(f.account, false);
+    d.throttle = counters(f.account, PasswordClaim::Kept, false, false);
     let ports = d.ports();
 
     let result = reauth(&ports)
@@ -73,10 +109,10 @@ async fn a_wrong_password_keeps_its_claim_and_is_recorded() {
 }
 
 #[tokio::test]
-async fn with_two_factor_on_a_missing_code_is_refused_and_not_counted() {
+async fn with_two_factor_on_a_missing_code_is_refused_and_clears_no_counter() {
     let f = Fixture::new();
     let mut d = Doubles::new(right(), Some(f.record(true)));
-    d.throttle = claimed_once(f.account, true);
+    d.throttle = counters(f.account, PasswordClaim::GivenBack, false, false);
     let ports = d.ports();
 
     let result = reauth(&ports)
@@ -87,10 +123,10 @@ async fn with_two_factor_on_a_missing_code_is_refused_and_not_counted() {
 }
 
 #[tokio::test]
-async fn with_two_factor_on_a_wrong_code_keeps_its_claim() {
+async fn with_two_factor_on_a_wrong_code_spends_the_second_factor_budget() {
     let f = Fixture::new();
     let mut d = Doubles::new(right(), Some(f.record(true)));
-    d.throttle = claimed_once(f.account, false);
+    d.throttle = counters(f.account, PasswordClaim::Settled, true, false);
     let ports = d.ports();
     let stale = f.seed.code_at(now() - time::Duration::minutes(3)).unwrap();
 
@@ -102,10 +138,10 @@ async fn with_two_factor_on_a_wrong_code_keeps_its_claim() {
 }
 
 #[tokio::test]
-async fn the_right_password_and_code_give_the_step_to_use_up_and_the_claim_back() {
+async fn the_right_password_and_code_give_the_step_to_use_up_and_restore_the_budget() {
     let f = Fixture::new();
     let mut d = Doubles::new(right(), Some(f.record(true)));
-    d.throttle = claimed_once(f.account, true);
+    d.throttle = counters(f.account, PasswordClaim::Settled, true, true);
     let ports = d.ports();
 
     let verified = reauth(&ports)
@@ -138,7 +174,7 @@ async fn without_two_factor_the_password_is_enough_and_a_pending_enrolment_does_
 }
 
 #[tokio::test]
-async fn a_blocked_account_is_refused_before_hashing() {
+async fn a_blocked_account_is_refused_before_hashing_and_the_refusal_noted() {
     let f = Fixture::new();
     let mut d = Doubles::new(right(), None);
     d.hasher.checkpoint();
@@ -147,7 +183,15 @@ async fn a_blocked_account_is_refused_before_hashing() {
     d.throttle.checkpoint();
     d.throttle
         .expect_claim()
-        .returning(move |_, _, _| Ok(Some(until)));
+        .withf(|claims, _| !claims[0].key.as_str().starts_with("refusal:"))
+        .returning(move |_, _| Ok(Some(until)));
+    d.throttle.expect_claim().returning(|_, _| Ok(None));
+    d.events.checkpoint();
+    d.events
+        .expect_record()
+        .withf(|e| e.kind == SecurityEventKind::AttemptThrottled)
+        .times(1)
+        .returning(|_| Ok(()));
     let ports = d.ports();
 
     let result = reauth(&ports)

@@ -27,7 +27,7 @@ pub enum SecondFactorError {
     /// was turned off meanwhile (the session is ended; log in again).
     #[error("the session is not waiting for a second factor")]
     NotPending,
-    /// Too many failures lately for this account or address.
+    /// Too many wrong codes lately for this account's second factor.
     #[error("too many failed attempts; try again later")]
     Throttled {
         /// How long until the next attempt is accepted.
@@ -79,9 +79,9 @@ impl SecondFactorLogin {
     /// Checks the code and, when it is right and unused, turns the pending session
     /// into a full one under a new token (the pending token stops working). Wrong
     /// codes, TOTP and recovery alike, draw on one budget per pending session
-    /// ([`SessionPolicy::SECOND_FACTOR_BUDGET`]) and on the throttles of the account's
-    /// second factor and of the address. Every attempt is counted before it is
-    /// judged, so parallel guesses cannot overdraw either.
+    /// ([`SessionPolicy::SECOND_FACTOR_BUDGET`]) and on the account's one
+    /// second-factor budget. Every attempt is counted before it is judged, so
+    /// parallel guesses cannot overdraw either.
     pub async fn complete(
         &self,
         pending: &Session,
@@ -106,9 +106,10 @@ impl SecondFactorLogin {
             self.end(pending).await?;
             return Err(SecondFactorError::BudgetExhausted);
         }
-        let mut keys = vec![ThrottleKey::second_factor(account)];
-        keys.extend(client.ip.map(ThrottleKey::address));
-        self.reauth.claim(&keys).await?;
+        // The account's one second-factor budget, shared with resets and
+        // re-authentication, so that logging in again buys no fresh guesses.
+        let budget = self.reauth.second_factor_claims(account);
+        self.reauth.claim(account, client, &budget).await?;
         let record = self
             .ports
             .two_factor
@@ -152,7 +153,7 @@ impl SecondFactorLogin {
         tracing::info!(%account, session = %pending.id, "second factor completed the login");
         // The login is complete whatever happens next: a failure to tidy the counters
         // is logged, not reported.
-        let tidied = match self.reauth.succeeded(&keys).await {
+        let tidied = match self.reauth.succeeded(&budget).await {
             Ok(()) => {
                 self.ports
                     .throttle
@@ -166,9 +167,11 @@ impl SecondFactorLogin {
         }
         Ok(NewSession {
             token,
+            device_token: None,
             session: Session {
                 token_digest: completion.new_digest,
                 last_seen_at: now,
+                authenticated_at: now,
                 absolute_expires_at: completion.absolute_expires_at,
                 second_factor_pending: false,
                 ..pending.clone()

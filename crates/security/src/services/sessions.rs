@@ -216,7 +216,7 @@ mod tests {
 
     fn gate_over(whitelist: MockIpWhitelistRepository) -> AddressGate {
         let mut throttle = crate::throttle::MockThrottleRepository::new();
-        throttle.expect_claim().returning(|_, _, _| Ok(None));
+        throttle.expect_claim().returning(|_, _| Ok(None));
         AddressGate::new(
             Arc::new(whitelist),
             events(),
@@ -237,6 +237,7 @@ mod tests {
             created_at: start(),
             last_seen_at: last_seen,
             absolute_expires_at: start() + Duration::hours(12),
+            authenticated_at: start(),
             second_factor_pending: false,
             client: ClientInfo::default(),
         }

@@ -17,7 +17,7 @@ use crate::seed_vault::SeedVault;
 use crate::services::reauth::Reauthentication;
 use crate::services::security_ports::SecurityPorts;
 use crate::session::ClientInfo;
-use crate::throttle::{MockThrottleRepository, ThrottlePolicy};
+use crate::throttle::{MockThrottleRepository, ThrottlePolicies};
 use crate::totp::{TotpCode, TotpSeed};
 use crate::two_factor::{MockTwoFactorRepository, TwoFactorRecord};
 use crate::whitelist::MockIpWhitelistRepository;
@@ -158,7 +158,7 @@ impl Doubles {
 pub(crate) fn quiet_throttle() -> MockThrottleRepository {
     let mut throttle = MockThrottleRepository::new();
     throttle.expect_blocked_until().returning(|_, _| Ok(None));
-    throttle.expect_claim().returning(|_, _, _| Ok(None));
+    throttle.expect_claim().returning(|_, _| Ok(None));
     throttle.expect_forgive().returning(|_, _| Ok(()));
     throttle.expect_record_failure().returning(|_, _, _| Ok(1));
     throttle.expect_block().returning(|_, _| Ok(()));
@@ -168,5 +168,5 @@ pub(crate) fn quiet_throttle() -> MockThrottleRepository {
 
 /// Re-authentication over the same ports.
 pub(crate) fn reauth(ports: &SecurityPorts) -> Reauthentication {
-    Reauthentication::new(ports.clone(), vault(), ThrottlePolicy::default())
+    Reauthentication::new(ports.clone(), vault(), ThrottlePolicies::default())
 }

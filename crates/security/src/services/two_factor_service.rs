@@ -140,8 +140,8 @@ impl TwoFactorService {
         code: &str,
         client: &ClientInfo,
     ) -> Result<Vec<RecoveryCode>, TwoFactorError> {
-        let keys = Reauthentication::keys(account, client);
-        self.reauth.claim(&keys).await?;
+        let budget = self.reauth.second_factor_claims(account);
+        self.reauth.claim(account, client, &budget).await?;
         let record = self
             .ports
             .two_factor
@@ -166,7 +166,7 @@ impl TwoFactorService {
                 .await?
                 .into());
         };
-        self.reauth.succeeded(&keys).await?;
+        self.reauth.succeeded(&budget).await?;
         let codes = RecoveryCode::generate_set()?;
         let enablement = Enablement {
             account,
@@ -298,11 +298,9 @@ impl TwoFactorService {
     ) -> Result<(), TwoFactorError> {
         match written {
             Ok(()) => Ok(()),
-            Err(GuardedWriteError::FactorUsed) => Err(self
-                .reauth
-                .fail(account, client, action, Failure::Code)
-                .await?
-                .into()),
+            Err(GuardedWriteError::FactorUsed) => {
+                Err(self.reauth.fail(account, client, action).await?.into())
+            }
             Err(GuardedWriteError::Stale) => Err(TwoFactorError::NotEnabled),
             Err(GuardedWriteError::Storage(error)) => Err(error.into()),
         }

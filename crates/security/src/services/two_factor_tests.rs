@@ -101,14 +101,18 @@ async fn a_right_code_turns_two_factor_on_with_ten_recovery_codes_an_event_and_a
 #[tokio::test]
 async fn a_wrong_code_leaves_two_factor_off_and_is_counted() {
     let f = Fixture::new();
+    let account = f.account;
     let mut d = Doubles::new(right_password(), Some(f.record(false)));
     d.two_factor.expect_enable().times(0);
     d.throttle.checkpoint();
     d.throttle
         .expect_claim()
-        .withf(|keys, _, _| keys.len() == 2)
+        .withf(move |claims, _| {
+            claims.len() == 1
+                && claims[0].key == crate::throttle::ThrottleKey::second_factor(account)
+        })
         .times(1)
-        .returning(|_, _, _| Ok(None));
+        .returning(|_, _| Ok(None));
     d.throttle.expect_forgive().times(0);
     d.throttle.expect_clear().times(0);
     let old = f.seed.code_at(now() - time::Duration::minutes(2)).unwrap();
@@ -206,14 +210,16 @@ async fn a_code_used_by_a_concurrent_request_counts_as_wrong() {
         .expect_renew_recovery_codes()
         .returning(|_, _| Err(GuardedWriteError::FactorUsed));
     // The code looked right, so the claim was given back; losing it to a
-    // concurrent request then counts as a failure after all.
+    // concurrent request then spends the second-factor budget after all.
     d.throttle.checkpoint();
-    d.throttle.expect_claim().returning(|_, _, _| Ok(None));
+    d.throttle.expect_claim().returning(|_, _| Ok(None));
     d.throttle.expect_clear().returning(|_| Ok(()));
     d.throttle.expect_forgive().returning(|_, _| Ok(()));
+    let account = f.account;
     d.throttle
         .expect_record_failure()
-        .times(2)
+        .withf(move |key, _, _| *key == crate::throttle::ThrottleKey::second_factor(account))
+        .times(1)
         .returning(|_, _, _| Ok(1));
     d.throttle.expect_block().returning(|_, _| Ok(()));
 

@@ -8,7 +8,7 @@ use portico_mail_log::{ComposeError, Template};
 use crate::events::{SecurityEvent, SecurityEventKind};
 use crate::ports::{UsernameChange, UsernameWriteError};
 use crate::services::notices::notices_for;
-use crate::services::reauth::{Failure, ReauthError, Reauthentication};
+use crate::services::reauth::{ReauthError, Reauthentication};
 use crate::services::security_ports::SecurityPorts;
 use crate::session::ClientInfo;
 
@@ -108,11 +108,9 @@ impl UsernameChanges {
                 Ok(username)
             }
             Err(UsernameWriteError::Taken) => Err(UsernameChangeError::Taken),
-            Err(UsernameWriteError::FactorUsed) => Err(self
-                .reauth
-                .fail(account, client, action, Failure::Code)
-                .await?
-                .into()),
+            Err(UsernameWriteError::FactorUsed) => {
+                Err(self.reauth.fail(account, client, action).await?.into())
+            }
             Err(UsernameWriteError::Storage(error)) => Err(error.into()),
         }
     }

@@ -5,18 +5,13 @@ use std::sync::Arc;
 use portico_kernel::{AccountId, Clock, StorageError};
 use time::Duration;
 
-use crate::events::{SecurityEvent, SecurityEventKind, SecurityEventRepository};
+use crate::events::{SecurityEvent, SecurityEventKind, SecurityEventRepository, record_refusal};
 use crate::session::ClientInfo;
-use crate::throttle::{ThrottleKey, ThrottlePolicy, ThrottleRepository, claim_attempt};
+use crate::throttle::ThrottleRepository;
 use crate::whitelist::{IpWhitelistRepository, admits};
 
 /// A use of an entry is written back at most this often.
 const TOUCH_INTERVAL: Duration = Duration::minutes(1);
-
-/// Refusals of one account, address and kind of attempt are recorded at most this
-/// often, so that a poller with a stale address or a stolen token cannot flood the
-/// audit trail.
-const REFUSAL_RECORD_INTERVAL: Duration = Duration::minutes(1);
 
 /// Why the gate did not open.
 #[derive(Debug, thiserror::Error)]
@@ -74,25 +69,14 @@ impl AddressGate {
         let address = client
             .ip
             .map_or_else(|| "an unknown address".to_owned(), |ip| ip.to_string());
-        let pacing = ThrottleKey::refusal_record(account, &address, what);
-        let record_now = claim_attempt(
-            self.throttle.as_ref(),
-            &ThrottlePolicy::pace(REFUSAL_RECORD_INTERVAL),
-            std::slice::from_ref(&pacing),
+        let event = SecurityEvent::new(
+            account,
+            SecurityEventKind::AddressRefused,
             now,
-        )
-        .await?
-        .is_ok();
-        if record_now {
-            let event = SecurityEvent::new(
-                account,
-                SecurityEventKind::AddressRefused,
-                now,
-                client,
-                Some(format!("{what} from {address}")),
-            );
-            self.events.record(&event).await?;
-        }
+            client,
+            Some(format!("{what} from {address}")),
+        );
+        record_refusal(self.events.as_ref(), self.throttle.as_ref(), &event, what).await?;
         tracing::info!(%account, %address, what, "address outside the IP whitelist refused");
         Err(GateError::Refused)
     }
@@ -140,7 +124,7 @@ mod tests {
         events: MockSecurityEventRepository,
     ) -> AddressGate {
         let mut throttle = MockThrottleRepository::new();
-        throttle.expect_claim().returning(|_, _, _| Ok(None));
+        throttle.expect_claim().returning(|_, _| Ok(None));
         with_throttle(whitelist, events, throttle)
     }
 
@@ -229,7 +213,7 @@ mod tests {
         let until = now() + Duration::seconds(30);
         throttle
             .expect_claim()
-            .returning(move |_, _, _| Ok(Some(until)));
+            .returning(move |_, _| Ok(Some(until)));
 
         let result = with_throttle(whitelist, events, throttle)
             .admit(AccountId::generate(), &from("198.51.100.4"), "request")

@@ -1,75 +1,22 @@
 //! Throttling failed attempts, with growing delays and never a permanent lock.
 //!
-//! Failures are counted per login name and per client address. A few mistakes cost
-//! nothing; after that each further failure closes the door for twice as long as the
-//! one before, up to a cap, so a guessing attack slows to a crawl while the owner is
-//! at most delayed. The login name is counted whether or not an account has it, so a
-//! delay reveals nothing about which accounts exist. The counters live in the
+//! Failures are counted under several keys at once (ADR 0012): per account, per
+//! account and client network, per client network, per known device, and one
+//! second-factor budget per account. A few mistakes cost nothing; after that each
+//! further failure closes the door for twice as long as the one before, up to a cap,
+//! so a guessing attack slows to a crawl while the owner, on a device that logged in
+//! before, is judged by that device's counter alone. The counters live in the
 //! database, shared by every server process.
 
-use std::net::IpAddr;
+mod keys;
+mod policies;
+
+pub use keys::{ThrottleKey, counted_network};
+pub use policies::{Claim, ThrottlePolicies};
 
 use async_trait::async_trait;
 use portico_kernel::StorageError;
 use time::{Duration, OffsetDateTime};
-
-/// What is being counted.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct ThrottleKey(String);
-
-impl ThrottleKey {
-    /// Failures for one login name (case-folded), account or not. The name is kept
-    /// only as its SHA-256 digest: the table holds no typed-in logins (which may be
-    /// passwords entered in the wrong field), and any text makes a valid key.
-    pub fn login(login: &str) -> Self {
-        let folded = login.trim().to_lowercase();
-        let digest = portico_kernel::SecretToken::from_client(&folded).digest();
-        Self(format!("login:{}", digest.as_str()))
-    }
-
-    /// Failed re-authentications (such as a wrong current password) of one account.
-    pub fn account(account: portico_kernel::AccountId) -> Self {
-        Self(format!("account:{account}"))
-    }
-
-    /// Wrong second-factor codes sent to complete logins of one account. Kept apart
-    /// from [`Self::account`] so that someone who knows the password and guesses
-    /// codes does not also block the owner's password reset.
-    pub fn second_factor(account: portico_kernel::AccountId) -> Self {
-        Self(format!("second-factor:{account}"))
-    }
-
-    /// Wrong second-factor codes sent by one pending login: its budget.
-    pub fn pending_session(session: portico_kernel::SessionId) -> Self {
-        Self(format!("pending-session:{session}"))
-    }
-
-    /// Wrong guesses made with one password reset link.
-    pub fn reset_link(digest: &portico_kernel::TokenDigest) -> Self {
-        Self(format!("reset:{}", digest.as_str()))
-    }
-
-    /// Reset mails sent to one account: not failures, a pace (one per minute).
-    pub fn reset_mail(account: portico_kernel::AccountId) -> Self {
-        Self(format!("reset-mail:{account}"))
-    }
-
-    /// Refusals by the IP whitelist of one account, address and kind of attempt
-    /// that were recorded: a pace, not failures.
-    pub fn refusal_record(account: portico_kernel::AccountId, address: &str, what: &str) -> Self {
-        Self(format!("refusal:{account}:{address}:{what}"))
-    }
-
-    /// Failures from one client address.
-    pub fn address(ip: IpAddr) -> Self {
-        Self(format!("ip:{ip}"))
-    }
-
-    /// The storage form.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
 
 /// How many failures are free and how the delay grows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,11 +46,19 @@ impl Default for ThrottlePolicy {
 impl ThrottlePolicy {
     /// One attempt per `interval`: for pacing rather than punishing (reset mails).
     pub fn pace(interval: Duration) -> Self {
+        Self::limit(1, interval)
+    }
+
+    /// At most `attempts` attempts in a row with less than `window` between them;
+    /// the next waits `window`. For what costs mail or hashing rather than guesses
+    /// (registrations, invitations, verification mails). A claim lets its own
+    /// attempt through and blocks the ones after it, hence one free failure fewer.
+    pub fn limit(attempts: u32, window: Duration) -> Self {
         Self {
-            free_failures: 0,
-            first_delay: interval,
-            max_delay: interval,
-            reset_after: interval,
+            free_failures: attempts.saturating_sub(1),
+            first_delay: window,
+            max_delay: window,
+            reset_after: window,
         }
     }
 
@@ -163,17 +118,16 @@ pub trait ThrottleRepository: Send + Sync {
 
     /// Claims an attempt under every key before the attempt is judged, atomically:
     /// while any key is blocked at `now`, nothing is counted and the latest block is
-    /// returned. Otherwise every key's count grows by one (from one again after
-    /// `policy.reset_after` of quiet) and each key is blocked for the delay its new
-    /// count earns under `policy`, as if the attempt will fail. Claims on one key MUST
-    /// be serialized, so that a burst of parallel attempts cannot all pass before the
-    /// first is counted. A successful attempt then gives its claim back with
-    /// [`Self::forgive`] or [`Self::clear`].
+    /// returned. Otherwise every key's count grows by one (from one again after its
+    /// policy's `reset_after` of quiet) and each key is blocked for the delay its new
+    /// count earns under its own policy, as if the attempt will fail. Claims on one
+    /// key MUST be serialized, so that a burst of parallel attempts cannot all pass
+    /// before the first is counted. A successful attempt then gives its claim back
+    /// with [`Self::forgive`] or [`Self::clear`].
     async fn claim(
         &self,
-        keys: &[ThrottleKey],
+        claims: &[Claim],
         now: OffsetDateTime,
-        policy: &ThrottlePolicy,
     ) -> Result<Option<OffsetDateTime>, StorageError>;
 
     /// Gives back one claimed attempt that succeeded: one failure less, and no block
@@ -188,48 +142,73 @@ pub trait ThrottleRepository: Send + Sync {
     async fn clear(&self, key: &ThrottleKey) -> Result<(), StorageError>;
 }
 
-/// Claims an attempt under `keys` (see [`ThrottleRepository::claim`]); `Err` carries
-/// how long until attempts are accepted again.
+/// Claims an attempt under `claims` (see [`ThrottleRepository::claim`]); `Err`
+/// carries how long until attempts are accepted again.
+pub async fn claim(
+    repository: &dyn ThrottleRepository,
+    claims: &[Claim],
+    now: OffsetDateTime,
+) -> Result<Result<(), Duration>, StorageError> {
+    if claims.is_empty() {
+        return Ok(Ok(()));
+    }
+    Ok(match repository.claim(claims, now).await? {
+        Some(until) => Err((until - now).max(Duration::SECOND)),
+        None => Ok(()),
+    })
+}
+
+/// Claims an attempt under `keys`, all counted under one `policy`.
 pub async fn claim_attempt(
     repository: &dyn ThrottleRepository,
     policy: &ThrottlePolicy,
     keys: &[ThrottleKey],
     now: OffsetDateTime,
 ) -> Result<Result<(), Duration>, StorageError> {
-    Ok(match repository.claim(keys, now, policy).await? {
-        Some(until) => Err((until - now).max(Duration::SECOND)),
-        None => Ok(()),
-    })
+    let claims: Vec<Claim> = keys
+        .iter()
+        .map(|key| Claim::new(key.clone(), *policy))
+        .collect();
+    claim(repository, &claims, now).await
 }
 
-/// After a successful attempt: the named keys forget their failures (an account or
-/// login name proved itself), the other claimed keys get one failure back (an address
-/// may still be guessing at other accounts).
-pub async fn settle_success(
+/// Gives claimed attempts back after they succeeded: each key either forgets its
+/// failures or gets this one attempt back, as its claim says.
+pub async fn settle(
     repository: &dyn ThrottleRepository,
-    policy: &ThrottlePolicy,
-    cleared: &[ThrottleKey],
-    forgiven: &[ThrottleKey],
+    claims: &[Claim],
 ) -> Result<(), StorageError> {
-    for key in cleared {
-        repository.clear(key).await?;
-    }
-    for key in forgiven {
-        repository.forgive(key, policy).await?;
+    for claim in claims {
+        if claim.cleared_on_success {
+            repository.clear(&claim.key).await?;
+        } else {
+            repository.forgive(&claim.key, &claim.policy).await?;
+        }
     }
     Ok(())
 }
 
-/// Counts a failure against every key and blocks the ones past their free failures.
-/// For failures found after an attempt was already settled as a success (a code used
-/// by a concurrent request).
+/// Gives claimed attempts back without clearing anything: the attempt was not a
+/// guess (a right password sent without the code it also needs, say).
+pub async fn give_back(
+    repository: &dyn ThrottleRepository,
+    claims: &[Claim],
+) -> Result<(), StorageError> {
+    for claim in claims {
+        repository.forgive(&claim.key, &claim.policy).await?;
+    }
+    Ok(())
+}
+
+/// Counts a failure against every claim's key and blocks the ones past their free
+/// failures. For failures found after an attempt was already settled as a success
+/// (a code used by a concurrent request).
 pub async fn count_failure(
     repository: &dyn ThrottleRepository,
-    policy: &ThrottlePolicy,
-    keys: &[ThrottleKey],
+    claims: &[Claim],
     now: OffsetDateTime,
 ) -> Result<(), StorageError> {
-    for key in keys {
+    for Claim { key, policy, .. } in claims {
         let failures = repository
             .record_failure(key, now, now - policy.reset_after)
             .await?;
@@ -268,13 +247,11 @@ mod tests {
     }
 
     #[test]
-    fn login_keys_fold_case_and_space_and_hold_no_login_text() {
-        assert_eq!(ThrottleKey::login(" Ada "), ThrottleKey::login("ada"));
-        assert!(!ThrottleKey::login("ada\u{0}").as_str().contains('\u{0}'));
-        assert!(!ThrottleKey::login("my secret").as_str().contains("secret"));
-        assert_ne!(
-            ThrottleKey::login("ada"),
-            ThrottleKey::address("192.0.2.1".parse().unwrap())
-        );
+    fn a_limit_lets_its_attempts_through_then_waits_the_window() {
+        let limit = ThrottlePolicy::limit(20, Duration::hours(1));
+        assert_eq!(limit.delay_after(19), Duration::ZERO);
+        assert_eq!(limit.delay_after(20), Duration::hours(1));
+        assert_eq!(limit.delay_after(40), Duration::hours(1));
+        assert_eq!(limit.reset_after, Duration::hours(1));
     }
 }

@@ -1,0 +1,84 @@
+use portico_kernel::{AccountId, SecretToken};
+use portico_sea_orm::{Database, SeaDevices};
+use portico_security::devices::DEVICES_PER_ACCOUNT;
+use portico_security::{DeviceRepository, KnownDevice};
+use time::Duration;
+
+use crate::support::{at, on_both_engines, registered};
+
+fn device(account: AccountId, created_second: i64) -> KnownDevice {
+    KnownDevice {
+        digest: SecretToken::generate().unwrap().digest(),
+        account,
+        created_at: at(created_second),
+        expires_at: at(created_second) + Duration::days(90),
+    }
+}
+
+async fn a_device_is_found_by_its_digest_counts_failures_and_can_be_voided(db: Database) {
+    let account = registered(&db, "ada", "ada@example.com").await;
+    let devices = SeaDevices::new(db.connection());
+    let known = device(account, 0);
+    devices.remember(&known).await.unwrap();
+
+    assert_eq!(
+        devices.find(&known.digest).await.unwrap(),
+        Some(known.clone())
+    );
+    assert_eq!(devices.count_failure(&known.digest).await.unwrap(), 1);
+    assert_eq!(devices.count_failure(&known.digest).await.unwrap(), 2);
+    // Remembered again (a right password): its expiry moves and its failures go.
+    let renewed = KnownDevice {
+        expires_at: at(100) + Duration::days(90),
+        created_at: at(100),
+        ..known.clone()
+    };
+    devices.remember(&renewed).await.unwrap();
+    let found = devices.find(&known.digest).await.unwrap().unwrap();
+    assert_eq!(found.expires_at, renewed.expires_at);
+    assert_eq!(found.created_at, known.created_at, "issued once");
+    assert_eq!(devices.count_failure(&known.digest).await.unwrap(), 1);
+
+    devices.forget(&known.digest).await.unwrap();
+    assert_eq!(devices.find(&known.digest).await.unwrap(), None);
+    assert_eq!(devices.count_failure(&known.digest).await.unwrap(), 0);
+}
+on_both_engines!(
+    find_count_forget,
+    super::a_device_is_found_by_its_digest_counts_failures_and_can_be_voided
+);
+
+async fn an_account_keeps_only_its_newest_unexpired_devices(db: Database) {
+    let ada = registered(&db, "ada", "ada@example.com").await;
+    let grace = registered(&db, "grace", "grace@example.com").await;
+    let devices = SeaDevices::new(db.connection());
+    let graces = device(grace, 0);
+    devices.remember(&graces).await.unwrap();
+    let expired = KnownDevice {
+        expires_at: at(5),
+        ..device(ada, 0)
+    };
+    devices.remember(&expired).await.unwrap();
+    let mut adas = Vec::new();
+    for second in 1..=i64::from(DEVICES_PER_ACCOUNT) + 2 {
+        let known = device(ada, second * 10);
+        devices.remember(&known).await.unwrap();
+        adas.push(known);
+    }
+
+    assert_eq!(devices.find(&expired.digest).await.unwrap(), None);
+    for pushed_out in &adas[..2] {
+        assert_eq!(devices.find(&pushed_out.digest).await.unwrap(), None);
+    }
+    for kept in &adas[2..] {
+        assert!(devices.find(&kept.digest).await.unwrap().is_some());
+    }
+    assert!(
+        devices.find(&graces.digest).await.unwrap().is_some(),
+        "another account's devices are untouched"
+    );
+}
+on_both_engines!(
+    pruning,
+    super::an_account_keeps_only_its_newest_unexpired_devices
+);
