@@ -52,6 +52,22 @@ impl LiveServer {
         body: Option<&Value>,
         headers: &[(&str, &str)],
     ) -> (u16, Value) {
+        let answer = self
+            .exchange(from, method, path, token, body, headers)
+            .await;
+        (answer.status, answer.body)
+    }
+
+    /// Like [`Self::send`], keeping the response headers too.
+    pub async fn exchange(
+        &self,
+        from: &str,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+        headers: &[(&str, &str)],
+    ) -> Answer {
         let socket = TcpSocket::new_v4().unwrap();
         socket.bind(format!("{from}:0").parse().unwrap()).unwrap();
         let mut stream = socket.connect(self.address).await.unwrap();
@@ -76,7 +92,36 @@ impl LiveServer {
     }
 }
 
-fn parse_response(raw: &[u8]) -> (u16, Value) {
+/// A response read whole.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    /// The header lines, as sent.
+    pub head: String,
+    pub body: Value,
+}
+
+impl Answer {
+    /// The value of the first header called `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.head.lines().find_map(|line| {
+            let (key, value) = line.split_once(':')?;
+            key.trim()
+                .eq_ignore_ascii_case(name)
+                .then_some(value.trim())
+        })
+    }
+
+    /// The problem type's slug (`urn:portico:problem:` cut off), or "".
+    pub fn slug(&self) -> &str {
+        self.body["type"]
+            .as_str()
+            .unwrap_or_default()
+            .trim_start_matches("urn:portico:problem:")
+    }
+}
+
+fn parse_response(raw: &[u8]) -> Answer {
     let text = String::from_utf8_lossy(raw);
     let (head, body) = text.split_once("\r\n\r\n").expect("a complete response");
     let status = head
@@ -97,7 +142,11 @@ fn parse_response(raw: &[u8]) -> (u16, Value) {
     } else {
         serde_json::from_str(&body).expect("a JSON body")
     };
-    (status, json)
+    Answer {
+        status,
+        head: head.to_owned(),
+        body: json,
+    }
 }
 
 fn dechunk(mut rest: &str) -> String {

@@ -161,7 +161,16 @@ pub fn build(
     clock: Arc<FixedClock>,
     smtp_url: &str,
 ) -> (Client, Arc<Services>) {
-    let settings = settings();
+    build_with(database, clock, smtp_url, settings())
+}
+
+/// [`build`] with other settings.
+pub fn build_with(
+    database: Database,
+    clock: Arc<FixedClock>,
+    smtp_url: &str,
+    settings: DomainSettings,
+) -> (Client, Arc<Services>) {
     let transport = Arc::new(SmtpMailer::from_url(smtp_url, &settings.mail_from).unwrap());
     let services = Arc::new(Services::new(database, &settings, clock, transport).unwrap());
     (TestClient::new(app(services.clone()).boxed()), services)
@@ -180,6 +189,16 @@ impl TestApp {
             clock,
             sink,
         }
+    }
+
+    /// The database under the app.
+    pub fn database(&self) -> Database {
+        self.database.database().clone()
+    }
+
+    /// The URL of the test SMTP sink.
+    pub fn smtp_url(&self) -> String {
+        self.sink.url()
     }
 
     /// Runs one round of the outbox worker.

@@ -106,3 +106,149 @@ impl StepUp {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hasher::Verification;
+    use crate::services::test_doubles::{Doubles, Fixture, client, now, reauth};
+    use crate::two_factor::SecondFactorProof;
+    use portico_kernel::{FixedClock, SessionId, TokenDigest};
+
+    fn session(f: &Fixture, authenticated_at: time::OffsetDateTime) -> Session {
+        Session {
+            id: SessionId::generate(),
+            account: f.account,
+            token_digest: TokenDigest::from_stored("digest".into()),
+            created_at: authenticated_at,
+            last_seen_at: now(),
+            absolute_expires_at: now() + Duration::hours(1),
+            authenticated_at,
+            client: client(),
+            second_factor_pending: false,
+        }
+    }
+
+    fn step_up(d: Doubles, sessions: crate::ports::MockSessionRepository) -> StepUp {
+        let ports = d.ports();
+        StepUp::new(
+            reauth(&ports),
+            Arc::new(sessions),
+            Arc::new(FixedClock::at(now())),
+            Duration::minutes(10),
+        )
+    }
+
+    fn right() -> Verification {
+        Verification::Match {
+            needs_rehash: false,
+        }
+    }
+
+    #[test]
+    fn a_change_needs_a_proof_younger_than_the_window() {
+        let f = Fixture::new();
+        let step_up = step_up(
+            Doubles::new(right(), None),
+            crate::ports::MockSessionRepository::new(),
+        );
+        assert_eq!(
+            step_up.require(&session(&f, now() - Duration::minutes(9))),
+            Ok(())
+        );
+        assert_eq!(
+            step_up.require(&session(&f, now() - Duration::minutes(10))),
+            Err(ReauthenticationRequired)
+        );
+    }
+
+    #[test]
+    fn the_window_is_never_shorter_than_a_minute() {
+        let d = Doubles::new(right(), None);
+        let ports = d.ports();
+        let step_up = StepUp::new(
+            reauth(&ports),
+            Arc::new(crate::ports::MockSessionRepository::new()),
+            Arc::new(FixedClock::at(now())),
+            Duration::seconds(5),
+        );
+        assert_eq!(step_up.window(), StepUp::MIN_WINDOW);
+    }
+
+    #[tokio::test]
+    async fn a_renewal_writes_the_proof_and_its_code_together() {
+        let f = Fixture::new();
+        let d = Doubles::new(right(), Some(f.record(true)));
+        let mut sessions = crate::ports::MockSessionRepository::new();
+        let step = u64::try_from(now().unix_timestamp()).unwrap() / 30;
+        sessions
+            .expect_renew_proof()
+            .withf(move |fresh| {
+                fresh.at == now()
+                    && fresh.proof == Some(SecondFactorProof::Totp { step })
+                    && fresh.event.kind == SecurityEventKind::Reauthenticated
+            })
+            .times(1)
+            .returning(|_| Ok(()));
+        let stale = session(&f, now() - Duration::hours(1));
+
+        step_up(d, sessions)
+            .renew(
+                &stale,
+                &Password::new("violet tractor sings".into()),
+                Some(f.code().as_str()),
+                &client(),
+            )
+            .await
+            .unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_code_used_meanwhile_renews_nothing_and_spends_the_budget() {
+        let f = Fixture::new();
+        let mut d = Doubles::new(right(), Some(f.record(true)));
+        let account = f.account;
+        d.throttle = crate::services::test_doubles::quiet_throttle();
+        d.throttle.checkpoint();
+        d.throttle.expect_claim().returning(|_, _| Ok(None));
+        d.throttle.expect_forgive().returning(|_, _| Ok(()));
+        d.throttle.expect_clear().returning(|_| Ok(()));
+        d.throttle.expect_block().returning(|_, _| Ok(()));
+        d.throttle
+            .expect_record_failure()
+            .withf(move |key, _, _| *key == crate::throttle::ThrottleKey::second_factor(account))
+            .times(1)
+            .returning(|_, _, _| Ok(1));
+        let mut sessions = crate::ports::MockSessionRepository::new();
+        sessions
+            .expect_renew_proof()
+            .returning(|_| Err(GuardedWriteError::FactorUsed));
+        let stale = session(&f, now() - Duration::hours(1));
+
+        let result = step_up(d, sessions)
+            .renew(
+                &stale,
+                &Password::new("violet tractor sings".into()),
+                Some(f.code().as_str()),
+                &client(),
+            )
+            .await;
+
+        assert!(matches!(result, Err(ReauthError::WrongCode)));
+    }
+
+    #[tokio::test]
+    async fn a_wrong_password_renews_nothing() {
+        let f = Fixture::new();
+        let d = Doubles::new(Verification::Mismatch, None);
+        let mut sessions = crate::ports::MockSessionRepository::new();
+        sessions.expect_renew_proof().times(0);
+        let stale = session(&f, now() - Duration::hours(1));
+
+        let result = step_up(d, sessions)
+            .renew(&stale, &Password::new("wrong".into()), None, &client())
+            .await;
+
+        assert!(matches!(result, Err(ReauthError::WrongPassword)));
+    }
+}
