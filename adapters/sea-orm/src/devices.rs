@@ -62,13 +62,14 @@ impl DeviceRepository for SeaDevices {
         ))
         .await
         .map_err(storage)?;
-        // Expired credentials, and all but the newest few, are dropped, so that
-        // logging in again and again cannot grow the table without bound.
+        // Expired credentials, and all but the most recently used few, are dropped,
+        // so that logging in again and again cannot grow the table without bound,
+        // while a device in use (its expiry moves on at each login) stays.
         txn.execute_raw(portable(
             &txn,
             "DELETE FROM known_devices WHERE account_id = $1 AND (expires_at <= $2 \
                OR token_digest NOT IN (SELECT token_digest FROM known_devices \
-                 WHERE account_id = $1 ORDER BY created_at DESC, token_digest DESC LIMIT $3))",
+                 WHERE account_id = $1 ORDER BY expires_at DESC, token_digest DESC LIMIT $3))",
             vec![
                 account.into(),
                 micros(device.created_at).into(),

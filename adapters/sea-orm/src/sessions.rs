@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use portico_kernel::{AccountId, Page, PageRequest, SessionId, StorageError};
 use portico_security::ports::{FreshProof, SessionRepository};
-use portico_security::{ClientInfo, GuardedWriteError, Session, TokenDigest};
+use portico_security::{ClientInfo, GuardedWriteError, SecurityEvent, Session, TokenDigest};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
@@ -50,7 +50,8 @@ fn to_session(row: session::Model) -> Result<Session, StorageError> {
 
 #[async_trait]
 impl SessionRepository for SeaSessions {
-    async fn insert(&self, session: &Session) -> Result<(), StorageError> {
+    async fn insert(&self, session: &Session, event: &SecurityEvent) -> Result<(), StorageError> {
+        let txn = self.db.begin().await.map_err(storage)?;
         session::ActiveModel {
             id: Set(session.id.to_string()),
             account_id: Set(session.account.to_string()),
@@ -63,10 +64,11 @@ impl SessionRepository for SeaSessions {
             client_ip: Set(session.client.ip.map(|ip| ip.to_string())),
             user_agent: Set(session.client.user_agent.clone()),
         }
-        .insert(&self.db)
+        .insert(&txn)
         .await
         .map_err(storage)?;
-        Ok(())
+        insert_event(&txn, event).await?;
+        txn.commit().await.map_err(storage)
     }
 
     async fn find_by_digest(&self, digest: &TokenDigest) -> Result<Option<Session>, StorageError> {

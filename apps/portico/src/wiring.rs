@@ -24,7 +24,7 @@ use portico_security::{
     AddressGate, Argon2Hasher, Cidr, IpWhitelists, LoginPorts, LoginService, PasswordChangePorts,
     PasswordChanges, PasswordHasher, PasswordPolicy, PasswordResets, Passwords, RateLimitPolicies,
     RateLimits, Reauthentication, SecondFactorLogin, SecurityPorts, SeedVault, SessionPolicy,
-    Sessions, StepUp, ThrottlePolicies, TwoFactorService, UsernameChanges,
+    Sessions, StepUp, StepUpPorts, ThrottlePolicies, TwoFactorService, UsernameChanges,
 };
 
 use crate::credential_bridge::PolicyCheckedCredentials;
@@ -173,9 +173,11 @@ impl Services {
         let two_factor = Arc::new(SeaTwoFactor::new(db.clone()));
         let whitelist = Arc::new(SeaIpWhitelist::new(db.clone()));
         let directory = Arc::new(SeaAccountDirectory::new(db.clone()));
+        let devices = Arc::new(SeaDevices::new(db.clone()));
         let security = SecurityPorts {
             credentials: credentials.clone(),
             sessions: session_store.clone(),
+            devices: devices.clone(),
             two_factor: two_factor.clone(),
             usernames: Arc::new(SeaUsernames::new(db.clone())),
             resets: Arc::new(SeaPasswordResets::new(db.clone())),
@@ -204,8 +206,12 @@ impl Services {
         Ok(Self {
             step_up: StepUp::new(
                 reauth.clone(),
-                session_store.clone(),
-                clock.clone(),
+                StepUpPorts {
+                    sessions: session_store.clone(),
+                    events: events.clone(),
+                    throttle: throttles.clone(),
+                    clock: clock.clone(),
+                },
                 settings.step_up,
             ),
             rate_limits: RateLimits::new(
@@ -299,7 +305,7 @@ impl Services {
                 LoginPorts {
                     credentials,
                     sessions: session_store.clone(),
-                    devices: Arc::new(SeaDevices::new(db.clone())),
+                    devices,
                     hasher,
                     events: events.clone(),
                     throttle: throttles.clone(),

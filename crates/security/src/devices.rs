@@ -47,7 +47,7 @@ pub trait DeviceRepository: Send + Sync {
 
     /// Stores a new credential, or, for one already stored, pushes its expiry to the
     /// new value and forgets its failures. The account's expired credentials and all
-    /// but its [`DEVICES_PER_ACCOUNT`] newest are dropped.
+    /// but the [`DEVICES_PER_ACCOUNT`] used most recently (latest expiry) are dropped.
     async fn remember(&self, device: &KnownDevice) -> Result<(), StorageError>;
 
     /// Adds one wrong password to the credential's count and returns the new count

@@ -82,6 +82,9 @@ pub enum SecurityEventKind {
     Reauthenticated,
     /// A known-device credential was voided after too many wrong passwords.
     DeviceForgotten,
+    /// A sensitive change was refused because the session's last proof of the
+    /// password was too old (recorded at most once a minute per address).
+    ReauthenticationRequired,
 }
 
 /// The text is not an event kind.
@@ -91,7 +94,7 @@ pub struct InvalidEventKind;
 
 impl SecurityEventKind {
     /// Every kind.
-    pub const ALL: [Self; 32] = [
+    pub const ALL: [Self; 33] = [
         Self::LoginSucceeded,
         Self::LoginFailed,
         Self::LoggedOut,
@@ -124,6 +127,7 @@ impl SecurityEventKind {
         Self::AttemptThrottled,
         Self::Reauthenticated,
         Self::DeviceForgotten,
+        Self::ReauthenticationRequired,
     ];
 
     /// The wire and storage name.
@@ -161,6 +165,7 @@ impl SecurityEventKind {
             Self::AttemptThrottled => "attempt_throttled",
             Self::Reauthenticated => "reauthenticated",
             Self::DeviceForgotten => "device_forgotten",
+            Self::ReauthenticationRequired => "reauthentication_required",
         }
     }
 
@@ -237,7 +242,7 @@ pub trait SecurityEventRepository: Send + Sync {
 pub const REFUSAL_RECORD_INTERVAL: time::Duration = time::Duration::minutes(1);
 
 /// Records a refusal of `what` (such as "login", "request") from the event's client
-/// address, unless the same refusal was recorded less than
+/// network (IPv6 per /64), unless the same refusal was recorded less than
 /// [`REFUSAL_RECORD_INTERVAL`] ago.
 pub async fn record_refusal(
     events: &dyn SecurityEventRepository,
@@ -245,27 +250,33 @@ pub async fn record_refusal(
     event: &SecurityEvent,
     what: &str,
 ) -> Result<(), StorageError> {
-    let address = event
-        .client
-        .ip
-        .map_or_else(|| "an unknown address".to_owned(), |ip| ip.to_string());
-    let pacing = crate::throttle::ThrottleKey::refusal_record(
-        event.account,
-        &address,
-        &format!("{}:{what}", event.kind),
-    );
-    let record_now = crate::throttle::claim_attempt(
-        throttle,
-        &crate::throttle::ThrottlePolicy::pace(REFUSAL_RECORD_INTERVAL),
-        std::slice::from_ref(&pacing),
-        event.at,
-    )
-    .await?
-    .is_ok();
-    if record_now {
+    let subject = event.account.to_string();
+    let what = format!("{}:{what}", event.kind);
+    if refusal_due(throttle, &subject, event.client.ip, &what, event.at).await? {
         events.record(event).await?;
     }
     Ok(())
+}
+
+/// Whether a refusal of `what` for `subject` from `ip` is due to be noted: claims
+/// the pace (at most one per [`REFUSAL_RECORD_INTERVAL`]). Also called where there
+/// is no account to note it for, so that both paths do the same work.
+pub async fn refusal_due(
+    throttle: &dyn crate::throttle::ThrottleRepository,
+    subject: &str,
+    ip: Option<std::net::IpAddr>,
+    what: &str,
+    at: OffsetDateTime,
+) -> Result<bool, StorageError> {
+    let pacing = crate::throttle::ThrottleKey::refusal_record(subject, ip, what);
+    Ok(crate::throttle::claim_attempt(
+        throttle,
+        &crate::throttle::ThrottlePolicy::pace(REFUSAL_RECORD_INTERVAL),
+        std::slice::from_ref(&pacing),
+        at,
+    )
+    .await?
+    .is_ok())
 }
 
 #[cfg(test)]

@@ -91,11 +91,11 @@ pub use portico_kernel::{SecretToken, TokenDigest};
 pub use recovery::RecoveryCode;
 pub use seed_vault::{InvalidSeedKey, SealedSeed, SeedVault};
 pub use services::{
-    AuthError, Enrolment, IpWhitelists, LoginAttempt, LoginError, LoginPorts, LoginService,
+    AuthError, Caller, Enrolment, IpWhitelists, LoginAttempt, LoginError, LoginPorts, LoginService,
     NewSession, PasswordChangeError, PasswordChangePorts, PasswordChanges, PasswordError,
     PasswordResets, Passwords, RateLimitError, RateLimitPolicies, RateLimits, ReauthError,
     Reauthentication, ReauthenticationRequired, ResetError, SecondFactorError, SecondFactorLogin,
-    SecurityPorts, SessionError, Sessions, StepUp, TwoFactorError, TwoFactorService,
+    SecurityPorts, SessionError, Sessions, StepUp, StepUpPorts, TwoFactorError, TwoFactorService,
     TwoFactorStatus, UsernameChangeError, UsernameChanges, WhitelistError,
 };
 pub use session::{ClientInfo, Session, SessionPolicy};

@@ -137,8 +137,9 @@ pub trait CredentialRepository: Send + Sync {
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait]
 pub trait SessionRepository: Send + Sync {
-    /// Stores a new session.
-    async fn insert(&self, session: &Session) -> Result<(), StorageError>;
+    /// Stores a new session with the audit event of the login that opened it, in one
+    /// transaction.
+    async fn insert(&self, session: &Session, event: &SecurityEvent) -> Result<(), StorageError>;
 
     /// The session whose token has this digest, live or not; `None` when there is
     /// none (never issued, logged out or revoked).

@@ -48,7 +48,7 @@ on_both_engines!(
     super::a_device_is_found_by_its_digest_counts_failures_and_can_be_voided
 );
 
-async fn an_account_keeps_only_its_newest_unexpired_devices(db: Database) {
+async fn an_account_keeps_only_its_most_recently_used_unexpired_devices(db: Database) {
     let ada = registered(&db, "ada", "ada@example.com").await;
     let grace = registered(&db, "grace", "grace@example.com").await;
     let devices = SeaDevices::new(db.connection());
@@ -73,6 +73,19 @@ async fn an_account_keeps_only_its_newest_unexpired_devices(db: Database) {
     for kept in &adas[2..] {
         assert!(devices.find(&kept.digest).await.unwrap().is_some());
     }
+    // The oldest device still kept logs in again: its use keeps it, and the least
+    // recently used one makes way for the next new device.
+    let oldest_kept = &adas[2];
+    devices
+        .remember(&KnownDevice {
+            expires_at: at(10_000) + Duration::days(90),
+            ..oldest_kept.clone()
+        })
+        .await
+        .unwrap();
+    devices.remember(&device(ada, 20_000)).await.unwrap();
+    assert!(devices.find(&oldest_kept.digest).await.unwrap().is_some());
+    assert_eq!(devices.find(&adas[3].digest).await.unwrap(), None);
     assert!(
         devices.find(&graces.digest).await.unwrap().is_some(),
         "another account's devices are untouched"
@@ -80,5 +93,5 @@ async fn an_account_keeps_only_its_newest_unexpired_devices(db: Database) {
 }
 on_both_engines!(
     pruning,
-    super::an_account_keeps_only_its_newest_unexpired_devices
+    super::an_account_keeps_only_its_most_recently_used_unexpired_devices
 );

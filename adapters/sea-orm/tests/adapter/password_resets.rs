@@ -9,7 +9,9 @@ use portico_security::two_factor::GuardedWriteError;
 use portico_security::{ClientInfo, DeviceRepository, KnownDevice, SecurityEventKind, Session};
 use time::Duration;
 
-use crate::support::{at, event, event_kinds, hash, notice, on_both_engines, registered};
+use crate::support::{
+    at, event, event_kinds, hash, login_event, notice, on_both_engines, registered,
+};
 
 fn issue(account: AccountId, token: &SecretToken, second: i64) -> ResetIssue {
     ResetIssue {
@@ -34,18 +36,19 @@ fn completion(account: AccountId, token: &SecretToken, second: i64) -> ResetComp
 }
 
 async fn session(db: &Database, account: AccountId) {
+    let session = Session {
+        id: SessionId::generate(),
+        account,
+        token_digest: SecretToken::generate().unwrap().digest(),
+        created_at: at(0),
+        last_seen_at: at(0),
+        absolute_expires_at: at(0) + Duration::hours(12),
+        authenticated_at: at(0),
+        client: ClientInfo::default(),
+        second_factor_pending: false,
+    };
     SeaSessions::new(db.connection())
-        .insert(&Session {
-            id: SessionId::generate(),
-            account,
-            token_digest: SecretToken::generate().unwrap().digest(),
-            created_at: at(0),
-            last_seen_at: at(0),
-            absolute_expires_at: at(0) + Duration::hours(12),
-            authenticated_at: at(0),
-            client: ClientInfo::default(),
-            second_factor_pending: false,
-        })
+        .insert(&session, &login_event(&session))
         .await
         .unwrap();
 }
@@ -116,7 +119,13 @@ async fn a_reset_sets_the_hash_ends_every_session_and_works_once(db: Database) {
     assert!(matches!(again, Err(GuardedWriteError::Stale)));
     assert_eq!(
         event_kinds(&db, ada).await,
-        vec!["password_reset", "password_reset_requested"]
+        // After the two logins of the sessions it ended.
+        vec![
+            "password_reset",
+            "password_reset_requested",
+            "login_succeeded",
+            "login_succeeded"
+        ]
     );
 }
 on_both_engines!(

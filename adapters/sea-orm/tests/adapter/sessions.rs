@@ -4,7 +4,7 @@ use portico_security::ports::SessionRepository;
 use portico_security::{ClientInfo, SecretToken, Session, TokenDigest};
 use time::Duration;
 
-use crate::support::{at, on_both_engines, registered};
+use crate::support::{at, login_event, on_both_engines, registered};
 
 fn session(account: AccountId, created_second: i64) -> (SecretToken, Session) {
     let token = SecretToken::generate().unwrap();
@@ -26,7 +26,10 @@ async fn a_session_is_found_by_its_token_digest_only(db: Database) {
     let account = registered(&db, "ada", "ada@example.com").await;
     let sessions = SeaSessions::new(db.connection());
     let (token, stored) = session(account, 0);
-    sessions.insert(&stored).await.unwrap();
+    sessions
+        .insert(&stored, &login_event(&stored))
+        .await
+        .unwrap();
 
     let found = sessions.find_by_digest(&token.digest()).await.unwrap();
     let presented_again = sessions
@@ -58,7 +61,10 @@ async fn touching_a_session_moves_its_last_seen_time(db: Database) {
     let account = registered(&db, "ada", "ada@example.com").await;
     let sessions = SeaSessions::new(db.connection());
     let (token, stored) = session(account, 0);
-    sessions.insert(&stored).await.unwrap();
+    sessions
+        .insert(&stored, &login_event(&stored))
+        .await
+        .unwrap();
 
     sessions.touch(stored.id, at(600)).await.unwrap();
 
@@ -79,10 +85,13 @@ async fn sessions_list_newest_first_in_keyset_pages_without_expired_ones(db: Dat
     for second in [0, 10, 20] {
         let (_, s) = session(account, second);
         ids.push(s.id);
-        sessions.insert(&s).await.unwrap();
+        sessions.insert(&s, &login_event(&s)).await.unwrap();
     }
     let (_, foreign) = session(other, 30);
-    sessions.insert(&foreign).await.unwrap();
+    sessions
+        .insert(&foreign, &login_event(&foreign))
+        .await
+        .unwrap();
     let now = at(40);
 
     let first = sessions
@@ -125,7 +134,10 @@ async fn a_session_is_deleted_only_by_its_own_account(db: Database) {
     let other = registered(&db, "grace", "grace@example.com").await;
     let sessions = SeaSessions::new(db.connection());
     let (token, stored) = session(account, 0);
-    sessions.insert(&stored).await.unwrap();
+    sessions
+        .insert(&stored, &login_event(&stored))
+        .await
+        .unwrap();
 
     assert!(!sessions.delete(other, stored.id).await.unwrap());
     assert!(
@@ -157,7 +169,7 @@ async fn sub_second_creation_times_page_in_chronological_order(db: Database) {
         let (_, mut s) = session(account, 0);
         s.created_at = at(0) + Duration::microseconds(micros);
         expected.push((s.created_at, s.id));
-        sessions.insert(&s).await.unwrap();
+        sessions.insert(&s, &login_event(&s)).await.unwrap();
     }
     expected.sort();
     expected.reverse();

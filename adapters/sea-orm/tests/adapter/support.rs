@@ -133,6 +133,17 @@ pub fn event(
     )
 }
 
+/// The audit event of the login that opens `session`, stored with it.
+pub fn login_event(session: &portico_security::Session) -> portico_security::SecurityEvent {
+    portico_security::SecurityEvent::new(
+        session.account,
+        portico_security::SecurityEventKind::LoginSucceeded,
+        session.created_at,
+        &session.client,
+        Some("factor: password".into()),
+    )
+}
+
 /// The kinds of the account's audit events, newest first.
 pub async fn event_kinds(db: &Database, account: AccountId) -> Vec<&'static str> {
     use portico_security::SecurityEventRepository as _;

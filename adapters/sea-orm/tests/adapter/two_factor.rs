@@ -10,7 +10,7 @@ use portico_security::{
 };
 use time::Duration;
 
-use crate::support::{at, event, event_kinds, notice, on_both_engines, registered};
+use crate::support::{at, event, event_kinds, login_event, notice, on_both_engines, registered};
 
 fn sealed(tag: u8) -> SealedSeed {
     SealedSeed::from_stored(vec![tag; 60])
@@ -205,7 +205,10 @@ async fn completing_a_login_rotates_the_token_once(db: Database) {
     let sessions = SeaSessions::new(db.connection());
     let old = SecretToken::generate().unwrap();
     let session = pending_session(account, &old);
-    sessions.insert(&session).await.unwrap();
+    sessions
+        .insert(&session, &login_event(&session))
+        .await
+        .unwrap();
     let new = SecretToken::generate().unwrap();
     let completion = |step| SecondFactorCompletion {
         session: session.id,
@@ -309,7 +312,10 @@ async fn a_renewed_proof_uses_up_its_code_and_dates_the_session(db: Database) {
         second_factor_pending: false,
         ..pending_session(account, &token)
     };
-    sessions.insert(&session).await.unwrap();
+    sessions
+        .insert(&session, &login_event(&session))
+        .await
+        .unwrap();
     let fresh = |step: u64, second: i64| FreshProof {
         session: session.id,
         account,
@@ -340,7 +346,10 @@ async fn a_pending_or_missing_session_renews_nothing_and_keeps_the_code(db: Data
     let sessions = SeaSessions::new(db.connection());
     let token = SecretToken::generate().unwrap();
     let pending = pending_session(account, &token);
-    sessions.insert(&pending).await.unwrap();
+    sessions
+        .insert(&pending, &login_event(&pending))
+        .await
+        .unwrap();
     let fresh = |session: SessionId| FreshProof {
         session,
         account,
@@ -361,7 +370,7 @@ async fn a_pending_or_missing_session_renews_nothing_and_keeps_the_code(db: Data
         second_factor_pending: false,
         ..pending
     };
-    sessions.insert(&other).await.unwrap();
+    sessions.insert(&other, &login_event(&other)).await.unwrap();
     sessions.renew_proof(&fresh(other.id)).await.unwrap();
 }
 on_both_engines!(

@@ -260,7 +260,10 @@ impl AffiliateApi {
         body: Json<NewDestination>,
     ) -> Result<Created<DestinationBody>, ApiError> {
         self.enabled()?;
-        self.services.step_up.require(&auth.0)?;
+        self.services
+            .step_up
+            .require(&auth.0, &client_info(req))
+            .await?;
         let input = destination_input(body.0)?;
         let destination = self
             .services
@@ -279,7 +282,10 @@ impl AffiliateApi {
         id: Path<String>,
     ) -> Result<Removed, ApiError> {
         self.enabled()?;
-        self.services.step_up.require(&auth.0)?;
+        self.services
+            .step_up
+            .require(&auth.0, &client_info(req))
+            .await?;
         let id = DestinationId::parse(&id.0).map_err(|_| ApiError::not_found("destination"))?;
         self.services
             .payouts
@@ -304,11 +310,15 @@ impl AffiliateApi {
     #[oai(path = "/payouts", method = "post")]
     async fn request_payout(
         &self,
+        req: &Request,
         auth: SessionAuth,
         body: Json<PayoutRequestBody>,
     ) -> Result<Created<PayoutBody>, ApiError> {
         self.enabled()?;
-        self.services.step_up.require(&auth.0)?;
+        self.services
+            .step_up
+            .require(&auth.0, &client_info(req))
+            .await?;
         let destination = DestinationId::parse(&body.0.destination_id)
             .map_err(|_| ApiError::invalid_field("destination_id", "no such destination"))?;
         let currency = body

@@ -308,7 +308,10 @@ impl DelegatesApi {
         auth: SessionAuth,
         body: Json<InviteRequest>,
     ) -> Result<InviteResponse, ApiError> {
-        self.services.step_up.require(&auth.0)?;
+        self.services
+            .step_up
+            .require(&auth.0, &client_info(req))
+            .await?;
         let InviteRequest { email, scope } = body.0;
         let email = EmailAddress::parse(&email).map_err(|e| ApiError::invalid_field("email", e))?;
         let scope = scope.try_into_domain()?;
@@ -334,7 +337,10 @@ impl DelegatesApi {
         id: Path<String>,
         body: Json<ScopeChangeRequest>,
     ) -> Result<DelegateResponse, ApiError> {
-        self.services.step_up.require(&auth.0)?;
+        self.services
+            .step_up
+            .require(&auth.0, &client_info(req))
+            .await?;
         let id = delegate_id(&id.0)?;
         let scope = body.0.scope.try_into_domain()?;
         let delegate = self
@@ -353,7 +359,10 @@ impl DelegatesApi {
         auth: SessionAuth,
         id: Path<String>,
     ) -> Result<RevokeResponse, ApiError> {
-        self.services.step_up.require(&auth.0)?;
+        self.services
+            .step_up
+            .require(&auth.0, &client_info(req))
+            .await?;
         let id = delegate_id(&id.0)?;
         self.services
             .delegates

@@ -163,7 +163,10 @@ impl EmailsApi {
         auth: SessionAuth,
         body: Json<EmailRequest>,
     ) -> Result<EmailResponse, ApiError> {
-        self.services.step_up.require(&auth.0)?;
+        self.services
+            .step_up
+            .require(&auth.0, &client_info(req))
+            .await?;
         let address = address(&body.0)?;
         let client = client_info(req);
         self.services
@@ -207,7 +210,10 @@ impl EmailsApi {
         auth: SessionAuth,
         id: Path<String>,
     ) -> Result<EmailResponse, ApiError> {
-        self.services.step_up.require(&auth.0)?;
+        self.services
+            .step_up
+            .require(&auth.0, &client_info(req))
+            .await?;
         let id = email_id(&id.0)?;
         self.services
             .emails
@@ -228,7 +234,10 @@ impl EmailsApi {
         id: Path<String>,
         body: Json<EmailRequest>,
     ) -> Result<EmailResponse, ApiError> {
-        self.services.step_up.require(&auth.0)?;
+        self.services
+            .step_up
+            .require(&auth.0, &client_info(req))
+            .await?;
         let id = email_id(&id.0)?;
         let address = address(&body.0)?;
         let client = client_info(req);
@@ -254,7 +263,10 @@ impl EmailsApi {
         auth: SessionAuth,
         id: Path<String>,
     ) -> Result<EmailDeleted, ApiError> {
-        self.services.step_up.require(&auth.0)?;
+        self.services
+            .step_up
+            .require(&auth.0, &client_info(req))
+            .await?;
         let id = email_id(&id.0)?;
         self.services
             .emails

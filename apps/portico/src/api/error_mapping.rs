@@ -86,14 +86,17 @@ impl From<RateLimitError> for ApiError {
 }
 
 impl From<ReauthenticationRequired> for ApiError {
-    fn from(_: ReauthenticationRequired) -> Self {
-        ApiError::Forbidden(Json(problem(
-            403,
-            "reauthentication-required",
-            "Re-authentication required",
-            "This change needs a recent proof of your password (and second factor): \
-             send them to POST /v1/sessions/current/reauthenticate, then try again.",
-        )))
+    fn from(error: ReauthenticationRequired) -> Self {
+        match error {
+            ReauthenticationRequired::Stale => ApiError::Forbidden(Json(problem(
+                403,
+                "reauthentication-required",
+                "Re-authentication required",
+                "This change needs a recent proof of your password (and second factor): \
+                 send them to POST /v1/sessions/current/reauthenticate, then try again.",
+            ))),
+            ReauthenticationRequired::Unexpected(source) => ApiError::internal(&source),
+        }
     }
 }
 

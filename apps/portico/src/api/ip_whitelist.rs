@@ -126,7 +126,10 @@ impl IpWhitelistApi {
         auth: SessionAuth,
         body: Json<NewEntry>,
     ) -> Result<AddResponse, ApiError> {
-        self.services.step_up.require(&auth.0)?;
+        self.services
+            .step_up
+            .require(&auth.0, &client_info(req))
+            .await?;
         let entry = self
             .services
             .whitelists
@@ -150,7 +153,10 @@ impl IpWhitelistApi {
         auth: SessionAuth,
         id: Path<String>,
     ) -> Result<RemoveResponse, ApiError> {
-        self.services.step_up.require(&auth.0)?;
+        self.services
+            .step_up
+            .require(&auth.0, &client_info(req))
+            .await?;
         let id =
             WhitelistEntryId::parse(&id.0).map_err(|_| ApiError::not_found("whitelist entry"))?;
         self.services

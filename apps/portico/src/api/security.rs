@@ -7,7 +7,7 @@ use poem_openapi::param::Query;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 use portico_kernel::Password;
-use portico_security::SecurityEvent;
+use portico_security::{Caller, SecurityEvent};
 
 use crate::api::ApiTags;
 use crate::http::auth::SessionAuth;
@@ -175,7 +175,7 @@ impl SecurityApi {
             .services
             .usernames
             .change(
-                auth.0.account,
+                Caller::from(&auth.0),
                 &new_username,
                 &Password::new(password),
                 totp_code.as_deref(),

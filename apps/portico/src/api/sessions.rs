@@ -156,8 +156,13 @@ pub enum ReauthenticateResponse {
 #[derive(ApiResponse)]
 pub enum SecondFactorResponse {
     /// The login is complete: use the new token (the pending one no longer works).
+    /// The answer carries this device's known-device credential, as `device_token`
+    /// and as the device cookie.
     #[oai(status = 200)]
-    Completed(Json<SessionCreated>),
+    Completed(
+        Json<SessionCreated>,
+        #[oai(header = "Set-Cookie")] Option<String>,
+    ),
 }
 
 /// Answers of `GET /v1/sessions`.
@@ -262,15 +267,21 @@ impl SessionsApi {
         auth: PendingSessionAuth,
         body: Json<SecondFactorRequest>,
     ) -> Result<SecondFactorResponse, ApiError> {
+        let device = read_device_cookie(req).map(|token| SecretToken::from_client(&token));
         let opened = self
             .services
             .second_factor
-            .complete(&auth.0, &body.0.code, &client_info(req))
+            .complete(&auth.0, &body.0.code, device.as_ref(), &client_info(req))
             .await?;
         let policy = self.services.sessions.policy();
-        Ok(SecondFactorResponse::Completed(Json(SessionCreated::new(
-            &opened, &policy,
-        ))))
+        let cookie = opened
+            .device_token
+            .as_ref()
+            .map(|token| device_cookie(token, self.services.cookies_secure()));
+        Ok(SecondFactorResponse::Completed(
+            Json(SessionCreated::new(&opened, &policy)),
+            cookie,
+        ))
     }
 
     /// List my live sessions, newest first; the one making the request is marked.
@@ -319,7 +330,10 @@ impl SessionsApi {
     ) -> Result<RevokeResponse, ApiError> {
         let id = SessionId::parse(&id.0).map_err(|_| ApiError::not_found("session"))?;
         if id != auth.0.id {
-            self.services.step_up.require(&auth.0)?;
+            self.services
+                .step_up
+                .require(&auth.0, &client_info(req))
+                .await?;
         }
         self.services
             .sessions

@@ -6,7 +6,7 @@ use poem::Request;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 use portico_kernel::Password;
-use portico_security::{RecoveryCode, TwoFactorStatus};
+use portico_security::{Caller, RecoveryCode, TwoFactorStatus};
 
 use crate::api::ApiTags;
 use crate::http::auth::SessionAuth;
@@ -144,8 +144,11 @@ impl TwoFactorApi {
     /// Start TOTP enrolment: a new seed as text, URI and QR code. Nothing changes for
     /// logins until it is confirmed.
     #[oai(path = "/totp", method = "post")]
-    async fn enrol(&self, auth: SessionAuth) -> Result<EnrolmentResponse, ApiError> {
-        self.services.step_up.require(&auth.0)?;
+    async fn enrol(&self, req: &Request, auth: SessionAuth) -> Result<EnrolmentResponse, ApiError> {
+        self.services
+            .step_up
+            .require(&auth.0, &client_info(req))
+            .await?;
         let enrolment = self
             .services
             .two_factor
@@ -167,7 +170,10 @@ impl TwoFactorApi {
         auth: SessionAuth,
         body: Json<CodeRequest>,
     ) -> Result<RecoveryCodesResponse, ApiError> {
-        self.services.step_up.require(&auth.0)?;
+        self.services
+            .step_up
+            .require(&auth.0, &client_info(req))
+            .await?;
         let codes = self
             .services
             .two_factor
@@ -178,7 +184,8 @@ impl TwoFactorApi {
         ))))
     }
 
-    /// Replace every recovery code with ten new ones (password and code required).
+    /// Replace every recovery code with ten new ones. The password and a code in
+    /// the request are the recent proof this change needs.
     #[oai(path = "/recovery-codes", method = "post")]
     async fn renew(
         &self,
@@ -186,13 +193,12 @@ impl TwoFactorApi {
         auth: SessionAuth,
         body: Json<ReauthRequest>,
     ) -> Result<RecoveryCodesResponse, ApiError> {
-        self.services.step_up.require(&auth.0)?;
         let ReauthRequest { password, code } = body.0;
         let codes = self
             .services
             .two_factor
             .renew_recovery_codes(
-                auth.0.account,
+                Caller::from(&auth.0),
                 &Password::new(password),
                 &code,
                 &client_info(req),
@@ -203,7 +209,8 @@ impl TwoFactorApi {
         ))))
     }
 
-    /// Turn two-factor authentication off (password and code required).
+    /// Turn two-factor authentication off. The password and a code in the request
+    /// are the recent proof this change needs.
     #[oai(path = "/", method = "delete")]
     async fn disable(
         &self,
@@ -211,12 +218,11 @@ impl TwoFactorApi {
         auth: SessionAuth,
         body: Json<ReauthRequest>,
     ) -> Result<DisableResponse, ApiError> {
-        self.services.step_up.require(&auth.0)?;
         let ReauthRequest { password, code } = body.0;
         self.services
             .two_factor
             .disable(
-                auth.0.account,
+                Caller::from(&auth.0),
                 &Password::new(password),
                 &code,
                 &client_info(req),

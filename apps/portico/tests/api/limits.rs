@@ -91,7 +91,8 @@ async fn verification_mails_to_one_address_are_limited(app: &TestApp) {
     }
 
     resend().await.expect_problem(429, "too-many-requests");
-    // Another account asking for mail to the same address is held back as well.
+    // Another account has an allowance of its own, so nobody can keep an address
+    // from being verified elsewhere (here it is simply taken).
     let other = app.signed_up("grace").await;
     app.post(
         "/v1/me/emails",
@@ -99,7 +100,7 @@ async fn verification_mails_to_one_address_are_limited(app: &TestApp) {
         json!({ "address": "ada@work.example" }),
     )
     .await
-    .expect_problem(429, "too-many-requests");
+    .expect_problem(409, "email-taken");
     while app.deliver().await.sent > 0 {}
     let mails = app
         .sink
@@ -112,6 +113,37 @@ async fn verification_mails_to_one_address_are_limited(app: &TestApp) {
         .count();
     assert_eq!(mails, 5);
 }
+
+async fn many_accounts_together_cannot_flood_one_address(app: &TestApp) {
+    // Each account adds the address and removes it again, five times: within its
+    // own allowance, but twenty-five mails to one inbox in all.
+    let mut statuses = Vec::new();
+    for n in 0..5 {
+        let token = app.signed_up(&format!("sender{n}")).await;
+        for _ in 0..5 {
+            let added = app
+                .post(
+                    "/v1/me/emails",
+                    Some(&token),
+                    json!({ "address": "victim@target.example" }),
+                )
+                .await;
+            statuses.push(added.status.as_u16());
+            if added.status == 201 {
+                let id = added.json()["id"].as_str().unwrap().to_owned();
+                app.delete(&format!("/v1/me/emails/{id}"), &token)
+                    .await
+                    .expect(204);
+            }
+        }
+    }
+    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 20);
+    assert_eq!(statuses[20..], [429; 5]);
+}
+on_both_engines!(
+    flood,
+    super::many_accounts_together_cannot_flood_one_address
+);
 on_both_engines!(
     verification_mails,
     super::verification_mails_to_one_address_are_limited

@@ -263,6 +263,10 @@ async fn an_office_behind_one_address_is_not_locked_out_by_its_colleagues(app: &
     live.logged_in(OFFICE, "careful").await;
     let pending = live.login(OFFICE, "guarded", PASSWORD).await;
     assert_eq!(pending.status, 201);
+    assert!(
+        pending.body.get("device_token").is_none(),
+        "a password alone earns no device credential"
+    );
     let done = live
         .second_factor(
             OFFICE,
@@ -271,11 +275,29 @@ async fn an_office_behind_one_address_is_not_locked_out_by_its_colleagues(app: &
         )
         .await;
     assert_eq!(done.status, 200, "{}", done.body);
+    let device = done.body["device_token"].as_str().unwrap();
+    assert!(done.header("set-cookie").unwrap().contains(device));
 }
 on_both_engines!(
     office,
     super::an_office_behind_one_address_is_not_locked_out_by_its_colleagues
 );
+
+async fn known_and_unknown_logins_slow_down_alike(app: &TestApp) {
+    let live = Live::start(app).await;
+    live.register("ada").await;
+    let mut known = Vec::new();
+    let mut unknown = Vec::new();
+    for _ in 0..12 {
+        let answer = live.login(STRANGER, "ada", "not the password").await;
+        known.push((answer.status, answer.body.clone()));
+        let answer = live.login(OFFICE, "nobody-here", "not the password").await;
+        unknown.push((answer.status, answer.body.clone()));
+    }
+    assert_eq!(known, unknown, "nothing tells which names exist");
+    assert!(known.iter().any(|(status, _)| *status == 429));
+}
+on_both_engines!(alike, super::known_and_unknown_logins_slow_down_alike);
 
 async fn twenty_clients_behind_one_address_each_with_three_typos_all_log_in(app: &TestApp) {
     let live = Live::start(app).await;

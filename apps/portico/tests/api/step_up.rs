@@ -6,9 +6,23 @@ use serde_json::{Value, json};
 
 use crate::support::{PASSWORD, TestApp, on_both_engines};
 
-/// Every change that needs a recent proof, as (method, path, body).
-fn sensitive_changes(email_id: &str, session_id: &str) -> Vec<(Method, String, Option<Value>)> {
-    let wrong = json!({ "password": PASSWORD, "code": "000000" });
+/// The ids of things the account has, for changes aimed at them.
+struct Owned {
+    email: String,
+    session: String,
+    destination: String,
+    delegate: String,
+}
+
+/// Every change that needs a recent proof, as (method, path, body). Turning
+/// two-factor off and renewing recovery codes carry their proof in the request.
+fn sensitive_changes(owned: &Owned) -> Vec<(Method, String, Option<Value>)> {
+    let Owned {
+        email: email_id,
+        session: session_id,
+        destination,
+        delegate,
+    } = owned;
     vec![
         (
             Method::POST,
@@ -34,12 +48,6 @@ fn sensitive_changes(email_id: &str, session_id: &str) -> Vec<(Method, String, O
         ),
         (
             Method::POST,
-            "/v1/me/two-factor/recovery-codes".into(),
-            Some(wrong.clone()),
-        ),
-        (Method::DELETE, "/v1/me/two-factor".into(), Some(wrong)),
-        (
-            Method::POST,
             "/v1/me/ip-whitelist".into(),
             Some(json!({ "cidr": "198.51.100.66", "label": "attacker" })),
         ),
@@ -55,13 +63,13 @@ fn sensitive_changes(email_id: &str, session_id: &str) -> Vec<(Method, String, O
         ),
         (
             Method::DELETE,
-            "/v1/me/affiliate/payout-destinations/01a2338f-d810-7671-8579-b49a06548e74".into(),
+            format!("/v1/me/affiliate/payout-destinations/{destination}"),
             None,
         ),
         (
             Method::POST,
             "/v1/me/affiliate/payouts".into(),
-            Some(json!({ "destination_id": "01a2338f-d810-7671-8579-b49a06548e74" })),
+            Some(json!({ "destination_id": destination })),
         ),
         (
             Method::POST,
@@ -70,14 +78,10 @@ fn sensitive_changes(email_id: &str, session_id: &str) -> Vec<(Method, String, O
         ),
         (
             Method::PATCH,
-            "/v1/me/delegates/01a2338f-d810-7671-8579-b49a06548e74".into(),
+            format!("/v1/me/delegates/{delegate}"),
             Some(json!({ "scope": { "all": true } })),
         ),
-        (
-            Method::DELETE,
-            "/v1/me/delegates/01a2338f-d810-7671-8579-b49a06548e74".into(),
-            None,
-        ),
+        (Method::DELETE, format!("/v1/me/delegates/{delegate}"), None),
         (Method::DELETE, format!("/v1/sessions/{session_id}"), None),
     ]
 }
@@ -118,6 +122,22 @@ async fn a_stale_session_can_make_no_sensitive_change_until_it_proves_the_passwo
         .as_str()
         .unwrap()
         .to_owned();
+    let destination = app
+        .post(
+            "/v1/me/affiliate/payout-destinations",
+            Some(&token),
+            json!({ "kind": "paypal", "email": "ada@example.com" }),
+        )
+        .await;
+    destination.expect(201);
+    let delegate = app
+        .post(
+            "/v1/me/delegates",
+            Some(&token),
+            json!({ "email": "bob@example.com", "scope": { "all": true } }),
+        )
+        .await;
+    delegate.expect(201);
     let other = app.token_for("ada").await;
     let sessions = app.get("/v1/sessions", &token).await.json();
     let other_id = sessions["items"]
@@ -136,12 +156,23 @@ async fn a_stale_session_can_make_no_sensitive_change_until_it_proves_the_passwo
     }
     let before = snapshot(app, &token).await;
 
-    for (method, path, body) in sensitive_changes(&secondary, &other_id) {
+    let owned = Owned {
+        email: secondary,
+        session: other_id,
+        destination: destination.json()["id"].as_str().unwrap().to_owned(),
+        delegate: delegate.json()["id"].as_str().unwrap().to_owned(),
+    };
+    for (method, path, body) in sensitive_changes(&owned) {
         let reply = app.call(method.clone(), &path, Some(&token), body).await;
         reply.expect_problem(403, "reauthentication-required");
     }
 
     assert_eq!(snapshot(app, &token).await, before, "nothing changed");
+    assert!(
+        app.event_kinds(&token)
+            .await
+            .contains(&"reauthentication_required".to_owned())
+    );
     app.get("/v1/me/profile", &other).await.expect(200);
     // Ending one's own session needs no proof.
     let own = app
@@ -223,6 +254,36 @@ async fn with_two_factor_on_renewing_the_proof_needs_a_fresh_code_used_once(app:
         .await
         .expect_problem(409, "two-factor-enabled");
 }
+
+async fn turning_two_factor_off_carries_its_own_proof_even_in_a_stale_session(app: &TestApp) {
+    let token = app.signed_up("ada").await;
+    let (secret, _) = app.enable_two_factor(&token).await;
+    let token = app.login_with_code("ada", &app.totp_code(&secret)).await;
+    app.clock.advance(time::Duration::minutes(11));
+    app.get("/v1/me/profile", &token).await.expect(200);
+
+    app.call(
+        Method::POST,
+        "/v1/me/two-factor/recovery-codes",
+        Some(&token),
+        Some(json!({ "password": PASSWORD, "code": app.totp_code(&secret) })),
+    )
+    .await
+    .expect(200);
+    app.next_step();
+    app.call(
+        Method::DELETE,
+        "/v1/me/two-factor",
+        Some(&token),
+        Some(json!({ "password": PASSWORD, "code": app.totp_code(&secret) })),
+    )
+    .await
+    .expect(204);
+}
+on_both_engines!(
+    in_request_proof,
+    super::turning_two_factor_off_carries_its_own_proof_even_in_a_stale_session
+);
 on_both_engines!(
     renew_with_code,
     super::with_two_factor_on_renewing_the_proof_needs_a_fresh_code_used_once

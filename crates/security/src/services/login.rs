@@ -5,7 +5,9 @@ use std::sync::Arc;
 use portico_kernel::{AccountId, Clock, Password, SessionId, StorageError};
 
 use crate::devices::{DEVICE_LIFETIME, DeviceRepository, KnownDevice};
-use crate::events::{SecurityEvent, SecurityEventKind, SecurityEventRepository, record_refusal};
+use crate::events::{
+    SecurityEvent, SecurityEventKind, SecurityEventRepository, record_refusal, refusal_due,
+};
 use crate::hasher::{PasswordHasher, Verification};
 use crate::password_policy::PasswordPolicy;
 use crate::ports::{CredentialRepository, LoginKey, SessionRepository, StoredCredential};
@@ -46,7 +48,8 @@ pub struct NewSession {
     /// The stored session.
     pub session: Session,
     /// The known-device credential the client keeps for its next login (the one it
-    /// sent, when that one was valid); `None` where no password was checked.
+    /// sent, when that one was valid). `None` while a second factor is still due and
+    /// no valid credential was sent: the completed login issues one.
     pub device_token: Option<SecretToken>,
 }
 
@@ -160,8 +163,14 @@ impl LoginService {
                 .unknown_login_claims(attempt.login, client.ip),
         };
         if let Err(retry_after) = claim(self.throttle.as_ref(), &claims, now).await? {
-            if let Some(credential) = &credential {
-                self.record_throttled(credential.account, &client).await?;
+            match &credential {
+                Some(credential) => self.record_throttled(credential.account, &client).await?,
+                // The same pacing claim, with nobody to note it for: a refusal costs
+                // the same whether or not the name exists.
+                None => {
+                    let subject = claims[0].key.as_str();
+                    refusal_due(self.throttle.as_ref(), subject, client.ip, "login", now).await?;
+                }
             }
             return Err(LoginError::Throttled { retry_after });
         }
@@ -240,20 +249,15 @@ impl LoginService {
             client,
             second_factor_pending,
         };
-        self.sessions.insert(&session).await?;
-        settle(self.throttle.as_ref(), claims).await?;
-        let device_token = match (device, presented) {
-            (Some(_), Some(presented)) => presented.clone(),
-            _ => SecretToken::generate()?,
+        let vouched = device.and(presented);
+        // A device is vouched for only once the whole login succeeded: with two-factor
+        // on, the second factor issues it, so a password alone earns nothing. It is
+        // remembered before the session opens: a device row alone grants nothing.
+        let device_token = if second_factor_pending {
+            vouched.cloned()
+        } else {
+            Some(remember_device(self.devices.as_ref(), credential.account, vouched, now).await?)
         };
-        self.devices
-            .remember(&KnownDevice {
-                digest: device_token.digest(),
-                account: credential.account,
-                created_at: now,
-                expires_at: now + DEVICE_LIFETIME,
-            })
-            .await?;
         let kind = if second_factor_pending {
             SecurityEventKind::SecondFactorRequested
         } else {
@@ -266,7 +270,12 @@ impl LoginService {
             &session.client,
             Some("factor: password".into()),
         );
-        self.events.record(&event).await?;
+        self.sessions.insert(&session, &event).await?;
+        // The login is done whatever happens next: a failure to give the claims back
+        // is logged, not reported (it only leaves the counters a little higher).
+        if let Err(error) = settle(self.throttle.as_ref(), claims).await {
+            tracing::warn!(account = %session.account, error = %error, "could not settle the login's counters");
+        }
         tracing::info!(
             account = %session.account,
             session = %session.id,
@@ -276,7 +285,7 @@ impl LoginService {
         Ok(NewSession {
             token,
             session,
-            device_token: Some(device_token),
+            device_token,
         })
     }
 
@@ -370,6 +379,30 @@ impl LoginService {
             tracing::warn!(%account, error = %error, "could not upgrade a password hash");
         }
     }
+}
+
+/// Remembers the device a login succeeded on: the credential it presented, when that
+/// one vouches for the account (its expiry moves on), or a new one. Returns the
+/// credential the client keeps.
+pub(crate) async fn remember_device(
+    devices: &dyn DeviceRepository,
+    account: AccountId,
+    vouched: Option<&SecretToken>,
+    now: time::OffsetDateTime,
+) -> Result<SecretToken, StorageError> {
+    let token = match vouched {
+        Some(token) => token.clone(),
+        None => SecretToken::generate()?,
+    };
+    devices
+        .remember(&KnownDevice {
+            digest: token.digest(),
+            account,
+            created_at: now,
+            expires_at: now + DEVICE_LIFETIME,
+        })
+        .await?;
+    Ok(token)
 }
 
 /// The password to spend a dummy verification on: itself, or an empty one when it

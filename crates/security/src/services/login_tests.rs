@@ -66,7 +66,7 @@ impl Doubles {
 
     fn with(credentials: MockCredentialRepository, hasher: MockPasswordHasher) -> Self {
         let mut sessions = MockSessionRepository::new();
-        sessions.expect_insert().returning(|_| Ok(()));
+        sessions.expect_insert().returning(|_, _| Ok(()));
         let mut devices = MockDeviceRepository::new();
         devices.expect_find().returning(|_| Ok(None));
         devices.expect_remember().returning(|_| Ok(()));
@@ -163,19 +163,16 @@ async fn with_two_factor_on_the_password_opens_only_a_short_pending_session() {
     doubles
         .sessions
         .expect_insert()
-        .withf(|s| {
+        .withf(|s, e| {
             s.second_factor_pending
                 && s.absolute_expires_at == clock().now() + SessionPolicy::SECOND_FACTOR_WINDOW
+                && e.kind == SecurityEventKind::SecondFactorRequested
         })
         .times(1)
-        .returning(|_| Ok(()));
-    doubles.events = MockSecurityEventRepository::new();
-    doubles
-        .events
-        .expect_record()
-        .withf(|e| e.kind == SecurityEventKind::SecondFactorRequested)
-        .times(1)
-        .returning(|_| Ok(()));
+        .returning(|_, _| Ok(()));
+    // A password alone earns no device credential.
+    doubles.devices = MockDeviceRepository::new();
+    doubles.devices.expect_remember().times(0);
 
     let password = password();
     let opened = doubles
@@ -185,6 +182,7 @@ async fn with_two_factor_on_the_password_opens_only_a_short_pending_session() {
         .unwrap();
 
     assert!(opened.session.second_factor_pending);
+    assert_eq!(opened.device_token, None);
 }
 
 #[tokio::test]
@@ -240,7 +238,7 @@ async fn a_blocked_login_is_refused_before_any_hashing_and_noted_for_the_owner()
 }
 
 #[tokio::test]
-async fn an_unknown_login_is_counted_by_what_was_typed_and_by_address() {
+async fn an_unknown_login_is_counted_exactly_as_a_known_one_would_be() {
     let mut credentials = MockCredentialRepository::new();
     credentials.expect_find_by_login().returning(|_| Ok(None));
     let mut hasher = MockPasswordHasher::new();
@@ -258,7 +256,23 @@ async fn an_unknown_login_is_counted_by_what_was_typed_and_by_address() {
         .throttle
         .expect_claim()
         .withf(|claims, _| {
-            keys(claims) == [ThrottleKey::login("nobody"), ThrottleKey::address(ip())]
+            let known =
+                ThrottlePolicies::default().password_claims(AccountId::generate(), Some(ip()));
+            let policies: Vec<_> = claims
+                .iter()
+                .map(|c| (c.policy, c.cleared_on_success))
+                .collect();
+            let known_policies: Vec<_> = known
+                .iter()
+                .map(|c| (c.policy, c.cleared_on_success))
+                .collect();
+            keys(claims)
+                == [
+                    ThrottleKey::login("nobody"),
+                    ThrottleKey::unknown_pair("nobody", ip()),
+                    ThrottleKey::address(ip()),
+                ]
+                && policies == known_policies
         })
         .times(1)
         .returning(|_, _| Ok(None));
@@ -463,13 +477,14 @@ async fn the_right_password_opens_a_session_whose_token_is_stored_only_as_a_dige
     doubles
         .sessions
         .expect_insert()
-        .withf(move |s| {
+        .withf(move |s, e| {
             s.account == account
                 && s.absolute_expires_at == s.created_at + time::Duration::hours(12)
                 && s.authenticated_at == s.created_at
+                && e.kind == SecurityEventKind::LoginSucceeded
         })
         .times(1)
-        .returning(|_| Ok(()));
+        .returning(|_, _| Ok(()));
 
     let password = password();
     let opened = doubles

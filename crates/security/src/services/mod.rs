@@ -26,10 +26,10 @@ pub use password_reset::{
 };
 pub use passwords::{PasswordError, Passwords};
 pub use rate_limits::{RateLimitError, RateLimitPolicies, RateLimits};
-pub use reauth::{ReauthError, Reauthenticated, Reauthentication};
+pub use reauth::{Caller, ReauthError, Reauthenticated, Reauthentication};
 pub use second_factor_login::{SecondFactorError, SecondFactorLogin};
 pub use security_ports::SecurityPorts;
 pub use sessions::{AuthError, SessionError, Sessions};
-pub use step_up::{ReauthenticationRequired, StepUp};
+pub use step_up::{ReauthenticationRequired, StepUp, StepUpPorts};
 pub use two_factor_service::{Enrolment, TwoFactorError, TwoFactorService, TwoFactorStatus};
 pub use username_change::{UsernameChangeError, UsernameChanges};

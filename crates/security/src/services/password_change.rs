@@ -5,7 +5,7 @@ use std::sync::Arc;
 use portico_kernel::{Clock, Password, PasswordRejection, StorageError};
 use portico_mail_log::{ComposeError, MessageComposer, SecurityNotice, Template};
 
-use crate::events::{SecurityEvent, SecurityEventKind, SecurityEventRepository};
+use crate::events::{SecurityEvent, SecurityEventKind, SecurityEventRepository, record_refusal};
 use crate::hasher::{PasswordHasher, Verification};
 use crate::password_policy::{PasswordContext, PasswordPolicy};
 use crate::ports::{AccountDirectory, CredentialRepository, PasswordChange};
@@ -104,11 +104,26 @@ impl PasswordChanges {
         client: &ClientInfo,
     ) -> Result<(), PasswordChangeError> {
         let account = session.account;
-        // Counted like a login from an unknown device: a stolen session must not
-        // become a way around the password throttle.
-        let claims = self.throttles.password_claims(account, client.ip);
+        // Counted by the session's own counter, like a login from a known device: a
+        // stolen session gets no way around the throttle, and strangers' guesses at
+        // the account never keep its owner from changing the password.
+        let claims = self.throttles.session_claims(session.id);
         let now = self.clock.now();
         if let Err(retry_after) = claim(self.throttle.as_ref(), &claims, now).await? {
+            let event = SecurityEvent::new(
+                account,
+                SecurityEventKind::AttemptThrottled,
+                now,
+                client,
+                Some("password change".into()),
+            );
+            record_refusal(
+                self.events.as_ref(),
+                self.throttle.as_ref(),
+                &event,
+                "password change",
+            )
+            .await?;
             return Err(PasswordChangeError::Throttled { retry_after });
         }
         let credential = self

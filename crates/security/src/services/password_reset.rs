@@ -270,9 +270,17 @@ impl PasswordResets {
         };
         let hash = match self.new_hash(account, new_password).await {
             Err(ResetError::Rejected(rule)) => {
-                // The code was right and stays unused: its claim is given back.
+                // The code was right and stays unused: its claims on the budget and
+                // on the link's guesses are given back.
                 if proof.is_some() {
                     self.reauth.succeeded_without_clearing(&budget).await?;
+                    self.ports
+                        .throttle
+                        .forgive(
+                            &ThrottleKey::reset_link(&digest),
+                            &ThrottlePolicy::pace(RESET_LIFETIME),
+                        )
+                        .await?;
                 }
                 return Err(ResetError::Rejected(rule));
             }

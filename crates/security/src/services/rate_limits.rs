@@ -10,7 +10,7 @@ use time::Duration;
 
 use crate::events::{SecurityEvent, SecurityEventKind, SecurityEventRepository, record_refusal};
 use crate::session::ClientInfo;
-use crate::throttle::{ThrottleKey, ThrottlePolicy, ThrottleRepository, claim_attempt};
+use crate::throttle::{Claim, ThrottleKey, ThrottlePolicy, ThrottleRepository, claim};
 
 /// How many of each are allowed, with less than the window between them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,8 +19,11 @@ pub struct RateLimitPolicies {
     pub registrations: ThrottlePolicy,
     /// Delegate invitations sent by one account.
     pub invitations: ThrottlePolicy,
-    /// Verification mails sent to one address.
+    /// Verification mails one account asks to send to one address; every account
+    /// together may send four times as many to it.
     pub verification_mails: ThrottlePolicy,
+    /// Verification mails sent to one address by every account together.
+    pub verification_mails_to_address: ThrottlePolicy,
 }
 
 impl RateLimitPolicies {
@@ -31,6 +34,10 @@ impl RateLimitPolicies {
             registrations: ThrottlePolicy::limit(registrations, hour),
             invitations: ThrottlePolicy::limit(invitations, hour),
             verification_mails: ThrottlePolicy::limit(verification_mails, hour),
+            verification_mails_to_address: ThrottlePolicy::limit(
+                verification_mails.saturating_mul(4),
+                hour,
+            ),
         }
     }
 }
@@ -105,32 +112,38 @@ impl RateLimits {
             .await
     }
 
-    /// Counts a verification mail to `address`, asked for by `account`.
+    /// Counts a verification mail to `address`, asked for by `account`: limited per
+    /// account, so that nobody can keep another account from verifying an address,
+    /// and per address over every account, so that many accounts cannot flood it.
     pub async fn verification_mail(
         &self,
         account: AccountId,
         address: &str,
         client: &ClientInfo,
     ) -> Result<(), RateLimitError> {
-        let admitted = self
-            .admit(
-                ThrottleKey::verification_mail(address),
+        let claims = [
+            Claim::new(
+                ThrottleKey::verification_mail_from(account, address),
                 self.policies.verification_mails,
-            )
-            .await;
+            ),
+            Claim::new(
+                ThrottleKey::verification_mail(address),
+                self.policies.verification_mails_to_address,
+            ),
+        ];
+        let admitted = self.admit_all(&claims).await;
         self.note_refusal(admitted, account, client, "verification mail")
             .await
     }
 
     async fn admit(&self, key: ThrottleKey, policy: ThrottlePolicy) -> Result<(), RateLimitError> {
-        claim_attempt(
-            self.throttle.as_ref(),
-            &policy,
-            std::slice::from_ref(&key),
-            self.clock.now(),
-        )
-        .await?
-        .map_err(|retry_after| RateLimitError::Limited { retry_after })
+        self.admit_all(&[Claim::new(key, policy)]).await
+    }
+
+    async fn admit_all(&self, claims: &[Claim]) -> Result<(), RateLimitError> {
+        claim(self.throttle.as_ref(), claims, self.clock.now())
+            .await?
+            .map_err(|retry_after| RateLimitError::Limited { retry_after })
     }
 
     /// Records a refusal in the account's audit trail (paced), and passes the
@@ -228,6 +241,10 @@ mod tests {
         assert_eq!(
             policies.verification_mails.delay_after(5),
             Duration::hours(1)
+        );
+        assert_eq!(
+            policies.verification_mails_to_address.delay_after(19),
+            Duration::ZERO
         );
     }
 }

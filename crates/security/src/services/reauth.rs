@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use portico_kernel::{AccountId, Password, StorageError};
+use portico_kernel::{AccountId, Password, SessionId, StorageError};
 
 use crate::events::{SecurityEvent, SecurityEventKind, record_refusal};
 use crate::hasher::Verification;
@@ -11,8 +11,8 @@ use crate::password_policy::PasswordPolicy;
 use crate::seed_vault::SeedVault;
 use crate::services::factor_check::proof_for;
 use crate::services::security_ports::SecurityPorts;
-use crate::session::ClientInfo;
-use crate::throttle::{Claim, ThrottlePolicies, claim, count_failure, give_back, settle};
+use crate::session::{ClientInfo, Session};
+use crate::throttle::{Claim, ThrottleKey, ThrottlePolicies, claim, give_back, settle};
 use crate::two_factor::{SecondFactorProof, TwoFactorRecord};
 
 /// Why a re-authentication failed. Wrong passwords were counted like failed logins,
@@ -61,6 +61,25 @@ pub struct Reauthenticated {
     pub proof: Option<SecondFactorProof>,
 }
 
+/// Who is re-authenticating: an account, from one of its sessions (whose own counter
+/// judges the password, as a known device's judges a login).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Caller {
+    /// The account.
+    pub account: AccountId,
+    /// The session the request came with.
+    pub session: SessionId,
+}
+
+impl From<&Session> for Caller {
+    fn from(session: &Session) -> Self {
+        Self {
+            account: session.account,
+            session: session.id,
+        }
+    }
+}
+
 /// Re-authenticates clients before sensitive changes.
 #[derive(Clone)]
 pub struct Reauthentication {
@@ -79,10 +98,11 @@ impl Reauthentication {
         }
     }
 
-    /// The counters a password of `account` sent from `client` is claimed under, as
-    /// at login from an unknown device.
-    pub(crate) fn password_claims(&self, account: AccountId, client: &ClientInfo) -> Vec<Claim> {
-        self.throttles.password_claims(account, client.ip)
+    /// The counter a password sent from the caller's session is claimed under: the
+    /// session's own, so that strangers' guesses at the account never keep its owner
+    /// from re-authenticating.
+    pub(crate) fn password_claims(&self, caller: Caller) -> Vec<Claim> {
+        self.throttles.session_claims(caller.session)
     }
 
     /// The account's one second-factor budget.
@@ -158,40 +178,52 @@ impl Reauthentication {
         Ok(error)
     }
 
-    /// Records and counts a wrong code found after the attempt was settled: a code
-    /// that a concurrent request used first. It spends the second-factor budget.
+    /// Records a code that storage refused when the change was written (a
+    /// recovery code that does not exist, or a code a concurrent request used
+    /// first). Its claim on the second-factor budget stands.
     pub(crate) async fn fail(
         &self,
         account: AccountId,
         client: &ClientInfo,
         action: &str,
     ) -> Result<ReauthError, StorageError> {
-        let error = self.refused(account, client, action, Failure::Code).await?;
-        count_failure(
-            self.ports.throttle.as_ref(),
-            &self.second_factor_claims(account),
-            self.ports.clock.now(),
-        )
-        .await?;
-        Ok(error)
+        self.refused(account, client, action, Failure::Code).await
+    }
+
+    /// Restores the account's second-factor budget once a change has used up the
+    /// code that [`Self::verify`] passed on: only storage knows that a recovery code
+    /// exists, so the budget cannot be restored before. The change is done whatever
+    /// happens here, so a failure is logged.
+    pub(crate) async fn code_used(&self, account: AccountId) {
+        if let Err(error) = self
+            .ports
+            .throttle
+            .clear(&ThrottleKey::second_factor(account))
+            .await
+        {
+            tracing::warn!(%account, error = %error, "could not restore the second-factor budget");
+        }
     }
 
     /// Checks the password and, when two-factor is on, the code, for `action` (named
-    /// in the audit trail). The proof returned must be used up by the change itself.
+    /// in the audit trail). The proof returned must be used up by the change itself,
+    /// and the caller then calls [`Self::code_used`].
     ///
-    /// The password is claimed under the account's password counters, the code
-    /// under the account's one second-factor budget, each before it is judged. A
-    /// right password sent without the code it needs is not a guess: its claim is
-    /// given back, and no counter is cleared.
+    /// The password is claimed under the session's counter, the code under the
+    /// account's one second-factor budget, each before it is judged. A right
+    /// password sent without the code it needs is not a guess: its claim is given
+    /// back, and no counter is cleared. A code's claim stands until the change that
+    /// uses it up is written.
     pub async fn verify(
         &self,
-        account: AccountId,
+        caller: Caller,
         password: &Password,
         code: Option<&str>,
         client: &ClientInfo,
         action: &str,
     ) -> Result<Reauthenticated, ReauthError> {
-        let claims = self.password_claims(account, client);
+        let account = caller.account;
+        let claims = self.password_claims(caller);
         self.claim(account, client, &claims).await?;
         let credential = self
             .ports
@@ -228,13 +260,10 @@ impl Reauthentication {
         let budget = self.second_factor_claims(account);
         self.claim(account, client, &budget).await?;
         match proof_for(&self.vault, record, code, self.ports.clock.now())? {
-            Some(proof) => {
-                self.succeeded(&budget).await?;
-                Ok(Reauthenticated {
-                    proof: Some(proof),
-                    two_factor,
-                })
-            }
+            Some(proof) => Ok(Reauthenticated {
+                proof: Some(proof),
+                two_factor,
+            }),
             None => Err(self.refused(account, client, action, Failure::Code).await?),
         }
     }

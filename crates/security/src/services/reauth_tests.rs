@@ -15,14 +15,10 @@ fn right() -> Verification {
     }
 }
 
-fn ip() -> std::net::IpAddr {
-    "192.0.2.5".parse().unwrap()
-}
-
-/// What a test expects of the counters: the password claimed under the account,
-/// the pair and the address, then settled (`Settled`), given back (`GivenBack`) or
-/// kept; and the second-factor budget claimed (`code_claimed`) and cleared on a
-/// right code (`code_cleared`).
+/// What a test expects of the counters: the password claimed under the session's
+/// own counter, then settled (`Settled`), given back (`GivenBack`) or kept; and the
+/// second-factor budget claimed (`code_claimed`), never cleared before the change
+/// that uses the code is written.
 #[derive(Clone, Copy)]
 enum PasswordClaim {
     Kept,
@@ -30,18 +26,10 @@ enum PasswordClaim {
     GivenBack,
 }
 
-fn counters(
-    account: AccountId,
-    password: PasswordClaim,
-    code_claimed: bool,
-    code_cleared: bool,
-) -> MockThrottleRepository {
+fn counters(f: &Fixture, password: PasswordClaim, code_claimed: bool) -> MockThrottleRepository {
+    let account = f.account;
     let mut throttle = MockThrottleRepository::new();
-    let password_keys = vec![
-        ThrottleKey::account(account),
-        ThrottleKey::pair(account, ip()),
-        ThrottleKey::address(ip()),
-    ];
+    let password_keys = vec![ThrottleKey::session(f.session)];
     throttle
         .expect_claim()
         .withf(move |claims, _| {
@@ -54,21 +42,21 @@ fn counters(
         .withf(move |claims, _| claims[0].key == ThrottleKey::second_factor(account))
         .times(usize::from(code_claimed))
         .returning(|_, _| Ok(None));
-    let (pair_cleared, forgiven) = match password {
+    let (cleared, forgiven) = match password {
         PasswordClaim::Kept => (0, 0),
-        PasswordClaim::Settled => (1, 2),
-        PasswordClaim::GivenBack => (0, 3),
+        PasswordClaim::Settled => (1, 0),
+        PasswordClaim::GivenBack => (0, 1),
     };
+    let session = f.session;
     throttle
         .expect_clear()
-        .withf(move |key| *key == ThrottleKey::pair(account, ip()))
-        .times(pair_cleared)
+        .withf(move |key| *key == ThrottleKey::session(session))
+        .times(cleared)
         .returning(|_| Ok(()));
     throttle
         .expect_clear()
         .withf(move |key| *key == ThrottleKey::second_factor(account))
-        .times(usize::from(code_cleared))
-        .returning(|_| Ok(()));
+        .times(0);
     throttle
         .expect_forgive()
         .times(forgiven)
@@ -92,12 +80,12 @@ async fn a_wrong_password_keeps_its_claim_and_is_recorded() {
         })
         .times(1)
         .returning(|_| Ok(()));
-    d.throttle = counters(f.account, PasswordClaim::Kept, false, false);
+    d.throttle = counters(&f, PasswordClaim::Kept, false);
     let ports = d.ports();
 
     let result = reauth(&ports)
         .verify(
-            f.account,
+            f.caller(),
             &password(),
             Some(f.code().as_str()),
             &client(),
@@ -112,11 +100,11 @@ async fn a_wrong_password_keeps_its_claim_and_is_recorded() {
 async fn with_two_factor_on_a_missing_code_is_refused_and_clears_no_counter() {
     let f = Fixture::new();
     let mut d = Doubles::new(right(), Some(f.record(true)));
-    d.throttle = counters(f.account, PasswordClaim::GivenBack, false, false);
+    d.throttle = counters(&f, PasswordClaim::GivenBack, false);
     let ports = d.ports();
 
     let result = reauth(&ports)
-        .verify(f.account, &password(), None, &client(), "username change")
+        .verify(f.caller(), &password(), None, &client(), "username change")
         .await;
 
     assert!(matches!(result, Err(ReauthError::CodeRequired)));
@@ -126,27 +114,33 @@ async fn with_two_factor_on_a_missing_code_is_refused_and_clears_no_counter() {
 async fn with_two_factor_on_a_wrong_code_spends_the_second_factor_budget() {
     let f = Fixture::new();
     let mut d = Doubles::new(right(), Some(f.record(true)));
-    d.throttle = counters(f.account, PasswordClaim::Settled, true, false);
+    d.throttle = counters(&f, PasswordClaim::Settled, true);
     let ports = d.ports();
     let stale = f.seed.code_at(now() - time::Duration::minutes(3)).unwrap();
 
     let result = reauth(&ports)
-        .verify(f.account, &password(), Some(stale.as_str()), &client(), "x")
+        .verify(
+            f.caller(),
+            &password(),
+            Some(stale.as_str()),
+            &client(),
+            "x",
+        )
         .await;
 
     assert!(matches!(result, Err(ReauthError::WrongCode)));
 }
 
 #[tokio::test]
-async fn the_right_password_and_code_give_the_step_to_use_up_and_restore_the_budget() {
+async fn the_right_password_and_code_give_the_step_to_use_up_and_keep_the_budgets_claim() {
     let f = Fixture::new();
     let mut d = Doubles::new(right(), Some(f.record(true)));
-    d.throttle = counters(f.account, PasswordClaim::Settled, true, true);
+    d.throttle = counters(&f, PasswordClaim::Settled, true);
     let ports = d.ports();
 
     let verified = reauth(&ports)
         .verify(
-            f.account,
+            f.caller(),
             &password(),
             Some(f.code().as_str()),
             &client(),
@@ -166,7 +160,7 @@ async fn without_two_factor_the_password_is_enough_and_a_pending_enrolment_does_
     let ports = d.ports();
 
     let verified = reauth(&ports)
-        .verify(f.account, &password(), None, &client(), "x")
+        .verify(f.caller(), &password(), None, &client(), "x")
         .await
         .unwrap();
 
@@ -195,11 +189,36 @@ async fn a_blocked_account_is_refused_before_hashing_and_the_refusal_noted() {
     let ports = d.ports();
 
     let result = reauth(&ports)
-        .verify(f.account, &password(), None, &client(), "x")
+        .verify(f.caller(), &password(), None, &client(), "x")
         .await;
 
     assert!(matches!(
         result,
         Err(ReauthError::Throttled { retry_after }) if retry_after == time::Duration::seconds(4)
+    ));
+}
+
+#[tokio::test]
+async fn a_made_up_recovery_code_is_passed_on_with_its_claim_standing() {
+    let f = Fixture::new();
+    let mut d = Doubles::new(right(), Some(f.record(true)));
+    d.throttle = counters(&f, PasswordClaim::Settled, true);
+    let ports = d.ports();
+
+    let verified = reauth(&ports)
+        .verify(
+            f.caller(),
+            &password(),
+            Some("AAAA-BBBB-CCCC-DDDD"),
+            &client(),
+            "x",
+        )
+        .await
+        .unwrap();
+
+    // Only storage can tell whether it exists; until then the budget is spent.
+    assert!(matches!(
+        verified.proof,
+        Some(SecondFactorProof::RecoveryCode(_))
     ));
 }

@@ -7,7 +7,7 @@ use portico_kernel::{SecretToken, StorageError};
 use crate::events::{SecurityEvent, SecurityEventKind};
 use crate::seed_vault::SeedVault;
 use crate::services::factor_check::proof_for;
-use crate::services::login::NewSession;
+use crate::services::login::{NewSession, remember_device};
 use crate::services::reauth::{ReauthError, Reauthentication};
 use crate::services::security_ports::SecurityPorts;
 use crate::session::{ClientInfo, Session, SessionPolicy};
@@ -82,10 +82,15 @@ impl SecondFactorLogin {
     /// ([`SessionPolicy::SECOND_FACTOR_BUDGET`]) and on the account's one
     /// second-factor budget. Every attempt is counted before it is judged, so
     /// parallel guesses cannot overdraw either.
+    ///
+    /// The completed login remembers the device: `device`, the credential the
+    /// client sent (a browser's cookie), when it vouches for the account, or a new
+    /// one.
     pub async fn complete(
         &self,
         pending: &Session,
         code: &str,
+        device: Option<&SecretToken>,
         client: &ClientInfo,
     ) -> Result<NewSession, SecondFactorError> {
         if !pending.second_factor_pending {
@@ -93,6 +98,11 @@ impl SecondFactorLogin {
         }
         let account = pending.account;
         let now = self.ports.clock.now();
+        // The account's one second-factor budget first, shared with resets and
+        // re-authentication, so that logging in again buys no fresh guesses; while
+        // it is closed, the pending login's own attempts are not spent.
+        let budget = self.reauth.second_factor_claims(account);
+        self.reauth.claim(account, client, &budget).await?;
         let attempt = self
             .ports
             .throttle
@@ -103,13 +113,11 @@ impl SecondFactorLogin {
             )
             .await?;
         if attempt > SessionPolicy::SECOND_FACTOR_BUDGET {
-            self.end(pending).await?;
+            // Not judged: the account's claim goes back.
+            self.reauth.succeeded_without_clearing(&budget).await?;
+            self.end(pending, client).await?;
             return Err(SecondFactorError::BudgetExhausted);
         }
-        // The account's one second-factor budget, shared with resets and
-        // re-authentication, so that logging in again buys no fresh guesses.
-        let budget = self.reauth.second_factor_claims(account);
-        self.reauth.claim(account, client, &budget).await?;
         let record = self
             .ports
             .two_factor
@@ -165,9 +173,21 @@ impl SecondFactorLogin {
         if let Err(error) = tidied {
             tracing::warn!(%account, error = %error, "could not reset the second-factor counters");
         }
+        let vouched = match device {
+            Some(token) => self
+                .ports
+                .devices
+                .find(&token.digest())
+                .await?
+                .filter(|known| known.vouches_for(account, now))
+                .and(device),
+            None => None,
+        };
+        let device_token =
+            remember_device(self.ports.devices.as_ref(), account, vouched, now).await?;
         Ok(NewSession {
             token,
-            device_token: None,
+            device_token: Some(device_token),
             session: Session {
                 token_digest: completion.new_digest,
                 last_seen_at: now,
@@ -198,18 +218,26 @@ impl SecondFactorLogin {
         );
         self.ports.events.record(&event).await?;
         if attempt >= SessionPolicy::SECOND_FACTOR_BUDGET {
-            self.end(pending).await?;
+            self.end(pending, client).await?;
             return Ok(SecondFactorError::BudgetExhausted);
         }
         Ok(SecondFactorError::WrongCode)
     }
 
-    /// Ends a pending login whose budget is spent.
-    async fn end(&self, pending: &Session) -> Result<(), StorageError> {
+    /// Ends a pending login whose budget is spent, and records it.
+    async fn end(&self, pending: &Session, client: &ClientInfo) -> Result<(), StorageError> {
         self.ports
             .sessions
             .delete(pending.account, pending.id)
             .await?;
+        let event = SecurityEvent::new(
+            pending.account,
+            SecurityEventKind::LoginFailed,
+            self.ports.clock.now(),
+            client,
+            Some("too many wrong second-factor codes; the login was ended".into()),
+        );
+        self.ports.events.record(&event).await?;
         tracing::info!(account = %pending.account, "pending login ended after too many wrong codes");
         Ok(())
     }

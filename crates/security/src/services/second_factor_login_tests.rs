@@ -62,7 +62,7 @@ async fn a_right_code_completes_the_login_under_a_new_token() {
         .returning(|_| Ok(()));
 
     let opened = service(d)
-        .complete(&session, f.code().as_str(), &client())
+        .complete(&session, f.code().as_str(), None, &client())
         .await
         .unwrap();
 
@@ -104,7 +104,9 @@ async fn a_wrong_code_is_recorded_and_counted_and_the_session_keeps_waiting() {
     d.throttle.expect_forgive().times(0);
     d.throttle.expect_clear().times(0);
 
-    let result = service(d).complete(&session, "000000", &client()).await;
+    let result = service(d)
+        .complete(&session, "000000", None, &client())
+        .await;
 
     assert!(matches!(result, Err(SecondFactorError::WrongCode)));
 }
@@ -127,7 +129,9 @@ async fn the_last_wrong_code_of_the_budget_ends_the_session() {
         .times(1)
         .returning(|_, _| Ok(true));
 
-    let result = service(d).complete(&session, "000000", &client()).await;
+    let result = service(d)
+        .complete(&session, "000000", None, &client())
+        .await;
 
     assert!(matches!(result, Err(SecondFactorError::BudgetExhausted)));
 }
@@ -139,11 +143,19 @@ async fn attempts_beyond_the_budget_are_refused_unchecked_even_with_the_right_co
     let mut d = doubles(&f);
     let id = session.id;
     d.throttle.checkpoint();
-    // Parallel attempts each count first; the sixth finds the budget spent.
+    // Parallel attempts each count first; the sixth finds the budget spent, and
+    // gives the account's claim back unjudged.
     d.throttle
         .expect_record_failure()
         .returning(|_, _, _| Ok(SessionPolicy::SECOND_FACTOR_BUDGET + 1));
-    d.throttle.expect_claim().times(0);
+    d.throttle
+        .expect_claim()
+        .times(1)
+        .returning(|_, _| Ok(None));
+    d.throttle
+        .expect_forgive()
+        .times(1)
+        .returning(|_, _| Ok(()));
     d.two_factor.expect_complete_login().times(0);
     d.sessions
         .expect_delete()
@@ -152,7 +164,7 @@ async fn attempts_beyond_the_budget_are_refused_unchecked_even_with_the_right_co
         .returning(|_, _| Ok(true));
 
     let result = service(d)
-        .complete(&session, f.code().as_str(), &client())
+        .complete(&session, f.code().as_str(), None, &client())
         .await;
 
     assert!(matches!(result, Err(SecondFactorError::BudgetExhausted)));
@@ -177,7 +189,7 @@ async fn a_recovery_code_already_used_counts_as_wrong() {
         .returning(|_| Ok(()));
 
     let result = service(d)
-        .complete(&session, code.expose(), &client())
+        .complete(&session, code.expose(), None, &client())
         .await;
 
     assert!(matches!(result, Err(SecondFactorError::WrongCode)));
@@ -193,7 +205,7 @@ async fn a_complete_session_cannot_complete_again() {
     d.two_factor.expect_find().times(0);
 
     let result = service(d)
-        .complete(&session, f.code().as_str(), &client())
+        .complete(&session, f.code().as_str(), None, &client())
         .await;
 
     assert!(matches!(result, Err(SecondFactorError::NotPending)));
@@ -215,7 +227,7 @@ async fn when_two_factor_was_turned_off_meanwhile_the_pending_session_ends() {
         .returning(|_, _| Ok(true));
 
     let result = service(d)
-        .complete(&session, f.code().as_str(), &client())
+        .complete(&session, f.code().as_str(), None, &client())
         .await;
 
     assert!(matches!(result, Err(SecondFactorError::NotPending)));

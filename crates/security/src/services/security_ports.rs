@@ -6,6 +6,7 @@ use std::sync::Arc;
 use portico_kernel::Clock;
 use portico_mail_log::MessageComposer;
 
+use crate::devices::DeviceRepository;
 use crate::events::SecurityEventRepository;
 use crate::hasher::PasswordHasher;
 use crate::ports::{
@@ -23,6 +24,8 @@ pub struct SecurityPorts {
     pub credentials: Arc<dyn CredentialRepository>,
     /// Sessions.
     pub sessions: Arc<dyn SessionRepository>,
+    /// Known-device credentials.
+    pub devices: Arc<dyn DeviceRepository>,
     /// Two-factor state and recovery codes.
     pub two_factor: Arc<dyn TwoFactorRepository>,
     /// Usernames.

@@ -4,27 +4,50 @@
 
 use std::sync::Arc;
 
-use portico_kernel::{Clock, Password};
+use portico_kernel::{Clock, Password, StorageError};
 use time::Duration;
 
-use crate::events::{SecurityEvent, SecurityEventKind};
+use crate::events::{SecurityEvent, SecurityEventKind, SecurityEventRepository, record_refusal};
 use crate::ports::{FreshProof, SessionRepository};
-use crate::services::reauth::{ReauthError, Reauthentication};
+use crate::services::reauth::{Caller, ReauthError, Reauthentication};
 use crate::session::{ClientInfo, Session};
+use crate::throttle::ThrottleRepository;
 use crate::two_factor::GuardedWriteError;
 
-/// The session's last proof is older than the window: re-authenticate first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("this change needs a recent proof of the password; re-authenticate first")]
-pub struct ReauthenticationRequired;
+/// Why a sensitive change may not go ahead.
+#[derive(Debug, thiserror::Error)]
+pub enum ReauthenticationRequired {
+    /// The session's last proof is older than the window: re-authenticate first
+    /// (the refusal was recorded in the account's audit trail).
+    #[error("this change needs a recent proof of the password; re-authenticate first")]
+    Stale,
+    /// Storage failed while recording the refusal.
+    #[error("the recent-authentication check failed unexpectedly")]
+    Unexpected(#[from] StorageError),
+}
 
 /// Holds sensitive changes to the recent-authentication window and renews it.
 #[derive(Clone)]
 pub struct StepUp {
     reauth: Reauthentication,
     sessions: Arc<dyn SessionRepository>,
+    events: Arc<dyn SecurityEventRepository>,
+    throttle: Arc<dyn ThrottleRepository>,
     clock: Arc<dyn Clock>,
     window: Duration,
+}
+
+/// The ports [`StepUp`] works with besides re-authentication.
+#[derive(Clone)]
+pub struct StepUpPorts {
+    /// Sessions, where the proof's time is kept.
+    pub sessions: Arc<dyn SessionRepository>,
+    /// The audit trail, for refusals.
+    pub events: Arc<dyn SecurityEventRepository>,
+    /// Paces the refusal records.
+    pub throttle: Arc<dyn ThrottleRepository>,
+    /// The clock.
+    pub clock: Arc<dyn Clock>,
 }
 
 impl StepUp {
@@ -34,16 +57,13 @@ impl StepUp {
 
     /// Wires the service; `window` is how long a proof counts as recent (at least
     /// [`Self::MIN_WINDOW`]).
-    pub fn new(
-        reauth: Reauthentication,
-        sessions: Arc<dyn SessionRepository>,
-        clock: Arc<dyn Clock>,
-        window: Duration,
-    ) -> Self {
+    pub fn new(reauth: Reauthentication, ports: StepUpPorts, window: Duration) -> Self {
         Self {
             reauth,
-            sessions,
-            clock,
+            sessions: ports.sessions,
+            events: ports.events,
+            throttle: ports.throttle,
+            clock: ports.clock,
             window: window.max(Self::MIN_WINDOW),
         }
     }
@@ -54,13 +74,31 @@ impl StepUp {
     }
 
     /// Lets a sensitive change go ahead only when the session proved the password
-    /// (and second factor) within the window.
-    pub fn require(&self, session: &Session) -> Result<(), ReauthenticationRequired> {
-        if session.recently_authenticated(self.window, self.clock.now()) {
-            Ok(())
-        } else {
-            Err(ReauthenticationRequired)
+    /// (and second factor) within the window; a refusal is recorded (paced).
+    pub async fn require(
+        &self,
+        session: &Session,
+        client: &ClientInfo,
+    ) -> Result<(), ReauthenticationRequired> {
+        let now = self.clock.now();
+        if session.recently_authenticated(self.window, now) {
+            return Ok(());
         }
+        let event = SecurityEvent::new(
+            session.account,
+            SecurityEventKind::ReauthenticationRequired,
+            now,
+            client,
+            None,
+        );
+        record_refusal(
+            self.events.as_ref(),
+            self.throttle.as_ref(),
+            &event,
+            "sensitive change",
+        )
+        .await?;
+        Err(ReauthenticationRequired::Stale)
     }
 
     /// Renews the session's proof with the password and, when two-factor is on, a
@@ -77,7 +115,7 @@ impl StepUp {
         let account = session.account;
         let verified = self
             .reauth
-            .verify(account, password, code, client, ACTION)
+            .verify(Caller::from(session), password, code, client, ACTION)
             .await?;
         let now = self.clock.now();
         let fresh = FreshProof {
@@ -97,7 +135,12 @@ impl StepUp {
             proof: verified.proof,
         };
         match self.sessions.renew_proof(&fresh).await {
-            Ok(()) => Ok(()),
+            Ok(()) => {
+                if fresh.proof.is_some() {
+                    self.reauth.code_used(account).await;
+                }
+                Ok(())
+            }
             Err(GuardedWriteError::FactorUsed) => {
                 Err(self.reauth.fail(account, client, ACTION).await?)
             }
@@ -133,8 +176,12 @@ mod tests {
         let ports = d.ports();
         StepUp::new(
             reauth(&ports),
-            Arc::new(sessions),
-            Arc::new(FixedClock::at(now())),
+            StepUpPorts {
+                sessions: Arc::new(sessions),
+                events: ports.events.clone(),
+                throttle: ports.throttle.clone(),
+                clock: Arc::new(FixedClock::at(now())),
+            },
             Duration::minutes(10),
         )
     }
@@ -145,21 +192,29 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_change_needs_a_proof_younger_than_the_window() {
+    #[tokio::test]
+    async fn a_change_needs_a_proof_younger_than_the_window_and_a_refusal_is_recorded() {
         let f = Fixture::new();
-        let step_up = step_up(
-            Doubles::new(right(), None),
-            crate::ports::MockSessionRepository::new(),
+        let mut d = Doubles::new(right(), None);
+        d.events.checkpoint();
+        d.events
+            .expect_record()
+            .withf(|e| e.kind == SecurityEventKind::ReauthenticationRequired)
+            .times(1)
+            .returning(|_| Ok(()));
+        let step_up = step_up(d, crate::ports::MockSessionRepository::new());
+        assert!(
+            step_up
+                .require(&session(&f, now() - Duration::minutes(9)), &client())
+                .await
+                .is_ok()
         );
-        assert_eq!(
-            step_up.require(&session(&f, now() - Duration::minutes(9))),
-            Ok(())
-        );
-        assert_eq!(
-            step_up.require(&session(&f, now() - Duration::minutes(10))),
-            Err(ReauthenticationRequired)
-        );
+        assert!(matches!(
+            step_up
+                .require(&session(&f, now() - Duration::minutes(10)), &client())
+                .await,
+            Err(ReauthenticationRequired::Stale)
+        ));
     }
 
     #[test]
@@ -168,8 +223,12 @@ mod tests {
         let ports = d.ports();
         let step_up = StepUp::new(
             reauth(&ports),
-            Arc::new(crate::ports::MockSessionRepository::new()),
-            Arc::new(FixedClock::at(now())),
+            StepUpPorts {
+                sessions: Arc::new(crate::ports::MockSessionRepository::new()),
+                events: ports.events.clone(),
+                throttle: ports.throttle.clone(),
+                clock: Arc::new(FixedClock::at(now())),
+            },
             Duration::seconds(5),
         );
         assert_eq!(step_up.window(), StepUp::MIN_WINDOW);
@@ -208,17 +267,20 @@ mod tests {
         let f = Fixture::new();
         let mut d = Doubles::new(right(), Some(f.record(true)));
         let account = f.account;
-        d.throttle = crate::services::test_doubles::quiet_throttle();
         d.throttle.checkpoint();
-        d.throttle.expect_claim().returning(|_, _| Ok(None));
-        d.throttle.expect_forgive().returning(|_, _| Ok(()));
-        d.throttle.expect_clear().returning(|_| Ok(()));
-        d.throttle.expect_block().returning(|_, _| Ok(()));
         d.throttle
-            .expect_record_failure()
-            .withf(move |key, _, _| *key == crate::throttle::ThrottleKey::second_factor(account))
+            .expect_claim()
+            .withf(move |claims, _| {
+                claims[0].key == crate::throttle::ThrottleKey::second_factor(account)
+            })
             .times(1)
-            .returning(|_, _, _| Ok(1));
+            .returning(|_, _| Ok(None));
+        d.throttle.expect_claim().returning(|_, _| Ok(None));
+        d.throttle
+            .expect_clear()
+            .withf(move |key| *key == crate::throttle::ThrottleKey::second_factor(account))
+            .times(0);
+        d.throttle.expect_clear().returning(|_| Ok(()));
         let mut sessions = crate::ports::MockSessionRepository::new();
         sessions
             .expect_renew_proof()

@@ -3,10 +3,11 @@
 
 use std::sync::Arc;
 
-use portico_kernel::{AccountId, Clock, EmailAddress, FixedClock, PasswordHash};
+use portico_kernel::{AccountId, Clock, EmailAddress, FixedClock, PasswordHash, SessionId};
 use portico_mail_log::{Mailer, Templates};
 use time::OffsetDateTime;
 
+use crate::devices::MockDeviceRepository;
 use crate::events::MockSecurityEventRepository;
 use crate::hasher::{MockPasswordHasher, Verification};
 use crate::ports::{
@@ -14,7 +15,7 @@ use crate::ports::{
     MockSessionRepository, MockUsernameRepository, StoredCredential,
 };
 use crate::seed_vault::SeedVault;
-use crate::services::reauth::Reauthentication;
+use crate::services::reauth::{Caller, Reauthentication};
 use crate::services::security_ports::SecurityPorts;
 use crate::session::ClientInfo;
 use crate::throttle::{MockThrottleRepository, ThrottlePolicies};
@@ -37,9 +38,10 @@ pub(crate) fn client() -> ClientInfo {
     ClientInfo::new("192.0.2.5".parse().ok(), Some("test agent"))
 }
 
-/// The one account of the tests, with its seed.
+/// The one account of the tests, with its seed and the session it acts from.
 pub(crate) struct Fixture {
     pub account: AccountId,
+    pub session: SessionId,
     pub seed: TotpSeed,
 }
 
@@ -47,7 +49,16 @@ impl Fixture {
     pub fn new() -> Self {
         Self {
             account: AccountId::generate(),
+            session: SessionId::generate(),
             seed: TotpSeed::generate().unwrap(),
+        }
+    }
+
+    /// The account, acting from its session.
+    pub fn caller(&self) -> Caller {
+        Caller {
+            account: self.account,
+            session: self.session,
         }
     }
 
@@ -71,6 +82,7 @@ impl Fixture {
 pub(crate) struct Doubles {
     pub credentials: MockCredentialRepository,
     pub sessions: MockSessionRepository,
+    pub devices: MockDeviceRepository,
     pub two_factor: MockTwoFactorRepository,
     pub usernames: MockUsernameRepository,
     pub resets: MockPasswordResetRepository,
@@ -118,6 +130,7 @@ impl Doubles {
         Self {
             credentials,
             sessions: MockSessionRepository::new(),
+            devices: permissive_devices(),
             two_factor,
             usernames: MockUsernameRepository::new(),
             resets: MockPasswordResetRepository::new(),
@@ -135,6 +148,7 @@ impl Doubles {
         SecurityPorts {
             credentials: Arc::new(self.credentials),
             sessions: Arc::new(self.sessions),
+            devices: Arc::new(self.devices),
             two_factor: Arc::new(self.two_factor),
             usernames: Arc::new(self.usernames),
             resets: Arc::new(self.resets),
@@ -151,6 +165,14 @@ impl Doubles {
             clock,
         }
     }
+}
+
+/// Known devices: none is stored, and any may be remembered.
+pub(crate) fn permissive_devices() -> MockDeviceRepository {
+    let mut devices = MockDeviceRepository::new();
+    devices.expect_find().returning(|_| Ok(None));
+    devices.expect_remember().returning(|_| Ok(()));
+    devices
 }
 
 /// A throttle that blocks nothing, grants every claim and counts each failure as the

@@ -12,7 +12,7 @@ use crate::qr;
 use crate::recovery::RecoveryCode;
 use crate::seed_vault::SeedVault;
 use crate::services::notices::{NoticeError, security_notices};
-use crate::services::reauth::{Failure, ReauthError, Reauthentication};
+use crate::services::reauth::{Caller, Failure, ReauthError, Reauthentication};
 use crate::services::security_ports::SecurityPorts;
 use crate::session::ClientInfo;
 use crate::totp::{TotpCode, TotpSeed};
@@ -199,7 +199,7 @@ impl TwoFactorService {
     /// Replaces every recovery code with a new set (password and code required).
     pub async fn renew_recovery_codes(
         &self,
-        account: AccountId,
+        caller: Caller,
         password: &Password,
         code: &str,
         client: &ClientInfo,
@@ -207,7 +207,7 @@ impl TwoFactorService {
         let action = "recovery code renewal";
         let change = self
             .guarded_change(
-                account,
+                caller,
                 password,
                 code,
                 client,
@@ -225,14 +225,14 @@ impl TwoFactorService {
             .two_factor
             .renew_recovery_codes(&change, &digests)
             .await;
-        self.settle(account, client, action, written).await?;
+        self.settle(caller.account, client, action, written).await?;
         Ok(codes)
     }
 
     /// Turns two-factor off (password and code required).
     pub async fn disable(
         &self,
-        account: AccountId,
+        caller: Caller,
         password: &Password,
         code: &str,
         client: &ClientInfo,
@@ -240,7 +240,7 @@ impl TwoFactorService {
         let action = "two-factor removal";
         let change = self
             .guarded_change(
-                account,
+                caller,
                 password,
                 code,
                 client,
@@ -252,23 +252,24 @@ impl TwoFactorService {
             )
             .await?;
         let written = self.ports.two_factor.disable(&change).await;
-        self.settle(account, client, action, written).await?;
-        tracing::info!(%account, "two-factor authentication disabled");
+        self.settle(caller.account, client, action, written).await?;
+        tracing::info!(account = %caller.account, "two-factor authentication disabled");
         Ok(())
     }
 
     async fn guarded_change(
         &self,
-        account: AccountId,
+        caller: Caller,
         password: &Password,
         code: &str,
         client: &ClientInfo,
         action: &str,
         (kind, notice): (SecurityEventKind, SecurityNotice),
     ) -> Result<FactorGuardedChange, TwoFactorError> {
+        let account = caller.account;
         let verified = self
             .reauth
-            .verify(account, password, Some(code), client, action)
+            .verify(caller, password, Some(code), client, action)
             .await?;
         let Some(proof) = verified.proof else {
             return Err(TwoFactorError::NotEnabled);
@@ -297,7 +298,10 @@ impl TwoFactorService {
         written: Result<(), GuardedWriteError>,
     ) -> Result<(), TwoFactorError> {
         match written {
-            Ok(()) => Ok(()),
+            Ok(()) => {
+                self.reauth.code_used(account).await;
+                Ok(())
+            }
             Err(GuardedWriteError::FactorUsed) => {
                 Err(self.reauth.fail(account, client, action).await?.into())
             }

@@ -168,7 +168,7 @@ async fn turning_off_uses_up_the_code_and_records_and_notifies() {
         .returning(|_| Ok(()));
 
     service(d)
-        .disable(f.account, &password(), f.code().as_str(), &client())
+        .disable(f.caller(), &password(), f.code().as_str(), &client())
         .await
         .unwrap();
 }
@@ -180,7 +180,7 @@ async fn turning_off_with_a_wrong_password_changes_nothing() {
     d.two_factor.expect_disable().times(0);
 
     let result = service(d)
-        .disable(f.account, &password(), f.code().as_str(), &client())
+        .disable(f.caller(), &password(), f.code().as_str(), &client())
         .await;
 
     assert!(matches!(
@@ -196,7 +196,7 @@ async fn turning_off_when_off_is_refused() {
     d.two_factor.expect_disable().times(0);
 
     let result = service(d)
-        .disable(f.account, &password(), "123456", &client())
+        .disable(f.caller(), &password(), "123456", &client())
         .await;
 
     assert!(matches!(result, Err(TwoFactorError::NotEnabled)));
@@ -209,22 +209,20 @@ async fn a_code_used_by_a_concurrent_request_counts_as_wrong() {
     d.two_factor
         .expect_renew_recovery_codes()
         .returning(|_, _| Err(GuardedWriteError::FactorUsed));
-    // The code looked right, so the claim was given back; losing it to a
-    // concurrent request then spends the second-factor budget after all.
+    // The code's claim on the second-factor budget stands until the change is
+    // written; lost to a concurrent request, it stays spent and is never cleared.
+    let account = f.account;
     d.throttle.checkpoint();
     d.throttle.expect_claim().returning(|_, _| Ok(None));
+    d.throttle
+        .expect_clear()
+        .withf(move |key| *key == crate::throttle::ThrottleKey::second_factor(account))
+        .times(0);
     d.throttle.expect_clear().returning(|_| Ok(()));
     d.throttle.expect_forgive().returning(|_, _| Ok(()));
-    let account = f.account;
-    d.throttle
-        .expect_record_failure()
-        .withf(move |key, _, _| *key == crate::throttle::ThrottleKey::second_factor(account))
-        .times(1)
-        .returning(|_, _, _| Ok(1));
-    d.throttle.expect_block().returning(|_, _| Ok(()));
 
     let result = service(d)
-        .renew_recovery_codes(f.account, &password(), f.code().as_str(), &client())
+        .renew_recovery_codes(f.caller(), &password(), f.code().as_str(), &client())
         .await;
 
     assert!(matches!(
@@ -249,7 +247,7 @@ async fn renewal_returns_the_codes_whose_digests_replace_the_old_ones() {
         });
 
     let codes = service(d)
-        .renew_recovery_codes(f.account, &password(), f.code().as_str(), &client())
+        .renew_recovery_codes(f.caller(), &password(), f.code().as_str(), &client())
         .await
         .unwrap();
 

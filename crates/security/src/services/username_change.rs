@@ -2,13 +2,13 @@
 //! request; all or nothing.
 
 use portico_identity::{InvalidUsername, Username};
-use portico_kernel::{AccountId, Password, StorageError};
+use portico_kernel::{Password, StorageError};
 use portico_mail_log::{ComposeError, Template};
 
 use crate::events::{SecurityEvent, SecurityEventKind};
 use crate::ports::{UsernameChange, UsernameWriteError};
 use crate::services::notices::notices_for;
-use crate::services::reauth::{ReauthError, Reauthentication};
+use crate::services::reauth::{Caller, ReauthError, Reauthentication};
 use crate::services::security_ports::SecurityPorts;
 use crate::session::ClientInfo;
 
@@ -53,12 +53,13 @@ impl UsernameChanges {
     /// code, the event and the notices are written together.
     pub async fn change(
         &self,
-        account: AccountId,
+        caller: Caller,
         new_username: &str,
         password: &Password,
         code: Option<&str>,
         client: &ClientInfo,
     ) -> Result<Username, UsernameChangeError> {
+        let account = caller.account;
         let username = Username::parse(new_username)?;
         let context = self
             .ports
@@ -72,7 +73,7 @@ impl UsernameChanges {
         let action = "username change";
         let verified = self
             .reauth
-            .verify(account, password, code, client, action)
+            .verify(caller, password, code, client, action)
             .await?;
         let now = self.ports.clock.now();
         let ip = client.ip.map(|ip| ip.to_string());
@@ -104,6 +105,9 @@ impl UsernameChanges {
         };
         match self.ports.usernames.change_username(&change).await {
             Ok(()) => {
+                if change.proof.is_some() {
+                    self.reauth.code_used(account).await;
+                }
                 tracing::info!(%account, "username changed");
                 Ok(username)
             }

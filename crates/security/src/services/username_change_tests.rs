@@ -40,7 +40,7 @@ async fn a_change_writes_name_proof_event_and_notice_together() {
 
     let username = service(d)
         .change(
-            f.account,
+            f.caller(),
             "ada.lovelace",
             &password(),
             Some(f.code().as_str()),
@@ -59,7 +59,7 @@ async fn with_two_factor_on_the_code_is_required() {
     d.usernames.expect_change_username().times(0);
 
     let result = service(d)
-        .change(f.account, "ada.lovelace", &password(), None, &client())
+        .change(f.caller(), "ada.lovelace", &password(), None, &client())
         .await;
 
     assert!(matches!(
@@ -78,10 +78,10 @@ async fn a_malformed_or_unchanged_name_is_refused_before_the_password_is_checked
     let service = service(d);
 
     let malformed = service
-        .change(f.account, "no spaces", &password(), None, &client())
+        .change(f.caller(), "no spaces", &password(), None, &client())
         .await;
     let unchanged = service
-        .change(f.account, "ada", &password(), None, &client())
+        .change(f.caller(), "ada", &password(), None, &client())
         .await;
 
     assert!(matches!(malformed, Err(UsernameChangeError::Invalid(_))));
@@ -97,7 +97,7 @@ async fn a_taken_name_changes_nothing() {
         .returning(|_| Err(UsernameWriteError::Taken));
 
     let result = service(d)
-        .change(f.account, "grace", &password(), None, &client())
+        .change(f.caller(), "grace", &password(), None, &client())
         .await;
 
     assert!(matches!(result, Err(UsernameChangeError::Taken)));
@@ -113,7 +113,7 @@ async fn a_code_used_meanwhile_counts_as_a_wrong_code() {
 
     let result = service(d)
         .change(
-            f.account,
+            f.caller(),
             "grace",
             &password(),
             Some(f.code().as_str()),

@@ -34,6 +34,19 @@ impl ThrottleKey {
         Self(format!("login:{}", digest.as_str()))
     }
 
+    /// Failed logins for a name that names no account, from one client network: the
+    /// counterpart of [`Self::pair`], so that unknown names slow down exactly as
+    /// known ones do.
+    pub fn unknown_pair(login: &str, ip: IpAddr) -> Self {
+        let folded = login.trim().to_lowercase();
+        let digest = portico_kernel::SecretToken::from_client(&folded).digest();
+        Self(format!(
+            "login-pair:{}:{}",
+            digest.as_str(),
+            counted_network(ip)
+        ))
+    }
+
     /// Failed passwords for one account, whichever of its login aliases was typed,
     /// at login and at re-authentication.
     pub fn account(account: AccountId) -> Self {
@@ -57,6 +70,13 @@ impl ThrottleKey {
         Self(format!("device:{}", device.as_str()))
     }
 
+    /// Failed passwords sent to re-authenticate from one session: a session is a
+    /// device that logged in, so it is judged by its own counter, never held back
+    /// by strangers' guesses at the account.
+    pub fn session(session: SessionId) -> Self {
+        Self(format!("session:{session}"))
+    }
+
     /// Wrong second-factor codes of one account, wherever they are sent: completing a
     /// login, confirming a reset, re-authenticating. One budget for all of them.
     pub fn second_factor(account: AccountId) -> Self {
@@ -78,10 +98,11 @@ impl ThrottleKey {
         Self(format!("reset-mail:{account}"))
     }
 
-    /// Refusals of one account, address and kind of attempt that were recorded in the
-    /// audit trail: a pace, not failures.
-    pub fn refusal_record(account: AccountId, address: &str, what: &str) -> Self {
-        Self(format!("refusal:{account}:{address}:{what}"))
+    /// Refusals of one subject (an account, or a login name that names none), client
+    /// network and kind of attempt that were noted: a pace, not failures.
+    pub fn refusal_record(subject: &str, ip: Option<IpAddr>, what: &str) -> Self {
+        let network = ip.map_or_else(|| "unknown".to_owned(), counted_network);
+        Self(format!("refusal:{subject}:{network}:{what}"))
     }
 
     /// Accounts opened from one client network: each costs a hash and a mail.
@@ -94,16 +115,29 @@ impl ThrottleKey {
         Self(format!("invite:{account}"))
     }
 
-    /// Verification mails sent to one address (case-folded, kept as a digest).
+    /// Verification mails sent to one address (case-folded, kept as a digest), by
+    /// every account together.
     pub fn verification_mail(address: &str) -> Self {
-        let digest = portico_kernel::SecretToken::from_client(&address.to_lowercase()).digest();
-        Self(format!("verify-mail:{}", digest.as_str()))
+        Self(format!("verify-mail:{}", address_digest(address)))
+    }
+
+    /// Verification mails one account asked to send to one address.
+    pub fn verification_mail_from(account: AccountId, address: &str) -> Self {
+        Self(format!("verify-mail:{account}:{}", address_digest(address)))
     }
 
     /// The storage form.
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// An email address as a key part: case-folded, and only as its digest.
+fn address_digest(address: &str) -> String {
+    portico_kernel::SecretToken::from_client(&address.to_lowercase())
+        .digest()
+        .as_str()
+        .to_owned()
 }
 
 #[cfg(test)]

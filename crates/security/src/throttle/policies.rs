@@ -2,7 +2,7 @@
 
 use std::net::IpAddr;
 
-use portico_kernel::{AccountId, TokenDigest};
+use portico_kernel::{AccountId, SessionId, TokenDigest};
 use time::Duration;
 
 use super::{ThrottleKey, ThrottlePolicy};
@@ -116,11 +116,17 @@ impl ThrottlePolicies {
         claims
     }
 
-    /// A login for a name that names no account: the name as typed (under the
-    /// account's allowance, so a delay tells nothing about existence) and the network.
+    /// A login for a name that names no account, counted exactly as a known one is
+    /// (the name as typed standing for the account), so that neither the answer nor
+    /// the moment a delay starts tells which names exist.
     pub fn unknown_login_claims(&self, login: &str, ip: Option<IpAddr>) -> Vec<Claim> {
         let mut claims = vec![Claim::new(ThrottleKey::login(login), self.account)];
-        claims.extend(ip.map(|ip| self.address_claim(ip)));
+        if let Some(ip) = ip {
+            claims.push(
+                Claim::new(ThrottleKey::unknown_pair(login, ip), self.pair).cleared_on_success(),
+            );
+            claims.push(self.address_claim(ip));
+        }
         claims
     }
 
@@ -128,6 +134,13 @@ impl ThrottlePolicies {
     /// counter alone.
     pub fn device_claims(&self, device: &TokenDigest) -> Vec<Claim> {
         vec![Claim::new(ThrottleKey::device(device), self.device).cleared_on_success()]
+    }
+
+    /// A password sent to re-authenticate from a session (before a sensitive change,
+    /// a password or username change): that session's own counter, like a known
+    /// device's.
+    pub fn session_claims(&self, session: SessionId) -> Vec<Claim> {
+        vec![Claim::new(ThrottleKey::session(session), self.device).cleared_on_success()]
     }
 
     /// A second-factor code for `account`, from any flow; a right code restores
