@@ -67,7 +67,9 @@ pub struct SecurityEventItem {
     /// `ip_whitelist_removed`, `address_refused`, `delegate_invited`,
     /// `delegate_accepted`, `delegate_scope_changed`, `delegate_revoked`,
     /// `payout_destination_added`, `payout_destination_removed`, `email_added`,
-    /// `email_changed`, `email_verified`, `primary_email_changed`, `email_removed`.
+    /// `email_changed`, `email_verified`, `primary_email_changed`, `email_removed`,
+    /// `attempt_throttled`, `reauthenticated`, `reauthentication_required`,
+    /// `device_forgotten`.
     kind: String,
     /// When.
     at: String,

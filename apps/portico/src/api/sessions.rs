@@ -50,6 +50,9 @@ pub struct ReauthenticateRequest {
 pub struct SecondFactorRequest {
     /// A current code from the authenticator app, or an unused recovery code.
     code: String,
+    /// The `device_token` this device already holds, if any, so that the completed
+    /// login keeps it rather than issuing another. Browsers send the device cookie.
+    device_token: Option<String>,
 }
 
 /// A session just opened. It holds the plain token, shown only here.
@@ -267,11 +270,14 @@ impl SessionsApi {
         auth: PendingSessionAuth,
         body: Json<SecondFactorRequest>,
     ) -> Result<SecondFactorResponse, ApiError> {
-        let device = read_device_cookie(req).map(|token| SecretToken::from_client(&token));
+        let SecondFactorRequest { code, device_token } = body.0;
+        let device = device_token
+            .or_else(|| read_device_cookie(req))
+            .map(|token| SecretToken::from_client(&token));
         let opened = self
             .services
             .second_factor
-            .complete(&auth.0, &body.0.code, device.as_ref(), &client_info(req))
+            .complete(&auth.0, &code, device.as_ref(), &client_info(req))
             .await?;
         let policy = self.services.sessions.policy();
         let cookie = opened
