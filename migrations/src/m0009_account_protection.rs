@@ -50,7 +50,7 @@ impl MigrationTrait for Migration {
                     .name("ix_known_devices_account")
                     .table(KnownDevices::Table)
                     .col(KnownDevices::AccountId)
-                    .col(KnownDevices::CreatedAt)
+                    .col(KnownDevices::ExpiresAt)
                     .take(),
             )
             .await?;

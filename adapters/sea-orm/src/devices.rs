@@ -5,6 +5,7 @@ use portico_kernel::{AccountId, StorageError, TokenDigest};
 use portico_security::devices::DEVICES_PER_ACCOUNT;
 use portico_security::{DeviceRepository, KnownDevice};
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, TransactionTrait, Value};
+use time::OffsetDateTime;
 
 use crate::entities::known_device;
 use crate::errors::storage;
@@ -44,15 +45,13 @@ impl DeviceRepository for SeaDevices {
             .transpose()
     }
 
-    async fn remember(&self, device: &KnownDevice) -> Result<(), StorageError> {
+    async fn issue(&self, device: &KnownDevice) -> Result<(), StorageError> {
         let account = device.account.to_string();
         let txn = self.db.begin().await.map_err(storage)?;
         txn.execute_raw(portable(
             &txn,
             "INSERT INTO known_devices (token_digest, account_id, created_at, expires_at, failures) \
-             VALUES ($1, $2, $3, $4, 0) \
-             ON CONFLICT (token_digest) DO UPDATE SET \
-               expires_at = excluded.expires_at, failures = 0",
+             VALUES ($1, $2, $3, $4, 0)",
             vec![
                 device.digest.as_str().into(),
                 account.clone().into(),
@@ -79,6 +78,32 @@ impl DeviceRepository for SeaDevices {
         .await
         .map_err(storage)?;
         txn.commit().await.map_err(storage)
+    }
+
+    async fn renew(
+        &self,
+        digest: &TokenDigest,
+        account: AccountId,
+        expires_at: OffsetDateTime,
+    ) -> Result<bool, StorageError> {
+        // An update, never an insert: a credential voided while its login was in
+        // flight stays voided.
+        let renewed = self
+            .db
+            .execute_raw(portable(
+                &self.db,
+                "UPDATE known_devices SET expires_at = $3 \
+                 WHERE token_digest = $1 AND account_id = $2",
+                vec![
+                    digest.as_str().into(),
+                    account.to_string().into(),
+                    micros(expires_at).into(),
+                ],
+            ))
+            .await
+            .map_err(storage)?
+            .rows_affected();
+        Ok(renewed == 1)
     }
 
     async fn count_failure(&self, digest: &TokenDigest) -> Result<u32, StorageError> {

@@ -138,7 +138,8 @@ pub struct Settings {
           value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub invitations_per_hour: u32,
 
-    /// Verification mails one address may be sent an hour.
+    /// Verification mails one account may have sent to one address an hour (every
+    /// account together: four times as many).
     #[arg(long, global = true, env = "PORTICO_VERIFICATION_MAILS_PER_HOUR", default_value_t = 5,
           value_parser = clap::value_parser!(u32).range(1..=1_000))]
     pub verification_mails_per_hour: u32,

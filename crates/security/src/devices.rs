@@ -45,10 +45,19 @@ pub trait DeviceRepository: Send + Sync {
     /// stored (never issued, voided, or pushed out by newer ones).
     async fn find(&self, digest: &TokenDigest) -> Result<Option<KnownDevice>, StorageError>;
 
-    /// Stores a new credential, or, for one already stored, pushes its expiry to the
-    /// new value and forgets its failures. The account's expired credentials and all
-    /// but the [`DEVICES_PER_ACCOUNT`] used most recently (latest expiry) are dropped.
-    async fn remember(&self, device: &KnownDevice) -> Result<(), StorageError>;
+    /// Stores a new credential. The account's expired credentials and all but the
+    /// [`DEVICES_PER_ACCOUNT`] used most recently (latest expiry) are dropped.
+    async fn issue(&self, device: &KnownDevice) -> Result<(), StorageError>;
+
+    /// Pushes the expiry of a stored credential of `account` to `expires_at` (its
+    /// failures stay counted); `false` when there is no such credential any more
+    /// (voided or pushed out meanwhile), which MUST NOT bring it back.
+    async fn renew(
+        &self,
+        digest: &TokenDigest,
+        account: AccountId,
+        expires_at: OffsetDateTime,
+    ) -> Result<bool, StorageError>;
 
     /// Adds one wrong password to the credential's count and returns the new count
     /// (0 when no such credential is stored). Concurrent failures MUST each be counted.

@@ -98,7 +98,7 @@ async fn a_reset_sets_the_hash_ends_every_session_and_works_once(db: Database) {
         created_at: at(0),
         expires_at: at(0) + Duration::days(90),
     };
-    devices.remember(&device).await.unwrap();
+    devices.issue(&device).await.unwrap();
 
     resets.complete(&completion(ada, &token, 60)).await.unwrap();
 

@@ -478,3 +478,43 @@ on_both_engines!(
     codeless_calls,
     super::a_request_without_a_code_never_resets_the_code_budget
 );
+
+async fn strangers_blocking_the_account_never_stop_the_owners_session(app: &TestApp) {
+    let live = Live::start(app).await;
+    live.register("ada").await;
+    let (token, _) = live.logged_in(OWNER, "ada").await;
+    for n in 30..36 {
+        for _ in 0..6 {
+            live.login(&format!("127.0.0.{n}"), "ada", "not the password")
+                .await;
+        }
+    }
+    let blocked = live.login(OWNER, "ada", PASSWORD).await;
+    assert_eq!(blocked.status, 429, "the account itself is blocked");
+
+    // The owner's session is judged by its own counter.
+    let renewed = live
+        .call(
+            OWNER,
+            "POST",
+            "/v1/sessions/current/reauthenticate",
+            Some(&token),
+            Some(json!({ "password": PASSWORD })),
+        )
+        .await;
+    assert_eq!(renewed.status, 204, "{}", renewed.body);
+    let changed = live
+        .call(
+            OWNER,
+            "PUT",
+            "/v1/me/password",
+            Some(&token),
+            Some(json!({ "current_password": PASSWORD, "new_password": NEW_PASSWORD })),
+        )
+        .await;
+    assert_eq!(changed.status, 204, "{}", changed.body);
+}
+on_both_engines!(
+    session_unaffected,
+    super::strangers_blocking_the_account_never_stop_the_owners_session
+);

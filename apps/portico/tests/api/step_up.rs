@@ -302,3 +302,40 @@ async fn a_pending_login_cannot_renew_a_proof(app: &TestApp) {
     .expect_problem(403, "second-factor-required");
 }
 on_both_engines!(pending, super::a_pending_login_cannot_renew_a_proof);
+
+async fn a_right_code_restores_the_second_factor_budget_once_it_is_used(app: &TestApp) {
+    let token = app.signed_up("ada").await;
+    let (secret, _) = app.enable_two_factor(&token).await;
+    let token = app.login_with_code("ada", &app.totp_code(&secret)).await;
+    app.next_step();
+    let renew = |code: String| {
+        app.post(
+            "/v1/sessions/current/reauthenticate",
+            Some(&token),
+            json!({ "password": PASSWORD, "totp_code": code }),
+        )
+    };
+    let wrong = || {
+        if app.totp_code(&secret) == "000000" {
+            "111111".to_owned()
+        } else {
+            "000000".to_owned()
+        }
+    };
+    for _ in 0..4 {
+        renew(wrong()).await.expect_invalid_fields(&["totp_code"]);
+    }
+    renew(app.totp_code(&secret)).await.expect(204);
+    // Five more wrong codes are all judged: the right one gave the budget back.
+    for _ in 0..5 {
+        renew(wrong()).await.expect_invalid_fields(&["totp_code"]);
+    }
+    renew(wrong()).await.expect_invalid_fields(&["totp_code"]);
+    renew(wrong())
+        .await
+        .expect_problem(429, "too-many-attempts");
+}
+on_both_engines!(
+    budget_restored,
+    super::a_right_code_restores_the_second_factor_budget_once_it_is_used
+);

@@ -382,24 +382,27 @@ impl LoginService {
 }
 
 /// Remembers the device a login succeeded on: the credential it presented, when that
-/// one vouches for the account (its expiry moves on), or a new one. Returns the
-/// credential the client keeps.
+/// one vouches for the account and is still stored (its expiry moves on), or a new
+/// one. Returns the credential the client keeps.
 pub(crate) async fn remember_device(
     devices: &dyn DeviceRepository,
     account: AccountId,
     vouched: Option<&SecretToken>,
     now: time::OffsetDateTime,
 ) -> Result<SecretToken, StorageError> {
-    let token = match vouched {
-        Some(token) => token.clone(),
-        None => SecretToken::generate()?,
-    };
+    let expires_at = now + DEVICE_LIFETIME;
+    if let Some(token) = vouched
+        && devices.renew(&token.digest(), account, expires_at).await?
+    {
+        return Ok(token.clone());
+    }
+    let token = SecretToken::generate()?;
     devices
-        .remember(&KnownDevice {
+        .issue(&KnownDevice {
             digest: token.digest(),
             account,
             created_at: now,
-            expires_at: now + DEVICE_LIFETIME,
+            expires_at,
         })
         .await?;
     Ok(token)

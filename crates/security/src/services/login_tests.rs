@@ -69,7 +69,8 @@ impl Doubles {
         sessions.expect_insert().returning(|_, _| Ok(()));
         let mut devices = MockDeviceRepository::new();
         devices.expect_find().returning(|_| Ok(None));
-        devices.expect_remember().returning(|_| Ok(()));
+        devices.expect_renew().returning(|_, _, _| Ok(false));
+        devices.expect_issue().returning(|_| Ok(()));
         let mut events = MockSecurityEventRepository::new();
         events.expect_record().returning(|_| Ok(()));
         let mut whitelist = MockIpWhitelistRepository::new();
@@ -172,7 +173,8 @@ async fn with_two_factor_on_the_password_opens_only_a_short_pending_session() {
         .returning(|_, _| Ok(()));
     // A password alone earns no device credential.
     doubles.devices = MockDeviceRepository::new();
-    doubles.devices.expect_remember().times(0);
+    doubles.devices.expect_renew().times(0);
+    doubles.devices.expect_issue().times(0);
 
     let password = password();
     let opened = doubles
@@ -342,10 +344,13 @@ async fn a_known_device_is_judged_by_its_own_counter_alone_and_keeps_its_credent
     let digest = token.digest();
     doubles
         .devices
-        .expect_remember()
-        .withf(move |d| d.digest == digest && d.expires_at == clock().now() + DEVICE_LIFETIME)
+        .expect_renew()
+        .withf(move |d, a, until| {
+            *d == digest && *a == account && *until == clock().now() + DEVICE_LIFETIME
+        })
         .times(1)
-        .returning(|_| Ok(()));
+        .returning(|_, _, _| Ok(true));
+    doubles.devices.expect_issue().times(0);
     doubles.throttle = MockThrottleRepository::new();
     let device_key = ThrottleKey::device(&token.digest());
     let claimed = device_key.clone();
@@ -387,7 +392,12 @@ async fn a_device_credential_of_another_account_counts_for_nothing() {
         .devices
         .expect_find()
         .returning(move |_| Ok(Some(elsewhere.clone())));
-    doubles.devices.expect_remember().returning(|_| Ok(()));
+    doubles.devices.expect_renew().times(0);
+    doubles
+        .devices
+        .expect_issue()
+        .times(1)
+        .returning(|_| Ok(()));
     doubles.throttle = open_throttle();
     doubles.throttle.checkpoint();
     doubles
@@ -505,7 +515,8 @@ async fn a_wrong_password_opens_nothing_and_is_recorded() {
     doubles.sessions = MockSessionRepository::new();
     doubles.sessions.expect_insert().times(0);
     doubles.devices = MockDeviceRepository::new();
-    doubles.devices.expect_remember().times(0);
+    doubles.devices.expect_renew().times(0);
+    doubles.devices.expect_issue().times(0);
     doubles.events = MockSecurityEventRepository::new();
     doubles
         .events
@@ -627,4 +638,42 @@ async fn the_right_password_from_outside_the_whitelist_opens_nothing_and_keeps_i
         .await;
 
     assert!(matches!(result, Err(LoginError::AddressNotAllowed)));
+}
+
+#[tokio::test]
+async fn a_device_voided_while_its_login_was_in_flight_gets_a_new_credential() {
+    let account = AccountId::generate();
+    let token = SecretToken::generate().unwrap();
+    let mut doubles = Doubles::for_account(account, right());
+    doubles.devices = MockDeviceRepository::new();
+    let device = known_device(&token, account);
+    doubles
+        .devices
+        .expect_find()
+        .returning(move |_| Ok(Some(device.clone())));
+    // Gone by the time the login renews it: it is not brought back.
+    doubles
+        .devices
+        .expect_renew()
+        .times(1)
+        .returning(|_, _, _| Ok(false));
+    let old = token.digest();
+    doubles
+        .devices
+        .expect_issue()
+        .withf(move |d| d.digest != old)
+        .times(1)
+        .returning(|_| Ok(()));
+
+    let password = password();
+    let opened = doubles
+        .service()
+        .login(
+            attempt("ada", &password, Some(&token)),
+            ClientInfo::default(),
+        )
+        .await
+        .unwrap();
+
+    assert_ne!(opened.device_token, Some(token));
 }

@@ -28,7 +28,8 @@ pub enum ReauthError {
     /// The code is wrong or was already used.
     #[error("the code is wrong or was already used")]
     WrongCode,
-    /// Too many failures lately for this account, address or second factor.
+    /// Too many wrong passwords lately from this session, or wrong codes for this
+    /// account's second factor.
     #[error("too many failed attempts; try again later")]
     Throttled {
         /// How long until the next attempt is accepted.
@@ -188,6 +189,13 @@ impl Reauthentication {
         action: &str,
     ) -> Result<ReauthError, StorageError> {
         self.refused(account, client, action, Failure::Code).await
+    }
+
+    /// Gives back a code's claim on the budget when the change it came with failed
+    /// for another reason (a username taken meanwhile): the code was not wrong.
+    pub(crate) async fn code_not_judged(&self, account: AccountId) -> Result<(), StorageError> {
+        self.succeeded_without_clearing(&self.second_factor_claims(account))
+            .await
     }
 
     /// Restores the account's second-factor budget once a change has used up the

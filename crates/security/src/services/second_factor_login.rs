@@ -173,6 +173,37 @@ impl SecondFactorLogin {
         if let Err(error) = tidied {
             tracing::warn!(%account, error = %error, "could not reset the second-factor counters");
         }
+        // The login is complete (its token already changed): a device that cannot be
+        // remembered is logged, and the client simply gets no credential this time.
+        let device_token = match self.remember(account, device, now).await {
+            Ok(token) => Some(token),
+            Err(error) => {
+                tracing::warn!(%account, error = %error, "could not remember the device of a login");
+                None
+            }
+        };
+        Ok(NewSession {
+            token,
+            device_token,
+            session: Session {
+                token_digest: completion.new_digest,
+                last_seen_at: now,
+                authenticated_at: now,
+                absolute_expires_at: completion.absolute_expires_at,
+                second_factor_pending: false,
+                ..pending.clone()
+            },
+        })
+    }
+
+    /// Remembers the device a completed login came from: the credential it sent, when
+    /// that one vouches for the account, or a new one.
+    async fn remember(
+        &self,
+        account: portico_kernel::AccountId,
+        device: Option<&SecretToken>,
+        now: time::OffsetDateTime,
+    ) -> Result<SecretToken, StorageError> {
         let vouched = match device {
             Some(token) => self
                 .ports
@@ -183,20 +214,7 @@ impl SecondFactorLogin {
                 .and(device),
             None => None,
         };
-        let device_token =
-            remember_device(self.ports.devices.as_ref(), account, vouched, now).await?;
-        Ok(NewSession {
-            token,
-            device_token: Some(device_token),
-            session: Session {
-                token_digest: completion.new_digest,
-                last_seen_at: now,
-                authenticated_at: now,
-                absolute_expires_at: completion.absolute_expires_at,
-                second_factor_pending: false,
-                ..pending.clone()
-            },
-        })
+        remember_device(self.ports.devices.as_ref(), account, vouched, now).await
     }
 
     /// Records a wrong code (already counted); ends the session when it was the last

@@ -232,3 +232,25 @@ async fn when_two_factor_was_turned_off_meanwhile_the_pending_session_ends() {
 
     assert!(matches!(result, Err(SecondFactorError::NotPending)));
 }
+
+#[tokio::test]
+async fn while_the_accounts_budget_is_closed_the_logins_own_attempts_are_not_spent() {
+    let f = Fixture::new();
+    let session = pending(&f);
+    let mut d = doubles(&f);
+    let until = now() + Duration::minutes(1);
+    d.throttle.checkpoint();
+    d.throttle
+        .expect_claim()
+        .withf(|claims, _| claims[0].key.as_str().starts_with("second-factor:"))
+        .returning(move |_, _| Ok(Some(until)));
+    d.throttle.expect_claim().returning(|_, _| Ok(None));
+    d.throttle.expect_record_failure().times(0);
+    d.two_factor.expect_complete_login().times(0);
+
+    let result = service(d)
+        .complete(&session, f.code().as_str(), None, &client())
+        .await;
+
+    assert!(matches!(result, Err(SecondFactorError::Throttled { .. })));
+}

@@ -237,7 +237,17 @@ mod tests {
     #[tokio::test]
     async fn a_renewal_writes_the_proof_and_its_code_together() {
         let f = Fixture::new();
-        let d = Doubles::new(right(), Some(f.record(true)));
+        let mut d = Doubles::new(right(), Some(f.record(true)));
+        // The budget is restored once the renewal has used the code up.
+        let account = f.account;
+        d.throttle.checkpoint();
+        d.throttle.expect_claim().returning(|_, _| Ok(None));
+        d.throttle
+            .expect_clear()
+            .withf(move |key| *key == crate::throttle::ThrottleKey::second_factor(account))
+            .times(1)
+            .returning(|_| Ok(()));
+        d.throttle.expect_clear().returning(|_| Ok(()));
         let mut sessions = crate::ports::MockSessionRepository::new();
         let step = u64::try_from(now().unix_timestamp()).unwrap() / 30;
         sessions

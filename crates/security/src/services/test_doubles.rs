@@ -171,7 +171,8 @@ impl Doubles {
 pub(crate) fn permissive_devices() -> MockDeviceRepository {
     let mut devices = MockDeviceRepository::new();
     devices.expect_find().returning(|_| Ok(None));
-    devices.expect_remember().returning(|_| Ok(()));
+    devices.expect_renew().returning(|_, _, _| Ok(false));
+    devices.expect_issue().returning(|_| Ok(()));
     devices
 }
 

@@ -111,7 +111,13 @@ impl UsernameChanges {
                 tracing::info!(%account, "username changed");
                 Ok(username)
             }
-            Err(UsernameWriteError::Taken) => Err(UsernameChangeError::Taken),
+            Err(UsernameWriteError::Taken) => {
+                // Not a wrong code: the code stays unused, and its claim goes back.
+                if change.proof.is_some() {
+                    self.reauth.code_not_judged(account).await?;
+                }
+                Err(UsernameChangeError::Taken)
+            }
             Err(UsernameWriteError::FactorUsed) => {
                 Err(self.reauth.fail(account, client, action).await?.into())
             }

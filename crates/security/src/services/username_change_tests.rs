@@ -126,3 +126,56 @@ async fn a_code_used_meanwhile_counts_as_a_wrong_code() {
         Err(UsernameChangeError::Reauth(ReauthError::WrongCode))
     ));
 }
+
+/// A throttle that grants every claim and expects the account's second-factor
+/// budget to be cleared `cleared` times and given back `given_back` times.
+fn budget(
+    f: &Fixture,
+    cleared: usize,
+    given_back: usize,
+) -> crate::throttle::MockThrottleRepository {
+    use crate::throttle::ThrottleKey;
+    let account = f.account;
+    let mut throttle = crate::throttle::MockThrottleRepository::new();
+    throttle.expect_claim().returning(|_, _| Ok(None));
+    throttle
+        .expect_clear()
+        .withf(move |key| *key == ThrottleKey::second_factor(account))
+        .times(cleared)
+        .returning(|_| Ok(()));
+    throttle.expect_clear().returning(|_| Ok(()));
+    throttle
+        .expect_forgive()
+        .withf(move |key, _| *key == ThrottleKey::second_factor(account))
+        .times(given_back)
+        .returning(|_, _| Ok(()));
+    throttle.expect_forgive().returning(|_, _| Ok(()));
+    throttle
+}
+
+#[tokio::test]
+async fn the_budget_is_restored_only_once_the_change_used_the_code_up() {
+    for (written, cleared, given_back) in [
+        (Ok(()), 1, 0),
+        (Err(UsernameWriteError::FactorUsed), 0, 0),
+        (Err(UsernameWriteError::Taken), 0, 1),
+    ] {
+        let f = Fixture::new();
+        let mut d = Doubles::new(right(), Some(f.record(true)));
+        let outcome = std::sync::Mutex::new(Some(written));
+        d.usernames
+            .expect_change_username()
+            .returning(move |_| outcome.lock().unwrap().take().unwrap());
+        d.throttle = budget(&f, cleared, given_back);
+
+        let _ = service(d)
+            .change(
+                f.caller(),
+                "grace",
+                &password(),
+                Some("AAAA-BBBB-CCCC-DDDD"),
+                &client(),
+            )
+            .await;
+    }
+}

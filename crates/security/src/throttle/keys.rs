@@ -47,8 +47,8 @@ impl ThrottleKey {
         ))
     }
 
-    /// Failed passwords for one account, whichever of its login aliases was typed,
-    /// at login and at re-authentication.
+    /// Failed passwords for one account at login from unknown devices, whichever of
+    /// its login aliases was typed.
     pub fn account(account: AccountId) -> Self {
         Self(format!("account:{account}"))
     }
