@@ -83,6 +83,39 @@ impl<'a> Live<'a> {
         )
     }
 
+    /// Registers `username` and turns two-factor on; returns the seed (base32).
+    async fn with_two_factor(&self, username: &str) -> String {
+        self.register(username).await;
+        let (token, _) = self.logged_in(OWNER, username).await;
+        self.app.enable_two_factor(&token).await.0
+    }
+
+    /// Logs in from `from` with `password` and completes the second factor with the
+    /// code the app shows now; returns the completed answer.
+    async fn two_factor_login(
+        &self,
+        from: &str,
+        login: &str,
+        password: &str,
+        secret: &str,
+    ) -> Answer {
+        let pending = self.login(from, login, password).await;
+        assert_eq!(pending.status, 201, "{}", pending.body);
+        assert!(
+            pending.body.get("device_token").is_none(),
+            "a password alone earns no device credential"
+        );
+        let done = self
+            .second_factor(
+                from,
+                pending.body["token"].as_str().unwrap(),
+                &self.app.totp_code(secret),
+            )
+            .await;
+        assert_eq!(done.status, 200, "{}", done.body);
+        done
+    }
+
     /// Completes a pending login with `code`.
     async fn second_factor(&self, from: &str, pending: &str, code: &str) -> Answer {
         self.call(
@@ -246,9 +279,7 @@ async fn an_office_behind_one_address_is_not_locked_out_by_its_colleagues(app: &
         live.register(&format!("typist{n}")).await;
     }
     live.register("careful").await;
-    live.register("guarded").await;
-    let (guarded, _) = live.logged_in(ELSEWHERE, "guarded").await;
-    let (secret, _) = app.enable_two_factor(&guarded).await;
+    let secret = live.with_two_factor("guarded").await;
 
     // Thirty typos from the office, spread over other accounts.
     for n in 0..6 {
@@ -261,20 +292,9 @@ async fn an_office_behind_one_address_is_not_locked_out_by_its_colleagues(app: &
     }
 
     live.logged_in(OFFICE, "careful").await;
-    let pending = live.login(OFFICE, "guarded", PASSWORD).await;
-    assert_eq!(pending.status, 201);
-    assert!(
-        pending.body.get("device_token").is_none(),
-        "a password alone earns no device credential"
-    );
     let done = live
-        .second_factor(
-            OFFICE,
-            pending.body["token"].as_str().unwrap(),
-            &app.totp_code(&secret),
-        )
+        .two_factor_login(OFFICE, "guarded", PASSWORD, &secret)
         .await;
-    assert_eq!(done.status, 200, "{}", done.body);
     let device = done.body["device_token"].as_str().unwrap();
     assert!(done.header("set-cookie").unwrap().contains(device));
 }
@@ -353,9 +373,7 @@ on_both_engines!(
 
 async fn typos_from_an_address_never_stop_a_reset_or_the_login_after_it(app: &TestApp) {
     let live = Live::start(app).await;
-    live.register("ada").await;
-    let (token, _) = live.logged_in(OWNER, "ada").await;
-    let (secret, _) = app.enable_two_factor(&token).await;
+    let secret = live.with_two_factor("ada").await;
     for _ in 0..7 {
         let typo = live.login(OFFICE, "ada", "a typo of a password").await;
         assert!(matches!(typo.status, 401 | 429));
@@ -368,16 +386,8 @@ async fn typos_from_an_address_never_stop_a_reset_or_the_login_after_it(app: &Te
     assert_eq!(reset.status, 204, "{}", reset.body);
 
     app.next_step();
-    let pending = live.login(OFFICE, "ada", NEW_PASSWORD).await;
-    assert_eq!(pending.status, 201, "{}", pending.body);
-    let done = live
-        .second_factor(
-            OFFICE,
-            pending.body["token"].as_str().unwrap(),
-            &app.totp_code(&secret),
-        )
+    live.two_factor_login(OFFICE, "ada", NEW_PASSWORD, &secret)
         .await;
-    assert_eq!(done.status, 200, "{}", done.body);
 }
 on_both_engines!(
     reset_after_typos,
@@ -386,9 +396,7 @@ on_both_engines!(
 
 async fn reset_links_draw_on_the_same_second_factor_budget_as_logins(app: &TestApp) {
     let live = Live::start(app).await;
-    live.register("ada").await;
-    let (token, _) = live.logged_in(OWNER, "ada").await;
-    let (secret, _) = app.enable_two_factor(&token).await;
+    let secret = live.with_two_factor("ada").await;
     let wrong = wrong_code(&app.totp_code(&secret));
 
     // Five wrong codes use up the first link; one more on a fresh link is the
@@ -427,9 +435,7 @@ on_both_engines!(
 
 async fn a_request_without_a_code_never_resets_the_code_budget(app: &TestApp) {
     let live = Live::start(app).await;
-    live.register("ada").await;
-    let (token, _) = live.logged_in(OWNER, "ada").await;
-    let (secret, _) = app.enable_two_factor(&token).await;
+    let secret = live.with_two_factor("ada").await;
     let token = app.login_with_code("ada", &app.totp_code(&secret)).await;
     let wrong = wrong_code(&app.totp_code(&secret));
     let disable = |code: &'static str| {
