@@ -1,12 +1,15 @@
 //! Password hashing with argon2id.
 
+mod workers;
+
+use argon2::Params;
 use argon2::password_hash::phc::PasswordHash as Phc;
-use argon2::{Algorithm, Argon2, Params, PasswordHasher as _, PasswordVerifier as _, Version};
 use std::sync::Arc;
 
 use async_trait::async_trait;
 use portico_kernel::{Password, PasswordHash, StorageError};
-use tokio::sync::Semaphore;
+
+use workers::{HashingWorkers, hash_here};
 
 /// What verifying a password against a stored hash found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,21 +48,24 @@ pub trait PasswordHasher: Send + Sync {
 /// argon2id with the OWASP parameters: 19 MiB of memory, 2 passes, 1 lane, a 16-byte
 /// random salt, stored as a PHC string.
 ///
-/// At most one hash per CPU core runs at a time; further requests wait for a permit.
-/// Each hash holds 19 MiB, so without the bound a burst of logins could take
-/// gigabytes and starve every other request of CPU.
+/// The work runs on one hashing thread per CPU core, each reusing one block of
+/// memory, so at most one hash per core runs at a time (further requests wait in a
+/// queue) and the memory hashing ever takes is one 19 MiB block per core, allocated
+/// once. Without that bound a burst of logins could take gigabytes and starve every
+/// other request of CPU. The threads are plain OS threads: no async runtime is
+/// needed to use the hasher.
 #[derive(Debug, Clone)]
 pub struct Argon2Hasher {
     params: Params,
     dummy: PasswordHash,
-    permits: Arc<Semaphore>,
+    workers: Arc<HashingWorkers>,
 }
 
 /// Hashing failed for a reason unrelated to the password (bad parameters, no
 /// randomness, a worker thread that died).
 #[derive(Debug, thiserror::Error)]
 #[error("password hashing failed: {0}")]
-struct HashingFailed(String);
+pub(crate) struct HashingFailed(String);
 
 impl Argon2Hasher {
     /// Memory cost in KiB.
@@ -77,12 +83,18 @@ impl Argon2Hasher {
         let mut unguessable = [0u8; 32];
         getrandom::fill(&mut unguessable)
             .map_err(|e| StorageError::new(HashingFailed(e.to_string())))?;
-        let dummy = hash_blocking(&params, &unguessable)?;
+        let unguessable = Password::new(
+            unguessable
+                .iter()
+                .map(|byte| char::from(b'a' + byte % 26))
+                .collect(),
+        );
+        let dummy = hash_here(&params, &unguessable)?;
         let cores = std::thread::available_parallelism().map_or(1, usize::from);
         Ok(Self {
+            workers: Arc::new(HashingWorkers::start(cores, &params)?),
             params,
             dummy,
-            permits: Arc::new(Semaphore::new(cores)),
         })
     }
 
@@ -97,49 +109,10 @@ impl Argon2Hasher {
     }
 }
 
-fn argon2(params: &Params) -> Argon2<'static> {
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone())
-}
-
-fn hash_blocking(params: &Params, password: &[u8]) -> Result<PasswordHash, StorageError> {
-    let mut salt = [0u8; 16];
-    getrandom::fill(&mut salt).map_err(|e| StorageError::new(HashingFailed(e.to_string())))?;
-    let phc = argon2(params)
-        .hash_password_with_salt(password, &salt)
-        .map_err(|e| StorageError::new(HashingFailed(e.to_string())))?;
-    Ok(PasswordHash::from_phc(phc.to_string()))
-}
-
-fn verify_blocking(password: &[u8], stored: &Phc) -> Result<bool, StorageError> {
-    // The verifier takes algorithm and parameters from the stored hash itself, so old
-    // hashes stay verifiable after the parameters are raised.
-    match Argon2::default().verify_password(password, stored) {
-        Ok(()) => Ok(true),
-        Err(argon2::password_hash::Error::PasswordInvalid) => Ok(false),
-        Err(e) => Err(StorageError::new(HashingFailed(e.to_string()))),
-    }
-}
-
-impl Argon2Hasher {
-    /// Runs hashing work on the blocking pool, once a permit is free.
-    async fn off_executor<T: Send + 'static>(
-        &self,
-        work: impl FnOnce() -> Result<T, StorageError> + Send + 'static,
-    ) -> Result<T, StorageError> {
-        let _permit = self.permits.acquire().await.map_err(StorageError::new)?;
-        tokio::task::spawn_blocking(work)
-            .await
-            .map_err(StorageError::new)?
-    }
-}
-
 #[async_trait]
 impl PasswordHasher for Argon2Hasher {
     async fn hash(&self, password: &Password) -> Result<PasswordHash, StorageError> {
-        let params = self.params.clone();
-        let password = password.clone();
-        self.off_executor(move || hash_blocking(&params, password.expose().as_bytes()))
-            .await
+        self.workers.hash(password.clone()).await
     }
 
     async fn verify(
@@ -150,9 +123,9 @@ impl PasswordHasher for Argon2Hasher {
         let phc = Phc::new(stored.as_phc())
             .map_err(|e| StorageError::new(HashingFailed(e.to_string())))?;
         let needs_rehash = self.is_weaker_than_current(&phc);
-        let password = password.clone();
         let matched = self
-            .off_executor(move || verify_blocking(password.expose().as_bytes(), &phc))
+            .workers
+            .verify(password.clone(), stored.as_phc().to_owned())
             .await?;
         Ok(if matched {
             Verification::Match { needs_rehash }
@@ -206,7 +179,7 @@ mod tests {
     async fn a_hash_with_weaker_parameters_asks_to_be_replaced() {
         let weak = Params::new(4_096, 1, 1, None).unwrap();
         let password = Password::new("violet tractor sings".into());
-        let stored = hash_blocking(&weak, password.expose().as_bytes()).unwrap();
+        let stored = hash_here(&weak, &password).unwrap();
         let hasher = Argon2Hasher::new().unwrap();
 
         assert_eq!(
@@ -225,6 +198,64 @@ mod tests {
             )
             .await;
         assert!(result.is_err());
+    }
+
+    #[test]
+    fn the_hasher_needs_no_async_runtime() {
+        let hasher = Argon2Hasher::new().unwrap();
+        let password = Password::new("violet tractor sings".into());
+        let outcome = futures_lite_block_on(async {
+            let hash = hasher.hash(&password).await?;
+            hasher.verify(&password, &hash).await
+        });
+        assert_eq!(
+            outcome.unwrap(),
+            Verification::Match {
+                needs_rehash: false
+            }
+        );
+    }
+
+    /// Runs a future to completion on this thread, with no runtime at all.
+    fn futures_lite_block_on<T>(future: impl std::future::Future<Output = T>) -> T {
+        use std::task::{Context, Poll, Wake, Waker};
+        struct Unpark(std::thread::Thread);
+        impl Wake for Unpark {
+            fn wake(self: Arc<Self>) {
+                self.0.unpark();
+            }
+        }
+        let waker = Waker::from(Arc::new(Unpark(std::thread::current())));
+        let mut context = Context::from_waker(&waker);
+        let mut future = std::pin::pin!(future);
+        loop {
+            if let Poll::Ready(value) = future.as_mut().poll(&mut context) {
+                return value;
+            }
+            std::thread::park();
+        }
+    }
+
+    #[tokio::test]
+    async fn many_hashes_at_once_all_complete() {
+        let hasher = Argon2Hasher::new().unwrap();
+        let password = Password::new("violet tractor sings".into());
+        let tasks: Vec<_> = (0..6)
+            .map(|_| {
+                let hasher = hasher.clone();
+                let password = password.clone();
+                tokio::spawn(async move { hasher.hash(&password).await })
+            })
+            .collect();
+        for task in tasks {
+            let hash = task.await.unwrap().unwrap();
+            assert_eq!(
+                hasher.verify(&password, &hash).await.unwrap(),
+                Verification::Match {
+                    needs_rehash: false
+                }
+            );
+        }
     }
 
     #[tokio::test]

@@ -1,0 +1,199 @@
+//! The argon2id hashing threads: a fixed few, each reusing one block of memory.
+//!
+//! One hash needs 19 MiB. Left to the allocator, every hash took a fresh block and
+//! the freed blocks stayed resident in the heap, so a login burst grew the process
+//! by hundreds of MiB that it never gave back. Here each thread allocates its block
+//! once, on its first job, and hashes into it again and again: the memory argon2 can
+//! ever use is the number of threads times one block.
+
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Mutex};
+
+use argon2::password_hash::phc::{Output, ParamsString, PasswordHash as Phc, Salt};
+use argon2::{ARGON2ID_IDENT, Algorithm, Argon2, Block, Params, Version};
+use portico_kernel::{Password, PasswordHash, StorageError};
+use tokio::sync::oneshot;
+
+use super::HashingFailed;
+
+/// What a hashing thread is asked to do.
+enum Work {
+    /// Hash a password with a fresh salt under the current parameters.
+    Hash(Password),
+    /// Check a password against a stored PHC string (with its own parameters).
+    Verify(Password, String),
+}
+
+/// What it answers.
+enum Outcome {
+    Hashed(PasswordHash),
+    Verified(bool),
+}
+
+struct Job {
+    work: Work,
+    reply: oneshot::Sender<Result<Outcome, StorageError>>,
+}
+
+/// A fixed pool of hashing threads fed through one queue. Jobs wait in the queue
+/// while every thread is busy, so at most one hash per thread runs at a time.
+#[derive(Debug)]
+pub(super) struct HashingWorkers {
+    jobs: Sender<Job>,
+}
+
+impl std::fmt::Debug for Job {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Job")
+    }
+}
+
+impl HashingWorkers {
+    /// Starts `count` threads hashing under `params`. They stop once the pool is
+    /// dropped and the queue drains.
+    pub(super) fn start(count: usize, params: &Params) -> Result<Self, StorageError> {
+        let (jobs, queue) = channel::<Job>();
+        let queue = Arc::new(Mutex::new(queue));
+        for n in 0..count.max(1) {
+            let queue = queue.clone();
+            let params = params.clone();
+            std::thread::Builder::new()
+                .name(format!("portico-hash-{n}"))
+                .spawn(move || serve(&queue, &params))
+                .map_err(StorageError::new)?;
+        }
+        Ok(Self { jobs })
+    }
+
+    /// A fresh hash of `password`.
+    pub(super) async fn hash(&self, password: Password) -> Result<PasswordHash, StorageError> {
+        match self.run(Work::Hash(password)).await? {
+            Outcome::Hashed(hash) => Ok(hash),
+            Outcome::Verified(_) => Err(failed("the hashing thread answered the wrong job")),
+        }
+    }
+
+    /// Whether `password` matches the stored PHC string.
+    pub(super) async fn verify(
+        &self,
+        password: Password,
+        stored: String,
+    ) -> Result<bool, StorageError> {
+        match self.run(Work::Verify(password, stored)).await? {
+            Outcome::Verified(matched) => Ok(matched),
+            Outcome::Hashed(_) => Err(failed("the hashing thread answered the wrong job")),
+        }
+    }
+
+    async fn run(&self, work: Work) -> Result<Outcome, StorageError> {
+        let (reply, answer) = oneshot::channel();
+        self.jobs
+            .send(Job { work, reply })
+            .map_err(|_| failed("the hashing threads have stopped"))?;
+        answer
+            .await
+            .map_err(|_| failed("a hashing thread stopped during a job"))?
+    }
+}
+
+fn failed(reason: &str) -> StorageError {
+    StorageError::new(HashingFailed(reason.to_owned()))
+}
+
+/// One thread's loop: take a job, do it in this thread's memory, answer.
+fn serve(queue: &Mutex<Receiver<Job>>, params: &Params) {
+    let mut memory: Vec<Block> = Vec::new();
+    loop {
+        let job = match queue.lock() {
+            Ok(queue) => queue.recv(),
+            Err(_) => return,
+        };
+        let Ok(Job { work, reply }) = job else {
+            return;
+        };
+        let outcome = match work {
+            Work::Hash(password) => hash(params, &mut memory, &password).map(Outcome::Hashed),
+            Work::Verify(password, stored) => {
+                verify(&mut memory, &password, &stored).map(Outcome::Verified)
+            }
+        };
+        // The asker may have gone (a dropped request); nothing to do then.
+        let _ = reply.send(outcome);
+    }
+}
+
+/// `memory`, grown (once) to hold at least `blocks` blocks.
+fn blocks(memory: &mut Vec<Block>, blocks: usize) -> &mut [Block] {
+    if memory.len() < blocks {
+        memory.resize(blocks, Block::default());
+    }
+    &mut memory[..blocks]
+}
+
+/// Hashes in the calling thread with memory of its own, freed afterwards: for the
+/// one hash made while the server starts (and for tests).
+pub(super) fn hash_here(
+    params: &Params,
+    password: &Password,
+) -> Result<PasswordHash, StorageError> {
+    hash(params, &mut Vec::new(), password)
+}
+
+fn hash(
+    params: &Params,
+    memory: &mut Vec<Block>,
+    password: &Password,
+) -> Result<PasswordHash, StorageError> {
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(|e| failed(&e.to_string()))?;
+    let mut out = [0u8; Params::DEFAULT_OUTPUT_LEN];
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone())
+        .hash_password_into_with_memory(
+            password.expose().as_bytes(),
+            &salt,
+            &mut out,
+            blocks(memory, params.block_count()),
+        )
+        .map_err(|e| failed(&e.to_string()))?;
+    let phc = Phc {
+        algorithm: ARGON2ID_IDENT,
+        version: Some(Version::V0x13.into()),
+        params: ParamsString::try_from(params).map_err(|e| failed(&e.to_string()))?,
+        salt: Some(Salt::new(&salt).map_err(|e| failed(&e.to_string()))?),
+        hash: Some(Output::new(&out).map_err(|e| failed(&e.to_string()))?),
+    };
+    Ok(PasswordHash::from_phc(phc.to_string()))
+}
+
+/// Recomputes the stored hash's output from `password` with the stored algorithm,
+/// version, parameters and salt (so hashes made under older parameters still
+/// verify), and compares the two in constant time.
+fn verify(
+    memory: &mut Vec<Block>,
+    password: &Password,
+    stored: &str,
+) -> Result<bool, StorageError> {
+    let phc = Phc::new(stored).map_err(|e| failed(&e.to_string()))?;
+    let algorithm =
+        Algorithm::try_from(phc.algorithm.as_str()).map_err(|e| failed(&e.to_string()))?;
+    let version = match phc.version {
+        Some(version) => Version::try_from(version).map_err(|e| failed(&e.to_string()))?,
+        None => Version::default(),
+    };
+    let params = Params::try_from(&phc).map_err(|e| failed(&e.to_string()))?;
+    let (Some(salt), Some(expected)) = (phc.salt, phc.hash) else {
+        return Err(failed("the stored hash has no salt or no output"));
+    };
+    let mut out = vec![0u8; expected.len()];
+    Argon2::new(algorithm, version, params.clone())
+        .hash_password_into_with_memory(
+            password.expose().as_bytes(),
+            &salt,
+            &mut out,
+            blocks(memory, params.block_count()),
+        )
+        .map_err(|e| failed(&e.to_string()))?;
+    let computed = Output::new(&out).map_err(|e| failed(&e.to_string()))?;
+    // `Output`'s equality is constant-time.
+    Ok(computed == expected)
+}
