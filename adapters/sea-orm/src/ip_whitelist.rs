@@ -33,7 +33,7 @@ impl SeaIpWhitelist {
     }
 }
 
-fn to_entry(row: entry::Model) -> Result<WhitelistEntry, StorageError> {
+pub(crate) fn to_entry(row: entry::Model) -> Result<WhitelistEntry, StorageError> {
     Ok(WhitelistEntry {
         id: stored(&row.id, WhitelistEntryId::parse, "whitelist entry id")?,
         account: stored(&row.account_id, AccountId::parse, "account id")?,

@@ -2,19 +2,21 @@
 
 use async_trait::async_trait;
 use portico_kernel::{AccountId, Page, PageRequest, SessionId, StorageError};
-use portico_security::ports::{FreshProof, SessionRepository};
+use portico_security::ports::{FreshProof, SessionRepository, SessionWithWhitelist};
 use portico_security::{ClientInfo, GuardedWriteError, SecurityEvent, Session, TokenDigest};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    Set, TransactionTrait,
 };
 use time::OffsetDateTime;
 
-use crate::entities::session;
+use crate::entities::{ip_whitelist_entry as entry, session};
 use crate::errors::storage;
+use crate::ip_whitelist::to_entry;
 use crate::keyset::{Direction, into_page, page_query};
 use crate::mapping::{instant, micros, stored, stored_opt};
+use crate::raw::portable;
 use crate::security_events::insert_event;
 use crate::two_factor::use_up_proof;
 
@@ -71,14 +73,60 @@ impl SessionRepository for SeaSessions {
         txn.commit().await.map_err(storage)
     }
 
-    async fn find_by_digest(&self, digest: &TokenDigest) -> Result<Option<Session>, StorageError> {
-        session::Entity::find()
-            .filter(session::Column::TokenDigest.eq(digest.as_str()))
-            .one(&self.db)
+    async fn find_for_request(
+        &self,
+        digest: &TokenDigest,
+    ) -> Result<Option<SessionWithWhitelist>, StorageError> {
+        // One statement: the session, and one row per whitelist entry of its account
+        // (or one row with no entry).
+        let rows = self
+            .db
+            .query_all_raw(portable(
+                &self.db,
+                "SELECT s.id, s.account_id, s.token_digest, s.created_at, s.last_seen_at, \
+                   s.absolute_expires_at, s.authenticated_at, s.second_factor_pending, \
+                   s.client_ip, s.user_agent, \
+                   w.id AS w_id, w.cidr AS w_cidr, w.label AS w_label, \
+                   w.created_at AS w_created_at, w.last_used_at AS w_last_used_at \
+                 FROM sessions s LEFT JOIN ip_whitelist w ON w.account_id = s.account_id \
+                 WHERE s.token_digest = $1 \
+                 ORDER BY w.created_at, w.id",
+                vec![digest.as_str().into()],
+            ))
             .await
-            .map_err(storage)?
-            .map(to_session)
-            .transpose()
+            .map_err(storage)?;
+        let Some(first) = rows.first() else {
+            return Ok(None);
+        };
+        let session = to_session(session::Model {
+            id: first.try_get("", "id").map_err(storage)?,
+            account_id: first.try_get("", "account_id").map_err(storage)?,
+            token_digest: first.try_get("", "token_digest").map_err(storage)?,
+            created_at: first.try_get("", "created_at").map_err(storage)?,
+            last_seen_at: first.try_get("", "last_seen_at").map_err(storage)?,
+            absolute_expires_at: first.try_get("", "absolute_expires_at").map_err(storage)?,
+            authenticated_at: first.try_get("", "authenticated_at").map_err(storage)?,
+            second_factor_pending: first
+                .try_get("", "second_factor_pending")
+                .map_err(storage)?,
+            client_ip: first.try_get("", "client_ip").map_err(storage)?,
+            user_agent: first.try_get("", "user_agent").map_err(storage)?,
+        })?;
+        let mut whitelist = Vec::new();
+        for row in &rows {
+            let Some(id) = row.try_get::<Option<String>>("", "w_id").map_err(storage)? else {
+                continue;
+            };
+            whitelist.push(to_entry(entry::Model {
+                id,
+                account_id: session.account.to_string(),
+                cidr: row.try_get("", "w_cidr").map_err(storage)?,
+                label: row.try_get("", "w_label").map_err(storage)?,
+                created_at: row.try_get("", "w_created_at").map_err(storage)?,
+                last_used_at: row.try_get("", "w_last_used_at").map_err(storage)?,
+            })?);
+        }
+        Ok(Some(SessionWithWhitelist { session, whitelist }))
     }
 
     async fn touch(&self, id: SessionId, at: OffsetDateTime) -> Result<(), StorageError> {

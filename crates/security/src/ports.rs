@@ -142,8 +142,22 @@ pub trait SessionRepository: Send + Sync {
     async fn insert(&self, session: &Session, event: &SecurityEvent) -> Result<(), StorageError>;
 
     /// The session whose token has this digest, live or not; `None` when there is
-    /// none (never issued, logged out or revoked).
-    async fn find_by_digest(&self, digest: &TokenDigest) -> Result<Option<Session>, StorageError>;
+    /// none (never issued, logged out or revoked). The session of
+    /// [`Self::find_for_request`], without its whitelist.
+    async fn find_by_digest(&self, digest: &TokenDigest) -> Result<Option<Session>, StorageError> {
+        Ok(self
+            .find_for_request(digest)
+            .await?
+            .map(|found| found.session))
+    }
+
+    /// The session whose token has this digest, live or not, with its account's IP
+    /// whitelist, read together in one round trip: what every authenticated request
+    /// needs. `None` when there is no such session.
+    async fn find_for_request(
+        &self,
+        digest: &TokenDigest,
+    ) -> Result<Option<SessionWithWhitelist>, StorageError>;
 
     /// Records activity on a session.
     async fn touch(&self, id: SessionId, at: OffsetDateTime) -> Result<(), StorageError>;
@@ -167,6 +181,15 @@ pub trait SessionRepository: Send + Sync {
     /// meanwhile, [`GuardedWriteError::Stale`] when the session is gone; on any error
     /// nothing is written.
     async fn renew_proof(&self, fresh: &FreshProof) -> Result<(), GuardedWriteError>;
+}
+
+/// A session and its account's IP whitelist, as one read found them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionWithWhitelist {
+    /// The session.
+    pub session: Session,
+    /// The account's whitelist entries, oldest first (empty: no restriction).
+    pub whitelist: Vec<crate::whitelist::WhitelistEntry>,
 }
 
 /// A session's renewed proof of the password (and second factor).

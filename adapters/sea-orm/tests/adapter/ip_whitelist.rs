@@ -152,3 +152,70 @@ async fn racing_removals_on_a_sqlite_file() {
 async fn racing_removals_on_postgres() {
     two_racing_removals_never_lock_the_caller_out(Engine::Postgres).await;
 }
+
+async fn a_request_reads_its_session_and_the_whole_whitelist_at_once(db: Database) {
+    use portico_sea_orm::SeaSessions;
+    use portico_security::ports::SessionRepository;
+    use portico_security::{ClientInfo, SecretToken, Session};
+
+    let ada = registered(&db, "ada", "ada@example.com").await;
+    let grace = registered(&db, "grace", "grace@example.com").await;
+    let list = SeaIpWhitelist::new(db.connection());
+    list.add(&addition(ada, "192.0.2.0/24", 0)).await.unwrap();
+    list.add(&addition(ada, "2001:db8::/32", 5)).await.unwrap();
+    list.add(&addition(grace, "192.0.2.10", 1)).await.unwrap();
+    let sessions = SeaSessions::new(db.connection());
+    let open = |account| {
+        let token = SecretToken::generate().unwrap();
+        let session = Session {
+            id: portico_kernel::SessionId::generate(),
+            account,
+            token_digest: token.digest(),
+            created_at: at(10),
+            last_seen_at: at(10),
+            absolute_expires_at: at(10) + time::Duration::hours(1),
+            authenticated_at: at(10),
+            client: ClientInfo::new(caller(), Some("agent")),
+            second_factor_pending: true,
+        };
+        (token, session)
+    };
+    let (ada_token, ada_session) = open(ada);
+    sessions
+        .insert(&ada_session, &crate::support::login_event(&ada_session))
+        .await
+        .unwrap();
+    let unrestricted = registered(&db, "hopper", "hopper@example.com").await;
+    let (free_token, free_session) = open(unrestricted);
+    sessions
+        .insert(&free_session, &crate::support::login_event(&free_session))
+        .await
+        .unwrap();
+
+    let found = sessions
+        .find_for_request(&ada_token.digest())
+        .await
+        .unwrap()
+        .unwrap();
+    let free = sessions
+        .find_for_request(&free_token.digest())
+        .await
+        .unwrap()
+        .unwrap();
+    let unknown = sessions
+        .find_for_request(&SecretToken::generate().unwrap().digest())
+        .await
+        .unwrap();
+
+    assert_eq!(found.session, ada_session);
+    assert_eq!(found.whitelist, list.list(ada).await.unwrap());
+    let ranges: Vec<String> = found.whitelist.iter().map(|e| e.cidr.to_string()).collect();
+    assert_eq!(ranges, ["192.0.2.0/24", "2001:db8::/32"]);
+    assert_eq!(free.session, free_session);
+    assert!(free.whitelist.is_empty());
+    assert_eq!(unknown, None);
+}
+on_both_engines!(
+    with_session,
+    super::a_request_reads_its_session_and_the_whole_whitelist_at_once
+);

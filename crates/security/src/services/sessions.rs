@@ -113,16 +113,25 @@ impl Sessions {
         token: &SecretToken,
         client: &ClientInfo,
     ) -> Result<Session, AuthError> {
-        let mut session = self
+        // One read for the session and the whitelist: the cost of authenticating a
+        // request is one round trip (and a write at most once a minute), with
+        // nothing cached, so a revocation or a whitelist change applies to the very
+        // next request.
+        let found = self
             .sessions
-            .find_by_digest(&token.digest())
+            .find_for_request(&token.digest())
             .await?
             .ok_or(AuthError::InvalidSession)?;
+        let mut session = found.session;
         let now = self.clock.now();
         if !session.is_live(&self.policy, now) {
             return Err(AuthError::InvalidSession);
         }
-        match self.gate.admit(session.account, client, "request").await {
+        match self
+            .gate
+            .admit_listed(session.account, &found.whitelist, client, "request")
+            .await
+        {
             Ok(()) => {}
             Err(GateError::Refused) => return Err(AuthError::AddressNotAllowed),
             Err(GateError::Unexpected(error)) => return Err(error.into()),
@@ -196,7 +205,7 @@ impl Sessions {
 mod tests {
     use super::*;
     use crate::events::MockSecurityEventRepository;
-    use crate::ports::MockSessionRepository;
+    use crate::ports::{MockSessionRepository, SessionWithWhitelist};
     use crate::whitelist::{Cidr, MockIpWhitelistRepository, WhitelistEntry};
     use portico_kernel::FixedClock;
     use time::{Duration, OffsetDateTime};
@@ -249,8 +258,12 @@ mod tests {
         let session = session_for(&token, start());
         let clock = Arc::new(FixedClock::at(start() + Duration::minutes(10)));
         let mut repo = MockSessionRepository::new();
-        repo.expect_find_by_digest()
-            .return_once(move |_| Ok(Some(session)));
+        repo.expect_find_for_request().return_once(move |_| {
+            Ok(Some(SessionWithWhitelist {
+                session,
+                whitelist: vec![],
+            }))
+        });
         repo.expect_touch()
             .withf(|_, at| *at == start() + Duration::minutes(10))
             .times(1)
@@ -277,8 +290,12 @@ mod tests {
         let session = session_for(&token, start());
         let clock = Arc::new(FixedClock::at(start() + Duration::seconds(30)));
         let mut repo = MockSessionRepository::new();
-        repo.expect_find_by_digest()
-            .return_once(move |_| Ok(Some(session)));
+        repo.expect_find_for_request().return_once(move |_| {
+            Ok(Some(SessionWithWhitelist {
+                session,
+                whitelist: vec![],
+            }))
+        });
         repo.expect_touch().times(0);
         let sessions = Sessions::new(
             Arc::new(repo),
@@ -302,8 +319,12 @@ mod tests {
         let session = session_for(&token, start());
         let clock = Arc::new(FixedClock::at(start() + Duration::minutes(31)));
         let mut repo = MockSessionRepository::new();
-        repo.expect_find_by_digest()
-            .return_once(move |_| Ok(Some(session)));
+        repo.expect_find_for_request().return_once(move |_| {
+            Ok(Some(SessionWithWhitelist {
+                session,
+                whitelist: vec![],
+            }))
+        });
         repo.expect_touch().times(0);
         let sessions = Sessions::new(
             Arc::new(repo),
@@ -325,20 +346,24 @@ mod tests {
         let session = session_for(&token, start());
         let account = session.account;
         let mut repo = MockSessionRepository::new();
-        repo.expect_find_by_digest()
-            .return_once(move |_| Ok(Some(session)));
+        let listed = WhitelistEntry {
+            id: portico_kernel::WhitelistEntryId::generate(),
+            account,
+            cidr: Cidr::parse("192.0.2.0/24").unwrap(),
+            label: None,
+            created_at: start(),
+            last_used_at: Some(start()),
+        };
+        // The whitelist comes with the session, in the same read.
+        repo.expect_find_for_request().return_once(move |_| {
+            Ok(Some(SessionWithWhitelist {
+                session,
+                whitelist: vec![listed],
+            }))
+        });
         repo.expect_touch().times(0);
         let mut whitelist = MockIpWhitelistRepository::new();
-        whitelist.expect_list().returning(move |_| {
-            Ok(vec![WhitelistEntry {
-                id: portico_kernel::WhitelistEntryId::generate(),
-                account,
-                cidr: Cidr::parse("192.0.2.0/24").unwrap(),
-                label: None,
-                created_at: start(),
-                last_used_at: Some(start()),
-            }])
-        });
+        whitelist.expect_list().times(0);
         let sessions = Sessions::new(
             Arc::new(repo),
             events(),
@@ -357,7 +382,7 @@ mod tests {
     #[tokio::test]
     async fn an_unknown_token_does_not_authenticate() {
         let mut repo = MockSessionRepository::new();
-        repo.expect_find_by_digest().returning(|_| Ok(None));
+        repo.expect_find_for_request().returning(|_| Ok(None));
         let sessions = Sessions::new(
             Arc::new(repo),
             events(),

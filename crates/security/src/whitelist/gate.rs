@@ -61,9 +61,21 @@ impl AddressGate {
         what: &str,
     ) -> Result<(), GateError> {
         let entries = self.whitelist.list(account).await?;
+        self.admit_listed(account, &entries, client, what).await
+    }
+
+    /// [`Self::admit`] against entries already read with the request's session, so
+    /// that an authenticated request needs no second read for the whitelist.
+    pub async fn admit_listed(
+        &self,
+        account: AccountId,
+        entries: &[crate::whitelist::WhitelistEntry],
+        client: &ClientInfo,
+        what: &str,
+    ) -> Result<(), GateError> {
         let now = self.clock.now();
-        if admits(&entries, client.ip) {
-            self.mark_used(account, &entries, client, now).await;
+        if admits(entries, client.ip) {
+            self.mark_used(account, entries, client, now).await;
             return Ok(());
         }
         let address = client
