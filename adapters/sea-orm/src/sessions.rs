@@ -83,9 +83,12 @@ impl SessionRepository for SeaSessions {
             .db
             .query_all_raw(portable(
                 &self.db,
-                "SELECT s.id, s.account_id, s.token_digest, s.created_at, s.last_seen_at, \
-                   s.absolute_expires_at, s.authenticated_at, s.second_factor_pending, \
-                   s.client_ip, s.user_agent, \
+                "SELECT s.id AS id, s.account_id AS account_id, s.token_digest AS token_digest, \
+                   s.created_at AS created_at, s.last_seen_at AS last_seen_at, \
+                   s.absolute_expires_at AS absolute_expires_at, \
+                   s.authenticated_at AS authenticated_at, \
+                   s.second_factor_pending AS second_factor_pending, \
+                   s.client_ip AS client_ip, s.user_agent AS user_agent, \
                    w.id AS w_id, w.cidr AS w_cidr, w.label AS w_label, \
                    w.created_at AS w_created_at, w.last_used_at AS w_last_used_at \
                  FROM sessions s LEFT JOIN ip_whitelist w ON w.account_id = s.account_id \

@@ -48,10 +48,10 @@ pub trait PasswordHasher: Send + Sync {
 /// argon2id with the OWASP parameters: 19 MiB of memory, 2 passes, 1 lane, a 16-byte
 /// random salt, stored as a PHC string.
 ///
-/// The work runs on one hashing thread per CPU core, each reusing one block of
-/// memory, so at most one hash per core runs at a time (further requests wait in a
-/// queue) and the memory hashing ever takes is one 19 MiB block per core, allocated
-/// once. Without that bound a burst of logins could take gigabytes and starve every
+/// The work runs on one hashing thread per CPU core, reusing pooled blocks of memory,
+/// so at most one hash per core runs at a time (further requests wait in a queue)
+/// and the memory hashing ever takes is one 19 MiB block per hash that ran at the
+/// same time, allocated once and kept for the next. Without that bound a burst of logins could take gigabytes and starve every
 /// other request of CPU. The threads are plain OS threads: no async runtime is
 /// needed to use the hasher.
 #[derive(Debug, Clone)]
@@ -256,6 +256,53 @@ mod tests {
                 }
             );
         }
+    }
+
+    #[tokio::test]
+    async fn a_stored_hash_asking_for_absurd_work_is_an_error_not_a_crash() {
+        let hasher = Argon2Hasher::new().unwrap();
+        let password = Password::new("violet tractor sings".into());
+        let fine = hasher.hash(&password).await.unwrap();
+        for (from, to) in [("m=19456", "m=4000000"), ("t=2", "t=500"), ("p=1", "p=64")] {
+            let absurd = PasswordHash::from_phc(fine.as_phc().replacen(from, to, 1));
+            assert!(hasher.verify(&password, &absurd).await.is_err(), "{to}");
+        }
+        // A somewhat stronger stored hash still verifies, and the hasher stays usable.
+        let stronger = Params::new(Argon2Hasher::M_COST * 2, 2, 1, None).unwrap();
+        let stored = hash_here(&stronger, &password).unwrap();
+        assert_eq!(
+            hasher.verify(&password, &stored).await.unwrap(),
+            Verification::Match {
+                needs_rehash: false
+            }
+        );
+        assert!(matches!(
+            hasher.verify(&password, &fine).await.unwrap(),
+            Verification::Match { .. }
+        ));
+    }
+
+    #[tokio::test]
+    async fn a_hash_made_here_verifies_with_the_stock_argon2_verifier_and_back() {
+        use argon2::{Argon2, PasswordHasher as _, PasswordVerifier as _};
+        let hasher = Argon2Hasher::new().unwrap();
+        let password = Password::new("violet tractor sings".into());
+        let ours = hasher.hash(&password).await.unwrap();
+        let parsed = Phc::new(ours.as_phc()).unwrap();
+        assert!(
+            Argon2::default()
+                .verify_password(password.expose().as_bytes(), &parsed)
+                .is_ok()
+        );
+        let params = Params::new(Argon2Hasher::M_COST, 2, 1, None).unwrap();
+        let stock = Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params)
+            .hash_password_with_salt(password.expose().as_bytes(), b"sixteen byte salt")
+            .unwrap();
+        let stock = PasswordHash::from_phc(stock.to_string());
+        assert!(matches!(
+            hasher.verify(&password, &stock).await.unwrap(),
+            Verification::Match { .. }
+        ));
     }
 
     #[tokio::test]

@@ -1,10 +1,11 @@
-//! The argon2id hashing threads: a fixed few, each reusing one block of memory.
+//! The argon2id hashing threads: a fixed few, reusing a few blocks of memory.
 //!
 //! One hash needs 19 MiB. Left to the allocator, every hash took a fresh block and
 //! the freed blocks stayed resident in the heap, so a login burst grew the process
-//! by hundreds of MiB that it never gave back. Here each thread allocates its block
-//! once, on its first job, and hashes into it again and again: the memory argon2 can
-//! ever use is the number of threads times one block.
+//! by hundreds of MiB that it never gave back. Here a job takes a block from a shared
+//! pool (the most recently returned first) and gives it back when done: a block is
+//! allocated only when every existing one is in use, so the memory argon2 ever holds
+//! is one block per hash that ran at the same time, at most one per thread.
 
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
@@ -15,6 +16,16 @@ use portico_kernel::{Password, PasswordHash, StorageError};
 use tokio::sync::oneshot;
 
 use super::HashingFailed;
+
+/// Memory blocks not in use, the most recently returned last.
+type BlockPool = Mutex<Vec<Vec<Block>>>;
+
+/// Stored hashes asking for more than this many times today's memory, or for more
+/// passes or lanes than these, are refused as unreadable rather than computed: a
+/// corrupted or hostile row must not take gigabytes, or a thread for minutes.
+const MAX_MEMORY_FACTOR: u32 = 4;
+const MAX_PASSES: u32 = 10;
+const MAX_LANES: u32 = 4;
 
 /// What a hashing thread is asked to do.
 enum Work {
@@ -54,12 +65,14 @@ impl HashingWorkers {
     pub(super) fn start(count: usize, params: &Params) -> Result<Self, StorageError> {
         let (jobs, queue) = channel::<Job>();
         let queue = Arc::new(Mutex::new(queue));
+        let blocks: Arc<BlockPool> = Arc::new(Mutex::new(Vec::new()));
         for n in 0..count.max(1) {
             let queue = queue.clone();
+            let blocks = blocks.clone();
             let params = params.clone();
             std::thread::Builder::new()
                 .name(format!("portico-hash-{n}"))
-                .spawn(move || serve(&queue, &params))
+                .spawn(move || serve(&queue, &blocks, &params))
                 .map_err(StorageError::new)?;
         }
         Ok(Self { jobs })
@@ -100,9 +113,9 @@ fn failed(reason: &str) -> StorageError {
     StorageError::new(HashingFailed(reason.to_owned()))
 }
 
-/// One thread's loop: take a job, do it in this thread's memory, answer.
-fn serve(queue: &Mutex<Receiver<Job>>, params: &Params) {
-    let mut memory: Vec<Block> = Vec::new();
+/// One thread's loop: take a job, do it in a pooled block, give the block back,
+/// answer.
+fn serve(queue: &Mutex<Receiver<Job>>, pool: &BlockPool, params: &Params) {
     loop {
         let job = match queue.lock() {
             Ok(queue) => queue.recv(),
@@ -111,23 +124,55 @@ fn serve(queue: &Mutex<Receiver<Job>>, params: &Params) {
         let Ok(Job { work, reply }) = job else {
             return;
         };
-        let outcome = match work {
+        // A request dropped while it waited (its client went away) is not worth a
+        // hash.
+        if reply.is_closed() {
+            continue;
+        }
+        let mut memory = pool
+            .lock()
+            .ok()
+            .and_then(|mut free| free.pop())
+            .unwrap_or_default();
+        // A panic in argon2 must not take the thread, and so the pool, with it.
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match work {
             Work::Hash(password) => hash(params, &mut memory, &password).map(Outcome::Hashed),
             Work::Verify(password, stored) => {
-                verify(&mut memory, &password, &stored).map(Outcome::Verified)
+                verify(params, &mut memory, &password, &stored).map(Outcome::Verified)
             }
-        };
-        // The asker may have gone (a dropped request); nothing to do then.
+        }))
+        .unwrap_or_else(|_| {
+            tracing::error!("a password hashing job panicked");
+            memory = Vec::new();
+            Err(failed("the hashing job failed"))
+        });
+        // A block grown for a stored hash with more memory than today's goes back
+        // at today's size.
+        let standard = params.block_count();
+        if memory.len() > standard {
+            memory.truncate(standard);
+            memory.shrink_to_fit();
+        }
+        if !memory.is_empty()
+            && let Ok(mut free) = pool.lock()
+        {
+            free.push(memory);
+        }
+        // The asker may have gone meanwhile; nothing to do then.
         let _ = reply.send(outcome);
     }
 }
 
-/// `memory`, grown (once) to hold at least `blocks` blocks.
-fn blocks(memory: &mut Vec<Block>, blocks: usize) -> &mut [Block] {
+/// `memory`, grown to hold at least `blocks` blocks; an allocation failure is an
+/// error, never an abort.
+fn blocks(memory: &mut Vec<Block>, blocks: usize) -> Result<&mut [Block], StorageError> {
     if memory.len() < blocks {
+        memory
+            .try_reserve_exact(blocks - memory.len())
+            .map_err(|_| failed("not enough memory to hash"))?;
         memory.resize(blocks, Block::default());
     }
-    &mut memory[..blocks]
+    Ok(&mut memory[..blocks])
 }
 
 /// Hashes in the calling thread with memory of its own, freed afterwards: for the
@@ -152,7 +197,7 @@ fn hash(
             password.expose().as_bytes(),
             &salt,
             &mut out,
-            blocks(memory, params.block_count()),
+            blocks(memory, params.block_count())?,
         )
         .map_err(|e| failed(&e.to_string()))?;
     let phc = Phc {
@@ -169,6 +214,7 @@ fn hash(
 /// version, parameters and salt (so hashes made under older parameters still
 /// verify), and compares the two in constant time.
 fn verify(
+    current: &Params,
     memory: &mut Vec<Block>,
     password: &Password,
     stored: &str,
@@ -181,6 +227,14 @@ fn verify(
         None => Version::default(),
     };
     let params = Params::try_from(&phc).map_err(|e| failed(&e.to_string()))?;
+    if params.m_cost() > current.m_cost().saturating_mul(MAX_MEMORY_FACTOR)
+        || params.t_cost() > MAX_PASSES
+        || params.p_cost() > MAX_LANES
+    {
+        return Err(failed(
+            "the stored hash asks for more work than Portico allows",
+        ));
+    }
     let (Some(salt), Some(expected)) = (phc.salt, phc.hash) else {
         return Err(failed("the stored hash has no salt or no output"));
     };
@@ -190,7 +244,7 @@ fn verify(
             password.expose().as_bytes(),
             &salt,
             &mut out,
-            blocks(memory, params.block_count()),
+            blocks(memory, params.block_count())?,
         )
         .map_err(|e| failed(&e.to_string()))?;
     let computed = Output::new(&out).map_err(|e| failed(&e.to_string()))?;
