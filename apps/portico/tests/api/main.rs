@@ -22,6 +22,7 @@ mod protection;
 mod registration;
 mod security;
 mod sessions;
+mod sockets;
 mod step_up;
 mod two_factor;
 mod username;

@@ -422,3 +422,7 @@ fn bounded(password: &Password) -> &Password {
 #[cfg(test)]
 #[path = "login_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "login_device_tests.rs"]
+mod device_tests;

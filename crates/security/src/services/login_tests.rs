@@ -8,24 +8,24 @@ use crate::ports::{MockCredentialRepository, MockSessionRepository, StoredCreden
 use crate::throttle::{MockThrottleRepository, ThrottleKey};
 use crate::two_factor::{MockTwoFactorRepository, TwoFactorRecord};
 use crate::whitelist::MockIpWhitelistRepository;
-use portico_kernel::{FixedClock, PasswordHash, TokenDigest};
+use portico_kernel::{FixedClock, PasswordHash};
 use time::OffsetDateTime;
 
-fn clock() -> Arc<FixedClock> {
+pub(super) fn clock() -> Arc<FixedClock> {
     Arc::new(FixedClock::at(
         OffsetDateTime::from_unix_timestamp(1_767_225_600).unwrap(),
     ))
 }
 
-fn ip() -> std::net::IpAddr {
+pub(super) fn ip() -> std::net::IpAddr {
     "192.0.2.9".parse().unwrap()
 }
 
-fn password() -> Password {
+pub(super) fn password() -> Password {
     Password::new("secret words".into())
 }
 
-fn attempt<'a>(
+pub(super) fn attempt<'a>(
     login: &'a str,
     password: &'a Password,
     device_token: Option<&'a SecretToken>,
@@ -38,21 +38,21 @@ fn attempt<'a>(
 }
 
 /// Every double the service takes, permissive unless a test says otherwise.
-struct Doubles {
-    credentials: MockCredentialRepository,
-    sessions: MockSessionRepository,
-    devices: MockDeviceRepository,
-    hasher: MockPasswordHasher,
-    events: MockSecurityEventRepository,
-    throttle: MockThrottleRepository,
-    two_factor: MockTwoFactorRepository,
-    whitelist: MockIpWhitelistRepository,
+pub(super) struct Doubles {
+    pub(super) credentials: MockCredentialRepository,
+    pub(super) sessions: MockSessionRepository,
+    pub(super) devices: MockDeviceRepository,
+    pub(super) hasher: MockPasswordHasher,
+    pub(super) events: MockSecurityEventRepository,
+    pub(super) throttle: MockThrottleRepository,
+    pub(super) two_factor: MockTwoFactorRepository,
+    pub(super) whitelist: MockIpWhitelistRepository,
 }
 
 impl Doubles {
     /// `account` names every login; its password is right or wrong as `verification`
     /// says; no device is known; nothing is throttled.
-    fn for_account(account: AccountId, verification: Verification) -> Self {
+    pub(super) fn for_account(account: AccountId, verification: Verification) -> Self {
         let mut credentials = MockCredentialRepository::new();
         credentials
             .expect_find_by_login()
@@ -87,7 +87,7 @@ impl Doubles {
         }
     }
 
-    fn service(self) -> LoginService {
+    pub(super) fn service(self) -> LoginService {
         LoginService::new(
             LoginPorts {
                 credentials: Arc::new(self.credentials),
@@ -106,7 +106,7 @@ impl Doubles {
     }
 }
 
-fn open_throttle() -> MockThrottleRepository {
+pub(super) fn open_throttle() -> MockThrottleRepository {
     let mut throttle = MockThrottleRepository::new();
     throttle.expect_claim().returning(|_, _| Ok(None));
     throttle.expect_forgive().returning(|_, _| Ok(()));
@@ -114,7 +114,7 @@ fn open_throttle() -> MockThrottleRepository {
     throttle
 }
 
-fn right() -> Verification {
+pub(super) fn right() -> Verification {
     Verification::Match {
         needs_rehash: false,
     }
@@ -141,12 +141,12 @@ fn two_factor(enabled: bool) -> MockTwoFactorRepository {
     two_factor
 }
 
-fn keys(claims: &[Claim]) -> Vec<ThrottleKey> {
+pub(super) fn keys(claims: &[Claim]) -> Vec<ThrottleKey> {
     claims.iter().map(|claim| claim.key.clone()).collect()
 }
 
 /// A device credential stored for `account`, valid for a while yet.
-fn known_device(token: &SecretToken, account: AccountId) -> KnownDevice {
+pub(super) fn known_device(token: &SecretToken, account: AccountId) -> KnownDevice {
     KnownDevice {
         digest: token.digest(),
         account,
@@ -331,148 +331,6 @@ async fn a_failed_attempt_keeps_its_claim_and_a_success_clears_the_pair_and_give
 }
 
 #[tokio::test]
-async fn a_known_device_is_judged_by_its_own_counter_alone_and_keeps_its_credential() {
-    let account = AccountId::generate();
-    let token = SecretToken::generate().unwrap();
-    let mut doubles = Doubles::for_account(account, right());
-    doubles.devices = MockDeviceRepository::new();
-    let device = known_device(&token, account);
-    doubles
-        .devices
-        .expect_find()
-        .returning(move |_| Ok(Some(device.clone())));
-    let digest = token.digest();
-    doubles
-        .devices
-        .expect_renew()
-        .withf(move |d, a, until| {
-            *d == digest && *a == account && *until == clock().now() + DEVICE_LIFETIME
-        })
-        .times(1)
-        .returning(|_, _, _| Ok(true));
-    doubles.devices.expect_issue().times(0);
-    doubles.throttle = MockThrottleRepository::new();
-    let device_key = ThrottleKey::device(&token.digest());
-    let claimed = device_key.clone();
-    doubles
-        .throttle
-        .expect_claim()
-        .withf(move |claims, _| keys(claims) == [claimed.clone()])
-        .times(1)
-        .returning(|_, _| Ok(None));
-    doubles
-        .throttle
-        .expect_clear()
-        .withf(move |key| *key == device_key)
-        .times(1)
-        .returning(|_| Ok(()));
-    doubles.throttle.expect_forgive().times(0);
-
-    let password = password();
-    let opened = doubles
-        .service()
-        .login(
-            attempt("ada", &password, Some(&token)),
-            ClientInfo::new(Some(ip()), None),
-        )
-        .await
-        .unwrap();
-
-    assert_eq!(opened.device_token, Some(token));
-}
-
-#[tokio::test]
-async fn a_device_credential_of_another_account_counts_for_nothing() {
-    let account = AccountId::generate();
-    let token = SecretToken::generate().unwrap();
-    let mut doubles = Doubles::for_account(account, right());
-    doubles.devices = MockDeviceRepository::new();
-    let elsewhere = known_device(&token, AccountId::generate());
-    doubles
-        .devices
-        .expect_find()
-        .returning(move |_| Ok(Some(elsewhere.clone())));
-    doubles.devices.expect_renew().times(0);
-    doubles
-        .devices
-        .expect_issue()
-        .times(1)
-        .returning(|_| Ok(()));
-    doubles.throttle = open_throttle();
-    doubles.throttle.checkpoint();
-    doubles
-        .throttle
-        .expect_claim()
-        .withf(move |claims, _| keys(claims)[0] == ThrottleKey::account(account))
-        .times(1)
-        .returning(|_, _| Ok(None));
-    doubles.throttle.expect_clear().returning(|_| Ok(()));
-    doubles.throttle.expect_forgive().returning(|_, _| Ok(()));
-
-    let password = password();
-    let opened = doubles
-        .service()
-        .login(
-            attempt("ada", &password, Some(&token)),
-            ClientInfo::new(Some(ip()), None),
-        )
-        .await
-        .unwrap();
-
-    let issued = opened.device_token.unwrap();
-    assert_ne!(issued, token, "a fresh credential for this account");
-}
-
-#[tokio::test]
-async fn a_device_that_sends_too_many_wrong_passwords_is_voided() {
-    let account = AccountId::generate();
-    let token = SecretToken::generate().unwrap();
-    let mut doubles = Doubles::for_account(account, Verification::Mismatch);
-    doubles.devices = MockDeviceRepository::new();
-    let device = known_device(&token, account);
-    doubles
-        .devices
-        .expect_find()
-        .returning(move |_| Ok(Some(device.clone())));
-    doubles
-        .devices
-        .expect_count_failure()
-        .times(1)
-        .returning(|_| Ok(ThrottlePolicies::default().device_failure_limit));
-    let digest: TokenDigest = token.digest();
-    doubles
-        .devices
-        .expect_forget()
-        .withf(move |d| *d == digest)
-        .times(1)
-        .returning(|_| Ok(()));
-    doubles.events = MockSecurityEventRepository::new();
-    doubles
-        .events
-        .expect_record()
-        .withf(|e| e.kind == SecurityEventKind::LoginFailed)
-        .times(1)
-        .returning(|_| Ok(()));
-    doubles
-        .events
-        .expect_record()
-        .withf(|e| e.kind == SecurityEventKind::DeviceForgotten)
-        .times(1)
-        .returning(|_| Ok(()));
-
-    let password = password();
-    let result = doubles
-        .service()
-        .login(
-            attempt("ada", &password, Some(&token)),
-            ClientInfo::default(),
-        )
-        .await;
-
-    assert!(matches!(result, Err(LoginError::InvalidCredentials)));
-}
-
-#[tokio::test]
 async fn the_right_password_opens_a_session_whose_token_is_stored_only_as_a_digest() {
     let account = AccountId::generate();
     let mut credentials = MockCredentialRepository::new();
@@ -638,42 +496,4 @@ async fn the_right_password_from_outside_the_whitelist_opens_nothing_and_keeps_i
         .await;
 
     assert!(matches!(result, Err(LoginError::AddressNotAllowed)));
-}
-
-#[tokio::test]
-async fn a_device_voided_while_its_login_was_in_flight_gets_a_new_credential() {
-    let account = AccountId::generate();
-    let token = SecretToken::generate().unwrap();
-    let mut doubles = Doubles::for_account(account, right());
-    doubles.devices = MockDeviceRepository::new();
-    let device = known_device(&token, account);
-    doubles
-        .devices
-        .expect_find()
-        .returning(move |_| Ok(Some(device.clone())));
-    // Gone by the time the login renews it: it is not brought back.
-    doubles
-        .devices
-        .expect_renew()
-        .times(1)
-        .returning(|_, _, _| Ok(false));
-    let old = token.digest();
-    doubles
-        .devices
-        .expect_issue()
-        .withf(move |d| d.digest != old)
-        .times(1)
-        .returning(|_| Ok(()));
-
-    let password = password();
-    let opened = doubles
-        .service()
-        .login(
-            attempt("ada", &password, Some(&token)),
-            ClientInfo::default(),
-        )
-        .await
-        .unwrap();
-
-    assert_ne!(opened.device_token, Some(token));
 }
