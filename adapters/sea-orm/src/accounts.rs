@@ -23,12 +23,22 @@ use crate::outbox::insert_message;
 #[derive(Debug, Clone)]
 pub struct SeaAccounts {
     db: DatabaseConnection,
+    reads: DatabaseConnection,
 }
 
 impl SeaAccounts {
     /// A repository over the given pool.
     pub fn new(db: DatabaseConnection) -> Self {
-        Self { db }
+        Self {
+            reads: db.clone(),
+            db,
+        }
+    }
+
+    /// The same repository, reading profiles from `reads` (see
+    /// `Database::read_connection`).
+    pub fn reading_from(self, reads: DatabaseConnection) -> Self {
+        Self { reads, ..self }
     }
 }
 
@@ -106,7 +116,7 @@ impl AccountRepository for SeaAccounts {
 
     async fn profile(&self, id: AccountId) -> Result<Option<Profile>, StorageError> {
         account::Entity::find_by_id(id.to_string())
-            .one(&self.db)
+            .one(&self.reads)
             .await
             .map_err(storage)?
             .map(to_profile)

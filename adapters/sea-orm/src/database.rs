@@ -29,6 +29,11 @@ pub enum Backend {
 #[derive(Debug, Clone)]
 pub struct Database {
     connection: DatabaseConnection,
+    /// Read-only connections beside the one writer, for a SQLite file: WAL lets
+    /// readers run while the writer writes. `None` where the writer pool serves reads
+    /// too (PostgreSQL, whose pool is already parallel, and in-memory SQLite, which
+    /// only the one connection can see).
+    reader: Option<DatabaseConnection>,
 }
 
 impl Database {
@@ -69,7 +74,31 @@ impl Database {
             }
         }
         let connection = sea_orm::Database::connect(options).await?;
-        Ok(Self { connection })
+        let reader = match backend {
+            Backend::Sqlite if !is_in_memory(url) => Some(Self::connect_reader(url).await?),
+            _ => None,
+        };
+        Ok(Self { connection, reader })
+    }
+
+    /// Read-only connections to a SQLite file, opened as they are needed (the file
+    /// may not have its tables yet).
+    async fn connect_reader(url: &str) -> Result<DatabaseConnection, DatabaseError> {
+        let readers = std::thread::available_parallelism()
+            .map_or(2, usize::from)
+            .clamp(2, 8);
+        let mut options = ConnectOptions::new(url.to_owned());
+        options
+            .acquire_timeout(Self::ACQUIRE_TIMEOUT)
+            .sqlx_logging(false)
+            .max_connections(u32::try_from(readers).unwrap_or(2))
+            .min_connections(0)
+            .map_sqlx_sqlite_opts(|opts| {
+                opts.read_only(true)
+                    .create_if_missing(false)
+                    .busy_timeout(Self::SQLITE_BUSY_TIMEOUT)
+            });
+        Ok(sea_orm::Database::connect(options).await?)
     }
 
     /// Which engine a URL names.
@@ -107,9 +136,22 @@ impl Database {
         self.connection.clone()
     }
 
+    /// A handle for reads outside any write transaction: the read-only pool of a
+    /// SQLite file, or the same pool as [`Self::connection`]. A read here sees every
+    /// write committed before it started.
+    pub fn read_connection(&self) -> DatabaseConnection {
+        self.reader.as_ref().unwrap_or(&self.connection).clone()
+    }
+
     /// Runs a statement that returns nothing; for test set-up and tooling.
     pub async fn execute(&self, sql: &str) -> Result<(), DatabaseError> {
         self.connection.execute_unprepared(sql).await?;
         Ok(())
     }
+}
+
+/// Whether a SQLite URL names an in-memory database, which only its one connection
+/// can see.
+fn is_in_memory(url: &str) -> bool {
+    url.contains(":memory:") || url.contains("mode=memory")
 }

@@ -24,12 +24,22 @@ use crate::two_factor::use_up_proof;
 #[derive(Debug, Clone)]
 pub struct SeaSessions {
     db: DatabaseConnection,
+    reads: DatabaseConnection,
 }
 
 impl SeaSessions {
     /// A repository over the given pool.
     pub fn new(db: DatabaseConnection) -> Self {
-        Self { db }
+        Self {
+            reads: db.clone(),
+            db,
+        }
+    }
+
+    /// The same repository, reading what every request reads (its session) from
+    /// `reads` (see `Database::read_connection`).
+    pub fn reading_from(self, reads: DatabaseConnection) -> Self {
+        Self { reads, ..self }
     }
 }
 
@@ -80,9 +90,9 @@ impl SessionRepository for SeaSessions {
         // One statement: the session, and one row per whitelist entry of its account
         // (or one row with no entry).
         let rows = self
-            .db
+            .reads
             .query_all_raw(portable(
-                &self.db,
+                &self.reads,
                 "SELECT s.id AS id, s.account_id AS account_id, s.token_digest AS token_digest, \
                    s.created_at AS created_at, s.last_seen_at AS last_seen_at, \
                    s.absolute_expires_at AS absolute_expires_at, \

@@ -156,8 +156,9 @@ impl Services {
         let events = Arc::new(SeaSecurityEvents::new(db.clone()));
         let credentials = Arc::new(SeaCredentials::new(db.clone()));
         let throttles = Arc::new(SeaThrottles::new(db.clone()));
-        let accounts = Arc::new(SeaAccounts::new(db.clone()));
-        let session_store = Arc::new(SeaSessions::new(db.clone()));
+        let reads = database.read_connection();
+        let accounts = Arc::new(SeaAccounts::new(db.clone()).reading_from(reads.clone()));
+        let session_store = Arc::new(SeaSessions::new(db.clone()).reading_from(reads));
         let outbox = Arc::new(SeaOutbox::new(db.clone()));
         let mail_domain = settings
             .mail_from

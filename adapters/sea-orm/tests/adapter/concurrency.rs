@@ -124,3 +124,57 @@ async fn racing_default_addresses_on_a_sqlite_file() {
 async fn racing_default_addresses_on_postgres() {
     racing_default_address_changes_leave_exactly_one_default(Engine::Postgres).await;
 }
+
+/// On a SQLite file, requests read through the read-only pool while a long write
+/// transaction holds the one writer, and see every write committed before them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reads_go_on_while_a_long_write_holds_the_writer_on_a_sqlite_file() {
+    use portico_sea_orm::SeaSessions;
+    use portico_security::ports::SessionRepository;
+    use portico_security::{ClientInfo, SecretToken, Session};
+    use sea_orm::TransactionTrait;
+
+    let test_db = TestDatabase::new(Engine::SqliteFile).await.unwrap();
+    let db = test_db.database().clone();
+    let account = registered(&db, "ada", "ada@example.com").await;
+    let sessions = SeaSessions::new(db.connection()).reading_from(db.read_connection());
+    let token = SecretToken::generate().unwrap();
+    let at = crate::support::at(0);
+    let session = Session {
+        id: portico_kernel::SessionId::generate(),
+        account,
+        token_digest: token.digest(),
+        created_at: at,
+        last_seen_at: at,
+        absolute_expires_at: at + time::Duration::hours(1),
+        authenticated_at: at,
+        client: ClientInfo::default(),
+        second_factor_pending: false,
+    };
+    sessions
+        .insert(&session, &crate::support::login_event(&session))
+        .await
+        .unwrap();
+
+    // A write transaction that takes the writer and keeps it.
+    let writer = db.connection().begin().await.unwrap();
+    let read = tokio::time::timeout(
+        std::time::Duration::from_secs(2),
+        sessions.find_for_request(&token.digest()),
+    )
+    .await
+    .expect("the read waited for the writer");
+    assert_eq!(read.unwrap().unwrap().session, session);
+    let profile = tokio::time::timeout(
+        std::time::Duration::from_secs(2),
+        portico_identity::ports::AccountRepository::profile(
+            &SeaAccounts::new(db.connection()).reading_from(db.read_connection()),
+            account,
+        ),
+    )
+    .await
+    .expect("the profile read waited for the writer");
+    assert!(profile.unwrap().is_some());
+    writer.rollback().await.unwrap();
+    test_db.finish().await.unwrap();
+}
