@@ -27,12 +27,22 @@ use crate::mapping::{instant, micros, stored};
 #[derive(Debug, Clone)]
 pub struct SeaOutbox {
     db: DatabaseConnection,
+    reads: DatabaseConnection,
 }
 
 impl SeaOutbox {
     /// A repository over the given pool.
     pub fn new(db: DatabaseConnection) -> Self {
-        Self { db }
+        Self {
+            reads: db.clone(),
+            db,
+        }
+    }
+
+    /// The same repository, reading the email history from `reads` (see
+    /// `Database::read_connection`); claims and records stay on the writer.
+    pub fn reading_from(self, reads: DatabaseConnection) -> Self {
+        Self { reads, ..self }
     }
 }
 
@@ -276,7 +286,7 @@ impl OutboxRepository for SeaOutbox {
             page,
             Direction::Descending,
         )
-        .all(&self.db)
+        .all(&self.reads)
         .await
         .map_err(storage)?;
         into_page(rows, page, to_message, |item| {
@@ -292,7 +302,7 @@ impl OutboxRepository for SeaOutbox {
         let Some(row) = message::Entity::find()
             .filter(message::Column::Id.eq(id.to_string()))
             .filter(message::Column::AccountId.eq(account.to_string()))
-            .one(&self.db)
+            .one(&self.reads)
             .await
             .map_err(storage)?
         else {
@@ -302,7 +312,7 @@ impl OutboxRepository for SeaOutbox {
             .filter(message_event::Column::MessageId.eq(id.to_string()))
             .order_by_asc(message_event::Column::At)
             .order_by_asc(message_event::Column::Id)
-            .all(&self.db)
+            .all(&self.reads)
             .await
             .map_err(storage)?
             .into_iter()

@@ -158,8 +158,8 @@ impl Services {
         let throttles = Arc::new(SeaThrottles::new(db.clone()));
         let reads = database.read_connection();
         let accounts = Arc::new(SeaAccounts::new(db.clone()).reading_from(reads.clone()));
-        let session_store = Arc::new(SeaSessions::new(db.clone()).reading_from(reads));
-        let outbox = Arc::new(SeaOutbox::new(db.clone()));
+        let session_store = Arc::new(SeaSessions::new(db.clone()).reading_from(reads.clone()));
+        let outbox = Arc::new(SeaOutbox::new(db.clone()).reading_from(reads));
         let mail_domain = settings
             .mail_from
             .as_str()

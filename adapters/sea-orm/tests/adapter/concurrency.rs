@@ -175,6 +175,18 @@ async fn reads_go_on_while_a_long_write_holds_the_writer_on_a_sqlite_file() {
     .await
     .expect("the profile read waited for the writer");
     assert!(profile.unwrap().is_some());
+    let history = tokio::time::timeout(
+        std::time::Duration::from_secs(2),
+        portico_mail_log::OutboxRepository::list(
+            &portico_sea_orm::SeaOutbox::new(db.connection()).reading_from(db.read_connection()),
+            account,
+            None,
+            &PageRequest::first(),
+        ),
+    )
+    .await
+    .expect("the email history waited for the writer");
+    assert!(history.is_ok());
     writer.rollback().await.unwrap();
     test_db.finish().await.unwrap();
 }
