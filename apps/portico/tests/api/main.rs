@@ -14,6 +14,7 @@ mod ip_whitelist;
 mod limits;
 mod live;
 mod mail;
+mod mail_links;
 mod password_resets;
 mod persistence;
 mod phones;
