@@ -258,6 +258,27 @@ pub async fn record_refusal(
     Ok(())
 }
 
+/// Notes in `account`'s audit trail that an attempt at `what` ("login", "password
+/// change", "verification mail"...) was refused because its counters are blocked
+/// (`attempt_throttled`, paced like every refusal).
+pub async fn record_throttled(
+    events: &dyn SecurityEventRepository,
+    throttle: &dyn crate::throttle::ThrottleRepository,
+    account: AccountId,
+    client: &ClientInfo,
+    what: &str,
+    at: OffsetDateTime,
+) -> Result<(), StorageError> {
+    let event = SecurityEvent::new(
+        account,
+        SecurityEventKind::AttemptThrottled,
+        at,
+        client,
+        Some(what.to_owned()),
+    );
+    record_refusal(events, throttle, &event, what).await
+}
+
 /// Whether a refusal of `what` for `subject` from `ip` is due to be noted: claims
 /// the pace (at most one per [`REFUSAL_RECORD_INTERVAL`]). Also called where there
 /// is no account to note it for, so that both paths do the same work.

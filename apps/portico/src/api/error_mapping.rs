@@ -48,14 +48,24 @@ fn empty_update() -> ApiError {
 /// 429 with `Retry-After` in whole seconds, rounded up: retrying a fraction of a
 /// second early would be refused again.
 fn too_many_attempts(retry_after: time::Duration) -> ApiError {
+    retry_later(
+        "too-many-attempts",
+        "Too many failed attempts",
+        "Too many failed attempts",
+        retry_after,
+    )
+}
+
+/// A 429 problem with `Retry-After`, for `slug`.
+fn retry_later(slug: &str, title: &str, what: &str, retry_after: time::Duration) -> ApiError {
     let millis = u64::try_from(retry_after.whole_milliseconds()).unwrap_or(0);
     let seconds = millis.div_ceil(1_000).max(1);
     ApiError::TooManyRequests(
         Json(problem(
             429,
-            "too-many-attempts",
-            "Too many failed attempts",
-            format!("Too many failed attempts; try again in {seconds} s."),
+            slug,
+            title,
+            format!("{what}; try again in {seconds} s."),
         )),
         seconds,
     )
@@ -63,16 +73,11 @@ fn too_many_attempts(retry_after: time::Duration) -> ApiError {
 
 /// 429 for a request past a limit on what costs mail or hashing.
 fn too_many_requests(retry_after: time::Duration) -> ApiError {
-    let millis = u64::try_from(retry_after.whole_milliseconds()).unwrap_or(0);
-    let seconds = millis.div_ceil(1_000).max(1);
-    ApiError::TooManyRequests(
-        Json(problem(
-            429,
-            "too-many-requests",
-            "Too many requests",
-            format!("This was asked for too often; try again in {seconds} s."),
-        )),
-        seconds,
+    retry_later(
+        "too-many-requests",
+        "Too many requests",
+        "This was asked for too often",
+        retry_after,
     )
 }
 

@@ -6,7 +6,7 @@ use portico_kernel::{AccountId, Clock, Password, SessionId, StorageError};
 
 use crate::devices::{DEVICE_LIFETIME, DeviceRepository, KnownDevice};
 use crate::events::{
-    SecurityEvent, SecurityEventKind, SecurityEventRepository, record_refusal, refusal_due,
+    SecurityEvent, SecurityEventKind, SecurityEventRepository, record_throttled, refusal_due,
 };
 use crate::hasher::{PasswordHasher, Verification};
 use crate::password_policy::PasswordPolicy;
@@ -348,18 +348,13 @@ impl LoginService {
         account: AccountId,
         client: &ClientInfo,
     ) -> Result<(), StorageError> {
-        let event = SecurityEvent::new(
-            account,
-            SecurityEventKind::AttemptThrottled,
-            self.clock.now(),
-            client,
-            Some("login".into()),
-        );
-        record_refusal(
+        record_throttled(
             self.events.as_ref(),
             self.throttle.as_ref(),
-            &event,
+            account,
+            client,
             "login",
+            self.clock.now(),
         )
         .await
     }

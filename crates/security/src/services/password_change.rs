@@ -5,7 +5,7 @@ use std::sync::Arc;
 use portico_kernel::{Clock, Password, PasswordRejection, StorageError};
 use portico_mail_log::{ComposeError, MessageComposer, SecurityNotice, Template};
 
-use crate::events::{SecurityEvent, SecurityEventKind, SecurityEventRepository, record_refusal};
+use crate::events::{SecurityEvent, SecurityEventKind, SecurityEventRepository, record_throttled};
 use crate::hasher::{PasswordHasher, Verification};
 use crate::password_policy::{PasswordContext, PasswordPolicy};
 use crate::ports::{AccountDirectory, CredentialRepository, PasswordChange};
@@ -110,18 +110,13 @@ impl PasswordChanges {
         let claims = self.throttles.session_claims(session.id);
         let now = self.clock.now();
         if let Err(retry_after) = claim(self.throttle.as_ref(), &claims, now).await? {
-            let event = SecurityEvent::new(
-                account,
-                SecurityEventKind::AttemptThrottled,
-                now,
-                client,
-                Some("password change".into()),
-            );
-            record_refusal(
+            record_throttled(
                 self.events.as_ref(),
                 self.throttle.as_ref(),
-                &event,
+                account,
+                client,
                 "password change",
+                now,
             )
             .await?;
             return Err(PasswordChangeError::Throttled { retry_after });

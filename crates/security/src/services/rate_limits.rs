@@ -8,7 +8,7 @@ use std::sync::Arc;
 use portico_kernel::{AccountId, Clock, StorageError};
 use time::Duration;
 
-use crate::events::{SecurityEvent, SecurityEventKind, SecurityEventRepository, record_refusal};
+use crate::events::{SecurityEventRepository, record_throttled};
 use crate::session::ClientInfo;
 use crate::throttle::{Claim, ThrottleKey, ThrottlePolicy, ThrottleRepository, claim};
 
@@ -156,14 +156,15 @@ impl RateLimits {
         what: &str,
     ) -> Result<(), RateLimitError> {
         if let Err(RateLimitError::Limited { .. }) = &admitted {
-            let event = SecurityEvent::new(
+            record_throttled(
+                self.events.as_ref(),
+                self.throttle.as_ref(),
                 account,
-                SecurityEventKind::AttemptThrottled,
-                self.clock.now(),
                 client,
-                Some(what.to_owned()),
-            );
-            record_refusal(self.events.as_ref(), self.throttle.as_ref(), &event, what).await?;
+                what,
+                self.clock.now(),
+            )
+            .await?;
         }
         admitted
     }
@@ -172,7 +173,7 @@ impl RateLimits {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::events::MockSecurityEventRepository;
+    use crate::events::{MockSecurityEventRepository, SecurityEventKind};
     use crate::throttle::MockThrottleRepository;
     use portico_kernel::FixedClock;
     use time::OffsetDateTime;

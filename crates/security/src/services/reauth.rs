@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use portico_kernel::{AccountId, Password, SessionId, StorageError};
 
-use crate::events::{SecurityEvent, SecurityEventKind, record_refusal};
+use crate::events::{SecurityEvent, SecurityEventKind, record_throttled};
 use crate::hasher::Verification;
 use crate::password_policy::PasswordPolicy;
 use crate::seed_vault::SeedVault;
@@ -124,18 +124,13 @@ impl Reauthentication {
         let Err(retry_after) = claim(self.ports.throttle.as_ref(), claims, now).await? else {
             return Ok(());
         };
-        let event = SecurityEvent::new(
-            account,
-            SecurityEventKind::AttemptThrottled,
-            now,
-            client,
-            Some("re-authentication".into()),
-        );
-        record_refusal(
+        record_throttled(
             self.ports.events.as_ref(),
             self.ports.throttle.as_ref(),
-            &event,
+            account,
+            client,
             "re-authentication",
+            now,
         )
         .await?;
         Err(ReauthError::Throttled { retry_after })

@@ -29,20 +29,16 @@ impl ThrottleKey {
     /// as its SHA-256 digest: the table holds no typed-in logins (which may be
     /// passwords entered in the wrong field), and any text makes a valid key.
     pub fn login(login: &str) -> Self {
-        let folded = login.trim().to_lowercase();
-        let digest = portico_kernel::SecretToken::from_client(&folded).digest();
-        Self(format!("login:{}", digest.as_str()))
+        Self(format!("login:{}", login_digest(login)))
     }
 
     /// Failed logins for a name that names no account, from one client network: the
     /// counterpart of [`Self::pair`], so that unknown names slow down exactly as
     /// known ones do.
     pub fn unknown_pair(login: &str, ip: IpAddr) -> Self {
-        let folded = login.trim().to_lowercase();
-        let digest = portico_kernel::SecretToken::from_client(&folded).digest();
         Self(format!(
             "login-pair:{}:{}",
-            digest.as_str(),
+            login_digest(login),
             counted_network(ip)
         ))
     }
@@ -130,6 +126,15 @@ impl ThrottleKey {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// A typed login name as a key part: trimmed, case-folded, and only as its digest
+/// (the table holds no typed-in text, which may be a password in the wrong field).
+fn login_digest(login: &str) -> String {
+    portico_kernel::SecretToken::from_client(&login.trim().to_lowercase())
+        .digest()
+        .as_str()
+        .to_owned()
 }
 
 /// An email address as a key part: case-folded, and only as its digest.
