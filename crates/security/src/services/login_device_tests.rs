@@ -11,17 +11,22 @@ use crate::events::MockSecurityEventRepository;
 use crate::throttle::{MockThrottleRepository, ThrottleKey};
 use portico_kernel::TokenDigest;
 
+/// Devices where `device` is the one stored credential; every other call is up to
+/// the test.
+fn storing(device: KnownDevice) -> MockDeviceRepository {
+    let mut devices = MockDeviceRepository::new();
+    devices
+        .expect_find()
+        .returning(move |_| Ok(Some(device.clone())));
+    devices
+}
+
 #[tokio::test]
 async fn a_known_device_is_judged_by_its_own_counter_alone_and_keeps_its_credential() {
     let account = AccountId::generate();
     let token = SecretToken::generate().unwrap();
     let mut doubles = Doubles::for_account(account, right());
-    doubles.devices = MockDeviceRepository::new();
-    let device = known_device(&token, account);
-    doubles
-        .devices
-        .expect_find()
-        .returning(move |_| Ok(Some(device.clone())));
+    doubles.devices = storing(known_device(&token, account));
     let digest = token.digest();
     doubles
         .devices
@@ -67,12 +72,7 @@ async fn a_device_credential_of_another_account_counts_for_nothing() {
     let account = AccountId::generate();
     let token = SecretToken::generate().unwrap();
     let mut doubles = Doubles::for_account(account, right());
-    doubles.devices = MockDeviceRepository::new();
-    let elsewhere = known_device(&token, AccountId::generate());
-    doubles
-        .devices
-        .expect_find()
-        .returning(move |_| Ok(Some(elsewhere.clone())));
+    doubles.devices = storing(known_device(&token, AccountId::generate()));
     doubles.devices.expect_renew().times(0);
     doubles
         .devices
@@ -109,12 +109,7 @@ async fn a_device_that_sends_too_many_wrong_passwords_is_voided() {
     let account = AccountId::generate();
     let token = SecretToken::generate().unwrap();
     let mut doubles = Doubles::for_account(account, Verification::Mismatch);
-    doubles.devices = MockDeviceRepository::new();
-    let device = known_device(&token, account);
-    doubles
-        .devices
-        .expect_find()
-        .returning(move |_| Ok(Some(device.clone())));
+    doubles.devices = storing(known_device(&token, account));
     doubles
         .devices
         .expect_count_failure()
@@ -158,12 +153,7 @@ async fn a_device_voided_while_its_login_was_in_flight_gets_a_new_credential() {
     let account = AccountId::generate();
     let token = SecretToken::generate().unwrap();
     let mut doubles = Doubles::for_account(account, right());
-    doubles.devices = MockDeviceRepository::new();
-    let device = known_device(&token, account);
-    doubles
-        .devices
-        .expect_find()
-        .returning(move |_| Ok(Some(device.clone())));
+    doubles.devices = storing(known_device(&token, account));
     // Gone by the time the login renews it: it is not brought back.
     doubles
         .devices
