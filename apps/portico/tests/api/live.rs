@@ -9,8 +9,8 @@ use poem::listener::{Acceptor, Listener, TcpListener};
 use portico::server::app;
 use portico::wiring::Services;
 use serde_json::Value;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpSocket;
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::{TcpSocket, TcpStream};
 
 /// A running server; it stops when dropped.
 pub struct LiveServer {
@@ -89,6 +89,101 @@ impl LiveServer {
         let mut raw = Vec::new();
         stream.read_to_end(&mut raw).await.unwrap();
         parse_response(&raw)
+    }
+}
+
+/// A keep-alive HTTP/1.1 connection from one loopback address: requests on it reuse
+/// the same socket, as a browser or an API client with a connection pool does.
+pub struct KeptConnection {
+    stream: BufReader<TcpStream>,
+}
+
+impl LiveServer {
+    /// Opens a connection from the loopback address `from`.
+    pub async fn open(&self, from: &str) -> KeptConnection {
+        let socket = TcpSocket::new_v4().unwrap();
+        socket.bind(format!("{from}:0").parse().unwrap()).unwrap();
+        let stream = socket.connect(self.address).await.unwrap();
+        KeptConnection {
+            stream: BufReader::new(stream),
+        }
+    }
+}
+
+impl KeptConnection {
+    /// Sends one request and reads its response, leaving the connection open.
+    pub async fn send(
+        &mut self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> Answer {
+        let body = body.map(Value::to_string).unwrap_or_default();
+        let mut request = format!(
+            "{method} {path} HTTP/1.1\r\nHost: portico.test\r\n\
+             Content-Type: application/json\r\nContent-Length: {}\r\n",
+            body.len()
+        );
+        if let Some(token) = token {
+            request.push_str(&format!("Authorization: Bearer {token}\r\n"));
+        }
+        request.push_str("\r\n");
+        request.push_str(&body);
+        self.stream
+            .get_mut()
+            .write_all(request.as_bytes())
+            .await
+            .unwrap();
+        let mut raw = Vec::new();
+        loop {
+            let before = raw.len();
+            self.stream.read_until(b'\n', &mut raw).await.unwrap();
+            assert!(raw.len() > before, "the server closed the connection");
+            if raw.ends_with(b"\r\n\r\n") {
+                break;
+            }
+        }
+        let head = String::from_utf8_lossy(&raw).into_owned();
+        let length = head.lines().find_map(|line| {
+            let (name, value) = line.split_once(':')?;
+            name.eq_ignore_ascii_case("content-length")
+                .then(|| value.trim().parse::<usize>().ok())?
+        });
+        let chunked = head
+            .lines()
+            .any(|line| line.eq_ignore_ascii_case("transfer-encoding: chunked"));
+        match length {
+            _ if chunked => self.read_chunks(&mut raw).await,
+            Some(length) => {
+                let mut body = vec![0; length];
+                self.stream.read_exact(&mut body).await.unwrap();
+                raw.extend_from_slice(&body);
+            }
+            // 204 and the like: no body.
+            None => {}
+        }
+        parse_response(&raw)
+    }
+}
+
+impl KeptConnection {
+    /// Reads a chunked body up to its last (empty) chunk, keeping the framing for
+    /// [`parse_response`].
+    async fn read_chunks(&mut self, raw: &mut Vec<u8>) {
+        loop {
+            let mut size_line = Vec::new();
+            self.stream.read_until(b'\n', &mut size_line).await.unwrap();
+            let size = usize::from_str_radix(String::from_utf8_lossy(&size_line).trim(), 16)
+                .expect("a chunk size");
+            raw.extend_from_slice(&size_line);
+            let mut chunk = vec![0; size + 2];
+            self.stream.read_exact(&mut chunk).await.unwrap();
+            raw.extend_from_slice(&chunk);
+            if size == 0 {
+                return;
+            }
+        }
     }
 }
 

@@ -15,6 +15,7 @@ mod limits;
 mod live;
 mod mail;
 mod mail_links;
+mod next_request;
 mod password_resets;
 mod persistence;
 mod phones;
