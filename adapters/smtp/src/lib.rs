@@ -27,4 +27,4 @@ pub mod smtp;
 pub mod testing;
 
 pub use folder::MailFolder;
-pub use smtp::{SmtpMailer, SmtpUrlError};
+pub use smtp::{PoolTiming, SmtpMailer, SmtpUrlError};

@@ -27,6 +27,8 @@ struct Script {
     received: Vec<ReceivedMail>,
     temporary_failures: u32,
     rejected: HashSet<String>,
+    connections: usize,
+    silent_after_data: bool,
 }
 
 /// A running SMTP sink on a loopback port.
@@ -60,6 +62,7 @@ impl SmtpSink {
             let tasks = tasks.clone();
             async move {
                 while let Ok((stream, _)) = listener.accept().await {
+                    lock(&script).connections += 1;
                     let handle = tokio::spawn(serve(stream, script.clone()));
                     lock(&tasks).push(handle);
                 }
@@ -93,6 +96,17 @@ impl SmtpSink {
         lock(&self.script)
             .rejected
             .insert(address.to_ascii_lowercase());
+    }
+
+    /// From now on, reads each message's content but never answers it, like a server
+    /// that hangs.
+    pub fn hang_after_data(&self) {
+        lock(&self.script).silent_after_data = true;
+    }
+
+    /// Connections accepted so far.
+    pub fn connections(&self) -> usize {
+        lock(&self.script).connections
     }
 
     /// Everything accepted so far.
@@ -177,6 +191,10 @@ async fn serve(stream: TcpStream, script: Arc<Mutex<Script>>) {
                     Ok(_) if line == ".\r\n" || line == ".\n" => break,
                     Ok(_) => data.push_str(&line),
                 }
+            }
+            if lock(&script).silent_after_data {
+                // Keep the connection open and say nothing more.
+                std::future::pending::<()>().await;
             }
             let mut state = lock(&script);
             state.received.push(ReceivedMail {

@@ -35,6 +35,7 @@
 //!         seed_vault: SeedVault::new(&SeedVault::generate_key()?)?,
 //!         trusted_proxies: vec![],
 //!         affiliate: portico_affiliate::ProgramSettings::default(),
+//!         delivery: portico_mail_log::RetryPolicy::default(),
 //!     };
 //!     let smtp = SmtpMailer::from_url("smtp://127.0.0.1:2525", &settings.mail_from)?;
 //!     let services = Arc::new(Services::new(db, &settings, Arc::new(SystemClock), Arc::new(smtp))?);

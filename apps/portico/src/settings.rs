@@ -7,9 +7,9 @@ use std::sync::Arc;
 
 use clap::{Args, ValueEnum};
 use portico_kernel::EmailAddress;
-use portico_mail_log::MailTransport;
+use portico_mail_log::{MailTransport, RetryPolicy};
 use portico_security::{Cidr, PasswordPolicy, RateLimitPolicies, SessionPolicy, ThrottlePolicies};
-use portico_smtp::{MailFolder, SmtpMailer};
+use portico_smtp::{MailFolder, PoolTiming, SmtpMailer};
 use time::Duration;
 
 use crate::seed_key::seed_vault;
@@ -159,6 +159,11 @@ pub struct Settings {
     /// mail is written as .eml files under `<data dir>/mail/`.
     #[arg(long, global = true, env = "PORTICO_SMTP_URL", hide_env_values = true)]
     pub smtp_url: Option<Secret>,
+
+    /// SMTP connections kept open to the server, and as many mails sent at once.
+    #[arg(long, global = true, env = "PORTICO_SMTP_CONNECTIONS", default_value_t = 4,
+          value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub smtp_connections: u32,
 
     /// Sender address of every mail; its domain also ends every Message-ID.
     #[arg(
@@ -348,6 +353,7 @@ impl Settings {
                 self.invitations_per_hour,
                 self.verification_mails_per_hour,
             ),
+            delivery: RetryPolicy::with_in_flight(self.connections()),
             affiliate: ProgramSettings {
                 enabled: self.affiliate_enabled,
                 rate_percent: self.affiliate_rate_percent,
@@ -403,18 +409,29 @@ impl Settings {
         LandingHosts::parse([host.as_str()]).map_err(|e| invalid(e.to_string()))
     }
 
+    /// SMTP connections, as a count.
+    fn connections(&self) -> usize {
+        usize::try_from(self.smtp_connections).unwrap_or(1)
+    }
+
     /// Where mail goes: the SMTP server, or the mail folder when none is set.
     pub fn transport(
         &self,
         sender: &EmailAddress,
     ) -> Result<Arc<dyn MailTransport>, InvalidSetting> {
         Ok(match &self.smtp_url {
-            Some(url) => Arc::new(SmtpMailer::from_url(url.expose(), sender).map_err(|e| {
-                InvalidSetting {
+            Some(url) => Arc::new(
+                SmtpMailer::with_connections(
+                    url.expose(),
+                    sender,
+                    self.connections(),
+                    PoolTiming::default(),
+                )
+                .map_err(|e| InvalidSetting {
                     name: "PORTICO_SMTP_URL",
                     reason: e.to_string(),
-                }
-            })?),
+                })?,
+            ),
             None => Arc::new(MailFolder::new(self.data_dir.join("mail"), sender)),
         })
     }

@@ -57,6 +57,8 @@ pub struct DomainSettings {
     pub trusted_proxies: Vec<Cidr>,
     /// The affiliate program.
     pub affiliate: ProgramSettings,
+    /// Outbox retries, leases and sends in flight.
+    pub delivery: RetryPolicy,
 }
 
 /// Every service the HTTP layer and the worker call.
@@ -326,7 +328,7 @@ impl Services {
             ),
             history: MailHistory::new(outbox.clone()),
             bounces: Bounces::new(outbox.clone(), clock.clone()),
-            delivery: DeliveryWorker::new(outbox, transport, clock.clone(), RetryPolicy::default()),
+            delivery: DeliveryWorker::new(outbox, transport, clock.clone(), settings.delivery),
             platform_token: settings.platform_token.clone(),
             clock: clock.clone(),
             database,

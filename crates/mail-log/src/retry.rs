@@ -14,12 +14,16 @@ pub struct RetryPolicy {
     /// The longest wait between two attempts.
     pub max_backoff: Duration,
     /// How long a claimed batch stays reserved for its worker. It must outlast the
-    /// slowest batch (`batch` messages, each a few SMTP commands with a 20 s timeout),
-    /// or another worker could claim and send a message this one is still about to
-    /// send. A worker that dies mid-send leaves its batch claimable again after this.
+    /// slowest batch, or another worker could claim and send a message this one is
+    /// still about to send: `batch / in_flight` messages one after another, each at most
+    /// 80 s over SMTP (20 s to connect, 60 s for the message), so 400 s by default. A
+    /// worker that dies mid-send leaves its batch claimable again after this.
     pub lease: Duration,
     /// Messages claimed per round.
     pub batch: u64,
+    /// Messages of a round handed to the transport at once (the SMTP connection pool
+    /// has as many connections). Sends overlap; each outcome is recorded as it comes.
+    pub in_flight: usize,
 }
 
 impl Default for RetryPolicy {
@@ -30,12 +34,24 @@ impl Default for RetryPolicy {
             first_backoff: Duration::seconds(30),
             max_backoff: Duration::hours(1),
             lease: Duration::minutes(10),
-            batch: 5,
+            batch: 20,
+            in_flight: 4,
         }
     }
 }
 
 impl RetryPolicy {
+    /// The default rules with `in_flight` sends at once and five messages per send
+    /// lane in a round, so that the lease still outlasts a round.
+    pub fn with_in_flight(in_flight: usize) -> Self {
+        let in_flight = in_flight.max(1);
+        Self {
+            in_flight,
+            batch: u64::try_from(in_flight * 5).unwrap_or(u64::MAX),
+            ..Self::default()
+        }
+    }
+
     /// The wait after the `attempt`-th failed attempt (1-based).
     pub fn backoff(&self, attempt: u32) -> Duration {
         let doublings = attempt.saturating_sub(1).min(20);

@@ -1,10 +1,12 @@
 //! The SMTP adapter against a real SMTP conversation (the in-process sink).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use std::time::Duration;
+
 use portico_kernel::{EmailAddress, MessageId};
 use portico_mail_log::{Content, DeliveryError, Envelope, MailTransport};
 use portico_smtp::testing::SmtpSink;
-use portico_smtp::{MailFolder, SmtpMailer};
+use portico_smtp::{MailFolder, PoolTiming, SmtpMailer};
 
 fn sender() -> EmailAddress {
     EmailAddress::parse("portal@example.com").unwrap()
@@ -112,4 +114,83 @@ async fn the_mail_folder_writes_one_eml_file_per_message() {
     let written = std::fs::read_to_string(folder.join(format!("{}.eml", message.id))).unwrap();
     assert!(written.contains(&message.message_id_header));
     std::fs::remove_dir_all(folder).unwrap();
+}
+
+#[tokio::test]
+async fn messages_in_a_row_share_one_connection() {
+    let sink = SmtpSink::start().await.unwrap();
+    let mailer = SmtpMailer::from_url(&sink.url(), &sender()).unwrap();
+
+    for _ in 0..3 {
+        mailer.send(&envelope("ada@example.com")).await.unwrap();
+    }
+
+    assert_eq!(sink.received().len(), 3);
+    assert_eq!(sink.connections(), 1);
+}
+
+#[tokio::test]
+async fn messages_at_once_use_at_most_the_configured_connections() {
+    let sink = SmtpSink::start().await.unwrap();
+    let mailer =
+        SmtpMailer::with_connections(&sink.url(), &sender(), 2, PoolTiming::default()).unwrap();
+    let messages: Vec<Envelope> = (0..8).map(|_| envelope("ada@example.com")).collect();
+
+    let replies =
+        futures_util::future::join_all(messages.iter().map(|message| mailer.send(message))).await;
+
+    assert!(replies.iter().all(Result::is_ok), "{replies:?}");
+    assert_eq!(sink.received().len(), 8);
+    assert!(
+        sink.connections() <= 2,
+        "{} connections",
+        sink.connections()
+    );
+}
+
+#[tokio::test]
+async fn a_refused_message_leaves_the_next_one_a_working_connection() {
+    let sink = SmtpSink::start().await.unwrap();
+    sink.reject("gone@example.com");
+    let mailer = SmtpMailer::from_url(&sink.url(), &sender()).unwrap();
+
+    let refused = mailer.send(&envelope("gone@example.com")).await;
+    let next = mailer.send(&envelope("ada@example.com")).await;
+
+    assert!(matches!(refused, Err(DeliveryError::Permanent(_))));
+    assert!(next.is_ok(), "{next:?}");
+    assert_eq!(sink.received().len(), 1);
+}
+
+#[tokio::test]
+async fn a_server_that_hangs_mid_message_is_a_temporary_failure_after_the_timeout() {
+    let sink = SmtpSink::start().await.unwrap();
+    sink.hang_after_data();
+    let timing = PoolTiming {
+        exchange: Duration::from_millis(300),
+        ..PoolTiming::default()
+    };
+    let mailer = SmtpMailer::with_connections(&sink.url(), &sender(), 1, timing).unwrap();
+
+    let outcome = mailer.send(&envelope("ada@example.com")).await;
+
+    assert!(
+        matches!(&outcome, Err(DeliveryError::Transient(reason)) if reason.contains("did not finish")),
+        "{outcome:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_url_that_requires_starttls_refuses_a_server_without_it() {
+    let sink = SmtpSink::start().await.unwrap();
+    let url = format!("{}?tls=required", sink.url());
+    let mailer = SmtpMailer::from_url(&url, &sender()).unwrap();
+
+    let outcome = mailer.send(&envelope("ada@example.com")).await;
+
+    assert!(
+        matches!(&outcome, Err(DeliveryError::Transient(reason)) if reason.contains("STARTTLS")),
+        "{outcome:?}"
+    );
+    assert!(sink.received().is_empty());
 }

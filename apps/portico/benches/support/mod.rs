@@ -21,5 +21,6 @@ pub fn settings() -> DomainSettings {
         seed_vault: SeedVault::new(&SeedVault::generate_key().unwrap()).unwrap(),
         trusted_proxies: vec![],
         affiliate: portico_affiliate::ProgramSettings::default(),
+        delivery: portico_mail_log::RetryPolicy::default(),
     }
 }

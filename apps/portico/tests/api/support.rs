@@ -146,6 +146,7 @@ pub fn settings() -> DomainSettings {
         seed_vault: SeedVault::new(&[11u8; 32]).unwrap(),
         trusted_proxies: vec![],
         affiliate: portico_affiliate::ProgramSettings::default(),
+        delivery: portico_mail_log::RetryPolicy::default(),
     }
 }
 

@@ -2,8 +2,10 @@
 
 use std::sync::Arc;
 
+use futures_util::{StreamExt, stream};
 use portico_kernel::{Clock, StorageError};
 
+use crate::message::Envelope;
 use crate::ports::{AttemptResult, MailTransport, OutboxRepository};
 use crate::retry::RetryPolicy;
 
@@ -52,45 +54,70 @@ impl DeliveryWorker {
         }
     }
 
-    /// Delivers one batch of due messages.
+    /// Delivers one batch of due messages, up to `in_flight` of them at once. Every
+    /// claimed message has its outcome recorded before the round ends, even when
+    /// recording another one failed.
     pub async fn run_once(&self) -> Result<DeliveryReport, StorageError> {
         let now = self.clock.now();
         let claimed = self
             .outbox
             .claim_due(now, now + self.policy.lease, self.policy.batch)
             .await?;
+        let outcomes: Vec<Result<Outcome, StorageError>> = stream::iter(claimed)
+            .map(|envelope| self.deliver(envelope))
+            .buffer_unordered(self.policy.in_flight.max(1))
+            .collect()
+            .await;
         let mut report = DeliveryReport::default();
-        for envelope in claimed {
-            let attempt = envelope.attempts;
-            let at;
-            let result = if attempt > self.policy.max_attempts {
-                // Earlier workers died while sending it: give up rather than loop.
-                at = self.clock.now();
-                AttemptResult::Failed {
-                    detail: format!("gave up: {} attempts were interrupted", attempt - 1),
-                }
-            } else {
-                let outcome = self.transport.send(&envelope).await;
-                at = self.clock.now();
-                self.policy.decide(attempt, outcome, at)
-            };
-            match &result {
-                AttemptResult::Sent { .. } => report.sent += 1,
-                AttemptResult::Retry { detail, .. } => {
-                    tracing::warn!(message = %envelope.id, attempt, %detail, "delivery will be retried");
-                    report.retried += 1;
-                }
-                AttemptResult::Failed { detail } => {
-                    tracing::warn!(message = %envelope.id, attempt, %detail, "delivery failed");
-                    report.failed += 1;
-                }
+        for outcome in outcomes {
+            match outcome? {
+                Outcome::Sent => report.sent += 1,
+                Outcome::Retried => report.retried += 1,
+                Outcome::Failed => report.failed += 1,
             }
-            self.outbox
-                .record_attempt(envelope.id, envelope.lease_until, at, &result)
-                .await?;
         }
         Ok(report)
     }
+
+    /// Sends one claimed message (unless earlier attempts kept dying) and records
+    /// the outcome under the message's lease.
+    async fn deliver(&self, envelope: Envelope) -> Result<Outcome, StorageError> {
+        let attempt = envelope.attempts;
+        let at;
+        let result = if attempt > self.policy.max_attempts {
+            // Earlier workers died while sending it: give up rather than loop.
+            at = self.clock.now();
+            AttemptResult::Failed {
+                detail: format!("gave up: {} attempts were interrupted", attempt - 1),
+            }
+        } else {
+            let outcome = self.transport.send(&envelope).await;
+            at = self.clock.now();
+            self.policy.decide(attempt, outcome, at)
+        };
+        let outcome = match &result {
+            AttemptResult::Sent { .. } => Outcome::Sent,
+            AttemptResult::Retry { detail, .. } => {
+                tracing::warn!(message = %envelope.id, attempt, %detail, "delivery will be retried");
+                Outcome::Retried
+            }
+            AttemptResult::Failed { detail } => {
+                tracing::warn!(message = %envelope.id, attempt, %detail, "delivery failed");
+                Outcome::Failed
+            }
+        };
+        self.outbox
+            .record_attempt(envelope.id, envelope.lease_until, at, &result)
+            .await?;
+        Ok(outcome)
+    }
+}
+
+/// How one message's attempt ended.
+enum Outcome {
+    Sent,
+    Retried,
+    Failed,
 }
 
 #[cfg(test)]
@@ -137,7 +164,7 @@ mod tests {
         outbox
             .expect_claim_due()
             .withf(|now, lease_until, limit| {
-                *now == start() && *lease_until == start() + Duration::minutes(10) && *limit == 5
+                *now == start() && *lease_until == start() + Duration::minutes(10) && *limit == 20
             })
             .return_once(move |_, _, _| Ok(vec![message]));
         outbox
@@ -235,6 +262,78 @@ mod tests {
         let report = worker(outbox, transport).run_once().await.unwrap();
 
         assert_eq!(report.failed, 1);
+    }
+
+    /// A transport whose sends finish only once `in_flight` of them have started.
+    struct Gathering {
+        all_started: tokio::sync::Barrier,
+    }
+
+    #[async_trait::async_trait]
+    impl MailTransport for Gathering {
+        async fn send(&self, _envelope: &Envelope) -> Result<String, DeliveryError> {
+            self.all_started.wait().await;
+            Ok("250 queued".into())
+        }
+    }
+
+    #[tokio::test]
+    async fn a_round_has_its_messages_in_flight_at_once() {
+        let messages = vec![envelope(1), envelope(1), envelope(1)];
+        let mut outbox = MockOutboxRepository::new();
+        outbox
+            .expect_claim_due()
+            .withf(|_, _, limit| *limit == 15)
+            .return_once(move |_, _, _| Ok(messages));
+        outbox
+            .expect_record_attempt()
+            .times(3)
+            .returning(|_, _, _, _| Ok(()));
+        let worker = DeliveryWorker::new(
+            Arc::new(outbox),
+            Arc::new(Gathering {
+                all_started: tokio::sync::Barrier::new(3),
+            }),
+            Arc::new(FixedClock::at(start())),
+            RetryPolicy::with_in_flight(3),
+        );
+
+        let report = tokio::time::timeout(std::time::Duration::from_secs(5), worker.run_once())
+            .await
+            .expect("one send at a time would wait forever for the other two")
+            .unwrap();
+
+        assert_eq!(report.sent, 3);
+    }
+
+    #[tokio::test]
+    async fn a_failed_record_still_lets_the_others_be_recorded() {
+        let failing = envelope(1);
+        let failing_id = failing.id;
+        let messages = vec![envelope(1), failing, envelope(1)];
+        let mut outbox = MockOutboxRepository::new();
+        outbox
+            .expect_claim_due()
+            .return_once(move |_, _, _| Ok(messages));
+        outbox
+            .expect_record_attempt()
+            .times(3)
+            .returning(move |id, _, _, _| {
+                if id == failing_id {
+                    Err(StorageError::corrupt("the database went away"))
+                } else {
+                    Ok(())
+                }
+            });
+        let mut transport = MockMailTransport::new();
+        transport
+            .expect_send()
+            .times(3)
+            .returning(|_| Ok("250 queued".into()));
+
+        let round = worker(outbox, transport).run_once().await;
+
+        assert!(round.is_err());
     }
 
     #[tokio::test]

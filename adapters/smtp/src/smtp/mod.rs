@@ -1,0 +1,92 @@
+//! Delivery over SMTP: a bounded pool of connections opened by Portico (with
+//! `TCP_NODELAY`) and driven by lettre's SMTP client.
+
+mod connect;
+mod pool;
+mod relay;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use portico_kernel::EmailAddress;
+use portico_mail_log::{DeliveryError, Envelope, MailTransport};
+
+use crate::compose::compose;
+pub use pool::PoolTiming;
+use pool::{ConnectionPool, SendError};
+use relay::Relay;
+
+/// The SMTP URL cannot be used.
+#[derive(Debug, thiserror::Error)]
+#[error("the SMTP URL is not valid: {0}")]
+pub struct SmtpUrlError(String);
+
+/// Sends through an SMTP server, several messages at once on up to
+/// [`SmtpMailer::DEFAULT_CONNECTIONS`] (or the configured number of) connections.
+#[derive(Clone)]
+pub struct SmtpMailer {
+    pool: Arc<ConnectionPool>,
+    sender: EmailAddress,
+}
+
+impl std::fmt::Debug for SmtpMailer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The pool holds the credentials of the URL.
+        f.debug_struct("SmtpMailer")
+            .field("sender", &self.sender)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SmtpMailer {
+    /// Connections (and messages in flight) unless configured otherwise.
+    pub const DEFAULT_CONNECTIONS: usize = 4;
+
+    /// A mailer for `smtp://`, `smtp://...?tls=required` or `smtps://` URLs.
+    pub fn from_url(url: &str, sender: &EmailAddress) -> Result<Self, SmtpUrlError> {
+        Self::with_connections(
+            url,
+            sender,
+            Self::DEFAULT_CONNECTIONS,
+            PoolTiming::default(),
+        )
+    }
+
+    /// A mailer that keeps at most `connections` connections to the server.
+    pub fn with_connections(
+        url: &str,
+        sender: &EmailAddress,
+        connections: usize,
+        timing: PoolTiming,
+    ) -> Result<Self, SmtpUrlError> {
+        let relay = Relay::parse(url)?;
+        Ok(Self {
+            pool: Arc::new(ConnectionPool::new(relay, connections, timing)),
+            sender: sender.clone(),
+        })
+    }
+}
+
+/// Sorts a failure into retry-or-not. Only a 5xx answer is permanent; a 4xx answer, a
+/// refused connection, a timeout or broken TLS may succeed later.
+fn classify(error: &SendError) -> DeliveryError {
+    let text = error.to_string();
+    match error {
+        SendError::Smtp(smtp) if smtp.is_permanent() => DeliveryError::Permanent(text),
+        _ => DeliveryError::Transient(text),
+    }
+}
+
+#[async_trait]
+impl MailTransport for SmtpMailer {
+    async fn send(&self, envelope: &Envelope) -> Result<String, DeliveryError> {
+        let message = compose(envelope, &self.sender)?;
+        let response = self
+            .pool
+            .send(message.envelope(), &message.formatted())
+            .await
+            .map_err(|e| classify(&e))?;
+        let text = response.message().collect::<Vec<_>>().join(" ");
+        Ok(format!("{} {}", response.code(), text).trim().to_owned())
+    }
+}

@@ -1,0 +1,142 @@
+//! A bounded pool of SMTP connections, each carrying one message at a time.
+//!
+//! Throughput to a real server comes from several messages in flight on several
+//! connections; the bound keeps Portico within what a relay allows one client. A
+//! connection is reused only while it is healthy: lettre marks it broken on any error
+//! (and sends QUIT), and one left idle for a while answers a NOOP before it is trusted.
+
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use lettre::address::Envelope as SmtpEnvelope;
+use lettre::transport::smtp::client::AsyncSmtpConnection;
+use lettre::transport::smtp::response::Response;
+use tokio::sync::Semaphore;
+
+use super::connect::{self, ConnectError};
+use super::relay::Relay;
+
+/// Why one delivery did not get a positive answer.
+#[derive(Debug, thiserror::Error)]
+pub enum SendError {
+    #[error(transparent)]
+    Connect(#[from] ConnectError),
+    #[error("{0}")]
+    Smtp(#[from] lettre::transport::smtp::Error),
+    #[error("the SMTP server did not finish the message within {0:?}")]
+    TimedOut(Duration),
+    #[error("the mailer is shutting down")]
+    Closed,
+}
+
+/// Timing rules of the pool.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolTiming {
+    /// Connecting, TLS, EHLO and AUTH together.
+    pub connect: Duration,
+    /// One message: MAIL, RCPT, DATA, the content and the final answer.
+    pub exchange: Duration,
+    /// A connection idle for less than this is reused as it is (the common case while
+    /// the outbox drains a queue).
+    pub trusted_idle: Duration,
+    /// A connection idle for longer than this is closed rather than checked: servers
+    /// drop idle clients after a few minutes.
+    pub max_idle: Duration,
+}
+
+impl Default for PoolTiming {
+    fn default() -> Self {
+        Self {
+            connect: Duration::from_secs(20),
+            exchange: Duration::from_secs(60),
+            trusted_idle: Duration::from_secs(2),
+            max_idle: Duration::from_secs(50),
+        }
+    }
+}
+
+struct Idle {
+    connection: AsyncSmtpConnection,
+    since: Instant,
+}
+
+/// At most `size` connections, and as many messages in flight.
+pub struct ConnectionPool {
+    relay: Relay,
+    timing: PoolTiming,
+    slots: Semaphore,
+    idle: Mutex<Vec<Idle>>,
+}
+
+impl ConnectionPool {
+    pub fn new(relay: Relay, size: usize, timing: PoolTiming) -> Self {
+        Self {
+            relay,
+            timing,
+            slots: Semaphore::new(size.max(1)),
+            idle: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Sends one message on a pooled connection, waiting for a free slot first.
+    pub async fn send(
+        &self,
+        envelope: &SmtpEnvelope,
+        content: &[u8],
+    ) -> Result<Response, SendError> {
+        let _slot = self.slots.acquire().await.map_err(|_| SendError::Closed)?;
+        let mut connection = self.checkout().await?;
+        match tokio::time::timeout(self.timing.exchange, connection.send(envelope, content)).await {
+            Ok(Ok(response)) => {
+                self.give_back(connection);
+                Ok(response)
+            }
+            Ok(Err(error)) => {
+                if !connection.has_broken() {
+                    self.give_back(connection);
+                }
+                Err(error.into())
+            }
+            // Dropped mid-message: the server discards an unfinished DATA.
+            Err(_) => Err(SendError::TimedOut(self.timing.exchange)),
+        }
+    }
+
+    /// A healthy idle connection, or a new one.
+    async fn checkout(&self) -> Result<AsyncSmtpConnection, ConnectError> {
+        while let Some(idle) = self.take_idle() {
+            let idle_for = idle.since.elapsed();
+            if idle_for > self.timing.max_idle {
+                continue;
+            }
+            let mut connection = idle.connection;
+            if idle_for <= self.timing.trusted_idle {
+                return Ok(connection);
+            }
+            let alive =
+                tokio::time::timeout(self.timing.connect, connection.test_connected()).await;
+            if alive == Ok(true) {
+                return Ok(connection);
+            }
+        }
+        connect::open(&self.relay, self.timing.connect).await
+    }
+
+    fn take_idle(&self) -> Option<Idle> {
+        // The newest first: it is the likeliest to be alive.
+        self.idle
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .pop()
+    }
+
+    fn give_back(&self, connection: AsyncSmtpConnection) {
+        self.idle
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(Idle {
+                connection,
+                since: Instant::now(),
+            });
+    }
+}
