@@ -143,10 +143,49 @@ impl Database {
         self.reader.as_ref().unwrap_or(&self.connection).clone()
     }
 
+    /// Connections open and in use in each pool, for monitoring: `"writer"` (every
+    /// pool of PostgreSQL, the one writer of SQLite) and, on a SQLite file, `"reader"`.
+    pub fn pool_usage(&self) -> Vec<PoolUsage> {
+        let mut usage = vec![usage_of("writer", &self.connection)];
+        if let Some(reader) = &self.reader {
+            usage.push(usage_of("reader", reader));
+        }
+        usage
+    }
+
     /// Runs a statement that returns nothing; for test set-up and tooling.
     pub async fn execute(&self, sql: &str) -> Result<(), DatabaseError> {
         self.connection.execute_unprepared(sql).await?;
         Ok(())
+    }
+}
+
+/// One pool's connections at one moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolUsage {
+    /// `"writer"` or `"reader"`.
+    pub pool: &'static str,
+    /// Connections open.
+    pub open: u32,
+    /// Of those, the ones serving a query or transaction right now.
+    pub in_use: u32,
+}
+
+fn usage_of(pool: &'static str, connection: &DatabaseConnection) -> PoolUsage {
+    let (open, idle) = match connection.get_database_backend() {
+        DbBackend::Sqlite => {
+            let sqlx = connection.get_sqlite_connection_pool();
+            (sqlx.size(), sqlx.num_idle())
+        }
+        _ => {
+            let sqlx = connection.get_postgres_connection_pool();
+            (sqlx.size(), sqlx.num_idle())
+        }
+    };
+    PoolUsage {
+        pool,
+        open,
+        in_use: open.saturating_sub(u32::try_from(idle).unwrap_or(u32::MAX)),
     }
 }
 

@@ -8,8 +8,8 @@
 use async_trait::async_trait;
 use portico_kernel::{AccountId, EmailAddress, MessageId, Page, PageRequest, StorageError};
 use portico_mail_log::{
-    AttemptResult, BounceOutcome, BounceReference, Content, Envelope, Message, MessageStatus,
-    NewMessage, OutboxRepository, StatusEvent,
+    AttemptResult, Backlog, BounceOutcome, BounceReference, Content, Envelope, Message,
+    MessageStatus, NewMessage, OutboxRepository, StatusEvent,
 };
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -22,6 +22,7 @@ use crate::entities::{message, message_event, message_secret};
 use crate::errors::storage;
 use crate::keyset::{Direction, into_page, page_query};
 use crate::mapping::{instant, micros, stored};
+use crate::raw::portable;
 
 /// The outbox over the given pool.
 #[derive(Debug, Clone)]
@@ -266,6 +267,28 @@ impl OutboxRepository for SeaOutbox {
                 .map_err(storage)?;
         }
         txn.commit().await.map_err(storage)
+    }
+
+    async fn backlog(&self) -> Result<Backlog, StorageError> {
+        let row = self
+            .reads
+            .query_one_raw(portable(
+                &self.reads,
+                "SELECT COUNT(*) AS queued, MIN(created_at) AS oldest \
+                 FROM messages WHERE status = $1",
+                vec![MessageStatus::Queued.as_str().into()],
+            ))
+            .await
+            .map_err(storage)?;
+        let Some(row) = row else {
+            return Ok(Backlog::default());
+        };
+        let queued = row.try_get::<i64>("", "queued").map_err(storage)?;
+        let oldest = row.try_get::<Option<i64>>("", "oldest").map_err(storage)?;
+        Ok(Backlog {
+            queued: u64::try_from(queued).unwrap_or_default(),
+            oldest_queued_at: oldest.map(instant).transpose()?,
+        })
     }
 
     async fn list(

@@ -203,7 +203,8 @@ async fn burst_lag(engine: Engine, smtp_url: &str) -> Duration {
         RetryPolicy::with_in_flight(SmtpMailer::DEFAULT_CONNECTIONS),
     );
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let running = tokio::spawn(portico::worker::run(worker, stopped));
+    let metrics = Arc::new(portico::metrics::Metrics::new());
+    let running = tokio::spawn(portico::worker::run(worker, metrics, stopped));
     let first = Instant::now();
     for n in 0..BURST {
         outbox.enqueue(&queued(n)).await.unwrap();

@@ -36,6 +36,7 @@
 //!         trusted_proxies: vec![],
 //!         affiliate: portico_affiliate::ProgramSettings::default(),
 //!         delivery: portico_mail_log::RetryPolicy::default(),
+//!         metrics: true,
 //!     };
 //!     let smtp = SmtpMailer::from_url("smtp://127.0.0.1:2525", &settings.mail_from)?;
 //!     let services = Arc::new(Services::new(db, &settings, Arc::new(SystemClock), Arc::new(smtp))?);
@@ -47,6 +48,7 @@
 pub mod api;
 pub mod credential_bridge;
 pub mod http;
+pub mod metrics;
 pub mod seed_key;
 pub mod server;
 pub mod settings;

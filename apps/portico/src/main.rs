@@ -72,8 +72,13 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     let (stop, stopped) = watch::channel(false);
     match cli.command {
         Command::Serve => {
-            let worker = (!settings.no_worker)
-                .then(|| tokio::spawn(worker::run(services.delivery.clone(), stopped)));
+            let worker = (!settings.no_worker).then(|| {
+                tokio::spawn(worker::run(
+                    services.delivery.clone(),
+                    services.metrics.clone(),
+                    stopped,
+                ))
+            });
             let served = portico::server::serve(services, settings.listen).await;
             let _ = stop.send(true);
             if let Some(worker) = worker {
@@ -82,7 +87,11 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             served?;
         }
         Command::Worker => {
-            let worker = tokio::spawn(worker::run(services.delivery.clone(), stopped));
+            let worker = tokio::spawn(worker::run(
+                services.delivery.clone(),
+                services.metrics.clone(),
+                stopped,
+            ));
             portico::server::shutdown_signal().await;
             let _ = stop.send(true);
             worker.await?;

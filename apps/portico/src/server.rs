@@ -11,6 +11,7 @@ use crate::api;
 use crate::http::body_limit::limit_body;
 use crate::http::problem::problem;
 use crate::http::problem_middleware::{problem_json, render};
+use crate::metrics::{metrics_endpoint, record_requests};
 use crate::wiring::Services;
 
 /// How long in-flight requests may run after a shutdown signal.
@@ -22,15 +23,24 @@ pub fn app(services: Arc<Services>) -> impl Endpoint<Output = Response> {
     let api = api::service(&services);
     let spec = api.spec_endpoint();
     let docs = api.swagger_ui();
-    Route::new()
+    let metrics = services.metrics.clone();
+    let served = services.metrics_served;
+    let routes = Route::new()
         .nest("/", api)
         .at("/openapi.json", spec)
         .nest("/docs", docs)
         .at("/healthz", get(healthz))
-        .at("/readyz", get(readyz))
-        .data(services)
-        .around(limit_body)
-        .around(problem_json)
+        .at("/readyz", get(readyz));
+    let routes = if served {
+        routes
+            .at("/metrics", get(metrics_endpoint))
+            .data(services)
+            .around(move |next, req| record_requests(next, req, metrics.clone()))
+            .boxed()
+    } else {
+        routes.data(services).boxed()
+    };
+    routes.around(limit_body).around(problem_json)
 }
 
 #[handler]

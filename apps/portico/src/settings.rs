@@ -255,6 +255,16 @@ pub struct Settings {
         default_value_t = false
     )]
     pub no_worker: bool,
+
+    /// Serve no `GET /metrics` and count no requests (it is on by default, for the
+    /// platform token only).
+    #[arg(
+        long,
+        global = true,
+        env = "PORTICO_NO_METRICS",
+        default_value_t = false
+    )]
+    pub no_metrics: bool,
 }
 
 /// A setting that must not appear in logs or `Debug` output (a URL with a password,
@@ -354,6 +364,7 @@ impl Settings {
                 self.verification_mails_per_hour,
             ),
             delivery: RetryPolicy::with_in_flight(self.connections()),
+            metrics: !self.no_metrics,
             affiliate: ProgramSettings {
                 enabled: self.affiliate_enabled,
                 rate_percent: self.affiliate_rate_percent,

@@ -1,6 +1,7 @@
 //! Building the domain services on top of the adapters. `main` and the HTTP tests
 //! call the same function, so the tests exercise the real wiring.
 
+use crate::metrics::Metrics;
 use std::sync::Arc;
 
 use portico_affiliate::{
@@ -59,6 +60,8 @@ pub struct DomainSettings {
     pub affiliate: ProgramSettings,
     /// Outbox retries, leases and sends in flight.
     pub delivery: RetryPolicy,
+    /// Whether requests are counted and `GET /metrics` is served.
+    pub metrics: bool,
 }
 
 /// Every service the HTTP layer and the worker call.
@@ -130,6 +133,12 @@ pub struct Services {
     pub platform_token: Option<Secret>,
     /// The clock.
     pub clock: Arc<dyn Clock>,
+    /// The password hasher, for its queue length in the metrics.
+    pub hasher: Argon2Hasher,
+    /// What `GET /metrics` exposes.
+    pub metrics: Arc<Metrics>,
+    /// Whether the router counts requests and serves `GET /metrics`.
+    pub metrics_served: bool,
 }
 
 /// Building the services failed.
@@ -153,7 +162,8 @@ impl Services {
         transport: Arc<dyn MailTransport>,
     ) -> Result<Self, WiringError> {
         let db = database.connection();
-        let hasher: Arc<dyn PasswordHasher> = Arc::new(Argon2Hasher::new()?);
+        let argon2 = Argon2Hasher::new()?;
+        let hasher: Arc<dyn PasswordHasher> = Arc::new(argon2.clone());
         let passwords = Passwords::new(settings.password_policy, hasher.clone());
         let events = Arc::new(SeaSecurityEvents::new(db.clone()));
         let credentials = Arc::new(SeaCredentials::new(db.clone()));
@@ -330,6 +340,9 @@ impl Services {
             bounces: Bounces::new(outbox.clone(), clock.clone()),
             delivery: DeliveryWorker::new(outbox, transport, clock.clone(), settings.delivery),
             platform_token: settings.platform_token.clone(),
+            hasher: argon2,
+            metrics: Arc::new(Metrics::new()),
+            metrics_served: settings.metrics,
             clock: clock.clone(),
             database,
         })

@@ -1,9 +1,12 @@
 //! The outbox worker loop: inside `portico serve` by default, alone in `portico worker`.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use portico_mail_log::DeliveryWorker;
 use tokio::sync::watch;
+
+use crate::metrics::Metrics;
 
 /// Pause between rounds when there was nothing to send (or storage failed).
 const IDLE_POLL: Duration = Duration::from_secs(1);
@@ -12,11 +15,14 @@ const IDLE_POLL: Duration = Duration::from_secs(1);
 /// at once by another; an idle or failed one waits [`IDLE_POLL`]. A round in progress
 /// is finished before stopping, so no message is left half-recorded (and a message
 /// claimed but not sent is retried once its lease expires).
-pub async fn run(worker: DeliveryWorker, mut stop: watch::Receiver<bool>) {
+pub async fn run(worker: DeliveryWorker, metrics: Arc<Metrics>, mut stop: watch::Receiver<bool>) {
     tracing::info!("mail outbox worker started");
     while !*stop.borrow() {
         let busy = match worker.run_once().await {
-            Ok(report) => report.handled() > 0,
+            Ok(report) => {
+                metrics.record_delivery_round(&report);
+                report.handled() > 0
+            }
             Err(error) => {
                 tracing::error!(error = %error, "mail outbox round failed");
                 false

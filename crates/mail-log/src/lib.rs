@@ -39,7 +39,8 @@ pub use message::{
     Content, Envelope, InvalidStatus, Message, MessageStatus, NewMessage, StatusEvent,
 };
 pub use ports::{
-    AttemptResult, BounceOutcome, BounceReference, DeliveryError, MailTransport, OutboxRepository,
+    AttemptResult, Backlog, BounceOutcome, BounceReference, DeliveryError, MailTransport,
+    OutboxRepository,
 };
 pub use retry::RetryPolicy;
 pub use services::{

@@ -96,6 +96,10 @@ pub trait OutboxRepository: Send + Sync {
         id: MessageId,
     ) -> Result<Option<(Message, Vec<StatusEvent>)>, StorageError>;
 
+    /// How many messages are queued (due or waiting for a retry), and when the
+    /// oldest of them was written: what monitoring watches to see mail falling behind.
+    async fn backlog(&self) -> Result<Backlog, StorageError>;
+
     /// Marks a `sent` message `bounced`, recording the reason.
     async fn mark_bounced(
         &self,
@@ -103,6 +107,15 @@ pub trait OutboxRepository: Send + Sync {
         reason: &str,
         at: OffsetDateTime,
     ) -> Result<BounceOutcome, StorageError>;
+}
+
+/// The outbox's queue at one moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Backlog {
+    /// Messages in `queued`.
+    pub queued: u64,
+    /// When the oldest queued message was written; `None` when none is queued.
+    pub oldest_queued_at: Option<OffsetDateTime>,
 }
 
 /// Why a delivery attempt failed.

@@ -22,5 +22,6 @@ pub fn settings() -> DomainSettings {
         trusted_proxies: vec![],
         affiliate: portico_affiliate::ProgramSettings::default(),
         delivery: portico_mail_log::RetryPolicy::default(),
+        metrics: true,
     }
 }

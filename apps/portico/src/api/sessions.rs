@@ -7,7 +7,7 @@ use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 use portico_kernel::{Password, SessionId};
-use portico_security::{LoginAttempt, NewSession, SecretToken, Session, SessionPolicy};
+use portico_security::{LoginAttempt, LoginError, NewSession, SecretToken, Session, SessionPolicy};
 
 use crate::api::ApiTags;
 use crate::http::auth::{PendingSessionAuth, SessionAuth};
@@ -16,6 +16,7 @@ use crate::http::cookies::{device_cookie, read_device_cookie};
 use crate::http::pagination::{next_cursor, page_request};
 use crate::http::problem::ApiError;
 use crate::http::timestamps::rfc3339;
+use crate::metrics::LoginOutcome;
 use crate::wiring::Services;
 
 /// Credentials for logging in.
@@ -221,7 +222,9 @@ impl SessionsApi {
             password: &password,
             device_token: device_token.as_ref(),
         };
-        let opened = self.services.login.login(attempt, client_info(req)).await?;
+        let outcome = self.services.login.login(attempt, client_info(req)).await;
+        self.services.metrics.record_login(login_outcome(&outcome));
+        let opened = outcome?;
         let policy = self.services.sessions.policy();
         let cookie = opened
             .device_token
@@ -346,5 +349,18 @@ impl SessionsApi {
             .revoke(&auth.0, id, &client_info(req))
             .await?;
         Ok(RevokeResponse::Revoked)
+    }
+}
+
+/// How a login is counted in the metrics.
+fn login_outcome(outcome: &Result<NewSession, LoginError>) -> LoginOutcome {
+    match outcome {
+        Ok(opened) if opened.session.second_factor_pending => LoginOutcome::SecondFactorRequired,
+        Ok(_) => LoginOutcome::Succeeded,
+        Err(LoginError::InvalidCredentials | LoginError::AddressNotAllowed) => {
+            LoginOutcome::Refused
+        }
+        Err(LoginError::Throttled { .. }) => LoginOutcome::Throttled,
+        Err(LoginError::Unexpected(_)) => LoginOutcome::Error,
     }
 }

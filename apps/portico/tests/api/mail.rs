@@ -247,7 +247,11 @@ on_both_engines!(
 async fn the_worker_loop_delivers_and_stops(app: &TestApp) {
     app.register("ada").await.expect(201);
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let worker = tokio::spawn(portico::worker::run(app.services.delivery.clone(), stopped));
+    let worker = tokio::spawn(portico::worker::run(
+        app.services.delivery.clone(),
+        app.services.metrics.clone(),
+        stopped,
+    ));
     for _ in 0..100 {
         if !app.sink.received().is_empty() {
             break;
@@ -260,6 +264,13 @@ async fn the_worker_loop_delivers_and_stops(app: &TestApp) {
         .expect("the worker stops when told")
         .unwrap();
     assert_eq!(app.sink.received().len(), 1);
+    let metrics = app.get("/metrics", PLATFORM_TOKEN).await;
+    let text = String::from_utf8_lossy(&metrics.body);
+    assert!(
+        text.lines()
+            .any(|line| line == r#"portico_mail_deliveries_total{outcome="sent"} 1"#),
+        "{text}"
+    );
 }
 on_both_engines!(worker_loop, super::the_worker_loop_delivers_and_stops);
 

@@ -15,6 +15,7 @@ mod limits;
 mod live;
 mod mail;
 mod mail_links;
+mod metrics;
 mod next_request;
 mod password_resets;
 mod persistence;

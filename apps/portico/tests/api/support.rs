@@ -147,6 +147,7 @@ pub fn settings() -> DomainSettings {
         trusted_proxies: vec![],
         affiliate: portico_affiliate::ProgramSettings::default(),
         delivery: portico_mail_log::RetryPolicy::default(),
+        metrics: true,
     }
 }
 

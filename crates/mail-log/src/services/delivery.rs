@@ -6,7 +6,7 @@ use futures_util::{StreamExt, stream};
 use portico_kernel::{Clock, StorageError};
 
 use crate::message::Envelope;
-use crate::ports::{AttemptResult, MailTransport, OutboxRepository};
+use crate::ports::{AttemptResult, Backlog, MailTransport, OutboxRepository};
 use crate::retry::RetryPolicy;
 
 /// What one round did.
@@ -52,6 +52,11 @@ impl DeliveryWorker {
             clock,
             policy,
         }
+    }
+
+    /// The queue this worker drains, for monitoring.
+    pub async fn backlog(&self) -> Result<Backlog, StorageError> {
+        self.outbox.backlog().await
     }
 
     /// Delivers one batch of due messages, up to `in_flight` of them at once. Every

@@ -98,6 +98,12 @@ impl Argon2Hasher {
         })
     }
 
+    /// Hashes waiting for a free hashing thread right now (a gauge for monitoring:
+    /// a queue that keeps growing means logins arrive faster than the cores hash).
+    pub fn waiting(&self) -> usize {
+        self.workers.waiting()
+    }
+
     fn is_weaker_than_current(&self, stored: &Phc) -> bool {
         let current = &self.params;
         stored.algorithm.as_str() != "argon2id"

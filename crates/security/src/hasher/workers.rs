@@ -7,6 +7,7 @@
 //! allocated only when every existing one is in use, so the memory argon2 ever holds
 //! is one block per hash that ran at the same time, at most one per thread.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
 
@@ -51,6 +52,8 @@ struct Job {
 #[derive(Debug)]
 pub(super) struct HashingWorkers {
     jobs: Sender<Job>,
+    /// Jobs sent and not yet taken by a thread.
+    waiting: Arc<AtomicUsize>,
 }
 
 impl std::fmt::Debug for Job {
@@ -66,16 +69,23 @@ impl HashingWorkers {
         let (jobs, queue) = channel::<Job>();
         let queue = Arc::new(Mutex::new(queue));
         let blocks: Arc<BlockPool> = Arc::new(Mutex::new(Vec::new()));
+        let waiting = Arc::new(AtomicUsize::new(0));
         for n in 0..count.max(1) {
             let queue = queue.clone();
             let blocks = blocks.clone();
             let params = params.clone();
+            let waiting = waiting.clone();
             std::thread::Builder::new()
                 .name(format!("portico-hash-{n}"))
-                .spawn(move || serve(&queue, &blocks, &params))
+                .spawn(move || serve(&queue, &blocks, &params, &waiting))
                 .map_err(StorageError::new)?;
         }
-        Ok(Self { jobs })
+        Ok(Self { jobs, waiting })
+    }
+
+    /// Hashes queued behind the busy threads right now.
+    pub(super) fn waiting(&self) -> usize {
+        self.waiting.load(Ordering::Relaxed)
     }
 
     /// A fresh hash of `password`.
@@ -100,9 +110,11 @@ impl HashingWorkers {
 
     async fn run(&self, work: Work) -> Result<Outcome, StorageError> {
         let (reply, answer) = oneshot::channel();
-        self.jobs
-            .send(Job { work, reply })
-            .map_err(|_| failed("the hashing threads have stopped"))?;
+        self.waiting.fetch_add(1, Ordering::Relaxed);
+        if self.jobs.send(Job { work, reply }).is_err() {
+            self.waiting.fetch_sub(1, Ordering::Relaxed);
+            return Err(failed("the hashing threads have stopped"));
+        }
         answer
             .await
             .map_err(|_| failed("a hashing thread stopped during a job"))?
@@ -115,7 +127,7 @@ fn failed(reason: &str) -> StorageError {
 
 /// One thread's loop: take a job, do it in a pooled block, give the block back,
 /// answer.
-fn serve(queue: &Mutex<Receiver<Job>>, pool: &BlockPool, params: &Params) {
+fn serve(queue: &Mutex<Receiver<Job>>, pool: &BlockPool, params: &Params, waiting: &AtomicUsize) {
     loop {
         let job = match queue.lock() {
             Ok(queue) => queue.recv(),
@@ -124,6 +136,7 @@ fn serve(queue: &Mutex<Receiver<Job>>, pool: &BlockPool, params: &Params) {
         let Ok(Job { work, reply }) = job else {
             return;
         };
+        waiting.fetch_sub(1, Ordering::Relaxed);
         // A request dropped while it waited (its client went away) is not worth a
         // hash.
         if reply.is_closed() {

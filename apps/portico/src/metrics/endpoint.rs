@@ -1,0 +1,102 @@
+//! `GET /metrics`: the text exposition, for the platform token only.
+
+use std::sync::Arc;
+
+use poem::http::{StatusCode, header};
+use poem::web::Data;
+use poem::{Request, Response, handler};
+use prometheus_client::encoding::text::encode;
+use time::OffsetDateTime;
+
+use super::{Metrics, PoolLabels};
+use crate::http::platform_auth::same_secret;
+use crate::http::problem::problem;
+use crate::http::problem_middleware::render;
+use crate::settings::Secret;
+use crate::wiring::Services;
+
+/// The content type of the OpenMetrics text format, which Prometheus scrapes.
+const OPENMETRICS: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
+/// Answers the metrics to a request bearing the platform token: 404 while the
+/// platform token is unset (as the platform API), 401 without the right token.
+#[handler]
+pub async fn metrics_endpoint(req: &Request, services: Data<&Arc<Services>>) -> Response {
+    let Some(expected) = services.platform_token.as_ref().map(Secret::expose) else {
+        return render(problem(
+            404,
+            "platform-disabled",
+            "Platform API disabled",
+            "Set PORTICO_PLATFORM_TOKEN to enable the platform API and the metrics.",
+        ));
+    };
+    let given = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim());
+    if !given.is_some_and(|token| same_secret(token, expected)) {
+        let mut answer = render(problem(
+            401,
+            "unauthenticated",
+            "Authentication required",
+            "Send the platform token as a Bearer token.",
+        ));
+        answer.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            header::HeaderValue::from_static("Bearer"),
+        );
+        return answer;
+    }
+    services.metrics.refresh(&services).await;
+    let mut text = String::new();
+    if encode(&mut text, &services.metrics.registry).is_err() {
+        return render(problem(
+            500,
+            "internal",
+            "Internal error",
+            "The metrics could not be written.",
+        ));
+    }
+    Response::builder()
+        .status(StatusCode::OK)
+        .content_type(OPENMETRICS)
+        .body(text)
+}
+
+impl Metrics {
+    /// Reads the gauges of state kept elsewhere. A failed outbox query leaves its
+    /// gauges at their last values (and is logged) rather than failing the scrape.
+    async fn refresh(&self, services: &Services) {
+        self.hashes_waiting
+            .set(i64::try_from(services.hasher.waiting()).unwrap_or(i64::MAX));
+        match services.delivery.backlog().await {
+            Ok(backlog) => {
+                self.outbox_queued
+                    .set(i64::try_from(backlog.queued).unwrap_or(i64::MAX));
+                let age = backlog.oldest_queued_at.map_or(0.0, |oldest| {
+                    (OffsetDateTime::now_utc() - oldest)
+                        .as_seconds_f64()
+                        .max(0.0)
+                });
+                self.outbox_oldest_age.set(age);
+            }
+            Err(error) => tracing::warn!(%error, "cannot read the outbox backlog for metrics"),
+        }
+        for usage in services.database.pool_usage() {
+            for (state, count) in [
+                ("in_use", usage.in_use),
+                ("idle", usage.open.saturating_sub(usage.in_use)),
+            ] {
+                self.connections
+                    .get_or_create(&PoolLabels {
+                        pool: usage.pool.to_owned(),
+                        state: state.to_owned(),
+                    })
+                    .set(i64::from(count));
+            }
+        }
+    }
+}

@@ -1,0 +1,150 @@
+//! `GET /metrics`: refused without the platform token, absent from the public spec,
+//! and counting what the server did.
+
+use poem::http::Method;
+
+use crate::support::{PLATFORM_TOKEN, TestApp, build_with, on_both_engines, send, settings};
+
+/// The metrics text, fetched with the platform token.
+async fn scrape(app: &TestApp) -> String {
+    let reply = app.get("/metrics", PLATFORM_TOKEN).await;
+    reply.expect(200);
+    assert!(
+        reply
+            .content_type
+            .starts_with("application/openmetrics-text"),
+        "{}",
+        reply.content_type
+    );
+    String::from_utf8(reply.body.clone()).unwrap()
+}
+
+/// The value of the sample line that starts with `series` (name and labels).
+fn sample(text: &str, series: &str) -> Option<f64> {
+    text.lines()
+        .find_map(|line| line.strip_prefix(series)?.trim().parse().ok())
+}
+
+async fn the_metrics_are_refused_without_the_platform_token(app: &TestApp) {
+    app.call(Method::GET, "/metrics", None, None)
+        .await
+        .expect_problem(401, "unauthenticated");
+    app.get("/metrics", "not-the-platform-token")
+        .await
+        .expect_problem(401, "unauthenticated");
+    let session = app.signed_up("ada").await;
+    app.get("/metrics", &session)
+        .await
+        .expect_problem(401, "unauthenticated");
+
+    let mut without_platform = settings();
+    without_platform.platform_token = None;
+    let (client, _) = build_with(
+        app.database(),
+        app.clock.clone(),
+        &app.smtp_url(),
+        without_platform,
+    );
+    send(&client, Method::GET, "/metrics", Some(PLATFORM_TOKEN), None)
+        .await
+        .expect_problem(404, "platform-disabled");
+
+    let mut switched_off = settings();
+    switched_off.metrics = false;
+    let (client, _) = build_with(
+        app.database(),
+        app.clock.clone(),
+        &app.smtp_url(),
+        switched_off,
+    );
+    send(&client, Method::GET, "/metrics", Some(PLATFORM_TOKEN), None)
+        .await
+        .expect_problem(404, "not-found");
+
+    let spec = app
+        .call(Method::GET, "/openapi.json", None, None)
+        .await
+        .json();
+    assert!(
+        spec["paths"].get("/metrics").is_none(),
+        "not in the public spec"
+    );
+}
+on_both_engines!(
+    guard,
+    super::the_metrics_are_refused_without_the_platform_token
+);
+
+async fn requests_logins_and_the_outbox_are_counted(app: &TestApp) {
+    let before = scrape(app).await;
+    let profile =
+        r#"portico_http_requests_total{method="GET",route="/v1/me/profile",status="200"}"#;
+    assert_eq!(sample(&before, profile), None);
+
+    let session = app.signed_up("ada").await;
+    app.get("/v1/me/profile", &session).await.expect(200);
+    app.get("/v1/me/profile", &session).await.expect(200);
+    app.login("ada", "wrong password").await.expect(401);
+    let after = scrape(app).await;
+
+    assert_eq!(sample(&after, profile), Some(2.0), "{after}");
+    assert_eq!(
+        sample(
+            &after,
+            r#"portico_http_request_duration_seconds_count{method="GET",route="/v1/me/profile",status="200"}"#
+        ),
+        Some(2.0)
+    );
+    assert_eq!(
+        sample(&after, r#"portico_logins_total{outcome="succeeded"}"#),
+        Some(1.0)
+    );
+    assert_eq!(
+        sample(&after, r#"portico_logins_total{outcome="refused"}"#),
+        Some(1.0)
+    );
+    // The welcome mail of the registration waits in the outbox.
+    assert_eq!(sample(&after, "portico_outbox_queued_messages"), Some(1.0));
+    assert!(sample(&after, "portico_outbox_oldest_queued_age_seconds").is_some());
+    assert_eq!(sample(&after, "portico_password_hashes_waiting"), Some(0.0));
+    assert!(
+        after.contains(r#"portico_database_connections{pool="writer",state="idle"}"#),
+        "{after}"
+    );
+
+    app.deliver().await;
+    assert_eq!(
+        sample(&scrape(app).await, "portico_outbox_queued_messages"),
+        Some(0.0)
+    );
+}
+on_both_engines!(counting, super::requests_logins_and_the_outbox_are_counted);
+
+async fn a_throttled_request_is_counted_under_its_route(app: &TestApp) {
+    app.signed_up("ada").await;
+    let mut throttled = false;
+    for _ in 0..40 {
+        let reply = app.login("ada", "wrong password").await;
+        if reply.status.as_u16() == 429 {
+            throttled = true;
+            break;
+        }
+    }
+    assert!(throttled, "the login counter never refused");
+    let text = scrape(app).await;
+    assert!(
+        sample(
+            &text,
+            r#"portico_throttle_refusals_total{route="/v1/sessions"}"#
+        )
+        .is_some_and(|n| n >= 1.0),
+        "{text}"
+    );
+    assert!(
+        sample(&text, r#"portico_logins_total{outcome="throttled"}"#).is_some_and(|n| n >= 1.0)
+    );
+}
+on_both_engines!(
+    throttled,
+    super::a_throttled_request_is_counted_under_its_route
+);
