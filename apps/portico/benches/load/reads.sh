@@ -10,6 +10,9 @@
 # what the metrics cost: the profile read on the same server and on one started with
 # PORTICO_NO_METRICS, alternating twice.
 set -eu
+for tool in wrk curl jq; do
+  command -v "$tool" >/dev/null || { echo "needs $tool (apt-get install -y wrk curl jq)" >&2; exit 1; }
+done
 bin=${1:-target/release/portico}
 port=${2:-18097}
 connections=${CONNECTIONS:-64}
