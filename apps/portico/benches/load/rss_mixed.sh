@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Resident memory of the release server through a minute of mixed load.
+#
+# Usage: apps/portico/benches/load/rss_mixed.sh [BINARY] [PORT]
+# (default: target/release/portico, port 18092; needs wrk, curl and jq).
+# On a fresh SQLite data folder: 20 s of logins at 4 connections, 20 s of profile
+# reads at 64 connections, 20 s of registrations at 4 connections (each hashes a
+# password and queues a welcome mail, written as .eml files), printing VmRSS and VmHWM
+# (the peak) after each phase and after a minute idle.
+set -eu
+for tool in wrk curl jq; do
+  command -v "$tool" >/dev/null || { echo "needs $tool (apt-get install -y wrk curl jq)" >&2; exit 1; }
+done
+here=$(cd "$(dirname "$0")" && pwd)
+bin=${1:-target/release/portico}
+port=${2:-18092}
+data=$(mktemp -d)
+PORTICO_DATA_DIR=$data PORTICO_LISTEN=127.0.0.1:$port PORTICO_REGISTRATIONS_PER_HOUR=100000 \
+  "$bin" serve >/dev/null 2>&1 &
+pid=$!
+trap 'kill -TERM $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data"' EXIT
+until curl -sf "127.0.0.1:$port/readyz" >/dev/null; do sleep 0.05; done
+rss() { awk '/VmRSS|VmHWM/ {printf "%s %d MiB  ", $1, $2/1024}' "/proc/$pid/status"; echo; }
+rate() { awk '/Requests\/sec/ {r=$2} /Non-2xx/ {e=$5} END {printf "%s req/s, non-2xx %s, ", r, (e==""?0:e)}'; }
+echo -n "fresh:                 "; rss
+curl -s -o /dev/null -X POST "127.0.0.1:$port/v1/accounts" -H 'content-type: application/json' \
+  -d '{"username":"bench","email":"bench@example.com","password":"violet tractor sings","first_name":"B","last_name":"B"}'
+echo -n "logins, 4 conns:       "
+wrk -t2 -c4 -d20s -s "$here/login.lua" "http://127.0.0.1:$port/v1/sessions" | rate; rss
+token=$(curl -s -X POST "127.0.0.1:$port/v1/sessions" -H 'content-type: application/json' \
+  -d '{"login":"bench","password":"violet tractor sings"}' | jq -r .token)
+echo -n "reads, 64 conns:       "
+wrk -t2 -c64 -d20s -H "Authorization: Bearer $token" "http://127.0.0.1:$port/v1/me/profile" | rate; rss
+echo -n "registrations, 4 conns: "
+wrk -t2 -c4 -d20s -s "$here/register.lua" "http://127.0.0.1:$port/v1/accounts" | rate; rss
+sleep 60
+echo -n "idle 60 s:             "; rss
