@@ -36,7 +36,7 @@ pub enum ConnectError {
     ServerName,
     #[error("the SMTP server refused the session: {0}")]
     Smtp(#[from] lettre::transport::smtp::Error),
-    #[error("the SMTP server does not offer STARTTLS, which the URL requires")]
+    #[error("the SMTP server does not offer STARTTLS, which the URL or its credentials require")]
     NoStartTls,
     #[error("TLS cannot be set up: {0}")]
     Tls(String),
@@ -74,6 +74,12 @@ async fn open_unbounded(relay: &Relay) -> Result<AsyncSmtpConnection, ConnectErr
         }
     }
     if let Some(credentials) = &relay.credentials {
+        // With opportunistic STARTTLS, someone on the path could strip the offer: the
+        // password then goes only over a connection the URL asked to be plain.
+        if relay.security != Security::Plain && !connection.is_encrypted() {
+            connection.abort().await;
+            return Err(ConnectError::NoStartTls);
+        }
         connection.auth(DEFAULT_MECHANISMS, credentials).await?;
     }
     Ok(connection)

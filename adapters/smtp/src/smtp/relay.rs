@@ -69,7 +69,8 @@ impl Relay {
             ("smtp", Some("opportunistic")) => {
                 (Security::StartTls { required: false }, SUBMISSION_PORT)
             }
-            ("smtps", None) => (Security::Implicit, SUBMISSIONS_PORT),
+            // As lettre read it: `tls` means nothing once TLS starts with the first byte.
+            ("smtps", _) => (Security::Implicit, SUBMISSIONS_PORT),
             (scheme, tls) => {
                 return Err(SmtpUrlError(format!(
                     "scheme {scheme:?} with tls={tls:?} is not one of smtp://, \
@@ -149,7 +150,6 @@ mod tests {
         for url in [
             "http://mail.example",
             "smtp://mail.example?tls=sometimes",
-            "smtps://mail.example?tls=required",
             "smtp://",
             "not a url",
         ] {

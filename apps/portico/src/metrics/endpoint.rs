@@ -6,7 +6,6 @@ use poem::http::{StatusCode, header};
 use poem::web::Data;
 use poem::{Request, Response, handler};
 use prometheus_client::encoding::text::encode;
-use time::OffsetDateTime;
 
 use super::{Metrics, PoolLabels};
 use crate::http::platform_auth::same_secret;
@@ -76,11 +75,10 @@ impl Metrics {
             Ok(backlog) => {
                 self.outbox_queued
                     .set(i64::try_from(backlog.queued).unwrap_or(i64::MAX));
-                let age = backlog.oldest_queued_at.map_or(0.0, |oldest| {
-                    (OffsetDateTime::now_utc() - oldest)
-                        .as_seconds_f64()
-                        .max(0.0)
-                });
+                let now = services.clock.now();
+                let age = backlog
+                    .oldest_queued_at
+                    .map_or(0.0, |oldest| (now - oldest).as_seconds_f64().max(0.0));
                 self.outbox_oldest_age.set(age);
             }
             Err(error) => tracing::warn!(%error, "cannot read the outbox backlog for metrics"),

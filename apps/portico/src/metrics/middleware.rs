@@ -23,7 +23,11 @@ pub async fn record_requests<E: Endpoint>(
         Ok(response) => (response.status(), response.data::<PathPattern>()),
         Err(error) => (error.status(), error.data::<PathPattern>()),
     };
-    let route = route.map_or_else(|| "unmatched".to_owned(), |pattern| pattern.0.to_string());
+    // Unknown paths match the catch-all of the nested API, whose pattern is empty.
+    let route = route
+        .map(|pattern| pattern.0.to_string())
+        .filter(|pattern| !pattern.is_empty())
+        .unwrap_or_else(|| "unmatched".to_owned());
     metrics.record_request(
         RequestLabels {
             method: method.to_owned(),

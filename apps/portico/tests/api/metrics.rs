@@ -105,11 +105,26 @@ async fn requests_logins_and_the_outbox_are_counted(app: &TestApp) {
     );
     // The welcome mail of the registration waits in the outbox.
     assert_eq!(sample(&after, "portico_outbox_queued_messages"), Some(1.0));
-    assert!(sample(&after, "portico_outbox_oldest_queued_age_seconds").is_some());
+    app.clock.advance(time::Duration::seconds(90));
+    let later = scrape(app).await;
+    assert_eq!(
+        sample(&later, "portico_outbox_oldest_queued_age_seconds"),
+        Some(90.0),
+        "{later}"
+    );
     assert_eq!(sample(&after, "portico_password_hashes_waiting"), Some(0.0));
     assert!(
         after.contains(r#"portico_database_connections{pool="writer",state="idle"}"#),
         "{after}"
+    );
+
+    app.get("/no/such/path", &session).await.expect(404);
+    assert_eq!(
+        sample(
+            &scrape(app).await,
+            r#"portico_http_requests_total{method="GET",route="unmatched",status="404"}"#
+        ),
+        Some(1.0)
     );
 
     app.deliver().await;

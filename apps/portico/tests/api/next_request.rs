@@ -8,8 +8,8 @@ use serde_json::json;
 use crate::live::{KeptConnection, LiveServer};
 use crate::support::{PASSWORD, TestApp};
 
-/// Kept-alive connections per client address, enough to spread requests over the
-/// server's tasks and the SQLite read pool.
+/// Kept-alive connections per client address: each has served the session before
+/// the change, so nothing kept per connection may outlive it.
 const CONNECTIONS: usize = 4;
 /// The owner's address.
 const HERE: &str = "127.0.0.1";

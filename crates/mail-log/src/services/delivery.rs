@@ -2,6 +2,8 @@
 
 use std::sync::Arc;
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use futures_util::{StreamExt, stream};
 use portico_kernel::{Clock, StorageError};
 
@@ -68,8 +70,9 @@ impl DeliveryWorker {
             .outbox
             .claim_due(now, now + self.policy.lease, self.policy.batch)
             .await?;
+        let storage_failed = AtomicBool::new(false);
         let outcomes: Vec<Result<Outcome, StorageError>> = stream::iter(claimed)
-            .map(|envelope| self.deliver(envelope))
+            .map(|envelope| self.deliver(envelope, &storage_failed))
             .buffer_unordered(self.policy.in_flight.max(1))
             .collect()
             .await;
@@ -79,14 +82,27 @@ impl DeliveryWorker {
                 Outcome::Sent => report.sent += 1,
                 Outcome::Retried => report.retried += 1,
                 Outcome::Failed => report.failed += 1,
+                Outcome::Left => {}
             }
         }
         Ok(report)
     }
 
     /// Sends one claimed message (unless earlier attempts kept dying) and records
-    /// the outcome under the message's lease.
-    async fn deliver(&self, envelope: Envelope) -> Result<Outcome, StorageError> {
+    /// the outcome under the message's lease. A message is left leased, unsent, once
+    /// recording another outcome of the round failed (a send now could not be
+    /// recorded either, and would be repeated after the lease) or when its lease ends
+    /// within [`SEND_MARGIN`] (another worker may claim it before the send ends).
+    async fn deliver(
+        &self,
+        envelope: Envelope,
+        storage_failed: &AtomicBool,
+    ) -> Result<Outcome, StorageError> {
+        if storage_failed.load(Ordering::SeqCst)
+            || self.clock.now() + SEND_MARGIN >= envelope.lease_until
+        {
+            return Ok(Outcome::Left);
+        }
         let attempt = envelope.attempts;
         let at;
         let result = if attempt > self.policy.max_attempts {
@@ -111,18 +127,30 @@ impl DeliveryWorker {
                 Outcome::Failed
             }
         };
-        self.outbox
+        if let Err(error) = self
+            .outbox
             .record_attempt(envelope.id, envelope.lease_until, at, &result)
-            .await?;
+            .await
+        {
+            storage_failed.store(true, Ordering::SeqCst);
+            return Err(error);
+        }
         Ok(outcome)
     }
 }
+
+/// The longest one send may take (connecting, checking an idle connection and the
+/// message itself, with the SMTP adapter's timeouts) plus room to record it: a
+/// message whose lease ends sooner is not started.
+pub const SEND_MARGIN: time::Duration = time::Duration::minutes(2);
 
 /// How one message's attempt ended.
 enum Outcome {
     Sent,
     Retried,
     Failed,
+    /// Not attempted in this round; its lease expires and it is claimed again.
+    Left,
 }
 
 #[cfg(test)]
@@ -312,7 +340,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_failed_record_still_lets_the_others_be_recorded() {
+    async fn after_a_failed_record_no_further_message_is_sent() {
         let failing = envelope(1);
         let failing_id = failing.id;
         let messages = vec![envelope(1), failing, envelope(1)];
@@ -322,7 +350,7 @@ mod tests {
             .return_once(move |_, _, _| Ok(messages));
         outbox
             .expect_record_attempt()
-            .times(3)
+            .times(2)
             .returning(move |id, _, _, _| {
                 if id == failing_id {
                     Err(StorageError::corrupt("the database went away"))
@@ -333,12 +361,35 @@ mod tests {
         let mut transport = MockMailTransport::new();
         transport
             .expect_send()
-            .times(3)
+            .times(2)
             .returning(|_| Ok("250 queued".into()));
+        let one_at_a_time = DeliveryWorker::new(
+            Arc::new(outbox),
+            Arc::new(transport),
+            Arc::new(FixedClock::at(start())),
+            RetryPolicy::with_in_flight(1),
+        );
 
-        let round = worker(outbox, transport).run_once().await;
+        let round = one_at_a_time.run_once().await;
 
         assert!(round.is_err());
+    }
+
+    #[tokio::test]
+    async fn a_message_whose_lease_is_about_to_end_is_not_started() {
+        let mut late = envelope(1);
+        late.lease_until = start() + Duration::minutes(1);
+        let mut outbox = MockOutboxRepository::new();
+        outbox
+            .expect_claim_due()
+            .return_once(move |_, _, _| Ok(vec![late]));
+        outbox.expect_record_attempt().times(0);
+        let mut transport = MockMailTransport::new();
+        transport.expect_send().times(0);
+
+        let report = worker(outbox, transport).run_once().await.unwrap();
+
+        assert_eq!(report.handled(), 0);
     }
 
     #[tokio::test]
