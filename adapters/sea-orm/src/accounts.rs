@@ -7,16 +7,14 @@ use portico_identity::{
 };
 use portico_kernel::{AccountId, StorageError};
 use portico_mail_log::NewMessage;
-use sea_orm::{
-    ActiveModelTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel, Set,
-    TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel, Set};
 
 use crate::emails::save_verification;
 use crate::entities::{account, account_email, credential};
 use crate::errors::{is_unique_violation, storage};
 use crate::mapping::{instant, micros, stored};
 use crate::outbox::insert_message;
+use crate::transactions::begin_write;
 
 /// Accounts and profiles in the `accounts` table; registration also writes
 /// `account_emails` and `credentials`.
@@ -72,7 +70,7 @@ impl AccountRepository for SeaAccounts {
         welcome: &NewMessage,
     ) -> Result<(), CreateAccountError> {
         let registration = &new.registration;
-        let txn = self.db.begin().await.map_err(classify)?;
+        let txn = begin_write(&self.db).await.map_err(classify)?;
         // No look-ups first: the unique indexes on the folded username and address
         // decide, also between concurrent registrations, and any failure rolls the
         // whole transaction back when `txn` is dropped.

@@ -7,7 +7,7 @@ use portico_kernel::{AccountId, AddressId, Page, PageRequest, StorageError};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 
 use crate::entities::postal_address;
@@ -15,6 +15,7 @@ use crate::errors::storage;
 use crate::keyset::{Direction, into_page, page_query};
 use crate::locks::lock_account;
 use crate::mapping::{instant, micros, stored, stored_opt};
+use crate::transactions::begin_write;
 
 /// Postal addresses in the `postal_addresses` table. A partial unique index allows at
 /// most one default billing address per account; moving the default happens in one
@@ -125,7 +126,7 @@ impl AddressRepository for SeaAddresses {
         account: AccountId,
         address: &PostalAddress,
     ) -> Result<(), StorageError> {
-        let txn = self.db.begin().await.map_err(storage)?;
+        let txn = begin_write(&self.db).await.map_err(storage)?;
         lock_account(&txn, account).await?;
         if address.default_billing {
             clear_default_except(&txn, account, address.id).await?;
@@ -156,7 +157,7 @@ impl AddressRepository for SeaAddresses {
         fields: &PostalAddressFields,
         make_default: bool,
     ) -> Result<Option<PostalAddress>, StorageError> {
-        let txn = self.db.begin().await.map_err(storage)?;
+        let txn = begin_write(&self.db).await.map_err(storage)?;
         lock_account(&txn, account).await?;
         let mut update = postal_address::Entity::update_many()
             .col_expr(
@@ -203,7 +204,7 @@ impl AddressRepository for SeaAddresses {
     }
 
     async fn delete(&self, account: AccountId, id: AddressId) -> Result<bool, StorageError> {
-        let txn = self.db.begin().await.map_err(storage)?;
+        let txn = begin_write(&self.db).await.map_err(storage)?;
         lock_account(&txn, account).await?;
         let Some(row) = postal_address::Entity::find()
             .filter(owned_by(account, id))

@@ -17,7 +17,7 @@ use portico_affiliate::{
 use portico_kernel::{
     AccountId, CommissionId, Cursor, Money, Page, PageRequest, PayoutId, StorageError,
 };
-use sea_orm::{DatabaseConnection, TransactionTrait, Value};
+use sea_orm::{DatabaseConnection, Value};
 use time::OffsetDateTime;
 
 use crate::affiliate_rows::{
@@ -29,6 +29,7 @@ use crate::locks::lock_account;
 use crate::mapping::micros;
 use crate::outbox::insert_message;
 use crate::security_events::insert_event;
+use crate::transactions::begin_write;
 
 /// The ledger tables.
 #[derive(Debug, Clone)]
@@ -56,7 +57,7 @@ fn refunded_share(amount: i64, refunded: i64, payment: i64) -> i64 {
 #[async_trait]
 impl LedgerRepository for SeaLedger {
     async fn record_payment(&self, record: &PaymentRecord) -> Result<bool, StorageError> {
-        let txn = self.db.begin().await.map_err(storage)?;
+        let txn = begin_write(&self.db).await.map_err(storage)?;
         let fresh = execute(
             &txn,
             "INSERT INTO affiliate_payment_events (event_id, payment_minor) VALUES ($1, $2) \
@@ -76,7 +77,7 @@ impl LedgerRepository for SeaLedger {
     }
 
     async fn record_refund(&self, refund: &RefundRecord) -> Result<RefundOutcome, StorageError> {
-        let txn = self.db.begin().await.map_err(storage)?;
+        let txn = begin_write(&self.db).await.map_err(storage)?;
         let earned = rows(
             &txn,
             &format!(
@@ -227,7 +228,7 @@ impl LedgerRepository for SeaLedger {
             ),
             DestinationKind::AccountCredit => (None, None, None, None),
         };
-        let txn = self.db.begin().await.map_err(storage)?;
+        let txn = begin_write(&self.db).await.map_err(storage)?;
         execute(
             &txn,
             "INSERT INTO payout_destinations \
@@ -266,7 +267,7 @@ impl LedgerRepository for SeaLedger {
     }
 
     async fn remove_destination(&self, change: &DestinationChange) -> Result<bool, StorageError> {
-        let txn = self.db.begin().await.map_err(storage)?;
+        let txn = begin_write(&self.db).await.map_err(storage)?;
         let removed = execute(
             &txn,
             "DELETE FROM payout_destinations WHERE id = $1 AND affiliate_id = $2",
@@ -290,7 +291,7 @@ impl LedgerRepository for SeaLedger {
     async fn request_payout(&self, request: &PayoutRequest) -> Result<Payout, PayoutWriteError> {
         let affiliate = request.affiliate.to_string();
         let currency = request.currency.as_str().to_owned();
-        let txn = self.db.begin().await.map_err(storage)?;
+        let txn = begin_write(&self.db).await.map_err(storage)?;
         lock_account(&txn, request.affiliate).await?;
         let destination = rows(
             &txn,

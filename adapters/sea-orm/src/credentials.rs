@@ -4,9 +4,7 @@ use async_trait::async_trait;
 use portico_kernel::{AccountId, PasswordHash, StorageError};
 use portico_security::ports::{CredentialRepository, LoginKey, PasswordChange, StoredCredential};
 use sea_orm::sea_query::{Expr, Query, SelectStatement};
-use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait,
-};
+use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter};
 use time::OffsetDateTime;
 
 use crate::entities::{account, account_email, credential, session};
@@ -14,6 +12,7 @@ use crate::errors::storage;
 use crate::mapping::{micros, stored};
 use crate::outbox::insert_message;
 use crate::security_events::insert_event;
+use crate::transactions::begin_write;
 
 /// Password hashes in the `credentials` table, found through `accounts` and
 /// `account_emails`.
@@ -90,7 +89,7 @@ impl CredentialRepository for SeaCredentials {
     }
 
     async fn change_password(&self, change: &PasswordChange) -> Result<(), StorageError> {
-        let txn = self.db.begin().await.map_err(storage)?;
+        let txn = begin_write(&self.db).await.map_err(storage)?;
         credential::Entity::update_many()
             .col_expr(
                 credential::Column::PasswordHash,

@@ -16,7 +16,7 @@ use portico_security::{SecurityEvent, SecurityEventKind};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, Set, TransactionTrait, Value,
+    QueryFilter, Set, Value,
 };
 
 use crate::entities::{delegate, delegate_product};
@@ -27,6 +27,7 @@ use crate::mapping::{instant, micros, stored};
 use crate::outbox::insert_message;
 use crate::raw::portable;
 use crate::security_events::insert_event;
+use crate::transactions::begin_write;
 
 /// Delegates in the `delegates` table, with product scopes in `delegate_products`.
 #[derive(Debug, Clone)]
@@ -232,7 +233,7 @@ impl DelegateRepository for SeaDelegates {
 
     async fn invite(&self, invitation: &NewInvitation) -> Result<(), DelegateWriteError> {
         let new = &invitation.delegate;
-        let txn = self.db.begin().await.map_err(storage)?;
+        let txn = begin_write(&self.db).await.map_err(storage)?;
         // Two invitations of one owner to one address must replace each other, not
         // collide on the live-address index.
         lock_account(&txn, new.owner).await?;
@@ -271,7 +272,7 @@ impl DelegateRepository for SeaDelegates {
     }
 
     async fn accept(&self, acceptance: &Acceptance) -> Result<(), DelegateWriteError> {
-        let txn = self.db.begin().await.map_err(storage)?;
+        let txn = begin_write(&self.db).await.map_err(storage)?;
         // Using the token up is the guard: of two acceptances, one updates the row.
         let accepted = delegate::Entity::update_many()
             .col_expr(
@@ -317,7 +318,7 @@ impl DelegateRepository for SeaDelegates {
         event: &DelegateEvent,
         notices: &[NewMessage],
     ) -> Result<(), DelegateWriteError> {
-        let txn = self.db.begin().await.map_err(storage)?;
+        let txn = begin_write(&self.db).await.map_err(storage)?;
         let changed = delegate::Entity::update_many()
             .col_expr(
                 delegate::Column::ScopeAll,
@@ -350,7 +351,7 @@ impl DelegateRepository for SeaDelegates {
         event: &DelegateEvent,
         notices: &[NewMessage],
     ) -> Result<(), DelegateWriteError> {
-        let txn = self.db.begin().await.map_err(storage)?;
+        let txn = begin_write(&self.db).await.map_err(storage)?;
         let revoked = delegate::Entity::update_many()
             .col_expr(
                 delegate::Column::Status,

@@ -4,13 +4,14 @@ use async_trait::async_trait;
 use portico_kernel::{AccountId, StorageError, TokenDigest};
 use portico_security::devices::DEVICES_PER_ACCOUNT;
 use portico_security::{DeviceRepository, KnownDevice};
-use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, TransactionTrait, Value};
+use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, Value};
 use time::OffsetDateTime;
 
 use crate::entities::known_device;
 use crate::errors::storage;
 use crate::mapping::{instant, micros, stored};
 use crate::raw::portable;
+use crate::transactions::begin_write;
 
 /// Known-device credentials in the `known_devices` table, found by their digest.
 #[derive(Debug, Clone)]
@@ -47,7 +48,7 @@ impl DeviceRepository for SeaDevices {
 
     async fn issue(&self, device: &KnownDevice) -> Result<(), StorageError> {
         let account = device.account.to_string();
-        let txn = self.db.begin().await.map_err(storage)?;
+        let txn = begin_write(&self.db).await.map_err(storage)?;
         txn.execute_raw(portable(
             &txn,
             "INSERT INTO known_devices (token_digest, account_id, created_at, expires_at, failures) \

@@ -12,7 +12,7 @@ use portico_mail_log::NewMessage;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, Set, TransactionTrait,
+    PaginatorTrait, QueryFilter, Set,
 };
 use time::OffsetDateTime;
 
@@ -22,6 +22,7 @@ use crate::keyset::{Direction, into_page, page_query};
 use crate::locks::lock_account;
 use crate::mapping::{instant, micros, stored};
 use crate::outbox::insert_message;
+use crate::transactions::begin_write;
 
 /// Email addresses in the `account_emails` table.
 #[derive(Debug, Clone)]
@@ -128,7 +129,7 @@ impl EmailRepository for SeaEmails {
         message: &NewMessage,
         limit: u64,
     ) -> Result<(), EmailWriteError> {
-        let txn = self.db.begin().await.map_err(storage)?;
+        let txn = begin_write(&self.db).await.map_err(storage)?;
         lock_account(&txn, account).await?;
         let count = account_email::Entity::find()
             .filter(account_email::Column::AccountId.eq(account.to_string()))
@@ -164,7 +165,7 @@ impl EmailRepository for SeaEmails {
         verification: &EmailVerification,
         message: &NewMessage,
     ) -> Result<(), EmailWriteError> {
-        let txn = self.db.begin().await.map_err(storage)?;
+        let txn = begin_write(&self.db).await.map_err(storage)?;
         lock_account(&txn, account).await?;
         let row = find_owned(&txn, account, id)
             .await?
@@ -199,7 +200,7 @@ impl EmailRepository for SeaEmails {
         digest: &TokenDigest,
         now: OffsetDateTime,
     ) -> Result<VerifyOutcome, StorageError> {
-        let txn = self.db.begin().await.map_err(storage)?;
+        let txn = begin_write(&self.db).await.map_err(storage)?;
         // The same lock as edits take, so a verification and an edit of one address
         // queue instead of deadlocking on PostgreSQL.
         lock_account(&txn, account).await?;
@@ -241,7 +242,7 @@ impl EmailRepository for SeaEmails {
         former: EmailId,
         notice: Option<NewMessage>,
     ) -> Result<(), EmailWriteError> {
-        let txn = self.db.begin().await.map_err(storage)?;
+        let txn = begin_write(&self.db).await.map_err(storage)?;
         lock_account(&txn, account).await?;
         let row = find_owned(&txn, account, id)
             .await?
@@ -275,7 +276,7 @@ impl EmailRepository for SeaEmails {
     }
 
     async fn remove(&self, account: AccountId, id: EmailId) -> Result<(), RemoveEmailError> {
-        let txn = self.db.begin().await.map_err(storage)?;
+        let txn = begin_write(&self.db).await.map_err(storage)?;
         lock_account(&txn, account).await?;
         let emails = account_email::Entity::find()
             .filter(account_email::Column::AccountId.eq(account.to_string()))

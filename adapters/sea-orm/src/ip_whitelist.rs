@@ -9,7 +9,7 @@ use portico_security::whitelist::{
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, Set,
 };
 use time::OffsetDateTime;
 
@@ -19,6 +19,7 @@ use crate::locks::lock_account;
 use crate::mapping::{instant, micros, stored};
 use crate::outbox::insert_message;
 use crate::security_events::insert_event;
+use crate::transactions::begin_write;
 
 /// IP whitelists in the `ip_whitelist` table.
 #[derive(Debug, Clone)]
@@ -71,7 +72,7 @@ impl IpWhitelistRepository for SeaIpWhitelist {
 
     async fn add(&self, addition: &WhitelistAddition) -> Result<(), WhitelistWriteError> {
         let new = &addition.entry;
-        let txn = self.db.begin().await.map_err(storage)?;
+        let txn = begin_write(&self.db).await.map_err(storage)?;
         lock_account(&txn, new.account).await?;
         let current = entries(&txn, new.account).await?;
         if current.iter().any(|e| e.cidr == new.cidr) {
@@ -102,7 +103,7 @@ impl IpWhitelistRepository for SeaIpWhitelist {
     }
 
     async fn remove(&self, removal: &WhitelistRemoval) -> Result<(), WhitelistWriteError> {
-        let txn = self.db.begin().await.map_err(storage)?;
+        let txn = begin_write(&self.db).await.map_err(storage)?;
         lock_account(&txn, removal.account).await?;
         let current = entries(&txn, removal.account).await?;
         if !current.iter().any(|e| e.id == removal.id) {

@@ -50,6 +50,7 @@ mod raw;
 pub mod security_events;
 pub mod sessions;
 pub mod throttles;
+mod transactions;
 pub mod two_factor;
 pub mod usernames;
 

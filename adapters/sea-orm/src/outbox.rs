@@ -14,7 +14,7 @@ use portico_mail_log::{
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
-    QueryFilter, QueryOrder, Set, Statement, TransactionTrait,
+    QueryFilter, QueryOrder, Set, Statement,
 };
 use time::OffsetDateTime;
 
@@ -23,6 +23,7 @@ use crate::errors::storage;
 use crate::keyset::{Direction, into_page, page_query};
 use crate::mapping::{instant, micros, stored};
 use crate::raw::portable;
+use crate::transactions::begin_write;
 
 /// The outbox over the given pool.
 #[derive(Debug, Clone)]
@@ -156,7 +157,7 @@ fn claim_statement(backend: DbBackend, now: i64, lease_until: i64, limit: u64) -
 #[async_trait]
 impl OutboxRepository for SeaOutbox {
     async fn enqueue(&self, new: &NewMessage) -> Result<(), StorageError> {
-        let txn = self.db.begin().await.map_err(storage)?;
+        let txn = begin_write(&self.db).await.map_err(storage)?;
         insert_message(&txn, new).await?;
         txn.commit().await.map_err(storage)
     }
@@ -240,7 +241,7 @@ impl OutboxRepository for SeaOutbox {
             } => (MessageStatus::Queued, detail, Some(*next_attempt_at)),
             AttemptResult::Failed { detail } => (MessageStatus::Failed, detail, None),
         };
-        let txn = self.db.begin().await.map_err(storage)?;
+        let txn = begin_write(&self.db).await.map_err(storage)?;
         let mut update = message::Entity::update_many()
             .col_expr(message::Column::Status, Expr::value(status.as_str()))
             .col_expr(message::Column::LeaseUntil, Expr::value(None::<i64>))
@@ -356,7 +357,7 @@ impl OutboxRepository for SeaOutbox {
         reason: &str,
         at: OffsetDateTime,
     ) -> Result<BounceOutcome, StorageError> {
-        let txn = self.db.begin().await.map_err(storage)?;
+        let txn = begin_write(&self.db).await.map_err(storage)?;
         let select = match reference {
             BounceReference::Id(id) => {
                 message::Entity::find().filter(message::Column::Id.eq(id.to_string()))

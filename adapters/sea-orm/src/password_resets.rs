@@ -5,10 +5,7 @@ use portico_kernel::{AccountId, StorageError, TokenDigest};
 use portico_security::ports::{PasswordResetRepository, PendingReset, ResetCompletion, ResetIssue};
 use portico_security::two_factor::GuardedWriteError;
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 
 use crate::devices::forget_all;
 use crate::entities::{credential, password_reset, session};
@@ -16,6 +13,7 @@ use crate::errors::storage;
 use crate::mapping::{instant, micros, stored};
 use crate::outbox::insert_message;
 use crate::security_events::insert_event;
+use crate::transactions::begin_write;
 use crate::two_factor::use_up_proof;
 
 /// Reset tokens (as digests) in the `password_resets` table, one per account.
@@ -34,7 +32,7 @@ impl SeaPasswordResets {
 #[async_trait]
 impl PasswordResetRepository for SeaPasswordResets {
     async fn issue(&self, issue: &ResetIssue) -> Result<(), StorageError> {
-        let txn = self.db.begin().await.map_err(storage)?;
+        let txn = begin_write(&self.db).await.map_err(storage)?;
         // The account's older link dies with its row; the unique account column keeps
         // two racing requests from both leaving a live link.
         password_reset::Entity::delete_many()
@@ -79,7 +77,7 @@ impl PasswordResetRepository for SeaPasswordResets {
     }
 
     async fn complete(&self, completion: &ResetCompletion) -> Result<(), GuardedWriteError> {
-        let txn = self.db.begin().await.map_err(storage)?;
+        let txn = begin_write(&self.db).await.map_err(storage)?;
         let account = completion.account.to_string();
         // Using the token up is the guard: of two confirmations, one deletes the row.
         let used = password_reset::Entity::delete_many()

@@ -7,13 +7,12 @@ use portico_delegation::ports::ProductRepository;
 use portico_delegation::{Product, ProductId, ProductName};
 use portico_kernel::{AccountId, StorageError};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
-};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use crate::entities::{delegate, delegate_product, product};
 use crate::errors::{is_foreign_key_violation, storage};
 use crate::mapping::{instant, micros, stored};
+use crate::transactions::begin_write;
 
 /// Contract products in the `products` table.
 #[derive(Debug, Clone)]
@@ -98,7 +97,7 @@ impl ProductRepository for SeaProducts {
     }
 
     async fn remove(&self, account: AccountId, id: &ProductId) -> Result<bool, StorageError> {
-        let txn = self.db.begin().await.map_err(storage)?;
+        let txn = begin_write(&self.db).await.map_err(storage)?;
         let removed = product::Entity::delete_many()
             .filter(product::Column::AccountId.eq(account.to_string()))
             .filter(product::Column::ProductId.eq(id.as_str()))

@@ -7,7 +7,7 @@ use portico_security::{ClientInfo, GuardedWriteError, SecurityEvent, Session, To
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    Set, TransactionTrait,
+    Set,
 };
 use time::OffsetDateTime;
 
@@ -18,6 +18,7 @@ use crate::keyset::{Direction, into_page, page_query};
 use crate::mapping::{instant, micros, stored, stored_opt};
 use crate::raw::portable;
 use crate::security_events::insert_event;
+use crate::transactions::begin_write;
 use crate::two_factor::use_up_proof;
 
 /// Sessions in the `sessions` table, found by the digest of their token.
@@ -63,7 +64,7 @@ fn to_session(row: session::Model) -> Result<Session, StorageError> {
 #[async_trait]
 impl SessionRepository for SeaSessions {
     async fn insert(&self, session: &Session, event: &SecurityEvent) -> Result<(), StorageError> {
-        let txn = self.db.begin().await.map_err(storage)?;
+        let txn = begin_write(&self.db).await.map_err(storage)?;
         session::ActiveModel {
             id: Set(session.id.to_string()),
             account_id: Set(session.account.to_string()),
@@ -187,7 +188,7 @@ impl SessionRepository for SeaSessions {
     }
 
     async fn renew_proof(&self, fresh: &FreshProof) -> Result<(), GuardedWriteError> {
-        let txn = self.db.begin().await.map_err(storage)?;
+        let txn = begin_write(&self.db).await.map_err(storage)?;
         // The proof before the session row, the order every two-factor transaction
         // keeps, so two of them never wait on each other.
         if let Some(proof) = &fresh.proof

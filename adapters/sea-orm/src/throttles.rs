@@ -3,12 +3,13 @@
 use async_trait::async_trait;
 use portico_kernel::StorageError;
 use portico_security::{Claim, ThrottleKey, ThrottlePolicy, ThrottleRepository};
-use sea_orm::{ConnectionTrait, DatabaseConnection, Statement, TransactionTrait, Value};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement, Value};
 use time::OffsetDateTime;
 
 use crate::errors::storage;
 use crate::mapping::{instant, micros};
 use crate::raw::portable;
+use crate::transactions::begin_write;
 
 /// Failure counters in the `throttles` table.
 #[derive(Debug, Clone)]
@@ -100,7 +101,7 @@ impl ThrottleRepository for SeaThrottles {
         sorted.sort_by(|a, b| a.key.cmp(&b.key));
         sorted.dedup_by(|a, b| a.key == b.key);
         let keys: Vec<ThrottleKey> = claims.iter().map(|claim| claim.key.clone()).collect();
-        let txn = self.db.begin().await.map_err(storage)?;
+        let txn = begin_write(&self.db).await.map_err(storage)?;
         for claim in sorted {
             let claimed = txn
                 .query_one_raw(claim_statement(&txn, &claim.key, now, &claim.policy))

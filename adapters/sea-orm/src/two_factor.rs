@@ -10,7 +10,7 @@ use portico_security::{SealedSeed, SecondFactorProof, TwoFactorRecord, TwoFactor
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    TransactionTrait, Value,
+    Value,
 };
 use time::OffsetDateTime;
 
@@ -20,6 +20,7 @@ use crate::mapping::{instant, micros};
 use crate::outbox::insert_message;
 use crate::raw::portable;
 use crate::security_events::insert_event;
+use crate::transactions::begin_write;
 
 /// Two-factor state in the `two_factor` and `recovery_codes` tables.
 #[derive(Debug, Clone)]
@@ -163,7 +164,7 @@ impl TwoFactorRepository for SeaTwoFactor {
     }
 
     async fn enable(&self, enablement: &Enablement) -> Result<(), GuardedWriteError> {
-        let txn = self.db.begin().await.map_err(storage)?;
+        let txn = begin_write(&self.db).await.map_err(storage)?;
         let account = enablement.account;
         let enabled = two_factor::Entity::update_many()
             .col_expr(
@@ -199,7 +200,7 @@ impl TwoFactorRepository for SeaTwoFactor {
         change: &FactorGuardedChange,
         codes: &[TokenDigest],
     ) -> Result<(), GuardedWriteError> {
-        let txn = self.db.begin().await.map_err(storage)?;
+        let txn = begin_write(&self.db).await.map_err(storage)?;
         if !use_up_proof(&txn, change.account, &change.proof).await? {
             return Err(GuardedWriteError::FactorUsed);
         }
@@ -214,7 +215,7 @@ impl TwoFactorRepository for SeaTwoFactor {
     }
 
     async fn disable(&self, change: &FactorGuardedChange) -> Result<(), GuardedWriteError> {
-        let txn = self.db.begin().await.map_err(storage)?;
+        let txn = begin_write(&self.db).await.map_err(storage)?;
         if !use_up_proof(&txn, change.account, &change.proof).await? {
             return Err(GuardedWriteError::FactorUsed);
         }
@@ -236,7 +237,7 @@ impl TwoFactorRepository for SeaTwoFactor {
         &self,
         completion: &SecondFactorCompletion,
     ) -> Result<(), GuardedWriteError> {
-        let txn = self.db.begin().await.map_err(storage)?;
+        let txn = begin_write(&self.db).await.map_err(storage)?;
         // The proof first, then the session: every transaction here takes the
         // two-factor row before session rows (a reset does too), so two of them
         // never wait on each other. A failure below rolls the proof back.

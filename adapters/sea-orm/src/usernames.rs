@@ -3,12 +3,13 @@
 use async_trait::async_trait;
 use portico_security::ports::{UsernameChange, UsernameRepository, UsernameWriteError};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 use crate::entities::account;
 use crate::errors::{is_unique_violation, storage};
 use crate::outbox::insert_message;
 use crate::security_events::insert_event;
+use crate::transactions::begin_write;
 use crate::two_factor::use_up_proof;
 
 /// Usernames in the `accounts` table.
@@ -27,7 +28,7 @@ impl SeaUsernames {
 #[async_trait]
 impl UsernameRepository for SeaUsernames {
     async fn change_username(&self, change: &UsernameChange) -> Result<(), UsernameWriteError> {
-        let txn = self.db.begin().await.map_err(storage)?;
+        let txn = begin_write(&self.db).await.map_err(storage)?;
         if let Some(proof) = &change.proof
             && !use_up_proof(&txn, change.account, proof).await?
         {

@@ -190,3 +190,54 @@ async fn reads_go_on_while_a_long_write_holds_the_writer_on_a_sqlite_file() {
     writer.rollback().await.unwrap();
     test_db.finish().await.unwrap();
 }
+
+/// Two processes on one SQLite file (`portico serve` and `portico worker`, say) each
+/// have their own writer connection. Write transactions begin `IMMEDIATE`, so the
+/// second waits for the first (busy timeout) instead of failing when a transaction
+/// that began by reading tries to write after the other process wrote.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_writing_one_sqlite_file_wait_for_each_other() {
+    let test_db = TestDatabase::new(Engine::SqliteFile).await.unwrap();
+    let first = test_db.database().clone();
+    let second = portico_sea_orm::Database::connect(test_db.url())
+        .await
+        .unwrap();
+    let account = registered(&first, "ada", "ada@example.com").await;
+    let pools = [
+        SeaAddresses::new(first.connection()),
+        SeaAddresses::new(second.connection()),
+    ];
+    let mut changes = Vec::new();
+    for n in 0..12 {
+        let address = address(&format!("Street {n}"), n, n == 0);
+        pools[0].insert(account, &address).await.unwrap();
+        changes.push(address);
+    }
+    let tasks: Vec<_> = changes
+        .into_iter()
+        .enumerate()
+        .map(|(n, address)| {
+            let addresses = pools[n % 2].clone();
+            tokio::spawn(async move {
+                addresses
+                    .update(account, address.id, &address.fields, true)
+                    .await
+            })
+        })
+        .collect();
+    for task in tasks {
+        let outcome = task.await.unwrap();
+        assert!(matches!(outcome, Ok(Some(_))), "{outcome:?}");
+    }
+    let defaults = pools[1]
+        .list(account, &PageRequest::first())
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .filter(|a| a.default_billing)
+        .count();
+    assert_eq!(defaults, 1);
+    second.connection().close().await.unwrap();
+    test_db.finish().await.unwrap();
+}
