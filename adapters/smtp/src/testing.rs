@@ -29,6 +29,7 @@ struct Script {
     rejected: HashSet<String>,
     connections: usize,
     silent_after_data: bool,
+    messages_per_connection: Option<usize>,
 }
 
 /// A running SMTP sink on a loopback port.
@@ -104,6 +105,12 @@ impl SmtpSink {
         lock(&self.script).silent_after_data = true;
     }
 
+    /// From now on, accepts `limit` messages per connection and answers the next
+    /// `MAIL FROM` with `421` and closes, as servers with a per-connection limit do.
+    pub fn limit_messages_per_connection(&self, limit: usize) {
+        lock(&self.script).messages_per_connection = Some(limit);
+    }
+
     /// Connections accepted so far.
     pub fn connections(&self) -> usize {
         lock(&self.script).connections
@@ -141,6 +148,7 @@ async fn serve(stream: TcpStream, script: Arc<Mutex<Script>>) {
         return;
     }
     let mut recipients = Vec::new();
+    let mut accepted_here = 0;
     let mut line = String::new();
     loop {
         line.clear();
@@ -152,6 +160,13 @@ async fn serve(stream: TcpStream, script: Arc<Mutex<Script>>) {
         let reply: String = if command.starts_with("EHLO") || command.starts_with("HELO") {
             "250-portico-sink\r\n250 8BITMIME\r\n".into()
         } else if command.starts_with("MAIL FROM") {
+            let limit = lock(&script).messages_per_connection;
+            if limit.is_some_and(|limit| accepted_here >= limit) {
+                let _ = write
+                    .write_all(b"421 4.7.0 too many messages on this connection\r\n")
+                    .await;
+                return;
+            }
             recipients.clear();
             "250 2.1.0 ok\r\n".into()
         } else if command.starts_with("RCPT TO") {
@@ -196,6 +211,7 @@ async fn serve(stream: TcpStream, script: Arc<Mutex<Script>>) {
                 // Keep the connection open and say nothing more.
                 std::future::pending::<()>().await;
             }
+            accepted_here += 1;
             let mut state = lock(&script);
             state.received.push(ReceivedMail {
                 to: std::mem::take(&mut recipients),

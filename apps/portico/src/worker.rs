@@ -23,8 +23,9 @@ pub async fn run(worker: DeliveryWorker, metrics: Arc<Metrics>, mut stop: watch:
                 metrics.record_delivery_round(&report);
                 report.handled() > 0
             }
-            Err(error) => {
-                tracing::error!(error = %error, "mail outbox round failed");
+            Err(failed) => {
+                metrics.record_delivery_round(&failed.report);
+                tracing::error!(error = %failed.error, "mail outbox round failed");
                 false
             }
         };

@@ -45,6 +45,6 @@ pub use ports::{
 pub use retry::RetryPolicy;
 pub use services::{
     BounceError, Bounces, ComposeError, DeliveryReport, DeliveryWorker, HistoryError, MailHistory,
-    Mailer, MessageComposer,
+    Mailer, MessageComposer, RoundFailed,
 };
 pub use template::{OneTimeLink, SecurityNotice, Template, TemplateError, Templates};

@@ -2,6 +2,7 @@
 //! `TCP_NODELAY`) and driven by lettre's SMTP client.
 
 mod connect;
+mod exchange;
 mod pool;
 mod relay;
 
@@ -76,6 +77,7 @@ fn classify(error: &SendError) -> DeliveryError {
         SendError::Smtp(smtp) if smtp.is_permanent() || smtp.is_client() => {
             DeliveryError::Permanent(text)
         }
+        SendError::Unsupported(_) => DeliveryError::Permanent(text),
         _ => DeliveryError::Transient(text),
     }
 }

@@ -14,6 +14,7 @@ use lettre::transport::smtp::response::Response;
 use tokio::sync::Semaphore;
 
 use super::connect::{self, ConnectError};
+use super::exchange::{self, ExchangeError};
 use super::relay::Relay;
 
 /// Why one delivery did not get a positive answer.
@@ -23,10 +24,21 @@ pub enum SendError {
     Connect(#[from] ConnectError),
     #[error("{0}")]
     Smtp(#[from] lettre::transport::smtp::Error),
+    #[error("{0}")]
+    Unsupported(&'static str),
     #[error("the SMTP server did not finish the message within {0:?}")]
     TimedOut(Duration),
     #[error("the mailer is shutting down")]
     Closed,
+}
+
+impl From<ExchangeError> for SendError {
+    fn from(error: ExchangeError) -> Self {
+        match error {
+            ExchangeError::Smtp(error) => Self::Smtp(error),
+            ExchangeError::Unsupported(reason) => Self::Unsupported(reason),
+        }
+    }
 }
 
 /// Timing rules of the pool.
@@ -79,31 +91,55 @@ impl ConnectionPool {
     }
 
     /// Sends one message on a pooled connection, waiting for a free slot first.
+    ///
+    /// A reused connection that fails at `MAIL FROM` (the server closed it, or ended
+    /// it with a 421 after its per-connection message limit) is replaced by a fresh
+    /// one at once: nothing of the message was accepted yet. Once `MAIL FROM` is
+    /// accepted, a failure is the attempt's outcome, never retried here, so a message
+    /// is never sent twice by this pool.
     pub async fn send(
         &self,
         envelope: &SmtpEnvelope,
         content: &[u8],
     ) -> Result<Response, SendError> {
         let _slot = self.slots.acquire().await.map_err(|_| SendError::Closed)?;
-        let mut connection = self.checkout().await?;
-        match tokio::time::timeout(self.timing.exchange, connection.send(envelope, content)).await {
-            Ok(Ok(response)) => {
+        tokio::time::timeout(self.timing.exchange, self.deliver(envelope, content))
+            .await
+            // Dropped mid-message: the server discards an unfinished DATA.
+            .map_err(|_| SendError::TimedOut(self.timing.exchange))?
+    }
+
+    async fn deliver(
+        &self,
+        envelope: &SmtpEnvelope,
+        content: &[u8],
+    ) -> Result<Response, SendError> {
+        let (mut connection, reused) = self.checkout().await?;
+        if let Err(error) = exchange::begin(&mut connection, envelope, content).await {
+            connection.abort().await;
+            if !reused || error.is_unsupported() {
+                return Err(error.into());
+            }
+            connection = connect::open(&self.relay, self.timing.connect).await?;
+            if let Err(error) = exchange::begin(&mut connection, envelope, content).await {
+                connection.abort().await;
+                return Err(error.into());
+            }
+        }
+        match exchange::finish(&mut connection, envelope, content).await {
+            Ok(response) => {
                 self.give_back(connection);
                 Ok(response)
             }
-            Ok(Err(error)) => {
-                if !connection.has_broken() {
-                    self.give_back(connection);
-                }
+            Err(error) => {
+                connection.abort().await;
                 Err(error.into())
             }
-            // Dropped mid-message: the server discards an unfinished DATA.
-            Err(_) => Err(SendError::TimedOut(self.timing.exchange)),
         }
     }
 
-    /// A healthy idle connection, or a new one.
-    async fn checkout(&self) -> Result<AsyncSmtpConnection, ConnectError> {
+    /// A healthy idle connection (and `true`), or a new one (and `false`).
+    async fn checkout(&self) -> Result<(AsyncSmtpConnection, bool), ConnectError> {
         while let Some(idle) = self.take_idle() {
             let idle_for = idle.since.elapsed();
             if idle_for > self.timing.max_idle {
@@ -111,15 +147,18 @@ impl ConnectionPool {
             }
             let mut connection = idle.connection;
             if idle_for <= self.timing.trusted_idle {
-                return Ok(connection);
+                return Ok((connection, true));
             }
             let alive =
                 tokio::time::timeout(self.timing.connect, connection.test_connected()).await;
             if alive == Ok(true) {
-                return Ok(connection);
+                return Ok((connection, true));
             }
         }
-        connect::open(&self.relay, self.timing.connect).await
+        Ok((
+            connect::open(&self.relay, self.timing.connect).await?,
+            false,
+        ))
     }
 
     fn take_idle(&self) -> Option<Idle> {

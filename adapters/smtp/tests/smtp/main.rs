@@ -194,3 +194,18 @@ async fn a_url_that_requires_starttls_refuses_a_server_without_it() {
     );
     assert!(sink.received().is_empty());
 }
+
+#[tokio::test]
+async fn a_pooled_connection_the_server_ended_is_replaced_without_failing_the_message() {
+    let sink = SmtpSink::start().await.unwrap();
+    sink.limit_messages_per_connection(2);
+    let mailer = SmtpMailer::from_url(&sink.url(), &sender()).unwrap();
+
+    for n in 0..5 {
+        let outcome = mailer.send(&envelope("ada@example.com")).await;
+        assert!(outcome.is_ok(), "message {n}: {outcome:?}");
+    }
+
+    assert_eq!(sink.received().len(), 5);
+    assert_eq!(sink.connections(), 3);
+}

@@ -33,5 +33,5 @@ echo -n "reads, 64 conns:       "
 wrk -t2 -c64 -d20s -H "Authorization: Bearer $token" "http://127.0.0.1:$port/v1/me/profile" | rate; rss
 echo -n "registrations, 4 conns: "
 wrk -t2 -c4 -d20s -s "$here/register.lua" "http://127.0.0.1:$port/v1/accounts" | rate; rss
-sleep 60
-echo -n "idle 60 s:             "; rss
+sleep "${IDLE_SECONDS:-60}"
+echo -n "idle ${IDLE_SECONDS:-60} s:             "; rss

@@ -61,31 +61,46 @@ impl DeliveryWorker {
         self.outbox.backlog().await
     }
 
-    /// Delivers one batch of due messages, up to `in_flight` of them at once. Every
-    /// claimed message has its outcome recorded before the round ends, even when
-    /// recording another one failed.
-    pub async fn run_once(&self) -> Result<DeliveryReport, StorageError> {
+    /// Delivers one batch of due messages, up to `in_flight` of them at once, each
+    /// outcome recorded as it comes. When storage fails, the round starts no further
+    /// send and reports what it did all the same (in [`RoundFailed`]).
+    pub async fn run_once(&self) -> Result<DeliveryReport, RoundFailed> {
         let now = self.clock.now();
         let claimed = self
             .outbox
             .claim_due(now, now + self.policy.lease, self.policy.batch)
-            .await?;
+            .await
+            .map_err(|error| RoundFailed {
+                report: DeliveryReport::default(),
+                error,
+            })?;
         let storage_failed = AtomicBool::new(false);
-        let outcomes: Vec<Result<Outcome, StorageError>> = stream::iter(claimed)
+        let outcomes: Vec<Result<Outcome, (Outcome, StorageError)>> = stream::iter(claimed)
             .map(|envelope| self.deliver(envelope, &storage_failed))
             .buffer_unordered(self.policy.in_flight.max(1))
             .collect()
             .await;
         let mut report = DeliveryReport::default();
+        let mut first_error = None;
         for outcome in outcomes {
-            match outcome? {
+            let outcome = match outcome {
+                Ok(outcome) => outcome,
+                Err((outcome, error)) => {
+                    first_error.get_or_insert(error);
+                    outcome
+                }
+            };
+            match outcome {
                 Outcome::Sent => report.sent += 1,
                 Outcome::Retried => report.retried += 1,
                 Outcome::Failed => report.failed += 1,
                 Outcome::Left => {}
             }
         }
-        Ok(report)
+        match first_error {
+            None => Ok(report),
+            Some(error) => Err(RoundFailed { report, error }),
+        }
     }
 
     /// Sends one claimed message (unless earlier attempts kept dying) and records
@@ -97,7 +112,7 @@ impl DeliveryWorker {
         &self,
         envelope: Envelope,
         storage_failed: &AtomicBool,
-    ) -> Result<Outcome, StorageError> {
+    ) -> Result<Outcome, (Outcome, StorageError)> {
         if storage_failed.load(Ordering::SeqCst)
             || self.clock.now() + SEND_MARGIN >= envelope.lease_until
         {
@@ -133,10 +148,21 @@ impl DeliveryWorker {
             .await
         {
             storage_failed.store(true, Ordering::SeqCst);
-            return Err(error);
+            return Err((outcome, error));
         }
         Ok(outcome)
     }
+}
+
+/// A round that storage cut short: what it did before, and why.
+#[derive(Debug, thiserror::Error)]
+#[error("an outbox round failed: {error}")]
+pub struct RoundFailed {
+    /// The attempts made (a message sent but not recorded counts as sent).
+    pub report: DeliveryReport,
+    /// The storage failure.
+    #[source]
+    pub error: StorageError,
 }
 
 /// The longest one send may take (connecting, checking an idle connection and the
@@ -372,7 +398,8 @@ mod tests {
 
         let round = one_at_a_time.run_once().await;
 
-        assert!(round.is_err());
+        let failed = round.unwrap_err();
+        assert_eq!(failed.report.sent, 2, "both sends are reported");
     }
 
     #[tokio::test]

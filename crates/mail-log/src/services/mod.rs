@@ -6,6 +6,6 @@ pub mod history;
 pub mod mailer;
 
 pub use bounces::{BounceError, Bounces};
-pub use delivery::{DeliveryReport, DeliveryWorker};
+pub use delivery::{DeliveryReport, DeliveryWorker, RoundFailed};
 pub use history::{HistoryError, MailHistory};
 pub use mailer::{ComposeError, Mailer, MessageComposer};
