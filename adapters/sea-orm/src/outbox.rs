@@ -8,13 +8,13 @@
 use async_trait::async_trait;
 use portico_kernel::{AccountId, EmailAddress, MessageId, Page, PageRequest, StorageError};
 use portico_mail_log::{
-    AttemptResult, Backlog, BounceOutcome, BounceReference, Content, Envelope, Message,
-    MessageStatus, NewMessage, OutboxRepository, StatusEvent,
+    AttemptRecord, AttemptResult, Backlog, BounceOutcome, BounceReference, Content, Envelope,
+    Message, MessageStatus, NewMessage, OutboxRepository, StatusEvent,
 };
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
-    QueryFilter, QueryOrder, Set, Statement,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    DbBackend, EntityTrait, QueryFilter, QueryOrder, Set, Statement,
 };
 use time::OffsetDateTime;
 
@@ -107,6 +107,50 @@ async fn insert_event(
     .insert(conn)
     .await
     .map_err(storage)?;
+    Ok(())
+}
+
+/// Moves one message on after an attempt, inside the caller's transaction. A message
+/// no longer `queued` under this lease (a worker whose lease ran out and was taken
+/// over) is left as it is.
+async fn apply_attempt(
+    txn: &DatabaseTransaction,
+    attempt: &AttemptRecord,
+) -> Result<(), StorageError> {
+    let (status, detail, next_attempt_at) = match &attempt.result {
+        AttemptResult::Sent { detail } => (MessageStatus::Sent, detail, None),
+        AttemptResult::Retry {
+            detail,
+            next_attempt_at,
+        } => (MessageStatus::Queued, detail, Some(*next_attempt_at)),
+        AttemptResult::Failed { detail } => (MessageStatus::Failed, detail, None),
+    };
+    let id = attempt.id.to_string();
+    let mut update = message::Entity::update_many()
+        .col_expr(message::Column::Status, Expr::value(status.as_str()))
+        .col_expr(message::Column::LeaseUntil, Expr::value(None::<i64>))
+        .filter(message::Column::Id.eq(id.clone()))
+        .filter(message::Column::Status.eq(MessageStatus::Queued.as_str()))
+        // The fence: a worker whose lease ran out (and was taken over) changes nothing.
+        .filter(message::Column::LeaseUntil.eq(micros(attempt.lease_until)));
+    if let Some(next) = next_attempt_at {
+        update = update.col_expr(message::Column::NextAttemptAt, Expr::value(micros(next)));
+    }
+    if status == MessageStatus::Sent {
+        update = update.col_expr(message::Column::SentAt, Expr::value(micros(attempt.at)));
+    }
+    let changed = update.exec(txn).await.map_err(storage)?.rows_affected > 0;
+    if !changed {
+        return Ok(());
+    }
+    insert_event(txn, &id, attempt.at, status, detail).await?;
+    if status != MessageStatus::Queued {
+        // Delivered or given up: the copy holding the one-time secret goes.
+        message_secret::Entity::delete_by_id(id)
+            .exec(txn)
+            .await
+            .map_err(storage)?;
+    }
     Ok(())
 }
 
@@ -233,39 +277,22 @@ impl OutboxRepository for SeaOutbox {
         at: OffsetDateTime,
         result: &AttemptResult,
     ) -> Result<(), StorageError> {
-        let (status, detail, next_attempt_at) = match result {
-            AttemptResult::Sent { detail } => (MessageStatus::Sent, detail, None),
-            AttemptResult::Retry {
-                detail,
-                next_attempt_at,
-            } => (MessageStatus::Queued, detail, Some(*next_attempt_at)),
-            AttemptResult::Failed { detail } => (MessageStatus::Failed, detail, None),
-        };
-        let txn = begin_write(&self.db).await.map_err(storage)?;
-        let mut update = message::Entity::update_many()
-            .col_expr(message::Column::Status, Expr::value(status.as_str()))
-            .col_expr(message::Column::LeaseUntil, Expr::value(None::<i64>))
-            .filter(message::Column::Id.eq(id.to_string()))
-            .filter(message::Column::Status.eq(MessageStatus::Queued.as_str()))
-            // The fence: a worker whose lease ran out (and was taken over) changes nothing.
-            .filter(message::Column::LeaseUntil.eq(micros(lease_until)));
-        if let Some(next) = next_attempt_at {
-            update = update.col_expr(message::Column::NextAttemptAt, Expr::value(micros(next)));
-        }
-        if status == MessageStatus::Sent {
-            update = update.col_expr(message::Column::SentAt, Expr::value(micros(at)));
-        }
-        let changed = update.exec(&txn).await.map_err(storage)?.rows_affected > 0;
-        if !changed {
+        self.record_attempts(&[AttemptRecord {
+            id,
+            lease_until,
+            at,
+            result: result.clone(),
+        }])
+        .await
+    }
+
+    async fn record_attempts(&self, attempts: &[AttemptRecord]) -> Result<(), StorageError> {
+        if attempts.is_empty() {
             return Ok(());
         }
-        insert_event(&txn, &id.to_string(), at, status, detail).await?;
-        if status != MessageStatus::Queued {
-            // Delivered or given up: the copy holding the one-time secret goes.
-            message_secret::Entity::delete_by_id(id.to_string())
-                .exec(&txn)
-                .await
-                .map_err(storage)?;
+        let txn = begin_write(&self.db).await.map_err(storage)?;
+        for attempt in attempts {
+            apply_attempt(&txn, attempt).await?;
         }
         txn.commit().await.map_err(storage)
     }

@@ -30,6 +30,7 @@ struct Script {
     connections: usize,
     silent_after_data: bool,
     messages_per_connection: Option<usize>,
+    drop_at_data: bool,
 }
 
 /// A running SMTP sink on a loopback port.
@@ -109,6 +110,12 @@ impl SmtpSink {
     /// `MAIL FROM` with `421` and closes, as servers with a per-connection limit do.
     pub fn limit_messages_per_connection(&self, limit: usize) {
         lock(&self.script).messages_per_connection = Some(limit);
+    }
+
+    /// From now on, closes the connection without a word when `DATA` arrives (after
+    /// `MAIL FROM` and the recipients were accepted).
+    pub fn drop_connections_at_data(&self) {
+        lock(&self.script).drop_at_data = true;
     }
 
     /// Connections accepted so far.
@@ -191,6 +198,9 @@ async fn serve(stream: TcpStream, script: Arc<Mutex<Script>>) {
                 "250 2.1.5 ok\r\n".into()
             }
         } else if command == "DATA" {
+            if lock(&script).drop_at_data {
+                return;
+            }
             if write
                 .write_all(b"354 end with <CRLF>.<CRLF>\r\n")
                 .await

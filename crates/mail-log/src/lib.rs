@@ -39,8 +39,8 @@ pub use message::{
     Content, Envelope, InvalidStatus, Message, MessageStatus, NewMessage, StatusEvent,
 };
 pub use ports::{
-    AttemptResult, Backlog, BounceOutcome, BounceReference, DeliveryError, MailTransport,
-    OutboxRepository,
+    AttemptRecord, AttemptResult, Backlog, BounceOutcome, BounceReference, DeliveryError,
+    MailTransport, OutboxRepository,
 };
 pub use retry::RetryPolicy;
 pub use services::{

@@ -80,6 +80,17 @@ pub trait OutboxRepository: Send + Sync {
         result: &AttemptResult,
     ) -> Result<(), StorageError>;
 
+    /// Records several outcomes at once, each as [`Self::record_attempt`] would (and
+    /// each fenced by its own lease), in one transaction where the database allows:
+    /// the outbox worker records a round's finished sends together.
+    async fn record_attempts(&self, attempts: &[AttemptRecord]) -> Result<(), StorageError> {
+        for attempt in attempts {
+            self.record_attempt(attempt.id, attempt.lease_until, attempt.at, &attempt.result)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// One page of the account's messages, newest first, optionally of one status.
     async fn list(
         &self,
@@ -107,6 +118,19 @@ pub trait OutboxRepository: Send + Sync {
         reason: &str,
         at: OffsetDateTime,
     ) -> Result<BounceOutcome, StorageError>;
+}
+
+/// One finished attempt, to record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttemptRecord {
+    /// The message.
+    pub id: MessageId,
+    /// The lease of the claim that made the attempt (the fence).
+    pub lease_until: OffsetDateTime,
+    /// When the attempt ended.
+    pub at: OffsetDateTime,
+    /// How it ended.
+    pub result: AttemptResult,
 }
 
 /// The outbox's queue at one moment.

@@ -16,8 +16,10 @@ pub struct RetryPolicy {
     /// How long a claimed batch stays reserved for its worker. It must outlast the
     /// slowest batch, or another worker could claim and send a message this one is
     /// still about to send: `batch / in_flight` messages one after another, each at most
-    /// 80 s over SMTP (20 s to connect, 60 s for the message), so 400 s by default. A
-    /// worker that dies mid-send leaves its batch claimable again after this.
+    /// 100 s over SMTP (20 s to check an idle connection, 20 s to connect, 60 s for the
+    /// message), so 500 s by default; and no send starts within two minutes of the
+    /// lease's end. A worker that dies mid-send leaves its batch claimable again after
+    /// this.
     pub lease: Duration,
     /// Messages claimed per round.
     pub batch: u64,

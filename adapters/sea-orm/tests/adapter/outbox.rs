@@ -377,3 +377,82 @@ async fn a_failed_message_keeps_no_secret_copy(db: Database) {
     assert!(secrets.is_empty());
 }
 on_both_engines!(failed_secret, super::a_failed_message_keeps_no_secret_copy);
+
+/// Outcomes recorded together: each applies under its own lease, in one transaction.
+async fn outcomes_recorded_together_are_each_fenced_by_their_lease(db: Database) {
+    use portico_mail_log::AttemptRecord;
+    let account = quiet_account(&db, "ada").await;
+    let outbox = SeaOutbox::new(db.connection());
+    let (sent, retried, stale) = (
+        message(Some(account), 0, true),
+        message(Some(account), 1, false),
+        message(Some(account), 2, false),
+    );
+    for new in [&sent, &retried, &stale] {
+        outbox.enqueue(new).await.unwrap();
+    }
+    let claimed = outbox.claim_due(at(10), at(100), 10).await.unwrap();
+    assert_eq!(claimed.len(), 3);
+
+    outbox
+        .record_attempts(&[
+            AttemptRecord {
+                id: sent.id,
+                lease_until: at(100),
+                at: at(11),
+                result: AttemptResult::Sent {
+                    detail: "250 ok".into(),
+                },
+            },
+            AttemptRecord {
+                id: retried.id,
+                lease_until: at(100),
+                at: at(12),
+                result: AttemptResult::Retry {
+                    detail: "451 later".into(),
+                    next_attempt_at: at(500),
+                },
+            },
+            AttemptRecord {
+                id: stale.id,
+                lease_until: at(99),
+                at: at(13),
+                result: AttemptResult::Failed {
+                    detail: "a worker whose lease was taken over".into(),
+                },
+            },
+        ])
+        .await
+        .unwrap();
+
+    let status = |id| {
+        let outbox = outbox.clone();
+        async move { outbox.find(account, id).await.unwrap().unwrap().0 }
+    };
+    let delivered = status(sent.id).await;
+    assert_eq!(
+        (delivered.status, delivered.sent_at),
+        (MessageStatus::Sent, Some(at(11)))
+    );
+    assert_eq!(status(retried.id).await.status, MessageStatus::Queued);
+    assert_eq!(
+        status(stale.id).await.status,
+        MessageStatus::Queued,
+        "a stale lease changes nothing"
+    );
+    assert!(
+        outbox
+            .claim_due(at(20), at(120), 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "the stale one is still leased, the retried one not due"
+    );
+    let again = outbox.claim_due(at(500), at(600), 10).await.unwrap();
+    let ids: HashSet<_> = again.iter().map(|envelope| envelope.id).collect();
+    assert_eq!(ids, HashSet::from([retried.id, stale.id]));
+}
+on_both_engines!(
+    recorded_together,
+    super::outcomes_recorded_together_are_each_fenced_by_their_lease
+);

@@ -76,13 +76,23 @@ async fn open_unbounded(relay: &Relay) -> Result<AsyncSmtpConnection, ConnectErr
     if let Some(credentials) = &relay.credentials {
         // With opportunistic STARTTLS, someone on the path could strip the offer: the
         // password then goes only over a connection the URL asked to be plain.
-        if relay.security != Security::Plain && !connection.is_encrypted() {
+        if !may_authenticate(relay.security, connection.is_encrypted()) {
             connection.abort().await;
             return Err(ConnectError::NoStartTls);
         }
         connection.auth(DEFAULT_MECHANISMS, credentials).await?;
     }
     Ok(connection)
+}
+
+/// Whether credentials may be sent. lettre reports a connection as encrypted only
+/// after its own STARTTLS; an `smtps://` stream is TLS from the first byte, wrapped
+/// here, so it counts as encrypted whatever lettre says.
+fn may_authenticate(security: Security, starttls_done: bool) -> bool {
+    match security {
+        Security::Plain | Security::Implicit => true,
+        Security::StartTls { .. } => starttls_done,
+    }
 }
 
 /// The TLS client settings for `smtps://`: the Mozilla root certificates (as lettre's
@@ -143,5 +153,28 @@ impl AsyncWrite for ImplicitTls {
 
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         Pin::new(&mut self.0).poll_shutdown(cx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_go_over_tls_or_where_the_url_asked_for_plain() {
+        assert!(may_authenticate(Security::Plain, false));
+        assert!(may_authenticate(Security::Implicit, false));
+        assert!(may_authenticate(
+            Security::StartTls { required: true },
+            true
+        ));
+        assert!(may_authenticate(
+            Security::StartTls { required: false },
+            true
+        ));
+        assert!(!may_authenticate(
+            Security::StartTls { required: false },
+            false
+        ));
     }
 }

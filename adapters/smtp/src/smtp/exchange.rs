@@ -22,6 +22,12 @@ impl ExchangeError {
     pub fn is_unsupported(&self) -> bool {
         matches!(self, Self::Unsupported(_))
     }
+
+    /// A failure a fresh connection might not meet: the connection broke, or a 4xx
+    /// answer (such as 421, "closing"). A 5xx answer would be repeated.
+    pub fn may_succeed_elsewhere(&self) -> bool {
+        matches!(self, Self::Smtp(error) if !error.is_permanent())
+    }
 }
 
 impl From<lettre::transport::smtp::Error> for ExchangeError {

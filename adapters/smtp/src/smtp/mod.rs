@@ -69,14 +69,12 @@ impl SmtpMailer {
 }
 
 /// Sorts a failure into retry-or-not. A 5xx answer is permanent, and so is a message
-/// lettre refuses to send to this server (one needing an extension it lacks); a 4xx
-/// answer, a refused connection, a timeout or broken TLS may succeed later.
+/// this server cannot take (one needing an extension it lacks); a 4xx answer, a
+/// refused connection, a timeout or broken TLS may succeed later.
 fn classify(error: &SendError) -> DeliveryError {
     let text = error.to_string();
     match error {
-        SendError::Smtp(smtp) if smtp.is_permanent() || smtp.is_client() => {
-            DeliveryError::Permanent(text)
-        }
+        SendError::Smtp(smtp) if smtp.is_permanent() => DeliveryError::Permanent(text),
         SendError::Unsupported(_) => DeliveryError::Permanent(text),
         _ => DeliveryError::Transient(text),
     }

@@ -103,38 +103,65 @@ impl ConnectionPool {
         content: &[u8],
     ) -> Result<Response, SendError> {
         let _slot = self.slots.acquire().await.map_err(|_| SendError::Closed)?;
-        tokio::time::timeout(self.timing.exchange, self.deliver(envelope, content))
-            .await
-            // Dropped mid-message: the server discards an unfinished DATA.
-            .map_err(|_| SendError::TimedOut(self.timing.exchange))?
-    }
-
-    async fn deliver(
-        &self,
-        envelope: &SmtpEnvelope,
-        content: &[u8],
-    ) -> Result<Response, SendError> {
         let (mut connection, reused) = self.checkout().await?;
-        if let Err(error) = exchange::begin(&mut connection, envelope, content).await {
-            connection.abort().await;
-            if !reused || error.is_unsupported() {
+        // One budget for the message itself, a reconnection included.
+        let deadline = tokio::time::Instant::now() + self.timing.exchange;
+        let begun = tokio::time::timeout_at(
+            deadline,
+            exchange::begin(&mut connection, envelope, content),
+        )
+        .await;
+        match begun {
+            Ok(Ok(())) => {}
+            Ok(Err(error)) if error.is_unsupported() => {
+                // Nothing was sent: the connection is as good as before.
+                self.give_back(connection);
                 return Err(error.into());
             }
-            connection = connect::open(&self.relay, self.timing.connect).await?;
-            if let Err(error) = exchange::begin(&mut connection, envelope, content).await {
+            Ok(Err(error)) if reused && error.may_succeed_elsewhere() => {
+                connection.abort().await;
+                connection = tokio::time::timeout_at(
+                    deadline,
+                    connect::open(&self.relay, self.timing.connect),
+                )
+                .await
+                .map_err(|_| SendError::TimedOut(self.timing.exchange))??;
+                match tokio::time::timeout_at(
+                    deadline,
+                    exchange::begin(&mut connection, envelope, content),
+                )
+                .await
+                {
+                    Ok(Ok(())) => {}
+                    Ok(Err(error)) => {
+                        connection.abort().await;
+                        return Err(error.into());
+                    }
+                    Err(_) => return Err(SendError::TimedOut(self.timing.exchange)),
+                }
+            }
+            Ok(Err(error)) => {
                 connection.abort().await;
                 return Err(error.into());
             }
+            Err(_) => return Err(SendError::TimedOut(self.timing.exchange)),
         }
-        match exchange::finish(&mut connection, envelope, content).await {
-            Ok(response) => {
+        match tokio::time::timeout_at(
+            deadline,
+            exchange::finish(&mut connection, envelope, content),
+        )
+        .await
+        {
+            Ok(Ok(response)) => {
                 self.give_back(connection);
                 Ok(response)
             }
-            Err(error) => {
+            Ok(Err(error)) => {
                 connection.abort().await;
                 Err(error.into())
             }
+            // Dropped mid-message: the server discards an unfinished DATA.
+            Err(_) => Err(SendError::TimedOut(self.timing.exchange)),
         }
     }
 
@@ -149,11 +176,13 @@ impl ConnectionPool {
             if idle_for <= self.timing.trusted_idle {
                 return Ok((connection, true));
             }
+            // One probe at most: if this one is dead, the older ones likely are too.
             let alive =
                 tokio::time::timeout(self.timing.connect, connection.test_connected()).await;
             if alive == Ok(true) {
                 return Ok((connection, true));
             }
+            break;
         }
         Ok((
             connect::open(&self.relay, self.timing.connect).await?,

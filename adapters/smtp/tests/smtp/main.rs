@@ -209,3 +209,24 @@ async fn a_pooled_connection_the_server_ended_is_replaced_without_failing_the_me
     assert_eq!(sink.received().len(), 5);
     assert_eq!(sink.connections(), 3);
 }
+
+#[tokio::test]
+async fn a_connection_lost_after_mail_from_was_accepted_is_not_retried() {
+    let sink = SmtpSink::start().await.unwrap();
+    let mailer = SmtpMailer::from_url(&sink.url(), &sender()).unwrap();
+    mailer.send(&envelope("ada@example.com")).await.unwrap();
+    sink.drop_connections_at_data();
+
+    let outcome = mailer.send(&envelope("ada@example.com")).await;
+
+    assert!(
+        matches!(outcome, Err(DeliveryError::Transient(_))),
+        "{outcome:?}"
+    );
+    assert_eq!(sink.received().len(), 1);
+    assert_eq!(
+        sink.connections(),
+        1,
+        "no second connection for the same message"
+    );
+}

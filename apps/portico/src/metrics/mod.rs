@@ -134,7 +134,8 @@ impl Metrics {
         let deliveries = Family::<OutcomeLabels, Counter>::default();
         registry.register(
             "mail_deliveries",
-            "Delivery attempts of the outbox worker in this process, by outcome",
+            "Delivery attempts of the outbox worker in this process, by outcome (a message \
+             sent but not recorded, and sent again after its lease, counts twice)",
             deliveries.clone(),
         );
         let hashes_waiting = Gauge::default();

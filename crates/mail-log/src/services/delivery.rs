@@ -8,7 +8,7 @@ use futures_util::{StreamExt, stream};
 use portico_kernel::{Clock, StorageError};
 
 use crate::message::Envelope;
-use crate::ports::{AttemptResult, Backlog, MailTransport, OutboxRepository};
+use crate::ports::{AttemptRecord, AttemptResult, Backlog, MailTransport, OutboxRepository};
 use crate::retry::RetryPolicy;
 
 /// What one round did.
@@ -61,9 +61,10 @@ impl DeliveryWorker {
         self.outbox.backlog().await
     }
 
-    /// Delivers one batch of due messages, up to `in_flight` of them at once, each
-    /// outcome recorded as it comes. When storage fails, the round starts no further
-    /// send and reports what it did all the same (in [`RoundFailed`]).
+    /// Delivers one batch of due messages, up to `in_flight` of them at once. The
+    /// outcomes that are ready together are recorded together, in one call, as soon
+    /// as they are ready. When storage fails, the round starts no further send and
+    /// reports what it did all the same (in [`RoundFailed`]).
     pub async fn run_once(&self) -> Result<DeliveryReport, RoundFailed> {
         let now = self.clock.now();
         let claimed = self
@@ -74,27 +75,29 @@ impl DeliveryWorker {
                 report: DeliveryReport::default(),
                 error,
             })?;
+        let in_flight = self.policy.in_flight.max(1);
         let storage_failed = AtomicBool::new(false);
-        let outcomes: Vec<Result<Outcome, (Outcome, StorageError)>> = stream::iter(claimed)
-            .map(|envelope| self.deliver(envelope, &storage_failed))
-            .buffer_unordered(self.policy.in_flight.max(1))
-            .collect()
-            .await;
+        let mut finished = stream::iter(claimed)
+            .map(|envelope| self.attempt(envelope, &storage_failed))
+            .buffer_unordered(in_flight)
+            .ready_chunks(in_flight);
         let mut report = DeliveryReport::default();
         let mut first_error = None;
-        for outcome in outcomes {
-            let outcome = match outcome {
-                Ok(outcome) => outcome,
-                Err((outcome, error)) => {
-                    first_error.get_or_insert(error);
-                    outcome
+        while let Some(chunk) = finished.next().await {
+            let records: Vec<AttemptRecord> = chunk.into_iter().flatten().collect();
+            if records.is_empty() {
+                continue;
+            }
+            if let Err(error) = self.outbox.record_attempts(&records).await {
+                storage_failed.store(true, Ordering::SeqCst);
+                first_error.get_or_insert(error);
+            }
+            for record in &records {
+                match record.result {
+                    AttemptResult::Sent { .. } => report.sent += 1,
+                    AttemptResult::Retry { .. } => report.retried += 1,
+                    AttemptResult::Failed { .. } => report.failed += 1,
                 }
-            };
-            match outcome {
-                Outcome::Sent => report.sent += 1,
-                Outcome::Retried => report.retried += 1,
-                Outcome::Failed => report.failed += 1,
-                Outcome::Left => {}
             }
         }
         match first_error {
@@ -103,20 +106,22 @@ impl DeliveryWorker {
         }
     }
 
-    /// Sends one claimed message (unless earlier attempts kept dying) and records
-    /// the outcome under the message's lease. A message is left leased, unsent, once
-    /// recording another outcome of the round failed (a send now could not be
-    /// recorded either, and would be repeated after the lease) or when its lease ends
-    /// within [`SEND_MARGIN`] (another worker may claim it before the send ends).
-    async fn deliver(
+    /// Sends one claimed message (unless earlier attempts kept dying) and returns the
+    /// outcome to record under the message's lease. A message is left leased, unsent
+    /// (`None`), once recording an outcome of the round failed (a send now could not
+    /// be recorded either, and would be repeated after the lease) or when its lease
+    /// ends within [`SEND_MARGIN`] (another worker may claim it before the send ends).
+    async fn attempt(
         &self,
         envelope: Envelope,
         storage_failed: &AtomicBool,
-    ) -> Result<Outcome, (Outcome, StorageError)> {
+    ) -> Option<AttemptRecord> {
+        // A lease shorter than twice the margin (in tests, say) keeps half of it.
+        let margin = SEND_MARGIN.min(self.policy.lease / 2);
         if storage_failed.load(Ordering::SeqCst)
-            || self.clock.now() + SEND_MARGIN >= envelope.lease_until
+            || self.clock.now() + margin >= envelope.lease_until
         {
-            return Ok(Outcome::Left);
+            return None;
         }
         let attempt = envelope.attempts;
         let at;
@@ -131,26 +136,21 @@ impl DeliveryWorker {
             at = self.clock.now();
             self.policy.decide(attempt, outcome, at)
         };
-        let outcome = match &result {
-            AttemptResult::Sent { .. } => Outcome::Sent,
+        match &result {
+            AttemptResult::Sent { .. } => {}
             AttemptResult::Retry { detail, .. } => {
                 tracing::warn!(message = %envelope.id, attempt, %detail, "delivery will be retried");
-                Outcome::Retried
             }
             AttemptResult::Failed { detail } => {
                 tracing::warn!(message = %envelope.id, attempt, %detail, "delivery failed");
-                Outcome::Failed
             }
-        };
-        if let Err(error) = self
-            .outbox
-            .record_attempt(envelope.id, envelope.lease_until, at, &result)
-            .await
-        {
-            storage_failed.store(true, Ordering::SeqCst);
-            return Err((outcome, error));
         }
-        Ok(outcome)
+        Some(AttemptRecord {
+            id: envelope.id,
+            lease_until: envelope.lease_until,
+            at,
+            result,
+        })
     }
 }
 
@@ -169,15 +169,6 @@ pub struct RoundFailed {
 /// message itself, with the SMTP adapter's timeouts) plus room to record it: a
 /// message whose lease ends sooner is not started.
 pub const SEND_MARGIN: time::Duration = time::Duration::minutes(2);
-
-/// How one message's attempt ended.
-enum Outcome {
-    Sent,
-    Retried,
-    Failed,
-    /// Not attempted in this round; its lease expires and it is claimed again.
-    Left,
-}
 
 #[cfg(test)]
 mod tests {
@@ -227,14 +218,15 @@ mod tests {
             })
             .return_once(move |_, _, _| Ok(vec![message]));
         outbox
-            .expect_record_attempt()
-            .withf(move |record_id, lease, _, result| {
-                *record_id == id
-                    && *lease == start() + Duration::minutes(10)
-                    && matches!(result, AttemptResult::Sent { detail } if detail == "250 queued")
+            .expect_record_attempts()
+            .withf(move |records| {
+                matches!(records, [AttemptRecord { id: record_id, lease_until, result, .. }]
+                    if *record_id == id
+                        && *lease_until == start() + Duration::minutes(10)
+                        && matches!(result, AttemptResult::Sent { detail } if detail == "250 queued"))
             })
             .times(1)
-            .returning(|_, _, _, _| Ok(()));
+            .returning(|_| Ok(()));
         let mut transport = MockMailTransport::new();
         transport
             .expect_send()
@@ -260,13 +252,14 @@ mod tests {
             .expect_claim_due()
             .return_once(move |_, _, _| Ok(vec![message]));
         outbox
-            .expect_record_attempt()
-            .withf(|_, _, _, result| {
+            .expect_record_attempts()
+            .withf(|records| {
+                matches!(records, [AttemptRecord { result, .. }] if
                 matches!(result, AttemptResult::Retry { next_attempt_at, .. }
-                    if *next_attempt_at == start() + Duration::minutes(2))
+                    if *next_attempt_at == start() + Duration::minutes(2)))
             })
             .times(1)
-            .returning(|_, _, _, _| Ok(()));
+            .returning(|_| Ok(()));
         let mut transport = MockMailTransport::new();
         transport
             .expect_send()
@@ -285,12 +278,13 @@ mod tests {
             .expect_claim_due()
             .return_once(move |_, _, _| Ok(vec![message]));
         outbox
-            .expect_record_attempt()
-            .withf(|_, _, _, result| {
-                matches!(result, AttemptResult::Failed { detail } if detail.contains("550"))
+            .expect_record_attempts()
+            .withf(|records| {
+                matches!(records, [AttemptRecord { result, .. }] if
+                matches!(result, AttemptResult::Failed { detail } if detail.contains("550")))
             })
             .times(1)
-            .returning(|_, _, _, _| Ok(()));
+            .returning(|_| Ok(()));
         let mut transport = MockMailTransport::new();
         transport
             .expect_send()
@@ -309,12 +303,13 @@ mod tests {
             .expect_claim_due()
             .return_once(move |_, _, _| Ok(vec![message]));
         outbox
-            .expect_record_attempt()
-            .withf(|_, _, _, result| {
-                matches!(result, AttemptResult::Failed { detail } if detail.contains("interrupted"))
+            .expect_record_attempts()
+            .withf(|records| {
+                matches!(records, [AttemptRecord { result, .. }] if
+                matches!(result, AttemptResult::Failed { detail } if detail.contains("interrupted")))
             })
             .times(1)
-            .returning(|_, _, _, _| Ok(()));
+            .returning(|_| Ok(()));
         let mut transport = MockMailTransport::new();
         transport.expect_send().times(0);
 
@@ -344,10 +339,12 @@ mod tests {
             .expect_claim_due()
             .withf(|_, _, limit| *limit == 15)
             .return_once(move |_, _, _| Ok(messages));
-        outbox
-            .expect_record_attempt()
-            .times(3)
-            .returning(|_, _, _, _| Ok(()));
+        let recorded = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counted = recorded.clone();
+        outbox.expect_record_attempts().returning(move |records| {
+            counted.fetch_add(records.len(), Ordering::SeqCst);
+            Ok(())
+        });
         let worker = DeliveryWorker::new(
             Arc::new(outbox),
             Arc::new(Gathering {
@@ -363,6 +360,7 @@ mod tests {
             .unwrap();
 
         assert_eq!(report.sent, 3);
+        assert_eq!(recorded.load(Ordering::SeqCst), 3);
     }
 
     #[tokio::test]
@@ -375,10 +373,10 @@ mod tests {
             .expect_claim_due()
             .return_once(move |_, _, _| Ok(messages));
         outbox
-            .expect_record_attempt()
+            .expect_record_attempts()
             .times(2)
-            .returning(move |id, _, _, _| {
-                if id == failing_id {
+            .returning(move |records| {
+                if records.iter().any(|record| record.id == failing_id) {
                     Err(StorageError::corrupt("the database went away"))
                 } else {
                     Ok(())
@@ -410,7 +408,7 @@ mod tests {
         outbox
             .expect_claim_due()
             .return_once(move |_, _, _| Ok(vec![late]));
-        outbox.expect_record_attempt().times(0);
+        outbox.expect_record_attempts().times(0);
         let mut transport = MockMailTransport::new();
         transport.expect_send().times(0);
 
@@ -425,7 +423,7 @@ mod tests {
         outbox
             .expect_claim_due()
             .returning(|_, _, _| Ok(Vec::new()));
-        outbox.expect_record_attempt().times(0);
+        outbox.expect_record_attempts().times(0);
         let mut transport = MockMailTransport::new();
         transport.expect_send().times(0);
 
