@@ -24,7 +24,8 @@ pub struct RetryPolicy {
     /// Messages claimed per round.
     pub batch: u64,
     /// Messages of a round handed to the transport at once (the SMTP connection pool
-    /// has as many connections). Sends overlap; each outcome is recorded as it comes.
+    /// has as many connections). Sends overlap; the outcomes that finish together are
+    /// recorded together.
     pub in_flight: usize,
 }
 

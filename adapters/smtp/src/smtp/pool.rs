@@ -46,7 +46,8 @@ impl From<ExchangeError> for SendError {
 pub struct PoolTiming {
     /// Connecting, TLS, EHLO and AUTH together.
     pub connect: Duration,
-    /// One message: MAIL, RCPT, DATA, the content and the final answer.
+    /// One message: MAIL, RCPT, DATA, the content and the final answer, with any
+    /// reconnection after a reused connection failed at MAIL FROM.
     pub exchange: Duration,
     /// A connection idle for less than this is reused as it is (the common case while
     /// the outbox drains a queue).
@@ -65,6 +66,12 @@ impl Default for PoolTiming {
             max_idle: Duration::from_secs(50),
         }
     }
+}
+
+/// Ends a connection that failed: QUIT, for at most a few seconds (a server that
+/// stalls after an error must not hold the pool slot), then the socket closes.
+async fn close(mut connection: AsyncSmtpConnection) {
+    let _ = tokio::time::timeout(Duration::from_secs(5), connection.abort()).await;
 }
 
 struct Idle {
@@ -105,7 +112,10 @@ impl ConnectionPool {
         let _slot = self.slots.acquire().await.map_err(|_| SendError::Closed)?;
         let (mut connection, reused) = self.checkout().await?;
         // One budget for the message itself, a reconnection included.
-        let deadline = tokio::time::Instant::now() + self.timing.exchange;
+        let now = tokio::time::Instant::now();
+        let deadline = now
+            .checked_add(self.timing.exchange)
+            .unwrap_or(now + Duration::from_secs(86_400));
         let begun = tokio::time::timeout_at(
             deadline,
             exchange::begin(&mut connection, envelope, content),
@@ -119,7 +129,7 @@ impl ConnectionPool {
                 return Err(error.into());
             }
             Ok(Err(error)) if reused && error.may_succeed_elsewhere() => {
-                connection.abort().await;
+                close(connection).await;
                 connection = tokio::time::timeout_at(
                     deadline,
                     connect::open(&self.relay, self.timing.connect),
@@ -134,14 +144,14 @@ impl ConnectionPool {
                 {
                     Ok(Ok(())) => {}
                     Ok(Err(error)) => {
-                        connection.abort().await;
+                        close(connection).await;
                         return Err(error.into());
                     }
                     Err(_) => return Err(SendError::TimedOut(self.timing.exchange)),
                 }
             }
             Ok(Err(error)) => {
-                connection.abort().await;
+                close(connection).await;
                 return Err(error.into());
             }
             Err(_) => return Err(SendError::TimedOut(self.timing.exchange)),
@@ -157,10 +167,12 @@ impl ConnectionPool {
                 Ok(response)
             }
             Ok(Err(error)) => {
-                connection.abort().await;
+                close(connection).await;
                 Err(error.into())
             }
-            // Dropped mid-message: the server discards an unfinished DATA.
+            // Dropped: the server discards an unfinished DATA. (A server that took the
+            // whole message but did not answer in time may still deliver it; the retry
+            // then sends it again, which a longer `exchange` budget makes rarer.)
             Err(_) => Err(SendError::TimedOut(self.timing.exchange)),
         }
     }

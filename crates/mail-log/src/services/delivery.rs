@@ -4,7 +4,8 @@ use std::sync::Arc;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use futures_util::{StreamExt, stream};
+use futures_channel::mpsc;
+use futures_util::{StreamExt, future, stream};
 use portico_kernel::{Clock, StorageError};
 
 use crate::message::Envelope;
@@ -63,8 +64,10 @@ impl DeliveryWorker {
 
     /// Delivers one batch of due messages, up to `in_flight` of them at once. The
     /// outcomes that are ready together are recorded together, in one call, as soon
-    /// as they are ready. When storage fails, the round starts no further send and
-    /// reports what it did all the same (in [`RoundFailed`]).
+    /// as they are ready, while the other sends go on (a send left unpolled while
+    /// outcomes are written could run out of time after the server took the message).
+    /// When storage fails, the round starts no further send and reports what it did
+    /// all the same (in [`RoundFailed`]).
     pub async fn run_once(&self) -> Result<DeliveryReport, RoundFailed> {
         let now = self.clock.now();
         let claimed = self
@@ -77,33 +80,65 @@ impl DeliveryWorker {
             })?;
         let in_flight = self.policy.in_flight.max(1);
         let storage_failed = AtomicBool::new(false);
-        let mut finished = stream::iter(claimed)
-            .map(|envelope| self.attempt(envelope, &storage_failed))
-            .buffer_unordered(in_flight)
-            .ready_chunks(in_flight);
+        let (finished, to_record) = mpsc::unbounded::<AttemptRecord>();
+        let sending = async {
+            stream::iter(claimed)
+                .map(|envelope| self.attempt(envelope, &storage_failed))
+                .buffer_unordered(in_flight)
+                .for_each(|record| {
+                    if let Some(record) = record {
+                        // The receiver lives until this stream ends.
+                        let _ = finished.unbounded_send(record);
+                    }
+                    std::future::ready(())
+                })
+                .await;
+            finished.close_channel();
+        };
         let mut report = DeliveryReport::default();
         let mut first_error = None;
-        while let Some(chunk) = finished.next().await {
-            let records: Vec<AttemptRecord> = chunk.into_iter().flatten().collect();
-            if records.is_empty() {
-                continue;
-            }
-            if let Err(error) = self.outbox.record_attempts(&records).await {
-                storage_failed.store(true, Ordering::SeqCst);
-                first_error.get_or_insert(error);
-            }
-            for record in &records {
-                match record.result {
-                    AttemptResult::Sent { .. } => report.sent += 1,
-                    AttemptResult::Retry { .. } => report.retried += 1,
-                    AttemptResult::Failed { .. } => report.failed += 1,
+        let recording = async {
+            let mut ready = to_record.ready_chunks(in_flight);
+            while let Some(records) = ready.next().await {
+                if let Err(error) = self.record(&records).await {
+                    storage_failed.store(true, Ordering::SeqCst);
+                    first_error.get_or_insert(error);
+                }
+                for record in &records {
+                    match record.result {
+                        AttemptResult::Sent { .. } => report.sent += 1,
+                        AttemptResult::Retry { .. } => report.retried += 1,
+                        AttemptResult::Failed { .. } => report.failed += 1,
+                    }
                 }
             }
-        }
+        };
+        future::join(sending, recording).await;
         match first_error {
             None => Ok(report),
             Some(error) => Err(RoundFailed { report, error }),
         }
+    }
+
+    /// Records outcomes together; if that fails, one by one, so that one outcome that
+    /// cannot be written does not take the others with it (each is fenced by its
+    /// lease, so writing one again is harmless).
+    async fn record(&self, records: &[AttemptRecord]) -> Result<(), StorageError> {
+        if self.outbox.record_attempts(records).await.is_err() {
+            let mut first_error = None;
+            for record in records {
+                let written = self
+                    .outbox
+                    .record_attempt(record.id, record.lease_until, record.at, &record.result)
+                    .await;
+                if let Err(error) = written {
+                    tracing::error!(message = %record.id, %error, "an outcome could not be recorded");
+                    first_error.get_or_insert(error);
+                }
+            }
+            return first_error.map_or(Ok(()), Err);
+        }
+        Ok(())
     }
 
     /// Sends one claimed message (unless earlier attempts kept dying) and returns the
@@ -367,37 +402,58 @@ mod tests {
     async fn after_a_failed_record_no_further_message_is_sent() {
         let failing = envelope(1);
         let failing_id = failing.id;
-        let messages = vec![envelope(1), failing, envelope(1)];
+        // One at a time: the third send starts as the second's outcome is written
+        // (sends do not wait for records); the fourth starts after that failed.
+        let messages = vec![envelope(1), failing, envelope(1), envelope(1)];
         let mut outbox = MockOutboxRepository::new();
         outbox
             .expect_claim_due()
             .return_once(move |_, _, _| Ok(messages));
+        let storage_down = || Err(StorageError::corrupt("the database went away"));
+        outbox.expect_record_attempts().returning(move |records| {
+            if records.iter().any(|record| record.id == failing_id) {
+                storage_down()
+            } else {
+                Ok(())
+            }
+        });
+        // The group failed: each outcome is tried alone, the failing one fails again.
         outbox
-            .expect_record_attempts()
-            .times(2)
-            .returning(move |records| {
-                if records.iter().any(|record| record.id == failing_id) {
-                    Err(StorageError::corrupt("the database went away"))
-                } else {
-                    Ok(())
-                }
-            });
-        let mut transport = MockMailTransport::new();
-        transport
-            .expect_send()
-            .times(2)
-            .returning(|_| Ok("250 queued".into()));
+            .expect_record_attempt()
+            .withf(move |id, _, _, _| *id == failing_id)
+            .times(1)
+            .returning(move |_, _, _, _| storage_down());
+        outbox
+            .expect_record_attempt()
+            .returning(|_, _, _, _| Ok(()));
+        let sends = Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let one_at_a_time = DeliveryWorker::new(
             Arc::new(outbox),
-            Arc::new(transport),
+            Arc::new(Slow {
+                sends: sends.clone(),
+            }),
             Arc::new(FixedClock::at(start())),
             RetryPolicy::with_in_flight(1),
         );
 
-        let round = one_at_a_time.run_once().await;
+        let failed = one_at_a_time.run_once().await.unwrap_err();
 
-        let failed = round.unwrap_err();
-        assert_eq!(failed.report.sent, 2, "both sends are reported");
+        assert_eq!(sends.load(Ordering::SeqCst), 3, "the fourth is never sent");
+        assert_eq!(failed.report.sent, 3, "every send is reported");
+    }
+
+    /// A transport that takes 20 ms per message and counts them.
+    struct Slow {
+        sends: Arc<std::sync::atomic::AtomicUsize>,
+    }
+
+    #[async_trait::async_trait]
+    impl MailTransport for Slow {
+        async fn send(&self, _envelope: &Envelope) -> Result<String, DeliveryError> {
+            self.sends.fetch_add(1, Ordering::SeqCst);
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            Ok("250 queued".into())
+        }
     }
 
     #[tokio::test]
