@@ -79,8 +79,23 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                     stopped,
                 ))
             });
+            let metrics = settings
+                .metrics_listen
+                .filter(|_| !settings.no_metrics)
+                .map(|listen| {
+                    let serving =
+                        portico::server::serve_metrics(services.clone(), listen, stop.subscribe());
+                    tokio::spawn(async move {
+                        if let Err(error) = serving.await {
+                            tracing::error!(%listen, %error, "the metrics listener stopped");
+                        }
+                    })
+                });
             let served = portico::server::serve(services, settings.listen).await;
             let _ = stop.send(true);
+            if let Some(metrics) = metrics {
+                metrics.await?;
+            }
             if let Some(worker) = worker {
                 worker.await?;
             }

@@ -11,7 +11,7 @@ use crate::api;
 use crate::http::body_limit::limit_body;
 use crate::http::problem::problem;
 use crate::http::problem_middleware::{problem_json, render};
-use crate::metrics::{metrics_endpoint, record_requests};
+use crate::metrics::{metrics_endpoint, open_metrics_endpoint, record_requests};
 use crate::wiring::Services;
 
 /// How long in-flight requests may run after a shutdown signal.
@@ -64,6 +64,33 @@ async fn readyz(services: poem::web::Data<&Arc<Services>>) -> Response {
 
 /// Serves until SIGTERM or Ctrl-C, then stops accepting connections and lets
 /// in-flight requests finish.
+/// The separate metrics listener's router: `GET /metrics` without a token, nothing else.
+pub fn metrics_app(services: Arc<Services>) -> impl Endpoint<Output = Response> {
+    Route::new()
+        .at("/metrics", get(open_metrics_endpoint))
+        .data(services)
+        .around(problem_json)
+}
+
+/// Serves [`metrics_app`] on `listen` until `stop` turns true.
+pub async fn serve_metrics(
+    services: Arc<Services>,
+    listen: std::net::SocketAddr,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) -> std::io::Result<()> {
+    tracing::info!(%listen, "serving metrics");
+    let stopped = async move {
+        while !*stop.borrow() {
+            if stop.changed().await.is_err() {
+                break;
+            }
+        }
+    };
+    poem::Server::new(TcpListener::bind(listen))
+        .run_with_graceful_shutdown(metrics_app(services), stopped, Some(SHUTDOWN_GRACE))
+        .await
+}
+
 pub async fn serve(services: Arc<Services>, listen: std::net::SocketAddr) -> std::io::Result<()> {
     tracing::info!(%listen, "listening");
     poem::Server::new(TcpListener::bind(listen))

@@ -265,6 +265,12 @@ pub struct Settings {
         default_value_t = false
     )]
     pub no_metrics: bool,
+
+    /// Also serve `GET /metrics` without a token on this address (bind it to an
+    /// internal interface); unset, only the main listener serves it, for the platform
+    /// token.
+    #[arg(long, global = true, env = "PORTICO_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
 }
 
 /// A setting that must not appear in logs or `Debug` output (a URL with a password,

@@ -49,7 +49,19 @@ pub async fn metrics_endpoint(req: &Request, services: Data<&Arc<Services>>) -> 
         );
         return answer;
     }
-    services.metrics.refresh(&services).await;
+    exposition(&services).await
+}
+
+/// Answers the metrics to anyone: the endpoint of the separate metrics listener
+/// (`PORTICO_METRICS_LISTEN`), which the operator binds to an internal address.
+#[handler]
+pub async fn open_metrics_endpoint(services: Data<&Arc<Services>>) -> Response {
+    exposition(&services).await
+}
+
+/// The metrics as text, gauges read now.
+async fn exposition(services: &Services) -> Response {
+    services.metrics.refresh(services).await;
     let mut text = String::new();
     if encode(&mut text, &services.metrics.registry).is_err() {
         return render(problem(

@@ -17,7 +17,7 @@ use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 use std::sync::atomic::AtomicU64;
 
-pub use endpoint::metrics_endpoint;
+pub use endpoint::{metrics_endpoint, open_metrics_endpoint};
 pub use middleware::record_requests;
 
 /// What a request is counted under: its route template (never the raw path, whose

@@ -163,3 +163,34 @@ on_both_engines!(
     throttled,
     super::a_throttled_request_is_counted_under_its_route
 );
+
+async fn the_separate_metrics_listener_needs_no_token_and_serves_nothing_else(app: &TestApp) {
+    let session = app.signed_up("ada").await;
+    app.get("/v1/me/profile", &session).await.expect(200);
+    let internal = poem::test::TestClient::new(portico::server::metrics_app(app.services.clone()));
+
+    let reply = send(&internal, Method::GET, "/metrics", None, None).await;
+    reply.expect(200);
+    let text = String::from_utf8(reply.body.clone()).unwrap();
+    assert_eq!(
+        sample(
+            &text,
+            r#"portico_http_requests_total{method="GET",route="/v1/me/profile",status="200"}"#
+        ),
+        Some(1.0),
+        "the same registry as the main listener"
+    );
+    send(
+        &internal,
+        Method::GET,
+        "/v1/me/profile",
+        Some(&session),
+        None,
+    )
+    .await
+    .expect_problem(404, "not-found");
+}
+on_both_engines!(
+    internal_listener,
+    super::the_separate_metrics_listener_needs_no_token_and_serves_nothing_else
+);
