@@ -38,8 +38,8 @@ pub enum ConnectError {
     Smtp(#[from] lettre::transport::smtp::Error),
     #[error("the SMTP server does not offer STARTTLS, which the URL or its credentials require")]
     NoStartTls,
-    #[error("TLS cannot be set up: {0}")]
-    Tls(String),
+    #[error("TLS cannot be set up")]
+    Tls(#[source] tokio_rustls::rustls::Error),
 }
 
 /// Opens an SMTP session ready for `MAIL FROM`, within `timeout` for the whole setup.
@@ -107,7 +107,7 @@ fn tls_config() -> Result<Arc<ClientConfig>, ConnectError> {
     };
     let config = ClientConfig::builder_with_provider(Arc::new(ring::default_provider()))
         .with_safe_default_protocol_versions()
-        .map_err(|e| ConnectError::Tls(e.to_string()))?
+        .map_err(ConnectError::Tls)?
         .with_root_certificates(roots)
         .with_no_client_auth();
     Ok(CONFIG.get_or_init(|| Arc::new(config)).clone())

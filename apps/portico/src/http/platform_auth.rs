@@ -8,7 +8,7 @@ use poem_openapi::auth::Bearer;
 use poem_openapi::payload::Json;
 use sha2::{Digest, Sha256};
 
-use crate::http::problem::{ApiError, problem};
+use crate::http::problem::{ApiError, Problem, problem};
 use crate::settings::Secret;
 use crate::wiring::Services;
 
@@ -18,35 +18,47 @@ use crate::wiring::Services;
 pub struct PlatformAuth(pub ());
 
 async fn check_platform(req: &Request, bearer: Bearer) -> poem::Result<()> {
-    let expected = req
-        .data::<Arc<Services>>()
+    let services = req.data::<Arc<Services>>().map(AsRef::as_ref);
+    match platform_refusal(services, Some(&bearer.token)) {
+        None => Ok(()),
+        Some(refusal) if refusal.status == 404 => Err(ApiError::NotFound(Json(refusal)).into()),
+        Some(refusal) => Err(ApiError::Unauthorized(Json(refusal)).into()),
+    }
+}
+
+/// Why a request does not count as the platform's, or `None` when it does: 404
+/// `platform-disabled` while `PORTICO_PLATFORM_TOKEN` is unset, 401 `unauthenticated`
+/// without the right token. The platform API and `GET /metrics` share this rule.
+pub(crate) fn platform_refusal(
+    services: Option<&Services>,
+    given: Option<&str>,
+) -> Option<Problem> {
+    let Some(expected) = services
         .and_then(|services| services.platform_token.as_ref())
-        .map(Secret::expose);
-    let Some(expected) = expected else {
-        return Err(ApiError::NotFound(Json(problem(
+        .map(Secret::expose)
+    else {
+        return Some(problem(
             404,
             "platform-disabled",
             "Platform API disabled",
-            "Set PORTICO_PLATFORM_TOKEN to enable the platform API.",
-        )))
-        .into());
+            "Set PORTICO_PLATFORM_TOKEN to enable the platform API and its metrics.",
+        ));
     };
-    if same_secret(&bearer.token, expected) {
-        Ok(())
+    if given.is_some_and(|token| same_secret(token, expected)) {
+        None
     } else {
-        Err(ApiError::Unauthorized(Json(problem(
+        Some(problem(
             401,
             "unauthenticated",
             "Authentication required",
             "Send the platform token as a Bearer token.",
-        )))
-        .into())
+        ))
     }
 }
 
 /// Compares two secrets in time independent of where they differ: both are hashed to
 /// fixed-length digests and every byte is compared.
-pub(crate) fn same_secret(given: &str, expected: &str) -> bool {
+fn same_secret(given: &str, expected: &str) -> bool {
     let (a, b) = (
         Sha256::digest(given.as_bytes()),
         Sha256::digest(expected.as_bytes()),

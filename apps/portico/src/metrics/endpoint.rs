@@ -4,14 +4,15 @@ use std::sync::Arc;
 
 use poem::http::{StatusCode, header};
 use poem::web::Data;
+use poem::web::headers::HeaderMapExt;
+use poem::web::headers::authorization::{Authorization, Bearer};
 use poem::{Request, Response, handler};
 use prometheus_client::encoding::text::encode;
 
 use super::{Metrics, PoolLabels};
-use crate::http::platform_auth::same_secret;
+use crate::http::platform_auth::platform_refusal;
 use crate::http::problem::problem;
 use crate::http::problem_middleware::render;
-use crate::settings::Secret;
 use crate::wiring::Services;
 
 /// The content type of the OpenMetrics text format, which Prometheus scrapes.
@@ -21,32 +22,16 @@ const OPENMETRICS: &str = "application/openmetrics-text; version=1.0.0; charset=
 /// platform token is unset (as the platform API), 401 without the right token.
 #[handler]
 pub async fn metrics_endpoint(req: &Request, services: Data<&Arc<Services>>) -> Response {
-    let Some(expected) = services.platform_token.as_ref().map(Secret::expose) else {
-        return render(problem(
-            404,
-            "platform-disabled",
-            "Platform API disabled",
-            "Set PORTICO_PLATFORM_TOKEN to enable the platform API and the metrics.",
-        ));
-    };
-    let given = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.split_once(' '))
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        .map(|(_, token)| token.trim());
-    if !given.is_some_and(|token| same_secret(token, expected)) {
-        let mut answer = render(problem(
-            401,
-            "unauthenticated",
-            "Authentication required",
-            "Send the platform token as a Bearer token.",
-        ));
-        answer.headers_mut().insert(
-            header::WWW_AUTHENTICATE,
-            header::HeaderValue::from_static("Bearer"),
-        );
+    let given = req.headers().typed_get::<Authorization<Bearer>>();
+    if let Some(refusal) = platform_refusal(Some(&services), given.as_ref().map(|a| a.token())) {
+        let unauthenticated = refusal.status == 401;
+        let mut answer = render(refusal);
+        if unauthenticated {
+            answer.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                header::HeaderValue::from_static("Bearer"),
+            );
+        }
         return answer;
     }
     exposition(&services).await
@@ -63,7 +48,8 @@ pub async fn open_metrics_endpoint(services: Data<&Arc<Services>>) -> Response {
 async fn exposition(services: &Services) -> Response {
     services.metrics.refresh(services).await;
     let mut text = String::new();
-    if encode(&mut text, &services.metrics.registry).is_err() {
+    if let Err(error) = encode(&mut text, &services.metrics.registry) {
+        tracing::error!(%error, "the metrics could not be written");
         return render(problem(
             500,
             "internal",

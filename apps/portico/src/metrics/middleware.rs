@@ -30,7 +30,7 @@ pub async fn record_requests<E: Endpoint>(
         .unwrap_or_else(|| "unmatched".to_owned());
     metrics.record_request(
         RequestLabels {
-            method: method.to_owned(),
+            method,
             route,
             status: status.as_u16(),
         },

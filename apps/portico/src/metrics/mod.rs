@@ -24,7 +24,7 @@ pub use middleware::record_requests;
 /// ids would make a series per resource), method and status.
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct RequestLabels {
-    pub method: String,
+    pub method: &'static str,
     pub route: String,
     pub status: u16,
 }

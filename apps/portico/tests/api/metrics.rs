@@ -3,7 +3,9 @@
 
 use poem::http::Method;
 
-use crate::support::{PLATFORM_TOKEN, TestApp, build_with, on_both_engines, send, settings};
+use portico::wiring::DomainSettings;
+
+use crate::support::{PLATFORM_TOKEN, Reply, TestApp, build_with, on_both_engines, send, settings};
 
 /// The metrics text, fetched with the platform token.
 async fn scrape(app: &TestApp) -> String {
@@ -25,6 +27,15 @@ fn sample(text: &str, series: &str) -> Option<f64> {
         .find_map(|line| line.strip_prefix(series)?.trim().parse().ok())
 }
 
+/// `GET /metrics` with the platform token, on a router over the app's database built
+/// with changed settings.
+async fn scrape_with(app: &TestApp, change: impl FnOnce(&mut DomainSettings)) -> Reply {
+    let mut changed = settings();
+    change(&mut changed);
+    let (client, _) = build_with(app.database(), app.clock.clone(), &app.smtp_url(), changed);
+    send(&client, Method::GET, "/metrics", Some(PLATFORM_TOKEN), None).await
+}
+
 async fn the_metrics_are_refused_without_the_platform_token(app: &TestApp) {
     app.call(Method::GET, "/metrics", None, None)
         .await
@@ -37,27 +48,10 @@ async fn the_metrics_are_refused_without_the_platform_token(app: &TestApp) {
         .await
         .expect_problem(401, "unauthenticated");
 
-    let mut without_platform = settings();
-    without_platform.platform_token = None;
-    let (client, _) = build_with(
-        app.database(),
-        app.clock.clone(),
-        &app.smtp_url(),
-        without_platform,
-    );
-    send(&client, Method::GET, "/metrics", Some(PLATFORM_TOKEN), None)
+    scrape_with(app, |settings| settings.platform_token = None)
         .await
         .expect_problem(404, "platform-disabled");
-
-    let mut switched_off = settings();
-    switched_off.metrics = false;
-    let (client, _) = build_with(
-        app.database(),
-        app.clock.clone(),
-        &app.smtp_url(),
-        switched_off,
-    );
-    send(&client, Method::GET, "/metrics", Some(PLATFORM_TOKEN), None)
+    scrape_with(app, |settings| settings.metrics = false)
         .await
         .expect_problem(404, "not-found");
 
