@@ -78,21 +78,25 @@ async fn racing_usernames_on_postgres() {
     racing_registrations_of_one_username_give_exactly_one_account(Engine::Postgres).await;
 }
 
-async fn racing_default_address_changes_leave_exactly_one_default(engine: Engine) {
-    let test_db = TestDatabase::new(engine).await.unwrap();
-    let db = test_db.database().clone();
-    let account = registered(&db, "ada", "ada@example.com").await;
-    let addresses = SeaAddresses::new(db.connection());
-    let mut ids = Vec::new();
-    for n in 0..8 {
+/// Inserts `count` addresses of `account` (the first the default), then makes each
+/// the default at once, spreading the changes over `writers` in turn; asserts that
+/// every change landed and returns how many defaults are left.
+async fn race_default_changes(
+    writers: &[SeaAddresses],
+    account: portico_kernel::AccountId,
+    count: i64,
+) -> usize {
+    let mut changes = Vec::new();
+    for n in 0..count {
         let address = address(&format!("Street {n}"), n, n == 0);
-        addresses.insert(account, &address).await.unwrap();
-        ids.push(address);
+        writers[0].insert(account, &address).await.unwrap();
+        changes.push(address);
     }
-    let tasks: Vec<_> = ids
+    let tasks: Vec<_> = changes
         .into_iter()
-        .map(|address| {
-            let addresses = addresses.clone();
+        .enumerate()
+        .map(|(n, address)| {
+            let addresses = writers[n % writers.len()].clone();
             tokio::spawn(async move {
                 addresses
                     .update(account, address.id, &address.fields, true)
@@ -101,17 +105,25 @@ async fn racing_default_address_changes_leave_exactly_one_default(engine: Engine
         })
         .collect();
     for task in tasks {
-        assert!(task.await.unwrap().unwrap().is_some());
+        let outcome = task.await.unwrap();
+        assert!(matches!(outcome, Ok(Some(_))), "{outcome:?}");
     }
-    let defaults = addresses
+    writers[writers.len() - 1]
         .list(account, &PageRequest::first())
         .await
         .unwrap()
         .items
         .into_iter()
         .filter(|a| a.default_billing)
-        .count();
-    assert_eq!(defaults, 1);
+        .count()
+}
+
+async fn racing_default_address_changes_leave_exactly_one_default(engine: Engine) {
+    let test_db = TestDatabase::new(engine).await.unwrap();
+    let db = test_db.database().clone();
+    let account = registered(&db, "ada", "ada@example.com").await;
+    let addresses = SeaAddresses::new(db.connection());
+    assert_eq!(race_default_changes(&[addresses], account, 8).await, 1);
     test_db.finish().await.unwrap();
 }
 
@@ -207,37 +219,7 @@ async fn two_processes_writing_one_sqlite_file_wait_for_each_other() {
         SeaAddresses::new(first.connection()),
         SeaAddresses::new(second.connection()),
     ];
-    let mut changes = Vec::new();
-    for n in 0..12 {
-        let address = address(&format!("Street {n}"), n, n == 0);
-        pools[0].insert(account, &address).await.unwrap();
-        changes.push(address);
-    }
-    let tasks: Vec<_> = changes
-        .into_iter()
-        .enumerate()
-        .map(|(n, address)| {
-            let addresses = pools[n % 2].clone();
-            tokio::spawn(async move {
-                addresses
-                    .update(account, address.id, &address.fields, true)
-                    .await
-            })
-        })
-        .collect();
-    for task in tasks {
-        let outcome = task.await.unwrap();
-        assert!(matches!(outcome, Ok(Some(_))), "{outcome:?}");
-    }
-    let defaults = pools[1]
-        .list(account, &PageRequest::first())
-        .await
-        .unwrap()
-        .items
-        .into_iter()
-        .filter(|a| a.default_billing)
-        .count();
-    assert_eq!(defaults, 1);
+    assert_eq!(race_default_changes(&pools, account, 12).await, 1);
     second.connection().close().await.unwrap();
     test_db.finish().await.unwrap();
 }
