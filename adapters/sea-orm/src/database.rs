@@ -41,6 +41,12 @@ impl Database {
     const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
     /// How long SQLite waits on a lock held by another process before failing.
     const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+    /// A PostgreSQL connection idle this long is pinged before it serves again: a
+    /// server restart, a proxy or a firewall may have dropped it meanwhile. A busy
+    /// connection is not: the pool's default, a ping on every checkout, made every
+    /// statement two round trips. Under load connections are idle for microseconds;
+    /// a connection that dies while busy fails the one statement that finds it.
+    const PING_IF_IDLE_FOR: Duration = Duration::from_secs(1);
 
     /// Connects to `sqlite:...` or `postgres://...`.
     ///
@@ -57,9 +63,12 @@ impl Database {
             .sqlx_logging(false);
         match backend {
             Backend::Sqlite => {
+                // A connection to a file in this process cannot be dropped by
+                // anyone else, so it is never pinged before use.
                 options
                     .max_connections(1)
                     .min_connections(1)
+                    .test_before_acquire(false)
                     .idle_timeout(None::<Duration>)
                     .max_lifetime(None::<Duration>)
                     .map_sqlx_sqlite_opts(|opts| {
@@ -70,7 +79,10 @@ impl Database {
                     });
             }
             Backend::Postgres => {
-                options.max_connections(16).min_connections(1);
+                options
+                    .max_connections(16)
+                    .min_connections(1)
+                    .test_before_acquire_if_idle_for(Self::PING_IF_IDLE_FOR);
             }
         }
         let connection = sea_orm::Database::connect(options).await?;
@@ -93,6 +105,7 @@ impl Database {
             .sqlx_logging(false)
             .max_connections(u32::try_from(readers).unwrap_or(2))
             .min_connections(0)
+            .test_before_acquire(false)
             .map_sqlx_sqlite_opts(|opts| {
                 opts.read_only(true)
                     .create_if_missing(false)

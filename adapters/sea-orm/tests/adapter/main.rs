@@ -9,6 +9,7 @@ mod addresses;
 mod affiliate;
 mod companies;
 mod concurrency;
+mod connections;
 mod credentials;
 mod delegation;
 mod devices;

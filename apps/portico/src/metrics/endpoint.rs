@@ -69,6 +69,8 @@ impl Metrics {
     async fn refresh(&self, services: &Services) {
         self.hashes_waiting
             .set(i64::try_from(services.hasher.waiting()).unwrap_or(i64::MAX));
+        self.hashing_memory
+            .set(i64::try_from(services.hasher.memory_held()).unwrap_or(i64::MAX));
         match services.delivery.backlog().await {
             Ok(backlog) => {
                 self.outbox_queued

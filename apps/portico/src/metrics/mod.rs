@@ -88,6 +88,7 @@ pub struct Metrics {
     logins: Family<OutcomeLabels, Counter>,
     deliveries: Family<OutcomeLabels, Counter>,
     hashes_waiting: Gauge,
+    hashing_memory: Gauge,
     outbox_queued: Gauge,
     outbox_oldest_age: Gauge<f64, AtomicU64>,
     connections: Family<PoolLabels, Gauge>,
@@ -144,6 +145,12 @@ impl Metrics {
             "Password hashes queued behind the busy hashing threads",
             hashes_waiting.clone(),
         );
+        let hashing_memory = Gauge::default();
+        registry.register(
+            "password_hashing_memory_bytes",
+            "Memory the hashing threads hold, in use or kept for the next hash",
+            hashing_memory.clone(),
+        );
         let outbox_queued = Gauge::default();
         registry.register(
             "outbox_queued_messages",
@@ -170,6 +177,7 @@ impl Metrics {
             logins,
             deliveries,
             hashes_waiting,
+            hashing_memory,
             outbox_queued,
             outbox_oldest_age,
             connections,

@@ -1,10 +1,12 @@
 //! Password hashing with argon2id.
 
+mod memory;
 mod workers;
 
 use argon2::Params;
 use argon2::password_hash::phc::PasswordHash as Phc;
 use std::sync::Arc;
+use std::time::Duration;
 
 use async_trait::async_trait;
 use portico_kernel::{Password, PasswordHash, StorageError};
@@ -51,9 +53,11 @@ pub trait PasswordHasher: Send + Sync {
 /// The work runs on one hashing thread per CPU core, reusing pooled blocks of memory,
 /// so at most one hash per core runs at a time (further requests wait in a queue)
 /// and the memory hashing ever takes is one 19 MiB block per hash that ran at the
-/// same time, allocated once and kept for the next. Without that bound a burst of logins could take gigabytes and starve every
-/// other request of CPU. The threads are plain OS threads: no async runtime is
-/// needed to use the hasher.
+/// same time, allocated once and kept for the next while hashes keep coming, and
+/// given back to the system once none has come for [`Self::KEEP_MEMORY_IDLE`].
+/// Without that bound a burst of logins could take gigabytes and starve every other
+/// request of CPU. The threads are plain OS threads: no async runtime is needed to
+/// use the hasher.
 #[derive(Debug, Clone)]
 pub struct Argon2Hasher {
     params: Params,
@@ -74,10 +78,18 @@ impl Argon2Hasher {
     pub const T_COST: u32 = 2;
     /// Lanes.
     pub const P_COST: u32 = 1;
+    /// How long the hashing memory is kept after the last hash: a quiet server holds
+    /// none of it, and a steady trickle of logins does not allocate 19 MiB for each.
+    pub const KEEP_MEMORY_IDLE: Duration = Duration::from_secs(5);
 
     /// A hasher with the standard parameters. Computes the dummy hash used for unknown
     /// logins once, here, so no login pays for it.
     pub fn new() -> Result<Self, StorageError> {
+        Self::keeping_memory_for(Self::KEEP_MEMORY_IDLE)
+    }
+
+    /// The same hasher, keeping its memory for `idle` after the last hash.
+    pub fn keeping_memory_for(idle: Duration) -> Result<Self, StorageError> {
         let params = Params::new(Self::M_COST, Self::T_COST, Self::P_COST, None)
             .map_err(|e| StorageError::new(HashingFailed(e.to_string())))?;
         let mut unguessable = [0u8; 32];
@@ -92,7 +104,7 @@ impl Argon2Hasher {
         let dummy = hash_here(&params, &unguessable)?;
         let cores = std::thread::available_parallelism().map_or(1, usize::from);
         Ok(Self {
-            workers: Arc::new(HashingWorkers::start(cores, &params)?),
+            workers: Arc::new(HashingWorkers::start(cores, &params, idle)?),
             params,
             dummy,
         })
@@ -102,6 +114,12 @@ impl Argon2Hasher {
     /// a queue that keeps growing means logins arrive faster than the cores hash).
     pub fn waiting(&self) -> usize {
         self.workers.waiting()
+    }
+
+    /// Bytes of memory the hashing threads hold right now, in use or kept for the
+    /// next hash (a gauge for monitoring).
+    pub fn memory_held(&self) -> usize {
+        self.workers.memory_held()
     }
 
     fn is_weaker_than_current(&self, stored: &Phc) -> bool {
@@ -309,6 +327,31 @@ mod tests {
             hasher.verify(&password, &stock).await.unwrap(),
             Verification::Match { .. }
         ));
+    }
+
+    #[tokio::test]
+    async fn the_hashing_memory_is_kept_between_hashes_and_given_back_when_none_come() {
+        let hasher = Argon2Hasher::keeping_memory_for(Duration::from_millis(300)).unwrap();
+        let block = usize::try_from(Argon2Hasher::M_COST).unwrap() * 1024;
+        assert_eq!(hasher.memory_held(), 0, "the start-up hash keeps nothing");
+        let password = Password::new("violet tractor sings".into());
+        let hash = hasher.hash(&password).await.unwrap();
+        hasher.verify(&password, &hash).await.unwrap();
+        assert_eq!(hasher.memory_held(), block, "one hash at a time, one block");
+
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while hasher.memory_held() > 0 {
+            assert!(std::time::Instant::now() < deadline, "never given back");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        assert_eq!(
+            hasher.verify(&password, &hash).await.unwrap(),
+            Verification::Match {
+                needs_rehash: false
+            },
+            "the next hash allocates again"
+        );
+        assert_eq!(hasher.memory_held(), block);
     }
 
     #[tokio::test]

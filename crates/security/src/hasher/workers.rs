@@ -5,21 +5,25 @@
 //! by hundreds of MiB that it never gave back. Here a job takes a block from a shared
 //! pool (the most recently returned first) and gives it back when done: a block is
 //! allocated only when every existing one is in use, so the memory argon2 ever holds
-//! is one block per hash that ran at the same time, at most one per thread.
+//! is one block per hash that ran at the same time, at most one per thread. Once no
+//! hash has been asked for during the `keep_idle` given to [`HashingWorkers::start`],
+//! the pooled blocks are freed; the next hash allocates again (a few milliseconds).
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use argon2::password_hash::phc::{Output, ParamsString, PasswordHash as Phc, Salt};
-use argon2::{ARGON2ID_IDENT, Algorithm, Argon2, Block, Params, Version};
+use argon2::{ARGON2ID_IDENT, Algorithm, Argon2, Params, Version};
 use portico_kernel::{Password, PasswordHash, StorageError};
 use tokio::sync::oneshot;
 
 use super::HashingFailed;
+use super::memory::HashMemory;
 
 /// Memory blocks not in use, the most recently returned last.
-type BlockPool = Mutex<Vec<Vec<Block>>>;
+type BlockPool = Mutex<Vec<HashMemory>>;
 
 /// Stored hashes asking for more than this many times today's memory, or for more
 /// passes or lanes than these, are refused as unreadable rather than computed: a
@@ -54,6 +58,8 @@ pub(super) struct HashingWorkers {
     jobs: Sender<Job>,
     /// Jobs sent and not yet taken by a thread.
     waiting: Arc<AtomicUsize>,
+    /// Bytes of hashing memory allocated right now, pooled or in use.
+    held: Arc<AtomicUsize>,
 }
 
 impl std::fmt::Debug for Job {
@@ -63,29 +69,48 @@ impl std::fmt::Debug for Job {
 }
 
 impl HashingWorkers {
-    /// Starts `count` threads hashing under `params`. They stop once the pool is
-    /// dropped and the queue drains.
-    pub(super) fn start(count: usize, params: &Params) -> Result<Self, StorageError> {
+    /// Starts `count` threads hashing under `params`, which free the memory they
+    /// pool once no hash has been asked for during `keep_idle`. They stop once the
+    /// pool is dropped and the queue drains.
+    pub(super) fn start(
+        count: usize,
+        params: &Params,
+        keep_idle: Duration,
+    ) -> Result<Self, StorageError> {
         let (jobs, queue) = channel::<Job>();
         let queue = Arc::new(Mutex::new(queue));
-        let blocks: Arc<BlockPool> = Arc::new(Mutex::new(Vec::new()));
+        let pool: Arc<BlockPool> = Arc::new(Mutex::new(Vec::new()));
         let waiting = Arc::new(AtomicUsize::new(0));
+        let held = Arc::new(AtomicUsize::new(0));
         for n in 0..count.max(1) {
-            let queue = queue.clone();
-            let blocks = blocks.clone();
-            let params = params.clone();
-            let waiting = waiting.clone();
+            let thread = HashingThread {
+                queue: queue.clone(),
+                pool: pool.clone(),
+                params: params.clone(),
+                waiting: waiting.clone(),
+                held: held.clone(),
+                keep_idle,
+            };
             std::thread::Builder::new()
                 .name(format!("portico-hash-{n}"))
-                .spawn(move || serve(&queue, &blocks, &params, &waiting))
+                .spawn(move || thread.serve())
                 .map_err(StorageError::new)?;
         }
-        Ok(Self { jobs, waiting })
+        Ok(Self {
+            jobs,
+            waiting,
+            held,
+        })
     }
 
     /// Hashes queued behind the busy threads right now.
     pub(super) fn waiting(&self) -> usize {
         self.waiting.load(Ordering::Relaxed)
+    }
+
+    /// Bytes of hashing memory allocated right now, pooled or in use.
+    pub(super) fn memory_held(&self) -> usize {
+        self.held.load(Ordering::Relaxed)
     }
 
     /// A fresh hash of `password`.
@@ -121,32 +146,59 @@ impl HashingWorkers {
     }
 }
 
-fn failed(reason: &str) -> StorageError {
+pub(super) fn failed(reason: &str) -> StorageError {
     StorageError::new(HashingFailed(reason.to_owned()))
 }
 
-/// One thread's loop: take a job, do it in a pooled block, give the block back,
-/// answer.
-fn serve(queue: &Mutex<Receiver<Job>>, pool: &BlockPool, params: &Params, waiting: &AtomicUsize) {
-    loop {
-        let job = match queue.lock() {
-            Ok(queue) => queue.recv(),
-            Err(_) => return,
-        };
-        let Ok(Job { work, reply }) = job else {
-            return;
-        };
-        waiting.fetch_sub(1, Ordering::Relaxed);
+/// What one hashing thread works with; the queue, the pool and the counters are
+/// shared by all of them.
+struct HashingThread {
+    queue: Arc<Mutex<Receiver<Job>>>,
+    pool: Arc<BlockPool>,
+    params: Params,
+    waiting: Arc<AtomicUsize>,
+    held: Arc<AtomicUsize>,
+    keep_idle: Duration,
+}
+
+impl HashingThread {
+    /// The thread's loop: take a job and do it; free the pooled memory when no job
+    /// comes for `keep_idle`.
+    fn serve(&self) {
+        loop {
+            // The thread holding the queue waits for the next job, the others for
+            // the queue: a timeout here means that no job came at all.
+            let job = match self.queue.lock() {
+                Ok(queue) => queue.recv_timeout(self.keep_idle),
+                Err(_) => return,
+            };
+            match job {
+                Ok(job) => self.run(job),
+                Err(RecvTimeoutError::Timeout) => {
+                    if let Ok(mut free) = self.pool.lock() {
+                        free.clear();
+                    }
+                }
+                Err(RecvTimeoutError::Disconnected) => return,
+            }
+        }
+    }
+
+    /// Does one job in a pooled block, gives the block back and answers.
+    fn run(&self, Job { work, reply }: Job) {
+        self.waiting.fetch_sub(1, Ordering::Relaxed);
         // A request dropped while it waited (its client went away) is not worth a
         // hash.
         if reply.is_closed() {
-            continue;
+            return;
         }
-        let mut memory = pool
+        let params = &self.params;
+        let mut memory = self
+            .pool
             .lock()
             .ok()
             .and_then(|mut free| free.pop())
-            .unwrap_or_default();
+            .unwrap_or_else(|| HashMemory::empty(&self.held));
         // A panic in argon2 must not take the thread, and so the pool, with it.
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match work {
             Work::Hash(password) => hash(params, &mut memory, &password).map(Outcome::Hashed),
@@ -156,18 +208,13 @@ fn serve(queue: &Mutex<Receiver<Job>>, pool: &BlockPool, params: &Params, waitin
         }))
         .unwrap_or_else(|_| {
             tracing::error!("a password hashing job panicked");
-            memory = Vec::new();
             Err(failed("the hashing job failed"))
         });
-        // A block grown for a stored hash with more memory than today's goes back
-        // at today's size.
-        let standard = params.block_count();
-        if memory.len() > standard {
-            memory.truncate(standard);
-            memory.shrink_to_fit();
-        }
-        if !memory.is_empty()
-            && let Ok(mut free) = pool.lock()
+        // Only memory of today's size goes back to the pool: memory grown for a
+        // stored hash with stronger parameters, or left by a panic, is freed.
+        if outcome.is_ok()
+            && memory.len() == params.block_count()
+            && let Ok(mut free) = self.pool.lock()
         {
             free.push(memory);
         }
@@ -176,30 +223,22 @@ fn serve(queue: &Mutex<Receiver<Job>>, pool: &BlockPool, params: &Params, waitin
     }
 }
 
-/// `memory`, grown to hold at least `blocks` blocks; an allocation failure is an
-/// error, never an abort.
-fn blocks(memory: &mut Vec<Block>, blocks: usize) -> Result<&mut [Block], StorageError> {
-    if memory.len() < blocks {
-        memory
-            .try_reserve_exact(blocks - memory.len())
-            .map_err(|_| failed("not enough memory to hash"))?;
-        memory.resize(blocks, Block::default());
-    }
-    Ok(&mut memory[..blocks])
-}
-
 /// Hashes in the calling thread with memory of its own, freed afterwards: for the
 /// one hash made while the server starts (and for tests).
 pub(super) fn hash_here(
     params: &Params,
     password: &Password,
 ) -> Result<PasswordHash, StorageError> {
-    hash(params, &mut Vec::new(), password)
+    hash(
+        params,
+        &mut HashMemory::empty(&Arc::new(AtomicUsize::new(0))),
+        password,
+    )
 }
 
 fn hash(
     params: &Params,
-    memory: &mut Vec<Block>,
+    memory: &mut HashMemory,
     password: &Password,
 ) -> Result<PasswordHash, StorageError> {
     let mut salt = [0u8; 16];
@@ -210,7 +249,7 @@ fn hash(
             password.expose().as_bytes(),
             &salt,
             &mut out,
-            blocks(memory, params.block_count())?,
+            memory.blocks(params.block_count())?,
         )
         .map_err(|e| failed(&e.to_string()))?;
     let phc = Phc {
@@ -228,7 +267,7 @@ fn hash(
 /// verify), and compares the two in constant time.
 fn verify(
     current: &Params,
-    memory: &mut Vec<Block>,
+    memory: &mut HashMemory,
     password: &Password,
     stored: &str,
 ) -> Result<bool, StorageError> {
@@ -257,7 +296,7 @@ fn verify(
             password.expose().as_bytes(),
             &salt,
             &mut out,
-            blocks(memory, params.block_count())?,
+            memory.blocks(params.block_count())?,
         )
         .map_err(|e| failed(&e.to_string()))?;
     let computed = Output::new(&out).map_err(|e| failed(&e.to_string()))?;

@@ -1,0 +1,45 @@
+//! Pooled PostgreSQL connections are pinged only after a second idle (a ping on every
+//! checkout doubled the round trips), so connections the server dropped while the
+//! pool was quiet are replaced before they serve.
+
+use std::time::Duration;
+
+use portico_sea_orm::testing::{Engine, TestDatabase};
+use sea_orm::ConnectionTrait;
+
+#[tokio::test]
+async fn connections_the_server_dropped_while_idle_are_replaced_before_they_serve() {
+    let test_db = TestDatabase::new(Engine::Postgres).await.unwrap();
+    let database = test_db.database();
+    // Several connections open at once, so several are dropped.
+    let busy: Vec<_> = (0..4)
+        .map(|_| {
+            let database = database.clone();
+            tokio::spawn(async move { database.execute("SELECT pg_sleep(0.2)").await })
+        })
+        .collect();
+    for statement in busy {
+        statement.await.unwrap().unwrap();
+    }
+
+    let other = sea_orm::Database::connect(test_db.url()).await.unwrap();
+    let dropped = other
+        .query_one_raw(sea_orm::Statement::from_string(
+            other.get_database_backend(),
+            "SELECT count(pg_terminate_backend(pid)) AS n FROM pg_stat_activity \
+             WHERE datname = current_database() AND pid <> pg_backend_pid()",
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get::<i64>("", "n")
+        .unwrap();
+    other.close().await.unwrap();
+    assert!(dropped >= 2, "{dropped} connections dropped");
+
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    for _ in 0..8 {
+        database.execute("SELECT 1").await.unwrap();
+    }
+    test_db.finish().await.unwrap();
+}
