@@ -43,9 +43,9 @@ impl Database {
     const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
     /// A PostgreSQL connection idle this long is pinged before it serves again: a
     /// server restart, a proxy or a firewall may have dropped it meanwhile. A busy
-    /// connection is not: the pool's default, a ping on every checkout, made every
-    /// statement two round trips. Under load connections are idle for microseconds;
-    /// a connection that dies while busy fails the one statement that finds it.
+    /// connection is not: the pool's default, a ping on every checkout, added a round
+    /// trip to every statement. Under load connections are idle for microseconds, so
+    /// a connection the server drops then fails the one statement that finds it.
     const PING_IF_IDLE_FOR: Duration = Duration::from_secs(1);
 
     /// Connects to `sqlite:...` or `postgres://...`.

@@ -1,6 +1,6 @@
-//! Pooled PostgreSQL connections are pinged only after a second idle (a ping on every
-//! checkout doubled the round trips), so connections the server dropped while the
-//! pool was quiet are replaced before they serve.
+//! Pooled PostgreSQL connections are pinged only after a second idle (a ping on
+//! every checkout added a round trip to every statement), so connections the server
+//! dropped while the pool was quiet are replaced before they serve.
 
 use std::time::Duration;
 

@@ -28,7 +28,7 @@ until curl -sf "127.0.0.1:$port/readyz" >/dev/null; do sleep 0.05; done
 # The highest RssAnon seen so far, in KiB, kept in $peak.
 while kill -0 "$pid" 2>/dev/null; do
   anon=$(awk '/RssAnon/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
-  [ "${anon:-0}" -gt "$(cat "$peak")" ] && echo "$anon" >"$peak"
+  [ "${anon:-0}" -gt "$(cat "$peak")" ] && echo "$anon" >"$peak.new" && mv "$peak.new" "$peak"
   sleep 0.1
 done &
 sampler=$!

@@ -109,6 +109,7 @@ async fn requests_logins_and_the_outbox_are_counted(app: &TestApp) {
     assert_eq!(sample(&after, "portico_password_hashes_waiting"), Some(0.0));
     // Whole 19 MiB blocks, kept for a few seconds after the login's hash.
     let hashing_memory = sample(&after, "portico_password_hashing_memory_bytes").unwrap();
+    assert!(hashing_memory > 0.0, "{after}");
     assert_eq!(hashing_memory % (19_456.0 * 1024.0), 0.0, "{after}");
     assert!(
         after.contains(r#"portico_database_connections{pool="writer",state="idle"}"#),

@@ -54,7 +54,7 @@ pub trait PasswordHasher: Send + Sync {
 /// so at most one hash per core runs at a time (further requests wait in a queue)
 /// and the memory hashing ever takes is one 19 MiB block per hash that ran at the
 /// same time, allocated once and kept for the next while hashes keep coming, and
-/// given back to the system once none has come for [`Self::KEEP_MEMORY_IDLE`].
+/// given back to the system once unused for [`Self::KEEP_MEMORY_IDLE`].
 /// Without that bound a burst of logins could take gigabytes and starve every other
 /// request of CPU. The threads are plain OS threads: no async runtime is needed to
 /// use the hasher.
@@ -78,8 +78,9 @@ impl Argon2Hasher {
     pub const T_COST: u32 = 2;
     /// Lanes.
     pub const P_COST: u32 = 1;
-    /// How long the hashing memory is kept after the last hash: a quiet server holds
-    /// none of it, and a steady trickle of logins does not allocate 19 MiB for each.
+    /// How long a block of hashing memory is kept unused: a quiet server holds none
+    /// of it within twice this, and a steady trickle of logins keeps one block rather
+    /// than allocating 19 MiB for each.
     pub const KEEP_MEMORY_IDLE: Duration = Duration::from_secs(5);
 
     /// A hasher with the standard parameters. Computes the dummy hash used for unknown
@@ -88,8 +89,10 @@ impl Argon2Hasher {
         Self::keeping_memory_for(Self::KEEP_MEMORY_IDLE)
     }
 
-    /// The same hasher, keeping its memory for `idle` after the last hash.
+    /// The same hasher, freeing a block of memory once it has gone unused for
+    /// `idle` (at least 100 ms: shorter would keep the hashing threads busy waking).
     pub fn keeping_memory_for(idle: Duration) -> Result<Self, StorageError> {
+        let idle = idle.max(Duration::from_millis(100));
         let params = Params::new(Self::M_COST, Self::T_COST, Self::P_COST, None)
             .map_err(|e| StorageError::new(HashingFailed(e.to_string())))?;
         let mut unguessable = [0u8; 32];
@@ -352,6 +355,34 @@ mod tests {
             "the next hash allocates again"
         );
         assert_eq!(hasher.memory_held(), block);
+    }
+
+    #[tokio::test]
+    async fn after_a_burst_a_trickle_of_hashes_keeps_one_block() {
+        let hasher = Argon2Hasher::keeping_memory_for(Duration::from_millis(400)).unwrap();
+        let block = usize::try_from(Argon2Hasher::M_COST).unwrap() * 1024;
+        let password = Password::new("violet tractor sings".into());
+        let burst: Vec<_> = (0..4)
+            .map(|_| {
+                let hasher = hasher.clone();
+                let password = password.clone();
+                tokio::spawn(async move { hasher.hash(&password).await })
+            })
+            .collect();
+        let mut hash = None;
+        for task in burst {
+            hash = Some(task.await.unwrap().unwrap());
+        }
+        let hash = hash.unwrap();
+        let threads = std::thread::available_parallelism().map_or(1, usize::from);
+        if threads >= 2 {
+            assert!(hasher.memory_held() >= 2 * block, "the burst used several");
+        }
+        for _ in 0..8 {
+            hasher.verify(&password, &hash).await.unwrap();
+            std::thread::sleep(Duration::from_millis(150));
+        }
+        assert_eq!(hasher.memory_held(), block, "the unused blocks were freed");
     }
 
     #[tokio::test]

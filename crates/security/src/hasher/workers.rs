@@ -5,14 +5,16 @@
 //! by hundreds of MiB that it never gave back. Here a job takes a block from a shared
 //! pool (the most recently returned first) and gives it back when done: a block is
 //! allocated only when every existing one is in use, so the memory argon2 ever holds
-//! is one block per hash that ran at the same time, at most one per thread. Once no
-//! hash has been asked for during the `keep_idle` given to [`HashingWorkers::start`],
-//! the pooled blocks are freed; the next hash allocates again (a few milliseconds).
+//! is one block per hash that ran at the same time, at most one per thread. A block
+//! left in the pool for the `keep_idle` given to [`HashingWorkers::start`] is freed
+//! (checked whenever a block comes back and whenever no job came for `keep_idle`), so
+//! after a burst a trickle of logins keeps one block, and a quiet server none; the
+//! next hash allocates again (a few milliseconds).
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use argon2::password_hash::phc::{Output, ParamsString, PasswordHash as Phc, Salt};
 use argon2::{ARGON2ID_IDENT, Algorithm, Argon2, Params, Version};
@@ -22,8 +24,8 @@ use tokio::sync::oneshot;
 use super::HashingFailed;
 use super::memory::HashMemory;
 
-/// Memory blocks not in use, the most recently returned last.
-type BlockPool = Mutex<Vec<HashMemory>>;
+/// Memory blocks not in use with the time each came back, the most recent last.
+type BlockPool = Mutex<Vec<(HashMemory, Instant)>>;
 
 /// Stored hashes asking for more than this many times today's memory, or for more
 /// passes or lanes than these, are refused as unreadable rather than computed: a
@@ -174,11 +176,7 @@ impl HashingThread {
             };
             match job {
                 Ok(job) => self.run(job),
-                Err(RecvTimeoutError::Timeout) => {
-                    if let Ok(mut free) = self.pool.lock() {
-                        free.clear();
-                    }
-                }
+                Err(RecvTimeoutError::Timeout) => self.free_unused_blocks(None),
                 Err(RecvTimeoutError::Disconnected) => return,
             }
         }
@@ -198,28 +196,39 @@ impl HashingThread {
             .lock()
             .ok()
             .and_then(|mut free| free.pop())
-            .unwrap_or_else(|| HashMemory::empty(&self.held));
+            .map_or_else(|| HashMemory::empty(&self.held), |(memory, _)| memory);
         // A panic in argon2 must not take the thread, and so the pool, with it.
-        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match work {
-            Work::Hash(password) => hash(params, &mut memory, &password).map(Outcome::Hashed),
-            Work::Verify(password, stored) => {
-                verify(params, &mut memory, &password, &stored).map(Outcome::Verified)
-            }
-        }))
-        .unwrap_or_else(|_| {
-            tracing::error!("a password hashing job panicked");
-            Err(failed("the hashing job failed"))
-        });
-        // Only memory of today's size goes back to the pool: memory grown for a
-        // stored hash with stronger parameters, or left by a panic, is freed.
-        if outcome.is_ok()
-            && memory.len() == params.block_count()
-            && let Ok(mut free) = self.pool.lock()
-        {
-            free.push(memory);
-        }
+        let (outcome, panicked) =
+            match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match work {
+                Work::Hash(password) => hash(params, &mut memory, &password).map(Outcome::Hashed),
+                Work::Verify(password, stored) => {
+                    verify(params, &mut memory, &password, &stored).map(Outcome::Verified)
+                }
+            })) {
+                Ok(outcome) => (outcome, false),
+                Err(_) => {
+                    tracing::error!("a password hashing job panicked");
+                    (Err(failed("the hashing job failed")), true)
+                }
+            };
+        // Memory of today's size goes back to the pool (whatever the password's
+        // fate); memory grown for a stored hash with stronger parameters, or left
+        // half-written by a panic, is freed.
+        let returned = (!panicked && memory.len() == params.block_count()).then_some(memory);
+        self.free_unused_blocks(returned);
         // The asker may have gone meanwhile; nothing to do then.
         let _ = reply.send(outcome);
+    }
+
+    /// Puts `returned` back into the pool and frees the blocks nobody took during
+    /// `keep_idle`.
+    fn free_unused_blocks(&self, returned: Option<HashMemory>) {
+        if let Ok(mut free) = self.pool.lock() {
+            free.retain(|(_, since)| since.elapsed() < self.keep_idle);
+            if let Some(memory) = returned {
+                free.push((memory, Instant::now()));
+            }
+        }
     }
 }
 
