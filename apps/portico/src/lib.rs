@@ -7,6 +7,7 @@
 //! - [`server`]: the router (also used by the HTTP tests) and the serving loop;
 //! - [`api`]: one module per section of the HTTP contract;
 //! - [`http`]: problem+json errors, authentication, client address, body limit;
+//! - [`web`]: the client-area pages in the browser;
 //! - [`worker`]: the mail outbox worker loop.
 //!
 //! ```no_run
@@ -53,5 +54,6 @@ pub mod seed_key;
 pub mod server;
 pub mod settings;
 pub mod telemetry;
+pub mod web;
 pub mod wiring;
 pub mod worker;

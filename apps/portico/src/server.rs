@@ -25,8 +25,7 @@ pub fn app(services: Arc<Services>) -> impl Endpoint<Output = Response> {
     let docs = api.swagger_ui();
     let metrics = services.metrics.clone();
     let served = services.metrics_served;
-    let routes = Route::new()
-        .nest("/", api)
+    let routes = crate::web::mount(Route::new().nest("/", api))
         .at("/openapi.json", spec)
         .nest("/docs", docs)
         .at("/healthz", get(healthz))

@@ -48,15 +48,17 @@ impl From<Profile> for ProfileBody {
 #[oai(deny_unknown_fields)]
 pub struct ProfilePatch {
     /// Given name.
-    first_name: Option<String>,
+    pub(crate) first_name: Option<String>,
     /// Family name.
-    last_name: Option<String>,
+    pub(crate) last_name: Option<String>,
     /// BCP 47 language tag.
-    language: Option<String>,
+    pub(crate) language: Option<String>,
 }
 
 impl ProfilePatch {
-    fn try_into_domain(self) -> Result<ProfileChange, ApiError> {
+    /// The domain change, or every invalid field at once (shared with the profile
+    /// page, so both speak the same words).
+    pub(crate) fn try_into_domain(self) -> Result<ProfileChange, ApiError> {
         let mut v = Validator::default();
         let first_name = v.check_opt(
             "first_name",

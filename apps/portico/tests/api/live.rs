@@ -216,7 +216,7 @@ impl Answer {
     }
 }
 
-fn parse_response(raw: &[u8]) -> Answer {
+pub fn parse_response(raw: &[u8]) -> Answer {
     let text = String::from_utf8_lossy(raw);
     let (head, body) = text.split_once("\r\n\r\n").expect("a complete response");
     let status = head

@@ -122,7 +122,7 @@ pub const PLATFORM_TOKEN: &str = "platform-secret-for-tests";
 
 /// The application over a fresh database, with its clock and an SMTP sink.
 pub struct TestApp {
-    client: Client,
+    pub client: Client,
     pub services: Arc<Services>,
     database: TestDatabase,
     pub clock: Arc<FixedClock>,

@@ -1,0 +1,77 @@
+//! The client area in the browser: server-rendered pages on the same domain services
+//! the JSON API uses, with sessions in an HttpOnly cookie and a token in every form
+//! (`docs/adr/0015-client-area-pages.md`).
+//!
+//! Layout: [`page`] renders the templates (`apps/portico/templates/web/`) in the
+//! reader's language ([`text`]); [`browser_session`] and [`csrf`] are the cookie
+//! session and the form tokens; [`guard`] answers browsers that may not see a page;
+//! one module per page group ([`sign_in`], [`profile`]); [`assets`] is the stylesheet.
+
+pub mod assets;
+pub mod browser_session;
+pub mod csrf;
+pub mod guard;
+pub mod page;
+pub mod profile;
+pub mod sign_in;
+pub mod text;
+
+use poem::http::HeaderValue;
+use poem::http::header::{
+    CACHE_CONTROL, CONTENT_SECURITY_POLICY, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS,
+    X_FRAME_OPTIONS,
+};
+use poem::{Endpoint, EndpointExt, IntoResponse, Request, Response, Route, get, handler};
+
+/// What a page may load: its own stylesheet and images, nothing inline, no script,
+/// forms posted only here, never framed.
+const CONTENT_SECURITY_POLICY_VALUE: &str = "default-src 'none'; style-src 'self'; \
+     img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// Adds the pages, and the stylesheet they share, to the application's routes.
+pub fn mount(routes: Route) -> Route {
+    routes
+        .at("/", with_page_headers(get(home)))
+        .at(
+            "/login",
+            with_page_headers(get(sign_in::login_page).post(sign_in::log_in)),
+        )
+        .at(
+            "/login/second-factor",
+            with_page_headers(
+                get(sign_in::second_factor_page).post(sign_in::complete_second_factor),
+            ),
+        )
+        .at("/logout", with_page_headers(poem::post(sign_in::log_out)))
+        .at(
+            "/account/profile",
+            with_page_headers(get(profile::profile_page).post(profile::update_profile)),
+        )
+        .at("/assets/portico.css", get(assets::stylesheet))
+}
+
+/// `GET /`: the account, which sends a browser without a session to the login page.
+#[handler]
+fn home() -> Response {
+    page::see_other("/account/profile")
+}
+
+/// Wraps the pages with the headers every one of them carries.
+pub fn with_page_headers<E: Endpoint + 'static>(pages: E) -> impl Endpoint<Output = Response> {
+    pages.around(|next, req: Request| async move {
+        let mut response = next.call(req).await?.into_response();
+        let headers = response.headers_mut();
+        for (name, value) in [
+            (CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_VALUE),
+            (X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            (X_FRAME_OPTIONS, "DENY"),
+            (REFERRER_POLICY, "same-origin"),
+        ] {
+            headers.insert(name, HeaderValue::from_static(value));
+        }
+        if !headers.contains_key(CACHE_CONTROL) {
+            headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        }
+        Ok(response)
+    })
+}

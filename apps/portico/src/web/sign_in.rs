@@ -1,0 +1,283 @@
+//! Logging in and out: `/login`, `/login/second-factor`, `/logout`.
+
+use std::sync::Arc;
+
+use poem::http::StatusCode;
+use poem::web::{Data, Form};
+use poem::{IntoResponse, Request, Response, handler};
+use portico_kernel::Password;
+use portico_security::{LoginAttempt, NewSession, SecretToken};
+use serde::Deserialize;
+
+use crate::http::client::client_info;
+use crate::http::cookies::{device_cookie, read_device_cookie};
+use crate::http::problem::ApiError;
+use crate::web::browser_session::{
+    NotSignedIn, cleared_session_cookie, pending, session_cookie, signed_in,
+};
+use crate::web::csrf;
+use crate::web::page::{FormErrors, render, see_other};
+use crate::web::text::Lang;
+use crate::wiring::Services;
+
+/// The login form as posted.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct LoginForm {
+    login: String,
+    password: String,
+    csrf: String,
+}
+
+/// The second-factor form as posted.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SecondFactorForm {
+    code: String,
+    csrf: String,
+}
+
+/// The only field a signed-in form without others carries.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct TokenOnly {
+    csrf: String,
+}
+
+/// The language of a page shown before login: the browser's first choice.
+pub fn visitor_lang(req: &Request) -> Lang {
+    req.headers()
+        .get(poem::http::header::ACCEPT_LANGUAGE)
+        .and_then(|value| value.to_str().ok())
+        .map_or(Lang::En, Lang::of_accept_language)
+}
+
+/// `GET /login`: the form, or the account for a browser already signed in.
+#[handler]
+pub async fn login_page(req: &Request, services: Data<&Arc<Services>>) -> Response {
+    match signed_in(&services, req).await {
+        Ok(_) => see_other("/account/profile"),
+        Err(NotSignedIn::SecondFactor) => see_other("/login/second-factor"),
+        Err(_) => login_form(req, &services, StatusCode::OK, "", FormErrors::none()),
+    }
+}
+
+/// The login form; hands the browser a form secret if it has none yet.
+fn login_form(
+    req: &Request,
+    services: &Services,
+    status: StatusCode,
+    login: &str,
+    errors: FormErrors,
+) -> Response {
+    anonymous_form(req, services, |token| {
+        render(
+            status,
+            "login.html",
+            visitor_lang(req),
+            minijinja::context! { csrf => token, login, errors },
+        )
+    })
+}
+
+/// A form shown before login, bound to the browser's form secret (a new one when it
+/// has none).
+fn anonymous_form(
+    req: &Request,
+    services: &Services,
+    page: impl FnOnce(String) -> Response,
+) -> Response {
+    let (secret, fresh) = match csrf::form_secret(req) {
+        Some(secret) => (secret, false),
+        None => match csrf::fresh_form_secret() {
+            Ok(secret) => (secret, true),
+            Err(error) => return failure(&error, visitor_lang(req)),
+        },
+    };
+    let mut response = page(csrf::token_for(&secret));
+    if fresh {
+        set_cookie(
+            &mut response,
+            &csrf::form_cookie(&secret, services.cookies_secure()),
+        );
+    }
+    response
+}
+
+/// `POST /login`.
+#[handler]
+pub async fn log_in(
+    req: &Request,
+    services: Data<&Arc<Services>>,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let secret = csrf::form_secret(req).unwrap_or_default();
+    if !csrf::is_valid(&secret, &form.csrf) {
+        return expired_form(req, &services, &form.login);
+    }
+    let password = Password::new(form.password);
+    let device = read_device_cookie(req).map(|token| SecretToken::from_client(&token));
+    let attempt = LoginAttempt {
+        login: &form.login,
+        password: &password,
+        device_token: device.as_ref(),
+    };
+    let outcome = services.login.login(attempt, client_info(req)).await;
+    match outcome {
+        Ok(opened) if opened.session.second_factor_pending => {
+            signed_in_response(&services, &opened, "/login/second-factor")
+        }
+        Ok(opened) => signed_in_response(&services, &opened, "/account/profile"),
+        Err(error) => {
+            let error = ApiError::from(error);
+            let status = status_of(&error);
+            login_form(
+                req,
+                &services,
+                status,
+                &form.login,
+                FormErrors::from_api(error),
+            )
+        }
+    }
+}
+
+/// A form posted without its token: shown again, with a fresh token, nothing done.
+fn expired_form(req: &Request, services: &Services, login: &str) -> Response {
+    let errors = FormErrors::expired(visitor_lang(req));
+    login_form(req, services, StatusCode::FORBIDDEN, login, errors)
+}
+
+/// `GET /login/second-factor`.
+#[handler]
+pub async fn second_factor_page(req: &Request, services: Data<&Arc<Services>>) -> Response {
+    match pending(&services, req).await {
+        Some((_, secret)) => second_factor_form(req, StatusCode::OK, &secret, FormErrors::none()),
+        None => see_other("/login"),
+    }
+}
+
+fn second_factor_form(
+    req: &Request,
+    status: StatusCode,
+    secret: &str,
+    errors: FormErrors,
+) -> Response {
+    render(
+        status,
+        "second_factor.html",
+        visitor_lang(req),
+        minijinja::context! { csrf => csrf::token_for(secret), errors },
+    )
+}
+
+/// `POST /login/second-factor`.
+#[handler]
+pub async fn complete_second_factor(
+    req: &Request,
+    services: Data<&Arc<Services>>,
+    Form(form): Form<SecondFactorForm>,
+) -> Response {
+    let Some((session, secret)) = pending(&services, req).await else {
+        return see_other("/login");
+    };
+    if !csrf::is_valid(&secret, &form.csrf) {
+        return second_factor_form(
+            req,
+            StatusCode::FORBIDDEN,
+            &secret,
+            FormErrors::expired(visitor_lang(req)),
+        );
+    }
+    let device = read_device_cookie(req).map(|token| SecretToken::from_client(&token));
+    match services
+        .second_factor
+        .complete(
+            &session,
+            form.code.trim(),
+            device.as_ref(),
+            &client_info(req),
+        )
+        .await
+    {
+        Ok(opened) => signed_in_response(&services, &opened, "/account/profile"),
+        Err(error) => {
+            let error = ApiError::from(error);
+            let status = status_of(&error);
+            second_factor_form(req, status, &secret, FormErrors::from_api(error))
+        }
+    }
+}
+
+/// `POST /logout`: ends the session (with a valid form token), forgets the cookie.
+#[handler]
+pub async fn log_out(
+    req: &Request,
+    services: Data<&Arc<Services>>,
+    Form(form): Form<TokenOnly>,
+) -> Response {
+    let secure = services.cookies_secure();
+    if let Ok(current) = signed_in(&services, req).await {
+        if !csrf::is_valid(&current.secret, &form.csrf) {
+            return see_other("/account/profile");
+        }
+        let session = current.session;
+        if let Err(error) = services
+            .sessions
+            .revoke(&session, session.id, &client_info(req))
+            .await
+        {
+            return failure(&error, visitor_lang(req));
+        }
+    }
+    let mut response = see_other("/login");
+    set_cookie(&mut response, &cleared_session_cookie(secure));
+    response
+}
+
+/// Sets the session cookie (and the known-device cookie when one was issued), then
+/// sends the browser on.
+fn signed_in_response(services: &Services, opened: &NewSession, next: &str) -> Response {
+    let secure = services.cookies_secure();
+    let mut response = see_other(next);
+    set_cookie(&mut response, &session_cookie(&opened.token, secure));
+    if let Some(device) = &opened.device_token {
+        set_cookie(&mut response, &device_cookie(device, secure));
+    }
+    response
+}
+
+/// Adds one `Set-Cookie` header.
+pub fn set_cookie(response: &mut Response, cookie: &str) {
+    if let Ok(value) = poem::http::HeaderValue::from_str(cookie) {
+        response
+            .headers_mut()
+            .append(poem::http::header::SET_COOKIE, value);
+    }
+}
+
+/// The status an API error would have answered with.
+pub fn status_of(error: &ApiError) -> StatusCode {
+    match error {
+        ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+        ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+        ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+        ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+        ApiError::Conflict(_) => StatusCode::CONFLICT,
+        ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        ApiError::TooManyRequests(..) => StatusCode::TOO_MANY_REQUESTS,
+        ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+/// The error page for a server fault; the cause is logged, never shown.
+pub fn failure(cause: &(dyn std::error::Error + 'static), lang: Lang) -> Response {
+    let errors = FormErrors::from_api(ApiError::internal(cause));
+    render(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "error.html",
+        lang,
+        minijinja::context! { errors },
+    )
+    .into_response()
+}

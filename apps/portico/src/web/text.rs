@@ -1,0 +1,146 @@
+//! The words of the pages in each language they are offered in.
+//!
+//! Templates ask for a text by key (`{{ t("login.title") }}`); a key missing here is
+//! a test failure (`every_key_the_templates_use_has_both_languages`), never a blank.
+
+/// A language the pages speak.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    /// English, the default.
+    En,
+    /// German.
+    De,
+}
+
+impl Lang {
+    /// The language of a BCP 47 tag (a profile's language, or one entry of
+    /// `Accept-Language`): German for `de` and its regional forms, else English.
+    pub fn of_tag(tag: &str) -> Self {
+        let primary = tag.split(['-', '_']).next().unwrap_or_default();
+        if primary.eq_ignore_ascii_case("de") {
+            Self::De
+        } else {
+            Self::En
+        }
+    }
+
+    /// The language of an `Accept-Language` header's first entry (browsers list the
+    /// user's preferred language first).
+    pub fn of_accept_language(header: &str) -> Self {
+        header
+            .split(',')
+            .next()
+            .and_then(|entry| entry.split(';').next())
+            .map_or(Self::En, |tag| Self::of_tag(tag.trim()))
+    }
+
+    /// The tag for `<html lang>`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Self::En => "en",
+            Self::De => "de",
+        }
+    }
+}
+
+/// Key, English, German.
+const TEXTS: &[(&str, &str, &str)] = &[
+    ("site.skip", "Skip to the content", "Zum Inhalt springen"),
+    ("nav.account", "My account", "Mein Konto"),
+    ("nav.profile", "Profile", "Profil"),
+    ("nav.logout", "Log out", "Abmelden"),
+    ("login.title", "Log in", "Anmelden"),
+    (
+        "login.login",
+        "Username or email address",
+        "Benutzername oder E-Mail-Adresse",
+    ),
+    ("login.password", "Password", "Passwort"),
+    ("login.submit", "Log in", "Anmelden"),
+    ("second.title", "Second factor", "Zweiter Faktor"),
+    (
+        "second.intro",
+        "Enter the code your authenticator app shows, or one of your recovery codes.",
+        "Geben Sie den Code Ihrer Authenticator-App oder einen Ihrer Wiederherstellungscodes ein.",
+    ),
+    ("second.code", "Code", "Code"),
+    ("second.submit", "Confirm", "Bestätigen"),
+    ("profile.title", "Profile", "Profil"),
+    ("profile.username", "Username", "Benutzername"),
+    ("profile.first_name", "First name", "Vorname"),
+    ("profile.last_name", "Last name", "Nachname"),
+    ("profile.language", "Language", "Sprache"),
+    (
+        "profile.language_hint",
+        "A BCP 47 tag, such as en-GB or de-CH.",
+        "Ein BCP-47-Tag, etwa en-GB oder de-CH.",
+    ),
+    ("profile.save", "Save", "Speichern"),
+    (
+        "profile.saved",
+        "Your profile was saved.",
+        "Ihr Profil wurde gespeichert.",
+    ),
+    (
+        "form.expired",
+        "This form has expired. Please send it again.",
+        "Dieses Formular ist abgelaufen. Bitte senden Sie es erneut.",
+    ),
+    (
+        "error.title",
+        "Something went wrong",
+        "Etwas ist schiefgelaufen",
+    ),
+    (
+        "error.retry_after",
+        "Too many attempts. Try again in this many seconds:",
+        "Zu viele Versuche. Versuchen Sie es wieder in so vielen Sekunden:",
+    ),
+];
+
+/// The text for `key` in `lang`, or `None` for an unknown key.
+pub fn text(lang: Lang, key: &str) -> Option<&'static str> {
+    TEXTS
+        .iter()
+        .find(|(known, _, _)| *known == key)
+        .map(|(_, en, de)| match lang {
+            Lang::En => *en,
+            Lang::De => *de,
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn german_is_chosen_for_any_german_tag_and_english_otherwise() {
+        assert_eq!(Lang::of_tag("de-CH"), Lang::De);
+        assert_eq!(Lang::of_tag("DE"), Lang::De);
+        assert_eq!(Lang::of_tag("en-GB"), Lang::En);
+        assert_eq!(Lang::of_tag("fr"), Lang::En);
+    }
+
+    #[test]
+    fn the_first_language_of_the_header_decides() {
+        assert_eq!(
+            Lang::of_accept_language("de-DE,de;q=0.9,en;q=0.8"),
+            Lang::De
+        );
+        assert_eq!(
+            Lang::of_accept_language("en-US,en;q=0.9,de;q=0.8"),
+            Lang::En
+        );
+        assert_eq!(Lang::of_accept_language(""), Lang::En);
+    }
+
+    #[test]
+    fn keys_are_unique() {
+        for (n, (key, _, _)) in TEXTS.iter().enumerate() {
+            assert!(
+                TEXTS[n + 1..].iter().all(|(other, _, _)| other != key),
+                "{key}"
+            );
+        }
+    }
+}

@@ -1,0 +1,281 @@
+//! A small WebDriver client for the browser tests: it starts chromedriver, opens
+//! headless Chromium sessions and speaks the W3C WebDriver protocol over plain
+//! HTTP/1.1 (see ADR 0015 for why not fantoccini).
+//!
+//! Chromium and chromedriver come from Debian (`chromium`, `chromium-driver`, which
+//! `.ci/run` installs). Without them these tests fail, with the command to run.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+use crate::live::parse_response;
+
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const CHROMIUM: &str = "/usr/bin/chromium";
+/// The W3C identifier of an element in WebDriver answers.
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+/// A running chromedriver; it stops when dropped.
+pub struct Driver {
+    process: Child,
+    address: SocketAddr,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+    }
+}
+
+impl Driver {
+    /// Starts chromedriver on a free port and waits until it is ready.
+    pub async fn start() -> Self {
+        assert!(
+            std::path::Path::new(CHROMEDRIVER).exists() && std::path::Path::new(CHROMIUM).exists(),
+            "the browser tests need Debian's Chromium: apt-get install -y chromium chromium-driver"
+        );
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let process = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let driver = Self {
+            process,
+            address: SocketAddr::from(([127, 0, 0, 1], port)),
+        };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Ok(status) = driver.try_call("GET", "/status", None).await
+                && status["value"]["ready"] == true
+            {
+                return driver;
+            }
+            assert!(Instant::now() < deadline, "chromedriver did not start");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// A new headless browser with its own empty profile.
+    pub async fn browser(&self) -> Browser<'_> {
+        static OPENED: AtomicUsize = AtomicUsize::new(0);
+        let profile = std::env::temp_dir().join(format!(
+            "portico-chromium-{}-{}",
+            std::process::id(),
+            OPENED.fetch_add(1, Ordering::Relaxed)
+        ));
+        let answer = self
+            .call(
+                "POST",
+                "/session",
+                Some(json!({ "capabilities": { "alwaysMatch": {
+                    "browserName": "chrome",
+                    "goog:chromeOptions": {
+                        "binary": CHROMIUM,
+                        "args": [
+                            "--headless", "--no-sandbox", "--disable-gpu",
+                            "--disable-background-networking", "--disable-component-update",
+                            "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+                            format!("--user-data-dir={}", profile.display()),
+                        ]
+                    }
+                }}})),
+            )
+            .await;
+        let id = answer["value"]["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no browser session: {answer}"))
+            .to_owned();
+        Browser {
+            driver: self,
+            id,
+            profile,
+        }
+    }
+
+    async fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        self.try_call(method, path, body)
+            .await
+            .unwrap_or_else(|error| panic!("{method} {path}: {error}"))
+    }
+
+    async fn try_call(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> std::io::Result<Value> {
+        let mut stream = TcpStream::connect(self.address).await?;
+        let body = body.map(|body| body.to_string()).unwrap_or_default();
+        let request = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\
+             Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            self.address,
+            body.len()
+        );
+        stream.write_all(request.as_bytes()).await?;
+        // Read the head, then exactly the body its Content-Length announces: the
+        // answer is complete without waiting for the connection to close.
+        let mut raw = Vec::new();
+        let mut chunk = [0u8; 8192];
+        loop {
+            let read = stream.read(&mut chunk).await?;
+            raw.extend_from_slice(&chunk[..read]);
+            if read == 0 || response_complete(&raw) {
+                break;
+            }
+        }
+        Ok(parse_response(&raw).body)
+    }
+}
+
+/// Whether `raw` holds a whole response: its head and as many body bytes as the
+/// head's `Content-Length` says.
+fn response_complete(raw: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(raw);
+    let Some((head, body)) = text.split_once("\r\n\r\n") else {
+        return false;
+    };
+    head.lines()
+        .filter_map(|line| line.split_once(':'))
+        .find(|(name, _)| name.trim().eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, length)| length.trim().parse::<usize>().ok())
+        .is_some_and(|length| body.len() >= length)
+}
+
+/// One browser window.
+pub struct Browser<'a> {
+    driver: &'a Driver,
+    id: String,
+    profile: PathBuf,
+}
+
+impl Browser<'_> {
+    async fn command(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let answer = self
+            .driver
+            .call(method, &format!("/session/{}{path}", self.id), body)
+            .await;
+        assert!(
+            answer["value"]["error"].is_null(),
+            "{method} {path}: {answer}"
+        );
+        answer["value"].clone()
+    }
+
+    /// Opens `url` and waits for it to load.
+    pub async fn goto(&self, url: &str) {
+        self.command("POST", "/url", Some(json!({ "url": url })))
+            .await;
+    }
+
+    /// The address of the page shown.
+    pub async fn url(&self) -> String {
+        self.command("GET", "/url", None)
+            .await
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    async fn element(&self, css: &str) -> String {
+        let found = self
+            .command(
+                "POST",
+                "/element",
+                Some(json!({ "using": "css selector", "value": css })),
+            )
+            .await;
+        found[ELEMENT]
+            .as_str()
+            .unwrap_or_else(|| panic!("no element {css}: {found}"))
+            .to_owned()
+    }
+
+    /// Types `text` into the field `css` finds, after clearing it.
+    pub async fn fill(&self, css: &str, text: &str) {
+        let element = self.element(css).await;
+        self.command(
+            "POST",
+            &format!("/element/{element}/clear"),
+            Some(json!({})),
+        )
+        .await;
+        self.command(
+            "POST",
+            &format!("/element/{element}/value"),
+            Some(json!({ "text": text })),
+        )
+        .await;
+    }
+
+    /// Clicks what `css` finds (and waits for the page it loads).
+    pub async fn click(&self, css: &str) {
+        let element = self.element(css).await;
+        self.command(
+            "POST",
+            &format!("/element/{element}/click"),
+            Some(json!({})),
+        )
+        .await;
+    }
+
+    /// The visible text of what `css` finds.
+    pub async fn text(&self, css: &str) -> String {
+        let element = self.element(css).await;
+        self.command("GET", &format!("/element/{element}/text"), None)
+            .await
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// The value of the attribute `name` of what `css` finds.
+    pub async fn attribute(&self, css: &str, name: &str) -> Option<String> {
+        let element = self.element(css).await;
+        self.command("GET", &format!("/element/{element}/attribute/{name}"), None)
+            .await
+            .as_str()
+            .map(str::to_owned)
+    }
+
+    /// Saves a PNG of the page at `width` x `height` as
+    /// `target/ui-screenshots/<name>-<width>.png`.
+    pub async fn screenshot(&self, name: &str, width: u32, height: u32) {
+        self.command(
+            "POST",
+            "/window/rect",
+            Some(json!({ "width": width, "height": height })),
+        )
+        .await;
+        let png = self.command("GET", "/screenshot", None).await;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(png.as_str().unwrap())
+            .unwrap();
+        let folder = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/ui-screenshots");
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(folder.join(format!("{name}-{width}.png")), bytes).unwrap();
+    }
+
+    /// Closes the window.
+    pub async fn close(self) {
+        self.driver
+            .call("DELETE", &format!("/session/{}", self.id), None)
+            .await;
+        let _ = std::fs::remove_dir_all(&self.profile);
+    }
+}
