@@ -5,7 +5,7 @@ use std::sync::Arc;
 use poem::Request;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
-use portico_identity::{LanguageTag, PersonName, Registration, Username};
+use portico_identity::{LanguageTag, PersonName, Profile, Registration, Username};
 use portico_kernel::{EmailAddress, Password};
 
 use crate::api::ApiTags;
@@ -22,21 +22,21 @@ use crate::wiring::Services;
 pub struct RegisterRequest {
     /// 3 to 32 letters a-z, digits, '.', '_' or '-', starting and ending with a letter
     /// or digit; unique regardless of case.
-    username: String,
+    pub(crate) username: String,
     /// The first email address; it becomes the primary one.
-    email: String,
+    pub(crate) email: String,
     /// At least the configured minimum (8 by default) and at most 128 characters; not a
     /// common password, not built from the username, email or the service name.
-    password: String,
+    pub(crate) password: String,
     /// Given name.
-    first_name: String,
+    pub(crate) first_name: String,
     /// Family name.
-    last_name: String,
+    pub(crate) last_name: String,
     /// BCP 47 language tag; English when absent.
-    language: Option<String>,
+    pub(crate) language: Option<String>,
     /// Code of the affiliate link that brought the client (honoured once the
     /// affiliate program is available).
-    referral_code: Option<String>,
+    pub(crate) referral_code: Option<String>,
 }
 
 impl RegisterRequest {
@@ -94,6 +94,30 @@ pub enum RegisterResponse {
     Created(Json<ProfileBody>),
 }
 
+/// Opens an account from a registration request: the one path of both
+/// `POST /v1/accounts` and the registration page. The request is parsed first (every
+/// invalid field at once), then counted against the client address's registration
+/// limit (each account costs a hash and a mail), then registered; the referral (the
+/// field, or the referral cookie of an earlier click) is credited afterwards.
+pub(crate) async fn register_account(
+    services: &Services,
+    req: &Request,
+    request: RegisterRequest,
+) -> Result<Profile, ApiError> {
+    let referral_code = request.referral_code.clone();
+    let (registration, password) = request.try_into_domain()?;
+    services
+        .rate_limits
+        .registration(client_info(req).ip)
+        .await?;
+    let profile = services
+        .registration
+        .register(registration, &password)
+        .await?;
+    record_referral(services, req, profile.id, referral_code).await;
+    Ok(profile)
+}
+
 /// Registration.
 pub struct AccountsApi {
     services: Arc<Services>,
@@ -115,54 +139,35 @@ impl AccountsApi {
         req: &Request,
         body: Json<RegisterRequest>,
     ) -> Result<RegisterResponse, ApiError> {
-        let referral_code = body.0.referral_code.clone();
-        let (registration, password) = body.0.try_into_domain()?;
-        // Counted once the request is valid: each account costs a hash and a mail.
-        self.services
-            .rate_limits
-            .registration(client_info(req).ip)
-            .await?;
-        let profile = self
-            .services
-            .registration
-            .register(registration, &password)
-            .await?;
-        self.record_referral(req, profile.id, referral_code).await;
+        let profile = register_account(&self.services, req, body.0).await?;
         Ok(RegisterResponse::Created(Json(ProfileBody::from(profile))))
     }
 }
 
-impl AccountsApi {
-    /// Credits the referrer, from the `referral_code` field or else the referral
-    /// cookie. The account exists whatever happens here, so a failure is logged.
-    async fn record_referral(
-        &self,
-        req: &Request,
-        account: portico_kernel::AccountId,
-        field: Option<String>,
-    ) {
-        if !self.services.affiliate.enabled {
-            return;
-        }
-        // First touch: a valid cookie from an earlier click wins over the field.
-        let mut candidates: Vec<(String, Option<time::OffsetDateTime>)> = Vec::new();
-        if let Some((code, at)) = read_referral_cookie(req) {
-            candidates.push((code, Some(at)));
-        }
-        candidates.extend(field.map(|code| (code, None)));
-        for (code, clicked_at) in candidates {
-            match self
-                .services
-                .tracking
-                .refer(account, &code, clicked_at)
-                .await
-            {
-                Ok(true) => return,
-                Ok(false) => {}
-                Err(error) => {
-                    tracing::warn!(%account, error = %error, "could not record a referral");
-                    return;
-                }
+/// Credits the referrer, from the `referral_code` field or else the referral cookie.
+/// The account exists whatever happens here, so a failure is logged.
+async fn record_referral(
+    services: &Services,
+    req: &Request,
+    account: portico_kernel::AccountId,
+    field: Option<String>,
+) {
+    if !services.affiliate.enabled {
+        return;
+    }
+    // First touch: a valid cookie from an earlier click wins over the field.
+    let mut candidates: Vec<(String, Option<time::OffsetDateTime>)> = Vec::new();
+    if let Some((code, at)) = read_referral_cookie(req) {
+        candidates.push((code, Some(at)));
+    }
+    candidates.extend(field.map(|code| (code, None)));
+    for (code, clicked_at) in candidates {
+        match services.tracking.refer(account, &code, clicked_at).await {
+            Ok(true) => return,
+            Ok(false) => {}
+            Err(error) => {
+                tracing::warn!(%account, error = %error, "could not record a referral");
+                return;
             }
         }
     }

@@ -353,7 +353,7 @@ impl SessionsApi {
 }
 
 /// How a login is counted in the metrics.
-fn login_outcome(outcome: &Result<NewSession, LoginError>) -> LoginOutcome {
+pub(crate) fn login_outcome(outcome: &Result<NewSession, LoginError>) -> LoginOutcome {
     match outcome {
         Ok(opened) if opened.session.second_factor_pending => LoginOutcome::SecondFactorRequired,
         Ok(_) => LoginOutcome::Succeeded,

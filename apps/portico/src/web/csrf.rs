@@ -13,8 +13,19 @@ use sha2::{Digest, Sha256};
 
 use crate::http::cookies::cookie_value;
 
-/// The cookie that binds the forms shown before login.
+/// The cookie that binds the forms shown before login (over https `__Host-` prefixed,
+/// like the session cookie, so a sibling subdomain cannot plant it).
 pub const FORM_COOKIE: &str = "portico_form";
+/// Its name over https.
+pub const SECURE_FORM_COOKIE: &str = "__Host-portico_form";
+
+fn form_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        SECURE_FORM_COOKIE
+    } else {
+        FORM_COOKIE
+    }
+}
 /// The form field that carries the token.
 pub const FIELD: &str = "csrf";
 
@@ -40,8 +51,8 @@ pub fn fresh_form_secret() -> Result<String, getrandom::Error> {
 }
 
 /// The pre-login form secret this browser holds, if any.
-pub fn form_secret(req: &Request) -> Option<String> {
-    cookie_value(req, FORM_COOKIE)
+pub fn form_secret(req: &Request, secure: bool) -> Option<String> {
+    cookie_value(req, form_cookie_name(secure))
         .filter(|value| !value.is_empty())
         .map(str::to_owned)
 }
@@ -49,7 +60,8 @@ pub fn form_secret(req: &Request) -> Option<String> {
 /// The `Set-Cookie` value that hands a browser its pre-login form secret.
 pub fn form_cookie(secret: &str, secure: bool) -> String {
     format!(
-        "{FORM_COOKIE}={secret}; Path=/; HttpOnly; SameSite=Lax{}",
+        "{}={secret}; Path=/; HttpOnly; SameSite=Lax{}",
+        form_cookie_name(secure),
         if secure { "; Secure" } else { "" }
     )
 }

@@ -4,9 +4,11 @@ use poem::Response;
 use poem::http::StatusCode;
 
 use crate::http::auth::address_not_allowed;
+use crate::http::problem::ApiError;
 use crate::web::browser_session::NotSignedIn;
 use crate::web::page::{FormErrors, render, see_other};
-use crate::web::text::Lang;
+use crate::web::sign_in::status_of;
+use crate::web::text::{Lang, text};
 
 /// The answer for a page request without a usable session: the login page, the
 /// second-factor step, or the same refusal the API gives.
@@ -24,7 +26,33 @@ pub fn refused(why: NotSignedIn, lang: Lang) -> Response {
             StatusCode::INTERNAL_SERVER_ERROR,
             "error.html",
             lang,
-            minijinja::context! { errors => FormErrors::notice("The page could not be shown.") },
+            minijinja::context! {
+                errors => FormErrors::notice(text(lang, "error.failed").unwrap_or_default())
+            },
         ),
     }
+}
+
+/// The page for a request poem could not hand to the page's handler.
+pub fn unreadable(status: StatusCode, lang: Lang) -> Response {
+    render(
+        status,
+        "error.html",
+        lang,
+        minijinja::context! {
+            errors => FormErrors::notice(text(lang, "error.unreadable").unwrap_or_default())
+        },
+    )
+}
+
+/// The page for an error the API would have answered with `error`'s problem document
+/// (a 404 for what is not there, a logged 500 for a fault).
+pub fn problem_page(error: ApiError, lang: Lang) -> Response {
+    let status = status_of(&error);
+    render(
+        status,
+        "error.html",
+        lang,
+        minijinja::context! { errors => FormErrors::from_api(error) },
+    )
 }

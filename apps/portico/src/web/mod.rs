@@ -5,7 +5,7 @@
 //! Layout: [`page`] renders the templates (`apps/portico/templates/web/`) in the
 //! reader's language ([`text`]); [`browser_session`] and [`csrf`] are the cookie
 //! session and the form tokens; [`guard`] answers browsers that may not see a page;
-//! one module per page group ([`sign_in`], [`profile`]); [`assets`] is the stylesheet.
+//! one module per page group ([`sign_in`], [`register`], [`profile`]); [`assets`] is the stylesheet.
 
 pub mod assets;
 pub mod browser_session;
@@ -13,6 +13,7 @@ pub mod csrf;
 pub mod guard;
 pub mod page;
 pub mod profile;
+pub mod register;
 pub mod sign_in;
 pub mod text;
 
@@ -44,6 +45,10 @@ pub fn mount(routes: Route) -> Route {
         )
         .at("/logout", with_page_headers(poem::post(sign_in::log_out)))
         .at(
+            "/register",
+            with_page_headers(get(register::register_page).post(register::register)),
+        )
+        .at(
             "/account/profile",
             with_page_headers(get(profile::profile_page).post(profile::update_profile)),
         )
@@ -59,7 +64,14 @@ fn home() -> Response {
 /// Wraps the pages with the headers every one of them carries.
 pub fn with_page_headers<E: Endpoint + 'static>(pages: E) -> impl Endpoint<Output = Response> {
     pages.around(|next, req: Request| async move {
-        let mut response = next.call(req).await?.into_response();
+        let lang = sign_in::visitor_lang(&req);
+        // A request the page cannot even read (a wrong content type, a malformed
+        // form, a method the path does not take) gets a page too, not the API's
+        // problem document.
+        let mut response = match next.call(req).await {
+            Ok(response) => response.into_response(),
+            Err(error) => guard::unreadable(error.status(), lang),
+        };
         let headers = response.headers_mut();
         for (name, value) in [
             (CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_VALUE),

@@ -27,6 +27,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "profile.html",
         include_str!("../../templates/web/profile.html"),
     ),
+    (
+        "register.html",
+        include_str!("../../templates/web/register.html"),
+    ),
     ("error.html", include_str!("../../templates/web/error.html")),
 ];
 
@@ -165,6 +169,17 @@ fn html_response(status: StatusCode, html: String) -> Response {
         .into_response()
 }
 
+/// `response` with the `Retry-After` header a throttled form's answer carries, as the
+/// API's 429 does.
+pub fn with_retry_after(mut response: Response, seconds: Option<u64>) -> Response {
+    if let Some(seconds) = seconds {
+        response
+            .headers_mut()
+            .insert(poem::http::header::RETRY_AFTER, seconds.into());
+    }
+    response
+}
+
 /// A `303 See Other` to `location`: the answer to a form that worked, so reloading
 /// the next page does not send the form again.
 pub fn see_other(location: &str) -> Response {
@@ -177,6 +192,18 @@ pub fn see_other(location: &str) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_template_in_the_folder_is_compiled_in() {
+        let folder = concat!(env!("CARGO_MANIFEST_DIR"), "/templates/web");
+        for entry in std::fs::read_dir(folder).unwrap() {
+            let name = entry.unwrap().file_name().into_string().unwrap();
+            assert!(
+                TEMPLATES.iter().any(|(known, _)| *known == name),
+                "{name} is not in TEMPLATES"
+            );
+        }
+    }
 
     #[test]
     fn every_template_compiles() {

@@ -12,9 +12,9 @@ use crate::api::profile::ProfilePatch;
 use crate::http::problem::ApiError;
 use crate::web::browser_session::{SignedIn, signed_in};
 use crate::web::csrf;
-use crate::web::guard::refused;
+use crate::web::guard::{problem_page, refused};
 use crate::web::page::{FormErrors, render, see_other};
-use crate::web::sign_in::{failure, status_of, visitor_lang};
+use crate::web::sign_in::{status_of, visitor_lang};
 use crate::web::text::{Lang, text};
 use crate::wiring::Services;
 
@@ -50,7 +50,7 @@ pub async fn profile_page(req: &Request, services: Data<&Arc<Services>>) -> Resp
                 notice,
             )
         }
-        Err(error) => failure(&error, visitor_lang(req)),
+        Err(error) => problem_page(ApiError::from(error), visitor_lang(req)),
     }
 }
 
@@ -67,7 +67,7 @@ pub async fn update_profile(
     };
     let profile = match services.profiles.profile(current.session.account).await {
         Ok(profile) => profile,
-        Err(error) => return failure(&error, visitor_lang(req)),
+        Err(error) => return problem_page(ApiError::from(error), visitor_lang(req)),
     };
     let values = FormValues {
         first_name: form.first_name.clone(),

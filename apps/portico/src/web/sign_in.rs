@@ -9,6 +9,7 @@ use portico_kernel::Password;
 use portico_security::{LoginAttempt, NewSession, SecretToken};
 use serde::Deserialize;
 
+use crate::api::sessions::login_outcome;
 use crate::http::client::client_info;
 use crate::http::cookies::{device_cookie, read_device_cookie};
 use crate::http::problem::ApiError;
@@ -16,12 +17,12 @@ use crate::web::browser_session::{
     NotSignedIn, cleared_session_cookie, pending, session_cookie, signed_in,
 };
 use crate::web::csrf;
-use crate::web::page::{FormErrors, render, see_other};
+use crate::web::page::{FormErrors, render, see_other, with_retry_after};
 use crate::web::text::Lang;
 use crate::wiring::Services;
 
-/// The login form as posted.
-#[derive(Debug, Default, Deserialize)]
+/// The login form as posted (no `Debug`: it holds the password).
+#[derive(Default, Deserialize)]
 #[serde(default)]
 pub struct LoginForm {
     login: String,
@@ -29,8 +30,8 @@ pub struct LoginForm {
     csrf: String,
 }
 
-/// The second-factor form as posted.
-#[derive(Debug, Default, Deserialize)]
+/// The second-factor form as posted (no `Debug`: it holds the code).
+#[derive(Default, Deserialize)]
 #[serde(default)]
 pub struct SecondFactorForm {
     code: String,
@@ -70,24 +71,31 @@ fn login_form(
     login: &str,
     errors: FormErrors,
 ) -> Response {
-    anonymous_form(req, services, |token| {
+    let retry_after = errors.retry_after;
+    let page = anonymous_form(req, services, |token| {
         render(
             status,
             "login.html",
             visitor_lang(req),
-            minijinja::context! { csrf => token, login, errors },
+            minijinja::context! {
+                csrf => token,
+                login,
+                errors,
+                registered => req.uri().query() == Some("registered"),
+            },
         )
-    })
+    });
+    with_retry_after(page, retry_after)
 }
 
 /// A form shown before login, bound to the browser's form secret (a new one when it
 /// has none).
-fn anonymous_form(
+pub fn anonymous_form(
     req: &Request,
     services: &Services,
     page: impl FnOnce(String) -> Response,
 ) -> Response {
-    let (secret, fresh) = match csrf::form_secret(req) {
+    let (secret, fresh) = match csrf::form_secret(req, services.cookies_secure()) {
         Some(secret) => (secret, false),
         None => match csrf::fresh_form_secret() {
             Ok(secret) => (secret, true),
@@ -111,7 +119,7 @@ pub async fn log_in(
     services: Data<&Arc<Services>>,
     Form(form): Form<LoginForm>,
 ) -> Response {
-    let secret = csrf::form_secret(req).unwrap_or_default();
+    let secret = csrf::form_secret(req, services.cookies_secure()).unwrap_or_default();
     if !csrf::is_valid(&secret, &form.csrf) {
         return expired_form(req, &services, &form.login);
     }
@@ -123,6 +131,7 @@ pub async fn log_in(
         device_token: device.as_ref(),
     };
     let outcome = services.login.login(attempt, client_info(req)).await;
+    services.metrics.record_login(login_outcome(&outcome));
     match outcome {
         Ok(opened) if opened.session.second_factor_pending => {
             signed_in_response(&services, &opened, "/login/second-factor")
@@ -163,12 +172,14 @@ fn second_factor_form(
     secret: &str,
     errors: FormErrors,
 ) -> Response {
-    render(
+    let retry_after = errors.retry_after;
+    let page = render(
         status,
         "second_factor.html",
         visitor_lang(req),
-        minijinja::context! { csrf => csrf::token_for(secret), errors },
-    )
+        minijinja::context! { csrf => csrf::token_for(secret), errors, pending => true },
+    );
+    with_retry_after(page, retry_after)
 }
 
 /// `POST /login/second-factor`.
@@ -192,12 +203,7 @@ pub async fn complete_second_factor(
     let device = read_device_cookie(req).map(|token| SecretToken::from_client(&token));
     match services
         .second_factor
-        .complete(
-            &session,
-            form.code.trim(),
-            device.as_ref(),
-            &client_info(req),
-        )
+        .complete(&session, &form.code, device.as_ref(), &client_info(req))
         .await
     {
         Ok(opened) => signed_in_response(&services, &opened, "/account/profile"),
@@ -209,29 +215,44 @@ pub async fn complete_second_factor(
     }
 }
 
-/// `POST /logout`: ends the session (with a valid form token), forgets the cookie.
+/// `POST /logout`: ends the browser's session, complete or waiting for its second
+/// factor, and forgets the cookie. A post without the session's form token (a forged
+/// one from another site) is refused and changes nothing; without a session there is
+/// nothing to end, and the cookie is left alone.
 #[handler]
 pub async fn log_out(
     req: &Request,
     services: Data<&Arc<Services>>,
     Form(form): Form<TokenOnly>,
 ) -> Response {
-    let secure = services.cookies_secure();
-    if let Ok(current) = signed_in(&services, req).await {
-        if !csrf::is_valid(&current.secret, &form.csrf) {
-            return see_other("/account/profile");
-        }
-        let session = current.session;
-        if let Err(error) = services
-            .sessions
-            .revoke(&session, session.id, &client_info(req))
-            .await
-        {
-            return failure(&error, visitor_lang(req));
-        }
+    let lang = visitor_lang(req);
+    let current = match signed_in(&services, req).await {
+        Ok(current) => Some((current.session, current.secret)),
+        Err(_) => pending(&services, req).await,
+    };
+    let Some((session, secret)) = current else {
+        return see_other("/login");
+    };
+    if !csrf::is_valid(&secret, &form.csrf) {
+        return render(
+            StatusCode::FORBIDDEN,
+            "error.html",
+            lang,
+            minijinja::context! { errors => FormErrors::expired(lang) },
+        );
+    }
+    if let Err(error) = services
+        .sessions
+        .revoke(&session, session.id, &client_info(req))
+        .await
+    {
+        return failure(&error, lang);
     }
     let mut response = see_other("/login");
-    set_cookie(&mut response, &cleared_session_cookie(secure));
+    set_cookie(
+        &mut response,
+        &cleared_session_cookie(services.cookies_secure()),
+    );
     response
 }
 
@@ -256,11 +277,13 @@ pub fn set_cookie(response: &mut Response, cookie: &str) {
     }
 }
 
-/// The status an API error would have answered with.
+/// The status of a page that shows an API error: the API's, except that refused
+/// credentials re-show their form with 422 (a 401 would ask the browser for HTTP
+/// authentication, RFC 9110).
 pub fn status_of(error: &ApiError) -> StatusCode {
     match error {
         ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
-        ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+        ApiError::Unauthorized(_) => StatusCode::UNPROCESSABLE_ENTITY,
         ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
         ApiError::NotFound(_) => StatusCode::NOT_FOUND,
         ApiError::Conflict(_) => StatusCode::CONFLICT,

@@ -1,7 +1,7 @@
 //! The words of the pages in each language they are offered in.
 //!
-//! Templates ask for a text by key (`{{ t("login.title") }}`); a key missing here is
-//! a test failure (`every_key_the_templates_use_has_both_languages`), never a blank.
+//! Templates ask for a text by key (`{{ t("login.title") }}`); a key missing here
+//! fails the render of that page (a 500 page and a logged error), never a blank.
 
 /// A language the pages speak.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,6 +65,30 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     ("second.code", "Code", "Code"),
     ("second.submit", "Confirm", "Bestätigen"),
+    ("register.title", "Open an account", "Konto eröffnen"),
+    ("register.email", "Email address", "E-Mail-Adresse"),
+    (
+        "register.username_hint",
+        "3 to 32 letters, digits, dots, dashes or underscores.",
+        "3 bis 32 Buchstaben, Ziffern, Punkte, Binde- oder Unterstriche.",
+    ),
+    (
+        "register.password_hint",
+        "Not a common password, nor one built from your username or email address: a few unrelated words make a good one.",
+        "Kein verbreitetes Passwort und keines aus Ihrem Benutzernamen oder Ihrer E-Mail-Adresse: einige unzusammenhängende Wörter eignen sich gut.",
+    ),
+    ("register.submit", "Open the account", "Konto eröffnen"),
+    (
+        "register.have_account",
+        "Already have an account?",
+        "Sie haben schon ein Konto?",
+    ),
+    (
+        "register.done",
+        "Your account is open. Log in to continue.",
+        "Ihr Konto ist eröffnet. Melden Sie sich an, um fortzufahren.",
+    ),
+    ("login.no_account", "No account yet?", "Noch kein Konto?"),
     ("profile.title", "Profile", "Profil"),
     ("profile.username", "Username", "Benutzername"),
     ("profile.first_name", "First name", "Vorname"),
@@ -92,9 +116,14 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "Etwas ist schiefgelaufen",
     ),
     (
-        "error.retry_after",
-        "Too many attempts. Try again in this many seconds:",
-        "Zu viele Versuche. Versuchen Sie es wieder in so vielen Sekunden:",
+        "error.unreadable",
+        "The form could not be read. Please go back and send it again.",
+        "Das Formular konnte nicht gelesen werden. Bitte gehen Sie zurück und senden Sie es erneut.",
+    ),
+    (
+        "error.failed",
+        "The page could not be shown. Please try again later.",
+        "Die Seite konnte nicht angezeigt werden. Bitte versuchen Sie es später wieder.",
     ),
 ];
 

@@ -5,6 +5,8 @@
 use poem::Body;
 use poem::http::Method;
 
+use portico::web::browser_session::session_cookie_name;
+
 use crate::support::{PASSWORD, Reply, TestApp, on_both_engines, read};
 
 /// A browser: the cookies it was given, sent back with every request.
@@ -95,6 +97,11 @@ impl<'a> Browser<'a> {
     }
 }
 
+/// The session cookie's name on the test portal (https, so `__Host-` prefixed).
+fn session_cookie(app: &TestApp) -> &'static str {
+    session_cookie_name(app.services.cookies_secure())
+}
+
 fn urlencode(value: &str) -> String {
     value
         .bytes()
@@ -131,7 +138,7 @@ async fn a_browser_logs_in_edits_its_profile_and_logs_out(app: &TestApp) {
     let session = browser
         .cookies
         .iter()
-        .find(|(name, _)| name == "portico_session")
+        .find(|(name, _)| name == session_cookie(app))
         .unwrap()
         .1
         .clone();
@@ -165,7 +172,7 @@ async fn a_browser_logs_in_edits_its_profile_and_logs_out(app: &TestApp) {
     assert_eq!(after.status, 303, "a page after logout is refused");
     // The session itself ended, not only the cookie.
     let mut replay = Browser::new(app);
-    replay.cookies.push(("portico_session".into(), session));
+    replay.cookies.push((session_cookie(app).into(), session));
     assert_eq!(replay.get("/account/profile").await.status, 303);
 }
 on_both_engines!(
@@ -230,8 +237,8 @@ async fn the_pages_show_the_apis_words_beside_the_fields(app: &TestApp) {
             ],
         )
         .await;
-    assert_eq!(refused.status, 401);
-    assert!(text(&refused).contains("role=\"alert\""));
+    assert_eq!(refused.status, 422, "a form shown again, not an HTTP 401");
+    assert!(text(&refused).contains("The login or the password is wrong."));
 
     browser.log_in("ada").await;
     let (_, token) = browser.form_token("/account/profile").await;
@@ -268,3 +275,205 @@ on_both_engines!(
     field_errors,
     super::the_pages_show_the_apis_words_beside_the_fields
 );
+
+/// The `Set-Cookie` header that sets `name`.
+fn set_cookie<'r>(reply: &'r Reply, name: &str) -> &'r str {
+    reply
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find(|value| value.starts_with(&format!("{name}=")))
+        .unwrap_or_else(|| panic!("no cookie {name}"))
+}
+
+async fn logging_out_needs_the_form_token_and_ends_the_session(app: &TestApp) {
+    app.signed_up("ada").await;
+    let mut browser = Browser::new(app);
+    let (_, token) = browser.form_token("/login").await;
+    let opened = browser
+        .post(
+            "/login",
+            &[("login", "ada"), ("password", PASSWORD), ("csrf", &token)],
+        )
+        .await;
+    let cookie = set_cookie(&opened, session_cookie(app));
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    assert!(cookie.contains("Path=/"), "{cookie}");
+    assert!(
+        cookie.starts_with("__Host-") && cookie.contains("Secure"),
+        "{cookie}"
+    );
+
+    // A forged logout, with the cookie but not the token, is refused.
+    let forged = browser.post("/logout", &[("csrf", "forged")]).await;
+    assert_eq!(forged.status, 403);
+    assert_eq!(browser.get("/account/profile").await.status, 200);
+    // One sent without any cookie (a cross-site post under SameSite=Lax) clears
+    // nothing in the browser.
+    let mut elsewhere = Browser::new(app);
+    let blind = elsewhere.post("/logout", &[]).await;
+    assert_eq!(blind.status, 303);
+    assert!(blind.headers.get("set-cookie").is_none());
+    assert_eq!(browser.get("/account/profile").await.status, 200);
+}
+on_both_engines!(
+    logout,
+    super::logging_out_needs_the_form_token_and_ends_the_session
+);
+
+async fn a_login_with_two_factor_on_completes_on_the_second_factor_page(app: &TestApp) {
+    let token = app.signed_up("ada").await;
+    let (secret, _) = app.enable_two_factor(&token).await;
+    let mut browser = Browser::new(app);
+    let (_, form) = browser.form_token("/login").await;
+    let pending = browser
+        .post(
+            "/login",
+            &[("login", "ada"), ("password", PASSWORD), ("csrf", &form)],
+        )
+        .await;
+    assert_eq!(pending.status, 303);
+    assert_eq!(location(&pending), "/login/second-factor");
+
+    // Waiting for its second factor, the session can open nothing else.
+    let blocked = browser.get("/account/profile").await;
+    assert_eq!(location(&blocked), "/login/second-factor");
+
+    let (page, form) = browser.form_token("/login/second-factor").await;
+    assert!(page.contains("action=\"/logout\""), "a way out: {page}");
+    let forged = browser
+        .post(
+            "/login/second-factor",
+            &[("code", &app.totp_code(&secret)), ("csrf", "x")],
+        )
+        .await;
+    assert_eq!(forged.status, 403);
+    let wrong = browser
+        .post(
+            "/login/second-factor",
+            &[("code", "000000"), ("csrf", &form)],
+        )
+        .await;
+    assert_eq!(wrong.status, 422, "{}", text(&wrong));
+    let done = browser
+        .post(
+            "/login/second-factor",
+            &[("code", &app.totp_code(&secret)), ("csrf", &form)],
+        )
+        .await;
+    assert_eq!(done.status, 303, "{}", text(&done));
+    assert_eq!(location(&done), "/account/profile");
+    assert_eq!(browser.get("/account/profile").await.status, 200);
+}
+on_both_engines!(
+    second_factor,
+    super::a_login_with_two_factor_on_completes_on_the_second_factor_page
+);
+
+async fn a_person_registers_on_the_page_and_logs_in(app: &TestApp) {
+    let mut browser = Browser::new(app);
+    let (_, token) = browser.form_token("/register").await;
+    let invalid = browser
+        .post(
+            "/register",
+            &[
+                ("username", "x"),
+                ("email", "not an address"),
+                ("password", "<b>ada</b>"),
+                ("first_name", "<script>alert(1)</script>"),
+                ("last_name", "Lovelace"),
+                ("csrf", &token),
+            ],
+        )
+        .await;
+    assert_eq!(invalid.status, 422);
+    let html = text(&invalid);
+    assert!(html.contains("id=\"username-error\""), "{html}");
+    assert!(html.contains("id=\"email-error\""), "{html}");
+    assert!(
+        !html.contains("<script>alert(1)"),
+        "what was typed is escaped: {html}"
+    );
+    assert!(
+        !html.contains("&lt;b&gt;ada"),
+        "the password is never shown back"
+    );
+
+    let opened = browser
+        .post(
+            "/register",
+            &[
+                ("username", "ada"),
+                ("email", "ada@example.com"),
+                ("password", PASSWORD),
+                ("first_name", "Ada"),
+                ("last_name", "Lovelace"),
+                ("csrf", &token),
+            ],
+        )
+        .await;
+    assert_eq!(opened.status, 303, "{}", text(&opened));
+    assert_eq!(location(&opened), "/login?registered");
+    browser.log_in("ada").await;
+}
+on_both_engines!(register, super::a_person_registers_on_the_page_and_logs_in);
+
+async fn a_throttled_login_page_says_when_to_try_again(app: &TestApp) {
+    app.signed_up("ada").await;
+    let mut browser = Browser::new(app);
+    let (_, token) = browser.form_token("/login").await;
+    let mut last = None;
+    for _ in 0..12 {
+        let reply = browser
+            .post(
+                "/login",
+                &[
+                    ("login", "ada"),
+                    ("password", "wrong password here"),
+                    ("csrf", &token),
+                ],
+            )
+            .await;
+        if reply.status == 429 {
+            last = Some(reply);
+            break;
+        }
+    }
+    let throttled = last.expect("the login form is throttled like the API");
+    let wait: u64 = throttled.headers["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(wait > 0);
+    assert!(throttled.content_type.starts_with("text/html"));
+}
+on_both_engines!(
+    throttled,
+    super::a_throttled_login_page_says_when_to_try_again
+);
+
+async fn a_form_the_page_cannot_read_gets_a_page(app: &TestApp) {
+    let mut browser = Browser::new(app);
+    browser.form_token("/login").await;
+    let reply = crate::support::raw(
+        app,
+        Method::POST,
+        "/login",
+        "application/json",
+        Body::from_string("{}".into()),
+    )
+    .await;
+    assert!(reply.status.is_client_error(), "{}", reply.status);
+    assert!(
+        reply.content_type.starts_with("text/html"),
+        "{}",
+        reply.content_type
+    );
+    assert!(reply.headers.contains_key("content-security-policy"));
+}
+on_both_engines!(unreadable, super::a_form_the_page_cannot_read_gets_a_page);

@@ -108,8 +108,10 @@ impl Driver {
     }
 
     async fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
-        self.try_call(method, path, body)
+        // A stuck chromedriver fails the test instead of hanging the run.
+        tokio::time::timeout(Duration::from_secs(60), self.try_call(method, path, body))
             .await
+            .unwrap_or_else(|_| panic!("{method} {path}: no answer in 60 s"))
             .unwrap_or_else(|error| panic!("{method} {path}: {error}"))
     }
 
@@ -204,6 +206,39 @@ impl Browser<'_> {
             .as_str()
             .unwrap_or_else(|| panic!("no element {css}: {found}"))
             .to_owned()
+    }
+
+    /// Waits until the page shown is `url` (a click's navigation may still be under
+    /// way when the click returns).
+    pub async fn wait_for_url(&self, url: &str) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let shown = self.url().await;
+            if shown == url {
+                return;
+            }
+            assert!(Instant::now() < deadline, "still at {shown}, not {url}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Waits until the page shows something `css` finds.
+    pub async fn wait_for(&self, css: &str) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let found = self
+                .command(
+                    "POST",
+                    "/elements",
+                    Some(json!({ "using": "css selector", "value": css })),
+                )
+                .await;
+            if found.as_array().is_some_and(|found| !found.is_empty()) {
+                return;
+            }
+            assert!(Instant::now() < deadline, "nothing matches {css}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     /// Types `text` into the field `css` finds, after clearing it.
