@@ -57,6 +57,12 @@ pub fn form_secret(req: &Request, secure: bool) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// Whether a form posted before login carries the token of this browser's form
+/// cookie (over https the `__Host-` one).
+pub fn anonymous_form_is_valid(req: &Request, secure: bool, sent: &str) -> bool {
+    form_secret(req, secure).is_some_and(|secret| is_valid(&secret, sent))
+}
+
 /// The `Set-Cookie` value that hands a browser its pre-login form secret.
 pub fn form_cookie(secret: &str, secure: bool) -> String {
     format!(

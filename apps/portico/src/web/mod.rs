@@ -5,13 +5,15 @@
 //! Layout: [`page`] renders the templates (`apps/portico/templates/web/`) in the
 //! reader's language ([`text`]); [`browser_session`] and [`csrf`] are the cookie
 //! session and the form tokens; [`guard`] answers browsers that may not see a page;
-//! one module per page group ([`sign_in`], [`register`], [`profile`]); [`assets`] is the stylesheet.
+//! one module per page group ([`sign_in`], [`register`], [`password_reset`],
+//! [`profile`]); [`assets`] is the stylesheet.
 
 pub mod assets;
 pub mod browser_session;
 pub mod csrf;
 pub mod guard;
 pub mod page;
+pub mod password_reset;
 pub mod profile;
 pub mod register;
 pub mod sign_in;
@@ -45,6 +47,14 @@ pub fn mount(routes: Route) -> Route {
         )
         .at("/logout", with_page_headers(poem::post(sign_in::log_out)))
         .at(
+            "/forgot-password",
+            with_page_headers(get(password_reset::forgot_page).post(password_reset::request_reset)),
+        )
+        .at(
+            "/reset-password",
+            with_page_headers(get(password_reset::reset_page).post(password_reset::reset_password)),
+        )
+        .at(
             "/register",
             with_page_headers(get(register::register_page).post(register::register)),
         )
@@ -77,9 +87,12 @@ pub fn with_page_headers<E: Endpoint + 'static>(pages: E) -> impl Endpoint<Outpu
             (CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_VALUE),
             (X_CONTENT_TYPE_OPTIONS, "nosniff"),
             (X_FRAME_OPTIONS, "DENY"),
-            (REFERRER_POLICY, "same-origin"),
         ] {
             headers.insert(name, HeaderValue::from_static(value));
+        }
+        // A page opened from a mailed link sets `no-referrer` itself.
+        if !headers.contains_key(REFERRER_POLICY) {
+            headers.insert(REFERRER_POLICY, HeaderValue::from_static("same-origin"));
         }
         if !headers.contains_key(CACHE_CONTROL) {
             headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));

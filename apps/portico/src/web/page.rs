@@ -28,6 +28,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/web/profile.html"),
     ),
     (
+        "forgot_password.html",
+        include_str!("../../templates/web/forgot_password.html"),
+    ),
+    (
+        "reset_password.html",
+        include_str!("../../templates/web/reset_password.html"),
+    ),
+    (
         "register.html",
         include_str!("../../templates/web/register.html"),
     ),

@@ -51,8 +51,7 @@ pub async fn register(
     services: Data<&Arc<Services>>,
     Form(form): Form<RegisterForm>,
 ) -> Response {
-    let secret = csrf::form_secret(req, services.cookies_secure()).unwrap_or_default();
-    if !csrf::is_valid(&secret, &form.csrf) {
+    if !csrf::anonymous_form_is_valid(req, services.cookies_secure(), &form.csrf) {
         let errors = FormErrors::expired(visitor_lang(req));
         return register_form(req, &services, StatusCode::FORBIDDEN, &form, errors);
     }

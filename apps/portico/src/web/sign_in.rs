@@ -82,6 +82,7 @@ fn login_form(
                 login,
                 errors,
                 registered => req.uri().query() == Some("registered"),
+                reset => req.uri().query() == Some("reset"),
             },
         )
     });
@@ -119,8 +120,7 @@ pub async fn log_in(
     services: Data<&Arc<Services>>,
     Form(form): Form<LoginForm>,
 ) -> Response {
-    let secret = csrf::form_secret(req, services.cookies_secure()).unwrap_or_default();
-    if !csrf::is_valid(&secret, &form.csrf) {
+    if !csrf::anonymous_form_is_valid(req, services.cookies_secure(), &form.csrf) {
         return expired_form(req, &services, &form.login);
     }
     let password = Password::new(form.password);

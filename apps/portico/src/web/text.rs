@@ -89,6 +89,43 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "Ihr Konto ist eröffnet. Melden Sie sich an, um fortzufahren.",
     ),
     ("login.no_account", "No account yet?", "Noch kein Konto?"),
+    (
+        "forgot.title",
+        "Forgot your password?",
+        "Passwort vergessen?",
+    ),
+    (
+        "forgot.submit",
+        "Send the reset link",
+        "Link zum Zurücksetzen senden",
+    ),
+    (
+        "forgot.sent",
+        "If this login belongs to an account, a reset link is on its way to the account's primary email address.",
+        "Wenn diese Anmeldung zu einem Konto gehört, ist ein Link zum Zurücksetzen an dessen Haupt-E-Mail-Adresse unterwegs.",
+    ),
+    (
+        "reset.title",
+        "Choose a new password",
+        "Neues Passwort wählen",
+    ),
+    ("reset.new_password", "New password", "Neues Passwort"),
+    (
+        "reset.totp_code",
+        "Two-factor code",
+        "Code des zweiten Faktors",
+    ),
+    (
+        "reset.totp_hint",
+        "Only when two-factor authentication is on: the code your app shows, or a recovery code.",
+        "Nur bei eingeschalteter Zwei-Faktor-Anmeldung: der Code Ihrer App oder ein Wiederherstellungscode.",
+    ),
+    ("reset.submit", "Change the password", "Passwort ändern"),
+    (
+        "reset.done",
+        "Your password was changed and every session ended. Log in with the new password.",
+        "Ihr Passwort wurde geändert und alle Sitzungen beendet. Melden Sie sich mit dem neuen Passwort an.",
+    ),
     ("profile.title", "Profile", "Profil"),
     ("profile.username", "Username", "Benutzername"),
     ("profile.first_name", "First name", "Vorname"),

@@ -75,12 +75,7 @@ impl<'a> Browser<'a> {
         let page = self.get(path).await;
         assert_eq!(page.status, 200, "{path}: {}", text(&page));
         let html = text(&page);
-        let token = html
-            .split("name=\"csrf\" value=\"")
-            .nth(1)
-            .and_then(|rest| rest.split('"').next())
-            .unwrap()
-            .to_owned();
+        let token = form_token_in(&html);
         (html, token)
     }
 
@@ -112,6 +107,15 @@ fn urlencode(value: &str) -> String {
             _ => format!("%{byte:02X}"),
         })
         .collect()
+}
+
+/// The form token a page carries.
+fn form_token_in(html: &str) -> String {
+    html.split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_owned()
 }
 
 fn text(reply: &Reply) -> String {
@@ -477,3 +481,76 @@ async fn a_form_the_page_cannot_read_gets_a_page(app: &TestApp) {
     assert!(reply.headers.contains_key("content-security-policy"));
 }
 on_both_engines!(unreadable, super::a_form_the_page_cannot_read_gets_a_page);
+
+async fn a_forgotten_password_is_reset_from_the_mailed_link(app: &TestApp) {
+    app.signed_up("ada").await;
+    let mut browser = Browser::new(app);
+    let (_, token) = browser.form_token("/forgot-password").await;
+    let before = app.sink.received().len();
+    let asked = browser
+        .post("/forgot-password", &[("login", "ada"), ("csrf", &token)])
+        .await;
+    assert_eq!(asked.status, 200);
+    let unknown = browser
+        .post("/forgot-password", &[("login", "nobody"), ("csrf", &token)])
+        .await;
+    assert_eq!(
+        text(&asked),
+        text(&unknown),
+        "the same answer for any login"
+    );
+
+    let mut link = None;
+    for _ in 0..200 {
+        app.deliver().await;
+        if let Some(mail) = app.sink.received()[before..]
+            .iter()
+            .find(|mail| mail.data.contains("reset-password"))
+        {
+            link = Some(crate::support::link_token(&mail.data, "/reset-password"));
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    let reset_token = link.expect("a reset mail");
+
+    let page = browser
+        .get(&format!("/reset-password?token={reset_token}"))
+        .await;
+    assert_eq!(page.status, 200);
+    assert_eq!(page.headers["referrer-policy"], "no-referrer");
+    let form = form_token_in(&text(&page));
+    let new_password = "amber lantern drifts north";
+    let done = browser
+        .post(
+            "/reset-password",
+            &[
+                ("token", &reset_token),
+                ("new_password", new_password),
+                ("totp_code", ""),
+                ("csrf", &form),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, 303, "{}", text(&done));
+    assert_eq!(location(&done), "/login?reset");
+    app.login("ada", new_password).await.expect(201);
+
+    let again = browser
+        .post(
+            "/reset-password",
+            &[
+                ("token", &reset_token),
+                ("new_password", "quiet harbour lamps"),
+                ("totp_code", ""),
+                ("csrf", &form),
+            ],
+        )
+        .await;
+    assert!(again.status.is_client_error(), "a used link is refused");
+    app.login("ada", new_password).await.expect(201);
+}
+on_both_engines!(
+    password_reset,
+    super::a_forgotten_password_is_reset_from_the_mailed_link
+);
