@@ -77,6 +77,9 @@ pub struct FormErrors {
     pub notice: Option<String>,
     /// Seconds to wait, for a throttled form.
     pub retry_after: Option<u64>,
+    /// Whether the notice is the API's (English, whatever the page's language, so
+    /// marked `lang="en"` for screen readers); the fields' messages always are.
+    pub from_api: bool,
     /// Field name to message.
     pub fields: BTreeMap<String, String>,
 }
@@ -104,6 +107,7 @@ impl FormErrors {
         Self {
             notice,
             retry_after,
+            from_api: true,
             fields,
         }
     }
@@ -127,6 +131,7 @@ impl From<FormErrors> for Value {
         minijinja::context! {
             notice => errors.notice,
             retry_after => errors.retry_after,
+            from_api => errors.from_api,
             fields => errors.fields,
         }
     }

@@ -24,14 +24,31 @@ impl Lang {
         }
     }
 
-    /// The language of an `Accept-Language` header's first entry (browsers list the
-    /// user's preferred language first).
+    /// The language of an `Accept-Language` header: of the entries the pages speak
+    /// (English or German), the one with the highest weight, the first on a tie;
+    /// English when none is spoken here.
     pub fn of_accept_language(header: &str) -> Self {
-        header
-            .split(',')
-            .next()
-            .and_then(|entry| entry.split(';').next())
-            .map_or(Self::En, |tag| Self::of_tag(tag.trim()))
+        let mut best: Option<(Self, f32)> = None;
+        for entry in header.split(',') {
+            let mut parts = entry.split(';');
+            let tag = parts.next().unwrap_or_default().trim();
+            let weight = parts
+                .filter_map(|part| part.trim().strip_prefix("q="))
+                .find_map(|q| q.trim().parse::<f32>().ok())
+                .unwrap_or(1.0);
+            let primary = tag.split(['-', '_']).next().unwrap_or_default();
+            let lang = if primary.eq_ignore_ascii_case("de") {
+                Self::De
+            } else if primary.eq_ignore_ascii_case("en") {
+                Self::En
+            } else {
+                continue;
+            };
+            if weight > 0.0 && best.is_none_or(|(_, top)| weight > top) {
+                best = Some((lang, weight));
+            }
+        }
+        best.map_or(Self::En, |(lang, _)| lang)
     }
 
     /// The tag for `<html lang>`.
@@ -188,7 +205,7 @@ mod tests {
     }
 
     #[test]
-    fn the_first_language_of_the_header_decides() {
+    fn the_preferred_language_the_pages_speak_is_chosen() {
         assert_eq!(
             Lang::of_accept_language("de-DE,de;q=0.9,en;q=0.8"),
             Lang::De
@@ -198,6 +215,12 @@ mod tests {
             Lang::En
         );
         assert_eq!(Lang::of_accept_language(""), Lang::En);
+        assert_eq!(
+            Lang::of_accept_language("fr-CH, fr;q=0.9, de;q=0.8"),
+            Lang::De
+        );
+        assert_eq!(Lang::of_accept_language("de;q=0.5, en;q=0.7"), Lang::En);
+        assert_eq!(Lang::of_accept_language("de;q=0, fr"), Lang::En);
     }
 
     #[test]

@@ -168,6 +168,22 @@ async fn a_browser_logs_in_edits_its_profile_and_logs_out(app: &TestApp) {
     let (german, token) = browser.form_token("/account/profile?saved").await;
     assert!(german.contains("<html lang=\"de\">"), "{german}");
     assert!(german.contains("Ihr Profil wurde gespeichert."), "{german}");
+    // The API's messages are English on a German page, and say so.
+    let refused = browser
+        .post(
+            "/account/profile",
+            &[
+                ("first_name", "Augusta"),
+                ("last_name", "King"),
+                ("language", "klingon!"),
+                ("csrf", &token),
+            ],
+        )
+        .await;
+    let html = text(&refused);
+    assert!(html.contains("<html lang=\"de\">"), "{html}");
+    assert!(html.contains("id=\"language-error\" lang=\"en\""), "{html}");
+    assert!(html.contains("role=\"alert\" lang=\"en\""), "{html}");
 
     let out = browser.post("/logout", &[("csrf", &token)]).await;
     assert_eq!(out.status, 303);
