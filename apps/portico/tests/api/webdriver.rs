@@ -5,6 +5,7 @@
 //! Chromium and chromedriver come from Debian (`chromium`, `chromium-driver`, which
 //! `.ci/run` installs). Without them these tests fail, with the command to run.
 
+use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -37,23 +38,31 @@ impl Drop for Driver {
 }
 
 impl Driver {
-    /// Starts chromedriver on a free port and waits until it is ready.
+    /// Starts chromedriver on a port it picks itself (so two tests never race for
+    /// one) and waits until it is ready.
     pub async fn start() -> Self {
         assert!(
             std::path::Path::new(CHROMEDRIVER).exists() && std::path::Path::new(CHROMIUM).exists(),
             "the browser tests need Debian's Chromium: apt-get install -y chromium chromium-driver"
         );
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let process = Command::new(CHROMEDRIVER)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
+        let mut process = Command::new(CHROMEDRIVER)
+            .arg("--port=0")
+            .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
+        // "ChromeDriver was started successfully on port 38665."
+        let mut lines = BufReader::new(process.stdout.take().unwrap()).lines();
+        let port = lines
+            .by_ref()
+            .map_while(Result::ok)
+            .find_map(|line| {
+                line.split_once("started successfully on port ")
+                    .and_then(|(_, rest)| rest.trim_end_matches('.').parse::<u16>().ok())
+            })
+            .expect("chromedriver did not say its port");
+        // Whatever it prints later must not fill the pipe and stall it.
+        std::thread::spawn(move || lines.for_each(drop));
         let driver = Self {
             process,
             address: SocketAddr::from(([127, 0, 0, 1], port)),
@@ -164,6 +173,13 @@ pub struct Browser<'a> {
     driver: &'a Driver,
     id: String,
     profile: PathBuf,
+}
+
+impl Drop for Browser<'_> {
+    /// Removes the window's profile folder, also when a test failed before `close`.
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.profile);
+    }
 }
 
 impl Browser<'_> {
@@ -306,11 +322,10 @@ impl Browser<'_> {
         std::fs::write(folder.join(format!("{name}-{width}.png")), bytes).unwrap();
     }
 
-    /// Closes the window.
+    /// Closes the window (its profile folder goes when it is dropped).
     pub async fn close(self) {
         self.driver
             .call("DELETE", &format!("/session/{}", self.id), None)
             .await;
-        let _ = std::fs::remove_dir_all(&self.profile);
     }
 }
