@@ -8,10 +8,11 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use poem::Request;
+use poem::{Request, Response};
 use sha2::{Digest, Sha256};
 
 use crate::http::cookies::cookie_value;
+use crate::wiring::Services;
 
 /// The cookie that binds the forms shown before login (over https `__Host-` prefixed,
 /// like the session cookie, so a sibling subdomain cannot plant it).
@@ -70,6 +71,32 @@ pub fn form_cookie(secret: &str, secure: bool) -> String {
         form_cookie_name(secure),
         if secure { "; Secure" } else { "" }
     )
+}
+
+/// A form shown before login, bound to the browser's form secret (a new one when it
+/// has none).
+pub fn anonymous_form(
+    req: &Request,
+    services: &Services,
+    page: impl FnOnce(String) -> Response,
+) -> Response {
+    let (secret, fresh) = match form_secret(req, services.cookies_secure()) {
+        Some(secret) => (secret, false),
+        None => match fresh_form_secret() {
+            Ok(secret) => (secret, true),
+            Err(error) => {
+                return crate::web::page::failure(&error, crate::web::text::visitor_lang(req));
+            }
+        },
+    };
+    let mut response = page(token_for(&secret));
+    if fresh {
+        crate::web::page::set_cookie(
+            &mut response,
+            &form_cookie(&secret, services.cookies_secure()),
+        );
+    }
+    response
 }
 
 #[cfg(test)]

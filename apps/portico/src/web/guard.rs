@@ -6,8 +6,7 @@ use poem::http::StatusCode;
 use crate::http::auth::address_not_allowed;
 use crate::http::problem::ApiError;
 use crate::web::browser_session::NotSignedIn;
-use crate::web::page::{FormErrors, render, see_other};
-use crate::web::sign_in::status_of;
+use crate::web::page::{FormErrors, render, see_other, status_of};
 use crate::web::text::{Lang, text};
 
 /// The answer for a page request without a usable session: the login page, the

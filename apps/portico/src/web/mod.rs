@@ -74,7 +74,7 @@ fn home() -> Response {
 /// Wraps the pages with the headers every one of them carries.
 pub fn with_page_headers<E: Endpoint + 'static>(pages: E) -> impl Endpoint<Output = Response> {
     pages.around(|next, req: Request| async move {
-        let lang = sign_in::visitor_lang(&req);
+        let lang = text::visitor_lang(&req);
         // A request the page cannot even read (a wrong content type, a malformed
         // form, a method the path does not take) gets a page too, not the API's
         // problem document.

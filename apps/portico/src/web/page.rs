@@ -1,5 +1,6 @@
-//! Rendering a page: the templates compiled into the binary, the words of the
-//! reader's language, and the headers every page carries.
+//! Answering with a page: the templates compiled into the binary in the reader's
+//! language, the errors a form shows, and the statuses, redirects and cookies every
+//! page handler answers with.
 
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
@@ -200,6 +201,43 @@ pub fn see_other(location: &str) -> Response {
         .status(StatusCode::SEE_OTHER)
         .header(poem::http::header::LOCATION, location)
         .finish()
+}
+
+/// Adds one `Set-Cookie` header.
+pub fn set_cookie(response: &mut Response, cookie: &str) {
+    if let Ok(value) = poem::http::HeaderValue::from_str(cookie) {
+        response
+            .headers_mut()
+            .append(poem::http::header::SET_COOKIE, value);
+    }
+}
+
+/// The status of a page that shows an API error: the API's, except that refused
+/// credentials re-show their form with 422 (a 401 would ask the browser for HTTP
+/// authentication, RFC 9110).
+pub fn status_of(error: &ApiError) -> StatusCode {
+    match error {
+        ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+        ApiError::Unauthorized(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+        ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+        ApiError::Conflict(_) => StatusCode::CONFLICT,
+        ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        ApiError::TooManyRequests(..) => StatusCode::TOO_MANY_REQUESTS,
+        ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+/// The error page for a server fault; the cause is logged, never shown.
+pub fn failure(cause: &(dyn std::error::Error + 'static), lang: Lang) -> Response {
+    let errors = FormErrors::from_api(ApiError::internal(cause));
+    render(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "error.html",
+        lang,
+        minijinja::context! { errors },
+    )
+    .into_response()
 }
 
 #[cfg(test)]

@@ -13,8 +13,9 @@ use serde::Deserialize;
 use crate::http::client::client_info;
 use crate::http::problem::ApiError;
 use crate::web::csrf;
-use crate::web::page::{FormErrors, render, see_other, with_retry_after};
-use crate::web::sign_in::{anonymous_form, status_of, visitor_lang};
+use crate::web::csrf::anonymous_form;
+use crate::web::page::{FormErrors, render, see_other, status_of, with_retry_after};
+use crate::web::text::visitor_lang;
 use crate::wiring::Services;
 
 /// The request form as posted.

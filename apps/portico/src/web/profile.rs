@@ -13,8 +13,8 @@ use crate::http::problem::ApiError;
 use crate::web::browser_session::{SignedIn, signed_in};
 use crate::web::csrf;
 use crate::web::guard::{problem_page, refused};
-use crate::web::page::{FormErrors, render, see_other};
-use crate::web::sign_in::{status_of, visitor_lang};
+use crate::web::page::{FormErrors, render, see_other, status_of};
+use crate::web::text::visitor_lang;
 use crate::web::text::{Lang, text};
 use crate::wiring::Services;
 
@@ -65,53 +65,47 @@ pub async fn update_profile(
         Ok(current) => current,
         Err(why) => return refused(why, visitor_lang(req)),
     };
-    let profile = match services.profiles.profile(current.session.account).await {
-        Ok(profile) => profile,
-        Err(error) => return problem_page(ApiError::from(error), visitor_lang(req)),
-    };
     let values = FormValues {
         first_name: form.first_name.clone(),
         last_name: form.last_name.clone(),
         language: form.language.clone(),
     };
-    if !csrf::is_valid(&current.secret, &form.csrf) {
-        let errors = FormErrors::expired(Lang::of_tag(profile.language.as_str()));
-        return show(
-            &current,
-            &profile,
-            values,
-            StatusCode::FORBIDDEN,
-            errors,
-            None,
-        );
-    }
-    let patch = ProfilePatch {
-        first_name: Some(form.first_name),
-        last_name: Some(form.last_name),
-        language: Some(form.language),
-    };
-    let outcome = match patch.try_into_domain() {
-        Ok(change) => services
-            .profiles
-            .update(current.session.account, change)
-            .await
-            .map_err(ApiError::from),
-        Err(error) => Err(error),
-    };
-    match outcome {
-        Ok(_) => see_other("/account/profile?saved"),
-        Err(error) => {
-            let status = status_of(&error);
-            show(
-                &current,
-                &profile,
-                values,
-                status,
-                FormErrors::from_api(error),
-                None,
-            )
+    // `None`: the form came without its token, and nothing was done.
+    let refused: Option<ApiError> = if csrf::is_valid(&current.secret, &form.csrf) {
+        let patch = ProfilePatch {
+            first_name: Some(form.first_name),
+            last_name: Some(form.last_name),
+            language: Some(form.language),
+        };
+        let outcome = match patch.try_into_domain() {
+            Ok(change) => services
+                .profiles
+                .update(current.session.account, change)
+                .await
+                .map_err(ApiError::from),
+            Err(error) => Err(error),
+        };
+        match outcome {
+            Ok(_) => return see_other("/account/profile?saved"),
+            Err(error) => Some(error),
         }
-    }
+    } else {
+        None
+    };
+    // The stored profile (its username and language) is read only to show the form
+    // again: a saved form costs no read.
+    let profile = match services.profiles.profile(current.session.account).await {
+        Ok(profile) => profile,
+        Err(error) => return problem_page(ApiError::from(error), visitor_lang(req)),
+    };
+    let (status, errors) = match refused {
+        Some(error) => (status_of(&error), FormErrors::from_api(error)),
+        None => (
+            StatusCode::FORBIDDEN,
+            FormErrors::expired(Lang::of_tag(profile.language.as_str())),
+        ),
+    };
+    show(&current, &profile, values, status, errors, None)
 }
 
 /// What the form's fields hold: the stored profile, or what was just sent.

@@ -11,8 +11,9 @@ use serde::Deserialize;
 use crate::api::accounts::{RegisterRequest, register_account};
 use crate::web::browser_session::signed_in;
 use crate::web::csrf;
-use crate::web::page::{FormErrors, render, see_other};
-use crate::web::sign_in::{anonymous_form, status_of, visitor_lang};
+use crate::web::csrf::anonymous_form;
+use crate::web::page::{FormErrors, render, see_other, status_of};
+use crate::web::text::visitor_lang;
 use crate::wiring::Services;
 
 /// The registration form as posted (no `Debug`: it holds the password). The language

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use poem::http::StatusCode;
 use poem::web::{Data, Form};
-use poem::{IntoResponse, Request, Response, handler};
+use poem::{Request, Response, handler};
 use portico_kernel::Password;
 use portico_security::{LoginAttempt, NewSession, SecretToken};
 use serde::Deserialize;
@@ -17,8 +17,11 @@ use crate::web::browser_session::{
     NotSignedIn, cleared_session_cookie, pending, session_cookie, signed_in,
 };
 use crate::web::csrf;
-use crate::web::page::{FormErrors, render, see_other, with_retry_after};
-use crate::web::text::Lang;
+use crate::web::csrf::anonymous_form;
+use crate::web::page::{
+    FormErrors, failure, render, see_other, set_cookie, status_of, with_retry_after,
+};
+use crate::web::text::visitor_lang;
 use crate::wiring::Services;
 
 /// The login form as posted (no `Debug`: it holds the password).
@@ -43,14 +46,6 @@ pub struct SecondFactorForm {
 #[serde(default)]
 pub struct TokenOnly {
     csrf: String,
-}
-
-/// The language of a page shown before login: the browser's first choice.
-pub fn visitor_lang(req: &Request) -> Lang {
-    req.headers()
-        .get(poem::http::header::ACCEPT_LANGUAGE)
-        .and_then(|value| value.to_str().ok())
-        .map_or(Lang::En, Lang::of_accept_language)
 }
 
 /// `GET /login`: the form, or the account for a browser already signed in.
@@ -87,30 +82,6 @@ fn login_form(
         )
     });
     with_retry_after(page, retry_after)
-}
-
-/// A form shown before login, bound to the browser's form secret (a new one when it
-/// has none).
-pub fn anonymous_form(
-    req: &Request,
-    services: &Services,
-    page: impl FnOnce(String) -> Response,
-) -> Response {
-    let (secret, fresh) = match csrf::form_secret(req, services.cookies_secure()) {
-        Some(secret) => (secret, false),
-        None => match csrf::fresh_form_secret() {
-            Ok(secret) => (secret, true),
-            Err(error) => return failure(&error, visitor_lang(req)),
-        },
-    };
-    let mut response = page(csrf::token_for(&secret));
-    if fresh {
-        set_cookie(
-            &mut response,
-            &csrf::form_cookie(&secret, services.cookies_secure()),
-        );
-    }
-    response
 }
 
 /// `POST /login`.
@@ -266,41 +237,4 @@ fn signed_in_response(services: &Services, opened: &NewSession, next: &str) -> R
         set_cookie(&mut response, &device_cookie(device, secure));
     }
     response
-}
-
-/// Adds one `Set-Cookie` header.
-pub fn set_cookie(response: &mut Response, cookie: &str) {
-    if let Ok(value) = poem::http::HeaderValue::from_str(cookie) {
-        response
-            .headers_mut()
-            .append(poem::http::header::SET_COOKIE, value);
-    }
-}
-
-/// The status of a page that shows an API error: the API's, except that refused
-/// credentials re-show their form with 422 (a 401 would ask the browser for HTTP
-/// authentication, RFC 9110).
-pub fn status_of(error: &ApiError) -> StatusCode {
-    match error {
-        ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
-        ApiError::Unauthorized(_) => StatusCode::UNPROCESSABLE_ENTITY,
-        ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
-        ApiError::NotFound(_) => StatusCode::NOT_FOUND,
-        ApiError::Conflict(_) => StatusCode::CONFLICT,
-        ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
-        ApiError::TooManyRequests(..) => StatusCode::TOO_MANY_REQUESTS,
-        ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-    }
-}
-
-/// The error page for a server fault; the cause is logged, never shown.
-pub fn failure(cause: &(dyn std::error::Error + 'static), lang: Lang) -> Response {
-    let errors = FormErrors::from_api(ApiError::internal(cause));
-    render(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "error.html",
-        lang,
-        minijinja::context! { errors },
-    )
-    .into_response()
 }

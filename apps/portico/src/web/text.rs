@@ -60,6 +60,14 @@ impl Lang {
     }
 }
 
+/// The language of a page shown before login: the browser's preference.
+pub fn visitor_lang(req: &poem::Request) -> Lang {
+    req.headers()
+        .get(poem::http::header::ACCEPT_LANGUAGE)
+        .and_then(|value| value.to_str().ok())
+        .map_or(Lang::En, Lang::of_accept_language)
+}
+
 /// Key, English, German.
 const TEXTS: &[(&str, &str, &str)] = &[
     ("site.skip", "Skip to the content", "Zum Inhalt springen"),

@@ -10,6 +10,7 @@ mod company;
 mod delegates;
 mod emails;
 mod errors;
+mod form_browser;
 mod health;
 mod ip_whitelist;
 mod limits;
