@@ -79,23 +79,23 @@ pub struct AddressList {
 #[oai(deny_unknown_fields)]
 pub struct NewAddress {
     /// Street and number.
-    line1: String,
+    pub(crate) line1: String,
     /// Building, floor, c/o.
-    line2: Option<String>,
+    pub(crate) line2: Option<String>,
     /// City.
-    city: String,
+    pub(crate) city: String,
     /// State, province or county.
-    region: Option<String>,
+    pub(crate) region: Option<String>,
     /// Postal code.
-    postal_code: String,
+    pub(crate) postal_code: String,
     /// ISO 3166-1 alpha-2 country code.
-    country: String,
+    pub(crate) country: String,
     /// Make it the default billing address (the first address always is).
-    default_billing: Option<bool>,
+    pub(crate) default_billing: Option<bool>,
 }
 
 impl NewAddress {
-    fn try_into_domain(self) -> Result<(PostalAddressFields, bool), ApiError> {
+    pub(crate) fn try_into_domain(self) -> Result<(PostalAddressFields, bool), ApiError> {
         let mut v = Validator::default();
         let line1 = v.check("line1", AddressLine::parse(&self.line1));
         let line2 = v.check_opt("line2", self.line2.as_deref().map(AddressLine::parse));
@@ -132,19 +132,19 @@ impl NewAddress {
 #[oai(deny_unknown_fields)]
 pub struct AddressPatch {
     /// Street and number.
-    line1: Option<String>,
+    pub(crate) line1: Option<String>,
     /// Building, floor, c/o, or `null` to remove it.
-    line2: MaybeUndefined<String>,
+    pub(crate) line2: MaybeUndefined<String>,
     /// City.
-    city: Option<String>,
+    pub(crate) city: Option<String>,
     /// Region, or `null` to remove it.
-    region: MaybeUndefined<String>,
+    pub(crate) region: MaybeUndefined<String>,
     /// Postal code.
-    postal_code: Option<String>,
+    pub(crate) postal_code: Option<String>,
     /// ISO 3166-1 alpha-2 country code.
-    country: Option<String>,
+    pub(crate) country: Option<String>,
     /// `true` makes this the default billing address.
-    default_billing: Option<bool>,
+    pub(crate) default_billing: Option<bool>,
 }
 
 fn clearable(
@@ -162,7 +162,7 @@ fn clearable(
 }
 
 impl AddressPatch {
-    fn try_into_domain(self) -> Result<AddressChange, ApiError> {
+    pub(crate) fn try_into_domain(self) -> Result<AddressChange, ApiError> {
         let mut v = Validator::default();
         let line1 = v.check_opt("line1", self.line1.as_deref().map(AddressLine::parse));
         let line2 = clearable(&mut v, "line2", &self.line2);
@@ -222,7 +222,7 @@ pub enum AddressDeleted {
     Deleted,
 }
 
-fn address_id(id: &str) -> Result<AddressId, ApiError> {
+pub(crate) fn address_id(id: &str) -> Result<AddressId, ApiError> {
     AddressId::parse(id).map_err(|_| ApiError::not_found("address"))
 }
 

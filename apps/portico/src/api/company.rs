@@ -37,9 +37,22 @@ impl From<Company> for CompanyBody {
 #[oai(deny_unknown_fields)]
 pub struct CompanyRequest {
     /// Legal name.
-    name: String,
+    pub(crate) name: String,
     /// VAT or other tax id.
-    tax_id: Option<String>,
+    pub(crate) tax_id: Option<String>,
+}
+
+impl CompanyRequest {
+    /// The details as the domain takes them, or every field at fault.
+    pub(crate) fn try_into_domain(&self) -> Result<Company, ApiError> {
+        let mut v = Validator::default();
+        let name = v.check("name", CompanyName::parse(&self.name));
+        let tax_id = v.check_opt("tax_id", self.tax_id.as_deref().map(TaxId::parse));
+        let (Some(name), Some(tax_id)) = (name, tax_id) else {
+            return Err(v.into_error());
+        };
+        Ok(Company { name, tax_id })
+    }
 }
 
 /// Answers carrying the company.
@@ -86,17 +99,8 @@ impl CompanyApi {
         auth: SessionAuth,
         body: Json<CompanyRequest>,
     ) -> Result<CompanyResponse, ApiError> {
-        let mut v = Validator::default();
-        let name = v.check("name", CompanyName::parse(&body.0.name));
-        let tax_id = v.check_opt("tax_id", body.0.tax_id.as_deref().map(TaxId::parse));
-        let (Some(name), Some(tax_id)) = (name, tax_id) else {
-            return Err(v.into_error());
-        };
-        let company = self
-            .services
-            .companies
-            .set(auth.0.account, Company { name, tax_id })
-            .await?;
+        let company = body.0.try_into_domain()?;
+        let company = self.services.companies.set(auth.0.account, company).await?;
         Ok(CompanyResponse::Ok(Json(company.into())))
     }
 

@@ -8,7 +8,8 @@ use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 use portico_identity::AccountEmail;
-use portico_kernel::{AccountId, EmailAddress, EmailId, PageRequest, SecretToken};
+use portico_kernel::{AccountId, ClientInfo, EmailAddress, EmailId, PageRequest, SecretToken};
+use portico_security::Session;
 
 use crate::api::ApiTags;
 use crate::http::auth::SessionAuth;
@@ -60,7 +61,7 @@ pub struct EmailList {
 #[oai(deny_unknown_fields)]
 pub struct EmailRequest {
     /// The address; it must be verified through the link mailed to it.
-    address: String,
+    pub(crate) address: String,
 }
 
 /// The token from a verification link.
@@ -98,7 +99,7 @@ pub enum EmailDeleted {
     Deleted,
 }
 
-fn email_id(id: &str) -> Result<EmailId, ApiError> {
+pub(crate) fn email_id(id: &str) -> Result<EmailId, ApiError> {
     EmailId::parse(id).map_err(|_| ApiError::not_found("email address"))
 }
 
@@ -163,21 +164,7 @@ impl EmailsApi {
         auth: SessionAuth,
         body: Json<EmailRequest>,
     ) -> Result<EmailResponse, ApiError> {
-        self.services
-            .step_up
-            .require(&auth.0, &client_info(req))
-            .await?;
-        let address = address(&body.0)?;
-        let client = client_info(req);
-        self.services
-            .rate_limits
-            .verification_mail(auth.0.account, address.as_str(), &client)
-            .await?;
-        let email = self
-            .services
-            .emails
-            .add(auth.0.account, address, &client)
-            .await?;
+        let email = add_address(&self.services, &auth.0, &client_info(req), &body.0).await?;
         Ok(EmailResponse::Created(Json(email.into())))
     }
 
@@ -191,11 +178,14 @@ impl EmailsApi {
         body: Json<VerifyRequest>,
     ) -> Result<EmailResponse, ApiError> {
         let id = email_id(&id.0)?;
-        let token = SecretToken::from_client(&body.0.token);
-        self.services
-            .emails
-            .verify(auth.0.account, id, &token, &client_info(req))
-            .await?;
+        verify_address(
+            &self.services,
+            &auth.0,
+            &client_info(req),
+            id,
+            &body.0.token,
+        )
+        .await?;
         Ok(EmailResponse::Ok(Json(
             self.current(auth.0.account, id).await?,
         )))
@@ -210,15 +200,7 @@ impl EmailsApi {
         auth: SessionAuth,
         id: Path<String>,
     ) -> Result<EmailResponse, ApiError> {
-        self.services
-            .step_up
-            .require(&auth.0, &client_info(req))
-            .await?;
-        let id = email_id(&id.0)?;
-        self.services
-            .emails
-            .make_primary(auth.0.account, id, &client_info(req))
-            .await?;
+        let id = make_address_primary(&self.services, &auth.0, &client_info(req), &id.0).await?;
         Ok(EmailResponse::Ok(Json(
             self.current(auth.0.account, id).await?,
         )))
@@ -234,21 +216,7 @@ impl EmailsApi {
         id: Path<String>,
         body: Json<EmailRequest>,
     ) -> Result<EmailResponse, ApiError> {
-        self.services
-            .step_up
-            .require(&auth.0, &client_info(req))
-            .await?;
-        let id = email_id(&id.0)?;
-        let address = address(&body.0)?;
-        let client = client_info(req);
-        self.services
-            .rate_limits
-            .verification_mail(auth.0.account, address.as_str(), &client)
-            .await?;
-        self.services
-            .emails
-            .change(auth.0.account, id, address, &client)
-            .await?;
+        let id = change_address(&self.services, &auth.0, &client_info(req), &id.0, &body.0).await?;
         Ok(EmailResponse::Ok(Json(
             self.current(auth.0.account, id).await?,
         )))
@@ -263,15 +231,95 @@ impl EmailsApi {
         auth: SessionAuth,
         id: Path<String>,
     ) -> Result<EmailDeleted, ApiError> {
-        self.services
-            .step_up
-            .require(&auth.0, &client_info(req))
-            .await?;
-        let id = email_id(&id.0)?;
-        self.services
-            .emails
-            .remove(auth.0.account, id, &client_info(req))
-            .await?;
+        remove_address(&self.services, &auth.0, &client_info(req), &id.0).await?;
         Ok(EmailDeleted::Deleted)
     }
+}
+
+// The changes themselves, shared by the API and the client-area pages so that both
+// apply the same checks in the same order.
+
+/// Adds an unverified address after the step-up and the verification-mail limit.
+pub(crate) async fn add_address(
+    services: &Services,
+    session: &Session,
+    client: &ClientInfo,
+    body: &EmailRequest,
+) -> Result<AccountEmail, ApiError> {
+    services.step_up.require(session, client).await?;
+    let address = address(body)?;
+    services
+        .rate_limits
+        .verification_mail(session.account, address.as_str(), client)
+        .await?;
+    Ok(services
+        .emails
+        .add(session.account, address, client)
+        .await?)
+}
+
+/// Confirms the address `id` with the mailed token.
+pub(crate) async fn verify_address(
+    services: &Services,
+    session: &Session,
+    client: &ClientInfo,
+    id: EmailId,
+    token: &str,
+) -> Result<(), ApiError> {
+    let token = SecretToken::from_client(token);
+    Ok(services
+        .emails
+        .verify(session.account, id, &token, client)
+        .await?)
+}
+
+/// Makes the verified address `id` primary, after the step-up.
+pub(crate) async fn make_address_primary(
+    services: &Services,
+    session: &Session,
+    client: &ClientInfo,
+    id: &str,
+) -> Result<EmailId, ApiError> {
+    services.step_up.require(session, client).await?;
+    let id = email_id(id)?;
+    services
+        .emails
+        .make_primary(session.account, id, client)
+        .await?;
+    Ok(id)
+}
+
+/// Replaces the non-primary address `id`, after the step-up and the mail limit.
+pub(crate) async fn change_address(
+    services: &Services,
+    session: &Session,
+    client: &ClientInfo,
+    id: &str,
+    body: &EmailRequest,
+) -> Result<EmailId, ApiError> {
+    services.step_up.require(session, client).await?;
+    let id = email_id(id)?;
+    let address = address(body)?;
+    services
+        .rate_limits
+        .verification_mail(session.account, address.as_str(), client)
+        .await?;
+    services
+        .emails
+        .change(session.account, id, address, client)
+        .await?;
+    Ok(id)
+}
+
+/// Removes the address `id` (never the primary or last verified one), after the
+/// step-up.
+pub(crate) async fn remove_address(
+    services: &Services,
+    session: &Session,
+    client: &ClientInfo,
+    id: &str,
+) -> Result<(), ApiError> {
+    services.step_up.require(session, client).await?;
+    let id = email_id(id)?;
+    Ok(services.emails.remove(session.account, id, client).await?)
 }

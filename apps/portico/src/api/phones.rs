@@ -7,7 +7,7 @@ use poem_openapi::payload::Json;
 use poem_openapi::types::MaybeUndefined;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 use portico_identity::{E164Phone, Phone, PhoneChange, PhoneLabel};
-use portico_kernel::PhoneId;
+use portico_kernel::{AccountId, PhoneId};
 
 use crate::api::ApiTags;
 use crate::http::auth::SessionAuth;
@@ -56,9 +56,9 @@ pub struct PhoneList {
 #[oai(deny_unknown_fields)]
 pub struct NewPhone {
     /// The number in international form (`+41 44 668 18 00`); stored as E.164.
-    number: String,
+    pub(crate) number: String,
     /// A label such as "mobile" (at most 40 characters).
-    label: Option<String>,
+    pub(crate) label: Option<String>,
 }
 
 /// A partial phone update; `"label": null` removes the label.
@@ -66,9 +66,9 @@ pub struct NewPhone {
 #[oai(deny_unknown_fields)]
 pub struct PhonePatch {
     /// The number in international form.
-    number: Option<String>,
+    pub(crate) number: Option<String>,
     /// A label, or `null` to remove it.
-    label: MaybeUndefined<String>,
+    pub(crate) label: MaybeUndefined<String>,
 }
 
 /// Answers carrying one phone number.
@@ -141,17 +141,7 @@ impl PhonesApi {
         auth: SessionAuth,
         body: Json<NewPhone>,
     ) -> Result<PhoneResponse, ApiError> {
-        let mut v = Validator::default();
-        let number = v.check("number", E164Phone::parse(&body.0.number));
-        let label = v.check_opt("label", body.0.label.as_deref().map(PhoneLabel::parse));
-        let (Some(number), Some(label)) = (number, label) else {
-            return Err(v.into_error());
-        };
-        let phone = self
-            .services
-            .phones
-            .add(auth.0.account, number, label)
-            .await?;
+        let phone = add_phone(&self.services, auth.0.account, &body.0).await?;
         Ok(PhoneResponse::Created(Json(phone.into())))
     }
 
@@ -163,32 +153,67 @@ impl PhonesApi {
         id: Path<String>,
         body: Json<PhonePatch>,
     ) -> Result<PhoneResponse, ApiError> {
-        let id = phone_id(&id.0)?;
-        let mut v = Validator::default();
-        let number = v.check_opt("number", body.0.number.as_deref().map(E164Phone::parse));
-        let label = match &body.0.label {
-            MaybeUndefined::Undefined => Some(None),
-            MaybeUndefined::Null => Some(Some(None)),
-            MaybeUndefined::Value(text) => v
-                .check("label", PhoneLabel::parse(text))
-                .map(|l| Some(Some(l))),
-        };
-        let (Some(number), Some(label)) = (number, label) else {
-            return Err(v.into_error());
-        };
-        let phone = self
-            .services
-            .phones
-            .change(auth.0.account, id, PhoneChange { number, label })
-            .await?;
+        let phone = change_phone(&self.services, auth.0.account, &id.0, &body.0).await?;
         Ok(PhoneResponse::Ok(Json(phone.into())))
     }
 
     /// Remove a phone number.
     #[oai(path = "/phones/:id", method = "delete")]
     async fn delete(&self, auth: SessionAuth, id: Path<String>) -> Result<PhoneDeleted, ApiError> {
-        let id = phone_id(&id.0)?;
-        self.services.phones.remove(auth.0.account, id).await?;
+        remove_phone(&self.services, auth.0.account, &id.0).await?;
         Ok(PhoneDeleted::Deleted)
     }
+}
+
+// The changes themselves, shared by the API and the client-area pages.
+
+/// Adds a number to `account`.
+pub(crate) async fn add_phone(
+    services: &Services,
+    account: AccountId,
+    body: &NewPhone,
+) -> Result<Phone, ApiError> {
+    let mut v = Validator::default();
+    let number = v.check("number", E164Phone::parse(&body.number));
+    let label = v.check_opt("label", body.label.as_deref().map(PhoneLabel::parse));
+    let (Some(number), Some(label)) = (number, label) else {
+        return Err(v.into_error());
+    };
+    Ok(services.phones.add(account, number, label).await?)
+}
+
+/// Changes the number `id` of `account`, or its label.
+pub(crate) async fn change_phone(
+    services: &Services,
+    account: AccountId,
+    id: &str,
+    body: &PhonePatch,
+) -> Result<Phone, ApiError> {
+    let id = phone_id(id)?;
+    let mut v = Validator::default();
+    let number = v.check_opt("number", body.number.as_deref().map(E164Phone::parse));
+    let label = match &body.label {
+        MaybeUndefined::Undefined => Some(None),
+        MaybeUndefined::Null => Some(Some(None)),
+        MaybeUndefined::Value(text) => v
+            .check("label", PhoneLabel::parse(text))
+            .map(|l| Some(Some(l))),
+    };
+    let (Some(number), Some(label)) = (number, label) else {
+        return Err(v.into_error());
+    };
+    Ok(services
+        .phones
+        .change(account, id, PhoneChange { number, label })
+        .await?)
+}
+
+/// Removes the number `id` of `account`.
+pub(crate) async fn remove_phone(
+    services: &Services,
+    account: AccountId,
+    id: &str,
+) -> Result<(), ApiError> {
+    let id = phone_id(id)?;
+    Ok(services.phones.remove(account, id).await?)
 }

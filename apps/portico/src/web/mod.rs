@@ -8,23 +8,29 @@
 //! one module per page group ([`sign_in`], [`register`], [`password_reset`],
 //! [`profile`]); [`assets`] is the stylesheet.
 
+pub mod account;
+pub mod addresses;
 pub mod assets;
 pub mod browser_session;
+pub mod company;
 pub mod csrf;
+pub mod emails;
 pub mod guard;
 pub mod page;
 pub mod password_reset;
+pub mod phones;
 pub mod profile;
 pub mod register;
 pub mod sign_in;
 pub mod text;
+pub mod texts;
 
 use poem::http::HeaderValue;
 use poem::http::header::{
     CACHE_CONTROL, CONTENT_SECURITY_POLICY, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS,
     X_FRAME_OPTIONS,
 };
-use poem::{Endpoint, EndpointExt, IntoResponse, Request, Response, Route, get, handler};
+use poem::{Endpoint, EndpointExt, IntoResponse, Request, Response, Route, get, handler, post};
 
 /// What a page may load: its own stylesheet and images, nothing inline, no script,
 /// forms posted only here, never framed.
@@ -45,7 +51,7 @@ pub fn mount(routes: Route) -> Route {
                 get(sign_in::second_factor_page).post(sign_in::complete_second_factor),
             ),
         )
-        .at("/logout", with_page_headers(poem::post(sign_in::log_out)))
+        .at("/logout", with_page_headers(post(sign_in::log_out)))
         .at(
             "/forgot-password",
             with_page_headers(get(password_reset::forgot_page).post(password_reset::request_reset)),
@@ -58,11 +64,57 @@ pub fn mount(routes: Route) -> Route {
             "/register",
             with_page_headers(get(register::register_page).post(register::register)),
         )
+        .at("/assets/portico.css", get(assets::stylesheet))
+        .nest("/account", account_routes())
+}
+
+/// The pages under `/account/`; each item's forms post to its own path.
+fn account_routes() -> Route {
+    Route::new()
         .at(
-            "/account/profile",
+            "/profile",
             with_page_headers(get(profile::profile_page).post(profile::update_profile)),
         )
-        .at("/assets/portico.css", get(assets::stylesheet))
+        .at(
+            "/emails",
+            with_page_headers(get(emails::emails_page).post(emails::add_email)),
+        )
+        .at("/emails/:id", with_page_headers(post(emails::edit_email)))
+        .at(
+            "/emails/:id/resend",
+            with_page_headers(post(emails::resend_link)),
+        )
+        .at(
+            "/emails/:id/primary",
+            with_page_headers(post(emails::make_primary)),
+        )
+        .at(
+            "/emails/:id/remove",
+            with_page_headers(post(emails::remove_email)),
+        )
+        .at(
+            "/phones",
+            with_page_headers(get(phones::phones_page).post(phones::add)),
+        )
+        .at("/phones/:id", with_page_headers(post(phones::edit)))
+        .at(
+            "/phones/:id/remove",
+            with_page_headers(post(phones::remove)),
+        )
+        .at(
+            "/addresses",
+            with_page_headers(get(addresses::addresses_page).post(addresses::add)),
+        )
+        .at("/addresses/:id", with_page_headers(post(addresses::edit)))
+        .at(
+            "/addresses/:id/remove",
+            with_page_headers(post(addresses::remove)),
+        )
+        .at(
+            "/company",
+            with_page_headers(get(company::company_page).post(company::save)),
+        )
+        .at("/company/remove", with_page_headers(post(company::remove)))
 }
 
 /// `GET /`: the account, which sends a browser without a session to the login page.

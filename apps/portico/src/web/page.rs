@@ -41,6 +41,30 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/web/register.html"),
     ),
     ("error.html", include_str!("../../templates/web/error.html")),
+    (
+        "profile_tabs.html",
+        include_str!("../../templates/web/profile_tabs.html"),
+    ),
+    (
+        "emails.html",
+        include_str!("../../templates/web/emails.html"),
+    ),
+    (
+        "phones.html",
+        include_str!("../../templates/web/phones.html"),
+    ),
+    (
+        "address_fields.html",
+        include_str!("../../templates/web/address_fields.html"),
+    ),
+    (
+        "addresses.html",
+        include_str!("../../templates/web/addresses.html"),
+    ),
+    (
+        "company.html",
+        include_str!("../../templates/web/company.html"),
+    ),
 ];
 
 static TEMPLATE_SET: LazyLock<Result<Environment<'static>, minijinja::Error>> =
@@ -83,6 +107,11 @@ pub struct FormErrors {
     pub from_api: bool,
     /// Field name to message.
     pub fields: BTreeMap<String, String>,
+    /// On a page of several forms, the one these errors belong to.
+    pub form: Option<String>,
+    /// Whether the form must be sent again with the password (and code): the change
+    /// needs a recent proof.
+    pub reauth: bool,
 }
 
 impl FormErrors {
@@ -110,12 +139,19 @@ impl FormErrors {
             retry_after,
             from_api: true,
             fields,
+            ..Self::default()
         }
     }
 
     /// The message for a form posted without its valid token (nothing was done).
     pub fn expired(lang: Lang) -> Self {
         Self::notice(text(lang, "form.expired").unwrap_or_default())
+    }
+
+    /// These errors, tied to the form named `form` on its page.
+    pub fn for_form(mut self, form: &str) -> Self {
+        self.form = Some(form.to_owned());
+        self
     }
 
     /// A message for the whole form.
@@ -134,6 +170,8 @@ impl From<FormErrors> for Value {
             retry_after => errors.retry_after,
             from_api => errors.from_api,
             fields => errors.fields,
+            form => errors.form,
+            reauth => errors.reauth,
         }
     }
 }

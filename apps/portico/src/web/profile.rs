@@ -10,48 +10,28 @@ use serde::Deserialize;
 
 use crate::api::profile::ProfilePatch;
 use crate::http::problem::ApiError;
-use crate::web::browser_session::{SignedIn, signed_in};
-use crate::web::csrf;
-use crate::web::guard::{problem_page, refused};
-use crate::web::page::{FormErrors, render, see_other, status_of};
-use crate::web::text::visitor_lang;
-use crate::web::text::{Lang, text};
+use crate::web::account::{AccountPage, Posted, open_account_page};
+use crate::web::page::FormErrors;
 use crate::wiring::Services;
 
 /// The profile form as posted.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Default, Deserialize)]
 #[serde(default)]
 pub struct ProfileForm {
     first_name: String,
     last_name: String,
     language: String,
-    csrf: String,
+    #[serde(flatten)]
+    posted: Posted,
 }
 
 /// `GET /account/profile`.
 #[handler]
 pub async fn profile_page(req: &Request, services: Data<&Arc<Services>>) -> Response {
-    let current = match signed_in(&services, req).await {
-        Ok(current) => current,
-        Err(why) => return refused(why, visitor_lang(req)),
-    };
-    match services.profiles.profile(current.session.account).await {
-        Ok(profile) => {
-            let saved = req.uri().query() == Some("saved");
-            let lang = Lang::of_tag(profile.language.as_str());
-            let notice = saved.then(|| text(lang, "profile.saved").unwrap_or_default());
-            let form = FormValues::of(&profile);
-            show(
-                &current,
-                &profile,
-                form,
-                StatusCode::OK,
-                FormErrors::none(),
-                notice,
-            )
-        }
-        Err(error) => problem_page(ApiError::from(error), visitor_lang(req)),
-    }
+    let page = open_account_page!(services, req);
+    let notice = (req.uri().query() == Some("saved")).then(|| page.text("profile.saved"));
+    let form = FormValues::of(&page.profile);
+    show(&page, form, StatusCode::OK, FormErrors::none(), notice)
 }
 
 /// `POST /account/profile`: the same parsing and rules as `PATCH /v1/me/profile`.
@@ -61,51 +41,36 @@ pub async fn update_profile(
     services: Data<&Arc<Services>>,
     Form(form): Form<ProfileForm>,
 ) -> Response {
-    let current = match signed_in(&services, req).await {
-        Ok(current) => current,
-        Err(why) => return refused(why, visitor_lang(req)),
-    };
+    let page = open_account_page!(services, req);
     let values = FormValues {
         first_name: form.first_name.clone(),
         last_name: form.last_name.clone(),
         language: form.language.clone(),
     };
-    // `None`: the form came without its token, and nothing was done.
-    let refused: Option<ApiError> = if csrf::is_valid(&current.secret, &form.csrf) {
-        let patch = ProfilePatch {
-            first_name: Some(form.first_name),
-            last_name: Some(form.last_name),
-            language: Some(form.language),
-        };
-        let outcome = match patch.try_into_domain() {
-            Ok(change) => services
+    let patch = ProfilePatch {
+        first_name: Some(form.first_name),
+        last_name: Some(form.last_name),
+        language: Some(form.language),
+    };
+    let change = async |_: &_| {
+        let change = patch.try_into_domain()?;
+        Ok::<_, ApiError>(
+            page.services
                 .profiles
-                .update(current.session.account, change)
-                .await
-                .map_err(ApiError::from),
-            Err(error) => Err(error),
-        };
-        match outcome {
-            Ok(_) => return see_other("/account/profile?saved"),
-            Err(error) => Some(error),
-        }
-    } else {
-        None
+                .update(page.account(), change)
+                .await?,
+        )
     };
-    // The stored profile (its username and language) is read only to show the form
-    // again: a saved form costs no read.
-    let profile = match services.profiles.profile(current.session.account).await {
-        Ok(profile) => profile,
-        Err(error) => return problem_page(ApiError::from(error), visitor_lang(req)),
-    };
-    let (status, errors) = match refused {
-        Some(error) => (status_of(&error), FormErrors::from_api(error)),
-        None => (
-            StatusCode::FORBIDDEN,
-            FormErrors::expired(Lang::of_tag(profile.language.as_str())),
-        ),
-    };
-    show(&current, &profile, values, status, errors, None)
+    // A refused change left the profile as read when the request came, so the page
+    // speaks its stored language.
+    page.answer(
+        &form.posted,
+        "profile",
+        change,
+        "/account/profile?saved",
+        |refused| std::future::ready(show(&page, values, refused.status, refused.errors, None)),
+    )
+    .await
 }
 
 /// What the form's fields hold: the stored profile, or what was just sent.
@@ -137,25 +102,22 @@ impl From<FormValues> for minijinja::Value {
 }
 
 fn show(
-    current: &SignedIn,
-    profile: &Profile,
+    page: &AccountPage,
     form: FormValues,
     status: StatusCode,
     errors: FormErrors,
-    notice: Option<&str>,
+    notice: Option<String>,
 ) -> Response {
-    render(
+    page.render(
         status,
         "profile.html",
-        Lang::of_tag(profile.language.as_str()),
+        "profile",
+        errors,
         minijinja::context! {
-            csrf => csrf::token_for(&current.secret),
-            username => profile.username.to_string(),
+            profile_username => page.profile.username.to_string(),
             form,
-            errors,
             notice,
-            signed_in => true,
-            active => "profile",
+            section => "profile",
         },
     )
 }

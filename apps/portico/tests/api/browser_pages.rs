@@ -4,7 +4,7 @@ use portico_sea_orm::Backend;
 
 use crate::live::LiveServer;
 use crate::support::{PASSWORD, TestApp, on_both_engines};
-use crate::webdriver::Driver;
+use crate::webdriver::{Browser, Driver};
 
 async fn a_person_logs_in_edits_the_profile_and_logs_out(app: &TestApp) {
     let api_token = app.signed_up("ada").await;
@@ -75,6 +75,18 @@ async fn a_person_logs_in_edits_the_profile_and_logs_out(app: &TestApp) {
     }
     let profile = app.get("/v1/me/profile", &api_token).await.json();
     assert_eq!(profile["first_name"], "Augusta");
+    // Back to English for the rest of the journey.
+    browser.fill("#language", "en").await;
+    browser.click("form.card button[type=submit]").await;
+    browser
+        .wait_for_url(&format!("{base}/account/profile?saved"))
+        .await;
+
+    every_profile_section(&browser, &base, screenshots).await;
+    let phones = app.get("/v1/me/phones", &api_token).await.json();
+    assert_eq!(phones["items"][0]["number"], "+41446681800");
+    let company = app.get("/v1/me/company", &api_token).await.json();
+    assert_eq!(company["tax_id"], "CHE123456788MWST");
 
     browser.click("form.logout button").await;
     browser.wait_for_url(&format!("{base}/login")).await;
@@ -86,6 +98,77 @@ async fn a_person_logs_in_edits_the_profile_and_logs_out(app: &TestApp) {
     );
     browser.close().await;
 }
+/// Adds an email address, a phone number and a postal address, and sets the company,
+/// through the tabs of `My account > Profile`.
+async fn every_profile_section(browser: &Browser<'_>, base: &str, screenshots: bool) {
+    browser.click("nav.tabs a[href='/account/emails']").await;
+    browser
+        .wait_for_url(&format!("{base}/account/emails"))
+        .await;
+    browser.fill("#address", "augusta@work.example").await;
+    browser.click("form.add button[type=submit]").await;
+    browser
+        .wait_for_url(&format!("{base}/account/emails?done=email_added"))
+        .await;
+    assert!(
+        browser
+            .text(".items")
+            .await
+            .contains("augusta@work.example")
+    );
+    shoot(browser, screenshots, "emails").await;
+
+    browser.click("nav.tabs a[href='/account/phones']").await;
+    browser
+        .wait_for_url(&format!("{base}/account/phones"))
+        .await;
+    browser.fill("#number", "12").await;
+    browser.click("form.add button[type=submit]").await;
+    browser.wait_for("#number-error").await;
+    browser.fill("#number", "+41 44 668 18 00").await;
+    browser.fill("#label", "office").await;
+    browser.click("form.add button[type=submit]").await;
+    browser
+        .wait_for_url(&format!("{base}/account/phones?done=phone_added"))
+        .await;
+    shoot(browser, screenshots, "phones").await;
+
+    browser.click("nav.tabs a[href='/account/addresses']").await;
+    browser
+        .wait_for_url(&format!("{base}/account/addresses"))
+        .await;
+    browser.fill("#line1", "Bahnhofstrasse 1").await;
+    browser.fill("#postal_code", "8001").await;
+    browser.fill("#city", "Zürich").await;
+    browser.fill("#country", "CH").await;
+    browser.click("form.add button[type=submit]").await;
+    browser
+        .wait_for_url(&format!("{base}/account/addresses?done=address_added"))
+        .await;
+    assert!(browser.text(".items").await.contains("Billing address"));
+    shoot(browser, screenshots, "addresses").await;
+
+    browser.click("nav.tabs a[href='/account/company']").await;
+    browser
+        .wait_for_url(&format!("{base}/account/company"))
+        .await;
+    browser.fill("#name", "Analytical Engines AG").await;
+    browser.fill("#tax_id", "CHE-123.456.788 MWST").await;
+    browser.click("form.card button[type=submit]").await;
+    browser
+        .wait_for_url(&format!("{base}/account/company?done=company_saved"))
+        .await;
+    shoot(browser, screenshots, "company").await;
+}
+
+/// Screenshots of the page shown, at a desktop's and a phone's width.
+async fn shoot(browser: &Browser<'_>, screenshots: bool, name: &str) {
+    if screenshots {
+        browser.screenshot(name, 1280, 900).await;
+        browser.screenshot(name, 390, 844).await;
+    }
+}
+
 on_both_engines!(
     in_chromium,
     super::a_person_logs_in_edits_the_profile_and_logs_out

@@ -77,6 +77,14 @@ impl<'a> Browser<'a> {
         (html, token)
     }
 
+    /// Opens `page`, then posts `fields` and its form token to `action`.
+    pub async fn submit(&mut self, page: &str, action: &str, fields: &[(&str, &str)]) -> Reply {
+        let (_, token) = self.form_token(page).await;
+        let mut form = fields.to_vec();
+        form.push(("csrf", &token));
+        self.post(action, &form).await
+    }
+
     pub async fn log_in(&mut self, login: &str) {
         let (_, token) = self.form_token("/login").await;
         let reply = self

@@ -24,6 +24,7 @@ mod password_resets;
 mod persistence;
 mod phones;
 mod profile;
+mod profile_pages;
 mod protection;
 mod registration;
 mod security;
