@@ -6,8 +6,8 @@ use poem::Request;
 use poem_openapi::param::Path;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
-use portico_kernel::WhitelistEntryId;
-use portico_security::{WhitelistEntry, WhitelistLabel};
+use portico_kernel::{ClientInfo, WhitelistEntryId};
+use portico_security::{Session, WhitelistEntry, WhitelistLabel};
 
 use crate::api::ApiTags;
 use crate::http::auth::SessionAuth;
@@ -21,9 +21,9 @@ use crate::wiring::Services;
 #[oai(deny_unknown_fields)]
 pub struct NewEntry {
     /// An IPv4 or IPv6 address or CIDR range (`192.0.2.0/24`, `2001:db8::/32`).
-    cidr: String,
+    pub(crate) cidr: String,
     /// A short name, at most 60 characters.
-    label: Option<String>,
+    pub(crate) label: Option<String>,
 }
 
 /// One whitelisted range.
@@ -126,20 +126,7 @@ impl IpWhitelistApi {
         auth: SessionAuth,
         body: Json<NewEntry>,
     ) -> Result<AddResponse, ApiError> {
-        self.services
-            .step_up
-            .require(&auth.0, &client_info(req))
-            .await?;
-        let entry = self
-            .services
-            .whitelists
-            .add(
-                auth.0.account,
-                &body.0.cidr,
-                body.0.label.as_deref(),
-                &client_info(req),
-            )
-            .await?;
+        let entry = add_entry(&self.services, &auth.0, &client_info(req), &body.0).await?;
         Ok(AddResponse::Created(Json(entry.into())))
     }
 
@@ -153,16 +140,39 @@ impl IpWhitelistApi {
         auth: SessionAuth,
         id: Path<String>,
     ) -> Result<RemoveResponse, ApiError> {
-        self.services
-            .step_up
-            .require(&auth.0, &client_info(req))
-            .await?;
-        let id =
-            WhitelistEntryId::parse(&id.0).map_err(|_| ApiError::not_found("whitelist entry"))?;
-        self.services
-            .whitelists
-            .remove(auth.0.account, id, &client_info(req))
-            .await?;
+        remove_entry(&self.services, &auth.0, &client_info(req), &id.0).await?;
         Ok(RemoveResponse::Removed)
     }
+}
+
+// The changes themselves, shared by the API and the client-area pages.
+
+/// Adds an entry after the step-up; refused when the list would shut `client` out.
+pub(crate) async fn add_entry(
+    services: &Services,
+    session: &Session,
+    client: &ClientInfo,
+    body: &NewEntry,
+) -> Result<WhitelistEntry, ApiError> {
+    services.step_up.require(session, client).await?;
+    Ok(services
+        .whitelists
+        .add(session.account, &body.cidr, body.label.as_deref(), client)
+        .await?)
+}
+
+/// Removes the entry `id` after the step-up; refused when the remaining entries would
+/// shut `client` out.
+pub(crate) async fn remove_entry(
+    services: &Services,
+    session: &Session,
+    client: &ClientInfo,
+    id: &str,
+) -> Result<(), ApiError> {
+    services.step_up.require(session, client).await?;
+    let id = WhitelistEntryId::parse(id).map_err(|_| ApiError::not_found("whitelist entry"))?;
+    Ok(services
+        .whitelists
+        .remove(session.account, id, client)
+        .await?)
 }

@@ -6,7 +6,7 @@ use poem::Request;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
-use portico_kernel::{Password, SessionId};
+use portico_kernel::{ClientInfo, Password, SessionId};
 use portico_security::{LoginAttempt, LoginError, NewSession, SecretToken, Session, SessionPolicy};
 
 use crate::api::ApiTags;
@@ -337,19 +337,24 @@ impl SessionsApi {
         auth: SessionAuth,
         id: Path<String>,
     ) -> Result<RevokeResponse, ApiError> {
-        let id = SessionId::parse(&id.0).map_err(|_| ApiError::not_found("session"))?;
-        if id != auth.0.id {
-            self.services
-                .step_up
-                .require(&auth.0, &client_info(req))
-                .await?;
-        }
-        self.services
-            .sessions
-            .revoke(&auth.0, id, &client_info(req))
-            .await?;
+        revoke_session(&self.services, &auth.0, &client_info(req), &id.0).await?;
         Ok(RevokeResponse::Revoked)
     }
+}
+
+/// Ends the session `id` of the caller's account; ending another than the caller's
+/// own needs a recent proof. Shared by the API and the client-area pages.
+pub(crate) async fn revoke_session(
+    services: &Services,
+    caller: &Session,
+    client: &ClientInfo,
+    id: &str,
+) -> Result<(), ApiError> {
+    let id = SessionId::parse(id).map_err(|_| ApiError::not_found("session"))?;
+    if id != caller.id {
+        services.step_up.require(caller, client).await?;
+    }
+    Ok(services.sessions.revoke(caller, id, client).await?)
 }
 
 /// How a login is counted in the metrics.

@@ -14,16 +14,21 @@ pub mod assets;
 pub mod browser_session;
 pub mod company;
 pub mod csrf;
+pub mod display;
 pub mod emails;
 pub mod guard;
+pub mod ip_whitelist;
 pub mod page;
 pub mod password_reset;
 pub mod phones;
 pub mod profile;
 pub mod register;
+pub mod security;
+pub mod sessions;
 pub mod sign_in;
 pub mod text;
 pub mod texts;
+pub mod two_factor;
 
 use poem::http::HeaderValue;
 use poem::http::header::{
@@ -32,10 +37,11 @@ use poem::http::header::{
 };
 use poem::{Endpoint, EndpointExt, IntoResponse, Request, Response, Route, get, handler, post};
 
-/// What a page may load: its own stylesheet and images, nothing inline, no script,
-/// forms posted only here, never framed.
+/// What a page may load: its own stylesheet, script and images (a QR code comes as a
+/// `data:` image), nothing inline, forms posted only here, never framed.
 const CONTENT_SECURITY_POLICY_VALUE: &str = "default-src 'none'; style-src 'self'; \
-     img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+     script-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; \
+     base-uri 'none'";
 
 /// Adds the pages, and the stylesheet they share, to the application's routes.
 pub fn mount(routes: Route) -> Route {
@@ -65,6 +71,7 @@ pub fn mount(routes: Route) -> Route {
             with_page_headers(get(register::register_page).post(register::register)),
         )
         .at("/assets/portico.css", get(assets::stylesheet))
+        .at("/assets/portico.js", get(assets::script))
         .nest("/account", account_routes())
 }
 
@@ -115,6 +122,59 @@ fn account_routes() -> Route {
             with_page_headers(get(company::company_page).post(company::save)),
         )
         .at("/company/remove", with_page_headers(post(company::remove)))
+        .nest("/security", security_routes())
+}
+
+/// The pages under `/account/security/`.
+fn security_routes() -> Route {
+    Route::new()
+        .at("/", with_page_headers(get(security::security_page)))
+        .at(
+            "/username",
+            with_page_headers(post(security::change_username)),
+        )
+        .at(
+            "/password",
+            with_page_headers(post(security::change_password)),
+        )
+        .at(
+            "/two-factor",
+            with_page_headers(get(two_factor::two_factor_page)),
+        )
+        .at(
+            "/two-factor/enrol",
+            with_page_headers(post(two_factor::enrol)),
+        )
+        .at(
+            "/two-factor/confirm",
+            with_page_headers(post(two_factor::confirm)),
+        )
+        .at(
+            "/two-factor/recovery-codes",
+            with_page_headers(post(two_factor::renew_codes)),
+        )
+        .at(
+            "/two-factor/disable",
+            with_page_headers(post(two_factor::disable)),
+        )
+        .at(
+            "/ip-whitelist",
+            with_page_headers(get(ip_whitelist::whitelist_page).post(ip_whitelist::add)),
+        )
+        .at(
+            "/ip-whitelist/:id/remove",
+            with_page_headers(post(ip_whitelist::remove)),
+        )
+        .at("/sessions", with_page_headers(get(sessions::sessions_page)))
+        .at(
+            "/sessions/:id/revoke",
+            with_page_headers(post(sessions::revoke)),
+        )
+        .at(
+            "/sessions/revoke-others",
+            with_page_headers(post(sessions::revoke_others)),
+        )
+        .at("/log", with_page_headers(get(sessions::log_page)))
 }
 
 /// `GET /`: the account, which sends a browser without a session to the login page.

@@ -65,6 +65,38 @@ const TEMPLATES: &[(&str, &str)] = &[
         "company.html",
         include_str!("../../templates/web/company.html"),
     ),
+    (
+        "security_tabs.html",
+        include_str!("../../templates/web/security_tabs.html"),
+    ),
+    (
+        "security.html",
+        include_str!("../../templates/web/security.html"),
+    ),
+    (
+        "two_factor.html",
+        include_str!("../../templates/web/two_factor.html"),
+    ),
+    (
+        "two_factor_enrol.html",
+        include_str!("../../templates/web/two_factor_enrol.html"),
+    ),
+    (
+        "recovery_codes.html",
+        include_str!("../../templates/web/recovery_codes.html"),
+    ),
+    (
+        "ip_whitelist.html",
+        include_str!("../../templates/web/ip_whitelist.html"),
+    ),
+    (
+        "sessions.html",
+        include_str!("../../templates/web/sessions.html"),
+    ),
+    (
+        "security_log.html",
+        include_str!("../../templates/web/security_log.html"),
+    ),
 ];
 
 static TEMPLATE_SET: LazyLock<Result<Environment<'static>, minijinja::Error>> =

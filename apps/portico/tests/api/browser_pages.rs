@@ -162,7 +162,7 @@ async fn every_profile_section(browser: &Browser<'_>, base: &str, screenshots: b
 }
 
 /// Screenshots of the page shown, at a desktop's and a phone's width.
-async fn shoot(browser: &Browser<'_>, screenshots: bool, name: &str) {
+pub async fn shoot(browser: &Browser<'_>, screenshots: bool, name: &str) {
     if screenshots {
         browser.screenshot(name, 1280, 900).await;
         browser.screenshot(name, 390, 844).await;
