@@ -18,6 +18,7 @@ pub mod display;
 pub mod emails;
 pub mod guard;
 pub mod ip_whitelist;
+pub mod mailed_link;
 pub mod page;
 pub mod password_reset;
 pub mod phones;
@@ -29,6 +30,7 @@ pub mod sign_in;
 pub mod text;
 pub mod texts;
 pub mod two_factor;
+pub mod verify_email;
 
 use poem::http::HeaderValue;
 use poem::http::header::{
@@ -65,6 +67,10 @@ pub fn mount(routes: Route) -> Route {
         .at(
             "/reset-password",
             with_page_headers(get(password_reset::reset_page).post(password_reset::reset_password)),
+        )
+        .at(
+            "/verify-email",
+            with_page_headers(get(verify_email::verify_page).post(verify_email::verify)),
         )
         .at(
             "/register",

@@ -97,6 +97,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "security_log.html",
         include_str!("../../templates/web/security_log.html"),
     ),
+    (
+        "verify_email.html",
+        include_str!("../../templates/web/verify_email.html"),
+    ),
 ];
 
 static TEMPLATE_SET: LazyLock<Result<Environment<'static>, minijinja::Error>> =

@@ -18,6 +18,7 @@ use crate::web::browser_session::{
 };
 use crate::web::csrf;
 use crate::web::csrf::anonymous_form;
+use crate::web::mailed_link::after_login;
 use crate::web::page::{
     FormErrors, failure, render, see_other, set_cookie, status_of, with_retry_after,
 };
@@ -52,7 +53,7 @@ pub struct TokenOnly {
 #[handler]
 pub async fn login_page(req: &Request, services: Data<&Arc<Services>>) -> Response {
     match signed_in(&services, req).await {
-        Ok(_) => see_other("/account/profile"),
+        Ok(_) => see_other(after_login(req, services.cookies_secure())),
         Err(NotSignedIn::SecondFactor) => see_other("/login/second-factor"),
         Err(_) => login_form(req, &services, StatusCode::OK, "", FormErrors::none()),
     }
@@ -78,6 +79,7 @@ fn login_form(
                 errors,
                 registered => req.uri().query() == Some("registered"),
                 reset => req.uri().query() == Some("reset"),
+                link => req.uri().query() == Some("link"),
             },
         )
     });
@@ -107,7 +109,11 @@ pub async fn log_in(
         Ok(opened) if opened.session.second_factor_pending => {
             signed_in_response(&services, &opened, "/login/second-factor")
         }
-        Ok(opened) => signed_in_response(&services, &opened, "/account/profile"),
+        Ok(opened) => signed_in_response(
+            &services,
+            &opened,
+            after_login(req, services.cookies_secure()),
+        ),
         Err(error) => {
             let error = ApiError::from(error);
             let status = status_of(&error);
@@ -177,7 +183,11 @@ pub async fn complete_second_factor(
         .complete(&session, &form.code, device.as_ref(), &client_info(req))
         .await
     {
-        Ok(opened) => signed_in_response(&services, &opened, "/account/profile"),
+        Ok(opened) => signed_in_response(
+            &services,
+            &opened,
+            after_login(req, services.cookies_secure()),
+        ),
         Err(error) => {
             let error = ApiError::from(error);
             let status = status_of(&error);

@@ -3,17 +3,29 @@
 use portico_sea_orm::Backend;
 
 use crate::live::LiveServer;
-use crate::support::{PASSWORD, TestApp, on_both_engines};
+use crate::support::{PASSWORD, TestApp, on_both_engines, verification_link};
 use crate::webdriver::{Browser, Driver};
 
-async fn a_person_logs_in_edits_the_profile_and_logs_out(app: &TestApp) {
-    let api_token = app.signed_up("ada").await;
+async fn a_person_registers_edits_the_profile_and_logs_out(app: &TestApp) {
     let server = LiveServer::start(app.services.clone()).await;
     let base = format!("http://{}", server.address);
     let driver = Driver::start().await;
     let browser = driver.browser().await;
     // Both engines show the same pages: one of them keeps the screenshots.
     let screenshots = app.database().backend() == Backend::Sqlite;
+
+    browser.goto(&format!("{base}/register")).await;
+    browser.fill("#username", "ada").await;
+    browser.fill("#email", "ada@example.com").await;
+    browser.fill("#password", PASSWORD).await;
+    browser.fill("#first_name", "Ada").await;
+    browser.fill("#last_name", "Lovelace").await;
+    shoot(&browser, screenshots, "register").await;
+    browser.click("form.card button[type=submit]").await;
+    browser
+        .wait_for_url(&format!("{base}/login?registered"))
+        .await;
+    let api_token = app.token_for("ada").await;
 
     browser.goto(&format!("{base}/account/profile")).await;
     assert_eq!(browser.url().await, format!("{base}/login"));
@@ -41,6 +53,23 @@ async fn a_person_logs_in_edits_the_profile_and_logs_out(app: &TestApp) {
         .wait_for_url(&format!("{base}/account/profile"))
         .await;
     assert_eq!(browser.text("#username").await, "ada");
+
+    // The address is confirmed from the mailed link, on a page that posts it.
+    let mail = app
+        .wait_for_mail("ada@example.com", "/verify-email?email=")
+        .await;
+    let (email, token) = verification_link(&mail);
+    browser
+        .goto(&format!("{base}/verify-email?email={email}&token={token}"))
+        .await;
+    browser.wait_for_url(&format!("{base}/verify-email")).await;
+    shoot(&browser, screenshots, "verify-email").await;
+    browser.click("form.verify button").await;
+    browser
+        .wait_for_url(&format!("{base}/account/emails?done=email_verified"))
+        .await;
+    assert!(browser.text(".items").await.contains("Verified"));
+    browser.goto(&format!("{base}/account/profile")).await;
 
     browser.fill("#language", "klingon!").await;
     browser.click("form.card button[type=submit]").await;
@@ -171,5 +200,5 @@ pub async fn shoot(browser: &Browser<'_>, screenshots: bool, name: &str) {
 
 on_both_engines!(
     in_chromium,
-    super::a_person_logs_in_edits_the_profile_and_logs_out
+    super::a_person_registers_edits_the_profile_and_logs_out
 );

@@ -15,6 +15,7 @@ mod form_browser;
 mod health;
 mod ip_whitelist;
 mod limits;
+mod link_pages;
 mod live;
 mod mail;
 mod mail_links;

@@ -124,4 +124,30 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
         "Only when two-factor authentication is on: the code your app shows, or a recovery code.",
         "Nur bei eingeschalteter Zwei-Faktor-Anmeldung: der Code Ihrer App oder ein Wiederherstellungscode.",
     ),
+    (
+        "login.for_link",
+        "Log in to finish what the link you opened asks for.",
+        "Melden Sie sich an, um abzuschließen, wozu der geöffnete Link dient.",
+    ),
+    (
+        "link.missing",
+        "This link is incomplete, or it was opened more than an hour ago. Open it again from your mail.",
+        "Dieser Link ist unvollständig oder wurde vor über einer Stunde geöffnet. Öffnen Sie ihn erneut aus Ihrer E-Mail.",
+    ),
+    (
+        "verify.title",
+        "Confirm your email address",
+        "E-Mail-Adresse bestätigen",
+    ),
+    (
+        "verify.lead",
+        "Confirm that you read mail sent to",
+        "Bestätigen Sie, dass Sie E-Mails lesen, die gehen an",
+    ),
+    ("verify.button", "Confirm the address", "Adresse bestätigen"),
+    (
+        "verify.not_yours",
+        "This link is for an address of another account. Log out and log in to that account to confirm it.",
+        "Dieser Link gilt einer Adresse eines anderen Kontos. Melden Sie sich ab und bei jenem Konto an, um sie zu bestätigen.",
+    ),
 ];

@@ -1,0 +1,170 @@
+//! Links Portico mails (`/verify-email?...`, `/accept-invitation?...`) that need the
+//! person signed in before they can be used.
+//!
+//! Opening one moves its token out of the address bar into a short-lived HttpOnly
+//! cookie and shows the page without it, so the token is in no later URL, history
+//! entry or `Referer`. The login page then brings the person back to the link's
+//! page, which uses the token only when its form is posted: a mail scanner that
+//! follows links changes nothing.
+
+use poem::Request;
+
+use crate::http::cookies::cookie_value;
+use crate::web::page::{see_other, set_cookie};
+use poem::Response;
+use poem::http::HeaderValue;
+use poem::http::header::REFERRER_POLICY;
+
+/// The cookie's name over plain http.
+const LINK_COOKIE: &str = "portico_link";
+/// Its name over https.
+const SECURE_LINK_COOKIE: &str = "__Host-portico_link";
+/// How long an opened link waits for its login.
+const LINK_LIFETIME_SECONDS: u32 = 3_600;
+
+/// An opened link waiting to be used.
+#[derive(PartialEq, Eq)]
+pub enum MailedLink {
+    /// `/verify-email?email={id}&token={token}`.
+    VerifyEmail {
+        /// The address's id.
+        email: String,
+        /// The mailed token.
+        token: String,
+    },
+    /// `/accept-invitation?token={token}`.
+    AcceptInvitation {
+        /// The mailed token.
+        token: String,
+    },
+}
+
+impl std::fmt::Debug for MailedLink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.page())
+    }
+}
+
+impl MailedLink {
+    /// The page that uses the link.
+    pub fn page(&self) -> &'static str {
+        match self {
+            Self::VerifyEmail { .. } => "/verify-email",
+            Self::AcceptInvitation { .. } => "/accept-invitation",
+        }
+    }
+
+    fn encode(&self) -> String {
+        match self {
+            Self::VerifyEmail { email, token } => format!("v.{email}.{token}"),
+            Self::AcceptInvitation { token } => format!("i.{token}"),
+        }
+    }
+
+    fn decode(value: &str) -> Option<Self> {
+        let usable = |text: &str| {
+            !text.is_empty()
+                && text.len() <= 256
+                && text
+                    .bytes()
+                    .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_')
+        };
+        match value.split_once('.')? {
+            ("v", rest) => {
+                let (email, token) = rest.split_once('.')?;
+                (usable(email) && usable(token)).then(|| Self::VerifyEmail {
+                    email: email.to_owned(),
+                    token: token.to_owned(),
+                })
+            }
+            ("i", token) => usable(token).then(|| Self::AcceptInvitation {
+                token: token.to_owned(),
+            }),
+            _ => None,
+        }
+    }
+
+    /// The link this browser opened and has not used yet.
+    pub fn held(req: &Request, secure: bool) -> Option<Self> {
+        cookie_value(req, cookie_name(secure)).and_then(Self::decode)
+    }
+
+    /// Keeps the link in the browser and shows its page without the token in the
+    /// address (a link whose token cannot be a token is dropped, and its page says
+    /// so). The answer sends no `Referer` on.
+    pub fn keep(self, secure: bool) -> Response {
+        let mut response = see_other(self.page());
+        set_cookie(
+            &mut response,
+            &format!(
+                "{}={}; Path=/; Max-Age={LINK_LIFETIME_SECONDS}; HttpOnly; SameSite=Lax{}",
+                cookie_name(secure),
+                self.encode(),
+                if secure { "; Secure" } else { "" }
+            ),
+        );
+        no_referrer(response)
+    }
+
+    /// Whether `value` would be kept as a link at all.
+    pub fn is_well_formed(&self) -> bool {
+        Self::decode(&self.encode()).as_ref() == Some(self)
+    }
+}
+
+/// Adds the `Set-Cookie` that makes the browser forget its opened link.
+pub fn forget(response: &mut Response, secure: bool) {
+    set_cookie(
+        response,
+        &format!(
+            "{}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax{}",
+            cookie_name(secure),
+            if secure { "; Secure" } else { "" }
+        ),
+    );
+}
+
+/// `response`, sending no `Referer` to wherever the page leads.
+pub fn no_referrer(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    response
+}
+
+fn cookie_name(secure: bool) -> &'static str {
+    if secure {
+        SECURE_LINK_COOKIE
+    } else {
+        LINK_COOKIE
+    }
+}
+
+/// Where a login goes next: the page of a link waiting for it, else the account.
+pub fn after_login(req: &Request, secure: bool) -> &'static str {
+    MailedLink::held(req, secure).map_or("/account/profile", |link| link.page())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_survive_the_cookie_and_odd_values_do_not() {
+        let verify = MailedLink::VerifyEmail {
+            email: "0190a1b2-c3d4".into(),
+            token: "s3cr3t_T0k-en".into(),
+        };
+        assert_eq!(MailedLink::decode(&verify.encode()), Some(verify));
+        let invite = MailedLink::AcceptInvitation {
+            token: "abc".into(),
+        };
+        assert_eq!(MailedLink::decode(&invite.encode()), Some(invite));
+        for odd in [
+            "", "v.", "v.id", "v.id.", "i.", "x.abc", "i.a;b", "i.a b", "v.a.b.c",
+        ] {
+            assert_eq!(MailedLink::decode(odd), None, "{odd}");
+        }
+        assert_eq!(MailedLink::decode(&format!("i.{}", "a".repeat(257))), None);
+    }
+}

@@ -1,0 +1,141 @@
+//! `/verify-email`: the page the verification mail links to. The address is
+//! confirmed only when the signed-in owner posts its form, with the same service as
+//! `POST /v1/me/emails/{id}/verify`.
+
+use std::sync::Arc;
+
+use poem::http::StatusCode;
+use poem::web::{Data, Form, Query};
+use poem::{Request, Response, handler};
+use portico_kernel::PageRequest;
+use serde::Deserialize;
+
+use crate::api::emails::{email_id, verify_address};
+use crate::http::problem::ApiError;
+use crate::web::account::{AccountPage, ActionForm};
+use crate::web::browser_session::{NotSignedIn, signed_in};
+use crate::web::guard::{problem_page, refused};
+use crate::web::mailed_link::{MailedLink, forget, no_referrer};
+use crate::web::page::{FormErrors, render, see_other};
+use crate::web::text::{Lang, text, visitor_lang};
+use crate::wiring::Services;
+
+/// The mailed link's query.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub struct VerifyQuery {
+    email: Option<String>,
+    token: Option<String>,
+}
+
+/// `GET /verify-email`: keeps a freshly opened link and shows the page without it;
+/// then asks the owner to log in, then to confirm.
+#[handler]
+pub async fn verify_page(
+    req: &Request,
+    services: Data<&Arc<Services>>,
+    Query(query): Query<VerifyQuery>,
+) -> Response {
+    let secure = services.cookies_secure();
+    if let (Some(email), Some(token)) = (query.email, query.token) {
+        let link = MailedLink::VerifyEmail { email, token };
+        return if link.is_well_formed() {
+            link.keep(secure)
+        } else {
+            no_referrer(link_missing(visitor_lang(req)))
+        };
+    }
+    let Some(MailedLink::VerifyEmail { email, .. }) = MailedLink::held(req, secure) else {
+        return no_referrer(link_missing(visitor_lang(req)));
+    };
+    match signed_in(&services, req).await {
+        Ok(_) => {}
+        Err(NotSignedIn::LogIn) => return see_other("/login?link"),
+        Err(why) => return refused(why, visitor_lang(req)),
+    }
+    let page = match AccountPage::open(services.0, req).await {
+        Ok(page) => page,
+        Err(answer) => return answer,
+    };
+    show(&page, &email, StatusCode::OK, FormErrors::none()).await
+}
+
+/// `POST /verify-email`: confirms the address of the held link.
+#[handler]
+pub async fn verify(
+    req: &Request,
+    services: Data<&Arc<Services>>,
+    Form(form): Form<ActionForm>,
+) -> Response {
+    let secure = services.cookies_secure();
+    let Some(MailedLink::VerifyEmail { email, token }) = MailedLink::held(req, secure) else {
+        return no_referrer(link_missing(visitor_lang(req)));
+    };
+    let page = match AccountPage::open(services.0, req).await {
+        Ok(page) => page,
+        Err(answer) => return answer,
+    };
+    let confirm = async |session: &_| {
+        let id = email_id(&email)?;
+        verify_address(&page.services, session, &page.client, id, &token).await
+    };
+    match page.submit(&form.posted, "verify", confirm).await {
+        Ok(()) => {
+            let mut response = see_other("/account/emails?done=email_verified");
+            forget(&mut response, secure);
+            no_referrer(response)
+        }
+        Err(refused) if refused.status == StatusCode::FORBIDDEN => {
+            show(&page, &email, refused.status, refused.errors).await
+        }
+        // A used, expired or foreign link is of no further use.
+        Err(refused) => {
+            let mut response = show(&page, &email, refused.status, refused.errors).await;
+            forget(&mut response, secure);
+            response
+        }
+    }
+}
+
+/// The confirmation form for the address `email` names.
+async fn show(page: &AccountPage, email: &str, status: StatusCode, errors: FormErrors) -> Response {
+    let address = match page
+        .services
+        .emails
+        .list(page.account(), &PageRequest::first())
+        .await
+    {
+        Ok(found) => found
+            .items
+            .into_iter()
+            .find(|item| item.id.to_string() == email)
+            .map(|item| item.address.to_string()),
+        Err(error) => return problem_page(ApiError::from(error), page.lang),
+    };
+    // Another account's address is not there, as the API would say.
+    let status = if address.is_none() && status == StatusCode::OK {
+        StatusCode::NOT_FOUND
+    } else {
+        status
+    };
+    let response = page.render(
+        status,
+        "verify_email.html",
+        "profile",
+        errors,
+        minijinja::context! { address, section => "emails" },
+    );
+    no_referrer(response)
+}
+
+/// The page for a visit without a usable link.
+fn link_missing(lang: Lang) -> Response {
+    render(
+        StatusCode::NOT_FOUND,
+        "error.html",
+        lang,
+        minijinja::context! {
+            errors => FormErrors::notice(text(lang, "link.missing").unwrap_or_default()),
+        },
+    )
+}
