@@ -19,6 +19,7 @@ pub mod emails;
 pub mod guard;
 pub mod ip_whitelist;
 pub mod mailed_link;
+pub mod messages;
 pub mod page;
 pub mod password_reset;
 pub mod phones;
@@ -40,10 +41,11 @@ use poem::http::header::{
 use poem::{Endpoint, EndpointExt, IntoResponse, Request, Response, Route, get, handler, post};
 
 /// What a page may load: its own stylesheet, script and images (a QR code comes as a
-/// `data:` image), nothing inline, forms posted only here, never framed.
+/// `data:` image), a mail's body in a frame of its own, nothing inline, forms posted
+/// only here, never framed itself.
 const CONTENT_SECURITY_POLICY_VALUE: &str = "default-src 'none'; style-src 'self'; \
-     script-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; \
-     base-uri 'none'";
+     script-src 'self'; img-src 'self' data:; frame-src 'self'; form-action 'self'; \
+     frame-ancestors 'none'; base-uri 'none'";
 
 /// Adds the pages, and the stylesheet they share, to the application's routes.
 pub fn mount(routes: Route) -> Route {
@@ -129,6 +131,15 @@ fn account_routes() -> Route {
         )
         .at("/company/remove", with_page_headers(post(company::remove)))
         .nest("/security", security_routes())
+        .at("/messages", with_page_headers(get(messages::messages_page)))
+        .at(
+            "/messages/:id",
+            with_page_headers(get(messages::message_page)),
+        )
+        .at(
+            "/messages/:id/html",
+            with_page_headers(get(messages::message_html)),
+        )
 }
 
 /// The pages under `/account/security/`.
@@ -201,12 +212,15 @@ pub fn with_page_headers<E: Endpoint + 'static>(pages: E) -> impl Endpoint<Outpu
             Err(error) => guard::unreadable(error.status(), lang),
         };
         let headers = response.headers_mut();
+        headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+        // A mail body shown in its frame sets a policy of its own.
         for (name, value) in [
             (CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_VALUE),
-            (X_CONTENT_TYPE_OPTIONS, "nosniff"),
             (X_FRAME_OPTIONS, "DENY"),
         ] {
-            headers.insert(name, HeaderValue::from_static(value));
+            if !headers.contains_key(&name) {
+                headers.insert(name, HeaderValue::from_static(value));
+            }
         }
         // A page opened from a mailed link sets `no-referrer` itself.
         if !headers.contains_key(REFERRER_POLICY) {

@@ -101,6 +101,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         "verify_email.html",
         include_str!("../../templates/web/verify_email.html"),
     ),
+    (
+        "messages.html",
+        include_str!("../../templates/web/messages.html"),
+    ),
+    (
+        "message.html",
+        include_str!("../../templates/web/message.html"),
+    ),
 ];
 
 static TEMPLATE_SET: LazyLock<Result<Environment<'static>, minijinja::Error>> =

@@ -117,6 +117,19 @@ async fn a_person_registers_edits_the_profile_and_logs_out(app: &TestApp) {
     let company = app.get("/v1/me/company", &api_token).await.json();
     assert_eq!(company["tax_id"], "CHE123456788MWST");
 
+    // The email history, and one message in it.
+    app.deliver().await;
+    browser.click("nav.menu a[href='/account/messages']").await;
+    browser
+        .wait_for_url(&format!("{base}/account/messages"))
+        .await;
+    assert!(browser.text(".items").await.contains("Sent"));
+    shoot(&browser, screenshots, "messages").await;
+    browser.click(".items li.message a").await;
+    browser.wait_for("iframe.mail").await;
+    assert!(browser.text("dl.facts").await.contains("Sent"));
+    shoot(&browser, screenshots, "message").await;
+
     browser.click("form.logout button").await;
     browser.wait_for_url(&format!("{base}/login")).await;
     browser.goto(&format!("{base}/account/profile")).await;

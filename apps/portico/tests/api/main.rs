@@ -13,6 +13,7 @@ mod emails;
 mod errors;
 mod form_browser;
 mod health;
+mod history_pages;
 mod ip_whitelist;
 mod limits;
 mod link_pages;
