@@ -9,7 +9,8 @@ use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 use portico_delegation::{Delegate, DelegatedAccount, Product, ProductId, Scope};
-use portico_kernel::{DelegateId, EmailAddress};
+use portico_kernel::{ClientInfo, DelegateId, EmailAddress};
+use portico_security::Session;
 
 use crate::api::ApiTags;
 use crate::http::auth::SessionAuth;
@@ -53,14 +54,14 @@ pub struct ProductList {
 pub struct ScopeBody {
     /// Every product, including ones added later.
     #[oai(skip_serializing_if_is_none)]
-    all: Option<bool>,
+    pub(crate) all: Option<bool>,
     /// These products only.
     #[oai(skip_serializing_if_is_none)]
-    products: Option<Vec<String>>,
+    pub(crate) products: Option<Vec<String>>,
 }
 
 impl ScopeBody {
-    fn try_into_domain(self) -> Result<Scope, ApiError> {
+    pub(crate) fn try_into_domain(self) -> Result<Scope, ApiError> {
         match (self.all, self.products) {
             (Some(true), None) => Ok(Scope::All),
             (None | Some(false), Some(ids)) => {
@@ -100,9 +101,9 @@ impl From<&Scope> for ScopeBody {
 #[oai(deny_unknown_fields)]
 pub struct InviteRequest {
     /// The invitee's email address.
-    email: String,
+    pub(crate) email: String,
     /// What the delegate may act on.
-    scope: ScopeBody,
+    pub(crate) scope: ScopeBody,
 }
 
 /// A scope change.
@@ -308,23 +309,7 @@ impl DelegatesApi {
         auth: SessionAuth,
         body: Json<InviteRequest>,
     ) -> Result<InviteResponse, ApiError> {
-        self.services
-            .step_up
-            .require(&auth.0, &client_info(req))
-            .await?;
-        let InviteRequest { email, scope } = body.0;
-        let email = EmailAddress::parse(&email).map_err(|e| ApiError::invalid_field("email", e))?;
-        let scope = scope.try_into_domain()?;
-        let client = client_info(req);
-        self.services
-            .rate_limits
-            .invitation(auth.0.account, &client)
-            .await?;
-        let delegate = self
-            .services
-            .delegates
-            .invite(auth.0.account, email, scope, &client)
-            .await?;
+        let delegate = invite_delegate(&self.services, &auth.0, &client_info(req), body.0).await?;
         Ok(InviteResponse::Created(Json(delegate.into())))
     }
 
@@ -337,17 +322,14 @@ impl DelegatesApi {
         id: Path<String>,
         body: Json<ScopeChangeRequest>,
     ) -> Result<DelegateResponse, ApiError> {
-        self.services
-            .step_up
-            .require(&auth.0, &client_info(req))
-            .await?;
-        let id = delegate_id(&id.0)?;
-        let scope = body.0.scope.try_into_domain()?;
-        let delegate = self
-            .services
-            .delegates
-            .change_scope(auth.0.account, id, scope, &client_info(req))
-            .await?;
+        let delegate = change_delegate_scope(
+            &self.services,
+            &auth.0,
+            &client_info(req),
+            &id.0,
+            body.0.scope,
+        )
+        .await?;
         Ok(DelegateResponse::Ok(Json(delegate.into())))
     }
 
@@ -359,15 +341,7 @@ impl DelegatesApi {
         auth: SessionAuth,
         id: Path<String>,
     ) -> Result<RevokeResponse, ApiError> {
-        self.services
-            .step_up
-            .require(&auth.0, &client_info(req))
-            .await?;
-        let id = delegate_id(&id.0)?;
-        self.services
-            .delegates
-            .revoke(auth.0.account, id, &client_info(req))
-            .await?;
+        revoke_delegate(&self.services, &auth.0, &client_info(req), &id.0).await?;
         Ok(RevokeResponse::Revoked)
     }
 
@@ -408,4 +382,59 @@ impl DelegatesApi {
             next_cursor: None,
         })))
     }
+}
+
+// The changes themselves, shared by the API and the client-area pages.
+
+/// Invites a delegate after the step-up and the invitation limit.
+pub(crate) async fn invite_delegate(
+    services: &Services,
+    session: &Session,
+    client: &ClientInfo,
+    body: InviteRequest,
+) -> Result<Delegate, ApiError> {
+    services.step_up.require(session, client).await?;
+    let InviteRequest { email, scope } = body;
+    let email = EmailAddress::parse(&email).map_err(|e| ApiError::invalid_field("email", e))?;
+    let scope = scope.try_into_domain()?;
+    services
+        .rate_limits
+        .invitation(session.account, client)
+        .await?;
+    Ok(services
+        .delegates
+        .invite(session.account, email, scope, client)
+        .await?)
+}
+
+/// Changes the scope of the delegate `id`, after the step-up.
+pub(crate) async fn change_delegate_scope(
+    services: &Services,
+    session: &Session,
+    client: &ClientInfo,
+    id: &str,
+    scope: ScopeBody,
+) -> Result<Delegate, ApiError> {
+    services.step_up.require(session, client).await?;
+    let id = delegate_id(id)?;
+    let scope = scope.try_into_domain()?;
+    Ok(services
+        .delegates
+        .change_scope(session.account, id, scope, client)
+        .await?)
+}
+
+/// Revokes the delegate `id` (or withdraws the invitation), after the step-up.
+pub(crate) async fn revoke_delegate(
+    services: &Services,
+    session: &Session,
+    client: &ClientInfo,
+    id: &str,
+) -> Result<(), ApiError> {
+    services.step_up.require(session, client).await?;
+    let id = delegate_id(id)?;
+    Ok(services
+        .delegates
+        .revoke(session.account, id, client)
+        .await?)
 }

@@ -252,6 +252,25 @@ pub struct Posted {
     pub reauth_code: String,
 }
 
+impl Posted {
+    /// The common fields out of a form read as name/value pairs (a form with a
+    /// repeated field, such as a list of ticked boxes).
+    pub fn from_pairs(pairs: &[(String, String)]) -> Self {
+        let field = |name: &str| {
+            pairs
+                .iter()
+                .find(|(key, _)| key == name)
+                .map(|(_, value)| value.clone())
+                .unwrap_or_default()
+        };
+        Self {
+            csrf: field("csrf"),
+            reauth_password: field("reauth_password"),
+            reauth_code: field("reauth_code"),
+        }
+    }
+}
+
 /// A form with no field of its own (make primary, remove, revoke).
 #[derive(Default, Deserialize)]
 #[serde(default)]

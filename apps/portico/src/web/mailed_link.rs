@@ -5,22 +5,52 @@
 //! cookie and shows the page without it, so the token is in no later URL, history
 //! entry or `Referer`. The login page then brings the person back to the link's
 //! page, which uses the token only when its form is posted: a mail scanner that
-//! follows links changes nothing.
+//! follows links changes nothing. Each kind of link has a cookie of its own, so a
+//! delegate who must first confirm an address keeps the invitation meanwhile.
 
 use poem::Request;
 
 use crate::http::cookies::cookie_value;
-use crate::web::page::{see_other, set_cookie};
+use crate::web::page::{FormErrors, render, see_other, set_cookie};
+use crate::web::text::{Lang, text};
 use poem::Response;
 use poem::http::HeaderValue;
+use poem::http::StatusCode;
 use poem::http::header::REFERRER_POLICY;
 
-/// The cookie's name over plain http.
-const LINK_COOKIE: &str = "portico_link";
-/// Its name over https.
-const SECURE_LINK_COOKIE: &str = "__Host-portico_link";
 /// How long an opened link waits for its login.
 const LINK_LIFETIME_SECONDS: u32 = 3_600;
+
+/// The kinds of link, in the order a login serves them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkKind {
+    /// An address to confirm.
+    VerifyEmail,
+    /// A delegate invitation to accept (which needs a confirmed address).
+    AcceptInvitation,
+}
+
+impl LinkKind {
+    const ALL: [Self; 2] = [Self::VerifyEmail, Self::AcceptInvitation];
+
+    /// The page that uses the link.
+    pub fn page(self) -> &'static str {
+        match self {
+            Self::VerifyEmail => "/verify-email",
+            Self::AcceptInvitation => "/accept-invitation",
+        }
+    }
+
+    /// The cookie holding such a link, over https (`__Host-` prefixed) or not.
+    fn cookie_name(self, secure: bool) -> &'static str {
+        match (self, secure) {
+            (Self::VerifyEmail, false) => "portico_verify_link",
+            (Self::VerifyEmail, true) => "__Host-portico_verify_link",
+            (Self::AcceptInvitation, false) => "portico_invitation_link",
+            (Self::AcceptInvitation, true) => "__Host-portico_invitation_link",
+        }
+    }
+}
 
 /// An opened link waiting to be used.
 #[derive(PartialEq, Eq)]
@@ -46,12 +76,17 @@ impl std::fmt::Debug for MailedLink {
 }
 
 impl MailedLink {
+    /// Its kind.
+    pub fn kind(&self) -> LinkKind {
+        match self {
+            Self::VerifyEmail { .. } => LinkKind::VerifyEmail,
+            Self::AcceptInvitation { .. } => LinkKind::AcceptInvitation,
+        }
+    }
+
     /// The page that uses the link.
     pub fn page(&self) -> &'static str {
-        match self {
-            Self::VerifyEmail { .. } => "/verify-email",
-            Self::AcceptInvitation { .. } => "/accept-invitation",
-        }
+        self.kind().page()
     }
 
     fn encode(&self) -> String {
@@ -84,9 +119,11 @@ impl MailedLink {
         }
     }
 
-    /// The link this browser opened and has not used yet.
-    pub fn held(req: &Request, secure: bool) -> Option<Self> {
-        cookie_value(req, cookie_name(secure)).and_then(Self::decode)
+    /// The link of `kind` this browser opened and has not used yet.
+    pub fn held(req: &Request, secure: bool, kind: LinkKind) -> Option<Self> {
+        cookie_value(req, kind.cookie_name(secure))
+            .and_then(Self::decode)
+            .filter(|link| link.kind() == kind)
     }
 
     /// Keeps the link in the browser and shows its page without the token in the
@@ -98,7 +135,7 @@ impl MailedLink {
             &mut response,
             &format!(
                 "{}={}; Path=/; Max-Age={LINK_LIFETIME_SECONDS}; HttpOnly; SameSite=Lax{}",
-                cookie_name(secure),
+                self.kind().cookie_name(secure),
                 self.encode(),
                 if secure { "; Secure" } else { "" }
             ),
@@ -112,13 +149,13 @@ impl MailedLink {
     }
 }
 
-/// Adds the `Set-Cookie` that makes the browser forget its opened link.
-pub fn forget(response: &mut Response, secure: bool) {
+/// Adds the `Set-Cookie` that makes the browser forget its opened link of `kind`.
+pub fn forget(response: &mut Response, secure: bool, kind: LinkKind) {
     set_cookie(
         response,
         &format!(
             "{}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax{}",
-            cookie_name(secure),
+            kind.cookie_name(secure),
             if secure { "; Secure" } else { "" }
         ),
     );
@@ -132,17 +169,24 @@ pub fn no_referrer(mut response: Response) -> Response {
     response
 }
 
-fn cookie_name(secure: bool) -> &'static str {
-    if secure {
-        SECURE_LINK_COOKIE
-    } else {
-        LINK_COOKIE
-    }
+/// The page for a visit without a usable link.
+pub fn link_missing(lang: Lang) -> Response {
+    render(
+        StatusCode::NOT_FOUND,
+        "error.html",
+        lang,
+        minijinja::context! {
+            errors => FormErrors::notice(text(lang, "link.missing").unwrap_or_default()),
+        },
+    )
 }
 
 /// Where a login goes next: the page of a link waiting for it, else the account.
 pub fn after_login(req: &Request, secure: bool) -> &'static str {
-    MailedLink::held(req, secure).map_or("/account/profile", |link| link.page())
+    LinkKind::ALL
+        .into_iter()
+        .find(|kind| MailedLink::held(req, secure, *kind).is_some())
+        .map_or("/account/profile", LinkKind::page)
 }
 
 #[cfg(test)]

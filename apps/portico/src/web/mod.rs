@@ -14,9 +14,11 @@ pub mod assets;
 pub mod browser_session;
 pub mod company;
 pub mod csrf;
+pub mod delegates;
 pub mod display;
 pub mod emails;
 pub mod guard;
+pub mod invitation;
 pub mod ip_whitelist;
 pub mod mailed_link;
 pub mod messages;
@@ -75,6 +77,10 @@ pub fn mount(routes: Route) -> Route {
             with_page_headers(get(verify_email::verify_page).post(verify_email::verify)),
         )
         .at(
+            "/accept-invitation",
+            with_page_headers(get(invitation::invitation_page).post(invitation::accept)),
+        )
+        .at(
             "/register",
             with_page_headers(get(register::register_page).post(register::register)),
         )
@@ -131,6 +137,18 @@ fn account_routes() -> Route {
         )
         .at("/company/remove", with_page_headers(post(company::remove)))
         .nest("/security", security_routes())
+        .at(
+            "/delegates",
+            with_page_headers(get(delegates::delegates_page).post(delegates::invite)),
+        )
+        .at(
+            "/delegates/:id",
+            with_page_headers(post(delegates::change_scope)),
+        )
+        .at(
+            "/delegates/:id/revoke",
+            with_page_headers(post(delegates::revoke)),
+        )
         .at("/messages", with_page_headers(get(messages::messages_page)))
         .at(
             "/messages/:id",

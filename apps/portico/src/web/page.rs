@@ -109,6 +109,18 @@ const TEMPLATES: &[(&str, &str)] = &[
         "message.html",
         include_str!("../../templates/web/message.html"),
     ),
+    (
+        "scope_fields.html",
+        include_str!("../../templates/web/scope_fields.html"),
+    ),
+    (
+        "delegates.html",
+        include_str!("../../templates/web/delegates.html"),
+    ),
+    (
+        "accept_invitation.html",
+        include_str!("../../templates/web/accept_invitation.html"),
+    ),
 ];
 
 static TEMPLATE_SET: LazyLock<Result<Environment<'static>, minijinja::Error>> =

@@ -15,9 +15,9 @@ use crate::http::problem::ApiError;
 use crate::web::account::{AccountPage, ActionForm};
 use crate::web::browser_session::{NotSignedIn, signed_in};
 use crate::web::guard::{problem_page, refused};
-use crate::web::mailed_link::{MailedLink, forget, no_referrer};
-use crate::web::page::{FormErrors, render, see_other};
-use crate::web::text::{Lang, text, visitor_lang};
+use crate::web::mailed_link::{LinkKind, MailedLink, forget, link_missing, no_referrer};
+use crate::web::page::{FormErrors, see_other};
+use crate::web::text::visitor_lang;
 use crate::wiring::Services;
 
 /// The mailed link's query.
@@ -45,7 +45,9 @@ pub async fn verify_page(
             no_referrer(link_missing(visitor_lang(req)))
         };
     }
-    let Some(MailedLink::VerifyEmail { email, .. }) = MailedLink::held(req, secure) else {
+    let Some(MailedLink::VerifyEmail { email, .. }) =
+        MailedLink::held(req, secure, LinkKind::VerifyEmail)
+    else {
         return no_referrer(link_missing(visitor_lang(req)));
     };
     match signed_in(&services, req).await {
@@ -68,7 +70,9 @@ pub async fn verify(
     Form(form): Form<ActionForm>,
 ) -> Response {
     let secure = services.cookies_secure();
-    let Some(MailedLink::VerifyEmail { email, token }) = MailedLink::held(req, secure) else {
+    let Some(MailedLink::VerifyEmail { email, token }) =
+        MailedLink::held(req, secure, LinkKind::VerifyEmail)
+    else {
         return no_referrer(link_missing(visitor_lang(req)));
     };
     let page = match AccountPage::open(services.0, req).await {
@@ -81,8 +85,13 @@ pub async fn verify(
     };
     match page.submit(&form.posted, "verify", confirm).await {
         Ok(()) => {
-            let mut response = see_other("/account/emails?done=email_verified");
-            forget(&mut response, secure);
+            // A delegate confirming an address first goes on to the invitation.
+            let next = match MailedLink::held(req, secure, LinkKind::AcceptInvitation) {
+                Some(_) => LinkKind::AcceptInvitation.page(),
+                None => "/account/emails?done=email_verified",
+            };
+            let mut response = see_other(next);
+            forget(&mut response, secure, LinkKind::VerifyEmail);
             no_referrer(response)
         }
         Err(refused) if refused.status == StatusCode::FORBIDDEN => {
@@ -91,7 +100,7 @@ pub async fn verify(
         // A used, expired or foreign link is of no further use.
         Err(refused) => {
             let mut response = show(&page, &email, refused.status, refused.errors).await;
-            forget(&mut response, secure);
+            forget(&mut response, secure, LinkKind::VerifyEmail);
             response
         }
     }
@@ -126,16 +135,4 @@ async fn show(page: &AccountPage, email: &str, status: StatusCode, errors: FormE
         minijinja::context! { address, section => "emails" },
     );
     no_referrer(response)
-}
-
-/// The page for a visit without a usable link.
-fn link_missing(lang: Lang) -> Response {
-    render(
-        StatusCode::NOT_FOUND,
-        "error.html",
-        lang,
-        minijinja::context! {
-            errors => FormErrors::notice(text(lang, "link.missing").unwrap_or_default()),
-        },
-    )
 }

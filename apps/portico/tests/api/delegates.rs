@@ -4,7 +4,7 @@ use serde_json::{Value, json};
 
 use crate::support::{PLATFORM_TOKEN, TestApp, link_token, on_both_engines, verification_link};
 
-async fn account_id(app: &TestApp, token: &str) -> String {
+pub async fn account_id(app: &TestApp, token: &str) -> String {
     app.get("/v1/me/profile", token).await.json()["id"]
         .as_str()
         .unwrap()
@@ -12,7 +12,7 @@ async fn account_id(app: &TestApp, token: &str) -> String {
 }
 
 /// Verifies the registration address of `username` with the welcome mail's link.
-async fn verify_registration_email(app: &TestApp, username: &str, token: &str) {
+pub async fn verify_registration_email(app: &TestApp, username: &str, token: &str) {
     let address = format!("{username}@example.com");
     let mail = app.wait_for_mail(&address, "/verify-email?email=").await;
     let (id, secret) = verification_link(&mail);
@@ -25,7 +25,7 @@ async fn verify_registration_email(app: &TestApp, username: &str, token: &str) {
     .expect(200);
 }
 
-async fn put_product(app: &TestApp, account: &str, product: &str) {
+pub async fn put_product(app: &TestApp, account: &str, product: &str) {
     app.put(
         &format!("/v1/platform/accounts/{account}/products/{product}"),
         PLATFORM_TOKEN,
@@ -35,7 +35,7 @@ async fn put_product(app: &TestApp, account: &str, product: &str) {
     .expect(204);
 }
 
-async fn allowed(app: &TestApp, actor: &str, account: &str, product: &str) -> bool {
+pub async fn allowed(app: &TestApp, actor: &str, account: &str, product: &str) -> bool {
     let reply = app
         .get(
             &format!("/v1/platform/access?actor={actor}&account={account}&product={product}"),

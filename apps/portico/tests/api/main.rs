@@ -8,6 +8,7 @@ mod affiliate;
 mod browser_pages;
 mod browser_security;
 mod company;
+mod delegate_pages;
 mod delegates;
 mod emails;
 mod errors;
