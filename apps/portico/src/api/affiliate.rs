@@ -6,8 +6,9 @@ use poem::Request;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, OpenApi};
-use portico_affiliate::{Campaign, DestinationInput, LandingUrl, Link};
-use portico_kernel::{Currency, DestinationId, LinkId};
+use portico_affiliate::{Campaign, Destination, DestinationInput, LandingUrl, Link, Payout};
+use portico_kernel::{AccountId, ClientInfo, Currency, DestinationId, LinkId};
+use portico_security::Session;
 
 use crate::api::ApiTags;
 use crate::api::affiliate_bodies::{
@@ -82,11 +83,7 @@ impl AffiliateApi {
     fn link_body(&self, link: Link) -> LinkBody {
         LinkBody {
             id: link.id.to_string(),
-            url: format!(
-                "{}/r/{}",
-                self.services.default_landing_url.trim_end_matches('/'),
-                link.code
-            ),
+            url: link_url(&self.services, &link),
             code: link.code.to_string(),
             landing_url: link.landing_url.map(|u| u.as_str().to_owned()),
             campaign: link.campaign.map(|c| c.as_str().to_owned()),
@@ -159,25 +156,7 @@ impl AffiliateApi {
         body: Json<NewLink>,
     ) -> Result<Created<LinkBody>, ApiError> {
         self.enabled()?;
-        let landing_url = body
-            .0
-            .landing_url
-            .as_deref()
-            .map(LandingUrl::parse)
-            .transpose()
-            .map_err(|e| ApiError::invalid_field("landing_url", e))?;
-        let campaign = body
-            .0
-            .campaign
-            .as_deref()
-            .map(Campaign::parse)
-            .transpose()
-            .map_err(|e| ApiError::invalid_field("campaign", e))?;
-        let link = self
-            .services
-            .program
-            .add_link(auth.0.account, landing_url, campaign)
-            .await?;
+        let link = add_link(&self.services, auth.0.account, &body.0).await?;
         Ok(Created::Created(Json(self.link_body(link))))
     }
 
@@ -185,11 +164,7 @@ impl AffiliateApi {
     #[oai(path = "/links/:id", method = "delete")]
     async fn remove_link(&self, auth: SessionAuth, id: Path<String>) -> Result<Removed, ApiError> {
         self.enabled()?;
-        let id = LinkId::parse(&id.0).map_err(|_| ApiError::not_found("link"))?;
-        self.services
-            .program
-            .remove_link(auth.0.account, id)
-            .await?;
+        remove_link(&self.services, auth.0.account, &id.0).await?;
         Ok(Removed::Removed)
     }
 
@@ -260,16 +235,8 @@ impl AffiliateApi {
         body: Json<NewDestination>,
     ) -> Result<Created<DestinationBody>, ApiError> {
         self.enabled()?;
-        self.services
-            .step_up
-            .require(&auth.0, &client_info(req))
-            .await?;
-        let input = destination_input(body.0)?;
-        let destination = self
-            .services
-            .payouts
-            .add_destination(auth.0.account, input, &client_info(req))
-            .await?;
+        let destination =
+            add_destination(&self.services, &auth.0, &client_info(req), body.0).await?;
         Ok(Created::Created(Json(destination.into())))
     }
 
@@ -282,15 +249,7 @@ impl AffiliateApi {
         id: Path<String>,
     ) -> Result<Removed, ApiError> {
         self.enabled()?;
-        self.services
-            .step_up
-            .require(&auth.0, &client_info(req))
-            .await?;
-        let id = DestinationId::parse(&id.0).map_err(|_| ApiError::not_found("destination"))?;
-        self.services
-            .payouts
-            .remove_destination(auth.0.account, id, &client_info(req))
-            .await?;
+        remove_destination(&self.services, &auth.0, &client_info(req), &id.0).await?;
         Ok(Removed::Removed)
     }
 
@@ -315,24 +274,105 @@ impl AffiliateApi {
         body: Json<PayoutRequestBody>,
     ) -> Result<Created<PayoutBody>, ApiError> {
         self.enabled()?;
-        self.services
-            .step_up
-            .require(&auth.0, &client_info(req))
-            .await?;
-        let destination = DestinationId::parse(&body.0.destination_id)
-            .map_err(|_| ApiError::invalid_field("destination_id", "no such destination"))?;
-        let currency = body
-            .0
-            .currency
-            .as_deref()
-            .map(Currency::parse)
-            .transpose()
-            .map_err(|e| ApiError::invalid_field("currency", e))?;
-        let payout = self
-            .services
-            .payouts
-            .request(auth.0.account, destination, currency)
-            .await?;
+        let payout = request_payout(&self.services, &auth.0, &client_info(req), &body.0).await?;
         Ok(Created::Created(Json(payout.into())))
     }
+}
+
+// The changes themselves, shared by the API and the client-area pages (which check
+// that the program is on before any of them).
+
+/// The URL a link shares.
+pub(crate) fn link_url(services: &Services, link: &Link) -> String {
+    format!(
+        "{}/r/{}",
+        services.default_landing_url.trim_end_matches('/'),
+        link.code
+    )
+}
+
+/// Makes a link with a fresh code.
+pub(crate) async fn add_link(
+    services: &Services,
+    account: AccountId,
+    body: &NewLink,
+) -> Result<Link, ApiError> {
+    let landing_url = body
+        .landing_url
+        .as_deref()
+        .map(LandingUrl::parse)
+        .transpose()
+        .map_err(|e| ApiError::invalid_field("landing_url", e))?;
+    let campaign = body
+        .campaign
+        .as_deref()
+        .map(Campaign::parse)
+        .transpose()
+        .map_err(|e| ApiError::invalid_field("campaign", e))?;
+    Ok(services
+        .program
+        .add_link(account, landing_url, campaign)
+        .await?)
+}
+
+/// Removes the link `id`.
+pub(crate) async fn remove_link(
+    services: &Services,
+    account: AccountId,
+    id: &str,
+) -> Result<(), ApiError> {
+    let id = LinkId::parse(id).map_err(|_| ApiError::not_found("link"))?;
+    Ok(services.program.remove_link(account, id).await?)
+}
+
+/// Adds a payout destination, after the step-up.
+pub(crate) async fn add_destination(
+    services: &Services,
+    session: &Session,
+    client: &ClientInfo,
+    body: NewDestination,
+) -> Result<Destination, ApiError> {
+    services.step_up.require(session, client).await?;
+    let input = destination_input(body)?;
+    Ok(services
+        .payouts
+        .add_destination(session.account, input, client)
+        .await?)
+}
+
+/// Removes the payout destination `id`, after the step-up.
+pub(crate) async fn remove_destination(
+    services: &Services,
+    session: &Session,
+    client: &ClientInfo,
+    id: &str,
+) -> Result<(), ApiError> {
+    services.step_up.require(session, client).await?;
+    let id = DestinationId::parse(id).map_err(|_| ApiError::not_found("destination"))?;
+    Ok(services
+        .payouts
+        .remove_destination(session.account, id, client)
+        .await?)
+}
+
+/// Pays out the approved balance to a destination, after the step-up.
+pub(crate) async fn request_payout(
+    services: &Services,
+    session: &Session,
+    client: &ClientInfo,
+    body: &PayoutRequestBody,
+) -> Result<Payout, ApiError> {
+    services.step_up.require(session, client).await?;
+    let destination = DestinationId::parse(&body.destination_id)
+        .map_err(|_| ApiError::invalid_field("destination_id", "no such destination"))?;
+    let currency = body
+        .currency
+        .as_deref()
+        .map(Currency::parse)
+        .transpose()
+        .map_err(|e| ApiError::invalid_field("currency", e))?;
+    Ok(services
+        .payouts
+        .request(session.account, destination, currency)
+        .await?)
 }

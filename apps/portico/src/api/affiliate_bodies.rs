@@ -90,9 +90,9 @@ impl From<Option<Overview>> for OverviewBody {
 #[oai(deny_unknown_fields)]
 pub struct NewLink {
     /// Where the link leads (http or https); the portal when absent.
-    pub(super) landing_url: Option<String>,
+    pub(crate) landing_url: Option<String>,
     /// A campaign name.
-    pub(super) campaign: Option<String>,
+    pub(crate) campaign: Option<String>,
 }
 
 /// One of my links.
@@ -191,15 +191,15 @@ pub struct CommissionList {
 #[oai(deny_unknown_fields)]
 pub struct NewDestination {
     /// `paypal`, `bank_transfer` or `account_credit`.
-    pub(super) kind: String,
+    pub(crate) kind: String,
     /// PayPal: the account's email address.
-    pub(super) email: Option<String>,
+    pub(crate) email: Option<String>,
     /// Bank transfer: the account holder.
-    pub(super) account_holder: Option<String>,
+    pub(crate) account_holder: Option<String>,
     /// Bank transfer: the IBAN (checked).
-    pub(super) iban: Option<String>,
+    pub(crate) iban: Option<String>,
     /// Bank transfer: the BIC.
-    pub(super) bic: Option<String>,
+    pub(crate) bic: Option<String>,
 }
 
 /// A payout destination.
@@ -240,9 +240,9 @@ pub struct DestinationList {
 #[oai(deny_unknown_fields)]
 pub struct PayoutRequestBody {
     /// Where to pay.
-    pub(super) destination_id: String,
+    pub(crate) destination_id: String,
     /// Which currency's balance; needed only when several have one.
-    pub(super) currency: Option<String>,
+    pub(crate) currency: Option<String>,
 }
 
 /// A payout.

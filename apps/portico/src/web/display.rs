@@ -1,4 +1,4 @@
-//! How pages show times and devices to a person.
+//! How pages show times, amounts and devices to a person.
 
 use time::{OffsetDateTime, UtcOffset};
 
@@ -14,6 +14,22 @@ pub fn when(at: OffsetDateTime) -> String {
         at.hour(),
         at.minute()
     )
+}
+
+/// An amount of money in minor units as `12.34 EUR` (`1234 JPY` for a currency
+/// without minor units).
+pub fn money(amount_minor: i64, currency: &str) -> String {
+    /// ISO 4217 currencies whose amounts have no minor unit.
+    const WHOLE_UNITS: &[&str] = &[
+        "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI", "VND",
+        "VUV", "XAF", "XOF", "XPF",
+    ];
+    if WHOLE_UNITS.contains(&currency) {
+        return format!("{amount_minor} {currency}");
+    }
+    let sign = if amount_minor < 0 { "-" } else { "" };
+    let units = amount_minor.unsigned_abs();
+    format!("{sign}{}.{:02} {currency}", units / 100, units % 100)
 }
 
 /// A short name for the device behind a user agent, such as `Firefox on Windows`;
@@ -64,6 +80,15 @@ mod tests {
             .unwrap()
             .to_offset(UtcOffset::from_hms(1, 0, 0).unwrap());
         assert_eq!(when(at), "2026-12-06 09:30 UTC");
+    }
+
+    #[test]
+    fn money_is_shown_in_major_units_with_its_sign() {
+        assert_eq!(money(1234, "EUR"), "12.34 EUR");
+        assert_eq!(money(-5, "CHF"), "-0.05 CHF");
+        assert_eq!(money(0, "USD"), "0.00 USD");
+        assert_eq!(money(1500, "JPY"), "1500 JPY");
+        assert_eq!(money(i64::MIN, "EUR"), "-92233720368547758.08 EUR");
     }
 
     #[test]

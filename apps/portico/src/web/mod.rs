@@ -10,6 +10,7 @@
 
 pub mod account;
 pub mod addresses;
+pub mod affiliate;
 pub mod assets;
 pub mod browser_session;
 pub mod company;
@@ -24,6 +25,7 @@ pub mod mailed_link;
 pub mod messages;
 pub mod page;
 pub mod password_reset;
+pub mod payouts;
 pub mod phones;
 pub mod profile;
 pub mod register;
@@ -149,6 +151,7 @@ fn account_routes() -> Route {
             "/delegates/:id/revoke",
             with_page_headers(post(delegates::revoke)),
         )
+        .nest("/affiliate", affiliate_routes())
         .at("/messages", with_page_headers(get(messages::messages_page)))
         .at(
             "/messages/:id",
@@ -157,6 +160,30 @@ fn account_routes() -> Route {
         .at(
             "/messages/:id/html",
             with_page_headers(get(messages::message_html)),
+        )
+}
+
+/// The pages under `/account/affiliate/` (404 while the program is off).
+fn affiliate_routes() -> Route {
+    Route::new()
+        .at("/", with_page_headers(get(affiliate::affiliate_page)))
+        .at("/join", with_page_headers(post(affiliate::join)))
+        .at("/links", with_page_headers(post(affiliate::create_link)))
+        .at(
+            "/links/:id/remove",
+            with_page_headers(post(affiliate::delete_link)),
+        )
+        .at(
+            "/payouts",
+            with_page_headers(get(payouts::payouts_page).post(payouts::request)),
+        )
+        .at(
+            "/payouts/destinations",
+            with_page_headers(post(payouts::add)),
+        )
+        .at(
+            "/payouts/destinations/:id/remove",
+            with_page_headers(post(payouts::remove)),
         )
 }
 

@@ -121,6 +121,18 @@ const TEMPLATES: &[(&str, &str)] = &[
         "accept_invitation.html",
         include_str!("../../templates/web/accept_invitation.html"),
     ),
+    (
+        "affiliate_tabs.html",
+        include_str!("../../templates/web/affiliate_tabs.html"),
+    ),
+    (
+        "affiliate.html",
+        include_str!("../../templates/web/affiliate.html"),
+    ),
+    (
+        "payouts.html",
+        include_str!("../../templates/web/payouts.html"),
+    ),
 ];
 
 static TEMPLATE_SET: LazyLock<Result<Environment<'static>, minijinja::Error>> =

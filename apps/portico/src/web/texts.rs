@@ -1,5 +1,6 @@
 //! The pages' words, one table per page group; [`crate::web::text`] looks them up.
 
+pub mod affiliate;
 pub mod delegates;
 pub mod mail;
 pub mod profile;
@@ -13,4 +14,5 @@ pub const ALL: &[&[(&str, &str, &str)]] = &[
     security::TEXTS,
     mail::TEXTS,
     delegates::TEXTS,
+    affiliate::TEXTS,
 ];

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use crate::support::{PLATFORM_TOKEN, TestApp, on_both_engines, read, registration};
 
-async fn account_id(app: &TestApp, token: &str) -> String {
+pub async fn account_id(app: &TestApp, token: &str) -> String {
     app.get("/v1/me/profile", token).await.json()["id"]
         .as_str()
         .unwrap()
@@ -22,7 +22,7 @@ async fn platform(app: &TestApp, path: &str, body: Value) -> Value {
     reply.json()
 }
 
-async fn pay(app: &TestApp, event: &str, account: &str, minor: i64) -> String {
+pub async fn pay(app: &TestApp, event: &str, account: &str, minor: i64) -> String {
     platform(
         app,
         "/v1/platform/affiliate/payments",

@@ -5,6 +5,7 @@ mod support;
 
 mod addresses;
 mod affiliate;
+mod affiliate_pages;
 mod browser_pages;
 mod browser_security;
 mod company;
