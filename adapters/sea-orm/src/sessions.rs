@@ -7,7 +7,7 @@ use portico_security::{ClientInfo, GuardedWriteError, SecurityEvent, Session, To
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    Set,
+    QuerySelect, Set,
 };
 use time::OffsetDateTime;
 
@@ -185,6 +185,35 @@ impl SessionRepository for SeaSessions {
             .await
             .map_err(storage)?;
         Ok(result.rows_affected > 0)
+    }
+
+    async fn delete_others(
+        &self,
+        account: AccountId,
+        keep: SessionId,
+    ) -> Result<Vec<SessionId>, StorageError> {
+        let txn = begin_write(&self.db).await.map_err(storage)?;
+        let ids = session::Entity::find()
+            .select_only()
+            .column(session::Column::Id)
+            .filter(session::Column::AccountId.eq(account.to_string()))
+            .filter(session::Column::Id.ne(keep.to_string()))
+            .into_tuple::<String>()
+            .all(&txn)
+            .await
+            .map_err(storage)?;
+        // Only the sessions read: one opened meanwhile (a login after the click)
+        // stays, and every id returned was deleted.
+        session::Entity::delete_many()
+            .filter(session::Column::AccountId.eq(account.to_string()))
+            .filter(session::Column::Id.is_in(ids.iter().map(String::as_str)))
+            .exec(&txn)
+            .await
+            .map_err(storage)?;
+        txn.commit().await.map_err(storage)?;
+        ids.iter()
+            .map(|id| SessionId::parse(id).map_err(StorageError::new))
+            .collect()
     }
 
     async fn renew_proof(&self, fresh: &FreshProof) -> Result<(), GuardedWriteError> {

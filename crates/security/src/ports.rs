@@ -175,6 +175,14 @@ pub trait SessionRepository: Send + Sync {
     /// session (another account's session id included).
     async fn delete(&self, account: AccountId, id: SessionId) -> Result<bool, StorageError>;
 
+    /// Deletes every session of the account except `keep`, live, idle or expired, in
+    /// one transaction; returns the ids it deleted.
+    async fn delete_others(
+        &self,
+        account: AccountId,
+        keep: SessionId,
+    ) -> Result<Vec<SessionId>, StorageError>;
+
     /// Records a fresh proof of the password (and second factor) on a session: uses
     /// up the proof, sets the session's `authenticated_at` and writes the event, in
     /// one transaction. [`GuardedWriteError::FactorUsed`] when the proof was used

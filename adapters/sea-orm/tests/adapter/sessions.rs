@@ -158,6 +158,59 @@ async fn a_session_is_deleted_only_by_its_own_account(db: Database) {
 }
 on_both_engines!(delete, super::a_session_is_deleted_only_by_its_own_account);
 
+async fn every_other_session_of_the_account_is_deleted_idle_or_not(db: Database) {
+    let account = registered(&db, "ada", "ada@example.com").await;
+    let other = registered(&db, "grace", "grace@example.com").await;
+    let sessions = SeaSessions::new(db.connection());
+    let (kept_token, kept) = session(account, 0);
+    sessions.insert(&kept, &login_event(&kept)).await.unwrap();
+    // More than a page of the account's others, long idle and recent alike.
+    let mut others = Vec::new();
+    for second in 1..=60 {
+        let (_, s) = session(account, second);
+        sessions.insert(&s, &login_event(&s)).await.unwrap();
+        others.push(s.id);
+    }
+    let (grace_token, grace) = session(other, 5);
+    sessions.insert(&grace, &login_event(&grace)).await.unwrap();
+
+    let mut ended = sessions.delete_others(account, kept.id).await.unwrap();
+
+    ended.sort_by_key(ToString::to_string);
+    others.sort_by_key(ToString::to_string);
+    assert_eq!(ended, others);
+    assert!(
+        sessions
+            .find_by_digest(&kept_token.digest())
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        sessions
+            .find_by_digest(&grace_token.digest())
+            .await
+            .unwrap()
+            .is_some()
+    );
+    let left = sessions
+        .list(account, at(0), &PageRequest::first())
+        .await
+        .unwrap();
+    assert_eq!(left.items.len(), 1);
+    assert!(
+        sessions
+            .delete_others(account, kept.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+on_both_engines!(
+    delete_others,
+    super::every_other_session_of_the_account_is_deleted_idle_or_not
+);
+
 async fn sub_second_creation_times_page_in_chronological_order(db: Database) {
     let account = registered(&db, "ada", "ada@example.com").await;
     let sessions = SeaSessions::new(db.connection());

@@ -208,18 +208,39 @@ impl AccountPage {
     /// does a failed proof (`proving`).
     fn refusal(&self, error: ApiError, form: &str, proving: bool) -> Refusal {
         let status = status_of(&error);
-        let wants_proof = proving || problem_kind(&error) == Some(REAUTHENTICATION_REQUIRED);
-        let mut errors = if wants_proof && !proving {
+        let wants_proof = problem_kind(&error) == Some(REAUTHENTICATION_REQUIRED);
+        let mut errors = if proving {
+            proof_refused(FormErrors::from_api(error), self.text("reauth.failed"))
+        } else if wants_proof {
             FormErrors::notice(self.text("reauth.needed"))
         } else {
             FormErrors::from_api(error)
         };
-        errors.reauth = wants_proof;
+        errors.reauth = proving || wants_proof;
         Refusal {
             status,
             errors: errors.for_form(form),
         }
     }
+}
+
+/// A refused proof's errors, tied to the password and code fields the page showed
+/// (the API names them `password` and `totp_code`); a throttled proof keeps the
+/// API's notice, which says how long to wait.
+fn proof_refused(mut errors: FormErrors, notice: String) -> FormErrors {
+    for (api_field, page_field) in [
+        ("password", "reauth_password"),
+        ("totp_code", "reauth_code"),
+    ] {
+        if let Some(message) = errors.fields.remove(api_field) {
+            errors.fields.insert(page_field.to_owned(), message);
+        }
+    }
+    if !errors.fields.is_empty() {
+        errors.notice = Some(notice);
+        errors.from_api = false;
+    }
+    errors
 }
 
 fn problem_kind(error: &ApiError) -> Option<&str> {

@@ -17,6 +17,7 @@ use crate::api::affiliate_bodies::NewLink;
 use crate::http::pagination::{next_cursor, page_request};
 use crate::http::problem::ApiError;
 use crate::web::account::{AccountPage, ActionForm, Posted};
+use crate::web::allowing_script;
 use crate::web::display::{money, when};
 use crate::web::guard::problem_page;
 use crate::web::page::FormErrors;
@@ -160,13 +161,13 @@ async fn show(
         Ok(context) => context,
         Err(error) => return problem_page(error, page.lang),
     };
-    page.render(
+    allowing_script(page.render(
         status,
         "affiliate.html",
         "affiliate",
         errors,
         minijinja::context! { typed, notice, section => "overview", ..context },
-    )
+    ))
 }
 
 async fn read(page: &AccountPage, cursor: Option<&str>) -> Result<minijinja::Value, ApiError> {

@@ -93,9 +93,18 @@ pub async fn resend_link(
 ) -> Response {
     let page = open_account_page!(services, req);
     let change = async |session: &_| {
-        let body = EmailRequest {
-            address: stored_address(&page, &id).await?,
-        };
+        page.services.step_up.require(session, &page.client).await?;
+        let (address, verified) = stored_address(&page, &id).await?;
+        // A page left open after the link was used: sending another would make the
+        // confirmed address unconfirmed again.
+        if verified {
+            return Err(ApiError::conflict(
+                "already-verified",
+                "Already confirmed",
+                "This address is confirmed already; there is no link to send again.",
+            ));
+        }
+        let body = EmailRequest { address };
         change_address(&page.services, session, &page.client, &id, &body).await
     };
     page.answer(
@@ -150,8 +159,8 @@ pub async fn remove_email(
     .await
 }
 
-/// The address `id` as stored, if the account has it.
-async fn stored_address(page: &AccountPage, id: &str) -> Result<String, ApiError> {
+/// The address `id` as stored, and whether it is confirmed, if the account has it.
+async fn stored_address(page: &AccountPage, id: &str) -> Result<(String, bool), ApiError> {
     page.services
         .emails
         .list(page.account(), &PageRequest::first())
@@ -159,7 +168,7 @@ async fn stored_address(page: &AccountPage, id: &str) -> Result<String, ApiError
         .items
         .into_iter()
         .find(|email| email.id.to_string() == id)
-        .map(|email| email.address.to_string())
+        .map(|email| (email.address.to_string(), email.verified))
         .ok_or_else(|| ApiError::not_found("email address"))
 }
 

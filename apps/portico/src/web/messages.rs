@@ -18,6 +18,7 @@ use serde::Deserialize;
 use crate::http::pagination::{next_cursor, page_request};
 use crate::http::problem::ApiError;
 use crate::web::account::{AccountPage, open_account_page};
+use crate::web::allowing_mail_frame;
 use crate::web::display::when;
 use crate::web::guard::problem_page;
 use crate::web::page::FormErrors;
@@ -125,7 +126,7 @@ pub async fn message_page(
             }
         })
         .collect::<Vec<_>>();
-    page.render(
+    allowing_mail_frame(page.render(
         StatusCode::OK,
         "message.html",
         "messages",
@@ -137,7 +138,7 @@ pub async fn message_page(
             text_body => message.content.text,
             history,
         },
-    )
+    ))
 }
 
 /// `GET /account/messages/{id}/html`: the HTML body alone, for the sandboxed frame

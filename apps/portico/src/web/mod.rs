@@ -44,12 +44,37 @@ use poem::http::header::{
 };
 use poem::{Endpoint, EndpointExt, IntoResponse, Request, Response, Route, get, handler, post};
 
-/// What a page may load: its own stylesheet, script and images (a QR code comes as a
-/// `data:` image), a mail's body in a frame of its own, nothing inline, forms posted
-/// only here, never framed itself.
+/// What a page may load: its own stylesheet and images (a QR code comes as a `data:`
+/// image), nothing inline, no script, forms posted only here, never framed.
 const CONTENT_SECURITY_POLICY_VALUE: &str = "default-src 'none'; style-src 'self'; \
-     script-src 'self'; img-src 'self' data:; frame-src 'self'; form-action 'self'; \
-     frame-ancestors 'none'; base-uri 'none'";
+     img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// The policy of a page with copy or download buttons: the same, plus the one script
+/// of `/assets/portico.js`.
+const POLICY_WITH_SCRIPT: &str = "default-src 'none'; style-src 'self'; script-src 'self'; \
+     img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// The policy of the message page: the same as every page's, plus the frame that
+/// shows the mail's own HTML from this site.
+const POLICY_WITH_MAIL_FRAME: &str = "default-src 'none'; style-src 'self'; \
+     img-src 'self' data:; frame-src 'self'; form-action 'self'; frame-ancestors 'none'; \
+     base-uri 'none'";
+
+/// `page`, allowed to run `/assets/portico.js`.
+pub fn allowing_script(page: Response) -> Response {
+    with_policy(page, POLICY_WITH_SCRIPT)
+}
+
+/// `page`, allowed to frame a mail body from this site.
+pub fn allowing_mail_frame(page: Response) -> Response {
+    with_policy(page, POLICY_WITH_MAIL_FRAME)
+}
+
+fn with_policy(mut page: Response, policy: &'static str) -> Response {
+    page.headers_mut()
+        .insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static(policy));
+    page
+}
 
 /// Adds the pages, and the stylesheet they share, to the application's routes.
 pub fn mount(routes: Route) -> Route {
@@ -258,7 +283,8 @@ pub fn with_page_headers<E: Endpoint + 'static>(pages: E) -> impl Endpoint<Outpu
         };
         let headers = response.headers_mut();
         headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-        // A mail body shown in its frame sets a policy of its own.
+        // A page that needs more (a script, a mail's frame) or less (the mail body
+        // itself) sets a policy of its own.
         for (name, value) in [
             (CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_VALUE),
             (X_FRAME_OPTIONS, "DENY"),

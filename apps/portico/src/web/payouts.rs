@@ -8,6 +8,7 @@ use std::sync::Arc;
 use poem::http::StatusCode;
 use poem::web::{Data, Form, Path};
 use poem::{Request, Response, handler};
+use portico_affiliate::ProgramError;
 use serde::Deserialize;
 
 use crate::api::affiliate::{add_destination, remove_destination, request_payout};
@@ -173,6 +174,12 @@ async fn show(
 }
 
 async fn read(page: &AccountPage) -> Result<minijinja::Value, ApiError> {
+    // Before joining there is nothing to pay out: the page says where to join.
+    match page.services.program.overview(page.account()).await {
+        Ok(_) => {}
+        Err(ProgramError::NotAffiliate) => return Ok(minijinja::context! { joined => false }),
+        Err(error) => return Err(error.into()),
+    }
     let payouts = &page.services.payouts;
     let destinations = payouts.destinations(page.account()).await?;
     let described = destinations
@@ -205,5 +212,5 @@ async fn read(page: &AccountPage) -> Result<minijinja::Value, ApiError> {
             }
         })
         .collect::<Vec<_>>();
-    Ok(minijinja::context! { destinations, history })
+    Ok(minijinja::context! { joined => true, destinations, history })
 }

@@ -121,6 +121,38 @@ mod tests {
         assert_eq!(Lang::of_accept_language("de;q=0, fr"), Lang::En);
     }
 
+    /// Keys written in the page handlers (`text("...")`, `page.text("...")`) exist:
+    /// those calls show nothing rather than fail a page, so a typo must fail here.
+    #[test]
+    fn every_key_the_handlers_name_exists() {
+        let folder = concat!(env!("CARGO_MANIFEST_DIR"), "/src/web");
+        for entry in std::fs::read_dir(folder).unwrap() {
+            let path = entry.unwrap().path();
+            // This file names keys in its documentation only.
+            if path.extension().and_then(|e| e.to_str()) != Some("rs")
+                || path.ends_with("text.rs")
+            {
+                continue;
+            }
+            let source = std::fs::read_to_string(&path).unwrap();
+            for call in source.split("text(").skip(1) {
+                let key = call
+                    .trim_start_matches("lang, ")
+                    .trim_start_matches("self.lang, ")
+                    .trim_start_matches("Lang::En, ");
+                let Some(key) = key.strip_prefix('"') else {
+                    continue;
+                };
+                let key = key.split('"').next().unwrap();
+                assert!(
+                    text(Lang::En, key).is_some(),
+                    "{}: no text for {key}",
+                    path.display()
+                );
+            }
+        }
+    }
+
     #[test]
     fn keys_are_unique() {
         let count: usize = texts::ALL.iter().map(|group| group.len()).sum();

@@ -15,6 +15,7 @@ use serde::Deserialize;
 
 use crate::http::problem::ApiError;
 use crate::web::account::{AccountPage, ActionForm, Posted, open_account_page};
+use crate::web::allowing_script;
 use crate::web::guard::problem_page;
 use crate::web::page::FormErrors;
 use crate::wiring::Services;
@@ -100,6 +101,11 @@ pub async fn confirm(
     };
     match page.submit(&form.posted, "confirm", confirm).await {
         Ok(codes) => recovery_codes_page(&page, &codes, "two_factor_on"),
+        // A form without its token shows no key or picture it carried: they may not
+        // be the ones this page showed.
+        Err(refused) if refused.status == StatusCode::FORBIDDEN && !refused.errors.reauth => {
+            show(&page, refused.status, refused.errors, None).await
+        }
         Err(refused) => enrolment_page(
             &page,
             refused.status,
@@ -237,44 +243,24 @@ fn grouped(secret: &str) -> String {
         .join(" ")
 }
 
-/// The recovery codes, shown this once, to copy or download.
+/// The recovery codes, shown this once, to copy or download (the buttons are the
+/// page's script: the codes go in no URL).
 fn recovery_codes_page(page: &AccountPage, codes: &[RecoveryCode], done: &str) -> Response {
     let codes = codes
         .iter()
         .map(|code| code.expose().to_owned())
         .collect::<Vec<_>>();
-    let download = format!(
-        "data:text/plain;charset=utf-8,{}",
-        percent_encoded(&format!(
-            "{}\r\n\r\n{}\r\n",
-            page.text("codes.file_heading"),
-            codes.join("\r\n")
-        ))
-    );
-    page.render(
+    allowing_script(page.render(
         StatusCode::OK,
         "recovery_codes.html",
         "security",
         FormErrors::none(),
         minijinja::context! {
             codes,
-            download,
             notice => page.text(&format!("done.{done}")),
             section => "two_factor",
         },
-    )
-}
-
-/// `text` with every byte outside the unreserved set percent-encoded, for a data URL.
-fn percent_encoded(text: &str) -> String {
-    text.bytes()
-        .map(|byte| match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                char::from(byte).to_string()
-            }
-            _ => format!("%{byte:02X}"),
-        })
-        .collect()
+    ))
 }
 
 #[cfg(test)]
@@ -285,11 +271,5 @@ mod tests {
     fn a_secret_is_shown_in_groups_of_four() {
         assert_eq!(grouped("ABCDEFGHIJ"), "ABCD EFGH IJ");
         assert_eq!(grouped(""), "");
-    }
-
-    #[test]
-    fn data_urls_escape_every_reserved_byte() {
-        assert_eq!(percent_encoded("a b\r\n#%"), "a%20b%0D%0A%23%25");
-        assert_eq!(percent_encoded("ü"), "%C3%BC");
     }
 }

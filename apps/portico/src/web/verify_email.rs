@@ -59,7 +59,13 @@ pub async fn verify_page(
         Ok(page) => page,
         Err(answer) => return answer,
     };
-    show(&page, &email, StatusCode::OK, FormErrors::none()).await
+    let mut response = show(&page, &email, StatusCode::OK, FormErrors::none()).await;
+    // A link for another account's address is of no use to this one: forgotten, so
+    // the next login does not come back here.
+    if response.status() == StatusCode::NOT_FOUND {
+        forget(&mut response, secure, LinkKind::VerifyEmail);
+    }
+    response
 }
 
 /// `POST /verify-email`: confirms the address of the held link.

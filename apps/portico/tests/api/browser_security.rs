@@ -52,8 +52,12 @@ async fn a_person_secures_the_account(app: &TestApp) {
     browser.wait_for("#recovery-codes").await;
     let codes = browser.text("#recovery-codes").await;
     assert_eq!(codes.lines().count(), 10, "{codes}");
-    // The copy button appears only where the script runs.
+    // The copy and download buttons appear only where the script runs.
     assert_eq!(browser.attribute("button[data-copy]", "hidden").await, None);
+    assert_eq!(
+        browser.attribute("button[data-download]", "hidden").await,
+        None
+    );
     shoot(&browser, screenshots, "recovery-codes").await;
     app.next_step();
 
@@ -117,6 +121,31 @@ async fn a_person_secures_the_account(app: &TestApp) {
             .contains("Your address is in this range")
     );
     shoot(&browser, screenshots, "ip-whitelist").await;
+    // A second range, then the lock-out guard: the entry holding this browser's
+    // address cannot go while another remains.
+    browser.fill("#cidr", "192.0.2.0/24").await;
+    browser.fill("#label", "office").await;
+    browser.click("form.add button[type=submit]").await;
+    browser
+        .wait_for_url(&format!(
+            "{base}/account/security/ip-whitelist?done=whitelist_added"
+        ))
+        .await;
+    browser
+        .click(".items li:first-child form.remove button")
+        .await;
+    browser.wait_for("[role=alert]").await;
+    assert!(browser.text(".items").await.contains("127.0.0.1/32"));
+    shoot(&browser, screenshots, "ip-whitelist-refused").await;
+    browser
+        .click(".items li:last-child form.remove button")
+        .await;
+    browser
+        .wait_for_url(&format!(
+            "{base}/account/security/ip-whitelist?done=whitelist_removed"
+        ))
+        .await;
+    assert!(!browser.text(".items").await.contains("192.0.2.0/24"));
 
     browser
         .goto(&format!("{base}/account/security/sessions"))

@@ -79,6 +79,24 @@ async fn email_addresses_are_added_confirmed_made_primary_and_removed(app: &Test
     app.add_verified_email(&api_token, "ada@home.example").await;
     let (html, _) = browser.form_token("/account/emails").await;
     let home = item_id(&html, "email", "ada@home.example");
+    // A confirmed address has no link to send again (a page left open in a tab).
+    let stale = browser
+        .submit(
+            "/account/emails",
+            &format!("/account/emails/{home}/resend"),
+            &[],
+        )
+        .await;
+    assert_eq!(stale.status, 409, "{}", text(&stale));
+    let listed = app.get("/v1/me/emails", &api_token).await.json();
+    assert!(
+        listed["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|item| item["address"] == "ada@home.example" && item["verified"] == true),
+        "still confirmed: {listed}"
+    );
     let primary = browser
         .submit(
             "/account/emails",
@@ -150,7 +168,9 @@ async fn a_stale_session_is_asked_for_the_password_inside_the_form(app: &TestApp
         )
         .await;
     assert_eq!(wrong.status, 422, "{}", text(&wrong));
-    assert!(text(&wrong).contains("id=\"add-reauth-password\""));
+    let html = text(&wrong);
+    assert!(html.contains("id=\"add-reauth-password-error\""), "{html}");
+    assert!(html.contains("nothing was changed"), "{html}");
 
     let done = browser
         .submit(

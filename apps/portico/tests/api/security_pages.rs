@@ -155,7 +155,7 @@ async fn two_factor_is_enrolled_used_renewed_and_turned_off(app: &TestApp) {
         .map(str::to_owned)
         .collect::<Vec<_>>();
     assert_eq!(codes.len(), 10, "{html}");
-    assert!(html.contains("download=\"recovery-codes.txt\""), "{html}");
+    assert!(html.contains("data-download=\"#recovery-codes\""), "{html}");
     app.next_step();
 
     // The next login asks for the second factor; a recovery code completes it.
@@ -186,6 +186,14 @@ async fn two_factor_is_enrolled_used_renewed_and_turned_off(app: &TestApp) {
         )
         .await;
     assert_eq!(renewed.status, 200, "{}", text(&renewed));
+    let fresh = text(&renewed)
+        .split("readonly>")
+        .nth(1)
+        .and_then(|rest| rest.split("</textarea>").next())
+        .unwrap()
+        .lines()
+        .count();
+    assert_eq!(fresh, 10);
     assert!(
         !text(&renewed).contains(&codes[1]),
         "the old codes are gone"
@@ -340,4 +348,72 @@ async fn sessions_are_listed_and_ended_and_the_log_is_paged(app: &TestApp) {
 on_both_engines!(
     session_and_log_pages,
     super::sessions_are_listed_and_ended_and_the_log_is_paged
+);
+
+async fn every_account_form_refuses_a_post_without_its_token(app: &TestApp) {
+    let api_token = app.signed_up("ada").await;
+    let mut browser = Browser::new(app);
+    browser.log_in("ada").await;
+    let before = app.event_kinds(&api_token).await;
+    let id = "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b";
+    let forms = [
+        "/account/profile".to_owned(),
+        "/account/emails".to_owned(),
+        format!("/account/emails/{id}"),
+        format!("/account/emails/{id}/resend"),
+        format!("/account/emails/{id}/primary"),
+        format!("/account/emails/{id}/remove"),
+        "/account/phones".to_owned(),
+        format!("/account/phones/{id}"),
+        format!("/account/phones/{id}/remove"),
+        "/account/addresses".to_owned(),
+        format!("/account/addresses/{id}"),
+        format!("/account/addresses/{id}/remove"),
+        "/account/company".to_owned(),
+        "/account/company/remove".to_owned(),
+        "/account/security/username".to_owned(),
+        "/account/security/password".to_owned(),
+        "/account/security/two-factor/enrol".to_owned(),
+        "/account/security/two-factor/confirm".to_owned(),
+        "/account/security/two-factor/recovery-codes".to_owned(),
+        "/account/security/two-factor/disable".to_owned(),
+        "/account/security/ip-whitelist".to_owned(),
+        format!("/account/security/ip-whitelist/{id}/remove"),
+        format!("/account/security/sessions/{id}/revoke"),
+        "/account/security/sessions/revoke-others".to_owned(),
+        "/account/delegates".to_owned(),
+        format!("/account/delegates/{id}"),
+        format!("/account/delegates/{id}/revoke"),
+        "/account/affiliate/join".to_owned(),
+        "/account/affiliate/links".to_owned(),
+        format!("/account/affiliate/links/{id}/remove"),
+        "/account/affiliate/payouts".to_owned(),
+        "/account/affiliate/payouts/destinations".to_owned(),
+        format!("/account/affiliate/payouts/destinations/{id}/remove"),
+    ];
+    for path in &forms {
+        let forged = browser
+            .post(
+                path,
+                &[
+                    ("csrf", "forged"),
+                    ("first_name", "Mallory"),
+                    ("address", "mallory@example.net"),
+                    ("new_username", "mallory"),
+                    ("password", PASSWORD),
+                    ("reauth_password", PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(forged.status, 403, "{path}: {}", text(&forged));
+    }
+    // Nothing was recorded, so nothing was done; the profile is as it was.
+    assert_eq!(app.event_kinds(&api_token).await, before);
+    let profile = app.get("/v1/me/profile", &api_token).await.json();
+    assert_eq!(profile["first_name"], "Ada");
+    assert_eq!(profile["username"], "ada");
+}
+on_both_engines!(
+    forged_forms,
+    super::every_account_form_refuses_a_post_without_its_token
 );

@@ -191,6 +191,30 @@ impl Sessions {
         Ok(())
     }
 
+    /// Ends every session of the caller's account but the caller's own, idle ones
+    /// included, and records each in the audit trail; returns how many ended.
+    pub async fn revoke_others(
+        &self,
+        caller: &Session,
+        client: &ClientInfo,
+    ) -> Result<usize, SessionError> {
+        let account = caller.account;
+        let ended = self.sessions.delete_others(account, caller.id).await?;
+        let now = self.clock.now();
+        for id in &ended {
+            let event = SecurityEvent::new(
+                account,
+                SecurityEventKind::SessionRevoked,
+                now,
+                client,
+                Some(format!("session {id}")),
+            );
+            self.events.record(&event).await?;
+        }
+        tracing::info!(%account, ended = ended.len(), "every other session ended");
+        Ok(ended.len())
+    }
+
     /// One page of the account's security events, newest first.
     pub async fn events(
         &self,
@@ -421,5 +445,45 @@ mod tests {
                 .await,
             Err(SessionError::NotFound)
         ));
+    }
+
+    #[tokio::test]
+    async fn ending_every_other_session_keeps_the_callers_and_records_each() {
+        let token = SecretToken::generate().unwrap();
+        let caller = session_for(&token, start());
+        let (account, keep) = (caller.account, caller.id);
+        let ended = vec![SessionId::generate(), SessionId::generate()];
+        let expected = ended.clone();
+        let mut repo = MockSessionRepository::new();
+        repo.expect_delete_others()
+            .withf(move |owner, kept| *owner == account && *kept == keep)
+            .times(1)
+            .return_once(move |_, _| Ok(ended));
+        let mut events = MockSecurityEventRepository::new();
+        events
+            .expect_record()
+            .withf(move |event| {
+                event.kind == SecurityEventKind::SessionRevoked
+                    && event.account == account
+                    && expected
+                        .iter()
+                        .any(|id| event.detail.as_deref() == Some(&format!("session {id}")))
+            })
+            .times(2)
+            .returning(|_| Ok(()));
+        let sessions = Sessions::new(
+            Arc::new(repo),
+            Arc::new(events),
+            open_whitelist(),
+            Arc::new(FixedClock::at(start())),
+            SessionPolicy::default(),
+        );
+
+        let count = sessions
+            .revoke_others(&caller, &ClientInfo::default())
+            .await
+            .unwrap();
+
+        assert_eq!(count, 2);
     }
 }

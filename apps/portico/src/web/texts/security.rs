@@ -181,6 +181,11 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ),
     ("codes.label", "Recovery codes", "Wiederherstellungscodes"),
     (
+        "codes.no_script",
+        "Select them all and copy them, or print this page.",
+        "Markieren und kopieren Sie alle, oder drucken Sie diese Seite.",
+    ),
+    (
         "codes.download",
         "Download as a text file",
         "Als Textdatei herunterladen",

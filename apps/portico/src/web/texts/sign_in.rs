@@ -113,6 +113,11 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
         "Bestätigen Sie für diese Änderung zuerst Ihr Passwort: Geben Sie es unten ein und senden Sie das Formular erneut.",
     ),
     (
+        "reauth.failed",
+        "Your password or code was not accepted; nothing was changed.",
+        "Ihr Passwort oder Code wurde nicht angenommen; nichts wurde geändert.",
+    ),
+    (
         "reauth.legend",
         "Confirm it is you",
         "Bestätigen Sie, dass Sie es sind",
