@@ -129,8 +129,7 @@ mod tests {
         for entry in std::fs::read_dir(folder).unwrap() {
             let path = entry.unwrap().path();
             // This file names keys in its documentation only.
-            if path.extension().and_then(|e| e.to_str()) != Some("rs")
-                || path.ends_with("text.rs")
+            if path.extension().and_then(|e| e.to_str()) != Some("rs") || path.ends_with("text.rs")
             {
                 continue;
             }
