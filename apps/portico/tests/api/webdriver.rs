@@ -210,7 +210,36 @@ impl Browser<'_> {
             .to_owned()
     }
 
+    /// Runs `action` (`/click`, `/text`...) on what `css` finds. The page may still be
+    /// replacing the one found (a navigation under way): then the element is found
+    /// again on the new page.
+    async fn on_element(
+        &self,
+        css: &str,
+        method: &str,
+        action: &str,
+        body: Option<Value>,
+    ) -> Value {
+        for _ in 0..100 {
+            let element = self.element(css).await;
+            let path = format!("/session/{}/element/{element}{action}", self.id);
+            let answer = self.driver.call(method, &path, body.clone()).await;
+            if answer["value"]["error"] == "stale element reference" {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+            assert!(
+                answer["value"]["error"].is_null(),
+                "{method} {action} on {css}: {answer}"
+            );
+            return answer["value"].clone();
+        }
+        panic!("{css} kept being replaced");
+    }
+
+    /// The element `css` finds, once the page shows one.
     async fn element(&self, css: &str) -> String {
+        self.wait_for(css).await;
         let found = self
             .command(
                 "POST",
@@ -259,36 +288,21 @@ impl Browser<'_> {
 
     /// Types `text` into the field `css` finds, after clearing it.
     pub async fn fill(&self, css: &str, text: &str) {
-        let element = self.element(css).await;
-        self.command(
-            "POST",
-            &format!("/element/{element}/clear"),
-            Some(json!({})),
-        )
-        .await;
-        self.command(
-            "POST",
-            &format!("/element/{element}/value"),
-            Some(json!({ "text": text })),
-        )
-        .await;
+        self.on_element(css, "POST", "/clear", Some(json!({})))
+            .await;
+        self.on_element(css, "POST", "/value", Some(json!({ "text": text })))
+            .await;
     }
 
     /// Clicks what `css` finds (and waits for the page it loads).
     pub async fn click(&self, css: &str) {
-        let element = self.element(css).await;
-        self.command(
-            "POST",
-            &format!("/element/{element}/click"),
-            Some(json!({})),
-        )
-        .await;
+        self.on_element(css, "POST", "/click", Some(json!({})))
+            .await;
     }
 
     /// The visible text of what `css` finds.
     pub async fn text(&self, css: &str) -> String {
-        let element = self.element(css).await;
-        self.command("GET", &format!("/element/{element}/text"), None)
+        self.on_element(css, "GET", "/text", None)
             .await
             .as_str()
             .unwrap()
@@ -297,8 +311,7 @@ impl Browser<'_> {
 
     /// The value of the attribute `name` of what `css` finds.
     pub async fn attribute(&self, css: &str, name: &str) -> Option<String> {
-        let element = self.element(css).await;
-        self.command("GET", &format!("/element/{element}/attribute/{name}"), None)
+        self.on_element(css, "GET", &format!("/attribute/{name}"), None)
             .await
             .as_str()
             .map(str::to_owned)
