@@ -38,6 +38,7 @@
 //!         affiliate: portico_affiliate::ProgramSettings::default(),
 //!         delivery: portico_mail_log::RetryPolicy::default(),
 //!         metrics: true,
+//!         brand: portico::brand::Brand::default(),
 //!     };
 //!     let smtp = SmtpMailer::from_url("smtp://127.0.0.1:2525", &settings.mail_from)?;
 //!     let services = Arc::new(Services::new(db, &settings, Arc::new(SystemClock), Arc::new(smtp))?);
@@ -47,6 +48,7 @@
 //! ```
 
 pub mod api;
+pub mod brand;
 pub mod credential_bridge;
 pub mod http;
 pub mod metrics;

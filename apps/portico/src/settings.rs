@@ -12,6 +12,7 @@ use portico_security::{Cidr, PasswordPolicy, RateLimitPolicies, SessionPolicy, T
 use portico_smtp::{MailFolder, PoolTiming, SmtpMailer};
 use time::Duration;
 
+use crate::brand::BrandArgs;
 use crate::seed_key::seed_vault;
 use crate::wiring::DomainSettings;
 use portico_affiliate::{LandingHosts, LandingUrl, ProgramSettings};
@@ -271,6 +272,10 @@ pub struct Settings {
     /// token.
     #[arg(long, global = true, env = "PORTICO_METRICS_LISTEN")]
     pub metrics_listen: Option<SocketAddr>,
+
+    /// The hosting company's brand and wording.
+    #[command(flatten)]
+    pub brand: BrandArgs,
 }
 
 /// A setting that must not appear in logs or `Debug` output (a URL with a password,
@@ -309,6 +314,16 @@ impl std::str::FromStr for Secret {
 pub struct InvalidSetting {
     name: &'static str,
     reason: String,
+}
+
+impl InvalidSetting {
+    /// The setting `name` (its environment variable) is refused for `reason`.
+    pub fn new(name: &'static str, reason: impl Into<String>) -> Self {
+        Self {
+            name,
+            reason: reason.into(),
+        }
+    }
 }
 
 impl Settings {
@@ -361,7 +376,9 @@ impl Settings {
             });
         }
         let landing_hosts = self.landing_hosts(base)?;
+        let brand = self.brand.brand()?;
         Ok(DomainSettings {
+            brand,
             landing_hosts,
             step_up: Duration::minutes(i64::from(self.step_up_minutes)),
             rate_limits: RateLimitPolicies::per_hour(

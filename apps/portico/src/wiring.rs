@@ -28,8 +28,10 @@ use portico_security::{
     Sessions, StepUp, StepUpPorts, ThrottlePolicies, TwoFactorService, UsernameChanges,
 };
 
+use crate::brand::Brand;
 use crate::credential_bridge::PolicyCheckedCredentials;
 use crate::settings::Secret;
+use crate::web::templates::PageTemplates;
 
 /// The settings the domain services need.
 #[derive(Debug, Clone)]
@@ -60,6 +62,8 @@ pub struct DomainSettings {
     pub affiliate: ProgramSettings,
     /// Outbox retries, leases and sends in flight.
     pub delivery: RetryPolicy,
+    /// The hosting company's name, logo, colour and wording.
+    pub brand: Brand,
     /// Whether requests are counted and `GET /metrics` is served.
     pub metrics: bool,
 }
@@ -67,6 +71,8 @@ pub struct DomainSettings {
 /// Every service the HTTP layer and the worker call.
 #[derive(Clone)]
 pub struct Services {
+    /// The pages' templates, with the brand and the operator's wording.
+    pub pages: Arc<PageTemplates>,
     /// The database, for readiness checks.
     pub database: Database,
     /// Opening accounts.
@@ -147,9 +153,9 @@ pub enum WiringError {
     /// The password hasher could not start.
     #[error("the password hasher could not start")]
     Hasher(#[from] StorageError),
-    /// The mail templates do not compile.
-    #[error("the mail templates are defective")]
-    Templates(#[from] portico_mail_log::TemplateError),
+    /// A template of `PORTICO_TEMPLATES_DIR` (or an embedded one) is refused.
+    #[error("invalid setting PORTICO_TEMPLATES_DIR: {0}")]
+    Templates(#[from] portico_mail_log::OverrideError),
 }
 
 impl Services {
@@ -164,7 +170,8 @@ impl Services {
         let db = database.connection();
         let argon2 = Argon2Hasher::new()?;
         let hasher: Arc<dyn PasswordHasher> = Arc::new(argon2.clone());
-        let passwords = Passwords::new(settings.password_policy, hasher.clone());
+        let policy = (settings.password_policy.clone()).with_service_name(&settings.brand.name);
+        let passwords = Passwords::new(policy, hasher.clone());
         let events = Arc::new(SeaSecurityEvents::new(db.clone()));
         let credentials = Arc::new(SeaCredentials::new(db.clone()));
         let throttles = Arc::new(SeaThrottles::new(db.clone()));
@@ -178,7 +185,10 @@ impl Services {
             .rsplit_once('@')
             .map_or("localhost", |(_, domain)| domain);
         let mailer = Arc::new(Mailer::new(
-            Arc::new(Templates::new()?),
+            Arc::new(Templates::branded(
+                &settings.brand.name,
+                &settings.brand.mail_templates,
+            )?),
             clock.clone(),
             mail_domain,
         ));
@@ -239,7 +249,9 @@ impl Services {
                 reauth.clone(),
                 settings.session_policy,
             ),
-            two_factor: TwoFactorService::new(security.clone(), vault.clone(), reauth.clone()),
+            two_factor: TwoFactorService::new(security.clone(), vault.clone(), reauth.clone())
+                .with_issuer(&settings.brand.name),
+            pages: Arc::new(PageTemplates::new(&settings.brand)?),
             usernames: UsernameChanges::new(security.clone(), reauth.clone()),
             whitelists: IpWhitelists::new(security.clone()),
             products: Products::new(products.clone(), clock.clone()),

@@ -30,6 +30,7 @@
 //! ```
 
 pub mod message;
+pub mod overrides;
 pub mod ports;
 pub mod retry;
 pub mod services;
@@ -38,6 +39,7 @@ pub mod template;
 pub use message::{
     Content, Envelope, InvalidStatus, Message, MessageStatus, NewMessage, StatusEvent,
 };
+pub use overrides::OverrideError;
 pub use ports::{
     AttemptRecord, AttemptResult, Backlog, BounceOutcome, BounceReference, DeliveryError,
     MailTransport, OutboxRepository,
@@ -47,4 +49,6 @@ pub use services::{
     BounceError, Bounces, ComposeError, DeliveryReport, DeliveryWorker, HistoryError, MailHistory,
     Mailer, MessageComposer, RoundFailed,
 };
-pub use template::{OneTimeLink, SecurityNotice, Template, TemplateError, Templates};
+pub use template::{
+    DEFAULT_BRAND, OneTimeLink, SecurityNotice, Template, TemplateError, Templates,
+};

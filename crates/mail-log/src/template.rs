@@ -14,6 +14,7 @@ use std::fmt;
 use minijinja::{Environment, Value, context};
 
 use crate::message::Content;
+use crate::overrides::OverrideError;
 
 /// The languages templates exist in; the first is the fallback.
 pub const LANGUAGES: [&str; 2] = ["en", "de"];
@@ -341,10 +342,15 @@ pub struct Templates {
     env: Environment<'static>,
 }
 
+/// The name mails sign with when the portal names no brand of its own.
+pub const DEFAULT_BRAND: &str = "Portico";
+
 impl Templates {
-    /// Compiles every embedded template (auto-escaping the `.html` ones).
+    /// Compiles every embedded template (auto-escaping the `.html` ones), signed
+    /// with [`DEFAULT_BRAND`].
     pub fn new() -> Result<Self, TemplateError> {
         let mut env = Environment::new();
+        env.add_global("brand", DEFAULT_BRAND);
         for (name, language, text, html) in SOURCES {
             for (extension, source) in [("txt", text), ("html", html)] {
                 env.add_template_owned(file_name(name, language, extension), *source)
@@ -356,6 +362,21 @@ impl Templates {
             }
         }
         Ok(Self { env })
+    }
+
+    /// The templates of a portal called `brand` (its name in every mail), with the
+    /// operator's `overrides` (file name, such as `welcome.de.txt`, and source)
+    /// replacing embedded ones after [`crate::overrides::apply`] checked them.
+    pub fn branded(brand: &str, overrides: &[(String, String)]) -> Result<Self, OverrideError> {
+        let mut templates = Self::new().map_err(|error| OverrideError::DoesNotCompile {
+            file: error.name.clone(),
+            source: error.source,
+        })?;
+        templates.env.add_global("brand", brand.to_owned());
+        for (file, source) in overrides {
+            crate::overrides::apply(&mut templates.env, file, source)?;
+        }
+        Ok(templates)
     }
 
     /// The template language closest to a BCP 47 tag (`de-CH` gives `de`).

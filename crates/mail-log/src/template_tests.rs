@@ -148,3 +148,35 @@ fn html_bodies_escape_what_clients_typed() {
     assert!(rendered.stored.html.contains("Ada &lt;script&gt;"));
     assert!(rendered.stored.text.contains("Ada <script>"));
 }
+
+#[test]
+fn a_branded_portal_names_itself_in_every_mail_escaped_in_html() {
+    let templates = Templates::branded("Example <Hosting>", &[]).unwrap();
+    let rendered = templates.render(&welcome(), "de").unwrap();
+    assert!(rendered.stored.subject.contains("Example <Hosting>"));
+    assert!(rendered.stored.text.contains("Example <Hosting>"));
+    assert!(rendered.stored.html.contains("Example &lt;Hosting&gt;"));
+    assert!(!rendered.stored.text.contains("Portico"));
+}
+
+#[test]
+fn an_operators_wording_replaces_the_embedded_one_and_a_bad_one_is_refused() {
+    let wording = (
+        "welcome.en.txt".to_owned(),
+        "Subject: {{ first_name }}, your {{ brand }} account\n\nHello!\n{{ link }}\n".to_owned(),
+    );
+    let templates = Templates::branded("Example Hosting", &[wording]).unwrap();
+    let rendered = templates.render(&welcome(), "en").unwrap();
+    assert_eq!(
+        rendered.stored.subject,
+        "Ada <script>, your Example Hosting account"
+    );
+    assert!(rendered.stored.text.contains("token=REDACTED"));
+    // German is untouched.
+    let german = templates.render(&welcome(), "de").unwrap();
+    assert!(german.stored.subject.contains("Willkommen"));
+
+    let typo = ("welcome.en.txt".to_owned(), "{{ user_name }}".to_owned());
+    let refused = Templates::branded("Example Hosting", &[typo]).unwrap_err();
+    assert!(refused.to_string().contains("`user_name`"), "{refused}");
+}

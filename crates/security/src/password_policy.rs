@@ -6,6 +6,8 @@
 //! lists of leaked passwords), or when it is built from the account's own username or
 //! email address or from the service's name.
 
+use std::sync::Arc;
+
 use portico_kernel::{Password, PasswordRejection};
 
 /// What a password must not be built from.
@@ -17,11 +19,12 @@ pub struct PasswordContext<'a> {
     pub emails: &'a [&'a str],
 }
 
-/// Length bounds of passwords.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Length bounds of passwords, and the service name no password may be built from.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PasswordPolicy {
     min_len: usize,
     max_len: usize,
+    service_name: Arc<str>,
 }
 
 impl PasswordPolicy {
@@ -29,8 +32,8 @@ impl PasswordPolicy {
     pub const FLOOR_MIN_LEN: usize = 8;
     /// The hard cap on length; longer input is refused before any hashing work.
     pub const HARD_MAX_LEN: usize = 128;
-    /// Name of the service; never part of a good password.
-    const SERVICE_NAME: &'static str = "portico";
+    /// The service's name when the portal names no brand of its own.
+    pub const DEFAULT_SERVICE_NAME: &'static str = "Portico";
     /// Substrings shorter than this are too likely to occur by chance to count as
     /// "built from" the username or email.
     const CONTEXT_MIN_LEN: usize = 3;
@@ -42,7 +45,15 @@ impl PasswordPolicy {
         Self {
             min_len: min_len.clamp(Self::FLOOR_MIN_LEN, Self::HARD_MAX_LEN),
             max_len: Self::HARD_MAX_LEN,
+            service_name: Arc::from(Self::DEFAULT_SERVICE_NAME),
         }
+    }
+
+    /// The same policy for a portal called `name` (its brand), which a password must
+    /// then not be built from; every word of three letters or more counts.
+    pub fn with_service_name(mut self, name: &str) -> Self {
+        self.service_name = Arc::from(name);
+        self
     }
 
     /// The configured minimum.
@@ -87,7 +98,9 @@ impl PasswordPolicy {
                 part: "email address",
             });
         }
-        if contains(Self::SERVICE_NAME) {
+        let service_words = std::iter::once(&*self.service_name)
+            .chain(self.service_name.split(|c: char| !c.is_alphanumeric()));
+        if service_words.into_iter().any(contains) {
             return Err(PasswordRejection::ContainsPersonalData {
                 part: "service name",
             });
@@ -175,6 +188,20 @@ mod tests {
                 part: "service name"
             })
         );
+    }
+
+    #[test]
+    fn a_branded_portal_refuses_its_own_name_and_its_words() {
+        let policy = PasswordPolicy::new(8).with_service_name("Example Hosting AG");
+        let check = |text: &str| policy.check(&Password::new(text.into()), &CONTEXT);
+        let service = Err(PasswordRejection::ContainsPersonalData {
+            part: "service name",
+        });
+        assert_eq!(check("i like example hosting"), service);
+        assert_eq!(check("HOSTING violet tractor"), service);
+        // Words too short to be telling, and the default name, no longer count.
+        assert_eq!(check("violet tractor ag sings"), Ok(()));
+        assert_eq!(check("Portico violet tractor"), Ok(()));
     }
 
     #[test]

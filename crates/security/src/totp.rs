@@ -13,8 +13,8 @@ use portico_kernel::StorageError;
 use time::OffsetDateTime;
 use totp_rs::{Algorithm, Builder, Totp};
 
-/// The issuer shown by authenticator apps.
-pub const ISSUER: &str = "Portico";
+/// The issuer authenticator apps show when the portal names no brand of its own.
+pub const DEFAULT_ISSUER: &str = "Portico";
 
 /// A TOTP seed: 160 random bits, the size RFC 4226 recommends. Never shown in logs.
 #[derive(Clone, PartialEq, Eq)]
@@ -55,25 +55,26 @@ impl TotpSeed {
             .unwrap_or_default()
     }
 
-    fn totp(&self, account_name: Option<&str>) -> Result<Totp, StorageError> {
+    fn totp(&self, label: Option<(&str, &str)>) -> Result<Totp, StorageError> {
         let builder = Builder::new()
             .with_algorithm(Algorithm::SHA1)
             .with_digits(6)
             .with_skew(1)
             .with_step_duration(TotpCode::STEP_SECONDS)
             .with_secret(self.0.to_vec());
-        let builder = match account_name {
-            Some(name) => builder
-                .with_issuer(Some(ISSUER))
+        let builder = match label {
+            Some((issuer, name)) => builder
+                .with_issuer(Some(issuer))
                 .with_account_name(name.to_owned()),
             None => builder,
         };
         builder.build().map_err(StorageError::new)
     }
 
-    /// The `otpauth://` URI apps scan, labelled with the issuer and `account_name`.
-    pub fn otpauth_uri(&self, account_name: &str) -> Result<String, StorageError> {
-        self.totp(Some(account_name))?
+    /// The `otpauth://` URI apps scan, labelled with `issuer` (the portal's brand)
+    /// and `account_name`.
+    pub fn otpauth_uri(&self, issuer: &str, account_name: &str) -> Result<String, StorageError> {
+        self.totp(Some((issuer, account_name)))?
             .to_url()
             .map_err(StorageError::new)
     }
@@ -193,10 +194,12 @@ mod tests {
 
     #[test]
     fn the_uri_names_the_issuer_and_the_account_and_carries_the_seed() {
-        let uri = seed().otpauth_uri("ada").unwrap();
+        let uri = seed().otpauth_uri(DEFAULT_ISSUER, "ada").unwrap();
         assert!(uri.starts_with("otpauth://totp/Portico:ada?"), "{uri}");
         assert!(uri.contains(&format!("secret={}", seed().to_base32())));
         assert!(uri.contains("issuer=Portico"));
+        let branded = seed().otpauth_uri("Example Hosting", "ada").unwrap();
+        assert!(branded.contains("issuer=Example%20Hosting"), "{branded}");
         assert_eq!(seed().to_base32(), "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ");
         assert_eq!(TotpSeed::from_base32(&seed().to_base32()), Some(seed()));
         assert_eq!(TotpSeed::from_base32("GEZDGNBV"), None);

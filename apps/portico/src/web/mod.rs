@@ -32,6 +32,7 @@ pub mod register;
 pub mod security;
 pub mod sessions;
 pub mod sign_in;
+pub mod templates;
 pub mod text;
 pub mod texts;
 pub mod two_factor;
@@ -42,37 +43,26 @@ use poem::http::header::{
     CACHE_CONTROL, CONTENT_SECURITY_POLICY, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS,
     X_FRAME_OPTIONS,
 };
+use std::sync::Arc;
+
 use poem::{Endpoint, EndpointExt, IntoResponse, Request, Response, Route, get, handler, post};
 
-/// What a page may load: its own stylesheet and images (a QR code comes as a `data:`
-/// image), nothing inline, no script, forms posted only here, never framed.
-const CONTENT_SECURITY_POLICY_VALUE: &str = "default-src 'none'; style-src 'self'; \
-     img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-
-/// The policy of a page with copy or download buttons: the same, plus the one script
-/// of `/assets/portico.js`.
-const POLICY_WITH_SCRIPT: &str = "default-src 'none'; style-src 'self'; script-src 'self'; \
-     img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-
-/// The policy of the message page: the same as every page's, plus the frame that
-/// shows the mail's own HTML from this site.
-const POLICY_WITH_MAIL_FRAME: &str = "default-src 'none'; style-src 'self'; \
-     img-src 'self' data:; frame-src 'self'; form-action 'self'; frame-ancestors 'none'; \
-     base-uri 'none'";
+use crate::web::page::PendingPage;
+use crate::web::templates::{PageTemplates, Widening};
+use crate::wiring::Services;
 
 /// `page`, allowed to run `/assets/portico.js`.
 pub fn allowing_script(page: Response) -> Response {
-    with_policy(page, POLICY_WITH_SCRIPT)
+    widened(page, Widening::Script)
 }
 
 /// `page`, allowed to frame a mail body from this site.
 pub fn allowing_mail_frame(page: Response) -> Response {
-    with_policy(page, POLICY_WITH_MAIL_FRAME)
+    widened(page, Widening::MailFrame)
 }
 
-fn with_policy(mut page: Response, policy: &'static str) -> Response {
-    page.headers_mut()
-        .insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static(policy));
+fn widened(mut page: Response, widening: Widening) -> Response {
+    page.extensions_mut().insert(widening);
     page
 }
 
@@ -113,6 +103,7 @@ pub fn mount(routes: Route) -> Route {
         )
         .at("/assets/portico.css", get(assets::stylesheet))
         .at("/assets/portico.js", get(assets::script))
+        .at("/assets/brand.css", get(assets::brand_stylesheet))
         .nest("/account", account_routes())
 }
 
@@ -270,10 +261,12 @@ fn home() -> Response {
     page::see_other("/account/profile")
 }
 
-/// Wraps the pages with the headers every one of them carries.
+/// Wraps the pages: renders the page a handler describes with the portal's templates
+/// and brand, and adds the headers every page carries.
 pub fn with_page_headers<E: Endpoint + 'static>(pages: E) -> impl Endpoint<Output = Response> {
     pages.around(|next, req: Request| async move {
         let lang = text::visitor_lang(&req);
+        let services = req.data::<Arc<Services>>().cloned();
         // A request the page cannot even read (a wrong content type, a malformed
         // form, a method the path does not take) gets a page too, not the API's
         // problem document.
@@ -281,17 +274,24 @@ pub fn with_page_headers<E: Endpoint + 'static>(pages: E) -> impl Endpoint<Outpu
             Ok(response) => response.into_response(),
             Err(error) => guard::unreadable(error.status(), lang),
         };
+        let Some(services) = services else {
+            return Ok(response);
+        };
+        let templates = &services.pages;
+        if let Some(pending) = response.extensions_mut().remove::<PendingPage>() {
+            response = finished(response, templates, pending);
+        }
+        let widening = response.extensions().get::<Widening>().copied();
         let headers = response.headers_mut();
         headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-        // A page that needs more (a script, a mail's frame) or less (the mail body
-        // itself) sets a policy of its own.
-        for (name, value) in [
-            (CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_VALUE),
-            (X_FRAME_OPTIONS, "DENY"),
-        ] {
-            if !headers.contains_key(&name) {
-                headers.insert(name, HeaderValue::from_static(value));
-            }
+        // The mail body shown in its frame sets a policy of its own.
+        if !headers.contains_key(CONTENT_SECURITY_POLICY)
+            && let Ok(policy) = HeaderValue::from_str(templates.policy(widening))
+        {
+            headers.insert(CONTENT_SECURITY_POLICY, policy);
+        }
+        if !headers.contains_key(X_FRAME_OPTIONS) {
+            headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
         }
         // A page opened from a mailed link sets `no-referrer` itself.
         if !headers.contains_key(REFERRER_POLICY) {
@@ -302,4 +302,22 @@ pub fn with_page_headers<E: Endpoint + 'static>(pages: E) -> impl Endpoint<Outpu
         }
         Ok(response)
     })
+}
+
+/// `response` with the body of the page it describes; a template that fails to
+/// render is logged and answered with a plain 500 page.
+fn finished(mut response: Response, templates: &PageTemplates, pending: PendingPage) -> Response {
+    match templates.render(&pending.template, pending.context) {
+        Ok(html) => {
+            response.set_body(html);
+            response
+        }
+        Err(error) => {
+            tracing::error!(%error, template = pending.template, "a page could not be rendered");
+            "<!doctype html><title>Error</title><p>The page could not be shown.</p>"
+                .with_status(poem::http::StatusCode::INTERNAL_SERVER_ERROR)
+                .with_content_type("text/html; charset=utf-8")
+                .into_response()
+        }
+    }
 }

@@ -1,166 +1,15 @@
-//! Answering with a page: the templates compiled into the binary in the reader's
-//! language, the errors a form shows, and the statuses, redirects and cookies every
-//! page handler answers with.
+//! Answering with a page: which template in the reader's language (rendered by
+//! [`crate::web::templates::PageTemplates`]), the errors a form shows, and the
+//! statuses, redirects and cookies every page handler answers with.
 
 use std::collections::BTreeMap;
-use std::sync::LazyLock;
 
-use minijinja::{Environment, State, Value};
+use minijinja::Value;
 use poem::http::StatusCode;
 use poem::{IntoResponse, Response};
 
 use crate::http::problem::{ApiError, Problem};
 use crate::web::text::{Lang, text};
-
-/// Every page template, by name; `layout.html` frames the others.
-const TEMPLATES: &[(&str, &str)] = &[
-    (
-        "layout.html",
-        include_str!("../../templates/web/layout.html"),
-    ),
-    ("field.html", include_str!("../../templates/web/field.html")),
-    ("login.html", include_str!("../../templates/web/login.html")),
-    (
-        "second_factor.html",
-        include_str!("../../templates/web/second_factor.html"),
-    ),
-    (
-        "profile.html",
-        include_str!("../../templates/web/profile.html"),
-    ),
-    (
-        "forgot_password.html",
-        include_str!("../../templates/web/forgot_password.html"),
-    ),
-    (
-        "reset_password.html",
-        include_str!("../../templates/web/reset_password.html"),
-    ),
-    (
-        "register.html",
-        include_str!("../../templates/web/register.html"),
-    ),
-    ("error.html", include_str!("../../templates/web/error.html")),
-    (
-        "profile_tabs.html",
-        include_str!("../../templates/web/profile_tabs.html"),
-    ),
-    (
-        "emails.html",
-        include_str!("../../templates/web/emails.html"),
-    ),
-    (
-        "phones.html",
-        include_str!("../../templates/web/phones.html"),
-    ),
-    (
-        "address_fields.html",
-        include_str!("../../templates/web/address_fields.html"),
-    ),
-    (
-        "addresses.html",
-        include_str!("../../templates/web/addresses.html"),
-    ),
-    (
-        "company.html",
-        include_str!("../../templates/web/company.html"),
-    ),
-    (
-        "security_tabs.html",
-        include_str!("../../templates/web/security_tabs.html"),
-    ),
-    (
-        "security.html",
-        include_str!("../../templates/web/security.html"),
-    ),
-    (
-        "two_factor.html",
-        include_str!("../../templates/web/two_factor.html"),
-    ),
-    (
-        "two_factor_enrol.html",
-        include_str!("../../templates/web/two_factor_enrol.html"),
-    ),
-    (
-        "recovery_codes.html",
-        include_str!("../../templates/web/recovery_codes.html"),
-    ),
-    (
-        "ip_whitelist.html",
-        include_str!("../../templates/web/ip_whitelist.html"),
-    ),
-    (
-        "sessions.html",
-        include_str!("../../templates/web/sessions.html"),
-    ),
-    (
-        "security_log.html",
-        include_str!("../../templates/web/security_log.html"),
-    ),
-    (
-        "verify_email.html",
-        include_str!("../../templates/web/verify_email.html"),
-    ),
-    (
-        "messages.html",
-        include_str!("../../templates/web/messages.html"),
-    ),
-    (
-        "message.html",
-        include_str!("../../templates/web/message.html"),
-    ),
-    (
-        "scope_fields.html",
-        include_str!("../../templates/web/scope_fields.html"),
-    ),
-    (
-        "delegates.html",
-        include_str!("../../templates/web/delegates.html"),
-    ),
-    (
-        "accept_invitation.html",
-        include_str!("../../templates/web/accept_invitation.html"),
-    ),
-    (
-        "affiliate_tabs.html",
-        include_str!("../../templates/web/affiliate_tabs.html"),
-    ),
-    (
-        "affiliate.html",
-        include_str!("../../templates/web/affiliate.html"),
-    ),
-    (
-        "payouts.html",
-        include_str!("../../templates/web/payouts.html"),
-    ),
-];
-
-static TEMPLATE_SET: LazyLock<Result<Environment<'static>, minijinja::Error>> =
-    LazyLock::new(environment);
-
-fn environment() -> Result<Environment<'static>, minijinja::Error> {
-    let mut env = Environment::new();
-    env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
-    for (name, source) in TEMPLATES {
-        env.add_template(name, source)?;
-    }
-    env.add_function("t", translate);
-    Ok(env)
-}
-
-/// `t(key)` in a template: the text for `key` in the page's `lang`.
-fn translate(state: &State, key: &str) -> Result<String, minijinja::Error> {
-    let lang = match state.lookup("lang").as_ref().and_then(Value::as_str) {
-        Some("de") => Lang::De,
-        _ => Lang::En,
-    };
-    text(lang, key).map(str::to_owned).ok_or_else(|| {
-        minijinja::Error::new(
-            minijinja::ErrorKind::UndefinedError,
-            format!("no text for the key {key}"),
-        )
-    })
-}
 
 /// What a form shows after a refused submission: a message for the whole form, and
 /// one beside each field at fault, in the words of the API's problem document.
@@ -258,35 +107,28 @@ fn problem_of(error: ApiError) -> (Problem, Option<u64>) {
     }
 }
 
-/// Renders `template` with `context` (plus `lang`) as an HTML answer with `status`.
-/// A template that fails to render is logged and answered with a plain 500 page.
-pub fn render(status: StatusCode, template: &str, lang: Lang, context: Value) -> Response {
-    let context = minijinja::context! { lang => lang.tag(), ..context };
-    let rendered = match TEMPLATE_SET.as_ref() {
-        Ok(env) => env
-            .get_template(template)
-            .and_then(|page| page.render(context)),
-        Err(error) => Err(minijinja::Error::new(
-            minijinja::ErrorKind::InvalidOperation,
-            format!("the templates did not compile: {error}"),
-        )),
-    };
-    match rendered {
-        Ok(html) => html_response(status, html),
-        Err(error) => {
-            tracing::error!(%error, template, "a page could not be rendered");
-            html_response(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "<!doctype html><title>Error</title><p>The page could not be shown.</p>".to_owned(),
-            )
-        }
-    }
+/// The page a handler answers with, rendered by [`crate::web::with_page_headers`]
+/// with the portal's templates and brand (`Services::pages`): a handler says which
+/// page, the wrapper that already adds every page's headers renders it.
+#[derive(Clone)]
+pub struct PendingPage {
+    /// The template's name.
+    pub template: String,
+    /// Its variables, `lang` included.
+    pub context: Value,
 }
 
-fn html_response(status: StatusCode, html: String) -> Response {
-    html.with_status(status)
-        .with_content_type("text/html; charset=utf-8")
-        .into_response()
+/// Answers with `template`, rendered with `context` (plus `lang`), and `status`.
+pub fn render(status: StatusCode, template: &str, lang: Lang, context: Value) -> Response {
+    let mut response = Response::builder()
+        .status(status)
+        .content_type("text/html; charset=utf-8")
+        .finish();
+    response.extensions_mut().insert(PendingPage {
+        template: template.to_owned(),
+        context: minijinja::context! { lang => lang.tag(), ..context },
+    });
+    response
 }
 
 /// `response` with the `Retry-After` header a throttled form's answer carries, as the
@@ -344,38 +186,4 @@ pub fn failure(cause: &(dyn std::error::Error + 'static), lang: Lang) -> Respons
         minijinja::context! { errors },
     )
     .into_response()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_template_in_the_folder_is_compiled_in() {
-        let folder = concat!(env!("CARGO_MANIFEST_DIR"), "/templates/web");
-        for entry in std::fs::read_dir(folder).unwrap() {
-            let name = entry.unwrap().file_name().into_string().unwrap();
-            assert!(
-                TEMPLATES.iter().any(|(known, _)| *known == name),
-                "{name} is not in TEMPLATES"
-            );
-        }
-    }
-
-    #[test]
-    fn every_template_compiles() {
-        assert!(TEMPLATE_SET.is_ok(), "{:?}", TEMPLATE_SET.as_ref().err());
-    }
-
-    #[test]
-    fn an_unknown_text_key_fails_the_render_instead_of_showing_nothing() {
-        let mut env = Environment::new();
-        env.add_function("t", translate);
-        env.add_template("x", "{{ t('no.such.key') }}").unwrap();
-        let rendered = env
-            .get_template("x")
-            .unwrap()
-            .render(minijinja::context! { lang => "en" });
-        assert!(rendered.is_err());
-    }
 }

@@ -273,3 +273,40 @@ fn a_short_platform_token_is_refused_at_start_up_without_printing_it() {
         "nothing written before the settings are checked"
     );
 }
+
+#[test]
+fn a_template_with_an_unknown_variable_is_refused_at_start_up() {
+    let folder = std::env::temp_dir().join(format!("portico-templates-{}", std::process::id()));
+    std::fs::create_dir_all(folder.join("web")).unwrap();
+    std::fs::write(
+        folder.join("web").join("login.html"),
+        "{% extends \"layout.html\" %}{% block content %}{{ usernme }}{% endblock %}",
+    )
+    .unwrap();
+    let data = folder.join("data");
+    let output = Command::new(env!("CARGO_BIN_EXE_portico"))
+        .arg("serve")
+        .env("PORTICO_TEMPLATES_DIR", &folder)
+        .env("PORTICO_DATA_DIR", &data)
+        .env("PORTICO_LISTEN", "127.0.0.1:0")
+        .output()
+        .unwrap();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let nothing_written = !data.exists();
+    std::fs::remove_dir_all(&folder).unwrap();
+
+    assert!(!output.status.success(), "{said}");
+    assert!(said.contains("PORTICO_TEMPLATES_DIR"), "{said}");
+    assert!(
+        said.contains("login.html") && said.contains("`usernme`"),
+        "{said}"
+    );
+    assert!(
+        nothing_written,
+        "nothing written before the templates are checked"
+    );
+}

@@ -6,6 +6,7 @@ mod support;
 mod addresses;
 mod affiliate;
 mod affiliate_pages;
+mod brand;
 mod browser_pages;
 mod browser_security;
 mod company;

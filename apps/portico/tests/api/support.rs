@@ -148,6 +148,7 @@ pub fn settings() -> DomainSettings {
         affiliate: portico_affiliate::ProgramSettings::default(),
         delivery: portico_mail_log::RetryPolicy::default(),
         metrics: true,
+        brand: portico::brand::Brand::default(),
     }
 }
 

@@ -32,8 +32,8 @@ impl Passwords {
     }
 
     /// The policy in force.
-    pub fn policy(&self) -> PasswordPolicy {
-        self.policy
+    pub fn policy(&self) -> &PasswordPolicy {
+        &self.policy
     }
 
     /// Checks the password first (cheap) and only then hashes it (expensive), so a

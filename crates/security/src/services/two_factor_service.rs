@@ -15,7 +15,7 @@ use crate::services::notices::{NoticeError, security_notices};
 use crate::services::reauth::{Caller, Failure, ReauthError, Reauthentication};
 use crate::services::security_ports::SecurityPorts;
 use crate::session::ClientInfo;
-use crate::totp::{TotpCode, TotpSeed};
+use crate::totp::{DEFAULT_ISSUER, TotpCode, TotpSeed};
 use crate::two_factor::{Enablement, FactorGuardedChange, GuardedWriteError};
 
 /// Why a two-factor operation changed nothing.
@@ -77,6 +77,7 @@ pub struct TwoFactorService {
     ports: SecurityPorts,
     vault: Arc<SeedVault>,
     reauth: Reauthentication,
+    issuer: Arc<str>,
 }
 
 impl TwoFactorService {
@@ -86,7 +87,15 @@ impl TwoFactorService {
             ports,
             vault,
             reauth,
+            issuer: Arc::from(DEFAULT_ISSUER),
         }
+    }
+
+    /// The service, naming `issuer` (the portal's brand) in the enrolment URI that
+    /// authenticator apps show.
+    pub fn with_issuer(mut self, issuer: &str) -> Self {
+        self.issuer = Arc::from(issuer);
+        self
     }
 
     /// The account's two-factor status.
@@ -123,7 +132,7 @@ impl TwoFactorService {
         {
             return Err(TwoFactorError::AlreadyEnabled);
         }
-        let otpauth_uri = seed.otpauth_uri(&context.username)?;
+        let otpauth_uri = seed.otpauth_uri(&self.issuer, &context.username)?;
         let qr_svg = qr::svg(&otpauth_uri).map_err(StorageError::new)?;
         Ok(Enrolment {
             secret: seed.to_base32(),

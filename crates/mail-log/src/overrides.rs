@@ -1,0 +1,206 @@
+//! Templates a portal operator writes to replace the embedded ones (same file names,
+//! such as `welcome.de.txt`), checked before they are used: each must be one Portico
+//! has, must compile, and may only use the variables the template it replaces uses
+//! (and the globals every template has, such as `brand`). A mistake is found when the
+//! server starts, never when a mail is due.
+
+use std::collections::HashSet;
+
+use minijinja::Environment;
+
+/// Why an operator's template was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum OverrideError {
+    /// No embedded template has this file name.
+    #[error("{file} is not a template Portico has (expected one of: {known})")]
+    UnknownTemplate {
+        /// The file name given.
+        file: String,
+        /// The file names that may be given.
+        known: String,
+    },
+    /// The template does not compile.
+    #[error("{file} does not compile: {source}")]
+    DoesNotCompile {
+        /// The file name.
+        file: String,
+        /// The compiler's complaint, with its line.
+        #[source]
+        source: minijinja::Error,
+    },
+    /// The template uses a variable its notification does not provide.
+    #[error("{file} uses the unknown variable `{variable}` (it may use: {allowed})")]
+    UnknownVariable {
+        /// The file name.
+        file: String,
+        /// The variable.
+        variable: String,
+        /// What it may use instead.
+        allowed: String,
+    },
+}
+
+/// Replaces the template `file` in `env` with `source`, after checking it against the
+/// embedded template of the same name. `env` holds every embedded template and the
+/// globals; auto-escaping follows the file's extension, as for the embedded ones.
+pub fn apply(
+    env: &mut Environment<'static>,
+    file: &str,
+    source: &str,
+) -> Result<(), OverrideError> {
+    let allowed = match env.get_template(file) {
+        Ok(_) => variables_of(env, file, &mut HashSet::new()),
+        Err(_) => {
+            let mut known = env
+                .templates()
+                .map(|(name, _)| name.to_owned())
+                .collect::<Vec<_>>();
+            known.sort();
+            return Err(OverrideError::UnknownTemplate {
+                file: file.to_owned(),
+                known: known.join(", "),
+            });
+        }
+    };
+    let globals = env
+        .globals()
+        .map(|(name, _)| name.to_owned())
+        .collect::<HashSet<_>>();
+    let mut trial = Environment::new();
+    trial
+        .add_template_owned(file.to_owned(), source.to_owned())
+        .map_err(|source| OverrideError::DoesNotCompile {
+            file: file.to_owned(),
+            source,
+        })?;
+    let used = trial
+        .get_template(file)
+        .map(|template| template.undeclared_variables(false))
+        .unwrap_or_default();
+    let mut unknown = used
+        .iter()
+        .filter(|name| !allowed.contains(*name) && !globals.contains(*name))
+        .collect::<Vec<_>>();
+    unknown.sort();
+    if let Some(variable) = unknown.first() {
+        let mut offered = allowed.into_iter().chain(globals).collect::<Vec<_>>();
+        offered.sort();
+        offered.dedup();
+        return Err(OverrideError::UnknownVariable {
+            file: file.to_owned(),
+            variable: (*variable).clone(),
+            allowed: offered.join(", "),
+        });
+    }
+    env.add_template_owned(file.to_owned(), source.to_owned())
+        .map_err(|source| OverrideError::DoesNotCompile {
+            file: file.to_owned(),
+            source,
+        })
+}
+
+/// The variables template `file` uses, with those of the templates it extends,
+/// includes or imports (a page's variables are partly its layout's).
+fn variables_of(
+    env: &Environment<'static>,
+    file: &str,
+    seen: &mut HashSet<String>,
+) -> HashSet<String> {
+    let Ok(template) = env.get_template(file) else {
+        return HashSet::new();
+    };
+    if !seen.insert(file.to_owned()) {
+        return HashSet::new();
+    }
+    let mut variables = template.undeclared_variables(false);
+    for referenced in referenced_templates(template.source()) {
+        variables.extend(variables_of(env, &referenced, seen));
+    }
+    variables
+}
+
+/// The names in `{% extends "..." %}`, `{% include "..." %}`, `{% import "..." %}`
+/// and `{% from "..." import ... %}` of `source`.
+fn referenced_templates(source: &str) -> Vec<String> {
+    source
+        .split("{%")
+        .skip(1)
+        .filter_map(|tag| {
+            let tag = tag.trim_start_matches(['-', '+']).trim_start();
+            let rest = ["extends", "include", "import", "from"]
+                .iter()
+                .find_map(|keyword| tag.strip_prefix(keyword))?;
+            let rest = rest.trim_start();
+            let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+            rest[1..].split(quote).next().map(str::to_owned)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env() -> Environment<'static> {
+        let mut env = Environment::new();
+        env.add_global("brand", "Portico");
+        env.add_template(
+            "welcome.en.txt",
+            "Subject: Hi {{ first_name }}\n\n{{ link }} {{ brand }}",
+        )
+        .unwrap();
+        env
+    }
+
+    #[test]
+    fn a_template_using_what_its_notification_offers_replaces_the_embedded_one() {
+        let mut env = env();
+        apply(
+            &mut env,
+            "welcome.en.txt",
+            "Subject: Welcome, {{ first_name }}\n\n{{ link }}",
+        )
+        .unwrap();
+        let rendered = env
+            .get_template("welcome.en.txt")
+            .unwrap()
+            .render(minijinja::context! { first_name => "Ada", link => "L" })
+            .unwrap();
+        assert_eq!(rendered, "Subject: Welcome, Ada\n\nL");
+    }
+
+    #[test]
+    fn an_unknown_name_a_syntax_error_or_an_unknown_variable_is_refused() {
+        let mut env = env();
+        let unknown = apply(&mut env, "welcom.en.txt", "x").unwrap_err();
+        assert!(unknown.to_string().contains("welcome.en.txt"), "{unknown}");
+        let broken = apply(&mut env, "welcome.en.txt", "{{ first_name ").unwrap_err();
+        assert!(
+            matches!(broken, OverrideError::DoesNotCompile { .. }),
+            "{broken}"
+        );
+        assert!(broken.to_string().contains("welcome.en.txt:1"), "{broken}");
+        let typo = apply(&mut env, "welcome.en.txt", "{{ frist_name }} {{ brand }}").unwrap_err();
+        assert!(
+            typo.to_string().contains("`frist_name`") && typo.to_string().contains("first_name"),
+            "{typo}"
+        );
+        // A page may use its layout's variables, found through `extends`.
+        env.add_template("layout.html", "{{ errors }}{% block body %}{% endblock %}")
+            .unwrap();
+        env.add_template(
+            "page.html",
+            "{% extends 'layout.html' %}{% block body %}{% endblock %}",
+        )
+        .unwrap();
+        apply(
+            &mut env,
+            "page.html",
+            "{% extends \"layout.html\" %}{% block body %}{{ errors }}{% endblock %}",
+        )
+        .unwrap();
+        // The embedded template is still the one in use.
+        let kept = env.get_template("welcome.en.txt").unwrap();
+        assert!(kept.source().contains("Hi {{ first_name }}"));
+    }
+}
