@@ -14,6 +14,14 @@ async fn a_person_registers_edits_the_profile_and_logs_out(app: &TestApp) {
     // Both engines show the same pages: one of them keeps the screenshots.
     let screenshots = app.database().backend() == Backend::Sqlite;
 
+    // The accessibility check finds what it should: a field without a label.
+    if screenshots {
+        browser
+            .goto("data:text/html,<!doctype html><html lang=en><title>t</title><main><input></main></html>")
+            .await;
+        let found = browser.accessibility_violations().await;
+        assert!(found.iter().any(|line| line.contains("label")), "{found:?}");
+    }
     browser.goto(&format!("{base}/register")).await;
     browser.fill("#username", "ada").await;
     browser.fill("#email", "ada@example.com").await;
@@ -29,12 +37,7 @@ async fn a_person_registers_edits_the_profile_and_logs_out(app: &TestApp) {
 
     browser.goto(&format!("{base}/account/profile")).await;
     assert_eq!(browser.url().await, format!("{base}/login"));
-    if screenshots {
-        browser.screenshot("login", 1280, 900).await;
-    }
-    if screenshots {
-        browser.screenshot("login", 390, 844).await;
-    }
+    shoot(&browser, screenshots, "login").await;
     browser.fill("#login", "ada").await;
     browser.fill("#password", "not the password").await;
     browser.click("form.card button[type=submit]").await;
@@ -82,9 +85,7 @@ async fn a_person_registers_edits_the_profile_and_logs_out(app: &TestApp) {
             .as_deref(),
         Some("true")
     );
-    if screenshots {
-        browser.screenshot("profile-invalid", 1280, 900).await;
-    }
+    shoot(&browser, screenshots, "profile-invalid").await;
 
     browser.fill("#first_name", "Augusta").await;
     browser.fill("#language", "de-CH").await;
@@ -96,12 +97,7 @@ async fn a_person_registers_edits_the_profile_and_logs_out(app: &TestApp) {
         browser.text("[role=status]").await,
         "Ihr Profil wurde gespeichert."
     );
-    if screenshots {
-        browser.screenshot("profile", 1280, 900).await;
-    }
-    if screenshots {
-        browser.screenshot("profile", 390, 844).await;
-    }
+    shoot(&browser, screenshots, "profile").await;
     let profile = app.get("/v1/me/profile", &api_token).await.json();
     assert_eq!(profile["first_name"], "Augusta");
     // Back to English for the rest of the journey (the address stays the same:
@@ -202,11 +198,15 @@ async fn every_profile_section(browser: &Browser<'_>, base: &str, screenshots: b
     shoot(browser, screenshots, "company").await;
 }
 
-/// Screenshots of the page shown, at a desktop's and a phone's width.
+/// Screenshots of the page shown, at a desktop's and a phone's width, and its
+/// accessibility check: no serious or critical finding of axe-core. Both engines show
+/// the same pages, so one of them (`screenshots`) does this.
 pub async fn shoot(browser: &Browser<'_>, screenshots: bool, name: &str) {
     if screenshots {
         browser.screenshot(name, 1280, 900).await;
         browser.screenshot(name, 390, 844).await;
+        let violations = browser.accessibility_violations().await;
+        assert!(violations.is_empty(), "{name}: {violations:#?}");
     }
 }
 

@@ -6,7 +6,7 @@ use portico_sea_orm::Backend;
 
 use crate::browser_pages::shoot;
 use crate::live::LiveServer;
-use crate::support::{PASSWORD, TestApp, on_both_engines};
+use crate::support::{PASSWORD, TestApp, link_token, on_both_engines};
 use crate::webdriver::{Browser, Driver};
 
 const NEW_PASSWORD: &str = "a fresh violet kettle hums";
@@ -157,6 +157,38 @@ async fn a_person_secures_the_account(app: &TestApp) {
             .contains("Two-factor turned on")
     );
     shoot(&browser, screenshots, "security-log").await;
+
+    // A forgotten password: the mailed link, a new password and a code.
+    browser.click("form.logout button").await;
+    browser.wait_for_url(&format!("{base}/login")).await;
+    browser.click("a[href='/forgot-password']").await;
+    browser
+        .wait_for_url(&format!("{base}/forgot-password"))
+        .await;
+    shoot(&browser, screenshots, "forgot-password").await;
+    browser.fill("#login", "augusta").await;
+    browser.click("form.card button[type=submit]").await;
+    browser.wait_for("[role=status]").await;
+    let mail = app
+        .wait_for_mail("ada@example.com", "/reset-password?token=")
+        .await;
+    let token = link_token(&mail, "/reset-password");
+    browser
+        .goto(&format!("{base}/reset-password?token={token}"))
+        .await;
+    shoot(&browser, screenshots, "reset-password").await;
+    app.next_step();
+    browser
+        .fill("#new_password", "a second violet kettle sings")
+        .await;
+    browser.fill("#totp_code", &app.totp_code(&secret)).await;
+    browser.click("form.card button[type=submit]").await;
+    browser.wait_for_url(&format!("{base}/login?reset")).await;
+    app.next_step();
+    log_in(&browser, &base, "augusta", "a second violet kettle sings").await;
+    browser
+        .wait_for_url(&format!("{base}/login/second-factor"))
+        .await;
     browser.close().await;
 }
 on_both_engines!(in_chromium, super::a_person_secures_the_account);

@@ -195,10 +195,58 @@ impl Browser<'_> {
         answer["value"].clone()
     }
 
+    /// The serious and critical accessibility violations axe-core finds on the page
+    /// shown, one line each.
+    pub async fn accessibility_violations(&self) -> Vec<String> {
+        let loaded = self
+            .command(
+                "POST",
+                "/execute/sync",
+                Some(json!({ "script": "return typeof axe !== 'undefined';", "args": [] })),
+            )
+            .await;
+        if loaded != Value::Bool(true) {
+            self.command(
+                "POST",
+                "/execute/sync",
+                Some(json!({ "script": crate::axe::axe_source(), "args": [] })),
+            )
+            .await;
+        }
+        let found = self
+            .command(
+                "POST",
+                "/execute/async",
+                Some(json!({ "script": crate::axe::RUN_AXE, "args": [] })),
+            )
+            .await;
+        found
+            .as_array()
+            .unwrap_or_else(|| panic!("axe answered {found}"))
+            .iter()
+            .map(|line| line.as_str().unwrap_or_default().to_owned())
+            .collect()
+    }
+
     /// Opens `url` and waits for it to load.
     pub async fn goto(&self, url: &str) {
         self.command("POST", "/url", Some(json!({ "url": url })))
             .await;
+    }
+
+    /// Follows `url` to wherever it redirects, which may be a host this machine
+    /// cannot reach: only what the portal's answer set (its cookies) matters.
+    pub async fn follow(&self, url: &str) {
+        let path = format!("/session/{}/url", self.id);
+        let answer = self
+            .driver
+            .call("POST", &path, Some(json!({ "url": url })))
+            .await;
+        let error = answer["value"]["message"].as_str().unwrap_or_default();
+        assert!(
+            answer["value"]["error"].is_null() || error.contains("net::ERR_NAME_NOT_RESOLVED"),
+            "{url}: {answer}"
+        );
     }
 
     /// The address of the page shown.
