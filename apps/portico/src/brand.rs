@@ -80,23 +80,19 @@ impl Brand {
     pub const MAX_NAME_CHARS: usize = 60;
 
     /// The origin (`https://host[:port]`) of an absolute logo URL, which the pages'
-    /// policy must let images come from.
-    pub fn logo_origin(&self) -> Option<&str> {
-        let url = self.logo_url.as_deref()?.strip_prefix("https://")?;
-        let end = url.find('/').unwrap_or(url.len());
-        self.logo_url
-            .as_deref()
-            .map(|full| &full[.."https://".len() + end])
+    /// policy must let images come from; `None` for a path on this site.
+    pub fn logo_origin(&self) -> Option<String> {
+        let url = url::Url::parse(self.logo_url.as_deref()?).ok()?;
+        Some(url.origin().ascii_serialization())
     }
-}
 
-impl BrandArgs {
-    /// The brand these settings describe, with the templates of the folder read and
-    /// named; each is checked against its embedded twin when the services are built.
-    pub fn brand(&self) -> Result<Brand, InvalidSetting> {
-        let name = self.brand_name.trim();
-        if name.is_empty()
-            || name.chars().count() > Brand::MAX_NAME_CHARS
+    /// Checks what settings or an embedder put in: the name, the logo URL and the
+    /// accent colour (which the pages use for white text on it, and as text on
+    /// white, so it must contrast at WCAG AA's 4.5:1). The reason names the setting.
+    pub fn check(&self) -> Result<(), InvalidSetting> {
+        let name = &self.name;
+        if name.trim().is_empty()
+            || name.chars().count() > Self::MAX_NAME_CHARS
             || name.chars().any(|c| c.is_control() || c == ':')
         {
             return Err(InvalidSetting::new(
@@ -104,38 +100,74 @@ impl BrandArgs {
                 format!(
                     "1 to {} characters, without ':' (authenticator apps use it as a \
                      separator) or control characters",
-                    Brand::MAX_NAME_CHARS
+                    Self::MAX_NAME_CHARS
                 ),
             ));
         }
+        if let Some(url) = &self.logo_url {
+            checked_logo_url(url)?;
+        }
+        let accent = &self.accent;
+        let rgb = accent
+            .strip_prefix('#')
+            .filter(|hex| hex.len() == 6 && hex.bytes().all(|byte| byte.is_ascii_hexdigit()))
+            .and_then(|hex| u32::from_str_radix(hex, 16).ok());
+        let Some(rgb) = rgb else {
+            return Err(InvalidSetting::new(
+                "PORTICO_BRAND_ACCENT",
+                format!("a colour as #rrggbb is required, not {accent:?}"),
+            ));
+        };
+        let ratio = contrast_with_white(rgb);
+        if ratio < 4.5 {
+            return Err(InvalidSetting::new(
+                "PORTICO_BRAND_ACCENT",
+                format!(
+                    "{accent} contrasts {ratio:.1}:1 with white; the pages need 4.5:1 \
+                     (a darker shade)"
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The WCAG contrast ratio of the colour `0xRRGGBB` against white.
+fn contrast_with_white(rgb: u32) -> f64 {
+    let channel = |shift: u32| {
+        let value = f64::from((rgb >> shift) & 0xff) / 255.0;
+        if value <= 0.039_28 {
+            value / 12.92
+        } else {
+            ((value + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    let luminance = 0.2126 * channel(16) + 0.7152 * channel(8) + 0.0722 * channel(0);
+    1.05 / (luminance + 0.05)
+}
+
+impl BrandArgs {
+    /// The brand these settings describe, with the templates of the folder read and
+    /// named; each is checked against its embedded twin when the services are built.
+    pub fn brand(&self) -> Result<Brand, InvalidSetting> {
         let logo_url = self
             .brand_logo_url
             .as_deref()
             .map(str::trim)
             .filter(|url| !url.is_empty())
-            .map(checked_logo_url)
-            .transpose()?;
-        let accent = self.brand_accent.trim();
-        let is_colour = accent.len() == 7
-            && accent.starts_with('#')
-            && accent[1..].bytes().all(|byte| byte.is_ascii_hexdigit());
-        if !is_colour {
-            return Err(InvalidSetting::new(
-                "PORTICO_BRAND_ACCENT",
-                format!("a colour as #rrggbb is required, not {accent:?}"),
-            ));
-        }
+            .map(str::to_owned);
         let (mail_templates, page_templates) = match &self.templates_dir {
             Some(folder) => read_templates(folder)?,
             None => (Vec::new(), Vec::new()),
         };
         let brand = Brand {
-            name: name.to_owned(),
+            name: self.brand_name.trim().to_owned(),
             logo_url,
-            accent: accent.to_ascii_lowercase(),
+            accent: self.brand_accent.trim().to_ascii_lowercase(),
             mail_templates,
             page_templates,
         };
+        brand.check()?;
         // The operator's templates are checked now, before anything is written, not
         // when a mail is due or a page is asked for.
         let refused =
@@ -146,17 +178,21 @@ impl BrandArgs {
     }
 }
 
-/// An https URL without spaces, quotes or angle brackets, or a path on this site.
-fn checked_logo_url(url: &str) -> Result<String, InvalidSetting> {
-    let absolute = url
-        .strip_prefix("https://")
-        .is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/'));
+/// An https URL with a plain host (no credentials, no wildcard), or a path on this
+/// site; neither with spaces, quotes or angle brackets.
+fn checked_logo_url(url: &str) -> Result<(), InvalidSetting> {
+    let absolute = url.starts_with("https://")
+        && url::Url::parse(url).is_ok_and(|parsed| {
+            parsed.host_str().is_some_and(|host| !host.contains('*'))
+                && parsed.username().is_empty()
+                && parsed.password().is_none()
+        });
     let local = url.starts_with('/') && !url.starts_with("//");
     let clean = !url
         .chars()
-        .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '<' | '>'));
+        .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '<' | '>' | '\\'));
     if (absolute || local) && clean {
-        Ok(url.to_owned())
+        Ok(())
     } else {
         Err(InvalidSetting::new(
             "PORTICO_BRAND_LOGO_URL",
@@ -184,10 +220,16 @@ fn read_templates(folder: &Path) -> Result<(TemplateFiles, TemplateFiles), Inval
             }
             let name = path
                 .file_name()
-                .and_then(|name| name.to_str())
-                .unwrap_or_default()
-                .to_owned();
+                .map(|name| name.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            // Editors' hidden and backup files are not templates.
+            if name.starts_with('.') || name.ends_with('~') {
+                continue;
+            }
             let source = std::fs::read_to_string(&path).map_err(|e| unreadable(&path, e))?;
+            // Saved on Windows: no byte-order mark, and `\n` line ends, which the
+            // mails' `Subject:` line and blank line rely on.
+            let source = source.trim_start_matches('\u{feff}').replace("\r\n", "\n");
             found.push((name, source));
         }
         found.sort();
@@ -230,6 +272,13 @@ mod tests {
             ("Example", "#000000", Some("//cdn.example/logo.svg")),
             ("Example", "#000000", Some("https://cdn.example/a\"b.svg")),
             ("Example", "#000000", Some("javascript:alert(1)")),
+            ("Example", "#000000", Some("https://*/logo.png")),
+            (
+                "Example",
+                "#000000",
+                Some("https://user:pw@cdn.example/logo.png"),
+            ),
+            ("Example", "#ffd700", None),
         ] {
             let refused = BrandArgs {
                 brand_name: name.into(),
@@ -247,7 +296,12 @@ mod tests {
         let mut brand = args().brand().unwrap();
         assert_eq!(brand.logo_origin(), None);
         brand.logo_url = Some("https://cdn.example:8443/brand/logo.svg".into());
-        assert_eq!(brand.logo_origin(), Some("https://cdn.example:8443"));
+        assert_eq!(
+            brand.logo_origin().as_deref(),
+            Some("https://cdn.example:8443")
+        );
+        brand.logo_url = Some("https://cdn.example?v=2".into());
+        assert_eq!(brand.logo_origin().as_deref(), Some("https://cdn.example"));
         brand.logo_url = Some("/static/logo.png".into());
         assert_eq!(brand.logo_origin(), None);
     }
@@ -256,8 +310,15 @@ mod tests {
     fn templates_are_read_from_the_folder_and_its_web_folder() {
         let folder = std::env::temp_dir().join(format!("portico-brand-{}", std::process::id()));
         std::fs::create_dir_all(folder.join("web")).unwrap();
-        std::fs::write(folder.join("welcome.en.txt"), "Subject: Hi\n\nHello").unwrap();
-        std::fs::write(folder.join("web").join("login.html"), "{{ csrf }}").unwrap();
+        std::fs::write(
+            folder.join("welcome.en.txt"),
+            "\u{feff}Subject: Hi\r\n\r\nHello",
+        )
+        .unwrap();
+        std::fs::write(folder.join(".DS_Store"), [0xff, 0xfe]).unwrap();
+        let login = "{% extends \"layout.html\" %}{% block title %}In{% endblock %}\
+                     {% block content %}{{ csrf }}{% endblock %}";
+        std::fs::write(folder.join("web").join("login.html"), login).unwrap();
         let brand = BrandArgs {
             templates_dir: Some(folder.clone()),
             ..args()
@@ -274,7 +335,7 @@ mod tests {
         );
         assert_eq!(
             brand.page_templates,
-            [("login.html".to_owned(), "{{ csrf }}".to_owned())]
+            [("login.html".to_owned(), login.to_owned())]
         );
         let missing = BrandArgs {
             templates_dir: Some(folder),

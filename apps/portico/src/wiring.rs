@@ -153,6 +153,9 @@ pub enum WiringError {
     /// The password hasher could not start.
     #[error("the password hasher could not start")]
     Hasher(#[from] StorageError),
+    /// The brand's name, logo or colour is refused.
+    #[error(transparent)]
+    Brand(#[from] crate::settings::InvalidSetting),
     /// A template of `PORTICO_TEMPLATES_DIR` (or an embedded one) is refused.
     #[error("invalid setting PORTICO_TEMPLATES_DIR: {0}")]
     Templates(#[from] portico_mail_log::OverrideError),
@@ -167,6 +170,7 @@ impl Services {
         clock: Arc<dyn Clock>,
         transport: Arc<dyn MailTransport>,
     ) -> Result<Self, WiringError> {
+        settings.brand.check()?;
         let db = database.connection();
         let argon2 = Argon2Hasher::new()?;
         let hasher: Arc<dyn PasswordHasher> = Arc::new(argon2.clone());

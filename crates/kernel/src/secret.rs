@@ -64,11 +64,21 @@ pub enum PasswordRejection {
     #[error("the new password must differ from the current one")]
     SameAsCurrent,
     /// Built from the username, an email address of the account or the service name.
-    #[error("the password must not contain your {part}")]
+    #[error("the password must not contain {}", whose(.part))]
     ContainsPersonalData {
         /// What it contains: "username", "email address" or "service name".
         part: &'static str,
     },
+}
+
+/// How a refusal names what the password contains: the person's own data, or the
+/// portal's name.
+fn whose(part: &str) -> String {
+    if part == "service name" {
+        "the name of this service".to_owned()
+    } else {
+        format!("your {part}")
+    }
 }
 
 /// A password as typed by a client. It is never logged: `Debug` prints a placeholder

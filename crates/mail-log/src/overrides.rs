@@ -1,8 +1,10 @@
 //! Templates a portal operator writes to replace the embedded ones (same file names,
 //! such as `welcome.de.txt`), checked before they are used: each must be one Portico
-//! has, must compile, and may only use the variables the template it replaces uses
-//! (and the globals every template has, such as `brand`). A mistake is found when the
-//! server starts, never when a mail is due.
+//! has and must compile; it may only use the variables the template it replaces uses
+//! (with those of the templates that one builds on, and the globals every template
+//! has, such as `brand`), only refer to templates the replaced one refers to, and must
+//! keep its blocks and macros (other templates fill or call them). A mistake is found
+//! when the server starts, never when a mail is due.
 
 use std::collections::HashSet;
 
@@ -27,6 +29,30 @@ pub enum OverrideError {
         /// The compiler's complaint, with its line.
         #[source]
         source: minijinja::Error,
+    },
+    /// The template refers to a template the one it replaces does not.
+    #[error("{file} refers to {referenced}, which the template it replaces does not")]
+    UnknownReference {
+        /// The file name.
+        file: String,
+        /// The template referred to.
+        referenced: String,
+    },
+    /// The template lacks a block or macro of the one it replaces.
+    #[error("{file} lacks the {kind} `{name}` of the template it replaces")]
+    MissingPart {
+        /// The file name.
+        file: String,
+        /// `block` or `macro`.
+        kind: &'static str,
+        /// Its name.
+        name: String,
+    },
+    /// A mail's text template does not start with its subject line.
+    #[error("{file} must start with a line `Subject: ...` and a blank line")]
+    NoSubject {
+        /// The file name.
+        file: String,
     },
     /// The template uses a variable its notification does not provide.
     #[error("{file} uses the unknown variable `{variable}` (it may use: {allowed})")]
@@ -62,6 +88,11 @@ pub fn apply(
             });
         }
     };
+    let embedded = env
+        .get_template(file)
+        .map(|t| t.source().to_owned())
+        .unwrap_or_default();
+    check_shape(file, &embedded, source)?;
     let globals = env
         .globals()
         .map(|(name, _)| name.to_owned())
@@ -97,6 +128,61 @@ pub fn apply(
             file: file.to_owned(),
             source,
         })
+}
+
+/// What other templates rely on: the same references, blocks and macros as the
+/// embedded template, and a mail's subject line first.
+fn check_shape(file: &str, embedded: &str, source: &str) -> Result<(), OverrideError> {
+    let allowed = referenced_templates(embedded);
+    if let Some(referenced) = referenced_templates(source)
+        .into_iter()
+        .find(|name| !allowed.contains(name))
+    {
+        return Err(OverrideError::UnknownReference {
+            file: file.to_owned(),
+            referenced,
+        });
+    }
+    for kind in ["block", "macro"] {
+        let kept = named_tags(source, kind);
+        if let Some(name) = named_tags(embedded, kind)
+            .into_iter()
+            .find(|name| !kept.contains(name))
+        {
+            return Err(OverrideError::MissingPart {
+                file: file.to_owned(),
+                kind,
+                name,
+            });
+        }
+    }
+    let subject_first = source
+        .strip_prefix("Subject: ")
+        .and_then(|rest| rest.split_once("\n\n"))
+        .is_some_and(|(subject, _)| !subject.trim().is_empty() && !subject.contains('\n'));
+    if file.ends_with(".txt") && !subject_first {
+        return Err(OverrideError::NoSubject {
+            file: file.to_owned(),
+        });
+    }
+    Ok(())
+}
+
+/// The names of the `{% block NAME %}` or `{% macro NAME(...) %}` tags of `source`.
+fn named_tags(source: &str, kind: &str) -> Vec<String> {
+    source
+        .split("{%")
+        .skip(1)
+        .filter_map(|tag| {
+            let tag = tag.trim_start_matches(['-', '+']).trim_start();
+            let rest = tag.strip_prefix(kind)?;
+            let name = rest
+                .trim_start()
+                .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .next()?;
+            (!name.is_empty()).then(|| name.to_owned())
+        })
+        .collect()
 }
 
 /// The variables template `file` uses, with those of the templates it extends,
@@ -170,17 +256,60 @@ mod tests {
     }
 
     #[test]
+    fn references_blocks_macros_and_the_subject_line_are_kept() {
+        let mut env = env();
+        env.add_template(
+            "layout.html",
+            "{% block content %}{% endblock %}{% macro field(x) %}{{ x }}{% endmacro %}",
+        )
+        .unwrap();
+        let no_subject = apply(&mut env, "welcome.en.txt", "Hello {{ first_name }}").unwrap_err();
+        assert!(
+            matches!(no_subject, OverrideError::NoSubject { .. }),
+            "{no_subject}"
+        );
+        let no_block = apply(
+            &mut env,
+            "layout.html",
+            "{% macro field(x) %}{% endmacro %}",
+        )
+        .unwrap_err();
+        assert!(
+            no_block.to_string().contains("block `content`"),
+            "{no_block}"
+        );
+        let no_macro =
+            apply(&mut env, "layout.html", "{% block content %}{% endblock %}").unwrap_err();
+        assert!(no_macro.to_string().contains("macro `field`"), "{no_macro}");
+        let elsewhere = apply(
+            &mut env,
+            "welcome.en.txt",
+            "Subject: x\n\n{% include 'layout.html' %}",
+        )
+        .unwrap_err();
+        assert!(
+            elsewhere.to_string().contains("refers to layout.html"),
+            "{elsewhere}"
+        );
+    }
+
+    #[test]
     fn an_unknown_name_a_syntax_error_or_an_unknown_variable_is_refused() {
         let mut env = env();
         let unknown = apply(&mut env, "welcom.en.txt", "x").unwrap_err();
         assert!(unknown.to_string().contains("welcome.en.txt"), "{unknown}");
-        let broken = apply(&mut env, "welcome.en.txt", "{{ first_name ").unwrap_err();
+        let broken = apply(&mut env, "welcome.en.txt", "Subject: x\n\n{{ first_name ").unwrap_err();
         assert!(
             matches!(broken, OverrideError::DoesNotCompile { .. }),
             "{broken}"
         );
-        assert!(broken.to_string().contains("welcome.en.txt:1"), "{broken}");
-        let typo = apply(&mut env, "welcome.en.txt", "{{ frist_name }} {{ brand }}").unwrap_err();
+        assert!(broken.to_string().contains("welcome.en.txt:3"), "{broken}");
+        let typo = apply(
+            &mut env,
+            "welcome.en.txt",
+            "Subject: {{ frist_name }}\n\n{{ brand }}",
+        )
+        .unwrap_err();
         assert!(
             typo.to_string().contains("`frist_name`") && typo.to_string().contains("first_name"),
             "{typo}"

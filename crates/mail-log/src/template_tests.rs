@@ -176,7 +176,10 @@ fn an_operators_wording_replaces_the_embedded_one_and_a_bad_one_is_refused() {
     let german = templates.render(&welcome(), "de").unwrap();
     assert!(german.stored.subject.contains("Willkommen"));
 
-    let typo = ("welcome.en.txt".to_owned(), "{{ user_name }}".to_owned());
+    let typo = (
+        "welcome.en.txt".to_owned(),
+        "Subject: {{ user_name }}\n\nHello".to_owned(),
+    );
     let refused = Templates::branded("Example Hosting", &[typo]).unwrap_err();
     assert!(refused.to_string().contains("`user_name`"), "{refused}");
 }

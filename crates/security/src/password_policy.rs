@@ -50,7 +50,9 @@ impl PasswordPolicy {
     }
 
     /// The same policy for a portal called `name` (its brand), which a password must
-    /// then not be built from; every word of three letters or more counts.
+    /// then not be built from: the whole name (spaces and punctuation aside) and each
+    /// of its words of five characters or more; shorter words ("web", "host") are
+    /// too common in other words to tell.
     pub fn with_service_name(mut self, name: &str) -> Self {
         self.service_name = Arc::from(name);
         self
@@ -98,9 +100,7 @@ impl PasswordPolicy {
                 part: "email address",
             });
         }
-        let service_words = std::iter::once(&*self.service_name)
-            .chain(self.service_name.split(|c: char| !c.is_alphanumeric()));
-        if service_words.into_iter().any(contains) {
+        if self.built_from_service_name(&folded) {
             return Err(PasswordRejection::ContainsPersonalData {
                 part: "service name",
             });
@@ -111,6 +111,30 @@ impl PasswordPolicy {
             return Err(PasswordRejection::TooCommon);
         }
         Ok(())
+    }
+}
+
+impl PasswordPolicy {
+    /// The shortest word of the service's name that a password may not contain.
+    const SERVICE_WORD_MIN_LEN: usize = 5;
+
+    /// Whether `folded` (the password in lower case) holds the service's name or one
+    /// of its longer words.
+    fn built_from_service_name(&self, folded: &str) -> bool {
+        let squeezed = |text: &str| {
+            text.chars()
+                .filter(|c| c.is_alphanumeric())
+                .flat_map(char::to_lowercase)
+                .collect::<String>()
+        };
+        let name = squeezed(&self.service_name);
+        if name.chars().count() >= Self::CONTEXT_MIN_LEN && squeezed(folded).contains(&name) {
+            return true;
+        }
+        self.service_name
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|word| word.chars().count() >= Self::SERVICE_WORD_MIN_LEN)
+            .any(|word| folded.contains(&word.to_lowercase()))
     }
 }
 
@@ -198,10 +222,22 @@ mod tests {
             part: "service name",
         });
         assert_eq!(check("i like example hosting"), service);
+        assert_eq!(check("ExampleHostingAG tractor"), service);
         assert_eq!(check("HOSTING violet tractor"), service);
         // Words too short to be telling, and the default name, no longer count.
         assert_eq!(check("violet tractor ag sings"), Ok(()));
         assert_eq!(check("Portico violet tractor"), Ok(()));
+        let short = PasswordPolicy::new(8).with_service_name("The Web Company");
+        let check = |text: &str| short.check(&Password::new(text.into()), &CONTEXT);
+        assert_eq!(check("weather cobweb mother 42"), Ok(()));
+        assert_eq!(check("the web company rocks"), service);
+        assert_eq!(
+            PasswordRejection::ContainsPersonalData {
+                part: "service name"
+            }
+            .to_string(),
+            "the password must not contain the name of this service"
+        );
     }
 
     #[test]

@@ -48,7 +48,7 @@ use std::sync::Arc;
 use poem::{Endpoint, EndpointExt, IntoResponse, Request, Response, Route, get, handler, post};
 
 use crate::web::page::PendingPage;
-use crate::web::templates::{PageTemplates, Widening};
+use crate::web::templates::{PageTemplates, STRICT_POLICY, Widening};
 use crate::wiring::Services;
 
 /// `page`, allowed to run `/assets/portico.js`.
@@ -274,20 +274,25 @@ pub fn with_page_headers<E: Endpoint + 'static>(pages: E) -> impl Endpoint<Outpu
             Ok(response) => response.into_response(),
             Err(error) => guard::unreadable(error.status(), lang),
         };
-        let Some(services) = services else {
-            return Ok(response);
+        let pending = response.extensions_mut().remove::<PendingPage>();
+        let policy = match (&services, pending) {
+            (Some(services), pending) => {
+                if let Some(pending) = pending {
+                    finish(&mut response, &services.pages, pending);
+                }
+                let widening = response.extensions().get::<Widening>().copied();
+                services.pages.policy(widening).clone()
+            }
+            // A router without the services cannot render: it fails closed.
+            (None, _) => {
+                cannot_show(&mut response);
+                HeaderValue::from_static(STRICT_POLICY)
+            }
         };
-        let templates = &services.pages;
-        if let Some(pending) = response.extensions_mut().remove::<PendingPage>() {
-            response = finished(response, templates, pending);
-        }
-        let widening = response.extensions().get::<Widening>().copied();
         let headers = response.headers_mut();
         headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
         // The mail body shown in its frame sets a policy of its own.
-        if !headers.contains_key(CONTENT_SECURITY_POLICY)
-            && let Ok(policy) = HeaderValue::from_str(templates.policy(widening))
-        {
+        if !headers.contains_key(CONTENT_SECURITY_POLICY) {
             headers.insert(CONTENT_SECURITY_POLICY, policy);
         }
         if !headers.contains_key(X_FRAME_OPTIONS) {
@@ -304,20 +309,25 @@ pub fn with_page_headers<E: Endpoint + 'static>(pages: E) -> impl Endpoint<Outpu
     })
 }
 
-/// `response` with the body of the page it describes; a template that fails to
-/// render is logged and answered with a plain 500 page.
-fn finished(mut response: Response, templates: &PageTemplates, pending: PendingPage) -> Response {
+/// Gives `response` the body of the page it describes. A template that fails to
+/// render is logged and answered 500, with the handler's headers (cookies,
+/// `Retry-After`, its referrer policy) kept.
+fn finish(response: &mut Response, templates: &PageTemplates, pending: PendingPage) {
     match templates.render(&pending.template, pending.context) {
-        Ok(html) => {
-            response.set_body(html);
-            response
-        }
+        Ok(html) => response.set_body(html),
         Err(error) => {
             tracing::error!(%error, template = pending.template, "a page could not be rendered");
-            "<!doctype html><title>Error</title><p>The page could not be shown.</p>"
-                .with_status(poem::http::StatusCode::INTERNAL_SERVER_ERROR)
-                .with_content_type("text/html; charset=utf-8")
-                .into_response()
+            cannot_show(response);
         }
     }
+}
+
+/// Turns `response` into a plain 500 page, keeping its headers.
+fn cannot_show(response: &mut Response) {
+    response.set_status(poem::http::StatusCode::INTERNAL_SERVER_ERROR);
+    response.headers_mut().insert(
+        poem::http::header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    response.set_body("<!doctype html><title>Error</title><p>The page could not be shown.</p>");
 }

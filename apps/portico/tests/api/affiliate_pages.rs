@@ -53,6 +53,14 @@ async fn an_affiliate_earns_from_a_referral_and_is_paid_through_the_pages(app: &
         "{}",
         text(&created)
     );
+    let overview = ada.get("/account/affiliate").await;
+    let policy = overview.headers["content-security-policy"]
+        .to_str()
+        .unwrap();
+    assert!(
+        policy.contains("script-src 'self';"),
+        "the copy buttons: {policy}"
+    );
     let (html, _) = ada.form_token("/account/affiliate").await;
     let code = html
         .split("&#x2f;r&#x2f;")

@@ -20,14 +20,27 @@ async fn a_branded_portal_shows_and_signs_with_its_own_name(app: &TestApp) {
             "welcome.en.txt".into(),
             "Subject: {{ first_name }}, welcome aboard {{ brand }}\n\nConfirm: {{ link }}\n".into(),
         )],
-        page_templates: Vec::new(),
+        page_templates: vec![(
+            "login.html".into(),
+            "{% extends \"layout.html\" %}{% from \"field.html\" import input %}\
+             {% block title %}Sign in{% endblock %}{% block content %}\
+             <h1>Welcome back to {{ brand.name }}</h1>{{ username }}{% endblock %}"
+                .into(),
+        )],
     };
     let (client, _) = build_with(app.database(), app.clock.clone(), &app.smtp_url(), branded);
 
     let login = send(&client, Method::GET, "/login", None, None).await;
     let html = String::from_utf8_lossy(&login.body).into_owned();
+    // The operator's wording; a value the page lacks (`username` before login) shows
+    // as nothing rather than failing the page.
+    assert_eq!(login.status, 200, "{html}");
     assert!(
-        html.contains("<title>Log in · Example Hosting</title>"),
+        html.contains("<title>Sign in · Example Hosting</title>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<h1>Welcome back to Example Hosting</h1>"),
         "{html}"
     );
     assert!(
@@ -52,7 +65,7 @@ async fn a_branded_portal_shows_and_signs_with_its_own_name(app: &TestApp) {
         "{}",
         String::from_utf8_lossy(&answer.body)
     );
-    assert!(String::from_utf8_lossy(&answer.body).contains("service name"));
+    assert!(String::from_utf8_lossy(&answer.body).contains("the name of this service"));
 
     // The welcome mail in the operator's wording, the German one signed with the brand.
     let created = send(

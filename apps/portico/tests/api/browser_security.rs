@@ -43,6 +43,7 @@ async fn a_person_secures_the_account(app: &TestApp) {
     browser
         .wait_for_url(&format!("{base}/account/security/two-factor"))
         .await;
+    shoot(&browser, screenshots, "two-factor").await;
     browser.click("form.enrol button[type=submit]").await;
     browser.wait_for("img.qr").await;
     shoot(&browser, screenshots, "two-factor-enrol").await;
@@ -157,6 +158,10 @@ async fn a_person_secures_the_account(app: &TestApp) {
             .contains("Two-factor turned on")
     );
     shoot(&browser, screenshots, "security-log").await;
+    // The error page, as a link opened without its token shows it.
+    browser.goto(&format!("{base}/verify-email")).await;
+    shoot(&browser, screenshots, "error").await;
+    browser.goto(&format!("{base}/account/security")).await;
 
     // A forgotten password: the mailed link, a new password and a code.
     browser.click("form.logout button").await;

@@ -26,6 +26,12 @@ async fn the_email_history_lists_filters_pages_and_opens_messages(app: &TestApp)
     let mut browser = Browser::new(app);
     browser.log_in("ada").await;
 
+    let list = browser.get("/account/messages").await;
+    let policy = list.headers["content-security-policy"].to_str().unwrap();
+    assert!(
+        !policy.contains("frame-src"),
+        "only the message page frames: {policy}"
+    );
     let (first, _) = browser.form_token("/account/messages").await;
     assert_eq!(first.matches("class=\"card item message\"").count(), 25);
     assert!(first.contains("class=\"badge sent\""), "{first}");
@@ -60,6 +66,12 @@ async fn the_email_history_lists_filters_pages_and_opens_messages(app: &TestApp)
         .and_then(|rest| rest.split('"').next())
         .unwrap()
         .to_owned();
+    let page = browser.get(&format!("/account/messages/{id}")).await;
+    let policy = page.headers["content-security-policy"].to_str().unwrap();
+    assert!(
+        policy.contains("frame-src 'self';") && !policy.contains("script-src"),
+        "{policy}"
+    );
     let (message, _) = browser.form_token(&format!("/account/messages/{id}")).await;
     assert!(message.contains("ada25@example.org"), "{message}");
     // Escaped as HTML (`/` is `&#x2f;`), and with the token redacted as stored.

@@ -280,17 +280,27 @@ fn a_template_with_an_unknown_variable_is_refused_at_start_up() {
     std::fs::create_dir_all(folder.join("web")).unwrap();
     std::fs::write(
         folder.join("web").join("login.html"),
-        "{% extends \"layout.html\" %}{% block content %}{{ usernme }}{% endblock %}",
+        "{% extends \"layout.html\" %}{% block title %}In{% endblock %}\
+         {% block content %}{{ usernme }}{% endblock %}",
     )
     .unwrap();
     let data = folder.join("data");
-    let output = Command::new(env!("CARGO_BIN_EXE_portico"))
+    let mut server = Command::new(env!("CARGO_BIN_EXE_portico"))
         .arg("serve")
         .env("PORTICO_TEMPLATES_DIR", &folder)
         .env("PORTICO_DATA_DIR", &data)
         .env("PORTICO_LISTEN", "127.0.0.1:0")
-        .output()
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
         .unwrap();
+    // A server that started anyway would never exit: it is stopped, and fails below.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while server.try_wait().unwrap().is_none() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let _ = server.kill();
+    let output = server.wait_with_output().unwrap();
     let said = format!(
         "{}{}",
         String::from_utf8_lossy(&output.stdout),
