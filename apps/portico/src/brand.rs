@@ -123,7 +123,7 @@ impl Brand {
             return Err(InvalidSetting::new(
                 "PORTICO_BRAND_ACCENT",
                 format!(
-                    "{accent} contrasts {ratio:.1}:1 with white; the pages need 4.5:1 \
+                    "{accent} contrasts {ratio:.2}:1 with white; the pages need 4.5:1 \
                      (a darker shade)"
                 ),
             ));

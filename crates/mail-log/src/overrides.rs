@@ -66,16 +66,40 @@ pub enum OverrideError {
     },
 }
 
+/// Replaces templates of `env` (every embedded template, and the globals) with the
+/// operator's `overrides` (file name, source), each checked against the embedded
+/// templates alone, so the order of the files changes nothing.
+pub fn apply_all(
+    env: &mut Environment<'static>,
+    overrides: &[(String, String)],
+) -> Result<(), OverrideError> {
+    let embedded = env.clone();
+    for (file, source) in overrides {
+        apply_against(env, &embedded, file, source)?;
+    }
+    Ok(())
+}
+
 /// Replaces the template `file` in `env` with `source`, after checking it against the
-/// embedded template of the same name. `env` holds every embedded template and the
-/// globals; auto-escaping follows the file's extension, as for the embedded ones.
+/// embedded template of the same name. Auto-escaping follows the file's extension,
+/// as for the embedded ones.
 pub fn apply(
     env: &mut Environment<'static>,
     file: &str,
     source: &str,
 ) -> Result<(), OverrideError> {
-    let allowed = match env.get_template(file) {
-        Ok(_) => variables_of(env, file, &mut HashSet::new()),
+    let embedded = env.clone();
+    apply_against(env, &embedded, file, source)
+}
+
+fn apply_against(
+    env: &mut Environment<'static>,
+    embedded: &Environment<'static>,
+    file: &str,
+    source: &str,
+) -> Result<(), OverrideError> {
+    let allowed = match embedded.get_template(file) {
+        Ok(_) => variables_of(embedded, file, &mut HashSet::new()),
         Err(_) => {
             let mut known = env
                 .templates()
@@ -88,12 +112,8 @@ pub fn apply(
             });
         }
     };
-    let embedded = env
-        .get_template(file)
-        .map(|t| t.source().to_owned())
-        .unwrap_or_default();
-    check_shape(file, &embedded, source)?;
-    let globals = env
+    check_shape(file, embedded, source)?;
+    let globals = embedded
         .globals()
         .map(|(name, _)| name.to_owned())
         .collect::<HashSet<_>>();
@@ -130,25 +150,34 @@ pub fn apply(
         })
 }
 
-/// What other templates rely on: the same references, blocks and macros as the
-/// embedded template, and a mail's subject line first.
-fn check_shape(file: &str, embedded: &str, source: &str) -> Result<(), OverrideError> {
-    let allowed = referenced_templates(embedded);
+/// What other templates rely on: the same references (quoted names only), the blocks,
+/// the macros other templates import, and a mail's subject line first.
+fn check_shape(
+    file: &str,
+    embedded: &Environment<'static>,
+    source: &str,
+) -> Result<(), OverrideError> {
+    let original = embedded
+        .get_template(file)
+        .map(|t| t.source().to_owned())
+        .unwrap_or_default();
+    let allowed = referenced_templates(&original);
     if let Some(referenced) = referenced_templates(source)
         .into_iter()
-        .find(|name| !allowed.contains(name))
+        .find(|name| name.is_none() || !allowed.contains(name))
     {
         return Err(OverrideError::UnknownReference {
             file: file.to_owned(),
-            referenced,
+            referenced: referenced.unwrap_or_else(|| "a template not named in quotes".into()),
         });
     }
-    for kind in ["block", "macro"] {
+    let required = [
+        ("block", named_tags(&original, "block")),
+        ("macro", imported_macros(embedded, file, &original)),
+    ];
+    for (kind, names) in required {
         let kept = named_tags(source, kind);
-        if let Some(name) = named_tags(embedded, kind)
-            .into_iter()
-            .find(|name| !kept.contains(name))
-        {
+        if let Some(name) = names.into_iter().find(|name| !kept.contains(name)) {
             return Err(OverrideError::MissingPart {
                 file: file.to_owned(),
                 kind,
@@ -156,16 +185,59 @@ fn check_shape(file: &str, embedded: &str, source: &str) -> Result<(), OverrideE
             });
         }
     }
-    let subject_first = source
-        .strip_prefix("Subject: ")
-        .and_then(|rest| rest.split_once("\n\n"))
-        .is_some_and(|(subject, _)| !subject.trim().is_empty() && !subject.contains('\n'));
-    if file.ends_with(".txt") && !subject_first {
+    if file.ends_with(".txt") && !subject_first(source) {
         return Err(OverrideError::NoSubject {
             file: file.to_owned(),
         });
     }
     Ok(())
+}
+
+/// Whether a mail's text starts with `Subject: ...` and a blank line that rendering
+/// keeps (no whitespace control around it eats the blank line).
+fn subject_first(source: &str) -> bool {
+    let Some((subject, body)) = source
+        .strip_prefix("Subject: ")
+        .and_then(|rest| rest.split_once("\n\n"))
+    else {
+        return false;
+    };
+    let trims_after = ["-%}", "-}}", "-#}"]
+        .iter()
+        .any(|end| subject.trim_end().ends_with(end));
+    let trims_before = ["{%-", "{{-", "{#-"]
+        .iter()
+        .any(|start| body.starts_with(start));
+    !subject.trim().is_empty() && !subject.contains('\n') && !trims_after && !trims_before
+}
+
+/// The macros of `file` that other templates import: by name with `{% from %}`, or
+/// all of them when one imports the whole file.
+fn imported_macros(embedded: &Environment<'static>, file: &str, original: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    for (_, template) in embedded.templates() {
+        for tag in template.source().split("{%").skip(1) {
+            let tag = tag.trim_start_matches(['-', '+']).trim_start();
+            let quoted = |rest: &str| {
+                let rest = rest.trim_start();
+                let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+                let (name, after) = rest[1..].split_once(quote)?;
+                (name == file).then(|| after.to_owned())
+            };
+            if let Some(after) = tag.strip_prefix("from").and_then(quoted) {
+                let list = after.split("%}").next().unwrap_or_default();
+                let list = list.trim_start().strip_prefix("import").unwrap_or_default();
+                names.extend(
+                    list.split(',')
+                        .filter_map(|item| item.split_whitespace().next())
+                        .map(str::to_owned),
+                );
+            } else if tag.strip_prefix("import").and_then(quoted).is_some() {
+                return named_tags(original, "macro");
+            }
+        }
+    }
+    names
 }
 
 /// The names of the `{% block NAME %}` or `{% macro NAME(...) %}` tags of `source`.
@@ -199,15 +271,19 @@ fn variables_of(
         return HashSet::new();
     }
     let mut variables = template.undeclared_variables(false);
-    for referenced in referenced_templates(template.source()) {
+    for referenced in referenced_templates(template.source())
+        .into_iter()
+        .flatten()
+    {
         variables.extend(variables_of(env, &referenced, seen));
     }
     variables
 }
 
 /// The names in `{% extends "..." %}`, `{% include "..." %}`, `{% import "..." %}`
-/// and `{% from "..." import ... %}` of `source`.
-fn referenced_templates(source: &str) -> Vec<String> {
+/// and `{% from "..." import ... %}` of `source`; `None` for one not named by a
+/// quoted string (a variable, a list), which cannot be checked.
+fn referenced_templates(source: &str) -> Vec<Option<String>> {
     source
         .split("{%")
         .skip(1)
@@ -216,9 +292,16 @@ fn referenced_templates(source: &str) -> Vec<String> {
             let rest = ["extends", "include", "import", "from"]
                 .iter()
                 .find_map(|keyword| tag.strip_prefix(keyword))?;
+            if !rest.starts_with(char::is_whitespace) {
+                return None;
+            }
             let rest = rest.trim_start();
-            let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
-            rest[1..].split(quote).next().map(str::to_owned)
+            let quoted = rest
+                .chars()
+                .next()
+                .filter(|c| *c == '"' || *c == '\'')
+                .and_then(|quote| rest[1..].split(quote).next().map(str::to_owned));
+            Some(quoted)
         })
         .collect()
 }
@@ -278,9 +361,45 @@ mod tests {
             no_block.to_string().contains("block `content`"),
             "{no_block}"
         );
-        let no_macro =
-            apply(&mut env, "layout.html", "{% block content %}{% endblock %}").unwrap_err();
+        // A macro other templates import must stay; one only used inside may go.
+        let mut importing = env.clone();
+        importing
+            .add_template(
+                "page.html",
+                "{% from 'layout.html' import field %}{{ field(1) }}",
+            )
+            .unwrap();
+        let no_macro = apply(
+            &mut importing,
+            "layout.html",
+            "{% block content %}{% endblock %}",
+        )
+        .unwrap_err();
         assert!(no_macro.to_string().contains("macro `field`"), "{no_macro}");
+        let mut alone = env.clone();
+        apply(
+            &mut alone,
+            "layout.html",
+            "{% block content %}{% endblock %}",
+        )
+        .unwrap();
+        let eaten = apply(
+            &mut env,
+            "welcome.en.txt",
+            "Subject: x\n\n{%- if 1 %}y{% endif %}",
+        )
+        .unwrap_err();
+        assert!(matches!(eaten, OverrideError::NoSubject { .. }), "{eaten}");
+        let unnamed = apply(
+            &mut env,
+            "welcome.en.txt",
+            "Subject: x\n\n{% include name %}",
+        )
+        .unwrap_err();
+        assert!(
+            unnamed.to_string().contains("not named in quotes"),
+            "{unnamed}"
+        );
         let elsewhere = apply(
             &mut env,
             "welcome.en.txt",

@@ -373,9 +373,7 @@ impl Templates {
             source: error.source,
         })?;
         templates.env.add_global("brand", brand.to_owned());
-        for (file, source) in overrides {
-            crate::overrides::apply(&mut templates.env, file, source)?;
-        }
+        crate::overrides::apply_all(&mut templates.env, overrides)?;
         Ok(templates)
     }
 

@@ -183,3 +183,18 @@ fn an_operators_wording_replaces_the_embedded_one_and_a_bad_one_is_refused() {
     let refused = Templates::branded("Example Hosting", &[typo]).unwrap_err();
     assert!(refused.to_string().contains("`user_name`"), "{refused}");
 }
+
+#[test]
+fn an_unchanged_copy_of_every_mail_template_is_accepted() {
+    let copies = SOURCES
+        .iter()
+        .flat_map(|(name, language, text, html)| {
+            [
+                (format!("{name}.{language}.txt"), (*text).to_owned()),
+                (format!("{name}.{language}.html"), (*html).to_owned()),
+            ]
+        })
+        .collect::<Vec<_>>();
+    let copied = Templates::branded("Example Hosting", &copies);
+    assert!(copied.is_ok(), "{:?}", copied.err());
+}

@@ -231,6 +231,11 @@ mod tests {
         let check = |text: &str| short.check(&Password::new(text.into()), &CONTEXT);
         assert_eq!(check("weather cobweb mother 42"), Ok(()));
         assert_eq!(check("the web company rocks"), service);
+        // The whole name, squeezed, when none of its words is long enough alone.
+        let squeezed = PasswordPolicy::new(8).with_service_name("Web Host AG");
+        let check = |text: &str| squeezed.check(&Password::new(text.into()), &CONTEXT);
+        assert_eq!(check("webhostag violet 42"), service);
+        assert_eq!(check("web violet host tractor"), Ok(()));
         assert_eq!(
             PasswordRejection::ContainsPersonalData {
                 part: "service name"

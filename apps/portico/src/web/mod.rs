@@ -283,11 +283,12 @@ pub fn with_page_headers<E: Endpoint + 'static>(pages: E) -> impl Endpoint<Outpu
                 let widening = response.extensions().get::<Widening>().copied();
                 services.pages.policy(widening).clone()
             }
-            // A router without the services cannot render: it fails closed.
-            (None, _) => {
+            // A router without the services cannot render a page: it fails closed.
+            (None, Some(_)) => {
                 cannot_show(&mut response);
                 HeaderValue::from_static(STRICT_POLICY)
             }
+            (None, None) => HeaderValue::from_static(STRICT_POLICY),
         };
         let headers = response.headers_mut();
         headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));

@@ -6,7 +6,7 @@
 use minijinja::{Environment, State, Value};
 use poem::http::HeaderValue;
 use portico_mail_log::OverrideError;
-use portico_mail_log::overrides::apply;
+use portico_mail_log::overrides::apply_all;
 
 use crate::brand::Brand;
 use crate::web::text::{Lang, text};
@@ -167,16 +167,16 @@ impl std::fmt::Debug for PageTemplates {
 
 impl PageTemplates {
     /// The embedded templates with `brand`, and its page templates replacing the
-    /// embedded ones of the same names once checked. The embedded templates are
-    /// strict about undefined values (a mistake of ours fails the page and its test);
-    /// with an operator's templates, a value a page lacks shows as nothing instead, so
-    /// one wording slip cannot take every page down.
+    /// embedded ones of the same names once checked. Without an operator's templates
+    /// every value must be defined (a mistake of ours fails the page and its test);
+    /// with them, a value a page lacks (and anything looked up on it) shows as nothing
+    /// instead, for every page, so one wording slip cannot take the pages down.
     pub fn new(brand: &Brand) -> Result<Self, OverrideError> {
         let mut env = Environment::new();
         env.set_undefined_behavior(if brand.page_templates.is_empty() {
             minijinja::UndefinedBehavior::Strict
         } else {
-            minijinja::UndefinedBehavior::Lenient
+            minijinja::UndefinedBehavior::Chainable
         });
         for (name, source) in TEMPLATES {
             env.add_template(name, source)
@@ -193,8 +193,9 @@ impl PageTemplates {
                 logo_url => brand.logo_url.clone(),
             },
         );
+        apply_all(&mut env, &brand.page_templates)?;
         for (file, source) in &brand.page_templates {
-            apply(&mut env, file, source)?;
+            check_text_keys(file, source)?;
         }
         // Images from this site and `data:` (a QR code), and the logo's own origin.
         let images = match brand.logo_origin() {
@@ -235,6 +236,35 @@ impl PageTemplates {
     pub fn render(&self, template: &str, context: Value) -> Result<String, minijinja::Error> {
         self.env.get_template(template)?.render(context)
     }
+}
+
+/// Refuses an operator's page that names a text key the pages do not have
+/// (`t("login.titel")`), which would fail every render of it.
+fn check_text_keys(file: &str, source: &str) -> Result<(), OverrideError> {
+    for (at, _) in source.match_indices("t(") {
+        // `t(` itself, not the end of another name such as `input(`.
+        let own_name = source[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|before| !(before.is_alphanumeric() || before == '_' || before == '.'));
+        let call = &source[at + 2..];
+        let Some(quote) = call.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+            continue;
+        };
+        let key = call[1..].split(quote).next().unwrap_or_default();
+        // A key built at render time (`t("status." ~ name)`) cannot be checked here.
+        let whole = call[1 + key.len()..]
+            .strip_prefix(quote)
+            .is_some_and(|rest| rest.trim_start().starts_with(')'));
+        if own_name && whole && text(Lang::En, key).is_none() {
+            return Err(OverrideError::UnknownVariable {
+                file: file.to_owned(),
+                variable: format!("t(\"{key}\")"),
+                allowed: "the keys of apps/portico/src/web/texts/".to_owned(),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// `t(key)` in a template: the text for `key` in the page's `lang`.
@@ -316,6 +346,30 @@ mod tests {
         };
         let refused = PageTemplates::new(&typo).unwrap_err();
         assert!(refused.to_string().contains("`erors`"), "{refused}");
+    }
+
+    #[test]
+    fn an_unchanged_copy_of_every_page_template_is_accepted() {
+        let brand = Brand {
+            page_templates: TEMPLATES
+                .iter()
+                .map(|(name, source)| ((*name).to_owned(), (*source).to_owned()))
+                .collect(),
+            ..Brand::default()
+        };
+        let copied = PageTemplates::new(&brand);
+        assert!(copied.is_ok(), "{:?}", copied.err());
+        let typo = Brand {
+            page_templates: vec![(
+                "error.html".into(),
+                "{% extends 'layout.html' %}{% block title %}{{ t('error.titel') }}{% endblock %}\
+                 {% block content %}{% endblock %}"
+                    .into(),
+            )],
+            ..Brand::default()
+        };
+        let refused = PageTemplates::new(&typo).unwrap_err();
+        assert!(refused.to_string().contains("error.titel"), "{refused}");
     }
 
     #[test]

@@ -160,6 +160,7 @@ async fn a_person_secures_the_account(app: &TestApp) {
     shoot(&browser, screenshots, "security-log").await;
     // The error page, as a link opened without its token shows it.
     browser.goto(&format!("{base}/verify-email")).await;
+    assert!(browser.text("[role=alert]").await.contains("Open it again"));
     shoot(&browser, screenshots, "error").await;
     browser.goto(&format!("{base}/account/security")).await;
 
