@@ -11,6 +11,7 @@ use crate::api;
 use crate::http::body_limit::limit_body;
 use crate::http::problem::problem;
 use crate::http::problem_middleware::{problem_json, render};
+use crate::http::request_trace::trace_requests;
 use crate::metrics::{metrics_endpoint, open_metrics_endpoint, record_requests};
 use crate::wiring::Services;
 
@@ -18,7 +19,8 @@ use crate::wiring::Services;
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(20);
 
 /// Builds the whole HTTP application: the `/v1` API, its OpenAPI spec and Swagger UI,
-/// and the health probes, behind the body limit and the problem+json converter.
+/// the client area and the health probes, behind the body limit and the problem+json
+/// converter, each request in a trace of its own.
 pub fn app(services: Arc<Services>) -> impl Endpoint<Output = Response> {
     let api = api::service(&services);
     let spec = api.spec_endpoint();
@@ -39,7 +41,10 @@ pub fn app(services: Arc<Services>) -> impl Endpoint<Output = Response> {
     } else {
         routes.data(services).boxed()
     };
-    routes.around(limit_body).around(problem_json)
+    routes
+        .around(limit_body)
+        .around(problem_json)
+        .around(trace_requests)
 }
 
 #[handler]

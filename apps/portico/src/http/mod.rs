@@ -1,5 +1,6 @@
 //! HTTP plumbing shared by every endpoint: problem+json errors, authentication,
-//! the client address, request-body limits and timestamps on the wire.
+//! the client address, request-body limits, request traces and timestamps on the
+//! wire.
 
 pub mod auth;
 pub mod body_limit;
@@ -9,5 +10,6 @@ pub mod pagination;
 pub mod platform_auth;
 pub mod problem;
 pub mod problem_middleware;
+pub mod request_trace;
 pub mod timestamps;
 pub mod validation;

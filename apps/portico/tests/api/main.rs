@@ -40,6 +40,7 @@ mod security_pages;
 mod sessions;
 mod sockets;
 mod step_up;
+mod traces;
 mod two_factor;
 mod username;
 mod webdriver;
