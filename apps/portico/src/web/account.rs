@@ -15,7 +15,7 @@ use serde::Deserialize;
 use crate::http::auth::auth_error;
 use crate::http::client::client_info;
 use crate::http::problem::ApiError;
-use crate::web::browser_session::{SignedIn, signed_in};
+use crate::web::browser_session::{NotSignedIn, SignedIn, signed_in};
 use crate::web::csrf;
 use crate::web::guard::{problem_page, refused};
 use crate::web::page::{FormErrors, render, see_other, status_of, with_retry_after};
@@ -66,9 +66,20 @@ impl AccountPage {
     /// The reader of an account page, or the answer for a browser that may not see it
     /// (the login page, the second-factor step, the IP whitelist's refusal).
     pub async fn open(services: &Arc<Services>, req: &Request) -> Result<Self, Response> {
-        let current = signed_in(services, req)
-            .await
-            .map_err(|why| refused(why, visitor_lang(req)))?;
+        Self::open_or_log_in(services, req, "/login").await
+    }
+
+    /// [`Self::open`], sending a browser without a session to `login` (the login
+    /// page with a note of why, for a page a mailed link opened).
+    pub async fn open_or_log_in(
+        services: &Arc<Services>,
+        req: &Request,
+        login: &str,
+    ) -> Result<Self, Response> {
+        let current = signed_in(services, req).await.map_err(|why| match why {
+            NotSignedIn::LogIn => see_other(login),
+            why => refused(why, visitor_lang(req)),
+        })?;
         let profile = services
             .profiles
             .profile(current.session.account)

@@ -10,9 +10,9 @@ use poem::{Request, Response, handler};
 use serde::Deserialize;
 
 use crate::web::account::{AccountPage, ActionForm};
-use crate::web::browser_session::{NotSignedIn, signed_in};
-use crate::web::guard::refused;
-use crate::web::mailed_link::{LinkKind, MailedLink, forget, link_missing, no_referrer};
+use crate::web::mailed_link::{
+    LinkKind, MailedLink, forget, link_missing, no_referrer, open_link_page,
+};
 use crate::web::page::{FormErrors, see_other};
 use crate::web::text::visitor_lang;
 use crate::wiring::Services;
@@ -32,25 +32,11 @@ pub async fn invitation_page(
     services: Data<&Arc<Services>>,
     Query(query): Query<InvitationQuery>,
 ) -> Response {
-    let secure = services.cookies_secure();
-    if let Some(token) = query.token {
-        let link = MailedLink::AcceptInvitation { token };
-        return if link.is_well_formed() {
-            link.keep(secure)
-        } else {
-            no_referrer(link_missing(visitor_lang(req)))
-        };
-    }
-    if MailedLink::held(req, secure, LinkKind::AcceptInvitation).is_none() {
-        return no_referrer(link_missing(visitor_lang(req)));
-    }
-    match signed_in(&services, req).await {
-        Ok(_) => {}
-        Err(NotSignedIn::LogIn) => return see_other("/login?link"),
-        Err(why) => return refused(why, visitor_lang(req)),
-    }
-    let page = match AccountPage::open(services.0, req).await {
-        Ok(page) => page,
+    let opened = query
+        .token
+        .map(|token| MailedLink::AcceptInvitation { token });
+    let page = match open_link_page(services.0, req, LinkKind::AcceptInvitation, opened).await {
+        Ok((page, _)) => page,
         Err(answer) => return answer,
     };
     show(&page, StatusCode::OK, FormErrors::none())

@@ -10,9 +10,14 @@
 
 use poem::Request;
 
+use std::sync::Arc;
+
 use crate::http::cookies::cookie_value;
+use crate::web::account::AccountPage;
 use crate::web::page::{FormErrors, render, see_other, set_cookie};
+use crate::web::text::visitor_lang;
 use crate::web::text::{Lang, text};
+use crate::wiring::Services;
 use poem::Response;
 use poem::http::HeaderValue;
 use poem::http::StatusCode;
@@ -179,6 +184,29 @@ pub fn link_missing(lang: Lang) -> Response {
             errors => FormErrors::notice(text(lang, "link.missing").unwrap_or_default()),
         },
     )
+}
+
+/// The page of a link of `kind`: keeps a link just `opened` (and shows the bare
+/// path), or finds the one held and the signed-in reader, who is sent to log in
+/// first when there is none.
+pub async fn open_link_page(
+    services: &Arc<Services>,
+    req: &Request,
+    kind: LinkKind,
+    opened: Option<MailedLink>,
+) -> Result<(AccountPage, MailedLink), Response> {
+    let secure = services.cookies_secure();
+    let missing = || no_referrer(link_missing(visitor_lang(req)));
+    if let Some(link) = opened {
+        return Err(if link.is_well_formed() {
+            link.keep(secure)
+        } else {
+            missing()
+        });
+    }
+    let link = MailedLink::held(req, secure, kind).ok_or_else(missing)?;
+    let page = AccountPage::open_or_log_in(services, req, "/login?link").await?;
+    Ok((page, link))
 }
 
 /// Where a login goes next: the page of a link waiting for it, else the account.

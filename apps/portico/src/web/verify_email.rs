@@ -13,9 +13,10 @@ use serde::Deserialize;
 use crate::api::emails::{email_id, verify_address};
 use crate::http::problem::ApiError;
 use crate::web::account::{AccountPage, ActionForm};
-use crate::web::browser_session::{NotSignedIn, signed_in};
-use crate::web::guard::{problem_page, refused};
-use crate::web::mailed_link::{LinkKind, MailedLink, forget, link_missing, no_referrer};
+use crate::web::guard::problem_page;
+use crate::web::mailed_link::{
+    LinkKind, MailedLink, forget, link_missing, no_referrer, open_link_page,
+};
 use crate::web::page::{FormErrors, see_other};
 use crate::web::text::visitor_lang;
 use crate::wiring::Services;
@@ -37,26 +38,13 @@ pub async fn verify_page(
     Query(query): Query<VerifyQuery>,
 ) -> Response {
     let secure = services.cookies_secure();
-    if let (Some(email), Some(token)) = (query.email, query.token) {
-        let link = MailedLink::VerifyEmail { email, token };
-        return if link.is_well_formed() {
-            link.keep(secure)
-        } else {
-            no_referrer(link_missing(visitor_lang(req)))
-        };
-    }
-    let Some(MailedLink::VerifyEmail { email, .. }) =
-        MailedLink::held(req, secure, LinkKind::VerifyEmail)
-    else {
-        return no_referrer(link_missing(visitor_lang(req)));
+    let opened = match (query.email, query.token) {
+        (Some(email), Some(token)) => Some(MailedLink::VerifyEmail { email, token }),
+        _ => None,
     };
-    match signed_in(&services, req).await {
-        Ok(_) => {}
-        Err(NotSignedIn::LogIn) => return see_other("/login?link"),
-        Err(why) => return refused(why, visitor_lang(req)),
-    }
-    let page = match AccountPage::open(services.0, req).await {
-        Ok(page) => page,
+    let (page, email) = match open_link_page(services.0, req, LinkKind::VerifyEmail, opened).await {
+        Ok((page, MailedLink::VerifyEmail { email, .. })) => (page, email),
+        Ok(_) => return no_referrer(link_missing(visitor_lang(req))),
         Err(answer) => return answer,
     };
     let mut response = show(&page, &email, StatusCode::OK, FormErrors::none()).await;

@@ -1,6 +1,7 @@
 //! HTTP tests through the real router, on SQLite and on PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod engines;
 mod support;
 
 mod addresses;
