@@ -63,6 +63,7 @@ pub(crate) fn to_profile(row: account::Model) -> Result<Profile, StorageError> {
 
 #[async_trait]
 impl AccountRepository for SeaAccounts {
+    #[tracing::instrument(level = "debug", name = "SeaAccounts::create", skip_all)]
     async fn create(
         &self,
         new: &NewAccount,
@@ -112,6 +113,7 @@ impl AccountRepository for SeaAccounts {
         txn.commit().await.map_err(classify)
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaAccounts::profile", skip_all, fields(id = %id))]
     async fn profile(&self, id: AccountId) -> Result<Option<Profile>, StorageError> {
         account::Entity::find_by_id(id.to_string())
             .one(&self.reads)
@@ -121,6 +123,7 @@ impl AccountRepository for SeaAccounts {
             .transpose()
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaAccounts::update_profile", skip_all, fields(id = %id))]
     async fn update_profile(
         &self,
         id: AccountId,

@@ -77,6 +77,7 @@ fn text(line: &Option<AddressLine>) -> Option<String> {
 
 #[async_trait]
 impl AddressRepository for SeaAddresses {
+    #[tracing::instrument(level = "debug", name = "SeaAddresses::list", skip_all, fields(account = %account))]
     async fn list(
         &self,
         account: AccountId,
@@ -99,6 +100,7 @@ impl AddressRepository for SeaAddresses {
         })
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaAddresses::count", skip_all, fields(account = %account))]
     async fn count(&self, account: AccountId) -> Result<u64, StorageError> {
         postal_address::Entity::find()
             .filter(postal_address::Column::AccountId.eq(account.to_string()))
@@ -107,6 +109,7 @@ impl AddressRepository for SeaAddresses {
             .map_err(storage)
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaAddresses::find", skip_all, fields(account = %account, id = %id))]
     async fn find(
         &self,
         account: AccountId,
@@ -121,6 +124,7 @@ impl AddressRepository for SeaAddresses {
             .transpose()
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaAddresses::insert", skip_all, fields(account = %account))]
     async fn insert(
         &self,
         account: AccountId,
@@ -150,6 +154,7 @@ impl AddressRepository for SeaAddresses {
         txn.commit().await.map_err(storage)
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaAddresses::update", skip_all, fields(account = %account, id = %id))]
     async fn update(
         &self,
         account: AccountId,
@@ -203,6 +208,7 @@ impl AddressRepository for SeaAddresses {
         stored.map(to_address).transpose()
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaAddresses::delete", skip_all, fields(account = %account, id = %id))]
     async fn delete(&self, account: AccountId, id: AddressId) -> Result<bool, StorageError> {
         let txn = begin_write(&self.db).await.map_err(storage)?;
         lock_account(&txn, account).await?;

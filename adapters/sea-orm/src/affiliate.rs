@@ -27,6 +27,7 @@ impl SeaAffiliates {
         Self { db }
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaAffiliates::rows", skip_all)]
     async fn rows(&self, sql: &str, values: Vec<Value>) -> Result<Vec<QueryResult>, StorageError> {
         self.db
             .query_all_raw(portable(&self.db, sql, values))
@@ -34,6 +35,7 @@ impl SeaAffiliates {
             .map_err(storage)
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaAffiliates::execute", skip_all)]
     async fn execute(&self, sql: &str, values: Vec<Value>) -> Result<u64, sea_orm::DbErr> {
         Ok(self
             .db
@@ -87,6 +89,7 @@ const LINK_COLUMNS: &str = "id, affiliate_id, code, landing_url, campaign, creat
 
 #[async_trait]
 impl ProgramRepository for SeaAffiliates {
+    #[tracing::instrument(level = "debug", name = "SeaAffiliates::join", skip_all, fields(account = %account))]
     async fn join(&self, account: AccountId, at: OffsetDateTime) -> Result<bool, StorageError> {
         let joined = self
             .execute(
@@ -99,6 +102,7 @@ impl ProgramRepository for SeaAffiliates {
         Ok(joined == 1)
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaAffiliates::overview", skip_all, fields(account = %account))]
     async fn overview(
         &self,
         account: AccountId,
@@ -183,6 +187,7 @@ impl ProgramRepository for SeaAffiliates {
         }))
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaAffiliates::add_link", skip_all)]
     async fn add_link(&self, link: &Link) -> Result<(), StorageError> {
         self.execute(
             &format!(
@@ -205,6 +210,7 @@ impl ProgramRepository for SeaAffiliates {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaAffiliates::links", skip_all, fields(affiliate = %affiliate))]
     async fn links(&self, affiliate: AccountId) -> Result<Vec<Link>, StorageError> {
         self.rows(
             &format!(
@@ -219,6 +225,7 @@ impl ProgramRepository for SeaAffiliates {
         .collect()
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaAffiliates::remove_link", skip_all, fields(affiliate = %affiliate, id = %id))]
     async fn remove_link(&self, affiliate: AccountId, id: LinkId) -> Result<bool, StorageError> {
         let removed = self
             .execute(
@@ -230,6 +237,7 @@ impl ProgramRepository for SeaAffiliates {
         Ok(removed == 1)
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaAffiliates::link_by_code", skip_all)]
     async fn link_by_code(&self, code: &LinkCode) -> Result<Option<Link>, StorageError> {
         self.rows(
             &format!("SELECT {LINK_COLUMNS} FROM affiliate_links WHERE code = $1"),
@@ -241,6 +249,7 @@ impl ProgramRepository for SeaAffiliates {
         .transpose()
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaAffiliates::record_click", skip_all)]
     async fn record_click(&self, click: &Click) -> Result<(), StorageError> {
         self.execute(
             "INSERT INTO affiliate_clicks (link_id, clicked_at, address_digest, user_agent_digest) \
@@ -257,6 +266,7 @@ impl ProgramRepository for SeaAffiliates {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaAffiliates::add_referral", skip_all)]
     async fn add_referral(&self, referral: &Referral) -> Result<bool, StorageError> {
         let added = self
             .execute(
@@ -277,6 +287,7 @@ impl ProgramRepository for SeaAffiliates {
         }
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaAffiliates::referral_of", skip_all, fields(referred = %referred))]
     async fn referral_of(&self, referred: AccountId) -> Result<Option<Referral>, StorageError> {
         self.rows(
             "SELECT referred_id, affiliate_id, link_id, created_at FROM referrals \
@@ -289,6 +300,7 @@ impl ProgramRepository for SeaAffiliates {
         .transpose()
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaAffiliates::referrals", skip_all, fields(affiliate = %affiliate))]
     async fn referrals(
         &self,
         affiliate: AccountId,

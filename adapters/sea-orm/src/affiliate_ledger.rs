@@ -56,6 +56,7 @@ fn refunded_share(amount: i64, refunded: i64, payment: i64) -> i64 {
 
 #[async_trait]
 impl LedgerRepository for SeaLedger {
+    #[tracing::instrument(level = "debug", name = "SeaLedger::record_payment", skip_all)]
     async fn record_payment(&self, record: &PaymentRecord) -> Result<bool, StorageError> {
         let txn = begin_write(&self.db).await.map_err(storage)?;
         let fresh = execute(
@@ -76,6 +77,7 @@ impl LedgerRepository for SeaLedger {
         Ok(true)
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaLedger::record_refund", skip_all)]
     async fn record_refund(&self, refund: &RefundRecord) -> Result<RefundOutcome, StorageError> {
         let txn = begin_write(&self.db).await.map_err(storage)?;
         let earned = rows(
@@ -173,6 +175,7 @@ impl LedgerRepository for SeaLedger {
         Ok(outcome)
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaLedger::approve_due", skip_all)]
     async fn approve_due(&self, now: OffsetDateTime) -> Result<(), StorageError> {
         execute(
             &self.db,
@@ -184,6 +187,7 @@ impl LedgerRepository for SeaLedger {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaLedger::commissions", skip_all, fields(affiliate = %affiliate))]
     async fn commissions(
         &self,
         affiliate: AccountId,
@@ -212,6 +216,7 @@ impl LedgerRepository for SeaLedger {
         }))
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaLedger::add_destination", skip_all)]
     async fn add_destination(&self, change: &DestinationChange) -> Result<(), StorageError> {
         let d = &change.destination;
         let (paypal, holder, iban, bic) = match &d.kind {
@@ -253,6 +258,7 @@ impl LedgerRepository for SeaLedger {
         txn.commit().await.map_err(storage)
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaLedger::destinations", skip_all, fields(affiliate = %affiliate))]
     async fn destinations(&self, affiliate: AccountId) -> Result<Vec<Destination>, StorageError> {
         rows(
             &self.db,
@@ -266,6 +272,7 @@ impl LedgerRepository for SeaLedger {
         .collect()
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaLedger::remove_destination", skip_all)]
     async fn remove_destination(&self, change: &DestinationChange) -> Result<bool, StorageError> {
         let txn = begin_write(&self.db).await.map_err(storage)?;
         let removed = execute(
@@ -288,6 +295,7 @@ impl LedgerRepository for SeaLedger {
         Ok(true)
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaLedger::request_payout", skip_all)]
     async fn request_payout(&self, request: &PayoutRequest) -> Result<Payout, PayoutWriteError> {
         let affiliate = request.affiliate.to_string();
         let currency = request.currency.as_str().to_owned();
@@ -365,6 +373,7 @@ impl LedgerRepository for SeaLedger {
         Ok(payout)
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaLedger::payouts", skip_all, fields(affiliate = %affiliate))]
     async fn payouts(&self, affiliate: AccountId) -> Result<Vec<Payout>, StorageError> {
         rows(
             &self.db,
@@ -379,6 +388,7 @@ impl LedgerRepository for SeaLedger {
         .collect()
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaLedger::mark_paid", skip_all, fields(id = %id))]
     async fn mark_paid(&self, id: PayoutId, at: OffsetDateTime) -> Result<bool, StorageError> {
         Ok(execute(
             &self.db,

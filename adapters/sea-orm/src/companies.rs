@@ -27,6 +27,7 @@ impl SeaCompanies {
 
 #[async_trait]
 impl CompanyRepository for SeaCompanies {
+    #[tracing::instrument(level = "debug", name = "SeaCompanies::get", skip_all, fields(account = %account))]
     async fn get(&self, account: AccountId) -> Result<Option<Company>, StorageError> {
         let Some(row) = company::Entity::find_by_id(account.to_string())
             .one(&self.db)
@@ -41,6 +42,7 @@ impl CompanyRepository for SeaCompanies {
         }))
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaCompanies::put", skip_all, fields(account = %account))]
     async fn put(
         &self,
         account: AccountId,
@@ -70,6 +72,7 @@ impl CompanyRepository for SeaCompanies {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaCompanies::delete", skip_all, fields(account = %account))]
     async fn delete(&self, account: AccountId) -> Result<bool, StorageError> {
         let result = company::Entity::delete_by_id(account.to_string())
             .exec(&self.db)

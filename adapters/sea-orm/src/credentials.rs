@@ -53,6 +53,7 @@ impl SeaCredentials {
 
 #[async_trait]
 impl CredentialRepository for SeaCredentials {
+    #[tracing::instrument(level = "debug", name = "SeaCredentials::find_by_login", skip_all)]
     async fn find_by_login(
         &self,
         login: &LoginKey,
@@ -71,6 +72,7 @@ impl CredentialRepository for SeaCredentials {
         }))
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaCredentials::find_by_account", skip_all, fields(account = %account))]
     async fn find_by_account(
         &self,
         account: AccountId,
@@ -88,6 +90,7 @@ impl CredentialRepository for SeaCredentials {
         }))
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaCredentials::change_password", skip_all)]
     async fn change_password(&self, change: &PasswordChange) -> Result<(), StorageError> {
         let txn = begin_write(&self.db).await.map_err(storage)?;
         credential::Entity::update_many()
@@ -116,6 +119,7 @@ impl CredentialRepository for SeaCredentials {
         txn.commit().await.map_err(storage)
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaCredentials::replace_hash", skip_all, fields(account = %account))]
     async fn replace_hash(
         &self,
         account: AccountId,

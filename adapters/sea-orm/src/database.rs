@@ -55,6 +55,7 @@ impl Database {
     /// the pool is both faster and safer than letting writers collide on the file
     /// lock. An in-memory database needs the single connection too, since each
     /// connection would otherwise see its own empty database.
+    #[tracing::instrument(level = "debug", name = "Database::connect", skip_all)]
     pub async fn connect(url: &str) -> Result<Self, DatabaseError> {
         let backend = Self::backend_of(url)?;
         let mut options = ConnectOptions::new(url.to_owned());
@@ -95,6 +96,7 @@ impl Database {
 
     /// Read-only connections to a SQLite file, opened as they are needed (the file
     /// may not have its tables yet).
+    #[tracing::instrument(level = "debug", name = "Database::connect_reader", skip_all)]
     async fn connect_reader(url: &str) -> Result<DatabaseConnection, DatabaseError> {
         let readers = std::thread::available_parallelism()
             .map_or(2, usize::from)
@@ -126,12 +128,14 @@ impl Database {
     }
 
     /// Applies every pending migration.
+    #[tracing::instrument(level = "debug", name = "Database::migrate", skip_all)]
     pub async fn migrate(&self) -> Result<(), DatabaseError> {
         Migrator::up(&self.connection, None).await?;
         Ok(())
     }
 
     /// Whether the database answers a trivial query (readiness).
+    #[tracing::instrument(level = "debug", name = "Database::ping", skip_all)]
     pub async fn ping(&self) -> bool {
         self.connection.ping().await.is_ok()
     }
@@ -167,6 +171,7 @@ impl Database {
     }
 
     /// Runs a statement that returns nothing; for test set-up and tooling.
+    #[tracing::instrument(level = "debug", name = "Database::execute", skip_all)]
     pub async fn execute(&self, sql: &str) -> Result<(), DatabaseError> {
         self.connection.execute_unprepared(sql).await?;
         Ok(())

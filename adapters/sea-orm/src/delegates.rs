@@ -177,6 +177,7 @@ fn email_key(email: &EmailAddress) -> String {
 
 #[async_trait]
 impl DelegateRepository for SeaDelegates {
+    #[tracing::instrument(level = "debug", name = "SeaDelegates::list", skip_all, fields(owner = %owner))]
     async fn list(
         &self,
         owner: AccountId,
@@ -204,6 +205,7 @@ impl DelegateRepository for SeaDelegates {
         )
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaDelegates::find", skip_all, fields(owner = %owner, id = %id))]
     async fn find(
         &self,
         owner: AccountId,
@@ -218,6 +220,7 @@ impl DelegateRepository for SeaDelegates {
         Ok(with_scopes(&self.db, rows).await?.into_iter().next())
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaDelegates::find_invitation", skip_all)]
     async fn find_invitation(
         &self,
         digest: &TokenDigest,
@@ -231,6 +234,7 @@ impl DelegateRepository for SeaDelegates {
         Ok(with_scopes(&self.db, rows).await?.into_iter().next())
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaDelegates::invite", skip_all)]
     async fn invite(&self, invitation: &NewInvitation) -> Result<(), DelegateWriteError> {
         let new = &invitation.delegate;
         let txn = begin_write(&self.db).await.map_err(storage)?;
@@ -271,6 +275,7 @@ impl DelegateRepository for SeaDelegates {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaDelegates::accept", skip_all)]
     async fn accept(&self, acceptance: &Acceptance) -> Result<(), DelegateWriteError> {
         let txn = begin_write(&self.db).await.map_err(storage)?;
         // Using the token up is the guard: of two acceptances, one updates the row.
@@ -310,6 +315,7 @@ impl DelegateRepository for SeaDelegates {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaDelegates::change_scope", skip_all, fields(owner = %owner, id = %id))]
     async fn change_scope(
         &self,
         owner: AccountId,
@@ -343,6 +349,7 @@ impl DelegateRepository for SeaDelegates {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaDelegates::revoke", skip_all, fields(owner = %owner, id = %id))]
     async fn revoke(
         &self,
         owner: AccountId,
@@ -380,6 +387,7 @@ impl DelegateRepository for SeaDelegates {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaDelegates::delegated_to", skip_all, fields(actor = %actor))]
     async fn delegated_to(&self, actor: AccountId) -> Result<Vec<Delegate>, StorageError> {
         let rows = delegate::Entity::find()
             .filter(delegate::Column::DelegateId.eq(actor.to_string()))
@@ -390,6 +398,7 @@ impl DelegateRepository for SeaDelegates {
         with_scopes(&self.db, rows).await
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaDelegates::grant", skip_all, fields(owner = %owner, actor = %actor))]
     async fn grant(
         &self,
         owner: AccountId,

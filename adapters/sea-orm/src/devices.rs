@@ -37,6 +37,7 @@ fn to_device(row: known_device::Model) -> Result<KnownDevice, StorageError> {
 
 #[async_trait]
 impl DeviceRepository for SeaDevices {
+    #[tracing::instrument(level = "debug", name = "SeaDevices::find", skip_all)]
     async fn find(&self, digest: &TokenDigest) -> Result<Option<KnownDevice>, StorageError> {
         known_device::Entity::find_by_id(digest.as_str().to_owned())
             .one(&self.db)
@@ -46,6 +47,7 @@ impl DeviceRepository for SeaDevices {
             .transpose()
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaDevices::issue", skip_all)]
     async fn issue(&self, device: &KnownDevice) -> Result<(), StorageError> {
         let account = device.account.to_string();
         let txn = begin_write(&self.db).await.map_err(storage)?;
@@ -81,6 +83,7 @@ impl DeviceRepository for SeaDevices {
         txn.commit().await.map_err(storage)
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaDevices::renew", skip_all, fields(account = %account))]
     async fn renew(
         &self,
         digest: &TokenDigest,
@@ -107,6 +110,7 @@ impl DeviceRepository for SeaDevices {
         Ok(renewed == 1)
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaDevices::count_failure", skip_all)]
     async fn count_failure(&self, digest: &TokenDigest) -> Result<u32, StorageError> {
         let row = self
             .db
@@ -125,6 +129,7 @@ impl DeviceRepository for SeaDevices {
         Ok(u32::try_from(failures).unwrap_or_default())
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaDevices::forget", skip_all)]
     async fn forget(&self, digest: &TokenDigest) -> Result<(), StorageError> {
         known_device::Entity::delete_by_id(digest.as_str().to_owned())
             .exec(&self.db)

@@ -91,6 +91,7 @@ async fn find_owned(
 
 #[async_trait]
 impl EmailRepository for SeaEmails {
+    #[tracing::instrument(level = "debug", name = "SeaEmails::list", skip_all, fields(account = %account))]
     async fn list(
         &self,
         account: AccountId,
@@ -113,6 +114,7 @@ impl EmailRepository for SeaEmails {
         })
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaEmails::count", skip_all, fields(account = %account))]
     async fn count(&self, account: AccountId) -> Result<u64, StorageError> {
         account_email::Entity::find()
             .filter(account_email::Column::AccountId.eq(account.to_string()))
@@ -121,6 +123,7 @@ impl EmailRepository for SeaEmails {
             .map_err(storage)
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaEmails::add", skip_all, fields(account = %account))]
     async fn add(
         &self,
         account: AccountId,
@@ -157,6 +160,7 @@ impl EmailRepository for SeaEmails {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaEmails::change_address", skip_all, fields(account = %account, id = %id))]
     async fn change_address(
         &self,
         account: AccountId,
@@ -193,6 +197,7 @@ impl EmailRepository for SeaEmails {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaEmails::verify", skip_all, fields(account = %account, id = %id))]
     async fn verify(
         &self,
         account: AccountId,
@@ -235,6 +240,7 @@ impl EmailRepository for SeaEmails {
         Ok(VerifyOutcome::Verified)
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaEmails::make_primary", skip_all, fields(account = %account, id = %id, former = %former))]
     async fn make_primary(
         &self,
         account: AccountId,
@@ -275,6 +281,7 @@ impl EmailRepository for SeaEmails {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaEmails::remove", skip_all, fields(account = %account, id = %id))]
     async fn remove(&self, account: AccountId, id: EmailId) -> Result<(), RemoveEmailError> {
         let txn = begin_write(&self.db).await.map_err(storage)?;
         lock_account(&txn, account).await?;

@@ -66,10 +66,12 @@ async fn entries(
 
 #[async_trait]
 impl IpWhitelistRepository for SeaIpWhitelist {
+    #[tracing::instrument(level = "debug", name = "SeaIpWhitelist::list", skip_all, fields(account = %account))]
     async fn list(&self, account: AccountId) -> Result<Vec<WhitelistEntry>, StorageError> {
         entries(&self.db, account).await
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaIpWhitelist::add", skip_all)]
     async fn add(&self, addition: &WhitelistAddition) -> Result<(), WhitelistWriteError> {
         let new = &addition.entry;
         let txn = begin_write(&self.db).await.map_err(storage)?;
@@ -102,6 +104,7 @@ impl IpWhitelistRepository for SeaIpWhitelist {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaIpWhitelist::remove", skip_all)]
     async fn remove(&self, removal: &WhitelistRemoval) -> Result<(), WhitelistWriteError> {
         let txn = begin_write(&self.db).await.map_err(storage)?;
         lock_account(&txn, removal.account).await?;
@@ -127,6 +130,7 @@ impl IpWhitelistRepository for SeaIpWhitelist {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaIpWhitelist::touch", skip_all, fields(account = %account, id = %id))]
     async fn touch(
         &self,
         account: AccountId,

@@ -25,6 +25,7 @@
 //! }
 //! ```
 
+pub mod account_contacts;
 pub mod accounts;
 pub mod addresses;
 pub mod affiliate;
@@ -54,6 +55,7 @@ mod transactions;
 pub mod two_factor;
 pub mod usernames;
 
+pub use account_contacts::SeaAccountContacts;
 pub use accounts::SeaAccounts;
 pub use addresses::SeaAddresses;
 pub use affiliate::SeaAffiliates;
@@ -69,7 +71,7 @@ pub use outbox::SeaOutbox;
 pub use password_resets::SeaPasswordResets;
 pub use phones::SeaPhones;
 pub use products::SeaProducts;
-pub use security_events::{SeaAccountDirectory, SeaSecurityEvents};
+pub use security_events::SeaSecurityEvents;
 pub use sessions::SeaSessions;
 pub use throttles::SeaThrottles;
 pub use two_factor::SeaTwoFactor;

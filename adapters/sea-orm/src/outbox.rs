@@ -200,12 +200,14 @@ fn claim_statement(backend: DbBackend, now: i64, lease_until: i64, limit: u64) -
 
 #[async_trait]
 impl OutboxRepository for SeaOutbox {
+    #[tracing::instrument(level = "debug", name = "SeaOutbox::enqueue", skip_all)]
     async fn enqueue(&self, new: &NewMessage) -> Result<(), StorageError> {
         let txn = begin_write(&self.db).await.map_err(storage)?;
         insert_message(&txn, new).await?;
         txn.commit().await.map_err(storage)
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaOutbox::claim_due", skip_all)]
     async fn claim_due(
         &self,
         now: OffsetDateTime,
@@ -270,6 +272,7 @@ impl OutboxRepository for SeaOutbox {
             .collect()
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaOutbox::record_attempt", skip_all, fields(id = %id))]
     async fn record_attempt(
         &self,
         id: MessageId,
@@ -286,6 +289,7 @@ impl OutboxRepository for SeaOutbox {
         .await
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaOutbox::record_attempts", skip_all)]
     async fn record_attempts(&self, attempts: &[AttemptRecord]) -> Result<(), StorageError> {
         if attempts.is_empty() {
             return Ok(());
@@ -297,6 +301,7 @@ impl OutboxRepository for SeaOutbox {
         txn.commit().await.map_err(storage)
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaOutbox::backlog", skip_all)]
     async fn backlog(&self) -> Result<Backlog, StorageError> {
         let row = self
             .reads
@@ -319,6 +324,7 @@ impl OutboxRepository for SeaOutbox {
         })
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaOutbox::list", skip_all, fields(account = %account))]
     async fn list(
         &self,
         account: AccountId,
@@ -345,6 +351,7 @@ impl OutboxRepository for SeaOutbox {
         })
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaOutbox::find", skip_all, fields(account = %account, id = %id))]
     async fn find(
         &self,
         account: AccountId,
@@ -378,6 +385,7 @@ impl OutboxRepository for SeaOutbox {
         Ok(Some((to_message(row)?, events)))
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaOutbox::mark_bounced", skip_all)]
     async fn mark_bounced(
         &self,
         reference: &BounceReference,

@@ -31,6 +31,7 @@ impl SeaPasswordResets {
 
 #[async_trait]
 impl PasswordResetRepository for SeaPasswordResets {
+    #[tracing::instrument(level = "debug", name = "SeaPasswordResets::issue", skip_all)]
     async fn issue(&self, issue: &ResetIssue) -> Result<(), StorageError> {
         let txn = begin_write(&self.db).await.map_err(storage)?;
         // The account's older link dies with its row; the unique account column keeps
@@ -54,6 +55,7 @@ impl PasswordResetRepository for SeaPasswordResets {
         txn.commit().await.map_err(storage)
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaPasswordResets::find", skip_all)]
     async fn find(&self, digest: &TokenDigest) -> Result<Option<PendingReset>, StorageError> {
         password_reset::Entity::find_by_id(digest.as_str().to_owned())
             .one(&self.db)
@@ -68,6 +70,7 @@ impl PasswordResetRepository for SeaPasswordResets {
             .transpose()
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaPasswordResets::void", skip_all)]
     async fn void(&self, digest: &TokenDigest) -> Result<(), StorageError> {
         password_reset::Entity::delete_by_id(digest.as_str().to_owned())
             .exec(&self.db)
@@ -76,6 +79,7 @@ impl PasswordResetRepository for SeaPasswordResets {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaPasswordResets::complete", skip_all)]
     async fn complete(&self, completion: &ResetCompletion) -> Result<(), GuardedWriteError> {
         let txn = begin_write(&self.db).await.map_err(storage)?;
         let account = completion.account.to_string();

@@ -53,6 +53,7 @@ fn owned_by(account: AccountId, id: PhoneId) -> sea_orm::Condition {
 
 #[async_trait]
 impl PhoneRepository for SeaPhones {
+    #[tracing::instrument(level = "debug", name = "SeaPhones::list", skip_all, fields(account = %account))]
     async fn list(
         &self,
         account: AccountId,
@@ -74,6 +75,7 @@ impl PhoneRepository for SeaPhones {
         })
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaPhones::count", skip_all, fields(account = %account))]
     async fn count(&self, account: AccountId) -> Result<u64, StorageError> {
         phone::Entity::find()
             .filter(phone::Column::AccountId.eq(account.to_string()))
@@ -82,6 +84,7 @@ impl PhoneRepository for SeaPhones {
             .map_err(storage)
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaPhones::find", skip_all, fields(account = %account, id = %id))]
     async fn find(&self, account: AccountId, id: PhoneId) -> Result<Option<Phone>, StorageError> {
         phone::Entity::find()
             .filter(owned_by(account, id))
@@ -92,6 +95,7 @@ impl PhoneRepository for SeaPhones {
             .transpose()
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaPhones::insert", skip_all, fields(account = %account))]
     async fn insert(&self, account: AccountId, phone: &Phone) -> Result<(), PhoneWriteError> {
         phone::ActiveModel {
             id: Set(phone.id.to_string()),
@@ -106,6 +110,7 @@ impl PhoneRepository for SeaPhones {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaPhones::update", skip_all, fields(account = %account))]
     async fn update(&self, account: AccountId, phone: &Phone) -> Result<bool, PhoneWriteError> {
         let result = phone::Entity::update_many()
             .col_expr(phone::Column::Number, Expr::value(phone.number.as_str()))
@@ -120,6 +125,7 @@ impl PhoneRepository for SeaPhones {
         Ok(result.rows_affected > 0)
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaPhones::delete", skip_all, fields(account = %account, id = %id))]
     async fn delete(&self, account: AccountId, id: PhoneId) -> Result<bool, StorageError> {
         let result = phone::Entity::delete_many()
             .filter(owned_by(account, id))

@@ -42,6 +42,7 @@ fn to_product(row: product::Model) -> Result<Product, StorageError> {
 
 #[async_trait]
 impl ProductRepository for SeaProducts {
+    #[tracing::instrument(level = "debug", name = "SeaProducts::list", skip_all, fields(account = %account))]
     async fn list(&self, account: AccountId) -> Result<Vec<Product>, StorageError> {
         product::Entity::find()
             .filter(product::Column::AccountId.eq(account.to_string()))
@@ -54,6 +55,7 @@ impl ProductRepository for SeaProducts {
             .collect()
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaProducts::owned", skip_all, fields(account = %account))]
     async fn owned(
         &self,
         account: AccountId,
@@ -73,6 +75,7 @@ impl ProductRepository for SeaProducts {
             .collect()
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaProducts::upsert", skip_all)]
     async fn upsert(&self, new: &Product) -> Result<bool, StorageError> {
         // No look-up first: the foreign key on the account decides, also when the
         // account goes away at the same moment.
@@ -96,6 +99,7 @@ impl ProductRepository for SeaProducts {
         }
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaProducts::remove", skip_all, fields(account = %account, id = %id))]
     async fn remove(&self, account: AccountId, id: &ProductId) -> Result<bool, StorageError> {
         let txn = begin_write(&self.db).await.map_err(storage)?;
         let removed = product::Entity::delete_many()

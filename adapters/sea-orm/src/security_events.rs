@@ -1,16 +1,14 @@
-//! [`SecurityEventRepository`] on SeaORM, and [`AccountDirectory`] over the identity
-//! tables.
+//! [`SecurityEventRepository`] on SeaORM.
 
 use async_trait::async_trait;
-use portico_kernel::{AccountId, EmailAddress, EventId, Page, PageRequest, StorageError};
-use portico_security::ports::{AccountContext, AccountDirectory};
+use portico_kernel::{AccountId, EventId, Page, PageRequest, StorageError};
 use portico_security::{ClientInfo, SecurityEvent, SecurityEventKind, SecurityEventRepository};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set,
+    Set,
 };
 
-use crate::entities::{account, account_email, security_event};
+use crate::entities::security_event;
 use crate::errors::storage;
 use crate::keyset::{Direction, into_page, page_query};
 use crate::mapping::{instant, micros, stored, stored_opt};
@@ -65,10 +63,12 @@ fn to_event(row: security_event::Model) -> Result<SecurityEvent, StorageError> {
 
 #[async_trait]
 impl SecurityEventRepository for SeaSecurityEvents {
+    #[tracing::instrument(level = "debug", name = "SeaSecurityEvents::record", skip_all)]
     async fn record(&self, event: &SecurityEvent) -> Result<(), StorageError> {
         insert_event(&self.db, event).await
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaSecurityEvents::list", skip_all, fields(account = %account))]
     async fn list(
         &self,
         account: AccountId,
@@ -87,118 +87,5 @@ impl SecurityEventRepository for SeaSecurityEvents {
         .await
         .map_err(storage)?;
         into_page(rows, page, to_event, |item| (item.at, item.id.to_string()))
-    }
-}
-
-/// Account facts for the security domain, read from the identity tables.
-#[derive(Debug, Clone)]
-pub struct SeaAccountDirectory {
-    db: DatabaseConnection,
-}
-
-impl SeaAccountDirectory {
-    /// A directory over the given pool.
-    pub fn new(db: DatabaseConnection) -> Self {
-        Self { db }
-    }
-}
-
-#[async_trait]
-impl AccountDirectory for SeaAccountDirectory {
-    async fn context(&self, account: AccountId) -> Result<Option<AccountContext>, StorageError> {
-        let Some(row) = account::Entity::find_by_id(account.to_string())
-            .one(&self.db)
-            .await
-            .map_err(storage)?
-        else {
-            return Ok(None);
-        };
-        let emails = account_email::Entity::find()
-            .filter(account_email::Column::AccountId.eq(account.to_string()))
-            .order_by_desc(account_email::Column::IsPrimary)
-            .all(&self.db)
-            .await
-            .map_err(storage)?;
-        let Some(primary) = emails.iter().find(|e| e.is_primary) else {
-            return Err(StorageError::corrupt("account without a primary email"));
-        };
-        Ok(Some(AccountContext {
-            username: row.username,
-            primary_email: stored(&primary.address, EmailAddress::parse, "email address")?,
-            emails: emails.iter().map(|e| e.address.clone()).collect(),
-            verified_emails: emails
-                .iter()
-                .filter(|e| e.verified)
-                .map(|e| stored(&e.address, EmailAddress::parse, "email address"))
-                .collect::<Result<_, _>>()?,
-            language: row.language,
-        }))
-    }
-}
-
-#[async_trait]
-impl portico_delegation::ports::AccountContacts for SeaAccountDirectory {
-    async fn contact(
-        &self,
-        account: AccountId,
-    ) -> Result<Option<portico_delegation::ports::AccountContact>, StorageError> {
-        let Some(context) = AccountDirectory::context(self, account).await? else {
-            return Ok(None);
-        };
-        let all_emails = context
-            .emails
-            .iter()
-            .map(|address| stored(address, EmailAddress::parse, "email address"))
-            .collect::<Result<_, _>>()?;
-        Ok(Some(portico_delegation::ports::AccountContact {
-            username: context.username,
-            primary_email: context.primary_email,
-            verified_emails: context.verified_emails,
-            all_emails,
-            language: context.language,
-        }))
-    }
-}
-
-#[async_trait]
-impl portico_affiliate::ports::AffiliateContacts for SeaAccountDirectory {
-    async fn contact(
-        &self,
-        account: AccountId,
-    ) -> Result<Option<portico_affiliate::ports::AffiliateContact>, StorageError> {
-        Ok(AccountDirectory::context(self, account)
-            .await?
-            .map(|context| portico_affiliate::ports::AffiliateContact {
-                username: context.username,
-                primary_email: context.primary_email,
-                verified_emails: context.verified_emails,
-                language: context.language,
-            }))
-    }
-}
-
-#[async_trait]
-impl portico_identity::ports::EmailAuditTrail for SeaSecurityEvents {
-    async fn record(
-        &self,
-        account: AccountId,
-        change: portico_identity::ports::EmailChange,
-        detail: String,
-        at: time::OffsetDateTime,
-        client: &ClientInfo,
-    ) -> Result<(), StorageError> {
-        use portico_identity::ports::EmailChange;
-        let kind = match change {
-            EmailChange::Added => SecurityEventKind::EmailAdded,
-            EmailChange::Changed => SecurityEventKind::EmailChanged,
-            EmailChange::Verified => SecurityEventKind::EmailVerified,
-            EmailChange::MadePrimary => SecurityEventKind::PrimaryEmailChanged,
-            EmailChange::Removed => SecurityEventKind::EmailRemoved,
-        };
-        insert_event(
-            &self.db,
-            &SecurityEvent::new(account, kind, at, client, Some(detail)),
-        )
-        .await
     }
 }

@@ -63,6 +63,7 @@ fn to_session(row: session::Model) -> Result<Session, StorageError> {
 
 #[async_trait]
 impl SessionRepository for SeaSessions {
+    #[tracing::instrument(level = "debug", name = "SeaSessions::insert", skip_all, fields(account = %session.account))]
     async fn insert(&self, session: &Session, event: &SecurityEvent) -> Result<(), StorageError> {
         let txn = begin_write(&self.db).await.map_err(storage)?;
         session::ActiveModel {
@@ -84,6 +85,7 @@ impl SessionRepository for SeaSessions {
         txn.commit().await.map_err(storage)
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaSessions::find_for_request", skip_all)]
     async fn find_for_request(
         &self,
         digest: &TokenDigest,
@@ -143,6 +145,7 @@ impl SessionRepository for SeaSessions {
         Ok(Some(SessionWithWhitelist { session, whitelist }))
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaSessions::touch", skip_all, fields(id = %id))]
     async fn touch(&self, id: SessionId, at: OffsetDateTime) -> Result<(), StorageError> {
         session::Entity::update_many()
             .col_expr(session::Column::LastSeenAt, Expr::value(micros(at)))
@@ -153,6 +156,7 @@ impl SessionRepository for SeaSessions {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaSessions::list", skip_all, fields(account = %account))]
     async fn list(
         &self,
         account: AccountId,
@@ -177,6 +181,7 @@ impl SessionRepository for SeaSessions {
         })
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaSessions::delete", skip_all, fields(account = %account, id = %id))]
     async fn delete(&self, account: AccountId, id: SessionId) -> Result<bool, StorageError> {
         let result = session::Entity::delete_many()
             .filter(session::Column::Id.eq(id.to_string()))
@@ -187,6 +192,7 @@ impl SessionRepository for SeaSessions {
         Ok(result.rows_affected > 0)
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaSessions::delete_others", skip_all, fields(account = %account, keep = %keep))]
     async fn delete_others(
         &self,
         account: AccountId,
@@ -216,6 +222,7 @@ impl SessionRepository for SeaSessions {
             .collect()
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaSessions::renew_proof", skip_all)]
     async fn renew_proof(&self, fresh: &FreshProof) -> Result<(), GuardedWriteError> {
         let txn = begin_write(&self.db).await.map_err(storage)?;
         // The proof before the session row, the order every two-factor transaction

@@ -30,6 +30,7 @@ impl SeaThrottles {
 
 #[async_trait]
 impl ThrottleRepository for SeaThrottles {
+    #[tracing::instrument(level = "debug", name = "SeaThrottles::blocked_until", skip_all)]
     async fn blocked_until(
         &self,
         keys: &[ThrottleKey],
@@ -61,6 +62,7 @@ impl ThrottleRepository for SeaThrottles {
         until.map(instant).transpose()
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaThrottles::record_failure", skip_all)]
     async fn record_failure(
         &self,
         key: &ThrottleKey,
@@ -91,6 +93,7 @@ impl ThrottleRepository for SeaThrottles {
         Ok(u32::try_from(failures).unwrap_or_default())
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaThrottles::claim", skip_all)]
     async fn claim(
         &self,
         claims: &[Claim],
@@ -118,6 +121,7 @@ impl ThrottleRepository for SeaThrottles {
         Ok(None)
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaThrottles::forgive", skip_all)]
     async fn forgive(
         &self,
         key: &ThrottleKey,
@@ -137,6 +141,7 @@ impl ThrottleRepository for SeaThrottles {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaThrottles::block", skip_all)]
     async fn block(&self, key: &ThrottleKey, until: OffsetDateTime) -> Result<(), StorageError> {
         self.db
             .execute_raw(self.statement(
@@ -149,6 +154,7 @@ impl ThrottleRepository for SeaThrottles {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaThrottles::clear", skip_all)]
     async fn clear(&self, key: &ThrottleKey) -> Result<(), StorageError> {
         self.db
             .execute_raw(self.statement(

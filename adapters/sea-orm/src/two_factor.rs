@@ -107,6 +107,7 @@ async fn delete_codes(conn: &impl ConnectionTrait, account: AccountId) -> Result
 
 #[async_trait]
 impl TwoFactorRepository for SeaTwoFactor {
+    #[tracing::instrument(level = "debug", name = "SeaTwoFactor::find", skip_all, fields(account = %account))]
     async fn find(&self, account: AccountId) -> Result<Option<TwoFactorRecord>, StorageError> {
         let Some(row) = two_factor::Entity::find_by_id(account.to_string())
             .one(&self.db)
@@ -126,6 +127,7 @@ impl TwoFactorRepository for SeaTwoFactor {
         }))
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaTwoFactor::recovery_codes_left", skip_all, fields(account = %account))]
     async fn recovery_codes_left(&self, account: AccountId) -> Result<u32, StorageError> {
         let count = recovery_code::Entity::find()
             .filter(recovery_code::Column::AccountId.eq(account.to_string()))
@@ -135,6 +137,7 @@ impl TwoFactorRepository for SeaTwoFactor {
         u32::try_from(count).map_err(StorageError::new)
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaTwoFactor::start_enrolment", skip_all, fields(account = %account))]
     async fn start_enrolment(
         &self,
         account: AccountId,
@@ -163,6 +166,7 @@ impl TwoFactorRepository for SeaTwoFactor {
         Ok(result.rows_affected() == 1)
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaTwoFactor::enable", skip_all)]
     async fn enable(&self, enablement: &Enablement) -> Result<(), GuardedWriteError> {
         let txn = begin_write(&self.db).await.map_err(storage)?;
         let account = enablement.account;
@@ -195,6 +199,7 @@ impl TwoFactorRepository for SeaTwoFactor {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaTwoFactor::renew_recovery_codes", skip_all)]
     async fn renew_recovery_codes(
         &self,
         change: &FactorGuardedChange,
@@ -214,6 +219,7 @@ impl TwoFactorRepository for SeaTwoFactor {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaTwoFactor::disable", skip_all)]
     async fn disable(&self, change: &FactorGuardedChange) -> Result<(), GuardedWriteError> {
         let txn = begin_write(&self.db).await.map_err(storage)?;
         if !use_up_proof(&txn, change.account, &change.proof).await? {
@@ -233,6 +239,7 @@ impl TwoFactorRepository for SeaTwoFactor {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", name = "SeaTwoFactor::complete_login", skip_all)]
     async fn complete_login(
         &self,
         completion: &SecondFactorCompletion,

@@ -27,6 +27,7 @@ impl SeaUsernames {
 
 #[async_trait]
 impl UsernameRepository for SeaUsernames {
+    #[tracing::instrument(level = "debug", name = "SeaUsernames::change_username", skip_all)]
     async fn change_username(&self, change: &UsernameChange) -> Result<(), UsernameWriteError> {
         let txn = begin_write(&self.db).await.map_err(storage)?;
         if let Some(proof) = &change.proof

@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use portico_mail_log::{OverrideError, Templates};
 
+use crate::mail_notices::sources::MAIL_TEMPLATES;
+
 use crate::settings::InvalidSetting;
 use crate::web::templates::PageTemplates;
 
@@ -172,7 +174,7 @@ impl BrandArgs {
         // when a mail is due or a page is asked for.
         let refused =
             |error: OverrideError| InvalidSetting::new("PORTICO_TEMPLATES_DIR", error.to_string());
-        Templates::branded(&brand.name, &brand.mail_templates).map_err(refused)?;
+        Templates::branded(MAIL_TEMPLATES, &brand.name, &brand.mail_templates).map_err(refused)?;
         PageTemplates::new(&brand).map_err(refused)?;
         Ok(brand)
     }

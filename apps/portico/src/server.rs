@@ -7,6 +7,8 @@ use poem::listener::TcpListener;
 use poem::web::Json;
 use poem::{Endpoint, EndpointExt, IntoResponse, Response, Route, get, handler};
 
+use portico_security::Cidr;
+
 use crate::api;
 use crate::http::body_limit::limit_body;
 use crate::http::problem::problem;
@@ -26,6 +28,7 @@ pub fn app(services: Arc<Services>) -> impl Endpoint<Output = Response> {
     let spec = api.spec_endpoint();
     let docs = api.swagger_ui();
     let metrics = services.metrics.clone();
+    let trusted: Arc<[Cidr]> = services.trusted_proxies.clone().into();
     let served = services.metrics_served;
     let routes = crate::web::mount(Route::new().nest("/", api))
         .at("/openapi.json", spec)
@@ -44,7 +47,7 @@ pub fn app(services: Arc<Services>) -> impl Endpoint<Output = Response> {
     routes
         .around(limit_body)
         .around(problem_json)
-        .around(trace_requests)
+        .around(move |next, req| trace_requests(next, req, trusted.clone()))
 }
 
 #[handler]

@@ -9,27 +9,30 @@ use portico_affiliate::{
 };
 use portico_delegation::{AccessDecisions, DelegatePorts, Delegates, Invitations, Products};
 use portico_identity::{
-    AddressBook, CompanyDetails, EmailBook, Links, PhoneBook, Profiles, RegistrationService,
+    AddressBook, CompanyDetails, EmailBook, Links, PhoneBook, Profiles, Registrations,
 };
 use portico_kernel::{Clock, EmailAddress, StorageError};
 use portico_mail_log::{
     Bounces, DeliveryWorker, MailHistory, MailTransport, Mailer, RetryPolicy, Templates,
 };
 use portico_sea_orm::{
-    Database, SeaAccountDirectory, SeaAccounts, SeaAddresses, SeaAffiliates, SeaCompanies,
+    Database, SeaAccountContacts, SeaAccounts, SeaAddresses, SeaAffiliates, SeaCompanies,
     SeaCredentials, SeaDelegates, SeaDevices, SeaEmails, SeaIpWhitelist, SeaLedger, SeaOutbox,
     SeaPasswordResets, SeaPhones, SeaProducts, SeaSecurityEvents, SeaSessions, SeaThrottles,
     SeaTwoFactor, SeaUsernames,
 };
 use portico_security::{
-    AddressGate, Argon2Hasher, Cidr, IpWhitelists, LoginPorts, LoginService, PasswordChangePorts,
+    AddressGate, Argon2Hasher, Cidr, IpWhitelists, LoginPorts, Logins, PasswordChangePorts,
     PasswordChanges, PasswordHasher, PasswordPolicy, PasswordResets, Passwords, RateLimitPolicies,
-    RateLimits, Reauthentication, SecondFactorLogin, SecurityPorts, SeedVault, SessionPolicy,
-    Sessions, StepUp, StepUpPorts, ThrottlePolicies, TwoFactorService, UsernameChanges,
+    RateLimits, Reauthentication, SecondFactorLogin, SecurityLog, SecurityPorts, SeedVault,
+    SessionPolicy, Sessions, StepUp, StepUpPorts, ThrottlePolicies, TwoFactorEnrolments,
+    UsernameChanges,
 };
 
 use crate::brand::Brand;
-use crate::credential_bridge::PolicyCheckedCredentials;
+use crate::email_audit_bridge::EmailChangesInSecurityLog;
+use crate::mail_notices::MailNotices;
+use crate::mail_notices::sources::MAIL_TEMPLATES;
 use crate::settings::Secret;
 use crate::web::templates::PageTemplates;
 
@@ -76,7 +79,7 @@ pub struct Services {
     /// The database, for readiness checks.
     pub database: Database,
     /// Opening accounts.
-    pub registration: RegistrationService,
+    pub registration: Registrations,
     /// Profile.
     pub profiles: Profiles,
     /// Email addresses.
@@ -88,9 +91,11 @@ pub struct Services {
     /// Company details.
     pub companies: CompanyDetails,
     /// Logging in.
-    pub login: LoginService,
-    /// Authenticating and managing sessions, and the security audit trail.
+    pub login: Logins,
+    /// Authenticating and managing sessions.
     pub sessions: Sessions,
+    /// Reading the security log.
+    pub security_log: SecurityLog,
     /// The recent-authentication window for sensitive changes.
     pub step_up: StepUp,
     /// Limits on registrations, invitations and verification mails.
@@ -100,7 +105,7 @@ pub struct Services {
     /// Completing logins with a second factor.
     pub second_factor: SecondFactorLogin,
     /// TOTP enrolment, recovery codes, turning two-factor off.
-    pub two_factor: TwoFactorService,
+    pub two_factor: TwoFactorEnrolments,
     /// Username changes.
     pub usernames: UsernameChanges,
     /// Password resets.
@@ -188,18 +193,19 @@ impl Services {
             .as_str()
             .rsplit_once('@')
             .map_or("localhost", |(_, domain)| domain);
-        let mailer = Arc::new(Mailer::new(
+        let mailer = Arc::new(MailNotices::new(Arc::new(Mailer::new(
             Arc::new(Templates::branded(
+                MAIL_TEMPLATES,
                 &settings.brand.name,
                 &settings.brand.mail_templates,
             )?),
             clock.clone(),
             mail_domain,
-        ));
+        ))));
         let links = Links::new(&settings.public_base_url);
         let two_factor = Arc::new(SeaTwoFactor::new(db.clone()));
         let whitelist = Arc::new(SeaIpWhitelist::new(db.clone()));
-        let directory = Arc::new(SeaAccountDirectory::new(db.clone()));
+        let directory = Arc::new(SeaAccountContacts::new(db.clone()));
         let devices = Arc::new(SeaDevices::new(db.clone()));
         let security = SecurityPorts {
             credentials: credentials.clone(),
@@ -253,7 +259,7 @@ impl Services {
                 reauth.clone(),
                 settings.session_policy,
             ),
-            two_factor: TwoFactorService::new(security.clone(), vault.clone(), reauth.clone())
+            two_factor: TwoFactorEnrolments::new(security.clone(), vault.clone(), reauth.clone())
                 .with_issuer(&settings.brand.name),
             pages: Arc::new(PageTemplates::new(&settings.brand)?),
             usernames: UsernameChanges::new(security.clone(), reauth.clone()),
@@ -311,9 +317,9 @@ impl Services {
                 passwords.clone(),
                 settings.throttles,
             ),
-            registration: RegistrationService::new(
+            registration: Registrations::new(
                 accounts.clone(),
-                Arc::new(PolicyCheckedCredentials::new(passwords)),
+                Arc::new(passwords),
                 mailer.clone(),
                 links.clone(),
                 clock.clone(),
@@ -326,11 +332,11 @@ impl Services {
                 links,
                 clock.clone(),
             )
-            .with_audit_trail(events.clone()),
+            .with_audit_trail(Arc::new(EmailChangesInSecurityLog::new(events.clone()))),
             phones: PhoneBook::new(Arc::new(SeaPhones::new(db.clone())), clock.clone()),
             addresses: AddressBook::new(Arc::new(SeaAddresses::new(db.clone())), clock.clone()),
             companies: CompanyDetails::new(Arc::new(SeaCompanies::new(db.clone())), clock.clone()),
-            login: LoginService::new(
+            login: Logins::new(
                 LoginPorts {
                     credentials,
                     sessions: session_store.clone(),
@@ -345,6 +351,7 @@ impl Services {
                 settings.session_policy,
                 settings.throttles,
             ),
+            security_log: SecurityLog::new(events.clone()),
             sessions: Sessions::new(
                 session_store,
                 events.clone(),

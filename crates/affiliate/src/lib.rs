@@ -18,6 +18,10 @@
 //! and a payout of the whole approved balance of one currency happens in one
 //! transaction that concurrent requests can never both win.
 //!
+//! It depends on `portico-kernel` alone; an embedder implements its ports with
+//! `#[portico_kernel::async_trait]`, composes its [`AffiliateNotice`]s with a
+//! `NoticeComposer` of their own, and finds doubles under `mocks` (feature `mocks`).
+//!
 //! ```
 //! use portico_affiliate::commission::{CommissionStatus, LedgerEvent, Outcome};
 //!
@@ -30,6 +34,7 @@ pub mod commission;
 pub mod iban;
 pub mod link;
 pub mod model;
+pub mod notice;
 pub mod ports;
 pub mod services;
 pub mod settings;
@@ -44,9 +49,16 @@ pub use model::{
     Balance, Click, ClickHasher, Commission, Destination, DestinationKind, Link, Overview, Payout,
     PayoutStatus, Referral,
 };
+pub use notice::AffiliateNotice;
 pub use services::ledger::PaymentOutcome;
 pub use services::{
     DestinationInput, Ledger, LedgerError, PaymentEvent, PayoutError, Payouts, Program,
     ProgramError, RefundEvent, Tracking, Visit,
 };
 pub use settings::ProgramSettings;
+
+/// mockall doubles of the affiliate program's ports, for an embedder's unit tests (feature `mocks`).
+#[cfg(any(test, feature = "mocks"))]
+pub mod mocks {
+    pub use crate::ports::{MockLedgerRepository, MockProgramRepository};
+}

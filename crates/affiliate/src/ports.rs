@@ -1,11 +1,11 @@
 //! The storage ports of the affiliate domain.
 
 use async_trait::async_trait;
+use portico_kernel::NewMessage;
 use portico_kernel::{
     AccountId, ClientInfo, Currency, DestinationId, LinkId, Money, Page, PageRequest, PayoutId,
     StorageError,
 };
-use portico_mail_log::NewMessage;
 use time::OffsetDateTime;
 
 use crate::link::LinkCode;
@@ -200,25 +200,4 @@ pub trait LedgerRepository: Send + Sync {
 
     /// Marks a requested payout paid; `false` when there is no such requested payout.
     async fn mark_paid(&self, id: PayoutId, at: OffsetDateTime) -> Result<bool, StorageError>;
-}
-
-/// What the affiliate domain needs to know of an account to mail it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AffiliateContact {
-    /// The username.
-    pub username: String,
-    /// The primary address.
-    pub primary_email: portico_kernel::EmailAddress,
-    /// The verified addresses.
-    pub verified_emails: Vec<portico_kernel::EmailAddress>,
-    /// The language for mail.
-    pub language: String,
-}
-
-/// Reads account facts owned by the identity domain.
-#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
-#[async_trait]
-pub trait AffiliateContacts: Send + Sync {
-    /// The account's contact facts; `None` when it does not exist.
-    async fn contact(&self, account: AccountId) -> Result<Option<AffiliateContact>, StorageError>;
 }

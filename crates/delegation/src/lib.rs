@@ -19,6 +19,10 @@
 //! API always acts for the session's own account, and delegation answers only the
 //! access question the platform asks about products.
 //!
+//! It depends on `portico-kernel` alone; an embedder implements its ports with
+//! `#[portico_kernel::async_trait]` and finds doubles under `mocks` (feature
+//! `mocks`), see `docs/embedding.md`.
+//!
 //! ```no_run
 //! use std::sync::Arc;
 //! use portico_delegation::{AccessDecisions, ProductId};
@@ -37,15 +41,23 @@
 //! ```
 
 pub mod delegate;
+pub mod notice;
 pub mod ports;
 pub mod product;
 pub mod scope;
 pub mod services;
 
 pub use delegate::{Delegate, DelegateStatus, INVITATION_LIFETIME, IssuedInvitation};
+pub use notice::{DelegateChange, DelegationNotice};
 pub use product::{InvalidProductId, InvalidProductName, Product, ProductId, ProductName};
 pub use scope::{MAX_SCOPE_PRODUCTS, Scope, ScopeError};
 pub use services::{
     AccessDecisions, DelegateError, DelegatePorts, DelegatedAccount, Delegates, Invitations,
     ProductError, Products,
 };
+
+/// mockall doubles of delegation's ports, for an embedder's unit tests (feature `mocks`).
+#[cfg(any(test, feature = "mocks"))]
+pub mod mocks {
+    pub use crate::ports::{MockDelegateRepository, MockProductRepository};
+}

@@ -3,10 +3,10 @@
 use std::collections::BTreeSet;
 
 use async_trait::async_trait;
+use portico_kernel::NewMessage;
 use portico_kernel::{
-    AccountId, ClientInfo, DelegateId, EmailAddress, Page, PageRequest, StorageError, TokenDigest,
+    AccountId, ClientInfo, DelegateId, Page, PageRequest, StorageError, TokenDigest,
 };
-use portico_mail_log::NewMessage;
 use time::OffsetDateTime;
 
 use crate::delegate::Delegate;
@@ -183,27 +183,4 @@ pub trait DelegateRepository: Send + Sync {
         owner: AccountId,
         actor: AccountId,
     ) -> Result<Option<Scope>, StorageError>;
-}
-
-/// What the delegation domain needs to know of an account (owned by identity).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AccountContact {
-    /// The username.
-    pub username: String,
-    /// The primary address.
-    pub primary_email: EmailAddress,
-    /// The verified addresses.
-    pub verified_emails: Vec<EmailAddress>,
-    /// Every address, verified or not.
-    pub all_emails: Vec<EmailAddress>,
-    /// The language for mail.
-    pub language: String,
-}
-
-/// Reads account facts owned by the identity domain.
-#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
-#[async_trait]
-pub trait AccountContacts: Send + Sync {
-    /// The account's contact facts; `None` when it does not exist.
-    async fn contact(&self, account: AccountId) -> Result<Option<AccountContact>, StorageError>;
 }

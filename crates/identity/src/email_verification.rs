@@ -4,8 +4,7 @@
 //! 24-hour expiry; the address's verification mail carries it in a link. Issuing a new
 //! token for the same address replaces the old one, and a token works once.
 
-use portico_kernel::{EmailId, SecretToken, StorageError, TokenDigest};
-use portico_mail_log::OneTimeLink;
+use portico_kernel::{EmailId, OneTimeLink, SecretToken, StorageError, TokenDigest};
 use time::{Duration, OffsetDateTime};
 
 /// How long a verification link works.

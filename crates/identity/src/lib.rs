@@ -8,9 +8,15 @@
 //! - value types, each parsed once and valid from then on: [`Username`],
 //!   [`PersonName`], [`LanguageTag`], [`E164Phone`], [`CountryCode`], [`TaxId`],
 //!   [`PostalCode`], [`AddressLine`];
-//! - [`ports`]: the storage ports (and [`ports::CredentialPreparer`], through which the
-//!   security domain checks and hashes the first password);
-//! - [`services`]: the rules, one service per aggregate.
+//! - [`ports`]: the storage ports (and the kernel's `CredentialPreparer`, through
+//!   which security's `Passwords` checks and hashes the first password);
+//! - [`services`]: the rules, one service per aggregate;
+//! - [`notices`]: what identity mails ([`IdentityNotice`]), composed through the
+//!   kernel's `NoticeComposer` port.
+//!
+//! It depends on `portico-kernel` alone. To embed it, implement its ports with
+//! `#[portico_kernel::async_trait]` on each `impl` block, and see `docs/embedding.md`
+//! for mail, test doubles (feature `mocks`) and build settings.
 //!
 //! ```
 //! use std::sync::Arc;
@@ -31,6 +37,7 @@ pub mod country;
 pub mod email_rules;
 pub mod email_verification;
 pub mod language;
+pub mod notices;
 pub mod person_name;
 pub mod phone;
 pub mod ports;
@@ -49,6 +56,7 @@ pub use company::{Company, CompanyName};
 pub use country::{CountryCode, InvalidCountry};
 pub use email_verification::{EmailVerification, Links, VERIFICATION_LIFETIME};
 pub use language::{InvalidLanguageTag, LanguageTag};
+pub use notices::IdentityNotice;
 pub use person_name::{InvalidName, PersonName};
 pub use phone::{E164Phone, InvalidPhone};
 pub use postal_address::{
@@ -56,7 +64,16 @@ pub use postal_address::{
 };
 pub use services::{
     AddressBook, AddressChange, AddressError, CompanyDetails, CompanyError, EmailBook, EmailError,
-    PhoneBook, PhoneChange, PhoneError, ProfileError, Profiles, RegisterError, RegistrationService,
+    PhoneBook, PhoneChange, PhoneError, ProfileError, Profiles, RegisterError, Registrations,
 };
 pub use username::{InvalidUsername, Username};
 pub use vat::{InvalidTaxId, TaxId};
+
+/// mockall doubles of identity's ports, for an embedder's unit tests (feature `mocks`).
+#[cfg(any(test, feature = "mocks"))]
+pub mod mocks {
+    pub use crate::ports::{
+        MockAccountRepository, MockAddressRepository, MockCompanyRepository,
+        MockCredentialPreparer, MockEmailAuditTrail, MockEmailRepository, MockPhoneRepository,
+    };
+}

@@ -6,10 +6,9 @@
 
 use async_trait::async_trait;
 use portico_kernel::{
-    AccountId, AddressId, ClientInfo, EmailAddress, EmailId, Page, PageRequest, Password,
-    PasswordHash, PasswordRejection, PhoneId, StorageError, TokenDigest,
+    AccountId, AddressId, ClientInfo, EmailAddress, EmailId, NewMessage, Page, PageRequest,
+    PhoneId, StorageError, TokenDigest,
 };
-use portico_mail_log::NewMessage;
 
 use time::OffsetDateTime;
 
@@ -17,7 +16,6 @@ use crate::account::{AccountEmail, NewAccount, Phone, Profile, ProfileChange};
 use crate::company::Company;
 use crate::email_verification::EmailVerification;
 use crate::postal_address::{PostalAddress, PostalAddressFields};
-use crate::username::Username;
 
 /// Why an account could not be stored.
 #[derive(Debug, thiserror::Error)]
@@ -268,32 +266,9 @@ pub trait CompanyRepository: Send + Sync {
     async fn delete(&self, account: AccountId) -> Result<bool, StorageError>;
 }
 
-/// Why a first password could not be turned into a credential.
-#[derive(Debug, thiserror::Error)]
-pub enum PrepareCredentialError {
-    /// MUST mean: the password breaks the policy; the rule is named.
-    #[error(transparent)]
-    Rejected(PasswordRejection),
-    /// Hashing failed for a reason unrelated to the password.
-    #[error(transparent)]
-    Unexpected(StorageError),
-}
-
-/// Turns a first password into a stored credential. Implemented by the security
-/// domain and wired by the application, so identity never learns how passwords are
-/// checked or hashed.
-#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
-#[async_trait]
-pub trait CredentialPreparer: Send + Sync {
-    /// Checks the password against the policy (knowing the username and email it must
-    /// not be built from) and hashes it.
-    async fn prepare(
-        &self,
-        password: &Password,
-        username: &Username,
-        email: &EmailAddress,
-    ) -> Result<PasswordHash, PrepareCredentialError>;
-}
+#[cfg(any(test, feature = "mocks"))]
+pub use portico_kernel::credential::MockCredentialPreparer;
+pub use portico_kernel::credential::{CredentialPreparer, PrepareCredentialError};
 
 /// A change to an account's email addresses, for its security audit trail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -43,12 +43,3 @@ pub fn address_fields() -> PostalAddressFields {
         country: CountryCode::parse("CH").unwrap(),
     }
 }
-
-/// The real composer over the real templates: rendering is pure, so tests use it.
-pub fn composer() -> portico_mail_log::Mailer {
-    portico_mail_log::Mailer::new(
-        std::sync::Arc::new(portico_mail_log::Templates::new().unwrap()),
-        std::sync::Arc::new(fixed_clock()),
-        "mail.example",
-    )
-}

@@ -2,7 +2,8 @@
 
 use std::fmt;
 
-use portico_kernel::{AccountId, EmailAddress, MessageId};
+pub use portico_kernel::mail::{Content, NewMessage};
+use portico_kernel::{EmailAddress, MessageId};
 use time::OffsetDateTime;
 
 /// Where a message is in its life.
@@ -61,53 +62,6 @@ impl fmt::Display for MessageStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
-}
-
-/// A message's content as rendered: subject, plain text and HTML.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Content {
-    /// Subject line.
-    pub subject: String,
-    /// Plain-text body.
-    pub text: String,
-    /// HTML body.
-    pub html: String,
-}
-
-impl fmt::Debug for Content {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Bodies may hold one-time links; only the subject is safe to log.
-        f.debug_struct("Content")
-            .field("subject", &self.subject)
-            .finish_non_exhaustive()
-    }
-}
-
-/// A message about to be written to the outbox, in the same transaction as the
-/// change that causes it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewMessage {
-    /// Its id.
-    pub id: MessageId,
-    /// The account whose history shows it (none for mail to someone without an
-    /// account, such as an invitation).
-    pub account: Option<AccountId>,
-    /// Recipient.
-    pub to: EmailAddress,
-    /// Which template produced it (`welcome`, `verify_email`...).
-    pub template: &'static str,
-    /// The language it was rendered in.
-    pub language: String,
-    /// What the client may read later: one-time secrets replaced by a placeholder.
-    pub stored: Content,
-    /// What is sent, when it differs from `stored` (it holds a secret). It is kept
-    /// only until the message is sent or fails, then erased.
-    pub secret_delivery: Option<Content>,
-    /// The `Message-ID` header, fixed at creation so retries and bounce reports all
-    /// refer to the same value.
-    pub message_id_header: String,
-    /// Creation time.
-    pub created_at: OffsetDateTime,
 }
 
 /// A stored message as the history shows it.
@@ -191,15 +145,5 @@ mod tests {
             assert_eq!(MessageStatus::parse(status.as_str()), Ok(status));
         }
         assert_eq!(MessageStatus::parse("delivered"), Err(InvalidStatus));
-    }
-
-    #[test]
-    fn content_debug_output_hides_the_bodies() {
-        let content = Content {
-            subject: "Hello".into(),
-            text: "token=secret".into(),
-            html: "<a href=\"?token=secret\">".into(),
-        };
-        assert!(!format!("{content:?}").contains("secret"));
     }
 }

@@ -2,10 +2,11 @@
 //!
 //! This crate holds the password policy, argon2id hashing, login, sessions, password
 //! changes, TOTP two-factor authentication with recovery codes, username changes,
-//! password resets, IP whitelists, throttling and the security audit trail. It reads the identity domain's [`portico_identity::Username`] rules (a
-//! username change is re-authenticated here) and composes mail through mail-log's
-//! `MessageComposer` port; storage is behind the ports in [`ports`] and
-//! [`two_factor`].
+//! password resets, IP whitelists, throttling and the security audit trail. It depends
+//! on the kernel alone: usernames are the kernel's [`portico_kernel::Username`],
+//! account names and addresses come through the kernel's `AccountContacts` port, and
+//! its mail is a [`SecurityNotice`] handed to the kernel's `NoticeComposer` port;
+//! storage is behind the ports in [`ports`] and [`two_factor`].
 //!
 //! Layout:
 //! - [`password_policy`]: length, commonness and context rules for new passwords;
@@ -23,16 +24,21 @@
 //! - [`whitelist`]: IP whitelist ranges, the lock-out rule, the address gate and the
 //!   port;
 //! - [`ports`]: the other storage ports;
-//! - [`services`]: [`Passwords`], [`LoginService`], [`SecondFactorLogin`], [`Sessions`],
-//!   [`StepUp`], [`PasswordChanges`], [`TwoFactorService`], [`UsernameChanges`],
+//! - [`services`]: [`Passwords`], [`Logins`], [`SecondFactorLogin`], [`Sessions`],
+//!   [`StepUp`], [`PasswordChanges`], [`TwoFactorEnrolments`], [`UsernameChanges`],
 //!   [`PasswordResets`].
+//!
+//! Embedding: implement the ports with `#[portico_kernel::async_trait]`, call the
+//! [`Argon2Hasher`] from within a Tokio runtime (it hashes on the blocking pool and
+//! panics without a reactor), and copy the `[profile.dev.package]` lines of
+//! `docs/embedding.md` so argon2 is optimised in debug builds.
 //!
 //! ```no_run
 //! use std::sync::Arc;
 //! use portico_kernel::{Password, SystemClock};
 //! use portico_security::ports::{CredentialRepository, SessionRepository};
 //! use portico_security::{
-//!     Argon2Hasher, ClientInfo, DeviceRepository, LoginAttempt, LoginPorts, LoginService,
+//!     Argon2Hasher, ClientInfo, DeviceRepository, LoginAttempt, LoginPorts, Logins,
 //!     SecurityEventRepository, IpWhitelistRepository, SessionPolicy, ThrottlePolicies,
 //!     ThrottleRepository, TwoFactorRepository,
 //! };
@@ -57,7 +63,7 @@
 //!         whitelist,
 //!         clock: Arc::new(SystemClock),
 //!     };
-//!     let login = LoginService::new(ports, SessionPolicy::default(), ThrottlePolicies::default());
+//!     let login = Logins::new(ports, SessionPolicy::default(), ThrottlePolicies::default());
 //!     let password = Password::new("violet tractor sings".into());
 //!     let attempt = LoginAttempt { login: "ada", password: &password, device_token: None };
 //!     let opened = login.login(attempt, ClientInfo::default()).await?;
@@ -71,6 +77,7 @@
 pub mod devices;
 pub mod events;
 pub mod hasher;
+pub mod notice;
 pub mod password_policy;
 pub mod ports;
 pub mod qr;
@@ -86,17 +93,19 @@ pub mod whitelist;
 pub use devices::{DeviceRepository, KnownDevice};
 pub use events::{SecurityEvent, SecurityEventKind, SecurityEventRepository};
 pub use hasher::{Argon2Hasher, PasswordHasher, Verification};
+pub use notice::{SecurityNotice, SettingChange};
 pub use password_policy::{PasswordContext, PasswordPolicy};
 pub use portico_kernel::{SecretToken, TokenDigest};
 pub use recovery::RecoveryCode;
 pub use seed_vault::{InvalidSeedKey, SealedSeed, SeedVault};
 pub use services::{
-    AuthError, Caller, Enrolment, IpWhitelists, LoginAttempt, LoginError, LoginPorts, LoginService,
-    NewSession, PasswordChangeError, PasswordChangePorts, PasswordChanges, PasswordError,
-    PasswordResets, Passwords, RateLimitError, RateLimitPolicies, RateLimits, ReauthError,
-    Reauthentication, ReauthenticationRequired, ResetError, SecondFactorError, SecondFactorLogin,
-    SecurityPorts, SessionError, Sessions, StepUp, StepUpPorts, TwoFactorError, TwoFactorService,
-    TwoFactorStatus, UsernameChangeError, UsernameChanges, WhitelistError,
+    AuthError, Caller, Enrolment, GuardedAction, IpWhitelists, LoginAttempt, LoginError,
+    LoginPorts, Logins, NewSession, PasswordChangeError, PasswordChangePorts, PasswordChanges,
+    PasswordError, PasswordResets, Passwords, RateLimitError, RateLimitPolicies, RateLimits,
+    ReauthError, Reauthentication, ReauthenticationRequired, ResetError, SecondFactorError,
+    SecondFactorLogin, SecurityLog, SecurityPorts, SessionError, Sessions, StepUp, StepUpPorts,
+    TwoFactorEnrolments, TwoFactorError, TwoFactorStatus, UsernameChangeError, UsernameChanges,
+    WhitelistError,
 };
 pub use session::{ClientInfo, Session, SessionPolicy};
 pub use throttle::{Claim, ThrottleKey, ThrottlePolicies, ThrottlePolicy, ThrottleRepository};
@@ -105,3 +114,18 @@ pub use two_factor::{GuardedWriteError, SecondFactorProof, TwoFactorRecord, TwoF
 pub use whitelist::{
     AddressGate, Cidr, InvalidCidr, IpWhitelistRepository, WhitelistEntry, WhitelistLabel,
 };
+
+/// mockall doubles of security's ports, for an embedder's unit tests (feature `mocks`).
+#[cfg(any(test, feature = "mocks"))]
+pub mod mocks {
+    pub use crate::devices::MockDeviceRepository;
+    pub use crate::events::MockSecurityEventRepository;
+    pub use crate::hasher::MockPasswordHasher;
+    pub use crate::ports::{
+        MockCredentialRepository, MockPasswordResetRepository, MockSessionRepository,
+        MockUsernameRepository,
+    };
+    pub use crate::throttle::MockThrottleRepository;
+    pub use crate::two_factor::MockTwoFactorRepository;
+    pub use crate::whitelist::MockIpWhitelistRepository;
+}

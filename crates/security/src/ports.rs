@@ -1,17 +1,13 @@
 //! The storage ports of the security domain.
 
 use async_trait::async_trait;
-use portico_kernel::{
-    AccountId, EmailAddress, Page, PageRequest, PasswordHash, SessionId, StorageError,
-};
-use portico_mail_log::NewMessage;
+use portico_kernel::{AccountId, Page, PageRequest, PasswordHash, SessionId, StorageError};
 use time::OffsetDateTime;
 
 use crate::events::SecurityEvent;
 use crate::session::Session;
 use crate::two_factor::{GuardedWriteError, SecondFactorProof};
-use portico_identity::Username;
-use portico_kernel::TokenDigest;
+use portico_kernel::{NewMessage, TokenDigest, Username};
 
 /// What a login names: a username or an email address, in case-folded form.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,37 +49,6 @@ pub struct StoredCredential {
     pub account: AccountId,
     /// The password hash.
     pub password_hash: PasswordHash,
-}
-
-/// What the password policy and notifications need to know about an account.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AccountContext {
-    /// The username.
-    pub username: String,
-    /// Every email address of the account.
-    pub emails: Vec<String>,
-    /// The primary email address.
-    pub primary_email: EmailAddress,
-    /// The verified addresses (the primary one too, once verified).
-    pub verified_emails: Vec<EmailAddress>,
-    /// The account's language tag, for notifications.
-    pub language: String,
-}
-
-impl AccountContext {
-    /// Where security notices go: the primary address (verified or not: it is the
-    /// one the client chose) and every other verified address, each once.
-    pub fn notice_recipients(&self) -> Vec<&EmailAddress> {
-        EmailAddress::notice_recipients(&self.primary_email, &self.verified_emails)
-    }
-}
-
-/// Reads account facts owned by the identity domain.
-#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
-#[async_trait]
-pub trait AccountDirectory: Send + Sync {
-    /// The account's context; `None` when the account does not exist.
-    async fn context(&self, account: AccountId) -> Result<Option<AccountContext>, StorageError>;
 }
 
 /// A password change, written in one transaction.
@@ -317,37 +282,4 @@ pub trait PasswordResetRepository: Send + Sync {
     /// one transaction.
     /// [`GuardedWriteError::Stale`] when the token is gone or expired.
     async fn complete(&self, completion: &ResetCompletion) -> Result<(), GuardedWriteError>;
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn address(text: &str) -> EmailAddress {
-        EmailAddress::parse(text).unwrap()
-    }
-
-    #[test]
-    fn notices_go_to_the_primary_and_every_other_verified_address_once() {
-        let context = AccountContext {
-            username: "ada".into(),
-            emails: vec![],
-            primary_email: address("ada@example.com"),
-            verified_emails: vec![
-                address("ada@work.example"),
-                address("ada@example.com"),
-                address("ada@home.example"),
-            ],
-            language: "en".into(),
-        };
-        let recipients: Vec<&str> = context
-            .notice_recipients()
-            .into_iter()
-            .map(EmailAddress::as_str)
-            .collect();
-        assert_eq!(
-            recipients,
-            ["ada@example.com", "ada@work.example", "ada@home.example"]
-        );
-    }
 }

@@ -10,8 +10,8 @@
 //! nothing.
 
 use async_trait::async_trait;
+use portico_kernel::NewMessage;
 use portico_kernel::{AccountId, SessionId, StorageError, TokenDigest};
-use portico_mail_log::NewMessage;
 use time::OffsetDateTime;
 
 use crate::events::SecurityEvent;

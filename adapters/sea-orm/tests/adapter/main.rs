@@ -4,6 +4,7 @@
 
 mod support;
 
+mod account_contacts;
 mod accounts;
 mod addresses;
 mod affiliate;

@@ -7,6 +7,7 @@ use portico_delegation::{DelegateError, ProductError};
 use portico_identity::{
     AddressError, CompanyError, EmailError, PhoneError, ProfileError, RegisterError,
 };
+use portico_kernel::StorageError;
 use portico_mail_log::{BounceError, HistoryError};
 use portico_security::{
     LoginError, PasswordChangeError, RateLimitError, ReauthError, ReauthenticationRequired,
@@ -246,6 +247,13 @@ impl From<PasswordChangeError> for ApiError {
             PasswordChangeError::Compose(source) => ApiError::internal(&source),
             PasswordChangeError::Unexpected(source) => ApiError::internal(&source),
         }
+    }
+}
+
+impl From<StorageError> for ApiError {
+    /// A read that only storage can fail (the security log): a server fault.
+    fn from(error: StorageError) -> Self {
+        ApiError::internal(&error)
     }
 }
 

@@ -200,7 +200,11 @@ impl SecurityApi {
         cursor: Query<Option<String>>,
     ) -> Result<SecurityEventListResponse, ApiError> {
         let page = page_request(limit.0, cursor.0.as_deref())?;
-        let found = self.services.sessions.events(auth.0.account, &page).await?;
+        let found = self
+            .services
+            .security_log
+            .page(auth.0.account, &page)
+            .await?;
         Ok(SecurityEventListResponse::Ok(Json(SecurityEventList {
             items: found
                 .items

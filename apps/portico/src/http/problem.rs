@@ -9,6 +9,8 @@
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object};
 
+use crate::http::request_trace::current_request_id;
+
 /// One invalid field of a request.
 #[derive(Debug, Clone, PartialEq, Eq, Object)]
 pub struct FieldError {
@@ -33,6 +35,10 @@ pub struct Problem {
     /// For validation problems: each invalid field.
     #[oai(skip_serializing_if_is_none)]
     pub errors: Option<Vec<FieldError>>,
+    /// For server faults: the id of the request (also its `X-Request-Id`), to quote
+    /// when reporting it.
+    #[oai(skip_serializing_if_is_none)]
+    pub request_id: Option<String>,
 }
 
 /// Every error answer of the API.
@@ -72,6 +78,7 @@ pub fn problem(status: u16, slug: &str, title: &str, detail: impl Into<String>) 
         status,
         detail: detail.into(),
         errors: None,
+        request_id: (status >= 500).then(current_request_id).flatten(),
     }
 }
 

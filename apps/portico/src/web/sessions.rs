@@ -151,8 +151,8 @@ pub async fn log_page(
     let listed = match page_request(Some(PAGE_SIZE), query.cursor.as_deref()) {
         Ok(request) => page
             .services
-            .sessions
-            .events(page.account(), &request)
+            .security_log
+            .page(page.account(), &request)
             .await
             .map_err(ApiError::from),
         Err(error) => Err(error),

@@ -13,6 +13,7 @@ mod browser_delegation;
 mod browser_pages;
 mod browser_security;
 mod company;
+mod crate_boundaries;
 mod delegate_pages;
 mod delegates;
 mod emails;

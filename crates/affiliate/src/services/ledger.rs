@@ -99,6 +99,7 @@ impl Ledger {
     /// Records the commission a referred client's payment earns: the configured
     /// percentage, rounded down to the minor unit, pending for the hold period.
     /// Idempotent on the event id.
+    #[tracing::instrument(name = "Ledger::payment", skip_all)]
     pub async fn payment(&self, event: &PaymentEvent) -> Result<PaymentOutcome, LedgerError> {
         check_event_id(&event.event_id)?;
         if !(1..=MAX_EVENT_AMOUNT_MINOR).contains(&event.amount.amount_minor) {
@@ -137,6 +138,7 @@ impl Ledger {
     /// Applies a refund: an unpaid commission (or the refunded share of it) is
     /// reversed; a paid one is clawed back by a negative entry the next payout nets.
     /// Idempotent on the event id.
+    #[tracing::instrument(name = "Ledger::refund", skip_all)]
     pub async fn refund(&self, event: &RefundEvent) -> Result<RefundOutcome, LedgerError> {
         check_event_id(&event.event_id)?;
         check_event_id(&event.payment_event_id)?;
@@ -159,6 +161,7 @@ impl Ledger {
 
     /// One page of the affiliate's ledger (entries past their hold are shown
     /// approved).
+    #[tracing::instrument(name = "Ledger::commissions", skip_all, fields(affiliate = %affiliate))]
     pub async fn commissions(
         &self,
         affiliate: AccountId,

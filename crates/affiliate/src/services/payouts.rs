@@ -2,16 +2,19 @@
 
 use std::sync::Arc;
 
+use portico_kernel::mail::compose_for_account;
+use portico_kernel::{AccountContacts, ComposeError, NoticeComposer};
 use portico_kernel::{
     AccountId, ClientInfo, Clock, Currency, DestinationId, EmailAddress, PayoutId, StorageError,
 };
-use portico_mail_log::{ComposeError, MessageComposer, Template};
+
+use crate::notice::AffiliateNotice;
 
 use crate::iban::{Bic, Iban};
 use crate::model::{Destination, DestinationKind, Payout};
 use crate::ports::{
-    AffiliateContacts, AffiliateEvent, DestinationChange, LedgerRepository, PayoutRequest,
-    PayoutWriteError, ProgramRepository,
+    AffiliateEvent, DestinationChange, LedgerRepository, PayoutRequest, PayoutWriteError,
+    ProgramRepository,
 };
 use crate::settings::ProgramSettings;
 
@@ -123,8 +126,8 @@ impl DestinationInput {
 pub struct Payouts {
     program: Arc<dyn ProgramRepository>,
     ledger: Arc<dyn LedgerRepository>,
-    contacts: Arc<dyn AffiliateContacts>,
-    composer: Arc<dyn MessageComposer>,
+    contacts: Arc<dyn AccountContacts>,
+    composer: Arc<dyn NoticeComposer>,
     clock: Arc<dyn Clock>,
     settings: ProgramSettings,
 }
@@ -137,8 +140,8 @@ impl Payouts {
     pub fn new(
         program: Arc<dyn ProgramRepository>,
         ledger: Arc<dyn LedgerRepository>,
-        contacts: Arc<dyn AffiliateContacts>,
-        composer: Arc<dyn MessageComposer>,
+        contacts: Arc<dyn AccountContacts>,
+        composer: Arc<dyn NoticeComposer>,
         clock: Arc<dyn Clock>,
         settings: ProgramSettings,
     ) -> Self {
@@ -161,6 +164,7 @@ impl Payouts {
     }
 
     /// The affiliate's destinations.
+    #[tracing::instrument(name = "Payouts::destinations", skip_all, fields(affiliate = %affiliate))]
     pub async fn destinations(
         &self,
         affiliate: AccountId,
@@ -171,6 +175,7 @@ impl Payouts {
 
     /// Adds a destination (the IBAN's checksum and the email are checked); recorded
     /// and notified by mail.
+    #[tracing::instrument(name = "Payouts::add_destination", skip_all, fields(affiliate = %affiliate))]
     pub async fn add_destination(
         &self,
         affiliate: AccountId,
@@ -197,6 +202,7 @@ impl Payouts {
     }
 
     /// Removes a destination; recorded and notified by mail.
+    #[tracing::instrument(name = "Payouts::remove_destination", skip_all, fields(affiliate = %affiliate, id = %id))]
     pub async fn remove_destination(
         &self,
         affiliate: AccountId,
@@ -231,21 +237,13 @@ impl Payouts {
             .contact(account)
             .await?
             .ok_or(PayoutError::NotAffiliate)?;
-        let template = Template::PayoutDestinationChanged {
+        let notice = AffiliateNotice::PayoutDestinationChanged {
             username: contact.username.clone(),
             destination: detail.clone(),
             added,
-            ip: client.ip.map(|ip| ip.to_string()),
+            ip: client.ip,
         };
-        // The primary address and every other verified one hear of it.
-        let notices =
-            EmailAddress::notice_recipients(&contact.primary_email, &contact.verified_emails)
-                .into_iter()
-                .map(|to| {
-                    self.composer
-                        .compose(Some(account), to, &contact.language, &template)
-                })
-                .collect::<Result<Vec<_>, _>>()?;
+        let notices = compose_for_account(self.composer.as_ref(), account, &contact, &notice)?;
         Ok(DestinationChange {
             event: AffiliateEvent {
                 account,
@@ -262,6 +260,7 @@ impl Payouts {
     /// Pays the whole approved balance of one currency to a destination, if it
     /// reaches the minimum. Without `currency`, the one currency with an approved
     /// balance is taken.
+    #[tracing::instrument(name = "Payouts::request", skip_all, fields(affiliate = %affiliate, destination = %destination))]
     pub async fn request(
         &self,
         affiliate: AccountId,
@@ -309,12 +308,14 @@ impl Payouts {
     }
 
     /// The affiliate's payouts.
+    #[tracing::instrument(name = "Payouts::payouts", skip_all, fields(affiliate = %affiliate))]
     pub async fn payouts(&self, affiliate: AccountId) -> Result<Vec<Payout>, PayoutError> {
         self.ensure_affiliate(affiliate).await?;
         Ok(self.ledger.payouts(affiliate).await?)
     }
 
     /// The platform reports a payout paid.
+    #[tracing::instrument(name = "Payouts::mark_paid", skip_all, fields(id = %id))]
     pub async fn mark_paid(&self, id: PayoutId) -> Result<(), PayoutError> {
         if self.ledger.mark_paid(id, self.clock.now()).await? {
             Ok(())
@@ -323,3 +324,7 @@ impl Payouts {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "payouts_tests.rs"]
+mod tests;

@@ -55,12 +55,14 @@ impl Program {
     }
 
     /// Joins the program (joining twice is harmless) and returns the overview.
+    #[tracing::instrument(name = "Program::join", skip_all, fields(account = %account))]
     pub async fn join(&self, account: AccountId) -> Result<Overview, ProgramError> {
         self.program.join(account, self.clock.now()).await?;
         self.overview(account).await
     }
 
     /// The account's overview: clicks, referrals, balances by currency and status.
+    #[tracing::instrument(name = "Program::overview", skip_all, fields(account = %account))]
     pub async fn overview(&self, account: AccountId) -> Result<Overview, ProgramError> {
         self.program
             .overview(account, self.clock.now())
@@ -69,6 +71,7 @@ impl Program {
     }
 
     /// Makes a link with a fresh unguessable code.
+    #[tracing::instrument(name = "Program::add_link", skip_all, fields(affiliate = %affiliate))]
     pub async fn add_link(
         &self,
         affiliate: AccountId,
@@ -98,12 +101,14 @@ impl Program {
     }
 
     /// The affiliate's links.
+    #[tracing::instrument(name = "Program::links", skip_all, fields(affiliate = %affiliate))]
     pub async fn links(&self, affiliate: AccountId) -> Result<Vec<Link>, ProgramError> {
         self.overview(affiliate).await?;
         Ok(self.program.links(affiliate).await?)
     }
 
     /// Removes a link; its code stops counting clicks.
+    #[tracing::instrument(name = "Program::remove_link", skip_all, fields(affiliate = %affiliate, id = %id))]
     pub async fn remove_link(&self, affiliate: AccountId, id: LinkId) -> Result<(), ProgramError> {
         if self.program.remove_link(affiliate, id).await? {
             Ok(())
@@ -113,6 +118,7 @@ impl Program {
     }
 
     /// One page of the affiliate's referrals.
+    #[tracing::instrument(name = "Program::referrals", skip_all, fields(affiliate = %affiliate))]
     pub async fn referrals(
         &self,
         affiliate: AccountId,

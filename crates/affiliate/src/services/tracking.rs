@@ -51,6 +51,7 @@ impl Tracking {
     /// as keyed digests). An unknown code records nothing and lands on the default;
     /// so does a link whose stored landing URL is no longer on an allowed host (the
     /// list may have changed since it was made).
+    #[tracing::instrument(name = "Tracking::visit", skip_all)]
     pub async fn visit(&self, code: &str, client: &ClientInfo) -> Result<Visit, StorageError> {
         let Ok(code) = LinkCode::parse(code) else {
             return Ok(Visit {
@@ -84,6 +85,7 @@ impl Tracking {
     /// code names a link, the click (when known) is within the attribution window,
     /// and the affiliate is not the account itself. The first referrer stays.
     /// `true` when a referral was recorded.
+    #[tracing::instrument(name = "Tracking::refer", skip_all, fields(referred = %referred))]
     pub async fn refer(
         &self,
         referred: AccountId,

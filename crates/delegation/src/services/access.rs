@@ -42,6 +42,7 @@ impl AccessDecisions {
     /// Whether `actor` may act on `product` of `account`: the product must be the
     /// account's, and the actor the account itself or an active delegate whose scope
     /// covers the product.
+    #[tracing::instrument(name = "AccessDecisions::decide", skip_all, fields(actor = %actor, account = %account, product = %product))]
     pub async fn decide(
         &self,
         actor: AccountId,
@@ -66,6 +67,7 @@ impl AccessDecisions {
     }
 
     /// The accounts `actor` may act for, each with the products in reach.
+    #[tracing::instrument(name = "AccessDecisions::delegated_accounts", skip_all, fields(actor = %actor))]
     pub async fn delegated_accounts(
         &self,
         actor: AccountId,

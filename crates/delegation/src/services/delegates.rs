@@ -2,15 +2,20 @@
 
 use std::sync::Arc;
 
+use portico_kernel::mail::compose_for_account;
+use portico_kernel::{
+    AccountContact, AccountContacts, ComposeError, NewMessage, NoticeComposer, OneTimeLink,
+};
 use portico_kernel::{
     AccountId, ClientInfo, Clock, DelegateId, EmailAddress, Page, PageRequest, StorageError,
 };
-use portico_mail_log::{ComposeError, MessageComposer, NewMessage, OneTimeLink, Template};
+
+use crate::notice::{DelegateChange, DelegationNotice};
 
 use crate::delegate::{Delegate, DelegateStatus, IssuedInvitation};
 use crate::ports::{
-    AccountContact, AccountContacts, DelegateEvent, DelegateEventKind, DelegateRepository,
-    DelegateWriteError, NewInvitation, ProductRepository,
+    DelegateEvent, DelegateEventKind, DelegateRepository, DelegateWriteError, NewInvitation,
+    ProductRepository,
 };
 use crate::scope::{Scope, ScopeError};
 
@@ -74,7 +79,7 @@ pub struct DelegatePorts {
     /// Account facts.
     pub contacts: Arc<dyn AccountContacts>,
     /// Mail.
-    pub composer: Arc<dyn MessageComposer>,
+    pub composer: Arc<dyn NoticeComposer>,
     /// The clock.
     pub clock: Arc<dyn Clock>,
 }
@@ -126,25 +131,21 @@ impl DelegatePorts {
         owner: AccountId,
         contact: &AccountContact,
         delegate_email: &EmailAddress,
-        change: &'static str,
+        change: DelegateChange,
         client: &ClientInfo,
     ) -> Result<Vec<NewMessage>, DelegateError> {
-        let recipients =
-            EmailAddress::notice_recipients(&contact.primary_email, &contact.verified_emails);
-        let template = Template::DelegatesChanged {
-            username: contact.username.clone(),
-            delegate_email: delegate_email.to_string(),
+        let notice = DelegationNotice::Changed {
+            owner: contact.username.clone(),
+            delegate_email: delegate_email.clone(),
             change,
-            ip: client.ip.map(|ip| ip.to_string()),
+            ip: client.ip,
         };
-        recipients
-            .into_iter()
-            .map(|to| {
-                self.composer
-                    .compose(Some(owner), to, &contact.language, &template)
-                    .map_err(DelegateError::from)
-            })
-            .collect()
+        Ok(compose_for_account(
+            self.composer.as_ref(),
+            owner,
+            contact,
+            &notice,
+        )?)
     }
 
     /// Checks a scope against the owner's products now.
@@ -178,6 +179,7 @@ impl Delegates {
     }
 
     /// One page of the owner's pending and active delegates, newest first.
+    #[tracing::instrument(name = "Delegates::list", skip_all, fields(owner = %owner))]
     pub async fn list(
         &self,
         owner: AccountId,
@@ -189,6 +191,7 @@ impl Delegates {
     /// Invites `email` with `scope`: the scope names only the owner's products, the
     /// address is not the owner's own, and a pending invitation to the same address
     /// is superseded. The mail carries a 7-day single-use link.
+    #[tracing::instrument(name = "Delegates::invite", skip_all, fields(owner = %owner))]
     pub async fn invite(
         &self,
         owner: AccountId,
@@ -206,8 +209,8 @@ impl Delegates {
         let mail = self.ports.composer.compose(
             None,
             &issued.delegate.email,
-            &contact.language,
-            &Template::DelegateInvitation {
+            contact.language.as_str(),
+            &DelegationNotice::Invitation {
                 owner: contact.username.clone(),
                 link: OneTimeLink::new(
                     &self.public_base_url,
@@ -218,9 +221,13 @@ impl Delegates {
             },
         )?;
         let delegate = issued.delegate;
-        let owner_notices =
-            self.ports
-                .owner_notices(owner, &contact, &delegate.email, "invited", client)?;
+        let owner_notices = self.ports.owner_notices(
+            owner,
+            &contact,
+            &delegate.email,
+            DelegateChange::Invited,
+            client,
+        )?;
         let invitation = NewInvitation {
             owner_notices,
             event: self.ports.event(
@@ -240,6 +247,7 @@ impl Delegates {
     }
 
     /// Replaces a delegate's scope; it applies to the next access decision.
+    #[tracing::instrument(name = "Delegates::change_scope", skip_all, fields(owner = %owner, id = %id))]
     pub async fn change_scope(
         &self,
         owner: AccountId,
@@ -257,9 +265,13 @@ impl Delegates {
             &scope,
         );
         let contact = self.ports.contact(owner).await?;
-        let notices =
-            self.ports
-                .owner_notices(owner, &contact, &delegate.email, "scope_changed", client)?;
+        let notices = self.ports.owner_notices(
+            owner,
+            &contact,
+            &delegate.email,
+            DelegateChange::ScopeChanged,
+            client,
+        )?;
         self.ports
             .delegates
             .change_scope(owner, id, &scope, &event, &notices)
@@ -268,6 +280,7 @@ impl Delegates {
     }
 
     /// Revokes a delegate (or withdraws an invitation); the delegate is told by mail.
+    #[tracing::instrument(name = "Delegates::revoke", skip_all, fields(owner = %owner, id = %id))]
     pub async fn revoke(
         &self,
         owner: AccountId,
@@ -284,7 +297,7 @@ impl Delegates {
                 owner,
                 &contact,
                 &delegate.email,
-                "revoked",
+                DelegateChange::Revoked,
                 client,
             )?);
             let event = self.ports.event(
@@ -327,8 +340,8 @@ impl Delegates {
         Ok(vec![self.ports.composer.compose(
             Some(account),
             &contact.primary_email,
-            &contact.language,
-            &Template::DelegateRevoked {
+            contact.language.as_str(),
+            &DelegationNotice::Revoked {
                 owner: owner.username.clone(),
             },
         )?])

@@ -3,13 +3,13 @@
 use std::collections::BTreeSet;
 
 use super::*;
-use crate::ports::{
-    DelegateWriteError, MockAccountContacts, MockDelegateRepository, MockProductRepository,
-};
+use crate::ports::{DelegateWriteError, MockDelegateRepository, MockProductRepository};
 use crate::product::ProductId;
 use crate::services::invitations::Invitations;
+use portico_kernel::contact::MockAccountContacts;
+use portico_kernel::mail::plain::PlainComposer;
 use portico_kernel::{FixedClock, SecretToken};
-use portico_mail_log::{Mailer, Templates};
+use portico_kernel::{LanguageTag, Username};
 use time::{Duration, OffsetDateTime};
 
 fn now() -> OffsetDateTime {
@@ -20,13 +20,14 @@ fn address(text: &str) -> EmailAddress {
     EmailAddress::parse(text).unwrap()
 }
 
-fn contact(username: &str, verified: &[&str]) -> AccountContact {
+/// An account whose primary address is `{mailbox}@example.com`.
+fn contact(mailbox: &str, verified: &[&str]) -> AccountContact {
     AccountContact {
-        username: username.into(),
-        primary_email: address(&format!("{username}@example.com")),
+        username: Username::parse(&format!("{mailbox}-user")).unwrap(),
+        primary_email: address(&format!("{mailbox}@example.com")),
         verified_emails: verified.iter().map(|a| address(a)).collect(),
-        all_emails: vec![address(&format!("{username}@example.com"))],
-        language: "en".into(),
+        all_emails: vec![address(&format!("{mailbox}@example.com"))],
+        language: LanguageTag::english(),
     }
 }
 
@@ -63,11 +64,7 @@ impl Doubles {
             delegates: Arc::new(self.delegates),
             products: Arc::new(self.products),
             contacts: Arc::new(self.contacts),
-            composer: Arc::new(Mailer::new(
-                Arc::new(Templates::new().unwrap()),
-                clock.clone(),
-                "mail.example",
-            )),
+            composer: Arc::new(PlainComposer),
             clock,
         }
     }

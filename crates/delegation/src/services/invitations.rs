@@ -1,7 +1,7 @@
 //! The invitee's side: accepting an invitation.
 
+use crate::notice::DelegationNotice;
 use portico_kernel::{AccountId, ClientInfo, SecretToken};
-use portico_mail_log::Template;
 
 use crate::delegate::{Delegate, DelegateStatus};
 use crate::ports::{Acceptance, DelegateEventKind};
@@ -22,6 +22,7 @@ impl Invitations {
     /// Accepts the invitation a token belongs to, for the account `acceptor`, which
     /// must hold the invited address verified. The token works once and expires
     /// after 7 days; the owner is told by mail.
+    #[tracing::instrument(name = "Invitations::accept", skip_all, fields(acceptor = %acceptor))]
     pub async fn accept(
         &self,
         acceptor: AccountId,
@@ -53,10 +54,10 @@ impl Invitations {
         let notice = self.ports.composer.compose(
             Some(invitation.owner),
             &owner.primary_email,
-            &owner.language,
-            &Template::DelegateAccepted {
-                username: owner.username.clone(),
-                delegate_email: invitation.email.to_string(),
+            owner.language.as_str(),
+            &DelegationNotice::Accepted {
+                owner: owner.username.clone(),
+                delegate_email: invitation.email.clone(),
             },
         )?;
         let acceptance = Acceptance {

@@ -35,12 +35,14 @@ impl Products {
     }
 
     /// The account's products.
+    #[tracing::instrument(name = "Products::list", skip_all, fields(account = %account))]
     pub async fn list(&self, account: AccountId) -> Result<Vec<Product>, ProductError> {
         Ok(self.products.list(account).await?)
     }
 
     /// Creates or renames a product (from the billing system). Delegates whose scope
     /// is `all` may act on it from now on.
+    #[tracing::instrument(name = "Products::put", skip_all, fields(account = %account, id = %id))]
     pub async fn put(
         &self,
         account: AccountId,
@@ -61,11 +63,69 @@ impl Products {
     }
 
     /// Removes a product (from the billing system); no delegate may act on it any more.
+    #[tracing::instrument(name = "Products::remove", skip_all, fields(account = %account, id = %id))]
     pub async fn remove(&self, account: AccountId, id: &ProductId) -> Result<(), ProductError> {
         if self.products.remove(account, id).await? {
             Ok(())
         } else {
             Err(ProductError::NotFound)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use portico_kernel::FixedClock;
+    use time::OffsetDateTime;
+
+    use super::*;
+    use crate::ports::MockProductRepository;
+
+    fn at() -> OffsetDateTime {
+        OffsetDateTime::from_unix_timestamp(1_767_225_600).unwrap()
+    }
+
+    fn products(repository: MockProductRepository) -> Products {
+        Products::new(Arc::new(repository), Arc::new(FixedClock::at(at())))
+    }
+
+    #[tokio::test]
+    async fn a_synced_product_is_stamped_with_the_time_of_the_sync() {
+        let account = AccountId::generate();
+        let mut repository = MockProductRepository::new();
+        repository
+            .expect_upsert()
+            .withf(move |product| {
+                product.account == account
+                    && product.id.as_str() == "vps-1"
+                    && product.name.as_ref().map(ProductName::as_str) == Some("VPS")
+                    && product.updated_at == at()
+            })
+            .times(1)
+            .returning(|_| Ok(true));
+
+        products(repository)
+            .put(
+                account,
+                ProductId::parse("vps-1").unwrap(),
+                Some(ProductName::parse("VPS").unwrap()),
+            )
+            .await
+            .unwrap();
+    }
+
+    #[tokio::test]
+    async fn an_unknown_account_or_product_is_reported_not_ignored() {
+        let mut repository = MockProductRepository::new();
+        repository.expect_upsert().returning(|_| Ok(false));
+        repository.expect_remove().returning(|_, _| Ok(false));
+        let service = products(repository);
+        let id = ProductId::parse("vps-1").unwrap();
+
+        let put = service.put(AccountId::generate(), id.clone(), None).await;
+        let removed = service.remove(AccountId::generate(), &id).await;
+
+        assert!(matches!(put, Err(ProductError::UnknownAccount)));
+        assert!(matches!(removed, Err(ProductError::NotFound)));
     }
 }

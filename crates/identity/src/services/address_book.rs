@@ -95,6 +95,7 @@ impl AddressBook {
     }
 
     /// One page of the account's addresses.
+    #[tracing::instrument(name = "AddressBook::list", skip_all, fields(account = %account))]
     pub async fn list(
         &self,
         account: AccountId,
@@ -105,6 +106,7 @@ impl AddressBook {
 
     /// Adds an address. The first address is always the default billing address;
     /// a later one becomes it when asked to.
+    #[tracing::instrument(name = "AddressBook::add", skip_all, fields(account = %account))]
     pub async fn add(
         &self,
         account: AccountId,
@@ -129,6 +131,7 @@ impl AddressBook {
 
     /// Edits an address. Making it the default moves the default here; turning off
     /// the default of the default address is refused, since that would leave none.
+    #[tracing::instrument(name = "AddressBook::change", skip_all, fields(account = %account, id = %id))]
     pub async fn change(
         &self,
         account: AccountId,
@@ -155,6 +158,7 @@ impl AddressBook {
     }
 
     /// Removes an address; if it was the default, the oldest remaining one takes over.
+    #[tracing::instrument(name = "AddressBook::remove", skip_all, fields(account = %account, id = %id))]
     pub async fn remove(&self, account: AccountId, id: AddressId) -> Result<(), AddressError> {
         if self.addresses.delete(account, id).await? {
             Ok(())

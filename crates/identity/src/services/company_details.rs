@@ -33,6 +33,7 @@ impl CompanyDetails {
     }
 
     /// The account's company.
+    #[tracing::instrument(name = "CompanyDetails::get", skip_all, fields(account = %account))]
     pub async fn get(&self, account: AccountId) -> Result<Company, CompanyError> {
         self.companies
             .get(account)
@@ -41,6 +42,7 @@ impl CompanyDetails {
     }
 
     /// Sets or replaces the account's company.
+    #[tracing::instrument(name = "CompanyDetails::set", skip_all, fields(account = %account))]
     pub async fn set(&self, account: AccountId, company: Company) -> Result<Company, CompanyError> {
         self.companies
             .put(account, &company, self.clock.now())
@@ -49,6 +51,7 @@ impl CompanyDetails {
     }
 
     /// Removes the account's company details.
+    #[tracing::instrument(name = "CompanyDetails::remove", skip_all, fields(account = %account))]
     pub async fn remove(&self, account: AccountId) -> Result<(), CompanyError> {
         if self.companies.delete(account).await? {
             Ok(())

@@ -7,7 +7,9 @@ use portico_kernel::{
     AccountId, ClientInfo, Clock, EmailAddress, EmailId, Page, PageRequest, SecretToken,
     StorageError,
 };
-use portico_mail_log::{ComposeError, MessageComposer, Template};
+use portico_kernel::{ComposeError, NewMessage, NoticeComposer};
+
+use crate::notices::IdentityNotice;
 
 use crate::account::{AccountEmail, Profile};
 use crate::email_rules::RemovalRefused;
@@ -88,7 +90,7 @@ impl From<RemoveEmailError> for EmailError {
 pub struct EmailBook {
     accounts: Arc<dyn AccountRepository>,
     emails: Arc<dyn EmailRepository>,
-    composer: Arc<dyn MessageComposer>,
+    composer: Arc<dyn NoticeComposer>,
     links: Links,
     clock: Arc<dyn Clock>,
     audit: Option<Arc<dyn EmailAuditTrail>>,
@@ -102,7 +104,7 @@ impl EmailBook {
     pub fn new(
         accounts: Arc<dyn AccountRepository>,
         emails: Arc<dyn EmailRepository>,
-        composer: Arc<dyn MessageComposer>,
+        composer: Arc<dyn NoticeComposer>,
         links: Links,
         clock: Arc<dyn Clock>,
     ) -> Self {
@@ -142,6 +144,7 @@ impl EmailBook {
     }
 
     /// One page of the account's addresses, oldest first.
+    #[tracing::instrument(name = "EmailBook::list", skip_all, fields(account = %account))]
     pub async fn list(
         &self,
         account: AccountId,
@@ -163,14 +166,14 @@ impl EmailBook {
         profile: &Profile,
         email_id: EmailId,
         address: &EmailAddress,
-    ) -> Result<(EmailVerification, portico_mail_log::NewMessage), EmailError> {
+    ) -> Result<(EmailVerification, NewMessage), EmailError> {
         let (token, verification) = EmailVerification::issue(email_id, self.clock.now())?;
         let message = self.composer.compose(
             Some(profile.id),
             address,
             profile.language.as_str(),
-            &Template::VerifyEmail {
-                username: profile.username.to_string(),
+            &IdentityNotice::VerifyEmail {
+                username: profile.username.clone(),
                 link: self.links.verify_email(email_id, &token),
             },
         )?;
@@ -178,6 +181,7 @@ impl EmailBook {
     }
 
     /// Adds an unverified address and mails it a verification link.
+    #[tracing::instrument(name = "EmailBook::add", skip_all, fields(account = %account))]
     pub async fn add(
         &self,
         account: AccountId,
@@ -207,6 +211,7 @@ impl EmailBook {
     }
 
     /// Replaces a non-primary address; the new one must be verified again.
+    #[tracing::instrument(name = "EmailBook::change", skip_all, fields(account = %account, id = %id))]
     pub async fn change(
         &self,
         account: AccountId,
@@ -225,6 +230,7 @@ impl EmailBook {
     }
 
     /// Confirms an address with the token from its verification link.
+    #[tracing::instrument(name = "EmailBook::verify", skip_all, fields(account = %account, id = %id))]
     pub async fn verify(
         &self,
         account: AccountId,
@@ -256,6 +262,7 @@ impl EmailBook {
     /// Makes a verified address primary and tells the former primary address, if that
     /// one was verified (an unverified address may be a typo that belongs to someone
     /// else, who must not learn the new address).
+    #[tracing::instrument(name = "EmailBook::make_primary", skip_all, fields(account = %account, id = %id))]
     pub async fn make_primary(
         &self,
         account: AccountId,
@@ -286,9 +293,9 @@ impl EmailBook {
                 Some(account),
                 &former.address,
                 profile.language.as_str(),
-                &Template::PrimaryEmailChanged {
-                    username: profile.username.to_string(),
-                    new_address: target.address.to_string(),
+                &IdentityNotice::PrimaryEmailChanged {
+                    username: profile.username.clone(),
+                    new_address: target.address.clone(),
                 },
             )?)
         } else {
@@ -308,6 +315,7 @@ impl EmailBook {
     }
 
     /// Removes an address, never the primary or the last verified one.
+    #[tracing::instrument(name = "EmailBook::remove", skip_all, fields(account = %account, id = %id))]
     pub async fn remove(
         &self,
         account: AccountId,

@@ -2,14 +2,15 @@
 
 use super::*;
 use crate::ports::{MockAccountRepository, MockEmailRepository};
-use crate::test_support::{composer, fixed_clock, profile};
+use crate::test_support::{fixed_clock, profile};
 use portico_kernel::ClientInfo;
+use portico_kernel::mail::plain::PlainComposer;
 
 fn book(accounts: MockAccountRepository, emails: MockEmailRepository) -> EmailBook {
     EmailBook::new(
         Arc::new(accounts),
         Arc::new(emails),
-        Arc::new(composer()),
+        Arc::new(PlainComposer),
         Links::new("https://portal.example"),
         Arc::new(fixed_clock()),
     )

@@ -12,4 +12,4 @@ pub use company_details::{CompanyDetails, CompanyError};
 pub use email_book::{EmailBook, EmailError};
 pub use phone_book::{PhoneBook, PhoneChange, PhoneError};
 pub use profiles::{ProfileError, Profiles};
-pub use registration::{RegisterError, RegistrationService};
+pub use registration::{RegisterError, Registrations};

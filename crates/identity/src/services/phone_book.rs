@@ -67,6 +67,7 @@ impl PhoneBook {
     }
 
     /// One page of the account's numbers.
+    #[tracing::instrument(name = "PhoneBook::list", skip_all, fields(account = %account))]
     pub async fn list(
         &self,
         account: AccountId,
@@ -76,6 +77,7 @@ impl PhoneBook {
     }
 
     /// Adds a number, unless the account already has it or is at the limit.
+    #[tracing::instrument(name = "PhoneBook::add", skip_all, fields(account = %account))]
     pub async fn add(
         &self,
         account: AccountId,
@@ -98,6 +100,7 @@ impl PhoneBook {
     }
 
     /// Edits a number of the account.
+    #[tracing::instrument(name = "PhoneBook::change", skip_all, fields(account = %account, id = %id))]
     pub async fn change(
         &self,
         account: AccountId,
@@ -125,6 +128,7 @@ impl PhoneBook {
     }
 
     /// Removes a number of the account.
+    #[tracing::instrument(name = "PhoneBook::remove", skip_all, fields(account = %account, id = %id))]
     pub async fn remove(&self, account: AccountId, id: PhoneId) -> Result<(), PhoneError> {
         if self.phones.delete(account, id).await? {
             Ok(())

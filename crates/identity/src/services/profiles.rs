@@ -34,6 +34,7 @@ impl Profiles {
     }
 
     /// The account's profile.
+    #[tracing::instrument(name = "Profiles::profile", skip_all, fields(account = %account))]
     pub async fn profile(&self, account: AccountId) -> Result<Profile, ProfileError> {
         self.accounts
             .profile(account)
@@ -43,6 +44,7 @@ impl Profiles {
 
     /// Applies a partial change. An empty change is refused rather than silently
     /// accepted, so a client that misspells every field learns about it.
+    #[tracing::instrument(name = "Profiles::update", skip_all, fields(account = %account))]
     pub async fn update(
         &self,
         account: AccountId,

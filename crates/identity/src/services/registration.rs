@@ -3,7 +3,9 @@
 use std::sync::Arc;
 
 use portico_kernel::{AccountId, Clock, EmailId, Password, PasswordRejection, StorageError};
-use portico_mail_log::{ComposeError, MessageComposer, Template};
+use portico_kernel::{ComposeError, NoticeComposer};
+
+use crate::notices::IdentityNotice;
 
 use crate::account::{NewAccount, Profile, Registration};
 use crate::email_verification::{EmailVerification, Links};
@@ -33,20 +35,20 @@ pub enum RegisterError {
 
 /// Opens accounts.
 #[derive(Clone)]
-pub struct RegistrationService {
+pub struct Registrations {
     accounts: Arc<dyn AccountRepository>,
     credentials: Arc<dyn CredentialPreparer>,
-    composer: Arc<dyn MessageComposer>,
+    composer: Arc<dyn NoticeComposer>,
     links: Links,
     clock: Arc<dyn Clock>,
 }
 
-impl RegistrationService {
+impl Registrations {
     /// Wires the service to its ports.
     pub fn new(
         accounts: Arc<dyn AccountRepository>,
         credentials: Arc<dyn CredentialPreparer>,
-        composer: Arc<dyn MessageComposer>,
+        composer: Arc<dyn NoticeComposer>,
         links: Links,
         clock: Arc<dyn Clock>,
     ) -> Self {
@@ -64,6 +66,7 @@ impl RegistrationService {
     /// account, its profile, first email, credential and the welcome message (which
     /// asks to confirm the address) are stored together; the message is sent later by
     /// the outbox worker.
+    #[tracing::instrument(name = "Registrations::register", skip_all)]
     pub async fn register(
         &self,
         registration: Registration,
@@ -92,9 +95,9 @@ impl RegistrationService {
             Some(account.id),
             &registration.email,
             registration.language.as_str(),
-            &Template::Welcome {
-                username: registration.username.to_string(),
-                first_name: registration.first_name.to_string(),
+            &IdentityNotice::Welcome {
+                username: registration.username.clone(),
+                first_name: registration.first_name.clone(),
                 link: self.links.verify_email(account.email_id, &token),
             },
         )?;
@@ -122,17 +125,18 @@ impl RegistrationService {
 mod tests {
     use super::*;
     use crate::ports::{MockAccountRepository, MockCredentialPreparer};
-    use crate::test_support::{composer, fixed_clock, registration};
+    use crate::test_support::{fixed_clock, registration};
     use portico_kernel::PasswordHash;
+    use portico_kernel::mail::plain::PlainComposer;
 
     fn service(
         accounts: MockAccountRepository,
         credentials: MockCredentialPreparer,
-    ) -> RegistrationService {
-        RegistrationService::new(
+    ) -> Registrations {
+        Registrations::new(
             Arc::new(accounts),
             Arc::new(credentials),
-            Arc::new(composer()),
+            Arc::new(PlainComposer),
             Links::new("https://portal.example"),
             Arc::new(fixed_clock()),
         )

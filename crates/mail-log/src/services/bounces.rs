@@ -53,6 +53,7 @@ impl Bounces {
     }
 
     /// Marks the message `bounced`. Reporting the same bounce twice is harmless.
+    #[tracing::instrument(name = "Bounces::report", skip_all)]
     pub async fn report(&self, reference: &str, reason: &str) -> Result<(), BounceError> {
         let reason: String = reason.chars().filter(|c| !c.is_control()).collect();
         let reason = reason.trim();

@@ -58,6 +58,7 @@ impl DeliveryWorker {
     }
 
     /// The queue this worker drains, for monitoring.
+    #[tracing::instrument(name = "DeliveryWorker::backlog", skip_all)]
     pub async fn backlog(&self) -> Result<Backlog, StorageError> {
         self.outbox.backlog().await
     }
@@ -68,6 +69,7 @@ impl DeliveryWorker {
     /// outcomes are written could run out of time after the server took the message).
     /// When storage fails, the round starts no further send and reports what it did
     /// all the same (in [`RoundFailed`]).
+    #[tracing::instrument(name = "DeliveryWorker::run_once", skip_all)]
     pub async fn run_once(&self) -> Result<DeliveryReport, RoundFailed> {
         let now = self.clock.now();
         let claimed = self

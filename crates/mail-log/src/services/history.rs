@@ -31,6 +31,7 @@ impl MailHistory {
     }
 
     /// One page of the account's messages, optionally of one status.
+    #[tracing::instrument(name = "MailHistory::list", skip_all, fields(account = %account))]
     pub async fn list(
         &self,
         account: AccountId,
@@ -41,6 +42,7 @@ impl MailHistory {
     }
 
     /// One message with its status history. Another account's message is not found.
+    #[tracing::instrument(name = "MailHistory::get", skip_all, fields(account = %account, id = %id))]
     pub async fn get(
         &self,
         account: AccountId,

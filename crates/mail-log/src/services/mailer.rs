@@ -4,16 +4,13 @@ use std::sync::Arc;
 
 use portico_kernel::{AccountId, Clock, EmailAddress, MessageId};
 
+pub use portico_kernel::ComposeError;
+
 use crate::message::NewMessage;
-use crate::template::{Template, TemplateError, Templates};
+use crate::template::{Template, Templates};
 
-/// A message could not be composed (a defect of the templates).
-#[derive(Debug, thiserror::Error)]
-#[error("the message could not be composed")]
-pub struct ComposeError(#[from] TemplateError);
-
-/// Renders notifications into outbox messages. This is the port other domains use to
-/// write mail in their own transactions; [`Mailer`] implements it.
+/// Renders templates into outbox messages; [`Mailer`] implements it. The
+/// application's bridges turn each domain's notices into [`Template`]s through it.
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 pub trait MessageComposer: Send + Sync {
     /// Renders `template` in the language closest to `language` for `to`. An error
@@ -57,7 +54,10 @@ impl MessageComposer for Mailer {
         language: &str,
         template: &Template,
     ) -> Result<NewMessage, ComposeError> {
-        let rendered = self.templates.render(template, language)?;
+        let rendered = self
+            .templates
+            .render(template, language)
+            .map_err(ComposeError::new)?;
         let id = MessageId::generate();
         Ok(NewMessage {
             id,
@@ -76,7 +76,7 @@ impl MessageComposer for Mailer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::template::OneTimeLink;
+    use portico_kernel::OneTimeLink;
 
     use portico_kernel::FixedClock;
     use time::OffsetDateTime;
@@ -84,12 +84,17 @@ mod tests {
     #[test]
     fn a_composed_message_has_a_stable_message_id_and_a_redacted_stored_copy() {
         let clock = Arc::new(FixedClock::at(OffsetDateTime::UNIX_EPOCH));
-        let mailer = Mailer::new(Arc::new(Templates::new().unwrap()), clock, "mail.example");
+        let templates = Templates::new(crate::template::tests::SOURCES).unwrap();
+        let mailer = Mailer::new(Arc::new(templates), clock, "mail.example");
         let to = EmailAddress::parse("ada@example.com").unwrap();
-        let template = Template::VerifyEmail {
-            username: "ada".into(),
-            link: OneTimeLink::new("https://p.example", "/verify-email", &[], "tok123"),
-        };
+        let template = Template::new("welcome")
+            .with("first_name", "Ada")
+            .with_link(OneTimeLink::new(
+                "https://p.example",
+                "/verify-email",
+                &[],
+                "tok123",
+            ));
 
         let message = mailer.compose(None, &to, "de", &template).unwrap();
 
@@ -97,7 +102,7 @@ mod tests {
             message.message_id_header,
             format!("<{}@mail.example>", message.id)
         );
-        assert_eq!(message.template, "verify_email");
+        assert_eq!(message.template, "welcome");
         assert_eq!(message.language, "de");
         assert!(!message.stored.text.contains("tok123"));
         assert!(message.secret_delivery.unwrap().text.contains("tok123"));

@@ -1,10 +1,10 @@
 //! Managing an account's IP whitelist.
 
-use portico_kernel::{AccountId, StorageError, WhitelistEntryId};
-use portico_mail_log::{ComposeError, Template};
+use portico_kernel::mail::compose_for_account;
+use portico_kernel::{AccountId, ComposeError, StorageError, WhitelistEntryId};
 
 use crate::events::{SecurityEvent, SecurityEventKind};
-use crate::services::notices::notices_for;
+use crate::notice::SecurityNotice;
 use crate::services::security_ports::SecurityPorts;
 use crate::session::ClientInfo;
 use crate::whitelist::{
@@ -69,12 +69,14 @@ impl IpWhitelists {
     }
 
     /// The account's entries, oldest first.
+    #[tracing::instrument(name = "IpWhitelists::list", skip_all, fields(account = %account))]
     pub async fn list(&self, account: AccountId) -> Result<Vec<WhitelistEntry>, WhitelistError> {
         Ok(self.ports.whitelist.list(account).await?)
     }
 
     /// Adds a range. Refused when the list would then not hold the caller's own
     /// address (so the first entry must cover it).
+    #[tracing::instrument(name = "IpWhitelists::add", skip_all, fields(account = %account))]
     pub async fn add(
         &self,
         account: AccountId,
@@ -115,6 +117,7 @@ impl IpWhitelists {
 
     /// Removes an entry. Refused when entries would remain and none of them would
     /// hold the caller's address; removing the last entry lifts the restriction.
+    #[tracing::instrument(name = "IpWhitelists::remove", skip_all, fields(account = %account, id = %id))]
     pub async fn remove(
         &self,
         account: AccountId,
@@ -150,22 +153,22 @@ impl IpWhitelists {
         cidr: Cidr,
         added: bool,
         client: &ClientInfo,
-    ) -> Result<Vec<portico_mail_log::NewMessage>, WhitelistError> {
+    ) -> Result<Vec<portico_kernel::NewMessage>, WhitelistError> {
         let context = self
             .ports
             .directory
-            .context(account)
+            .contact(account)
             .await?
             .ok_or(WhitelistError::AccountGone)?;
-        Ok(notices_for(
+        Ok(compose_for_account(
             self.ports.composer.as_ref(),
             account,
             &context,
-            &Template::IpWhitelistChanged {
+            &SecurityNotice::IpWhitelistChanged {
                 username: context.username.clone(),
-                cidr: cidr.to_string(),
+                cidr,
                 added,
-                ip: client.ip.map(|ip| ip.to_string()),
+                ip: client.ip,
             },
         )?)
     }
@@ -175,7 +178,7 @@ impl IpWhitelists {
 mod tests {
     use super::*;
     use crate::hasher::Verification;
-    use crate::services::test_doubles::{Doubles, client, now};
+    use crate::services::test_support::{Doubles, client, now};
 
     fn service(d: Doubles) -> IpWhitelists {
         IpWhitelists::new(d.ports())

@@ -53,7 +53,7 @@ pub struct NewSession {
     pub device_token: Option<SecretToken>,
 }
 
-/// The ports [`LoginService`] works with.
+/// The ports [`Logins`] works with.
 #[derive(Clone)]
 pub struct LoginPorts {
     /// Credentials.
@@ -89,7 +89,7 @@ pub struct LoginAttempt<'a> {
 
 /// Checks passwords and opens sessions.
 #[derive(Clone)]
-pub struct LoginService {
+pub struct Logins {
     credentials: Arc<dyn CredentialRepository>,
     sessions: Arc<dyn SessionRepository>,
     devices: Arc<dyn DeviceRepository>,
@@ -103,7 +103,7 @@ pub struct LoginService {
     throttles: ThrottlePolicies,
 }
 
-impl LoginService {
+impl Logins {
     /// Wires the service.
     pub fn new(ports: LoginPorts, policy: SessionPolicy, throttles: ThrottlePolicies) -> Self {
         let gate = AddressGate::new(
@@ -140,6 +140,7 @@ impl LoginService {
     /// device's counter alone; otherwise by the account's, the account-and-address
     /// pair's and the address's (ADR 0012). While any of those is blocked even the
     /// right password is refused, or the block would protect nothing.
+    #[tracing::instrument(name = "Logins::login", skip_all)]
     pub async fn login(
         &self,
         attempt: LoginAttempt<'_>,

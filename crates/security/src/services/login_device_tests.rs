@@ -1,4 +1,4 @@
-//! Unit tests of [`super::LoginService`]'s known devices: a valid credential is
+//! Unit tests of [`super::Logins`]'s known devices: a valid credential is
 //! judged by its own counter, a stale or foreign one counts for nothing, and one that
 //! sends too many wrong passwords is voided.
 

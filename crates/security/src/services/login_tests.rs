@@ -1,4 +1,4 @@
-//! Unit tests of [`super::LoginService`], with mockall doubles and a fixed clock.
+//! Unit tests of [`super::Logins`], with mockall doubles and a fixed clock.
 
 use super::*;
 use crate::devices::MockDeviceRepository;
@@ -87,8 +87,8 @@ impl Doubles {
         }
     }
 
-    pub(super) fn service(self) -> LoginService {
-        LoginService::new(
+    pub(super) fn service(self) -> Logins {
+        Logins::new(
             LoginPorts {
                 credentials: Arc::new(self.credentials),
                 sessions: Arc::new(self.sessions),

@@ -1,9 +1,10 @@
 //! Composing the notices that security changes mail to the account.
 
-use portico_kernel::{AccountId, StorageError};
-use portico_mail_log::{ComposeError, MessageComposer, NewMessage, SecurityNotice, Template};
+use portico_kernel::StorageError;
+use portico_kernel::mail::compose_for_account;
+use portico_kernel::{AccountContacts, AccountId, ComposeError, NewMessage, NoticeComposer};
 
-use crate::ports::{AccountContext, AccountDirectory};
+use crate::notice::{SecurityNotice, SettingChange};
 use crate::session::ClientInfo;
 
 /// Why a notice could not be composed.
@@ -20,37 +21,23 @@ pub enum NoticeError {
     Storage(#[from] StorageError),
 }
 
-/// `template` for every address that hears of security changes (the primary one
-/// and every other verified one), in the account's language.
-pub(crate) fn notices_for(
-    composer: &dyn MessageComposer,
-    account: AccountId,
-    context: &AccountContext,
-    template: &Template,
-) -> Result<Vec<NewMessage>, ComposeError> {
-    context
-        .notice_recipients()
-        .into_iter()
-        .map(|to| composer.compose(Some(account), to, &context.language, template))
-        .collect()
-}
-
-/// The notices of a security change, naming the client address it came from.
+/// The notices of a changed security setting, naming the client address it came
+/// from.
 pub(crate) async fn security_notices(
-    directory: &dyn AccountDirectory,
-    composer: &dyn MessageComposer,
+    contacts: &dyn AccountContacts,
+    composer: &dyn NoticeComposer,
     account: AccountId,
-    notice: SecurityNotice,
+    change: SettingChange,
     client: &ClientInfo,
 ) -> Result<Vec<NewMessage>, NoticeError> {
-    let context = directory
-        .context(account)
+    let contact = contacts
+        .contact(account)
         .await?
         .ok_or(NoticeError::NotFound)?;
-    let template = Template::SecurityNotice {
-        notice,
-        username: context.username.clone(),
-        ip: client.ip.map(|ip| ip.to_string()),
+    let notice = SecurityNotice::SettingChanged {
+        change,
+        username: contact.username.clone(),
+        ip: client.ip,
     };
-    Ok(notices_for(composer, account, &context, &template)?)
+    Ok(compose_for_account(composer, account, &contact, &notice)?)
 }

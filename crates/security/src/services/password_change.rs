@@ -2,14 +2,17 @@
 
 use std::sync::Arc;
 
-use portico_kernel::{Clock, Password, PasswordRejection, StorageError};
-use portico_mail_log::{ComposeError, MessageComposer, SecurityNotice, Template};
+use portico_kernel::mail::compose_for_account;
+use portico_kernel::{
+    AccountContacts, Clock, ComposeError, EmailAddress, NoticeComposer, Password,
+    PasswordRejection, StorageError,
+};
 
 use crate::events::{SecurityEvent, SecurityEventKind, SecurityEventRepository, record_throttled};
 use crate::hasher::{PasswordHasher, Verification};
+use crate::notice::{SecurityNotice, SettingChange};
 use crate::password_policy::{PasswordContext, PasswordPolicy};
-use crate::ports::{AccountDirectory, CredentialRepository, PasswordChange};
-use crate::services::notices::notices_for;
+use crate::ports::{CredentialRepository, PasswordChange};
 use crate::services::passwords::{PasswordError, Passwords};
 use crate::session::{ClientInfo, Session};
 use crate::throttle::{ThrottlePolicies, ThrottleRepository, claim, settle};
@@ -46,11 +49,11 @@ pub enum PasswordChangeError {
 #[derive(Clone)]
 pub struct PasswordChanges {
     credentials: Arc<dyn CredentialRepository>,
-    directory: Arc<dyn AccountDirectory>,
+    directory: Arc<dyn AccountContacts>,
     events: Arc<dyn SecurityEventRepository>,
     hasher: Arc<dyn PasswordHasher>,
     passwords: Passwords,
-    composer: Arc<dyn MessageComposer>,
+    composer: Arc<dyn NoticeComposer>,
     throttle: Arc<dyn ThrottleRepository>,
     throttles: ThrottlePolicies,
     clock: Arc<dyn Clock>,
@@ -62,13 +65,13 @@ pub struct PasswordChangePorts {
     /// Credentials.
     pub credentials: Arc<dyn CredentialRepository>,
     /// Account facts.
-    pub directory: Arc<dyn AccountDirectory>,
+    pub directory: Arc<dyn AccountContacts>,
     /// The audit trail.
     pub events: Arc<dyn SecurityEventRepository>,
     /// The hasher.
     pub hasher: Arc<dyn PasswordHasher>,
     /// The notification composer.
-    pub composer: Arc<dyn MessageComposer>,
+    pub composer: Arc<dyn NoticeComposer>,
     /// The failure counters.
     pub throttle: Arc<dyn ThrottleRepository>,
     /// The clock.
@@ -96,6 +99,7 @@ impl PasswordChanges {
     }
 
     /// Changes the password of the session's account.
+    #[tracing::instrument(name = "PasswordChanges::change", skip_all, fields(account = %session.account))]
     pub async fn change(
         &self,
         session: &Session,
@@ -152,16 +156,20 @@ impl PasswordChanges {
         }
         let context = self
             .directory
-            .context(account)
+            .contact(account)
             .await?
             .ok_or(PasswordChangeError::NotFound)?;
-        let emails: Vec<&str> = context.emails.iter().map(String::as_str).collect();
+        let emails: Vec<&str> = context
+            .all_emails
+            .iter()
+            .map(EmailAddress::as_str)
+            .collect();
         let hash = self
             .passwords
             .check_and_hash(
                 new,
                 &PasswordContext {
-                    username: &context.username,
+                    username: context.username.as_str(),
                     emails: &emails,
                 },
             )
@@ -171,14 +179,14 @@ impl PasswordChanges {
                 PasswordError::Unexpected(source) => PasswordChangeError::Unexpected(source),
             })?;
         let now = self.clock.now();
-        let notices = notices_for(
+        let notices = compose_for_account(
             self.composer.as_ref(),
             account,
             &context,
-            &Template::SecurityNotice {
-                notice: SecurityNotice::PasswordChanged,
+            &SecurityNotice::SettingChanged {
+                change: SettingChange::PasswordChanged,
                 username: context.username.clone(),
-                ip: client.ip.map(|ip| ip.to_string()),
+                ip: client.ip,
             },
         )?;
         self.credentials
@@ -206,13 +214,13 @@ mod tests {
     use super::*;
     use crate::events::MockSecurityEventRepository;
     use crate::hasher::MockPasswordHasher;
-    use crate::ports::{
-        AccountContext, MockAccountDirectory, MockCredentialRepository, StoredCredential,
-    };
+    use crate::ports::{MockCredentialRepository, StoredCredential};
+    use portico_kernel::contact::MockAccountContacts;
+    use portico_kernel::mail::plain::PlainComposer;
+    use portico_kernel::{AccountContact, LanguageTag, Username};
     use portico_kernel::{
         AccountId, EmailAddress, FixedClock, PasswordHash, SessionId, TokenDigest,
     };
-    use portico_mail_log::{Mailer, Templates};
     use time::OffsetDateTime;
 
     fn session() -> Session {
@@ -237,7 +245,7 @@ mod tests {
 
     struct Doubles {
         credentials: MockCredentialRepository,
-        directory: MockAccountDirectory,
+        directory: MockAccountContacts,
         events: MockSecurityEventRepository,
         hasher: MockPasswordHasher,
     }
@@ -250,17 +258,20 @@ mod tests {
                 password_hash: PasswordHash::from_phc("$argon2id$old".into()),
             }))
         });
-        let mut directory = MockAccountDirectory::new();
-        directory.expect_context().returning(|_| {
-            Ok(Some(AccountContext {
-                username: "ada".into(),
-                emails: vec!["ada@example.com".into(), "ada@work.example".into()],
+        let mut directory = MockAccountContacts::new();
+        directory.expect_contact().returning(|_| {
+            Ok(Some(AccountContact {
+                username: Username::parse("ada").unwrap(),
+                all_emails: vec![
+                    EmailAddress::parse("ada@example.com").unwrap(),
+                    EmailAddress::parse("ada@work.example").unwrap(),
+                ],
                 primary_email: EmailAddress::parse("ada@example.com").unwrap(),
                 verified_emails: vec![
                     EmailAddress::parse("ada@example.com").unwrap(),
                     EmailAddress::parse("ada@work.example").unwrap(),
                 ],
-                language: "en".into(),
+                language: LanguageTag::english(),
             }))
         });
         let mut hasher = MockPasswordHasher::new();
@@ -287,11 +298,7 @@ mod tests {
                 events: Arc::new(d.events),
                 hasher: hasher.clone(),
                 throttle: Arc::new(throttle()),
-                composer: Arc::new(Mailer::new(
-                    Arc::new(Templates::new().unwrap()),
-                    clock(),
-                    "mail.example",
-                )),
+                composer: Arc::new(PlainComposer),
                 clock: clock(),
             },
             Passwords::new(PasswordPolicy::new(8), hasher),

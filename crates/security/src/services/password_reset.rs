@@ -3,12 +3,13 @@
 use std::sync::Arc;
 
 use portico_kernel::{
-    AccountId, Password, PasswordRejection, SecretToken, StorageError, TokenDigest,
+    AccountId, ComposeError, EmailAddress, OneTimeLink, Password, PasswordRejection, SecretToken,
+    StorageError, TokenDigest,
 };
-use portico_mail_log::{ComposeError, OneTimeLink, SecurityNotice, Template};
 use time::Duration;
 
 use crate::events::{SecurityEvent, SecurityEventKind};
+use crate::notice::{SecurityNotice, SettingChange};
 use crate::password_policy::PasswordContext;
 use crate::ports::{LoginKey, ResetCompletion, ResetIssue};
 use crate::seed_vault::SeedVault;
@@ -141,6 +142,7 @@ impl PasswordResets {
     /// account, a fresh link (voiding any earlier one) is stored and its mail queued,
     /// unless the account was sent one less than [`RESET_MAIL_INTERVAL`] ago (if the
     /// mail then cannot be queued, the next request waits out the interval).
+    #[tracing::instrument(name = "PasswordResets::request_now", skip_all)]
     pub async fn request_now(&self, login: &str, client: &ClientInfo) -> Result<(), ResetError> {
         let credential = match LoginKey::from_login(login) {
             Some(key) => self.ports.credentials.find_by_login(&key).await?,
@@ -165,7 +167,7 @@ impl PasswordResets {
             tracing::info!(%account, "password reset asked again within a minute; no new mail");
             return Ok(());
         }
-        let Some(context) = self.ports.directory.context(account).await? else {
+        let Some(context) = self.ports.directory.contact(account).await? else {
             return Ok(());
         };
         let two_factor = self
@@ -178,8 +180,8 @@ impl PasswordResets {
         let mail = self.ports.composer.compose(
             Some(account),
             &context.primary_email,
-            &context.language,
-            &Template::PasswordReset {
+            context.language.as_str(),
+            &SecurityNotice::PasswordReset {
                 username: context.username,
                 link: OneTimeLink::new(
                     &self.public_base_url,
@@ -213,6 +215,7 @@ impl PasswordResets {
 
     /// Sets a new password with a reset link's token and, when two-factor is on, a
     /// TOTP or recovery code. Success ends every session and logs nobody in.
+    #[tracing::instrument(name = "PasswordResets::confirm", skip_all)]
     pub async fn confirm(
         &self,
         token: &str,
@@ -290,7 +293,7 @@ impl PasswordResets {
             self.ports.directory.as_ref(),
             self.ports.composer.as_ref(),
             account,
-            SecurityNotice::PasswordResetDone,
+            SettingChange::PasswordResetDone,
             client,
         )
         .await?;
@@ -331,15 +334,19 @@ impl PasswordResets {
         let context = self
             .ports
             .directory
-            .context(account)
+            .contact(account)
             .await?
             .ok_or(ResetError::InvalidToken)?;
-        let emails: Vec<&str> = context.emails.iter().map(String::as_str).collect();
+        let emails: Vec<&str> = context
+            .all_emails
+            .iter()
+            .map(EmailAddress::as_str)
+            .collect();
         self.passwords
             .check_and_hash(
                 new_password,
                 &PasswordContext {
-                    username: &context.username,
+                    username: context.username.as_str(),
                     emails: &emails,
                 },
             )

@@ -4,7 +4,7 @@ use super::*;
 use crate::hasher::Verification;
 use crate::password_policy::PasswordPolicy;
 use crate::ports::{PendingReset, StoredCredential};
-use crate::services::test_doubles::{Doubles, Fixture, client, now, reauth, vault};
+use crate::services::test_support::{Doubles, Fixture, client, now, reauth, vault};
 use crate::two_factor::SecondFactorProof;
 use portico_kernel::PasswordHash;
 
@@ -82,7 +82,7 @@ async fn a_known_login_gets_a_30_minute_link_whose_token_is_stored_only_as_a_dig
                 && sent
                     .text
                     .contains("https://portal.example/reset-password?token=")
-                && sent.text.contains("recovery code")
+                && sent.text.contains("two_factor: yes")
                 && issue.mail.stored.text.contains("token=REDACTED")
                 && issue.event.kind == SecurityEventKind::PasswordResetRequested
         })

@@ -91,6 +91,7 @@ impl RateLimits {
 
     /// Counts an account opened from `ip` (an unknown address is not limited: only
     /// a misconfigured proxy hides it, and refusing everyone would be worse).
+    #[tracing::instrument(name = "RateLimits::registration", skip_all)]
     pub async fn registration(&self, ip: Option<IpAddr>) -> Result<(), RateLimitError> {
         let Some(ip) = ip else {
             return Ok(());
@@ -100,6 +101,7 @@ impl RateLimits {
     }
 
     /// Counts a delegate invitation sent by `account`.
+    #[tracing::instrument(name = "RateLimits::invitation", skip_all, fields(account = %account))]
     pub async fn invitation(
         &self,
         account: AccountId,
@@ -115,6 +117,7 @@ impl RateLimits {
     /// Counts a verification mail to `address`, asked for by `account`: limited per
     /// account, so that nobody can keep another account from verifying an address,
     /// and per address over every account, so that many accounts cannot flood it.
+    #[tracing::instrument(name = "RateLimits::verification_mail", skip_all, fields(account = %account))]
     pub async fn verification_mail(
         &self,
         account: AccountId,

@@ -15,6 +15,34 @@ use crate::session::{ClientInfo, Session};
 use crate::throttle::{Claim, ThrottleKey, ThrottlePolicies, claim, give_back, settle};
 use crate::two_factor::{SecondFactorProof, TwoFactorRecord};
 
+/// What a re-authentication is for, named in the audit trail of a failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GuardedAction {
+    /// Renewing the session's proof of presence before a sensitive change.
+    StepUp,
+    /// Changing the username.
+    UsernameChange,
+    /// Replacing the recovery codes.
+    RecoveryCodeRenewal,
+    /// Turning two-factor authentication off.
+    TwoFactorRemoval,
+    /// Confirming two-factor enrolment with a first code.
+    TwoFactorConfirmation,
+}
+
+impl GuardedAction {
+    /// The words the audit trail uses.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::StepUp => "re-authentication",
+            Self::UsernameChange => "username change",
+            Self::RecoveryCodeRenewal => "recovery code renewal",
+            Self::TwoFactorRemoval => "two-factor removal",
+            Self::TwoFactorConfirmation => "two-factor confirmation",
+        }
+    }
+}
+
 /// Why a re-authentication failed. Wrong passwords were counted like failed logins,
 /// wrong codes against the account's second-factor budget, and both recorded.
 #[derive(Debug, thiserror::Error)]
@@ -156,7 +184,7 @@ impl Reauthentication {
         &self,
         account: AccountId,
         client: &ClientInfo,
-        action: &str,
+        action: GuardedAction,
         failure: Failure,
     ) -> Result<ReauthError, StorageError> {
         let (what, error) = match failure {
@@ -168,7 +196,7 @@ impl Reauthentication {
             SecurityEventKind::ReauthenticationFailed,
             self.ports.clock.now(),
             client,
-            Some(format!("{action}: {what}")),
+            Some(format!("{}: {what}", action.describe())),
         );
         self.ports.events.record(&event).await?;
         Ok(error)
@@ -181,7 +209,7 @@ impl Reauthentication {
         &self,
         account: AccountId,
         client: &ClientInfo,
-        action: &str,
+        action: GuardedAction,
     ) -> Result<ReauthError, StorageError> {
         self.refused(account, client, action, Failure::Code).await
     }
@@ -217,13 +245,14 @@ impl Reauthentication {
     /// password sent without the code it needs is not a guess: its claim is given
     /// back, and no counter is cleared. A code's claim stands until the change that
     /// uses it up is written.
+    #[tracing::instrument(name = "Reauthentication::verify", skip_all, fields(account = %caller.account))]
     pub async fn verify(
         &self,
         caller: Caller,
         password: &Password,
         code: Option<&str>,
         client: &ClientInfo,
-        action: &str,
+        action: GuardedAction,
     ) -> Result<Reauthenticated, ReauthError> {
         let account = caller.account;
         let claims = self.password_claims(caller);

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::hasher::Verification;
-use crate::services::test_doubles::{Doubles, Fixture, client, now, reauth};
+use crate::services::test_support::{Doubles, Fixture, client, now, reauth};
 use crate::throttle::{MockThrottleRepository, ThrottleKey};
 
 fn password() -> Password {
@@ -89,7 +89,7 @@ async fn a_wrong_password_keeps_its_claim_and_is_recorded() {
             &password(),
             Some(f.code().as_str()),
             &client(),
-            "username change",
+            GuardedAction::UsernameChange,
         )
         .await;
 
@@ -104,7 +104,13 @@ async fn with_two_factor_on_a_missing_code_is_refused_and_clears_no_counter() {
     let ports = d.ports();
 
     let result = reauth(&ports)
-        .verify(f.caller(), &password(), None, &client(), "username change")
+        .verify(
+            f.caller(),
+            &password(),
+            None,
+            &client(),
+            GuardedAction::UsernameChange,
+        )
         .await;
 
     assert!(matches!(result, Err(ReauthError::CodeRequired)));
@@ -124,7 +130,7 @@ async fn with_two_factor_on_a_wrong_code_spends_the_second_factor_budget() {
             &password(),
             Some(stale.as_str()),
             &client(),
-            "x",
+            GuardedAction::UsernameChange,
         )
         .await;
 
@@ -144,7 +150,7 @@ async fn the_right_password_and_code_give_the_step_to_use_up_and_keep_the_budget
             &password(),
             Some(f.code().as_str()),
             &client(),
-            "x",
+            GuardedAction::UsernameChange,
         )
         .await
         .unwrap();
@@ -160,7 +166,13 @@ async fn without_two_factor_the_password_is_enough_and_a_pending_enrolment_does_
     let ports = d.ports();
 
     let verified = reauth(&ports)
-        .verify(f.caller(), &password(), None, &client(), "x")
+        .verify(
+            f.caller(),
+            &password(),
+            None,
+            &client(),
+            GuardedAction::StepUp,
+        )
         .await
         .unwrap();
 
@@ -189,7 +201,13 @@ async fn a_blocked_account_is_refused_before_hashing_and_the_refusal_noted() {
     let ports = d.ports();
 
     let result = reauth(&ports)
-        .verify(f.caller(), &password(), None, &client(), "x")
+        .verify(
+            f.caller(),
+            &password(),
+            None,
+            &client(),
+            GuardedAction::StepUp,
+        )
         .await;
 
     assert!(matches!(
@@ -211,7 +229,7 @@ async fn a_made_up_recovery_code_is_passed_on_with_its_claim_standing() {
             &password(),
             Some("AAAA-BBBB-CCCC-DDDD"),
             &client(),
-            "x",
+            GuardedAction::UsernameChange,
         )
         .await
         .unwrap();

@@ -86,6 +86,7 @@ impl SecondFactorLogin {
     /// The completed login remembers the device: `device`, the credential the
     /// client sent (a browser's cookie), when it vouches for the account, or a new
     /// one.
+    #[tracing::instrument(name = "SecondFactorLogin::complete", skip_all, fields(account = %pending.account))]
     pub async fn complete(
         &self,
         pending: &Session,

@@ -3,7 +3,7 @@
 use super::*;
 use crate::hasher::Verification;
 use crate::recovery::RecoveryCode;
-use crate::services::test_doubles::{Doubles, Fixture, client, now, reauth, vault};
+use crate::services::test_support::{Doubles, Fixture, client, now, reauth, vault};
 use portico_kernel::{SessionId, TokenDigest};
 use time::Duration;
 

@@ -3,15 +3,13 @@
 
 use std::sync::Arc;
 
-use portico_kernel::Clock;
-use portico_mail_log::MessageComposer;
+use portico_kernel::{AccountContacts, Clock, NoticeComposer};
 
 use crate::devices::DeviceRepository;
 use crate::events::SecurityEventRepository;
 use crate::hasher::PasswordHasher;
 use crate::ports::{
-    AccountDirectory, CredentialRepository, PasswordResetRepository, SessionRepository,
-    UsernameRepository,
+    CredentialRepository, PasswordResetRepository, SessionRepository, UsernameRepository,
 };
 use crate::throttle::ThrottleRepository;
 use crate::two_factor::TwoFactorRepository;
@@ -33,7 +31,7 @@ pub struct SecurityPorts {
     /// Reset tokens.
     pub resets: Arc<dyn PasswordResetRepository>,
     /// Account facts (username, emails, language).
-    pub directory: Arc<dyn AccountDirectory>,
+    pub directory: Arc<dyn AccountContacts>,
     /// The audit trail.
     pub events: Arc<dyn SecurityEventRepository>,
     /// The password hasher.
@@ -43,7 +41,7 @@ pub struct SecurityPorts {
     /// IP whitelists.
     pub whitelist: Arc<dyn IpWhitelistRepository>,
     /// The notification composer.
-    pub composer: Arc<dyn MessageComposer>,
+    pub composer: Arc<dyn NoticeComposer>,
     /// The clock.
     pub clock: Arc<dyn Clock>,
 }

@@ -82,6 +82,7 @@ impl Sessions {
     ///
     /// The account's IP whitelist is checked on every request, so a change applies
     /// at once to sessions opened before it.
+    #[tracing::instrument(name = "Sessions::authenticate", skip_all)]
     pub async fn authenticate(
         &self,
         token: &SecretToken,
@@ -96,6 +97,7 @@ impl Sessions {
 
     /// The live session a bearer token belongs to, when it waits for its second
     /// factor: the only thing such a session may do is complete it.
+    #[tracing::instrument(name = "Sessions::authenticate_pending", skip_all)]
     pub async fn authenticate_pending(
         &self,
         token: &SecretToken,
@@ -144,6 +146,7 @@ impl Sessions {
     }
 
     /// One page of the account's sessions that are still live, newest first.
+    #[tracing::instrument(name = "Sessions::list", skip_all, fields(account = %account))]
     pub async fn list(
         &self,
         account: AccountId,
@@ -164,6 +167,7 @@ impl Sessions {
     }
 
     /// Ends one of the account's sessions: the caller's own (logout) or another.
+    #[tracing::instrument(name = "Sessions::revoke", skip_all, fields(account = %caller.account, id = %id))]
     pub async fn revoke(
         &self,
         caller: &Session,
@@ -193,6 +197,7 @@ impl Sessions {
 
     /// Ends every session of the caller's account but the caller's own, idle ones
     /// included, and records each in the audit trail; returns how many ended.
+    #[tracing::instrument(name = "Sessions::revoke_others", skip_all, fields(account = %caller.account))]
     pub async fn revoke_others(
         &self,
         caller: &Session,
@@ -213,15 +218,6 @@ impl Sessions {
         }
         tracing::info!(%account, ended = ended.len(), "every other session ended");
         Ok(ended.len())
-    }
-
-    /// One page of the account's security events, newest first.
-    pub async fn events(
-        &self,
-        account: AccountId,
-        page: &PageRequest,
-    ) -> Result<Page<SecurityEvent>, SessionError> {
-        Ok(self.events.list(account, page).await?)
     }
 }
 

@@ -9,7 +9,7 @@ use time::Duration;
 
 use crate::events::{SecurityEvent, SecurityEventKind, SecurityEventRepository, record_refusal};
 use crate::ports::{FreshProof, SessionRepository};
-use crate::services::reauth::{Caller, ReauthError, Reauthentication};
+use crate::services::reauth::{Caller, GuardedAction, ReauthError, Reauthentication};
 use crate::session::{ClientInfo, Session};
 use crate::throttle::ThrottleRepository;
 use crate::two_factor::GuardedWriteError;
@@ -75,6 +75,7 @@ impl StepUp {
 
     /// Lets a sensitive change go ahead only when the session proved the password
     /// (and second factor) within the window; a refusal is recorded (paced).
+    #[tracing::instrument(name = "StepUp::require", skip_all, fields(account = %session.account))]
     pub async fn require(
         &self,
         session: &Session,
@@ -104,6 +105,7 @@ impl StepUp {
     /// Renews the session's proof with the password and, when two-factor is on, a
     /// code, throttled like a login. The code is used up with the renewal, so it
     /// cannot be replayed.
+    #[tracing::instrument(name = "StepUp::renew", skip_all, fields(account = %session.account))]
     pub async fn renew(
         &self,
         session: &Session,
@@ -111,7 +113,7 @@ impl StepUp {
         code: Option<&str>,
         client: &ClientInfo,
     ) -> Result<(), ReauthError> {
-        const ACTION: &str = "re-authentication";
+        const ACTION: GuardedAction = GuardedAction::StepUp;
         let account = session.account;
         let verified = self
             .reauth
@@ -154,7 +156,7 @@ impl StepUp {
 mod tests {
     use super::*;
     use crate::hasher::Verification;
-    use crate::services::test_doubles::{Doubles, Fixture, client, now, reauth};
+    use crate::services::test_support::{Doubles, Fixture, client, now, reauth};
     use crate::two_factor::SecondFactorProof;
     use portico_kernel::{FixedClock, SessionId, TokenDigest};
 

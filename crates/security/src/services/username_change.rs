@@ -1,14 +1,13 @@
 //! Changing the username: password and, with two-factor on, a code in the same
 //! request; all or nothing.
 
-use portico_identity::{InvalidUsername, Username};
-use portico_kernel::{Password, StorageError};
-use portico_mail_log::{ComposeError, Template};
+use portico_kernel::mail::compose_for_account;
+use portico_kernel::{ComposeError, InvalidUsername, Password, StorageError, Username};
 
 use crate::events::{SecurityEvent, SecurityEventKind};
+use crate::notice::SecurityNotice;
 use crate::ports::{UsernameChange, UsernameWriteError};
-use crate::services::notices::notices_for;
-use crate::services::reauth::{Caller, ReauthError, Reauthentication};
+use crate::services::reauth::{Caller, GuardedAction, ReauthError, Reauthentication};
 use crate::services::security_ports::SecurityPorts;
 use crate::session::ClientInfo;
 
@@ -51,6 +50,7 @@ impl UsernameChanges {
     /// Changes the account's username. The format is checked first (nothing is
     /// counted for a typo), then the password and code; the new name, the used-up
     /// code, the event and the notices are written together.
+    #[tracing::instrument(name = "UsernameChanges::change", skip_all, fields(account = %caller.account))]
     pub async fn change(
         &self,
         caller: Caller,
@@ -64,19 +64,18 @@ impl UsernameChanges {
         let context = self
             .ports
             .directory
-            .context(account)
+            .contact(account)
             .await?
             .ok_or(ReauthError::NotFound)?;
-        if context.username == username.as_str() {
+        if context.username.as_str() == username.as_str() {
             return Err(UsernameChangeError::Unchanged);
         }
-        let action = "username change";
+        let action = GuardedAction::UsernameChange;
         let verified = self
             .reauth
             .verify(caller, password, code, client, action)
             .await?;
         let now = self.ports.clock.now();
-        let ip = client.ip.map(|ip| ip.to_string());
         let change = UsernameChange {
             account,
             username: username.clone(),
@@ -92,14 +91,14 @@ impl UsernameChanges {
                     username.as_str()
                 )),
             ),
-            notices: notices_for(
+            notices: compose_for_account(
                 self.ports.composer.as_ref(),
                 account,
                 &context,
-                &Template::UsernameChanged {
+                &SecurityNotice::UsernameChanged {
                     old_username: context.username.clone(),
-                    new_username: username.as_str().to_owned(),
-                    ip,
+                    new_username: username.clone(),
+                    ip: client.ip,
                 },
             )?,
         };

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::hasher::Verification;
-use crate::services::test_doubles::{Doubles, Fixture, client, now, reauth};
+use crate::services::test_support::{Doubles, Fixture, client, now, reauth};
 use crate::two_factor::SecondFactorProof;
 
 fn service(d: Doubles) -> UsernameChanges {

@@ -13,8 +13,8 @@ mod gate;
 use std::net::IpAddr;
 
 use async_trait::async_trait;
+use portico_kernel::NewMessage;
 use portico_kernel::{AccountId, StorageError, WhitelistEntryId};
-use portico_mail_log::NewMessage;
 use time::OffsetDateTime;
 
 use crate::events::SecurityEvent;

@@ -4,7 +4,9 @@ use std::fmt;
 use std::sync::Arc;
 
 use portico_kernel::{AccountId, Password, StorageError};
-use portico_mail_log::{ComposeError, NewMessage, SecurityNotice};
+use portico_kernel::{ComposeError, NewMessage};
+
+use crate::notice::SettingChange;
 use time::OffsetDateTime;
 
 use crate::events::{SecurityEvent, SecurityEventKind};
@@ -12,7 +14,7 @@ use crate::qr;
 use crate::recovery::RecoveryCode;
 use crate::seed_vault::SeedVault;
 use crate::services::notices::{NoticeError, security_notices};
-use crate::services::reauth::{Caller, Failure, ReauthError, Reauthentication};
+use crate::services::reauth::{Caller, Failure, GuardedAction, ReauthError, Reauthentication};
 use crate::services::security_ports::SecurityPorts;
 use crate::session::ClientInfo;
 use crate::totp::{DEFAULT_ISSUER, TotpCode, TotpSeed};
@@ -73,14 +75,14 @@ impl fmt::Debug for Enrolment {
 
 /// TOTP enrolment, confirmation, recovery codes and turning it off.
 #[derive(Clone)]
-pub struct TwoFactorService {
+pub struct TwoFactorEnrolments {
     ports: SecurityPorts,
     vault: Arc<SeedVault>,
     reauth: Reauthentication,
     issuer: Arc<str>,
 }
 
-impl TwoFactorService {
+impl TwoFactorEnrolments {
     /// Wires the service.
     pub fn new(ports: SecurityPorts, vault: Arc<SeedVault>, reauth: Reauthentication) -> Self {
         Self {
@@ -99,6 +101,7 @@ impl TwoFactorService {
     }
 
     /// The account's two-factor status.
+    #[tracing::instrument(name = "TwoFactorEnrolments::status", skip_all, fields(account = %account))]
     pub async fn status(&self, account: AccountId) -> Result<TwoFactorStatus, TwoFactorError> {
         let record = self.ports.two_factor.find(account).await?;
         let enabled_at = record.as_ref().and_then(|r| r.enabled_at);
@@ -115,11 +118,12 @@ impl TwoFactorService {
 
     /// Starts (or restarts) enrolment with a fresh seed. Nothing changes for logins
     /// until a code from the app confirms it.
+    #[tracing::instrument(name = "TwoFactorEnrolments::start_enrolment", skip_all, fields(account = %account))]
     pub async fn start_enrolment(&self, account: AccountId) -> Result<Enrolment, TwoFactorError> {
         let context = self
             .ports
             .directory
-            .context(account)
+            .contact(account)
             .await?
             .ok_or(ReauthError::NotFound)?;
         let seed = TotpSeed::generate()?;
@@ -132,7 +136,7 @@ impl TwoFactorService {
         {
             return Err(TwoFactorError::AlreadyEnabled);
         }
-        let otpauth_uri = seed.otpauth_uri(&self.issuer, &context.username)?;
+        let otpauth_uri = seed.otpauth_uri(&self.issuer, context.username.as_str())?;
         let qr_svg = qr::svg(&otpauth_uri).map_err(StorageError::new)?;
         Ok(Enrolment {
             secret: seed.to_base32(),
@@ -143,6 +147,7 @@ impl TwoFactorService {
 
     /// Confirms enrolment with a current code from the app: two-factor is on from now
     /// and the first recovery codes are returned, the only time they are shown.
+    #[tracing::instrument(name = "TwoFactorEnrolments::confirm", skip_all, fields(account = %account))]
     pub async fn confirm(
         &self,
         account: AccountId,
@@ -171,7 +176,12 @@ impl TwoFactorService {
         let Some(step) = step else {
             return Err(self
                 .reauth
-                .refused(account, client, "two-factor confirmation", Failure::Code)
+                .refused(
+                    account,
+                    client,
+                    GuardedAction::TwoFactorConfirmation,
+                    Failure::Code,
+                )
                 .await?
                 .into());
         };
@@ -190,7 +200,7 @@ impl TwoFactorService {
                 Some("factor: totp".into()),
             ),
             notices: self
-                .notices(account, SecurityNotice::TwoFactorEnabled, client)
+                .notices(account, SettingChange::TwoFactorEnabled, client)
                 .await?,
         };
         match self.ports.two_factor.enable(&enablement).await {
@@ -206,6 +216,7 @@ impl TwoFactorService {
     }
 
     /// Replaces every recovery code with a new set (password and code required).
+    #[tracing::instrument(name = "TwoFactorEnrolments::renew_recovery_codes", skip_all, fields(account = %caller.account))]
     pub async fn renew_recovery_codes(
         &self,
         caller: Caller,
@@ -213,7 +224,7 @@ impl TwoFactorService {
         code: &str,
         client: &ClientInfo,
     ) -> Result<Vec<RecoveryCode>, TwoFactorError> {
-        let action = "recovery code renewal";
+        let action = GuardedAction::RecoveryCodeRenewal;
         let change = self
             .guarded_change(
                 caller,
@@ -223,7 +234,7 @@ impl TwoFactorService {
                 action,
                 (
                     SecurityEventKind::RecoveryCodesRenewed,
-                    SecurityNotice::RecoveryCodesRenewed,
+                    SettingChange::RecoveryCodesRenewed,
                 ),
             )
             .await?;
@@ -239,6 +250,7 @@ impl TwoFactorService {
     }
 
     /// Turns two-factor off (password and code required).
+    #[tracing::instrument(name = "TwoFactorEnrolments::disable", skip_all, fields(account = %caller.account))]
     pub async fn disable(
         &self,
         caller: Caller,
@@ -246,7 +258,7 @@ impl TwoFactorService {
         code: &str,
         client: &ClientInfo,
     ) -> Result<(), TwoFactorError> {
-        let action = "two-factor removal";
+        let action = GuardedAction::TwoFactorRemoval;
         let change = self
             .guarded_change(
                 caller,
@@ -256,7 +268,7 @@ impl TwoFactorService {
                 action,
                 (
                     SecurityEventKind::TwoFactorDisabled,
-                    SecurityNotice::TwoFactorDisabled,
+                    SettingChange::TwoFactorDisabled,
                 ),
             )
             .await?;
@@ -272,8 +284,8 @@ impl TwoFactorService {
         password: &Password,
         code: &str,
         client: &ClientInfo,
-        action: &str,
-        (kind, notice): (SecurityEventKind, SecurityNotice),
+        action: GuardedAction,
+        (kind, notice): (SecurityEventKind, SettingChange),
     ) -> Result<FactorGuardedChange, TwoFactorError> {
         let account = caller.account;
         let verified = self
@@ -303,7 +315,7 @@ impl TwoFactorService {
         &self,
         account: AccountId,
         client: &ClientInfo,
-        action: &str,
+        action: GuardedAction,
         written: Result<(), GuardedWriteError>,
     ) -> Result<(), TwoFactorError> {
         match written {
@@ -322,7 +334,7 @@ impl TwoFactorService {
     async fn notices(
         &self,
         account: AccountId,
-        notice: SecurityNotice,
+        notice: SettingChange,
         client: &ClientInfo,
     ) -> Result<Vec<NewMessage>, TwoFactorError> {
         security_notices(
@@ -342,5 +354,5 @@ impl TwoFactorService {
 }
 
 #[cfg(test)]
-#[path = "two_factor_tests.rs"]
+#[path = "two_factor_enrolments_tests.rs"]
 mod tests;

@@ -1,14 +1,14 @@
-//! Unit tests of [`super::TwoFactorService`].
+//! Unit tests of [`super::TwoFactorEnrolments`].
 
 use super::*;
 use crate::hasher::Verification;
-use crate::services::test_doubles::{Doubles, Fixture, client, now, reauth, vault};
+use crate::services::test_support::{Doubles, Fixture, client, now, reauth, vault};
 use crate::two_factor::SecondFactorProof;
 use portico_kernel::TokenDigest;
 
-fn service(d: Doubles) -> TwoFactorService {
+fn service(d: Doubles) -> TwoFactorEnrolments {
     let ports = d.ports();
-    TwoFactorService::new(ports.clone(), vault(), reauth(&ports))
+    TwoFactorEnrolments::new(ports.clone(), vault(), reauth(&ports))
 }
 
 fn right_password() -> Verification {

@@ -3,16 +3,18 @@
 
 use std::sync::Arc;
 
+use portico_kernel::contact::MockAccountContacts;
+use portico_kernel::mail::plain::PlainComposer;
+use portico_kernel::{AccountContact, LanguageTag, Username};
 use portico_kernel::{AccountId, Clock, EmailAddress, FixedClock, PasswordHash, SessionId};
-use portico_mail_log::{Mailer, Templates};
 use time::OffsetDateTime;
 
 use crate::devices::MockDeviceRepository;
 use crate::events::MockSecurityEventRepository;
 use crate::hasher::{MockPasswordHasher, Verification};
 use crate::ports::{
-    AccountContext, MockAccountDirectory, MockCredentialRepository, MockPasswordResetRepository,
-    MockSessionRepository, MockUsernameRepository, StoredCredential,
+    MockCredentialRepository, MockPasswordResetRepository, MockSessionRepository,
+    MockUsernameRepository, StoredCredential,
 };
 use crate::seed_vault::SeedVault;
 use crate::services::reauth::{Caller, Reauthentication};
@@ -86,7 +88,7 @@ pub(crate) struct Doubles {
     pub two_factor: MockTwoFactorRepository,
     pub usernames: MockUsernameRepository,
     pub resets: MockPasswordResetRepository,
-    pub directory: MockAccountDirectory,
+    pub directory: MockAccountContacts,
     pub events: MockSecurityEventRepository,
     pub hasher: MockPasswordHasher,
     pub throttle: MockThrottleRepository,
@@ -108,14 +110,17 @@ impl Doubles {
         two_factor
             .expect_find()
             .returning(move |_| Ok(record.clone()));
-        let mut directory = MockAccountDirectory::new();
-        directory.expect_context().returning(|_| {
-            Ok(Some(AccountContext {
-                username: "ada".into(),
-                emails: vec!["ada@example.com".into(), "ada@new.example".into()],
+        let mut directory = MockAccountContacts::new();
+        directory.expect_contact().returning(|_| {
+            Ok(Some(AccountContact {
+                username: Username::parse("ada").unwrap(),
+                all_emails: vec![
+                    EmailAddress::parse("ada@example.com").unwrap(),
+                    EmailAddress::parse("ada@new.example").unwrap(),
+                ],
                 primary_email: EmailAddress::parse("ada@example.com").unwrap(),
                 verified_emails: vec![EmailAddress::parse("ada@example.com").unwrap()],
-                language: "en".into(),
+                language: LanguageTag::english(),
             }))
         });
         let mut hasher = MockPasswordHasher::new();
@@ -157,11 +162,7 @@ impl Doubles {
             hasher: Arc::new(self.hasher),
             throttle: Arc::new(self.throttle),
             whitelist: Arc::new(self.whitelist),
-            composer: Arc::new(Mailer::new(
-                Arc::new(Templates::new().unwrap()),
-                clock.clone(),
-                "mail.example",
-            )),
+            composer: Arc::new(PlainComposer),
             clock,
         }
     }
