@@ -49,7 +49,7 @@ impl AccountContacts for SeaAccountContacts {
             if row.verified {
                 verified_emails.push(address.clone());
             }
-            if row.is_primary {
+            if row.is_primary && primary.is_none() {
                 primary = Some(address.clone());
             }
             all_emails.push(address);

@@ -113,7 +113,7 @@ impl AccountRepository for SeaAccounts {
         txn.commit().await.map_err(classify)
     }
 
-    #[tracing::instrument(level = "debug", name = "SeaAccounts::profile", skip_all, fields(id = %id))]
+    #[tracing::instrument(level = "debug", name = "SeaAccounts::profile", skip_all, fields(account = %id))]
     async fn profile(&self, id: AccountId) -> Result<Option<Profile>, StorageError> {
         account::Entity::find_by_id(id.to_string())
             .one(&self.reads)
@@ -123,7 +123,7 @@ impl AccountRepository for SeaAccounts {
             .transpose()
     }
 
-    #[tracing::instrument(level = "debug", name = "SeaAccounts::update_profile", skip_all, fields(id = %id))]
+    #[tracing::instrument(level = "debug", name = "SeaAccounts::update_profile", skip_all, fields(account = %id))]
     async fn update_profile(
         &self,
         id: AccountId,

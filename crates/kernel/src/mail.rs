@@ -290,7 +290,11 @@ mod tests {
         let contact = AccountContact {
             username: Username::parse("ada").unwrap(),
             primary_email: address("ada@example.com"),
-            verified_emails: vec![address("ADA@example.com"), address("ops@example.com")],
+            verified_emails: vec![
+                address("ops@example.com"),
+                address("ADA@example.com"),
+                address("billing@example.com"),
+            ],
             all_emails: vec![],
             language: LanguageTag::parse("de-CH").unwrap(),
         };
@@ -301,7 +305,7 @@ mod tests {
             .withf(move |to_account, _, language, notice| {
                 *to_account == Some(account) && language == "de-CH" && notice.name() == "hello"
             })
-            .times(2)
+            .times(3)
             .returning(|account, to, language, notice| {
                 plain::PlainComposer.compose(account, to, language, notice)
             });
@@ -309,7 +313,10 @@ mod tests {
         let messages = compose_for_account(&composer, account, &contact, &Hello).unwrap();
 
         let recipients: Vec<_> = messages.iter().map(|m| m.to.as_str()).collect();
-        assert_eq!(recipients, ["ada@example.com", "ops@example.com"]);
+        assert_eq!(
+            recipients,
+            ["ada@example.com", "ops@example.com", "billing@example.com"]
+        );
         assert_eq!(messages[0].stored.text, "hello\nip: unknown\nadded: yes\n");
         assert!(messages[0].secret_delivery.is_none());
     }

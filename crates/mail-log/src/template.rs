@@ -145,6 +145,14 @@ impl Templates {
         })?;
         templates.env.add_global("brand", brand.to_owned());
         crate::overrides::apply_all(&mut templates.env, overrides)?;
+        if !overrides.is_empty() {
+            // The start-up check knows which names a replacement may use, not what it
+            // looks up on them: with an operator's wording, a value that is not there
+            // renders as nothing rather than failing the change the mail reports.
+            templates
+                .env
+                .set_undefined_behavior(UndefinedBehavior::Chainable);
+        }
         Ok(templates)
     }
 

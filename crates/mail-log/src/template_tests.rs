@@ -122,3 +122,14 @@ fn an_operators_wording_replaces_the_given_one_and_a_bad_one_is_refused() {
     let refused = Templates::branded(SOURCES, "Example Hosting", &[typo]).unwrap_err();
     assert!(refused.to_string().contains("`user_name`"), "{refused}");
 }
+
+#[test]
+fn with_an_operators_wording_a_lookup_on_a_value_renders_as_nothing_not_an_error() {
+    let wording = (
+        "welcome.en.txt".to_owned(),
+        "Subject: Hi {{ first_name.nickname }}there\n\n{{ link }}\n".to_owned(),
+    );
+    let templates = Templates::branded(SOURCES, "Example Hosting", &[wording]).unwrap();
+    let rendered = templates.render(&welcome(), "en").unwrap();
+    assert_eq!(rendered.stored.subject, "Hi there");
+}

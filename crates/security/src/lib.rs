@@ -99,13 +99,14 @@ pub use portico_kernel::{SecretToken, TokenDigest};
 pub use recovery::RecoveryCode;
 pub use seed_vault::{InvalidSeedKey, SealedSeed, SeedVault};
 pub use services::{
-    AuthError, Caller, Enrolment, GuardedAction, IpWhitelists, LoginAttempt, LoginError,
-    LoginPorts, Logins, NewSession, PasswordChangeError, PasswordChangePorts, PasswordChanges,
-    PasswordError, PasswordResets, Passwords, RateLimitError, RateLimitPolicies, RateLimits,
-    ReauthError, Reauthentication, ReauthenticationRequired, ResetError, SecondFactorError,
-    SecondFactorLogin, SecurityLog, SecurityPorts, SessionError, Sessions, StepUp, StepUpPorts,
-    TwoFactorEnrolments, TwoFactorError, TwoFactorStatus, UsernameChangeError, UsernameChanges,
-    WhitelistError,
+    AuthError, Caller, Enrolment, GuardedAction, IpWhitelistPorts, IpWhitelists, LoginAttempt,
+    LoginError, LoginPorts, Logins, NewSession, PasswordChangeError, PasswordChangePorts,
+    PasswordChanges, PasswordError, PasswordResetPorts, PasswordResets, Passwords, RateLimitError,
+    RateLimitPolicies, RateLimits, ReauthError, ReauthPorts, Reauthentication,
+    ReauthenticationRequired, ResetError, SecondFactorError, SecondFactorLogin,
+    SecondFactorLoginPorts, SecurityLog, SessionError, Sessions, StepUp, StepUpPorts,
+    TwoFactorEnrolmentPorts, TwoFactorEnrolments, TwoFactorError, TwoFactorStatus,
+    UsernameChangeError, UsernameChangePorts, UsernameChanges, WhitelistError,
 };
 pub use session::{ClientInfo, Session, SessionPolicy};
 pub use throttle::{Claim, ThrottleKey, ThrottlePolicies, ThrottlePolicy, ThrottleRepository};

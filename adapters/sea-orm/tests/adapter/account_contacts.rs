@@ -46,3 +46,22 @@ on_both_engines!(
     contacts,
     super::a_contact_has_the_typed_names_and_every_address_of_its_account
 );
+
+async fn an_account_without_a_primary_address_is_reported_as_corrupt(db: Database) {
+    let account = registered(&db, "ada", "ada@example.com").await;
+    db.execute(&format!(
+        "UPDATE account_emails SET is_primary = false WHERE account_id = '{account}'"
+    ))
+    .await
+    .unwrap();
+
+    let read = SeaAccountContacts::new(db.connection())
+        .contact(account)
+        .await;
+
+    assert!(read.is_err(), "{read:?}");
+}
+on_both_engines!(
+    no_primary,
+    super::an_account_without_a_primary_address_is_reported_as_corrupt
+);

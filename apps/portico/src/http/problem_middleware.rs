@@ -8,6 +8,7 @@ use poem::{Endpoint, IntoResponse, Request, Response};
 use poem_openapi::error::{
     AuthorizationError, ContentTypeError, ParseParamError, ParsePathError, ParseRequestPayloadError,
 };
+use poem_openapi::types::ToJSON;
 
 use crate::http::problem::{Problem, problem};
 
@@ -23,16 +24,12 @@ pub async fn problem_json<E: Endpoint>(next: E, req: Request) -> poem::Result<Re
 /// Writes a problem as a response, for answers made outside poem-openapi.
 pub fn render(body: Problem) -> Response {
     let status = StatusCode::from_u16(body.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let json = serde_json::json!({
-        "type": body.kind,
-        "title": body.title,
-        "status": body.status,
-        "detail": body.detail,
-    });
+    // The same members the API's own problems carry, `request_id` of a server fault
+    // included.
     Response::builder()
         .status(status)
         .content_type("application/problem+json")
-        .body(json.to_string())
+        .body(body.to_json_string())
 }
 
 /// Keeps the useful part of a parser message and drops the internal type name that
@@ -149,5 +146,28 @@ mod tests {
             "missing field `username`"
         );
         assert_eq!(public_reason("expected value"), "expected value");
+    }
+
+    async fn body_of(response: Response) -> serde_json::Value {
+        let bytes = response.into_body().into_bytes().await.unwrap();
+        serde_json::from_slice(&bytes).unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_server_fault_made_here_names_its_request_and_a_client_error_does_not() {
+        use crate::http::request_trace::as_request;
+
+        let (fault, missing) = as_request("req-7".into(), async {
+            (
+                render(problem(503, "not-ready", "Not ready", "Down.")),
+                render(problem(404, "not-found", "Not found", "No.")),
+            )
+        })
+        .await;
+
+        let fault = body_of(fault).await;
+        assert_eq!(fault["request_id"], "req-7");
+        assert_eq!(fault["type"], "urn:portico:problem:not-ready");
+        assert!(body_of(missing).await.get("request_id").is_none());
     }
 }

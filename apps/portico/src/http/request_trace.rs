@@ -26,6 +26,11 @@ pub fn current_request_id() -> Option<String> {
     CURRENT.try_with(Clone::clone).ok()
 }
 
+/// Runs `work` as the request `id`.
+pub async fn as_request<F: std::future::Future>(id: String, work: F) -> F::Output {
+    CURRENT.scope(id, work).await
+}
+
 /// The header that carries the request id, both ways.
 pub const REQUEST_ID: &str = "x-request-id";
 
@@ -89,7 +94,7 @@ pub async fn trace_requests<E: Endpoint>(
         }
         Ok(response)
     };
-    CURRENT.scope(id.clone(), answer.instrument(span)).await
+    as_request(id.clone(), answer.instrument(span)).await
 }
 
 #[cfg(test)]

@@ -2,15 +2,19 @@
 
 use portico_kernel::mail::compose_for_account;
 use portico_kernel::{AccountId, ComposeError, StorageError, WhitelistEntryId};
+use std::sync::Arc;
 
 use crate::events::{SecurityEvent, SecurityEventKind};
 use crate::notice::SecurityNotice;
-use crate::services::security_ports::SecurityPorts;
 use crate::session::ClientInfo;
+use crate::whitelist::IpWhitelistRepository;
 use crate::whitelist::{
     Cidr, InvalidCidr, InvalidLabel, LockOut, MAX_ENTRIES, WhitelistAddition, WhitelistEntry,
     WhitelistLabel, WhitelistRemoval, WhitelistWriteError,
 };
+use portico_kernel::AccountContacts;
+use portico_kernel::Clock;
+use portico_kernel::NoticeComposer;
 
 /// Why the whitelist was not changed; nothing changed in any of these cases.
 #[derive(Debug, thiserror::Error)]
@@ -56,15 +60,28 @@ impl From<WhitelistWriteError> for WhitelistError {
     }
 }
 
+/// The ports [`IpWhitelists`] works with.
+#[derive(Clone)]
+pub struct IpWhitelistPorts {
+    /// IP whitelists.
+    pub whitelist: Arc<dyn IpWhitelistRepository>,
+    /// Account names and addresses.
+    pub contacts: Arc<dyn AccountContacts>,
+    /// The notices' composer.
+    pub composer: Arc<dyn NoticeComposer>,
+    /// The clock.
+    pub clock: Arc<dyn Clock>,
+}
+
 /// Lists, adds and removes whitelist entries; each change is recorded and notified.
 #[derive(Clone)]
 pub struct IpWhitelists {
-    ports: SecurityPorts,
+    ports: IpWhitelistPorts,
 }
 
 impl IpWhitelists {
     /// Wires the service.
-    pub fn new(ports: SecurityPorts) -> Self {
+    pub fn new(ports: IpWhitelistPorts) -> Self {
         Self { ports }
     }
 
@@ -156,7 +173,7 @@ impl IpWhitelists {
     ) -> Result<Vec<portico_kernel::NewMessage>, WhitelistError> {
         let context = self
             .ports
-            .directory
+            .contacts
             .contact(account)
             .await?
             .ok_or(WhitelistError::AccountGone)?;
@@ -181,7 +198,7 @@ mod tests {
     use crate::services::test_support::{Doubles, client, now};
 
     fn service(d: Doubles) -> IpWhitelists {
-        IpWhitelists::new(d.ports())
+        IpWhitelists::new(d.ports().ip_whitelist())
     }
 
     fn doubles() -> Doubles {

@@ -49,7 +49,7 @@ pub enum PasswordChangeError {
 #[derive(Clone)]
 pub struct PasswordChanges {
     credentials: Arc<dyn CredentialRepository>,
-    directory: Arc<dyn AccountContacts>,
+    contacts: Arc<dyn AccountContacts>,
     events: Arc<dyn SecurityEventRepository>,
     hasher: Arc<dyn PasswordHasher>,
     passwords: Passwords,
@@ -65,7 +65,7 @@ pub struct PasswordChangePorts {
     /// Credentials.
     pub credentials: Arc<dyn CredentialRepository>,
     /// Account facts.
-    pub directory: Arc<dyn AccountContacts>,
+    pub contacts: Arc<dyn AccountContacts>,
     /// The audit trail.
     pub events: Arc<dyn SecurityEventRepository>,
     /// The hasher.
@@ -87,7 +87,7 @@ impl PasswordChanges {
     ) -> Self {
         Self {
             credentials: ports.credentials,
-            directory: ports.directory,
+            contacts: ports.contacts,
             events: ports.events,
             hasher: ports.hasher,
             passwords,
@@ -155,7 +155,7 @@ impl PasswordChanges {
             ));
         }
         let context = self
-            .directory
+            .contacts
             .contact(account)
             .await?
             .ok_or(PasswordChangeError::NotFound)?;
@@ -245,7 +245,7 @@ mod tests {
 
     struct Doubles {
         credentials: MockCredentialRepository,
-        directory: MockAccountContacts,
+        contacts: MockAccountContacts,
         events: MockSecurityEventRepository,
         hasher: MockPasswordHasher,
     }
@@ -258,8 +258,8 @@ mod tests {
                 password_hash: PasswordHash::from_phc("$argon2id$old".into()),
             }))
         });
-        let mut directory = MockAccountContacts::new();
-        directory.expect_contact().returning(|_| {
+        let mut contacts = MockAccountContacts::new();
+        contacts.expect_contact().returning(|_| {
             Ok(Some(AccountContact {
                 username: Username::parse("ada").unwrap(),
                 all_emails: vec![
@@ -283,7 +283,7 @@ mod tests {
             .returning(|_| Ok(PasswordHash::from_phc("$argon2id$new".into())));
         Doubles {
             credentials,
-            directory,
+            contacts,
             events: MockSecurityEventRepository::new(),
             hasher,
         }
@@ -294,7 +294,7 @@ mod tests {
         PasswordChanges::new(
             PasswordChangePorts {
                 credentials: Arc::new(d.credentials),
-                directory: Arc::new(d.directory),
+                contacts: Arc::new(d.contacts),
                 events: Arc::new(d.events),
                 hasher: hasher.clone(),
                 throttle: Arc::new(throttle()),

@@ -8,19 +8,26 @@ use portico_kernel::{
 };
 use time::Duration;
 
+use crate::events::SecurityEventRepository;
 use crate::events::{SecurityEvent, SecurityEventKind};
 use crate::notice::{SecurityNotice, SettingChange};
 use crate::password_policy::PasswordContext;
+use crate::ports::CredentialRepository;
+use crate::ports::PasswordResetRepository;
 use crate::ports::{LoginKey, ResetCompletion, ResetIssue};
 use crate::seed_vault::SeedVault;
 use crate::services::factor_check::proof_for;
 use crate::services::notices::{NoticeError, security_notices};
 use crate::services::passwords::{PasswordError, Passwords};
 use crate::services::reauth::{ReauthError, Reauthentication};
-use crate::services::security_ports::SecurityPorts;
 use crate::session::ClientInfo;
+use crate::throttle::ThrottleRepository;
 use crate::throttle::{ThrottleKey, ThrottlePolicy, claim_attempt};
 use crate::two_factor::GuardedWriteError;
+use crate::two_factor::TwoFactorRepository;
+use portico_kernel::AccountContacts;
+use portico_kernel::Clock;
+use portico_kernel::NoticeComposer;
 
 /// How long a reset link works.
 pub const RESET_LIFETIME: Duration = Duration::minutes(30);
@@ -87,10 +94,31 @@ impl From<ReauthError> for ResetError {
     }
 }
 
+/// The ports [`PasswordResets`] works with.
+#[derive(Clone)]
+pub struct PasswordResetPorts {
+    /// Password credentials.
+    pub credentials: Arc<dyn CredentialRepository>,
+    /// Reset tokens.
+    pub resets: Arc<dyn PasswordResetRepository>,
+    /// Two-factor state.
+    pub two_factor: Arc<dyn TwoFactorRepository>,
+    /// The failure counters.
+    pub throttle: Arc<dyn ThrottleRepository>,
+    /// The audit trail.
+    pub events: Arc<dyn SecurityEventRepository>,
+    /// Account names and addresses.
+    pub contacts: Arc<dyn AccountContacts>,
+    /// The notices' composer.
+    pub composer: Arc<dyn NoticeComposer>,
+    /// The clock.
+    pub clock: Arc<dyn Clock>,
+}
+
 /// Password resets by mailed link.
 #[derive(Clone)]
 pub struct PasswordResets {
-    ports: SecurityPorts,
+    ports: PasswordResetPorts,
     vault: Arc<SeedVault>,
     reauth: Reauthentication,
     passwords: Passwords,
@@ -101,7 +129,7 @@ pub struct PasswordResets {
 impl PasswordResets {
     /// Wires the service; links point to `{public_base_url}/reset-password`.
     pub fn new(
-        ports: SecurityPorts,
+        ports: PasswordResetPorts,
         vault: Arc<SeedVault>,
         reauth: Reauthentication,
         passwords: Passwords,
@@ -130,12 +158,14 @@ impl PasswordResets {
         };
         let resets = self.clone();
         let login = login.to_owned();
-        tokio::spawn(async move {
+        // The task keeps the request's span, so its lines carry the request id.
+        let task = async move {
             if let Err(error) = resets.request_now(&login, &client).await {
                 tracing::error!(error = %error, "a password reset request failed");
             }
             drop(permit);
-        });
+        };
+        tokio::spawn(tracing::Instrument::in_current_span(task));
     }
 
     /// Does the work of [`Self::request`] and waits for it: when the login names an
@@ -167,7 +197,7 @@ impl PasswordResets {
             tracing::info!(%account, "password reset asked again within a minute; no new mail");
             return Ok(());
         }
-        let Some(context) = self.ports.directory.contact(account).await? else {
+        let Some(context) = self.ports.contacts.contact(account).await? else {
             return Ok(());
         };
         let two_factor = self
@@ -290,7 +320,7 @@ impl PasswordResets {
             other => other?,
         };
         let notices = security_notices(
-            self.ports.directory.as_ref(),
+            self.ports.contacts.as_ref(),
             self.ports.composer.as_ref(),
             account,
             SettingChange::PasswordResetDone,
@@ -333,7 +363,7 @@ impl PasswordResets {
     ) -> Result<portico_kernel::PasswordHash, ResetError> {
         let context = self
             .ports
-            .directory
+            .contacts
             .contact(account)
             .await?
             .ok_or(ResetError::InvalidToken)?;

@@ -12,7 +12,7 @@ fn service(d: Doubles) -> PasswordResets {
     let ports = d.ports();
     let passwords = Passwords::new(PasswordPolicy::new(8), ports.hasher.clone());
     PasswordResets::new(
-        ports.clone(),
+        ports.password_reset(),
         vault(),
         reauth(&ports),
         passwords,

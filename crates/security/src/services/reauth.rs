@@ -5,15 +5,20 @@ use std::sync::Arc;
 
 use portico_kernel::{AccountId, Password, SessionId, StorageError};
 
+use crate::events::SecurityEventRepository;
 use crate::events::{SecurityEvent, SecurityEventKind, record_throttled};
+use crate::hasher::PasswordHasher;
 use crate::hasher::Verification;
 use crate::password_policy::PasswordPolicy;
+use crate::ports::CredentialRepository;
 use crate::seed_vault::SeedVault;
 use crate::services::factor_check::proof_for;
-use crate::services::security_ports::SecurityPorts;
 use crate::session::{ClientInfo, Session};
+use crate::throttle::ThrottleRepository;
 use crate::throttle::{Claim, ThrottleKey, ThrottlePolicies, claim, give_back, settle};
+use crate::two_factor::TwoFactorRepository;
 use crate::two_factor::{SecondFactorProof, TwoFactorRecord};
+use portico_kernel::Clock;
 
 /// What a re-authentication is for, named in the audit trail of a failure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,17 +114,34 @@ impl From<&Session> for Caller {
     }
 }
 
+/// The ports [`Reauthentication`] works with.
+#[derive(Clone)]
+pub struct ReauthPorts {
+    /// Password credentials.
+    pub credentials: Arc<dyn CredentialRepository>,
+    /// Two-factor state.
+    pub two_factor: Arc<dyn TwoFactorRepository>,
+    /// The password hasher.
+    pub hasher: Arc<dyn PasswordHasher>,
+    /// The failure counters.
+    pub throttle: Arc<dyn ThrottleRepository>,
+    /// The audit trail.
+    pub events: Arc<dyn SecurityEventRepository>,
+    /// The clock.
+    pub clock: Arc<dyn Clock>,
+}
+
 /// Re-authenticates clients before sensitive changes.
 #[derive(Clone)]
 pub struct Reauthentication {
-    ports: SecurityPorts,
+    ports: ReauthPorts,
     vault: Arc<SeedVault>,
     throttles: ThrottlePolicies,
 }
 
 impl Reauthentication {
     /// Wires the service.
-    pub fn new(ports: SecurityPorts, vault: Arc<SeedVault>, throttles: ThrottlePolicies) -> Self {
+    pub fn new(ports: ReauthPorts, vault: Arc<SeedVault>, throttles: ThrottlePolicies) -> Self {
         Self {
             ports,
             vault,

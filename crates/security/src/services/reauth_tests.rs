@@ -240,3 +240,25 @@ async fn a_made_up_recovery_code_is_passed_on_with_its_claim_standing() {
         Some(SecondFactorProof::RecoveryCode(_))
     ));
 }
+
+#[test]
+fn each_guarded_action_is_named_in_the_audit_trail_as_it_always_was() {
+    let names = [
+        GuardedAction::StepUp,
+        GuardedAction::UsernameChange,
+        GuardedAction::RecoveryCodeRenewal,
+        GuardedAction::TwoFactorRemoval,
+        GuardedAction::TwoFactorConfirmation,
+    ]
+    .map(GuardedAction::describe);
+    assert_eq!(
+        names,
+        [
+            "re-authentication",
+            "username change",
+            "recovery code renewal",
+            "two-factor removal",
+            "two-factor confirmation",
+        ]
+    );
+}

@@ -4,15 +4,20 @@ use std::sync::Arc;
 
 use portico_kernel::{SecretToken, StorageError};
 
+use crate::devices::DeviceRepository;
+use crate::events::SecurityEventRepository;
 use crate::events::{SecurityEvent, SecurityEventKind};
+use crate::ports::SessionRepository;
 use crate::seed_vault::SeedVault;
 use crate::services::factor_check::proof_for;
 use crate::services::login::{NewSession, remember_device};
 use crate::services::reauth::{ReauthError, Reauthentication};
-use crate::services::security_ports::SecurityPorts;
 use crate::session::{ClientInfo, Session, SessionPolicy};
 use crate::throttle::ThrottleKey;
+use crate::throttle::ThrottleRepository;
+use crate::two_factor::TwoFactorRepository;
 use crate::two_factor::{GuardedWriteError, SecondFactorCompletion, SecondFactorProof};
+use portico_kernel::Clock;
 
 /// Why the second factor did not complete the login.
 #[derive(Debug, thiserror::Error)]
@@ -51,10 +56,27 @@ impl From<ReauthError> for SecondFactorError {
     }
 }
 
+/// The ports [`SecondFactorLogin`] works with.
+#[derive(Clone)]
+pub struct SecondFactorLoginPorts {
+    /// Sessions.
+    pub sessions: Arc<dyn SessionRepository>,
+    /// Known-device credentials.
+    pub devices: Arc<dyn DeviceRepository>,
+    /// Two-factor state and recovery codes.
+    pub two_factor: Arc<dyn TwoFactorRepository>,
+    /// The failure counters.
+    pub throttle: Arc<dyn ThrottleRepository>,
+    /// The audit trail.
+    pub events: Arc<dyn SecurityEventRepository>,
+    /// The clock.
+    pub clock: Arc<dyn Clock>,
+}
+
 /// Completes pending logins with a TOTP or recovery code.
 #[derive(Clone)]
 pub struct SecondFactorLogin {
-    ports: SecurityPorts,
+    ports: SecondFactorLoginPorts,
     vault: Arc<SeedVault>,
     reauth: Reauthentication,
     policy: SessionPolicy,
@@ -63,7 +85,7 @@ pub struct SecondFactorLogin {
 impl SecondFactorLogin {
     /// Wires the service.
     pub fn new(
-        ports: SecurityPorts,
+        ports: SecondFactorLoginPorts,
         vault: Arc<SeedVault>,
         reauth: Reauthentication,
         policy: SessionPolicy,

@@ -33,7 +33,7 @@ fn doubles(f: &Fixture) -> Doubles {
 fn service(d: Doubles) -> SecondFactorLogin {
     let ports = d.ports();
     SecondFactorLogin::new(
-        ports.clone(),
+        ports.second_factor_login(),
         vault(),
         reauth(&ports),
         SessionPolicy::default(),

@@ -1,29 +1,35 @@
 //! mockall doubles of every security port, with permissive defaults that each test
-//! tightens, for the unit tests of the services built on [`SecurityPorts`].
+//! tightens, and the ports each service takes built from them.
 
 use std::sync::Arc;
 
 use portico_kernel::contact::MockAccountContacts;
 use portico_kernel::mail::plain::PlainComposer;
-use portico_kernel::{AccountContact, LanguageTag, Username};
-use portico_kernel::{AccountId, Clock, EmailAddress, FixedClock, PasswordHash, SessionId};
+use portico_kernel::{
+    AccountContact, AccountContacts, AccountId, Clock, EmailAddress, FixedClock, LanguageTag,
+    NoticeComposer, PasswordHash, SessionId, Username,
+};
 use time::OffsetDateTime;
 
-use crate::devices::MockDeviceRepository;
-use crate::events::MockSecurityEventRepository;
-use crate::hasher::{MockPasswordHasher, Verification};
+use crate::devices::{DeviceRepository, MockDeviceRepository};
+use crate::events::{MockSecurityEventRepository, SecurityEventRepository};
+use crate::hasher::{MockPasswordHasher, PasswordHasher, Verification};
 use crate::ports::{
-    MockCredentialRepository, MockPasswordResetRepository, MockSessionRepository,
-    MockUsernameRepository, StoredCredential,
+    CredentialRepository, MockCredentialRepository, MockPasswordResetRepository,
+    MockSessionRepository, MockUsernameRepository, PasswordResetRepository, SessionRepository,
+    StoredCredential, UsernameRepository,
 };
 use crate::seed_vault::SeedVault;
 use crate::services::reauth::{Caller, Reauthentication};
-use crate::services::security_ports::SecurityPorts;
+use crate::services::{
+    IpWhitelistPorts, PasswordResetPorts, ReauthPorts, SecondFactorLoginPorts,
+    TwoFactorEnrolmentPorts, UsernameChangePorts,
+};
 use crate::session::ClientInfo;
-use crate::throttle::{MockThrottleRepository, ThrottlePolicies};
+use crate::throttle::{MockThrottleRepository, ThrottlePolicies, ThrottleRepository};
 use crate::totp::{TotpCode, TotpSeed};
-use crate::two_factor::{MockTwoFactorRepository, TwoFactorRecord};
-use crate::whitelist::MockIpWhitelistRepository;
+use crate::two_factor::{MockTwoFactorRepository, TwoFactorRecord, TwoFactorRepository};
+use crate::whitelist::{IpWhitelistRepository, MockIpWhitelistRepository};
 
 /// The fixed time of every test.
 pub(crate) fn now() -> OffsetDateTime {
@@ -88,7 +94,7 @@ pub(crate) struct Doubles {
     pub two_factor: MockTwoFactorRepository,
     pub usernames: MockUsernameRepository,
     pub resets: MockPasswordResetRepository,
-    pub directory: MockAccountContacts,
+    pub contacts: MockAccountContacts,
     pub events: MockSecurityEventRepository,
     pub hasher: MockPasswordHasher,
     pub throttle: MockThrottleRepository,
@@ -110,8 +116,8 @@ impl Doubles {
         two_factor
             .expect_find()
             .returning(move |_| Ok(record.clone()));
-        let mut directory = MockAccountContacts::new();
-        directory.expect_contact().returning(|_| {
+        let mut contacts = MockAccountContacts::new();
+        contacts.expect_contact().returning(|_| {
             Ok(Some(AccountContact {
                 username: Username::parse("ada").unwrap(),
                 all_emails: vec![
@@ -139,7 +145,7 @@ impl Doubles {
             two_factor,
             usernames: MockUsernameRepository::new(),
             resets: MockPasswordResetRepository::new(),
-            directory,
+            contacts,
             events,
             hasher,
             throttle: quiet_throttle(),
@@ -147,23 +153,104 @@ impl Doubles {
         }
     }
 
-    /// The bundle the services take.
-    pub fn ports(self) -> SecurityPorts {
-        let clock: Arc<dyn Clock> = Arc::new(FixedClock::at(now()));
-        SecurityPorts {
+    /// Every double behind its port, for building each service's ports.
+    pub fn ports(self) -> Ports {
+        Ports {
             credentials: Arc::new(self.credentials),
             sessions: Arc::new(self.sessions),
             devices: Arc::new(self.devices),
             two_factor: Arc::new(self.two_factor),
             usernames: Arc::new(self.usernames),
             resets: Arc::new(self.resets),
-            directory: Arc::new(self.directory),
+            contacts: Arc::new(self.contacts),
             events: Arc::new(self.events),
             hasher: Arc::new(self.hasher),
             throttle: Arc::new(self.throttle),
             whitelist: Arc::new(self.whitelist),
             composer: Arc::new(PlainComposer),
-            clock,
+            clock: Arc::new(FixedClock::at(now())),
+        }
+    }
+}
+
+/// Every port of the tests, from which each service takes the ones it uses.
+#[derive(Clone)]
+pub(crate) struct Ports {
+    pub credentials: Arc<dyn CredentialRepository>,
+    pub sessions: Arc<dyn SessionRepository>,
+    pub devices: Arc<dyn DeviceRepository>,
+    pub two_factor: Arc<dyn TwoFactorRepository>,
+    pub usernames: Arc<dyn UsernameRepository>,
+    pub resets: Arc<dyn PasswordResetRepository>,
+    pub contacts: Arc<dyn AccountContacts>,
+    pub events: Arc<dyn SecurityEventRepository>,
+    pub hasher: Arc<dyn PasswordHasher>,
+    pub throttle: Arc<dyn ThrottleRepository>,
+    pub whitelist: Arc<dyn IpWhitelistRepository>,
+    pub composer: Arc<dyn NoticeComposer>,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl Ports {
+    pub fn reauth(&self) -> ReauthPorts {
+        ReauthPorts {
+            credentials: self.credentials.clone(),
+            two_factor: self.two_factor.clone(),
+            hasher: self.hasher.clone(),
+            throttle: self.throttle.clone(),
+            events: self.events.clone(),
+            clock: self.clock.clone(),
+        }
+    }
+
+    pub fn second_factor_login(&self) -> SecondFactorLoginPorts {
+        SecondFactorLoginPorts {
+            sessions: self.sessions.clone(),
+            devices: self.devices.clone(),
+            two_factor: self.two_factor.clone(),
+            throttle: self.throttle.clone(),
+            events: self.events.clone(),
+            clock: self.clock.clone(),
+        }
+    }
+
+    pub fn password_reset(&self) -> PasswordResetPorts {
+        PasswordResetPorts {
+            credentials: self.credentials.clone(),
+            resets: self.resets.clone(),
+            two_factor: self.two_factor.clone(),
+            throttle: self.throttle.clone(),
+            events: self.events.clone(),
+            contacts: self.contacts.clone(),
+            composer: self.composer.clone(),
+            clock: self.clock.clone(),
+        }
+    }
+
+    pub fn two_factor_enrolment(&self) -> TwoFactorEnrolmentPorts {
+        TwoFactorEnrolmentPorts {
+            two_factor: self.two_factor.clone(),
+            contacts: self.contacts.clone(),
+            composer: self.composer.clone(),
+            clock: self.clock.clone(),
+        }
+    }
+
+    pub fn username_change(&self) -> UsernameChangePorts {
+        UsernameChangePorts {
+            usernames: self.usernames.clone(),
+            contacts: self.contacts.clone(),
+            composer: self.composer.clone(),
+            clock: self.clock.clone(),
+        }
+    }
+
+    pub fn ip_whitelist(&self) -> IpWhitelistPorts {
+        IpWhitelistPorts {
+            whitelist: self.whitelist.clone(),
+            contacts: self.contacts.clone(),
+            composer: self.composer.clone(),
+            clock: self.clock.clone(),
         }
     }
 }
@@ -191,6 +278,6 @@ pub(crate) fn quiet_throttle() -> MockThrottleRepository {
 }
 
 /// Re-authentication over the same ports.
-pub(crate) fn reauth(ports: &SecurityPorts) -> Reauthentication {
-    Reauthentication::new(ports.clone(), vault(), ThrottlePolicies::default())
+pub(crate) fn reauth(ports: &Ports) -> Reauthentication {
+    Reauthentication::new(ports.reauth(), vault(), ThrottlePolicies::default())
 }

@@ -15,10 +15,13 @@ use crate::recovery::RecoveryCode;
 use crate::seed_vault::SeedVault;
 use crate::services::notices::{NoticeError, security_notices};
 use crate::services::reauth::{Caller, Failure, GuardedAction, ReauthError, Reauthentication};
-use crate::services::security_ports::SecurityPorts;
 use crate::session::ClientInfo;
 use crate::totp::{DEFAULT_ISSUER, TotpCode, TotpSeed};
+use crate::two_factor::TwoFactorRepository;
 use crate::two_factor::{Enablement, FactorGuardedChange, GuardedWriteError};
+use portico_kernel::AccountContacts;
+use portico_kernel::Clock;
+use portico_kernel::NoticeComposer;
 
 /// Why a two-factor operation changed nothing.
 #[derive(Debug, thiserror::Error)]
@@ -73,10 +76,23 @@ impl fmt::Debug for Enrolment {
     }
 }
 
+/// The ports [`TwoFactorEnrolments`] works with.
+#[derive(Clone)]
+pub struct TwoFactorEnrolmentPorts {
+    /// Two-factor state and recovery codes.
+    pub two_factor: Arc<dyn TwoFactorRepository>,
+    /// Account names and addresses.
+    pub contacts: Arc<dyn AccountContacts>,
+    /// The notices' composer.
+    pub composer: Arc<dyn NoticeComposer>,
+    /// The clock.
+    pub clock: Arc<dyn Clock>,
+}
+
 /// TOTP enrolment, confirmation, recovery codes and turning it off.
 #[derive(Clone)]
 pub struct TwoFactorEnrolments {
-    ports: SecurityPorts,
+    ports: TwoFactorEnrolmentPorts,
     vault: Arc<SeedVault>,
     reauth: Reauthentication,
     issuer: Arc<str>,
@@ -84,7 +100,11 @@ pub struct TwoFactorEnrolments {
 
 impl TwoFactorEnrolments {
     /// Wires the service.
-    pub fn new(ports: SecurityPorts, vault: Arc<SeedVault>, reauth: Reauthentication) -> Self {
+    pub fn new(
+        ports: TwoFactorEnrolmentPorts,
+        vault: Arc<SeedVault>,
+        reauth: Reauthentication,
+    ) -> Self {
         Self {
             ports,
             vault,
@@ -122,7 +142,7 @@ impl TwoFactorEnrolments {
     pub async fn start_enrolment(&self, account: AccountId) -> Result<Enrolment, TwoFactorError> {
         let context = self
             .ports
-            .directory
+            .contacts
             .contact(account)
             .await?
             .ok_or(ReauthError::NotFound)?;
@@ -338,7 +358,7 @@ impl TwoFactorEnrolments {
         client: &ClientInfo,
     ) -> Result<Vec<NewMessage>, TwoFactorError> {
         security_notices(
-            self.ports.directory.as_ref(),
+            self.ports.contacts.as_ref(),
             self.ports.composer.as_ref(),
             account,
             notice,

@@ -8,7 +8,7 @@ use portico_kernel::TokenDigest;
 
 fn service(d: Doubles) -> TwoFactorEnrolments {
     let ports = d.ports();
-    TwoFactorEnrolments::new(ports.clone(), vault(), reauth(&ports))
+    TwoFactorEnrolments::new(ports.two_factor_enrolment(), vault(), reauth(&ports))
 }
 
 fn right_password() -> Verification {

@@ -3,13 +3,17 @@
 
 use portico_kernel::mail::compose_for_account;
 use portico_kernel::{ComposeError, InvalidUsername, Password, StorageError, Username};
+use std::sync::Arc;
 
 use crate::events::{SecurityEvent, SecurityEventKind};
 use crate::notice::SecurityNotice;
+use crate::ports::UsernameRepository;
 use crate::ports::{UsernameChange, UsernameWriteError};
 use crate::services::reauth::{Caller, GuardedAction, ReauthError, Reauthentication};
-use crate::services::security_ports::SecurityPorts;
 use crate::session::ClientInfo;
+use portico_kernel::AccountContacts;
+use portico_kernel::Clock;
+use portico_kernel::NoticeComposer;
 
 /// Why the username was not changed; nothing changed in any of these cases.
 #[derive(Debug, thiserror::Error)]
@@ -34,16 +38,29 @@ pub enum UsernameChangeError {
     Unexpected(#[from] StorageError),
 }
 
+/// The ports [`UsernameChanges`] works with.
+#[derive(Clone)]
+pub struct UsernameChangePorts {
+    /// Usernames.
+    pub usernames: Arc<dyn UsernameRepository>,
+    /// Account names and addresses.
+    pub contacts: Arc<dyn AccountContacts>,
+    /// The notices' composer.
+    pub composer: Arc<dyn NoticeComposer>,
+    /// The clock.
+    pub clock: Arc<dyn Clock>,
+}
+
 /// Changes usernames.
 #[derive(Clone)]
 pub struct UsernameChanges {
-    ports: SecurityPorts,
+    ports: UsernameChangePorts,
     reauth: Reauthentication,
 }
 
 impl UsernameChanges {
     /// Wires the service.
-    pub fn new(ports: SecurityPorts, reauth: Reauthentication) -> Self {
+    pub fn new(ports: UsernameChangePorts, reauth: Reauthentication) -> Self {
         Self { ports, reauth }
     }
 
@@ -63,7 +80,7 @@ impl UsernameChanges {
         let username = Username::parse(new_username)?;
         let context = self
             .ports
-            .directory
+            .contacts
             .contact(account)
             .await?
             .ok_or(ReauthError::NotFound)?;

@@ -7,7 +7,7 @@ use crate::two_factor::SecondFactorProof;
 
 fn service(d: Doubles) -> UsernameChanges {
     let ports = d.ports();
-    UsernameChanges::new(ports.clone(), reauth(&ports))
+    UsernameChanges::new(ports.username_change(), reauth(&ports))
 }
 
 fn password() -> Password {
