@@ -9,7 +9,7 @@
 //! - one module per port: [`accounts`], [`emails`], [`phones`], [`addresses`],
 //!   [`companies`], [`credentials`], [`sessions`], [`outbox`], [`security_events`],
 //!   [`throttles`], [`two_factor`], [`usernames`], [`password_resets`],
-//!   [`ip_whitelist`], [`products`], [`delegates`], [`affiliate`], [`affiliate_ledger`];
+//!   [`ip_whitelist`], [`products`], [`delegates`], [`affiliate`];
 //! - `errors`, `keyset`, `mapping`: database error classification, keyset pagination
 //!   and the row-to-domain helpers they share.
 //!
@@ -29,8 +29,6 @@ pub mod account_contacts;
 pub mod accounts;
 pub mod addresses;
 pub mod affiliate;
-pub mod affiliate_ledger;
-mod affiliate_rows;
 pub mod companies;
 pub mod credentials;
 pub mod database;
@@ -58,8 +56,7 @@ pub mod usernames;
 pub use account_contacts::SeaAccountContacts;
 pub use accounts::SeaAccounts;
 pub use addresses::SeaAddresses;
-pub use affiliate::SeaAffiliates;
-pub use affiliate_ledger::SeaLedger;
+pub use affiliate::{SeaAffiliates, SeaLedger};
 pub use companies::SeaCompanies;
 pub use credentials::SeaCredentials;
 pub use database::{Backend, Database, DatabaseError};

@@ -17,12 +17,13 @@ use portico_affiliate::{
 use portico_kernel::{
     AccountId, CommissionId, Cursor, Money, Page, PageRequest, PayoutId, StorageError,
 };
-use sea_orm::{DatabaseConnection, Value};
+use portico_security::{SecurityEvent, SecurityEventKind};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Value};
 use time::OffsetDateTime;
 
-use crate::affiliate_rows::{
-    COMMISSION_COLUMNS, destination_event, execute, get, insert_commission, keyset_bound, rows,
-    to_commission, to_destination, to_payout,
+use super::rows::{
+    COMMISSION_COLUMNS, CommissionRow, DESTINATION_COLUMNS, DestinationRow, IdRow, PAYOUT_COLUMNS,
+    PayableRow, PaymentRow, PayoutRow, domain, execute, keyset_bound, typed,
 };
 use crate::errors::storage;
 use crate::locks::lock_account;
@@ -80,7 +81,7 @@ impl LedgerRepository for SeaLedger {
     #[tracing::instrument(level = "debug", name = "SeaLedger::record_refund", skip_all)]
     async fn record_refund(&self, refund: &RefundRecord) -> Result<RefundOutcome, StorageError> {
         let txn = begin_write(&self.db).await.map_err(storage)?;
-        let earned = rows(
+        let earned: Vec<CommissionRow> = typed(
             &txn,
             &format!(
                 "SELECT {COMMISSION_COLUMNS} FROM commissions \
@@ -89,7 +90,7 @@ impl LedgerRepository for SeaLedger {
             vec![refund.payment_event_id.clone().into()],
         )
         .await?;
-        let Some(original) = earned.first().map(to_commission).transpose()? else {
+        let Some(original) = domain::<_, Commission>(earned)?.into_iter().next() else {
             return Ok(RefundOutcome::NoCommission);
         };
         lock_account(&txn, original.affiliate).await?;
@@ -104,25 +105,24 @@ impl LedgerRepository for SeaLedger {
             return Ok(RefundOutcome::Duplicate);
         }
         // Read again under the lock: a payout may have taken it meanwhile.
-        let current = rows(
+        let current: Vec<CommissionRow> = typed(
             &txn,
             &format!("SELECT {COMMISSION_COLUMNS} FROM commissions WHERE id = $1"),
             vec![original.id.to_string().into()],
         )
         .await?;
-        let Some(current) = current.first().map(to_commission).transpose()? else {
+        let Some(current) = domain::<_, Commission>(current)?.into_iter().next() else {
             return Ok(RefundOutcome::NoCommission);
         };
-        let payment_row = rows(
+        let payment_row: Vec<PaymentRow> = typed(
             &txn,
             "SELECT payment_minor, refunded_minor FROM affiliate_payment_events WHERE event_id = $1",
             vec![refund.payment_event_id.clone().into()],
         )
         .await?;
-        let (payment, refunded_before): (i64, i64) = match payment_row.first() {
-            Some(row) => (get(row, "payment_minor")?, get(row, "refunded_minor")?),
-            None => (0, 0),
-        };
+        let (payment, refunded_before) = payment_row
+            .first()
+            .map_or((0, 0), |row| (row.payment_minor, row.refunded_minor));
         // Refunds of one payment add up; each takes back only the share its part of
         // the running total earns, so repeated partial refunds never take back more
         // than the commission, and rounding does not drift.
@@ -197,7 +197,7 @@ impl LedgerRepository for SeaLedger {
         let (bound, after) = keyset_bound(page, "created_at", "id", 3);
         let mut values: Vec<Value> = vec![affiliate.to_string().into(), limit.into()];
         values.extend(after);
-        let found = rows(
+        let found: Vec<CommissionRow> = typed(
             &self.db,
             &format!(
                 "SELECT {COMMISSION_COLUMNS} FROM commissions WHERE affiliate_id = $1 {bound} \
@@ -206,10 +206,7 @@ impl LedgerRepository for SeaLedger {
             values,
         )
         .await?;
-        let items = found
-            .iter()
-            .map(to_commission)
-            .collect::<Result<Vec<_>, _>>()?;
+        let items: Vec<Commission> = domain(found)?;
         Ok(Page::from_overfetch(items, page, |last| Cursor {
             created_at: last.created_at,
             id: last.id.to_string(),
@@ -260,16 +257,16 @@ impl LedgerRepository for SeaLedger {
 
     #[tracing::instrument(level = "debug", name = "SeaLedger::destinations", skip_all, fields(affiliate = %affiliate))]
     async fn destinations(&self, affiliate: AccountId) -> Result<Vec<Destination>, StorageError> {
-        rows(
+        let found: Vec<DestinationRow> = typed(
             &self.db,
-            "SELECT id, affiliate_id, kind, paypal_email, account_holder, iban, bic, created_at \
-             FROM payout_destinations WHERE affiliate_id = $1 ORDER BY created_at, id",
+            &format!(
+                "SELECT {DESTINATION_COLUMNS} FROM payout_destinations \
+                 WHERE affiliate_id = $1 ORDER BY created_at, id"
+            ),
             vec![affiliate.to_string().into()],
         )
-        .await?
-        .iter()
-        .map(to_destination)
-        .collect()
+        .await?;
+        domain(found)
     }
 
     #[tracing::instrument(level = "debug", name = "SeaLedger::remove_destination", skip_all)]
@@ -301,7 +298,7 @@ impl LedgerRepository for SeaLedger {
         let currency = request.currency.as_str().to_owned();
         let txn = begin_write(&self.db).await.map_err(storage)?;
         lock_account(&txn, request.affiliate).await?;
-        let destination = rows(
+        let destination: Vec<IdRow> = typed(
             &txn,
             "SELECT id FROM payout_destinations WHERE id = $1 AND affiliate_id = $2",
             vec![
@@ -328,17 +325,14 @@ impl LedgerRepository for SeaLedger {
             ],
         )
         .await?;
-        let balance: i64 = rows(
+        let payable: Vec<PayableRow> = typed(
             &txn,
             "SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) AS balance FROM commissions \
              WHERE payout_id = $1",
             vec![request.id.to_string().into()],
         )
-        .await?
-        .first()
-        .map(|row| get::<i64>(row, "balance"))
-        .transpose()?
-        .unwrap_or(0);
+        .await?;
+        let balance = payable.first().map_or(0, |row| row.balance);
         if balance <= 0 {
             return Err(PayoutWriteError::NoBalance);
         }
@@ -375,17 +369,16 @@ impl LedgerRepository for SeaLedger {
 
     #[tracing::instrument(level = "debug", name = "SeaLedger::payouts", skip_all, fields(affiliate = %affiliate))]
     async fn payouts(&self, affiliate: AccountId) -> Result<Vec<Payout>, StorageError> {
-        rows(
+        let found: Vec<PayoutRow> = typed(
             &self.db,
-            "SELECT id, affiliate_id, destination_id, amount_minor, currency, status, \
-             requested_at, paid_at FROM payouts WHERE affiliate_id = $1 \
-             ORDER BY requested_at DESC, id DESC",
+            &format!(
+                "SELECT {PAYOUT_COLUMNS} FROM payouts WHERE affiliate_id = $1 \
+                 ORDER BY requested_at DESC, id DESC"
+            ),
             vec![affiliate.to_string().into()],
         )
-        .await?
-        .iter()
-        .map(to_payout)
-        .collect()
+        .await?;
+        domain(found)
     }
 
     #[tracing::instrument(level = "debug", name = "SeaLedger::mark_paid", skip_all, fields(id = %id))]
@@ -398,6 +391,47 @@ impl LedgerRepository for SeaLedger {
         .await?
             == 1)
     }
+}
+
+async fn insert_commission(
+    conn: &impl ConnectionTrait,
+    entry: &Commission,
+) -> Result<(), StorageError> {
+    execute(
+        conn,
+        &format!(
+            "INSERT INTO commissions ({COMMISSION_COLUMNS}) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+        ),
+        vec![
+            entry.id.to_string().into(),
+            entry.affiliate.to_string().into(),
+            entry.referred.to_string().into(),
+            entry.payment_event_id.clone().into(),
+            entry.amount.amount_minor.into(),
+            entry.amount.currency.as_str().into(),
+            entry.status.as_str().into(),
+            micros(entry.approve_after).into(),
+            entry.payout.map(|p| p.to_string()).into(),
+            micros(entry.created_at).into(),
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+fn destination_event(change: &DestinationChange) -> SecurityEvent {
+    SecurityEvent::new(
+        change.event.account,
+        if change.event.added {
+            SecurityEventKind::PayoutDestinationAdded
+        } else {
+            SecurityEventKind::PayoutDestinationRemoved
+        },
+        change.event.at,
+        &change.event.client,
+        Some(change.event.detail.clone()),
+    )
 }
 
 #[cfg(test)]

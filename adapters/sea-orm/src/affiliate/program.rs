@@ -1,19 +1,19 @@
 //! [`ProgramRepository`] on SeaORM: affiliates, links, clicks and referrals, in plain
-//! SQL that both engines run.
+//! SQL that both engines run (ADR 0017).
 
 use async_trait::async_trait;
 use portico_affiliate::ports::ProgramRepository;
-use portico_affiliate::{
-    Balance, Campaign, Click, CommissionStatus, LandingUrl, Link, LinkCode, Overview, Referral,
-};
+use portico_affiliate::{Balance, Click, CommissionStatus, Link, LinkCode, Overview, Referral};
 use portico_kernel::{AccountId, Currency, Cursor, LinkId, Page, PageRequest, StorageError};
-use sea_orm::{ConnectionTrait, DatabaseConnection, QueryResult, Value};
+use sea_orm::{DatabaseConnection, Value};
 use time::OffsetDateTime;
 
-use crate::affiliate_rows::{get, keyset_bound};
+use super::rows::{
+    BalanceRow, CountsRow, JoinedRow, LINK_COLUMNS, LinkRow, REFERRAL_COLUMNS, ReferralRow, domain,
+    execute_checked, keyset_bound, typed,
+};
 use crate::errors::{is_unique_violation, storage};
-use crate::mapping::{instant, micros, stored, stored_opt};
-use crate::raw::portable;
+use crate::mapping::{instant, micros, stored};
 
 /// The affiliate program's tables.
 #[derive(Debug, Clone)]
@@ -27,65 +27,10 @@ impl SeaAffiliates {
         Self { db }
     }
 
-    #[tracing::instrument(level = "debug", name = "SeaAffiliates::rows", skip_all)]
-    async fn rows(&self, sql: &str, values: Vec<Value>) -> Result<Vec<QueryResult>, StorageError> {
-        self.db
-            .query_all_raw(portable(&self.db, sql, values))
-            .await
-            .map_err(storage)
-    }
-
-    #[tracing::instrument(level = "debug", name = "SeaAffiliates::execute", skip_all)]
     async fn execute(&self, sql: &str, values: Vec<Value>) -> Result<u64, sea_orm::DbErr> {
-        Ok(self
-            .db
-            .execute_raw(portable(&self.db, sql, values))
-            .await?
-            .rows_affected())
+        execute_checked(&self.db, sql, values).await
     }
 }
-
-fn to_link(row: &QueryResult) -> Result<Link, StorageError> {
-    Ok(Link {
-        id: stored(&get::<String>(row, "id")?, LinkId::parse, "link id")?,
-        affiliate: stored(
-            &get::<String>(row, "affiliate_id")?,
-            AccountId::parse,
-            "account id",
-        )?,
-        code: stored(&get::<String>(row, "code")?, LinkCode::parse, "link code")?,
-        landing_url: stored_opt(
-            get::<Option<String>>(row, "landing_url")?.as_deref(),
-            LandingUrl::parse,
-            "landing URL",
-        )?,
-        campaign: stored_opt(
-            get::<Option<String>>(row, "campaign")?.as_deref(),
-            Campaign::parse,
-            "campaign",
-        )?,
-        created_at: instant(get(row, "created_at")?)?,
-    })
-}
-
-fn to_referral(row: &QueryResult) -> Result<Referral, StorageError> {
-    Ok(Referral {
-        referred: stored(
-            &get::<String>(row, "referred_id")?,
-            AccountId::parse,
-            "account id",
-        )?,
-        affiliate: stored(
-            &get::<String>(row, "affiliate_id")?,
-            AccountId::parse,
-            "account id",
-        )?,
-        link: stored(&get::<String>(row, "link_id")?, LinkId::parse, "link id")?,
-        at: instant(get(row, "created_at")?)?,
-    })
-}
-
-const LINK_COLUMNS: &str = "id, affiliate_id, code, landing_url, campaign, created_at";
 
 #[async_trait]
 impl ProgramRepository for SeaAffiliates {
@@ -109,56 +54,47 @@ impl ProgramRepository for SeaAffiliates {
         now: OffsetDateTime,
     ) -> Result<Option<Overview>, StorageError> {
         let id = account.to_string();
-        let Some(joined) = self
-            .rows(
-                "SELECT joined_at FROM affiliates WHERE account_id = $1",
-                vec![id.clone().into()],
-            )
-            .await?
-            .into_iter()
-            .next()
-        else {
+        let joined: Vec<JoinedRow> = typed(
+            &self.db,
+            "SELECT joined_at FROM affiliates WHERE account_id = $1",
+            vec![id.clone().into()],
+        )
+        .await?;
+        let Some(joined) = joined.first() else {
             return Ok(None);
         };
-        let counts = self
-            .rows(
-                "SELECT \
-                   (SELECT COUNT(*) FROM affiliate_clicks c JOIN affiliate_links l ON l.id = c.link_id \
-                    WHERE l.affiliate_id = $1) AS clicks, \
-                   (SELECT COUNT(*) FROM referrals WHERE affiliate_id = $1) AS referrals",
-                vec![id.clone().into()],
-            )
-            .await?;
-        let count = |column: &str| -> Result<u64, StorageError> {
-            let value = counts
-                .first()
-                .map(|row| get::<i64>(row, column))
-                .transpose()?;
-            Ok(u64::try_from(value.unwrap_or(0)).unwrap_or(0))
-        };
+        let counts: Vec<CountsRow> = typed(
+            &self.db,
+            "SELECT \
+               (SELECT COUNT(*) FROM affiliate_clicks c JOIN affiliate_links l ON l.id = c.link_id \
+                WHERE l.affiliate_id = $1) AS clicks, \
+               (SELECT COUNT(*) FROM referrals WHERE affiliate_id = $1) AS referrals",
+            vec![id.clone().into()],
+        )
+        .await?;
+        let (clicks, referrals) = counts.first().map_or((0, 0), |row| {
+            let count = |value: i64| u64::try_from(value).unwrap_or(0);
+            (count(row.clicks), count(row.referrals))
+        });
         let mut balances: Vec<Balance> = Vec::new();
-        for row in self
-            .rows(
-                "SELECT currency, \
+        let sums: Vec<BalanceRow> = typed(
+            &self.db,
+            "SELECT currency, \
                    CASE WHEN status = 'pending' AND approve_after <= $2 THEN 'approved' \
                         ELSE status END AS status, \
                    CAST(SUM(amount_minor) AS BIGINT) AS total FROM commissions \
                  WHERE affiliate_id = $1 GROUP BY currency, 2 ORDER BY currency",
-                vec![id.into(), micros(now).into()],
-            )
-            .await?
-        {
-            let currency = stored(
-                &get::<String>(&row, "currency")?,
-                Currency::parse,
-                "currency",
-            )?;
+            vec![id.into(), micros(now).into()],
+        )
+        .await?;
+        for row in sums {
+            let currency = stored(&row.currency, Currency::parse, "currency")?;
             let status = stored(
-                &get::<String>(&row, "status")?,
+                &row.status,
                 |s| CommissionStatus::parse(s).ok_or(()),
                 "commission status",
             )?;
-            let total: i64 = get(&row, "total")?;
+            let total = row.total;
             let index = match balances.iter().position(|b| b.currency == currency) {
                 Some(index) => index,
                 None => {
@@ -180,9 +116,9 @@ impl ProgramRepository for SeaAffiliates {
             }
         }
         Ok(Some(Overview {
-            joined_at: instant(get(&joined, "joined_at")?)?,
-            clicks: count("clicks")?,
-            referrals: count("referrals")?,
+            joined_at: instant(joined.joined_at)?,
+            clicks,
+            referrals,
             balances,
         }))
     }
@@ -212,17 +148,16 @@ impl ProgramRepository for SeaAffiliates {
 
     #[tracing::instrument(level = "debug", name = "SeaAffiliates::links", skip_all, fields(affiliate = %affiliate))]
     async fn links(&self, affiliate: AccountId) -> Result<Vec<Link>, StorageError> {
-        self.rows(
+        let found: Vec<LinkRow> = typed(
+            &self.db,
             &format!(
                 "SELECT {LINK_COLUMNS} FROM affiliate_links WHERE affiliate_id = $1 \
                  ORDER BY created_at DESC, id DESC"
             ),
             vec![affiliate.to_string().into()],
         )
-        .await?
-        .iter()
-        .map(to_link)
-        .collect()
+        .await?;
+        domain(found)
     }
 
     #[tracing::instrument(level = "debug", name = "SeaAffiliates::remove_link", skip_all, fields(affiliate = %affiliate, id = %id))]
@@ -239,14 +174,13 @@ impl ProgramRepository for SeaAffiliates {
 
     #[tracing::instrument(level = "debug", name = "SeaAffiliates::link_by_code", skip_all)]
     async fn link_by_code(&self, code: &LinkCode) -> Result<Option<Link>, StorageError> {
-        self.rows(
+        let found: Vec<LinkRow> = typed(
+            &self.db,
             &format!("SELECT {LINK_COLUMNS} FROM affiliate_links WHERE code = $1"),
             vec![code.as_str().into()],
         )
-        .await?
-        .first()
-        .map(to_link)
-        .transpose()
+        .await?;
+        found.into_iter().next().map(Link::try_from).transpose()
     }
 
     #[tracing::instrument(level = "debug", name = "SeaAffiliates::record_click", skip_all)]
@@ -289,15 +223,13 @@ impl ProgramRepository for SeaAffiliates {
 
     #[tracing::instrument(level = "debug", name = "SeaAffiliates::referral_of", skip_all, fields(referred = %referred))]
     async fn referral_of(&self, referred: AccountId) -> Result<Option<Referral>, StorageError> {
-        self.rows(
-            "SELECT referred_id, affiliate_id, link_id, created_at FROM referrals \
-             WHERE referred_id = $1",
+        let found: Vec<ReferralRow> = typed(
+            &self.db,
+            &format!("SELECT {REFERRAL_COLUMNS} FROM referrals WHERE referred_id = $1"),
             vec![referred.to_string().into()],
         )
-        .await?
-        .first()
-        .map(to_referral)
-        .transpose()
+        .await?;
+        found.into_iter().next().map(Referral::try_from).transpose()
     }
 
     #[tracing::instrument(level = "debug", name = "SeaAffiliates::referrals", skip_all, fields(affiliate = %affiliate))]
@@ -310,20 +242,16 @@ impl ProgramRepository for SeaAffiliates {
         let (bound, after) = keyset_bound(page, "created_at", "referred_id", 3);
         let mut values: Vec<Value> = vec![affiliate.to_string().into(), limit.into()];
         values.extend(after);
-        let rows = self
-            .rows(
-                &format!(
-                    "SELECT referred_id, affiliate_id, link_id, created_at FROM referrals \
-                     WHERE affiliate_id = $1 {bound} \
-                     ORDER BY created_at DESC, referred_id DESC LIMIT $2"
-                ),
-                values,
-            )
-            .await?;
-        let items = rows
-            .iter()
-            .map(to_referral)
-            .collect::<Result<Vec<_>, _>>()?;
+        let found: Vec<ReferralRow> = typed(
+            &self.db,
+            &format!(
+                "SELECT {REFERRAL_COLUMNS} FROM referrals WHERE affiliate_id = $1 {bound} \
+                 ORDER BY created_at DESC, referred_id DESC LIMIT $2"
+            ),
+            values,
+        )
+        .await?;
+        let items: Vec<Referral> = domain(found)?;
         Ok(Page::from_overfetch(items, page, |last| Cursor {
             created_at: last.at,
             id: last.referred.to_string(),
