@@ -82,6 +82,7 @@ pub mod password_policy;
 pub mod ports;
 pub mod qr;
 pub mod recovery;
+pub mod second_factor_code;
 pub mod seed_vault;
 pub mod services;
 pub mod session;
@@ -97,6 +98,7 @@ pub use notice::{SecurityNotice, SettingChange};
 pub use password_policy::{PasswordContext, PasswordPolicy};
 pub use portico_kernel::{SecretToken, TokenDigest};
 pub use recovery::RecoveryCode;
+pub use second_factor_code::SecondFactorCode;
 pub use seed_vault::{InvalidSeedKey, SealedSeed, SeedVault};
 pub use services::{
     AuthError, Caller, Enrolment, GuardedAction, IpWhitelistPorts, IpWhitelists, LoginAttempt,

@@ -1,5 +1,6 @@
 //! `/v1/password-resets`: asking for a reset link and using it.
 
+use portico_security::SecondFactorCode;
 use std::sync::Arc;
 
 use poem::Request;
@@ -102,7 +103,7 @@ impl PasswordResetsApi {
             .confirm(
                 &token,
                 &Password::new(new_password),
-                totp_code.as_deref(),
+                totp_code.as_deref().map(SecondFactorCode::read).as_ref(),
                 &client_info(req),
             )
             .await?;

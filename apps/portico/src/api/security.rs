@@ -1,5 +1,6 @@
 //! `PUT /v1/me/password`, `PUT /v1/me/username` and `GET /v1/me/security-events`.
 
+use portico_security::SecondFactorCode;
 use std::sync::Arc;
 
 use poem::Request;
@@ -180,7 +181,7 @@ impl SecurityApi {
                 Caller::from(&auth.0),
                 &new_username,
                 &Password::new(password),
-                totp_code.as_deref(),
+                totp_code.as_deref().map(SecondFactorCode::read).as_ref(),
                 &client_info(req),
             )
             .await?;

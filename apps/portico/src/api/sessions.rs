@@ -1,5 +1,6 @@
 //! `/v1/sessions`: logging in and out, listing and revoking sessions.
 
+use portico_security::SecondFactorCode;
 use std::sync::Arc;
 
 use poem::Request;
@@ -257,7 +258,7 @@ impl SessionsApi {
             .renew(
                 &auth.0,
                 &Password::new(password),
-                totp_code.as_deref(),
+                totp_code.as_deref().map(SecondFactorCode::read).as_ref(),
                 &client_info(req),
             )
             .await?;
@@ -280,7 +281,12 @@ impl SessionsApi {
         let opened = self
             .services
             .second_factor
-            .complete(&auth.0, &code, device.as_ref(), &client_info(req))
+            .complete(
+                &auth.0,
+                &SecondFactorCode::read(&code),
+                device.as_ref(),
+                &client_info(req),
+            )
             .await?;
         let policy = self.services.sessions.policy();
         let cookie = opened

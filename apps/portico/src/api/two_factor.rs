@@ -1,5 +1,6 @@
 //! `/v1/me/two-factor`: TOTP enrolment, status, recovery codes, turning it off.
 
+use portico_security::SecondFactorCode;
 use std::sync::Arc;
 
 use poem::Request;
@@ -177,7 +178,11 @@ impl TwoFactorApi {
         let codes = self
             .services
             .two_factor
-            .confirm(auth.0.account, &body.0.code, &client_info(req))
+            .confirm(
+                auth.0.account,
+                &SecondFactorCode::read(&body.0.code),
+                &client_info(req),
+            )
             .await?;
         Ok(RecoveryCodesResponse::Ok(Json(RecoveryCodesBody::new(
             codes,
@@ -200,7 +205,7 @@ impl TwoFactorApi {
             .renew_recovery_codes(
                 Caller::from(&auth.0),
                 &Password::new(password),
-                &code,
+                &SecondFactorCode::read(&code),
                 &client_info(req),
             )
             .await?;
@@ -224,7 +229,7 @@ impl TwoFactorApi {
             .disable(
                 Caller::from(&auth.0),
                 &Password::new(password),
-                &code,
+                &SecondFactorCode::read(&code),
                 &client_info(req),
             )
             .await?;

@@ -53,7 +53,7 @@ async fn exposition(services: &Services) -> Response {
         return render(problem(
             500,
             "internal",
-            "Internal error",
+            "Internal server error",
             "The metrics could not be written.",
         ));
     }

@@ -2,6 +2,7 @@
 //! language, the menu, and the way a posted form is checked and carried out, so that
 //! each page module only says what its forms change.
 
+use portico_security::SecondFactorCode;
 use std::future::Future;
 use std::sync::Arc;
 
@@ -179,11 +180,18 @@ impl AccountPage {
     /// Renews the session's proof with the password (and code) the form carried, and
     /// reads the session again.
     async fn renew_proof(&self, posted: &Posted) -> Result<Session, ApiError> {
-        let code = Some(posted.reauth_code.trim()).filter(|code| !code.is_empty());
+        let code = Some(posted.reauth_code.trim())
+            .filter(|code| !code.is_empty())
+            .map(SecondFactorCode::read);
         let password = Password::new(posted.reauth_password.clone());
         self.services
             .step_up
-            .renew(&self.current.session, &password, code, &self.client)
+            .renew(
+                &self.current.session,
+                &password,
+                code.as_ref(),
+                &self.client,
+            )
             .await?;
         self.services
             .sessions

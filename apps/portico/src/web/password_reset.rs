@@ -1,6 +1,7 @@
 //! `/forgot-password` and `/reset-password`, the page the mailed reset link opens:
 //! the same services as `POST /v1/password-resets` and `/confirm`.
 
+use portico_security::SecondFactorCode;
 use std::sync::Arc;
 
 use poem::http::header::REFERRER_POLICY;
@@ -110,13 +111,15 @@ pub async fn reset_password(
         let errors = FormErrors::expired(visitor_lang(req));
         return reset_form(req, &services, StatusCode::FORBIDDEN, &form.token, errors);
     }
-    let code = Some(form.totp_code.as_str()).filter(|code| !code.is_empty());
+    let code = Some(form.totp_code.as_str())
+        .filter(|code| !code.is_empty())
+        .map(SecondFactorCode::read);
     let outcome = services
         .resets
         .confirm(
             &form.token,
             &Password::new(form.new_password),
-            code,
+            code.as_ref(),
             &client_info(req),
         )
         .await

@@ -2,6 +2,7 @@
 //! code when two-factor is on) and change the password (every other session ends),
 //! through the same services as `PUT /v1/me/username` and `PUT /v1/me/password`.
 
+use portico_security::SecondFactorCode;
 use std::sync::Arc;
 
 use poem::http::StatusCode;
@@ -55,13 +56,21 @@ pub async fn change_username(
 ) -> Response {
     let page = open_account_page!(services, req);
     let password = Password::new(form.password.clone());
-    let code = Some(form.totp_code.trim()).filter(|code| !code.is_empty());
+    let code = Some(form.totp_code.trim())
+        .filter(|code| !code.is_empty())
+        .map(SecondFactorCode::read);
     let change = async |session: &_| {
         let usernames = &page.services.usernames;
         let caller = Caller::from(session);
         Ok::<_, ApiError>(
             usernames
-                .change(caller, &form.new_username, &password, code, &page.client)
+                .change(
+                    caller,
+                    &form.new_username,
+                    &password,
+                    code.as_ref(),
+                    &page.client,
+                )
                 .await?,
         )
     };

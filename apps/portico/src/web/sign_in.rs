@@ -1,5 +1,6 @@
 //! Logging in and out: `/login`, `/login/second-factor`, `/logout`.
 
+use portico_security::SecondFactorCode;
 use std::sync::Arc;
 
 use poem::http::StatusCode;
@@ -180,7 +181,12 @@ pub async fn complete_second_factor(
     let device = read_device_cookie(req).map(|token| SecretToken::from_client(&token));
     match services
         .second_factor
-        .complete(&session, &form.code, device.as_ref(), &client_info(req))
+        .complete(
+            &session,
+            &SecondFactorCode::read(&form.code),
+            device.as_ref(),
+            &client_info(req),
+        )
         .await
     {
         Ok(opened) => signed_in_response(

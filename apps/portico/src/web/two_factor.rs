@@ -2,6 +2,7 @@
 //! secret), confirm it with a code, see the recovery codes once (copy or download),
 //! renew them, turn two-factor off; the same services as `/v1/me/two-factor`.
 
+use portico_security::SecondFactorCode;
 use std::sync::Arc;
 
 use base64::Engine as _;
@@ -95,7 +96,11 @@ pub async fn confirm(
         let two_factor = &page.services.two_factor;
         Ok::<_, ApiError>(
             two_factor
-                .confirm(page.account(), form.code.trim(), &page.client)
+                .confirm(
+                    page.account(),
+                    &SecondFactorCode::read(form.code.trim()),
+                    &page.client,
+                )
                 .await?,
         )
     };
@@ -133,7 +138,7 @@ pub async fn renew_codes(
                 .renew_recovery_codes(
                     Caller::from(session),
                     &password,
-                    form.code.trim(),
+                    &SecondFactorCode::read(form.code.trim()),
                     &page.client,
                 )
                 .await?,
@@ -161,7 +166,7 @@ pub async fn disable(
                 .disable(
                     Caller::from(session),
                     &password,
-                    form.code.trim(),
+                    &SecondFactorCode::read(form.code.trim()),
                     &page.client,
                 )
                 .await?,

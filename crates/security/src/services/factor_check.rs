@@ -3,9 +3,8 @@
 use portico_kernel::StorageError;
 use time::OffsetDateTime;
 
-use crate::recovery::RecoveryCode;
+use crate::second_factor_code::SecondFactorCode;
 use crate::seed_vault::SeedVault;
-use crate::totp::TotpCode;
 use crate::two_factor::{SecondFactorProof, TwoFactorRecord};
 
 /// The proof a code gives for an account with two-factor on, or `None` when it
@@ -19,24 +18,30 @@ use crate::two_factor::{SecondFactorProof, TwoFactorRecord};
 pub(crate) fn proof_for(
     vault: &SeedVault,
     record: &TwoFactorRecord,
-    code: &str,
+    code: &SecondFactorCode,
     now: OffsetDateTime,
 ) -> Result<Option<SecondFactorProof>, StorageError> {
-    if let Ok(code) = TotpCode::parse(code) {
-        let seed = vault
-            .open(record.account, &record.sealed_seed)
-            .map_err(StorageError::new)?;
-        return Ok(seed
-            .matching_step(&code, now)
-            .filter(|step| record.accepts_step(*step))
-            .map(|step| SecondFactorProof::Totp { step }));
+    match code {
+        SecondFactorCode::Totp(code) => {
+            let seed = vault
+                .open(record.account, &record.sealed_seed)
+                .map_err(StorageError::new)?;
+            Ok(seed
+                .matching_step(code, now)
+                .filter(|step| record.accepts_step(*step))
+                .map(|step| SecondFactorProof::Totp { step }))
+        }
+        SecondFactorCode::Recovery(digest) => {
+            Ok(Some(SecondFactorProof::RecoveryCode(digest.clone())))
+        }
+        SecondFactorCode::Unreadable => Ok(None),
     }
-    Ok(RecoveryCode::digest_of(code).map(SecondFactorProof::RecoveryCode))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::recovery::RecoveryCode;
     use crate::totp::TotpSeed;
     use portico_kernel::AccountId;
 
@@ -62,7 +67,13 @@ mod tests {
         let (vault, seed, record) = setup();
         let code = seed.code_at(now()).unwrap();
         assert_eq!(
-            proof_for(&vault, &record, code.as_str(), now()).unwrap(),
+            proof_for(
+                &vault,
+                &record,
+                &SecondFactorCode::read(code.as_str()),
+                now()
+            )
+            .unwrap(),
             Some(SecondFactorProof::Totp {
                 step: 1_800_000_000 / 30
             })
@@ -75,7 +86,13 @@ mod tests {
         record.last_used_step = Some(1_800_000_000 / 30);
         let code = seed.code_at(now()).unwrap();
         assert_eq!(
-            proof_for(&vault, &record, code.as_str(), now()).unwrap(),
+            proof_for(
+                &vault,
+                &record,
+                &SecondFactorCode::read(code.as_str()),
+                now()
+            )
+            .unwrap(),
             None
         );
     }
@@ -85,10 +102,19 @@ mod tests {
         let (vault, seed, record) = setup();
         let code = seed.code_at(now() - time::Duration::minutes(5)).unwrap();
         assert_eq!(
-            proof_for(&vault, &record, code.as_str(), now()).unwrap(),
+            proof_for(
+                &vault,
+                &record,
+                &SecondFactorCode::read(code.as_str()),
+                now()
+            )
+            .unwrap(),
             None
         );
-        assert_eq!(proof_for(&vault, &record, "hello", now()).unwrap(), None);
+        assert_eq!(
+            proof_for(&vault, &record, &SecondFactorCode::read("hello"), now()).unwrap(),
+            None
+        );
     }
 
     #[test]
@@ -96,7 +122,13 @@ mod tests {
         let (vault, _, record) = setup();
         let code = RecoveryCode::generate_set().unwrap().remove(0);
         assert_eq!(
-            proof_for(&vault, &record, code.expose(), now()).unwrap(),
+            proof_for(
+                &vault,
+                &record,
+                &SecondFactorCode::read(code.expose()),
+                now()
+            )
+            .unwrap(),
             Some(SecondFactorProof::RecoveryCode(code.digest()))
         );
     }
@@ -106,6 +138,14 @@ mod tests {
         let (_, seed, record) = setup();
         let other = SeedVault::new(&[4u8; 32]).unwrap();
         let code = seed.code_at(now()).unwrap();
-        assert!(proof_for(&other, &record, code.as_str(), now()).is_err());
+        assert!(
+            proof_for(
+                &other,
+                &record,
+                &SecondFactorCode::read(code.as_str()),
+                now()
+            )
+            .is_err()
+        );
     }
 }

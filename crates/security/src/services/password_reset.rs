@@ -15,6 +15,7 @@ use crate::password_policy::PasswordContext;
 use crate::ports::CredentialRepository;
 use crate::ports::PasswordResetRepository;
 use crate::ports::{LoginKey, ResetCompletion, ResetIssue};
+use crate::second_factor_code::SecondFactorCode;
 use crate::seed_vault::SeedVault;
 use crate::services::factor_check::proof_for;
 use crate::services::notices::{NoticeError, security_notices};
@@ -158,14 +159,18 @@ impl PasswordResets {
         };
         let resets = self.clone();
         let login = login.to_owned();
-        // The task keeps the request's span, so its lines carry the request id.
+        // The task runs in a span of its own that follows from the request's: were it
+        // the request's child, the request's span would last until the lookup ends,
+        // and a span-timing layer would tell known logins from unknown ones.
+        let span = tracing::info_span!(parent: None, "PasswordResets::background");
+        span.follows_from(tracing::Span::current());
         let task = async move {
             if let Err(error) = resets.request_now(&login, &client).await {
                 tracing::error!(error = %error, "a password reset request failed");
             }
             drop(permit);
         };
-        tokio::spawn(tracing::Instrument::in_current_span(task));
+        tokio::spawn(tracing::Instrument::instrument(task, span));
     }
 
     /// Does the work of [`Self::request`] and waits for it: when the login names an
@@ -250,7 +255,7 @@ impl PasswordResets {
         &self,
         token: &str,
         new_password: &Password,
-        code: Option<&str>,
+        code: Option<&SecondFactorCode>,
         client: &ClientInfo,
     ) -> Result<(), ResetError> {
         let now = self.ports.clock.now();

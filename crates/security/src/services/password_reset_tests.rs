@@ -4,6 +4,7 @@ use super::*;
 use crate::hasher::Verification;
 use crate::password_policy::PasswordPolicy;
 use crate::ports::{PendingReset, StoredCredential};
+use crate::second_factor_code::SecondFactorCode;
 use crate::services::test_support::{Doubles, Fixture, client, now, reauth, vault};
 use crate::two_factor::SecondFactorProof;
 use portico_kernel::PasswordHash;
@@ -168,7 +169,7 @@ async fn guesses_beyond_the_links_budget_void_it_unchecked() {
         .confirm(
             "the-token",
             &new_password(),
-            Some(f.code().as_str()),
+            Some(&f.typed_code()),
             &client(),
         )
         .await;
@@ -211,7 +212,12 @@ async fn a_wrong_code_is_recorded_and_the_fifth_voids_the_link() {
     d.resets.expect_void().times(1).returning(|_| Ok(()));
 
     let result = service(d)
-        .confirm("the-token", &new_password(), Some("000000"), &client())
+        .confirm(
+            "the-token",
+            &new_password(),
+            Some(&SecondFactorCode::read("000000")),
+            &client(),
+        )
         .await;
 
     assert!(matches!(result, Err(ResetError::WrongCode)));
@@ -239,7 +245,7 @@ async fn a_reset_sets_the_hash_uses_up_token_and_code_and_notifies() {
         .confirm(
             "the-token",
             &new_password(),
-            Some(f.code().as_str()),
+            Some(&f.typed_code()),
             &client(),
         )
         .await
@@ -305,7 +311,7 @@ async fn a_code_draws_on_the_accounts_second_factor_budget_and_a_blocked_budget_
         .confirm(
             "the-token",
             &new_password(),
-            Some(f.code().as_str()),
+            Some(&f.typed_code()),
             &client(),
         )
         .await;

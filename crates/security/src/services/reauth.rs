@@ -11,6 +11,7 @@ use crate::hasher::PasswordHasher;
 use crate::hasher::Verification;
 use crate::password_policy::PasswordPolicy;
 use crate::ports::CredentialRepository;
+use crate::second_factor_code::SecondFactorCode;
 use crate::seed_vault::SeedVault;
 use crate::services::factor_check::proof_for;
 use crate::session::{ClientInfo, Session};
@@ -272,7 +273,7 @@ impl Reauthentication {
         &self,
         caller: Caller,
         password: &Password,
-        code: Option<&str>,
+        code: Option<&SecondFactorCode>,
         client: &ClientInfo,
         action: GuardedAction,
     ) -> Result<Reauthenticated, ReauthError> {

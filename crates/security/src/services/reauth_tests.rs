@@ -87,7 +87,7 @@ async fn a_wrong_password_keeps_its_claim_and_is_recorded() {
         .verify(
             f.caller(),
             &password(),
-            Some(f.code().as_str()),
+            Some(&f.typed_code()),
             &client(),
             GuardedAction::UsernameChange,
         )
@@ -128,7 +128,7 @@ async fn with_two_factor_on_a_wrong_code_spends_the_second_factor_budget() {
         .verify(
             f.caller(),
             &password(),
-            Some(stale.as_str()),
+            Some(&SecondFactorCode::read(stale.as_str())),
             &client(),
             GuardedAction::UsernameChange,
         )
@@ -148,7 +148,7 @@ async fn the_right_password_and_code_give_the_step_to_use_up_and_keep_the_budget
         .verify(
             f.caller(),
             &password(),
-            Some(f.code().as_str()),
+            Some(&f.typed_code()),
             &client(),
             GuardedAction::UsernameChange,
         )
@@ -227,7 +227,7 @@ async fn a_made_up_recovery_code_is_passed_on_with_its_claim_standing() {
         .verify(
             f.caller(),
             &password(),
-            Some("AAAA-BBBB-CCCC-DDDD"),
+            Some(&SecondFactorCode::read("AAAA-BBBB-CCCC-DDDD")),
             &client(),
             GuardedAction::UsernameChange,
         )

@@ -8,6 +8,7 @@ use crate::devices::DeviceRepository;
 use crate::events::SecurityEventRepository;
 use crate::events::{SecurityEvent, SecurityEventKind};
 use crate::ports::SessionRepository;
+use crate::second_factor_code::SecondFactorCode;
 use crate::seed_vault::SeedVault;
 use crate::services::factor_check::proof_for;
 use crate::services::login::{NewSession, remember_device};
@@ -112,7 +113,7 @@ impl SecondFactorLogin {
     pub async fn complete(
         &self,
         pending: &Session,
-        code: &str,
+        code: &SecondFactorCode,
         device: Option<&SecretToken>,
         client: &ClientInfo,
     ) -> Result<NewSession, SecondFactorError> {

@@ -3,6 +3,7 @@
 use super::*;
 use crate::hasher::Verification;
 use crate::recovery::RecoveryCode;
+use crate::second_factor_code::SecondFactorCode;
 use crate::services::test_support::{Doubles, Fixture, client, now, reauth, vault};
 use portico_kernel::{SessionId, TokenDigest};
 use time::Duration;
@@ -62,7 +63,7 @@ async fn a_right_code_completes_the_login_under_a_new_token() {
         .returning(|_| Ok(()));
 
     let opened = service(d)
-        .complete(&session, f.code().as_str(), None, &client())
+        .complete(&session, &f.typed_code(), None, &client())
         .await
         .unwrap();
 
@@ -105,7 +106,7 @@ async fn a_wrong_code_is_recorded_and_counted_and_the_session_keeps_waiting() {
     d.throttle.expect_clear().times(0);
 
     let result = service(d)
-        .complete(&session, "000000", None, &client())
+        .complete(&session, &SecondFactorCode::read("000000"), None, &client())
         .await;
 
     assert!(matches!(result, Err(SecondFactorError::WrongCode)));
@@ -130,7 +131,7 @@ async fn the_last_wrong_code_of_the_budget_ends_the_session() {
         .returning(|_, _| Ok(true));
 
     let result = service(d)
-        .complete(&session, "000000", None, &client())
+        .complete(&session, &SecondFactorCode::read("000000"), None, &client())
         .await;
 
     assert!(matches!(result, Err(SecondFactorError::BudgetExhausted)));
@@ -164,7 +165,7 @@ async fn attempts_beyond_the_budget_are_refused_unchecked_even_with_the_right_co
         .returning(|_, _| Ok(true));
 
     let result = service(d)
-        .complete(&session, f.code().as_str(), None, &client())
+        .complete(&session, &f.typed_code(), None, &client())
         .await;
 
     assert!(matches!(result, Err(SecondFactorError::BudgetExhausted)));
@@ -189,7 +190,12 @@ async fn a_recovery_code_already_used_counts_as_wrong() {
         .returning(|_| Ok(()));
 
     let result = service(d)
-        .complete(&session, code.expose(), None, &client())
+        .complete(
+            &session,
+            &SecondFactorCode::read(code.expose()),
+            None,
+            &client(),
+        )
         .await;
 
     assert!(matches!(result, Err(SecondFactorError::WrongCode)));
@@ -205,7 +211,7 @@ async fn a_complete_session_cannot_complete_again() {
     d.two_factor.expect_find().times(0);
 
     let result = service(d)
-        .complete(&session, f.code().as_str(), None, &client())
+        .complete(&session, &f.typed_code(), None, &client())
         .await;
 
     assert!(matches!(result, Err(SecondFactorError::NotPending)));
@@ -227,7 +233,7 @@ async fn when_two_factor_was_turned_off_meanwhile_the_pending_session_ends() {
         .returning(|_, _| Ok(true));
 
     let result = service(d)
-        .complete(&session, f.code().as_str(), None, &client())
+        .complete(&session, &f.typed_code(), None, &client())
         .await;
 
     assert!(matches!(result, Err(SecondFactorError::NotPending)));
@@ -249,7 +255,7 @@ async fn while_the_accounts_budget_is_closed_the_logins_own_attempts_are_not_spe
     d.two_factor.expect_complete_login().times(0);
 
     let result = service(d)
-        .complete(&session, f.code().as_str(), None, &client())
+        .complete(&session, &f.typed_code(), None, &client())
         .await;
 
     assert!(matches!(result, Err(SecondFactorError::Throttled { .. })));

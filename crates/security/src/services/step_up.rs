@@ -9,6 +9,7 @@ use time::Duration;
 
 use crate::events::{SecurityEvent, SecurityEventKind, SecurityEventRepository, record_refusal};
 use crate::ports::{FreshProof, SessionRepository};
+use crate::second_factor_code::SecondFactorCode;
 use crate::services::reauth::{Caller, GuardedAction, ReauthError, Reauthentication};
 use crate::session::{ClientInfo, Session};
 use crate::throttle::ThrottleRepository;
@@ -110,7 +111,7 @@ impl StepUp {
         &self,
         session: &Session,
         password: &Password,
-        code: Option<&str>,
+        code: Option<&SecondFactorCode>,
         client: &ClientInfo,
     ) -> Result<(), ReauthError> {
         const ACTION: GuardedAction = GuardedAction::StepUp;
@@ -267,7 +268,7 @@ mod tests {
             .renew(
                 &stale,
                 &Password::new("violet tractor sings".into()),
-                Some(f.code().as_str()),
+                Some(&f.typed_code()),
                 &client(),
             )
             .await
@@ -303,7 +304,7 @@ mod tests {
             .renew(
                 &stale,
                 &Password::new("violet tractor sings".into()),
-                Some(f.code().as_str()),
+                Some(&f.typed_code()),
                 &client(),
             )
             .await;

@@ -19,6 +19,7 @@ use crate::ports::{
     MockSessionRepository, MockUsernameRepository, PasswordResetRepository, SessionRepository,
     StoredCredential, UsernameRepository,
 };
+use crate::second_factor_code::SecondFactorCode;
 use crate::seed_vault::SeedVault;
 use crate::services::reauth::{Caller, Reauthentication};
 use crate::services::{
@@ -83,6 +84,11 @@ impl Fixture {
     /// What the app shows now.
     pub fn code(&self) -> TotpCode {
         self.seed.code_at(now()).unwrap()
+    }
+
+    /// What the app shows now, as a request brings it in.
+    pub fn typed_code(&self) -> SecondFactorCode {
+        SecondFactorCode::Totp(self.code())
     }
 }
 

@@ -7,6 +7,7 @@ use portico_kernel::{AccountId, Password, StorageError};
 use portico_kernel::{ComposeError, NewMessage};
 
 use crate::notice::SettingChange;
+use crate::second_factor_code::SecondFactorCode;
 use time::OffsetDateTime;
 
 use crate::events::{SecurityEvent, SecurityEventKind};
@@ -16,7 +17,7 @@ use crate::seed_vault::SeedVault;
 use crate::services::notices::{NoticeError, security_notices};
 use crate::services::reauth::{Caller, Failure, GuardedAction, ReauthError, Reauthentication};
 use crate::session::ClientInfo;
-use crate::totp::{DEFAULT_ISSUER, TotpCode, TotpSeed};
+use crate::totp::{DEFAULT_ISSUER, TotpSeed};
 use crate::two_factor::TwoFactorRepository;
 use crate::two_factor::{Enablement, FactorGuardedChange, GuardedWriteError};
 use portico_kernel::AccountContacts;
@@ -171,7 +172,7 @@ impl TwoFactorEnrolments {
     pub async fn confirm(
         &self,
         account: AccountId,
-        code: &str,
+        code: &SecondFactorCode,
         client: &ClientInfo,
     ) -> Result<Vec<RecoveryCode>, TwoFactorError> {
         let budget = self.reauth.second_factor_claims(account);
@@ -190,9 +191,7 @@ impl TwoFactorEnrolments {
             .vault
             .open(account, &record.sealed_seed)
             .map_err(StorageError::new)?;
-        let step = TotpCode::parse(code)
-            .ok()
-            .and_then(|code| seed.matching_step(&code, now));
+        let step = code.totp().and_then(|code| seed.matching_step(code, now));
         let Some(step) = step else {
             return Err(self
                 .reauth
@@ -241,7 +240,7 @@ impl TwoFactorEnrolments {
         &self,
         caller: Caller,
         password: &Password,
-        code: &str,
+        code: &SecondFactorCode,
         client: &ClientInfo,
     ) -> Result<Vec<RecoveryCode>, TwoFactorError> {
         let action = GuardedAction::RecoveryCodeRenewal;
@@ -275,7 +274,7 @@ impl TwoFactorEnrolments {
         &self,
         caller: Caller,
         password: &Password,
-        code: &str,
+        code: &SecondFactorCode,
         client: &ClientInfo,
     ) -> Result<(), TwoFactorError> {
         let action = GuardedAction::TwoFactorRemoval;
@@ -302,7 +301,7 @@ impl TwoFactorEnrolments {
         &self,
         caller: Caller,
         password: &Password,
-        code: &str,
+        code: &SecondFactorCode,
         client: &ClientInfo,
         action: GuardedAction,
         (kind, notice): (SecurityEventKind, SettingChange),

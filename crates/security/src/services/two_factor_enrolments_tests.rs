@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::hasher::Verification;
+use crate::second_factor_code::SecondFactorCode;
 use crate::services::test_support::{Doubles, Fixture, client, now, reauth, vault};
 use crate::two_factor::SecondFactorProof;
 use portico_kernel::TokenDigest;
@@ -89,7 +90,7 @@ async fn a_right_code_turns_two_factor_on_with_ten_recovery_codes_an_event_and_a
         });
 
     let codes = service(d)
-        .confirm(f.account, f.code().as_str(), &client())
+        .confirm(f.account, &f.typed_code(), &client())
         .await
         .unwrap();
 
@@ -117,7 +118,9 @@ async fn a_wrong_code_leaves_two_factor_off_and_is_counted() {
     d.throttle.expect_clear().times(0);
     let old = f.seed.code_at(now() - time::Duration::minutes(2)).unwrap();
 
-    let result = service(d).confirm(f.account, old.as_str(), &client()).await;
+    let result = service(d)
+        .confirm(f.account, &SecondFactorCode::read(old.as_str()), &client())
+        .await;
 
     assert!(matches!(
         result,
@@ -134,7 +137,7 @@ async fn confirming_an_enrolment_replaced_meanwhile_changes_nothing() {
         .returning(|_| Err(GuardedWriteError::Stale));
 
     let result = service(d)
-        .confirm(f.account, f.code().as_str(), &client())
+        .confirm(f.account, &f.typed_code(), &client())
         .await;
 
     assert!(matches!(result, Err(TwoFactorError::NoEnrolment)));
@@ -146,8 +149,12 @@ async fn confirming_without_an_enrolment_or_when_on_is_refused() {
     let none = Doubles::new(right_password(), None);
     let on = Doubles::new(right_password(), Some(f.record(true)));
 
-    let first = service(none).confirm(f.account, "123456", &client()).await;
-    let second = service(on).confirm(f.account, "123456", &client()).await;
+    let first = service(none)
+        .confirm(f.account, &SecondFactorCode::read("123456"), &client())
+        .await;
+    let second = service(on)
+        .confirm(f.account, &SecondFactorCode::read("123456"), &client())
+        .await;
 
     assert!(matches!(first, Err(TwoFactorError::NoEnrolment)));
     assert!(matches!(second, Err(TwoFactorError::AlreadyEnabled)));
@@ -168,7 +175,7 @@ async fn turning_off_uses_up_the_code_and_records_and_notifies() {
         .returning(|_| Ok(()));
 
     service(d)
-        .disable(f.caller(), &password(), f.code().as_str(), &client())
+        .disable(f.caller(), &password(), &f.typed_code(), &client())
         .await
         .unwrap();
 }
@@ -180,7 +187,7 @@ async fn turning_off_with_a_wrong_password_changes_nothing() {
     d.two_factor.expect_disable().times(0);
 
     let result = service(d)
-        .disable(f.caller(), &password(), f.code().as_str(), &client())
+        .disable(f.caller(), &password(), &f.typed_code(), &client())
         .await;
 
     assert!(matches!(
@@ -196,7 +203,12 @@ async fn turning_off_when_off_is_refused() {
     d.two_factor.expect_disable().times(0);
 
     let result = service(d)
-        .disable(f.caller(), &password(), "123456", &client())
+        .disable(
+            f.caller(),
+            &password(),
+            &SecondFactorCode::read("123456"),
+            &client(),
+        )
         .await;
 
     assert!(matches!(result, Err(TwoFactorError::NotEnabled)));
@@ -222,7 +234,7 @@ async fn a_code_used_by_a_concurrent_request_counts_as_wrong() {
     d.throttle.expect_forgive().returning(|_, _| Ok(()));
 
     let result = service(d)
-        .renew_recovery_codes(f.caller(), &password(), f.code().as_str(), &client())
+        .renew_recovery_codes(f.caller(), &password(), &f.typed_code(), &client())
         .await;
 
     assert!(matches!(
@@ -247,7 +259,7 @@ async fn renewal_returns_the_codes_whose_digests_replace_the_old_ones() {
         });
 
     let codes = service(d)
-        .renew_recovery_codes(f.caller(), &password(), f.code().as_str(), &client())
+        .renew_recovery_codes(f.caller(), &password(), &f.typed_code(), &client())
         .await
         .unwrap();
 

@@ -9,6 +9,7 @@ use crate::events::{SecurityEvent, SecurityEventKind};
 use crate::notice::SecurityNotice;
 use crate::ports::UsernameRepository;
 use crate::ports::{UsernameChange, UsernameWriteError};
+use crate::second_factor_code::SecondFactorCode;
 use crate::services::reauth::{Caller, GuardedAction, ReauthError, Reauthentication};
 use crate::session::ClientInfo;
 use portico_kernel::AccountContacts;
@@ -73,7 +74,7 @@ impl UsernameChanges {
         caller: Caller,
         new_username: &str,
         password: &Password,
-        code: Option<&str>,
+        code: Option<&SecondFactorCode>,
         client: &ClientInfo,
     ) -> Result<Username, UsernameChangeError> {
         let account = caller.account;

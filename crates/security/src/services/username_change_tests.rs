@@ -43,7 +43,7 @@ async fn a_change_writes_name_proof_event_and_notice_together() {
             f.caller(),
             "ada.lovelace",
             &password(),
-            Some(f.code().as_str()),
+            Some(&f.typed_code()),
             &client(),
         )
         .await
@@ -116,7 +116,7 @@ async fn a_code_used_meanwhile_counts_as_a_wrong_code() {
             f.caller(),
             "grace",
             &password(),
-            Some(f.code().as_str()),
+            Some(&f.typed_code()),
             &client(),
         )
         .await;
@@ -173,7 +173,7 @@ async fn the_budget_is_restored_only_once_the_change_used_the_code_up() {
                 f.caller(),
                 "grace",
                 &password(),
-                Some("AAAA-BBBB-CCCC-DDDD"),
+                Some(&SecondFactorCode::read("AAAA-BBBB-CCCC-DDDD")),
                 &client(),
             )
             .await;
