@@ -18,12 +18,12 @@ use portico_kernel::{
     AccountId, CommissionId, Cursor, Money, Page, PageRequest, PayoutId, StorageError,
 };
 use portico_security::{SecurityEvent, SecurityEventKind};
-use sea_orm::{ConnectionTrait, DatabaseConnection, Value};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 use time::OffsetDateTime;
 
 use super::rows::{
     COMMISSION_COLUMNS, CommissionRow, DESTINATION_COLUMNS, DestinationRow, IdRow, PAYOUT_COLUMNS,
-    PayableRow, PaymentRow, PayoutRow, domain, execute, keyset_bound, typed,
+    PayableRow, PaymentRow, PayoutRow, affiliate_page, domain, execute, typed,
 };
 use crate::errors::storage;
 use crate::locks::lock_account;
@@ -193,24 +193,17 @@ impl LedgerRepository for SeaLedger {
         affiliate: AccountId,
         page: &PageRequest,
     ) -> Result<Page<Commission>, StorageError> {
-        let limit = i64::try_from(page.limit()).unwrap_or(50) + 1;
-        let (bound, after) = keyset_bound(page, "created_at", "id", 3);
-        let mut values: Vec<Value> = vec![affiliate.to_string().into(), limit.into()];
-        values.extend(after);
-        let found: Vec<CommissionRow> = typed(
+        affiliate_page::<CommissionRow, _>(
             &self.db,
-            &format!(
-                "SELECT {COMMISSION_COLUMNS} FROM commissions WHERE affiliate_id = $1 {bound} \
-                 ORDER BY created_at DESC, id DESC LIMIT $2"
-            ),
-            values,
+            ("commissions", COMMISSION_COLUMNS, "id"),
+            affiliate,
+            page,
+            |last: &Commission| Cursor {
+                created_at: last.created_at,
+                id: last.id.to_string(),
+            },
         )
-        .await?;
-        let items: Vec<Commission> = domain(found)?;
-        Ok(Page::from_overfetch(items, page, |last| Cursor {
-            created_at: last.created_at,
-            id: last.id.to_string(),
-        }))
+        .await
     }
 
     #[tracing::instrument(level = "debug", name = "SeaLedger::add_destination", skip_all)]

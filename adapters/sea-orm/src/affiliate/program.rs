@@ -9,8 +9,8 @@ use sea_orm::{DatabaseConnection, Value};
 use time::OffsetDateTime;
 
 use super::rows::{
-    BalanceRow, CountsRow, JoinedRow, LINK_COLUMNS, LinkRow, REFERRAL_COLUMNS, ReferralRow, domain,
-    execute_checked, keyset_bound, typed,
+    BalanceRow, CountsRow, JoinedRow, LINK_COLUMNS, LinkRow, REFERRAL_COLUMNS, ReferralRow,
+    affiliate_page, domain, execute_checked, typed,
 };
 use crate::errors::{is_unique_violation, storage};
 use crate::mapping::{instant, micros, stored};
@@ -238,23 +238,16 @@ impl ProgramRepository for SeaAffiliates {
         affiliate: AccountId,
         page: &PageRequest,
     ) -> Result<Page<Referral>, StorageError> {
-        let limit = i64::try_from(page.limit()).unwrap_or(50) + 1;
-        let (bound, after) = keyset_bound(page, "created_at", "referred_id", 3);
-        let mut values: Vec<Value> = vec![affiliate.to_string().into(), limit.into()];
-        values.extend(after);
-        let found: Vec<ReferralRow> = typed(
+        affiliate_page::<ReferralRow, _>(
             &self.db,
-            &format!(
-                "SELECT {REFERRAL_COLUMNS} FROM referrals WHERE affiliate_id = $1 {bound} \
-                 ORDER BY created_at DESC, referred_id DESC LIMIT $2"
-            ),
-            values,
+            ("referrals", REFERRAL_COLUMNS, "referred_id"),
+            affiliate,
+            page,
+            |last: &Referral| Cursor {
+                created_at: last.at,
+                id: last.referred.to_string(),
+            },
         )
-        .await?;
-        let items: Vec<Referral> = domain(found)?;
-        Ok(Page::from_overfetch(items, page, |last| Cursor {
-            created_at: last.at,
-            id: last.referred.to_string(),
-        }))
+        .await
     }
 }

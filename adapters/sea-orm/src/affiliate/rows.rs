@@ -8,8 +8,8 @@ use portico_affiliate::{
     Link, LinkCode, Payout, PayoutStatus, Referral,
 };
 use portico_kernel::{
-    AccountId, CommissionId, Currency, DestinationId, EmailAddress, LinkId, Money, PageRequest,
-    PayoutId, StorageError,
+    AccountId, CommissionId, Currency, Cursor, DestinationId, EmailAddress, LinkId, Money, Page,
+    PageRequest, PayoutId, StorageError,
 };
 use sea_orm::{ConnectionTrait, FromQueryResult, Value};
 
@@ -51,14 +51,34 @@ pub(crate) async fn execute_checked(
         .rows_affected())
 }
 
+/// One newest-first page of an affiliate's rows of `table` (read as `R` through
+/// `columns`), keyed by `(created_at, id)`; `cursor` says where the next page starts.
+pub(crate) async fn affiliate_page<R, T>(
+    conn: &impl ConnectionTrait,
+    (table, columns, id): (&str, &str, &str),
+    affiliate: AccountId,
+    page: &PageRequest,
+    cursor: impl Fn(&T) -> Cursor,
+) -> Result<Page<T>, StorageError>
+where
+    R: FromQueryResult,
+    T: TryFrom<R, Error = StorageError>,
+{
+    let limit = i64::try_from(page.limit()).unwrap_or(50) + 1;
+    let (bound, after) = keyset_bound(page, "created_at", id, 3);
+    let mut values: Vec<Value> = vec![affiliate.to_string().into(), limit.into()];
+    values.extend(after);
+    let sql = format!(
+        "SELECT {columns} FROM {table} WHERE affiliate_id = $1 {bound} \
+         ORDER BY created_at DESC, {id} DESC LIMIT $2"
+    );
+    let found: Vec<R> = typed(conn, &sql, values).await?;
+    Ok(Page::from_overfetch(domain(found)?, page, cursor))
+}
+
 /// The keyset condition of a newest-first page over `(time, id)`, with its values
 /// numbered from `$next`: empty on the first page.
-pub(crate) fn keyset_bound(
-    page: &PageRequest,
-    time: &str,
-    id: &str,
-    next: usize,
-) -> (String, Vec<Value>) {
+fn keyset_bound(page: &PageRequest, time: &str, id: &str, next: usize) -> (String, Vec<Value>) {
     match page.after() {
         Some(cursor) => (
             format!(

@@ -413,3 +413,77 @@ async fn concurrent_payouts_on_a_sqlite_file() {
 async fn concurrent_payouts_on_postgres() {
     many_concurrent_payout_requests_pay_the_balance_once(Engine::Postgres).await;
 }
+
+/// Every page of a keyset-paginated list, `limit` items at a time.
+async fn all_pages<T, F, Fut>(limit: u64, mut read: F) -> Vec<Vec<T>>
+where
+    F: FnMut(PageRequest) -> Fut,
+    Fut: std::future::Future<Output = portico_kernel::Page<T>>,
+{
+    let mut pages = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let request = PageRequest::new(Some(limit), cursor.as_deref()).unwrap();
+        let page = read(request).await;
+        cursor = page.next_cursor.as_ref().map(|next| next.encode());
+        pages.push(page.items);
+        if cursor.is_none() {
+            return pages;
+        }
+    }
+}
+
+async fn commissions_and_referrals_page_newest_first_without_gaps(db: Database) {
+    let f = fixture(&db).await;
+    for event in ["p1", "p2", "p3", "p4", "p5"] {
+        assert!(
+            f.ledger
+                .record_payment(&payment(&f, event, 100))
+                .await
+                .unwrap()
+        );
+    }
+    for (index, name) in ["carol", "dave", "erin"].into_iter().enumerate() {
+        let referred = registered(&db, name, &format!("{name}@example.com")).await;
+        let link = f.program.links(f.affiliate).await.unwrap()[0].id;
+        let referral = Referral {
+            referred,
+            affiliate: f.affiliate,
+            link,
+            at: at(2 + i64::try_from(index).unwrap()),
+        };
+        assert!(f.program.add_referral(&referral).await.unwrap());
+    }
+
+    let commissions = all_pages(2, |page| {
+        let ledger = &f.ledger;
+        async move { ledger.commissions(f.affiliate, &page).await.unwrap() }
+    })
+    .await;
+    let referrals = all_pages(2, |page| {
+        let program = &f.program;
+        async move { program.referrals(f.affiliate, &page).await.unwrap() }
+    })
+    .await;
+
+    assert_eq!(
+        commissions.iter().map(Vec::len).collect::<Vec<_>>(),
+        [2, 2, 1]
+    );
+    let mut ids: Vec<String> = commissions
+        .concat()
+        .iter()
+        .map(|c| c.id.to_string())
+        .collect();
+    let listed = ids.clone();
+    ids.sort();
+    ids.reverse();
+    assert_eq!(listed, ids, "same time: newest id first, each once");
+    let times: Vec<_> = referrals.concat().iter().map(|r| r.at).collect();
+    assert_eq!(times, [at(4), at(3), at(2), at(1)]);
+    assert_eq!(referrals.iter().map(Vec::len).collect::<Vec<_>>(), [2, 2]);
+}
+on_both_engines!(
+    pages,
+    super::commissions_and_referrals_page_newest_first_without_gaps
+);
