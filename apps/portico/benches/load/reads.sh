@@ -8,7 +8,9 @@
 # GET /v1/me/profile and GET /v1/me/messages (the email history's first page),
 # printing requests per second, p99 latency and non-2xx answers. Then it measures
 # what the metrics cost: the profile read on the same server and on one started with
-# PORTICO_NO_METRICS, alternating twice.
+# PORTICO_NO_METRICS, alternating twice; and what the service spans cost: the
+# default log filter (info, every domain service call in a span) against
+# RUST_LOG=warn (no span enabled), alternating twice.
 set -eu
 for tool in wrk curl jq; do
   command -v "$tool" >/dev/null || { echo "needs $tool (apt-get install -y wrk curl jq)" >&2; exit 1; }
@@ -56,5 +58,13 @@ for round in 1 2; do
   stop
   start PORTICO_NO_METRICS=true
   measure "profile, metrics off ($round)" /v1/me/profile
+  stop
+done
+for round in 1 2; do
+  start
+  measure "profile, spans on ($round)" /v1/me/profile
+  stop
+  start RUST_LOG=warn
+  measure "profile, spans off ($round)" /v1/me/profile
   stop
 done
