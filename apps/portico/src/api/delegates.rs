@@ -9,7 +9,7 @@ use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 use portico_delegation::{Delegate, DelegatedAccount, Product, ProductId, Scope};
-use portico_kernel::{ClientInfo, DelegateId, EmailAddress};
+use portico_kernel::{ClientInfo, DelegateId, EmailAddress, SecretToken};
 use portico_security::Session;
 
 use crate::api::ApiTags;
@@ -357,7 +357,11 @@ impl DelegatesApi {
         let delegate = self
             .services
             .invitations
-            .accept(auth.0.account, &body.0.token, &client_info(req))
+            .accept(
+                auth.0.account,
+                &SecretToken::from_client(&body.0.token),
+                &client_info(req),
+            )
             .await?;
         Ok(DelegateResponse::Ok(Json(delegate.into())))
     }

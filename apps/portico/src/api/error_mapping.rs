@@ -329,9 +329,7 @@ impl From<UsernameChangeError> for ApiError {
     fn from(error: UsernameChangeError) -> Self {
         let detail = error.to_string();
         match error {
-            UsernameChangeError::Invalid(_) | UsernameChangeError::Unchanged => {
-                ApiError::invalid_field("new_username", detail)
-            }
+            UsernameChangeError::Unchanged => ApiError::invalid_field("new_username", detail),
             UsernameChangeError::Taken => ApiError::conflict(
                 "username-taken",
                 "Username taken",
@@ -369,8 +367,6 @@ impl From<WhitelistError> for ApiError {
     fn from(error: WhitelistError) -> Self {
         let detail = error.to_string();
         match error {
-            WhitelistError::InvalidCidr(_) => ApiError::invalid_field("cidr", detail),
-            WhitelistError::InvalidLabel(_) => ApiError::invalid_field("label", detail),
             WhitelistError::NotFound => ApiError::not_found("whitelist entry"),
             WhitelistError::Duplicate => {
                 ApiError::conflict("whitelist-entry-exists", "Range already listed", detail)

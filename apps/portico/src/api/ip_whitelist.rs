@@ -7,7 +7,7 @@ use poem_openapi::param::Path;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 use portico_kernel::{ClientInfo, WhitelistEntryId};
-use portico_security::{Session, WhitelistEntry, WhitelistLabel};
+use portico_security::{Cidr, Session, WhitelistEntry, WhitelistLabel};
 
 use crate::api::ApiTags;
 use crate::http::auth::SessionAuth;
@@ -24,6 +24,21 @@ pub struct NewEntry {
     pub(crate) cidr: String,
     /// A short name, at most 60 characters.
     pub(crate) label: Option<String>,
+}
+
+impl NewEntry {
+    /// The range and its label as security's values; the range is checked first, and
+    /// the field at fault is named.
+    pub(crate) fn try_into_domain(&self) -> Result<(Cidr, Option<WhitelistLabel>), ApiError> {
+        let cidr =
+            Cidr::parse(&self.cidr).map_err(|error| ApiError::invalid_field("cidr", error))?;
+        let label = match &self.label {
+            Some(text) => WhitelistLabel::parse(text)
+                .map_err(|error| ApiError::invalid_field("label", error))?,
+            None => None,
+        };
+        Ok((cidr, label))
+    }
 }
 
 /// One whitelisted range.
@@ -155,9 +170,10 @@ pub(crate) async fn add_entry(
     body: &NewEntry,
 ) -> Result<WhitelistEntry, ApiError> {
     services.step_up.require(session, client).await?;
+    let (cidr, label) = body.try_into_domain()?;
     Ok(services
         .whitelists
-        .add(session.account, &body.cidr, body.label.as_deref(), client)
+        .add(session.account, cidr, label, client)
         .await?)
 }
 
@@ -175,4 +191,40 @@ pub(crate) async fn remove_entry(
         .whitelists
         .remove(session.account, id, client)
         .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(cidr: &str, label: Option<&str>) -> NewEntry {
+        NewEntry {
+            cidr: cidr.to_owned(),
+            label: label.map(str::to_owned),
+        }
+    }
+
+    fn field_at_fault(result: Result<(Cidr, Option<WhitelistLabel>), ApiError>) -> String {
+        match result {
+            Err(ApiError::Unprocessable(body)) => body.0.errors.unwrap()[0].field.clone(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_range_and_its_label_become_values_and_the_field_at_fault_is_named() {
+        let (cidr, label) = entry("192.0.2.77/24", Some(" office "))
+            .try_into_domain()
+            .unwrap();
+        assert_eq!(cidr.to_string(), "192.0.2.0/24");
+        assert_eq!(label.unwrap().as_str(), "office");
+        for cidr in ["300.1.1.1", "10.0.0.0/33", ""] {
+            assert_eq!(field_at_fault(entry(cidr, None).try_into_domain()), "cidr");
+        }
+        let bad_label = entry("10.0.0.0/8", Some("a\u{7}b")).try_into_domain();
+        assert_eq!(field_at_fault(bad_label), "label");
+        // The range is judged first.
+        let both = entry("10.0.0.0/33", Some("a\u{7}b")).try_into_domain();
+        assert_eq!(field_at_fault(both), "cidr");
+    }
 }

@@ -1,12 +1,13 @@
 //! `/v1/password-resets`: asking for a reset link and using it.
 
-use portico_security::SecondFactorCode;
 use std::sync::Arc;
 
 use poem::Request;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
-use portico_kernel::Password;
+use portico_kernel::{Password, SecretToken};
+
+use portico_security::SecondFactorCode;
 
 use crate::api::ApiTags;
 use crate::http::client::client_info;
@@ -101,7 +102,7 @@ impl PasswordResetsApi {
         self.services
             .resets
             .confirm(
-                &token,
+                &SecretToken::from_client(&token),
                 &Password::new(new_password),
                 totp_code.as_deref().map(SecondFactorCode::read).as_ref(),
                 &client_info(req),

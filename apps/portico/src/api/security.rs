@@ -1,14 +1,13 @@
 //! `PUT /v1/me/password`, `PUT /v1/me/username` and `GET /v1/me/security-events`.
 
-use portico_security::SecondFactorCode;
 use std::sync::Arc;
 
 use poem::Request;
 use poem_openapi::param::Query;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
-use portico_kernel::Password;
-use portico_security::{Caller, SecurityEvent};
+use portico_kernel::{Password, Username};
+use portico_security::{Caller, SecondFactorCode, SecurityEvent};
 
 use crate::api::ApiTags;
 use crate::http::auth::SessionAuth;
@@ -38,6 +37,12 @@ pub struct UsernameChangeRequest {
     password: String,
     /// With two-factor on: a current code from the app, or an unused recovery code.
     totp_code: Option<String>,
+}
+
+/// The new username a change asks for, as the domain's value; shared by the API and
+/// the Security page, so both refuse a malformed name the same way.
+pub(crate) fn requested_username(text: &str) -> Result<Username, ApiError> {
+    Username::parse(text).map_err(|error| ApiError::invalid_field("new_username", error))
 }
 
 /// The username after a change.
@@ -179,7 +184,7 @@ impl SecurityApi {
             .usernames
             .change(
                 Caller::from(&auth.0),
-                &new_username,
+                requested_username(&new_username)?,
                 &Password::new(password),
                 totp_code.as_deref().map(SecondFactorCode::read).as_ref(),
                 &client_info(req),

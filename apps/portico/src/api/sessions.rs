@@ -1,6 +1,5 @@
 //! `/v1/sessions`: logging in and out, listing and revoking sessions.
 
-use portico_security::SecondFactorCode;
 use std::sync::Arc;
 
 use poem::Request;
@@ -8,7 +7,9 @@ use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 use portico_kernel::{ClientInfo, Password, SessionId};
-use portico_security::{LoginAttempt, LoginError, NewSession, SecretToken, Session, SessionPolicy};
+use portico_security::{
+    LoginAttempt, LoginError, NewSession, SecondFactorCode, SecretToken, Session, SessionPolicy,
+};
 
 use crate::api::ApiTags;
 use crate::http::auth::{PendingSessionAuth, SessionAuth};

@@ -1,13 +1,12 @@
 //! `/v1/me/two-factor`: TOTP enrolment, status, recovery codes, turning it off.
 
-use portico_security::SecondFactorCode;
 use std::sync::Arc;
 
 use poem::Request;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 use portico_kernel::Password;
-use portico_security::{Caller, RecoveryCode, TwoFactorStatus};
+use portico_security::{Caller, RecoveryCode, SecondFactorCode, TwoFactorStatus};
 
 use crate::api::ApiTags;
 use crate::http::auth::SessionAuth;

@@ -2,7 +2,6 @@
 //! language, the menu, and the way a posted form is checked and carried out, so that
 //! each page module only says what its forms change.
 
-use portico_security::SecondFactorCode;
 use std::future::Future;
 use std::sync::Arc;
 
@@ -10,7 +9,7 @@ use poem::http::StatusCode;
 use poem::{Request, Response};
 use portico_identity::Profile;
 use portico_kernel::{AccountId, ClientInfo, Password};
-use portico_security::{SecretToken, Session};
+use portico_security::{SecondFactorCode, SecretToken, Session};
 use serde::Deserialize;
 
 use crate::http::auth::auth_error;

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use poem::http::StatusCode;
 use poem::web::{Data, Form, Query};
 use poem::{Request, Response, handler};
+use portico_kernel::SecretToken;
 use serde::Deserialize;
 
 use crate::web::account::{AccountPage, ActionForm};
@@ -63,7 +64,11 @@ pub async fn accept(
         let invitations = &page.services.invitations;
         Ok::<_, crate::http::problem::ApiError>(
             invitations
-                .accept(page.account(), &token, &page.client)
+                .accept(
+                    page.account(),
+                    &SecretToken::from_client(&token),
+                    &page.client,
+                )
                 .await?,
         )
     };

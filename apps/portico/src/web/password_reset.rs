@@ -1,15 +1,16 @@
 //! `/forgot-password` and `/reset-password`, the page the mailed reset link opens:
 //! the same services as `POST /v1/password-resets` and `/confirm`.
 
-use portico_security::SecondFactorCode;
 use std::sync::Arc;
 
 use poem::http::header::REFERRER_POLICY;
 use poem::http::{HeaderValue, StatusCode};
 use poem::web::{Data, Form, Query};
 use poem::{Request, Response, handler};
-use portico_kernel::Password;
+use portico_kernel::{Password, SecretToken};
 use serde::Deserialize;
+
+use portico_security::SecondFactorCode;
 
 use crate::http::client::client_info;
 use crate::http::problem::ApiError;
@@ -117,7 +118,7 @@ pub async fn reset_password(
     let outcome = services
         .resets
         .confirm(
-            &form.token,
+            &SecretToken::from_client(&form.token),
             &Password::new(form.new_password),
             code.as_ref(),
             &client_info(req),

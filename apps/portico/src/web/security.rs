@@ -2,16 +2,16 @@
 //! code when two-factor is on) and change the password (every other session ends),
 //! through the same services as `PUT /v1/me/username` and `PUT /v1/me/password`.
 
-use portico_security::SecondFactorCode;
 use std::sync::Arc;
 
 use poem::http::StatusCode;
 use poem::web::{Data, Form};
 use poem::{Request, Response, handler};
 use portico_kernel::Password;
-use portico_security::Caller;
+use portico_security::{Caller, SecondFactorCode};
 use serde::Deserialize;
 
+use crate::api::security::requested_username;
 use crate::http::problem::ApiError;
 use crate::web::account::{AccountPage, Posted, open_account_page};
 use crate::web::guard::problem_page;
@@ -66,7 +66,7 @@ pub async fn change_username(
             usernames
                 .change(
                     caller,
-                    &form.new_username,
+                    requested_username(&form.new_username)?,
                     &password,
                     code.as_ref(),
                     &page.client,

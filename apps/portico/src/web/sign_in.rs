@@ -1,13 +1,12 @@
 //! Logging in and out: `/login`, `/login/second-factor`, `/logout`.
 
-use portico_security::SecondFactorCode;
 use std::sync::Arc;
 
 use poem::http::StatusCode;
 use poem::web::{Data, Form};
 use poem::{Request, Response, handler};
 use portico_kernel::Password;
-use portico_security::{LoginAttempt, NewSession, SecretToken};
+use portico_security::{LoginAttempt, NewSession, SecondFactorCode, SecretToken};
 use serde::Deserialize;
 
 use crate::api::sessions::login_outcome;

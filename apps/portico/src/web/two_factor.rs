@@ -2,7 +2,6 @@
 //! secret), confirm it with a code, see the recovery codes once (copy or download),
 //! renew them, turn two-factor off; the same services as `/v1/me/two-factor`.
 
-use portico_security::SecondFactorCode;
 use std::sync::Arc;
 
 use base64::Engine as _;
@@ -11,7 +10,7 @@ use poem::http::StatusCode;
 use poem::web::{Data, Form};
 use poem::{Request, Response, handler};
 use portico_kernel::Password;
-use portico_security::{Caller, RecoveryCode, qr};
+use portico_security::{Caller, RecoveryCode, SecondFactorCode, qr};
 use serde::Deserialize;
 
 use crate::http::problem::ApiError;

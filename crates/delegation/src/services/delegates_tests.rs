@@ -255,22 +255,44 @@ async fn only_the_holder_of_the_verified_address_accepts_in_time() {
     let pending = stored(owner, DelegateStatus::Pending, None);
 
     let (wrong, acceptor) = invitations(Some(pending.clone()), &["other@example.com"]);
-    let result = wrong.accept(acceptor, "t", &ClientInfo::default()).await;
+    let result = wrong
+        .accept(
+            acceptor,
+            &SecretToken::from_client("t"),
+            &ClientInfo::default(),
+        )
+        .await;
     assert!(matches!(result, Err(DelegateError::WrongAccount)));
 
     let mut expired = pending.clone();
     expired.expires_at = now();
     let (late, acceptor) = invitations(Some(expired), &["bo@example.com"]);
-    let result = late.accept(acceptor, "t", &ClientInfo::default()).await;
+    let result = late
+        .accept(
+            acceptor,
+            &SecretToken::from_client("t"),
+            &ClientInfo::default(),
+        )
+        .await;
     assert!(matches!(result, Err(DelegateError::InvalidToken)));
 
     let (own, _) = invitations(Some(pending.clone()), &["bo@example.com"]);
-    let result = own.accept(owner, "t", &ClientInfo::default()).await;
+    let result = own
+        .accept(
+            owner,
+            &SecretToken::from_client("t"),
+            &ClientInfo::default(),
+        )
+        .await;
     assert!(matches!(result, Err(DelegateError::OwnInvitation)));
 
     let (right, acceptor) = invitations(Some(pending), &["Bo@Example.com"]);
     let accepted = right
-        .accept(acceptor, "t", &ClientInfo::default())
+        .accept(
+            acceptor,
+            &SecretToken::from_client("t"),
+            &ClientInfo::default(),
+        )
         .await
         .unwrap();
     assert_eq!(accepted.status, DelegateStatus::Active);

@@ -26,10 +26,10 @@ impl Invitations {
     pub async fn accept(
         &self,
         acceptor: AccountId,
-        token: &str,
+        token: &SecretToken,
         client: &ClientInfo,
     ) -> Result<Delegate, DelegateError> {
-        let digest = SecretToken::from_client(token).digest();
+        let digest = token.digest();
         let now = self.ports.clock.now();
         let invitation = self
             .ports

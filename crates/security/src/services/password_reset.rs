@@ -3,18 +3,17 @@
 use std::sync::Arc;
 
 use portico_kernel::{
-    AccountId, ComposeError, EmailAddress, OneTimeLink, Password, PasswordRejection, SecretToken,
-    StorageError, TokenDigest,
+    AccountContacts, AccountId, Clock, ComposeError, EmailAddress, NoticeComposer, OneTimeLink,
+    Password, PasswordRejection, SecretToken, StorageError, TokenDigest,
 };
 use time::Duration;
 
-use crate::events::SecurityEventRepository;
-use crate::events::{SecurityEvent, SecurityEventKind};
+use crate::events::{SecurityEvent, SecurityEventKind, SecurityEventRepository};
 use crate::notice::{SecurityNotice, SettingChange};
 use crate::password_policy::PasswordContext;
-use crate::ports::CredentialRepository;
-use crate::ports::PasswordResetRepository;
-use crate::ports::{LoginKey, ResetCompletion, ResetIssue};
+use crate::ports::{
+    CredentialRepository, LoginKey, PasswordResetRepository, ResetCompletion, ResetIssue,
+};
 use crate::second_factor_code::SecondFactorCode;
 use crate::seed_vault::SeedVault;
 use crate::services::factor_check::proof_for;
@@ -22,13 +21,8 @@ use crate::services::notices::{NoticeError, security_notices};
 use crate::services::passwords::{PasswordError, Passwords};
 use crate::services::reauth::{ReauthError, Reauthentication};
 use crate::session::ClientInfo;
-use crate::throttle::ThrottleRepository;
-use crate::throttle::{ThrottleKey, ThrottlePolicy, claim_attempt};
-use crate::two_factor::GuardedWriteError;
-use crate::two_factor::TwoFactorRepository;
-use portico_kernel::AccountContacts;
-use portico_kernel::Clock;
-use portico_kernel::NoticeComposer;
+use crate::throttle::{ThrottleKey, ThrottlePolicy, ThrottleRepository, claim_attempt};
+use crate::two_factor::{GuardedWriteError, TwoFactorRepository};
 
 /// How long a reset link works.
 pub const RESET_LIFETIME: Duration = Duration::minutes(30);
@@ -253,7 +247,7 @@ impl PasswordResets {
     #[tracing::instrument(name = "PasswordResets::confirm", skip_all)]
     pub async fn confirm(
         &self,
-        token: &str,
+        token: &SecretToken,
         new_password: &Password,
         code: Option<&SecondFactorCode>,
         client: &ClientInfo,
@@ -262,7 +256,7 @@ impl PasswordResets {
         // Judged by the link's own budget and the account's one second-factor budget,
         // never by the address's counters: a client who holds the mailbox is not
         // refused because of password typos made from the same office.
-        let digest = SecretToken::from_client(token).digest();
+        let digest = token.digest();
         let pending = self
             .ports
             .resets

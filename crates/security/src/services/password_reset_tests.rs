@@ -136,10 +136,20 @@ async fn an_unknown_or_expired_token_is_refused_and_never_counted_against_the_ad
     let service = service(d);
 
     let expired = service
-        .confirm("the-token", &new_password(), None, &client())
+        .confirm(
+            &SecretToken::from_client("the-token"),
+            &new_password(),
+            None,
+            &client(),
+        )
         .await;
     let unknown = service
-        .confirm("other-token", &new_password(), None, &client())
+        .confirm(
+            &SecretToken::from_client("other-token"),
+            &new_password(),
+            None,
+            &client(),
+        )
         .await;
 
     assert!(matches!(expired, Err(ResetError::InvalidToken)));
@@ -167,7 +177,7 @@ async fn guesses_beyond_the_links_budget_void_it_unchecked() {
 
     let result = service(d)
         .confirm(
-            "the-token",
+            &SecretToken::from_client("the-token"),
             &new_password(),
             Some(&f.typed_code()),
             &client(),
@@ -185,7 +195,12 @@ async fn with_two_factor_on_the_code_is_required() {
     d.resets.expect_complete().times(0);
 
     let result = service(d)
-        .confirm("the-token", &new_password(), None, &client())
+        .confirm(
+            &SecretToken::from_client("the-token"),
+            &new_password(),
+            None,
+            &client(),
+        )
         .await;
 
     assert!(matches!(result, Err(ResetError::CodeRequired)));
@@ -213,7 +228,7 @@ async fn a_wrong_code_is_recorded_and_the_fifth_voids_the_link() {
 
     let result = service(d)
         .confirm(
-            "the-token",
+            &SecretToken::from_client("the-token"),
             &new_password(),
             Some(&SecondFactorCode::read("000000")),
             &client(),
@@ -243,7 +258,7 @@ async fn a_reset_sets_the_hash_uses_up_token_and_code_and_notifies() {
 
     service(d)
         .confirm(
-            "the-token",
+            &SecretToken::from_client("the-token"),
             &new_password(),
             Some(&f.typed_code()),
             &client(),
@@ -261,7 +276,7 @@ async fn a_weak_new_password_changes_nothing() {
 
     let result = service(d)
         .confirm(
-            "the-token",
+            &SecretToken::from_client("the-token"),
             &Password::new("password".into()),
             None,
             &client(),
@@ -281,7 +296,12 @@ async fn a_token_used_meanwhile_is_invalid() {
         .returning(|_| Err(GuardedWriteError::Stale));
 
     let result = service(d)
-        .confirm("the-token", &new_password(), None, &client())
+        .confirm(
+            &SecretToken::from_client("the-token"),
+            &new_password(),
+            None,
+            &client(),
+        )
         .await;
 
     assert!(matches!(result, Err(ResetError::InvalidToken)));
@@ -309,7 +329,7 @@ async fn a_code_draws_on_the_accounts_second_factor_budget_and_a_blocked_budget_
 
     let result = service(d)
         .confirm(
-            "the-token",
+            &SecretToken::from_client("the-token"),
             &new_password(),
             Some(&f.typed_code()),
             &client(),
@@ -345,7 +365,12 @@ async fn a_reset_clears_the_accounts_counters_and_its_pair_with_the_completing_a
     d.throttle.expect_claim().times(0);
 
     service(d)
-        .confirm("the-token", &new_password(), None, &client())
+        .confirm(
+            &SecretToken::from_client("the-token"),
+            &new_password(),
+            None,
+            &client(),
+        )
         .await
         .unwrap();
 }

@@ -3,23 +3,20 @@
 
 use std::sync::Arc;
 
-use portico_kernel::{AccountId, Password, SessionId, StorageError};
+use portico_kernel::{AccountId, Clock, Password, SessionId, StorageError};
 
-use crate::events::SecurityEventRepository;
-use crate::events::{SecurityEvent, SecurityEventKind, record_throttled};
-use crate::hasher::PasswordHasher;
-use crate::hasher::Verification;
+use crate::events::{SecurityEvent, SecurityEventKind, SecurityEventRepository, record_throttled};
+use crate::hasher::{PasswordHasher, Verification};
 use crate::password_policy::PasswordPolicy;
 use crate::ports::CredentialRepository;
 use crate::second_factor_code::SecondFactorCode;
 use crate::seed_vault::SeedVault;
 use crate::services::factor_check::proof_for;
 use crate::session::{ClientInfo, Session};
-use crate::throttle::ThrottleRepository;
-use crate::throttle::{Claim, ThrottleKey, ThrottlePolicies, claim, give_back, settle};
-use crate::two_factor::TwoFactorRepository;
-use crate::two_factor::{SecondFactorProof, TwoFactorRecord};
-use portico_kernel::Clock;
+use crate::throttle::{
+    Claim, ThrottleKey, ThrottlePolicies, ThrottleRepository, claim, give_back, settle,
+};
+use crate::two_factor::{SecondFactorProof, TwoFactorRecord, TwoFactorRepository};
 
 /// What a re-authentication is for, named in the audit trail of a failure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,11 +2,10 @@
 
 use std::sync::Arc;
 
-use portico_kernel::{SecretToken, StorageError};
+use portico_kernel::{Clock, SecretToken, StorageError};
 
 use crate::devices::DeviceRepository;
-use crate::events::SecurityEventRepository;
-use crate::events::{SecurityEvent, SecurityEventKind};
+use crate::events::{SecurityEvent, SecurityEventKind, SecurityEventRepository};
 use crate::ports::SessionRepository;
 use crate::second_factor_code::SecondFactorCode;
 use crate::seed_vault::SeedVault;
@@ -14,11 +13,10 @@ use crate::services::factor_check::proof_for;
 use crate::services::login::{NewSession, remember_device};
 use crate::services::reauth::{ReauthError, Reauthentication};
 use crate::session::{ClientInfo, Session, SessionPolicy};
-use crate::throttle::ThrottleKey;
-use crate::throttle::ThrottleRepository;
-use crate::two_factor::TwoFactorRepository;
-use crate::two_factor::{GuardedWriteError, SecondFactorCompletion, SecondFactorProof};
-use portico_kernel::Clock;
+use crate::throttle::{ThrottleKey, ThrottleRepository};
+use crate::two_factor::{
+    GuardedWriteError, SecondFactorCompletion, SecondFactorProof, TwoFactorRepository,
+};
 
 /// Why the second factor did not complete the login.
 #[derive(Debug, thiserror::Error)]

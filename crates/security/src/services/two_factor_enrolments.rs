@@ -3,8 +3,10 @@
 use std::fmt;
 use std::sync::Arc;
 
-use portico_kernel::{AccountId, Password, StorageError};
-use portico_kernel::{ComposeError, NewMessage};
+use portico_kernel::{
+    AccountContacts, AccountId, Clock, ComposeError, NewMessage, NoticeComposer, Password,
+    StorageError,
+};
 
 use crate::notice::SettingChange;
 use crate::second_factor_code::SecondFactorCode;
@@ -18,11 +20,7 @@ use crate::services::notices::{NoticeError, security_notices};
 use crate::services::reauth::{Caller, Failure, GuardedAction, ReauthError, Reauthentication};
 use crate::session::ClientInfo;
 use crate::totp::{DEFAULT_ISSUER, TotpSeed};
-use crate::two_factor::TwoFactorRepository;
-use crate::two_factor::{Enablement, FactorGuardedChange, GuardedWriteError};
-use portico_kernel::AccountContacts;
-use portico_kernel::Clock;
-use portico_kernel::NoticeComposer;
+use crate::two_factor::{Enablement, FactorGuardedChange, GuardedWriteError, TwoFactorRepository};
 
 /// Why a two-factor operation changed nothing.
 #[derive(Debug, thiserror::Error)]

@@ -2,26 +2,21 @@
 //! request; all or nothing.
 
 use portico_kernel::mail::compose_for_account;
-use portico_kernel::{ComposeError, InvalidUsername, Password, StorageError, Username};
+use portico_kernel::{
+    AccountContacts, Clock, ComposeError, NoticeComposer, Password, StorageError, Username,
+};
 use std::sync::Arc;
 
 use crate::events::{SecurityEvent, SecurityEventKind};
 use crate::notice::SecurityNotice;
-use crate::ports::UsernameRepository;
-use crate::ports::{UsernameChange, UsernameWriteError};
+use crate::ports::{UsernameChange, UsernameRepository, UsernameWriteError};
 use crate::second_factor_code::SecondFactorCode;
 use crate::services::reauth::{Caller, GuardedAction, ReauthError, Reauthentication};
 use crate::session::ClientInfo;
-use portico_kernel::AccountContacts;
-use portico_kernel::Clock;
-use portico_kernel::NoticeComposer;
 
 /// Why the username was not changed; nothing changed in any of these cases.
 #[derive(Debug, thiserror::Error)]
 pub enum UsernameChangeError {
-    /// The new username breaks the format rules.
-    #[error(transparent)]
-    Invalid(#[from] InvalidUsername),
     /// It is exactly the current username (a change of case only is a change).
     #[error("this is already your username")]
     Unchanged,
@@ -65,20 +60,20 @@ impl UsernameChanges {
         Self { ports, reauth }
     }
 
-    /// Changes the account's username. The format is checked first (nothing is
-    /// counted for a typo), then the password and code; the new name, the used-up
-    /// code, the event and the notices are written together.
+    /// Changes the account's username to `username` (already a valid one: a typo is
+    /// refused where the request comes in, before anything is counted). An unchanged
+    /// name is refused next, then the password and code are checked; the new name,
+    /// the used-up code, the event and the notices are written together.
     #[tracing::instrument(name = "UsernameChanges::change", skip_all, fields(account = %caller.account))]
     pub async fn change(
         &self,
         caller: Caller,
-        new_username: &str,
+        username: Username,
         password: &Password,
         code: Option<&SecondFactorCode>,
         client: &ClientInfo,
     ) -> Result<Username, UsernameChangeError> {
         let account = caller.account;
-        let username = Username::parse(new_username)?;
         let context = self
             .ports
             .contacts
