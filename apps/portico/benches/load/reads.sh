@@ -32,7 +32,7 @@ trap stop EXIT
 # start [ENV=VALUE...]: a fresh server with one account; sets $token.
 start() {
   data=$(mktemp -d)
-  env PORTICO_DATA_DIR="$data" PORTICO_LISTEN=127.0.0.1:$port "$@" "$bin" serve >/dev/null 2>&1 &
+  env -u RUST_LOG PORTICO_DATA_DIR="$data" PORTICO_LISTEN=127.0.0.1:$port "$@" "$bin" serve >/dev/null 2>&1 &
   pid=$!
   until curl -sf "127.0.0.1:$port/readyz" >/dev/null; do sleep 0.05; done
   curl -s -o /dev/null -X POST "127.0.0.1:$port/v1/accounts" -H 'content-type: application/json' \

@@ -23,6 +23,14 @@ async fn a_username_change_is_reauthenticated_and_all_or_nothing(app: &TestApp) 
     app.put("/v1/me/username", &token, change("no spaces", PASSWORD))
         .await
         .expect_invalid_fields(&["new_username"]);
+    // A malformed name is refused before the password is judged.
+    app.put(
+        "/v1/me/username",
+        &token,
+        change("no spaces", "wrong password here"),
+    )
+    .await
+    .expect_invalid_fields(&["new_username"]);
     app.put("/v1/me/username", &token, change("Grace", PASSWORD))
         .await
         .expect_problem(409, "username-taken");

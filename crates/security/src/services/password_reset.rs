@@ -153,18 +153,16 @@ impl PasswordResets {
         };
         let resets = self.clone();
         let login = login.to_owned();
-        // The task runs in a span of its own that follows from the request's: were it
-        // the request's child, the request's span would last until the lookup ends,
-        // and a span-timing layer would tell known logins from unknown ones.
-        let span = tracing::info_span!(parent: None, "PasswordResets::background");
-        span.follows_from(tracing::Span::current());
+        // The task stays in the request's span, so its lines carry the request id.
+        // (The span then lasts until the lookup ends: a layer timing spans would
+        // have to leave it out, since its length tells known logins from unknown.)
         let task = async move {
             if let Err(error) = resets.request_now(&login, &client).await {
                 tracing::error!(error = %error, "a password reset request failed");
             }
             drop(permit);
         };
-        tokio::spawn(tracing::Instrument::instrument(task, span));
+        tokio::spawn(tracing::Instrument::in_current_span(task));
     }
 
     /// Does the work of [`Self::request`] and waits for it: when the login names an

@@ -79,7 +79,7 @@ async fn with_two_factor_on_the_code_is_required() {
 }
 
 #[tokio::test]
-async fn a_malformed_or_unchanged_name_is_refused_before_the_password_is_checked() {
+async fn an_unchanged_name_is_refused_before_the_password_is_checked() {
     let f = Fixture::new();
     let mut d = Doubles::new(right(), None);
     d.hasher.checkpoint();
