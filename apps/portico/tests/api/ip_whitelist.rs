@@ -306,6 +306,16 @@ async fn malformed_ranges_and_labels_are_refused_and_nothing_is_stored(app: &Tes
     let list = app.get("/v1/me/ip-whitelist", &token).await;
     list.expect(200);
     assert_eq!(list.json(), json!({ "items": [], "next_cursor": null }));
+
+    // A stale session is sent to prove its password before its input is judged.
+    app.clock.advance(time::Duration::minutes(11));
+    app.post(
+        "/v1/me/ip-whitelist",
+        Some(&token),
+        json!({ "cidr": "10.0.0.0/33" }),
+    )
+    .await
+    .expect_problem(403, "reauthentication-required");
 }
 on_both_engines!(
     malformed,
