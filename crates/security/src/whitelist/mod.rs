@@ -84,7 +84,7 @@ pub fn matching(entries: &[WhitelistEntry], address: Option<IpAddr>) -> Option<&
 
 /// The change would shut its author out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("the change would lock you out: your address {caller} would be outside the list")]
+#[error("your address {caller} would be outside the list")]
 pub struct LockOut {
     /// The caller's address ("unknown" when the server could not tell).
     pub caller: CallerAddress,
