@@ -1,7 +1,7 @@
 //! [`CredentialRepository`] on SeaORM.
 
 use async_trait::async_trait;
-use portico_kernel::{AccountId, PasswordHash, StorageError};
+use portico_kernel::{AccountId, AuditEntry, PasswordHash, StorageError};
 use portico_security::ports::{CredentialRepository, LoginKey, PasswordChange, StoredCredential};
 use sea_orm::sea_query::{Expr, Query, SelectStatement};
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter};
@@ -112,7 +112,7 @@ impl CredentialRepository for SeaCredentials {
             .exec(&txn)
             .await
             .map_err(storage)?;
-        insert_event(&txn, &change.event).await?;
+        insert_event(&txn, &AuditEntry::from(&change.event)).await?;
         for notice in &change.notices {
             insert_message(&txn, notice).await?;
         }

@@ -4,15 +4,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use async_trait::async_trait;
 use portico_delegation::ports::{
-    Acceptance, DelegateEvent, DelegateEventKind, DelegateRepository, DelegateWriteError,
-    NewInvitation,
+    Acceptance, DelegateRepository, DelegateWriteError, NewInvitation,
 };
 use portico_delegation::{Delegate, DelegateStatus, ProductId, Scope};
 use portico_kernel::{
-    AccountId, DelegateId, EmailAddress, Page, PageRequest, StorageError, TokenDigest,
+    AccountId, AuditEntry, DelegateId, EmailAddress, Page, PageRequest, StorageError, TokenDigest,
 };
 use portico_mail_log::NewMessage;
-use portico_security::{SecurityEvent, SecurityEventKind};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
@@ -40,23 +38,6 @@ impl SeaDelegates {
     pub fn new(db: DatabaseConnection) -> Self {
         Self { db }
     }
-}
-
-/// The owner's audit entry, as a row of the security audit trail.
-fn security_event(event: &DelegateEvent) -> SecurityEvent {
-    let kind = match event.kind {
-        DelegateEventKind::Invited => SecurityEventKind::DelegateInvited,
-        DelegateEventKind::Accepted => SecurityEventKind::DelegateAccepted,
-        DelegateEventKind::ScopeChanged => SecurityEventKind::DelegateScopeChanged,
-        DelegateEventKind::Revoked => SecurityEventKind::DelegateRevoked,
-    };
-    SecurityEvent::new(
-        event.owner,
-        kind,
-        event.at,
-        &event.client,
-        Some(event.detail.clone()),
-    )
 }
 
 /// A unique violation on the live (owner, address) or active (owner, delegate)
@@ -266,7 +247,7 @@ impl DelegateRepository for SeaDelegates {
         .await
         .map_err(already_delegate)?;
         write_scope(&txn, new.owner, new.id, &new.scope).await?;
-        insert_event(&txn, &security_event(&invitation.event)).await?;
+        insert_event(&txn, &invitation.event).await?;
         insert_message(&txn, &invitation.mail).await?;
         for notice in &invitation.owner_notices {
             insert_message(&txn, notice).await?;
@@ -307,7 +288,7 @@ impl DelegateRepository for SeaDelegates {
         if accepted != 1 {
             return Err(DelegateWriteError::NotFound);
         }
-        insert_event(&txn, &security_event(&acceptance.event)).await?;
+        insert_event(&txn, &acceptance.event).await?;
         for notice in &acceptance.notices {
             insert_message(&txn, notice).await?;
         }
@@ -321,7 +302,7 @@ impl DelegateRepository for SeaDelegates {
         owner: AccountId,
         id: DelegateId,
         scope: &Scope,
-        event: &DelegateEvent,
+        event: &AuditEntry,
         notices: &[NewMessage],
     ) -> Result<(), DelegateWriteError> {
         let txn = begin_write(&self.db).await.map_err(storage)?;
@@ -341,7 +322,7 @@ impl DelegateRepository for SeaDelegates {
             return Err(DelegateWriteError::NotFound);
         }
         write_scope(&txn, owner, id, scope).await?;
-        insert_event(&txn, &security_event(event)).await?;
+        insert_event(&txn, event).await?;
         for notice in notices {
             insert_message(&txn, notice).await?;
         }
@@ -355,7 +336,7 @@ impl DelegateRepository for SeaDelegates {
         owner: AccountId,
         id: DelegateId,
         expected: DelegateStatus,
-        event: &DelegateEvent,
+        event: &AuditEntry,
         notices: &[NewMessage],
     ) -> Result<(), DelegateWriteError> {
         let txn = begin_write(&self.db).await.map_err(storage)?;
@@ -379,7 +360,7 @@ impl DelegateRepository for SeaDelegates {
         if revoked != 1 {
             return Err(DelegateWriteError::NotFound);
         }
-        insert_event(&txn, &security_event(event)).await?;
+        insert_event(&txn, event).await?;
         for notice in notices {
             insert_message(&txn, notice).await?;
         }

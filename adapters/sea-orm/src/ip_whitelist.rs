@@ -1,7 +1,7 @@
 //! [`IpWhitelistRepository`] on SeaORM: the `ip_whitelist` table.
 
 use async_trait::async_trait;
-use portico_kernel::{AccountId, StorageError, WhitelistEntryId};
+use portico_kernel::{AccountId, AuditEntry, StorageError, WhitelistEntryId};
 use portico_security::whitelist::{
     Cidr, IpWhitelistRepository, MAX_ENTRIES, WhitelistAddition, WhitelistEntry, WhitelistLabel,
     WhitelistRemoval, WhitelistWriteError, check_lockout,
@@ -96,7 +96,7 @@ impl IpWhitelistRepository for SeaIpWhitelist {
         .insert(&txn)
         .await
         .map_err(storage)?;
-        insert_event(&txn, &addition.event).await?;
+        insert_event(&txn, &AuditEntry::from(&addition.event)).await?;
         for notice in &addition.notices {
             insert_message(&txn, notice).await?;
         }
@@ -122,7 +122,7 @@ impl IpWhitelistRepository for SeaIpWhitelist {
             .exec(&txn)
             .await
             .map_err(storage)?;
-        insert_event(&txn, &removal.event).await?;
+        insert_event(&txn, &AuditEntry::from(&removal.event)).await?;
         for notice in &removal.notices {
             insert_message(&txn, notice).await?;
         }

@@ -1,7 +1,7 @@
 //! [`PasswordResetRepository`] on SeaORM: the `password_resets` table.
 
 use async_trait::async_trait;
-use portico_kernel::{AccountId, StorageError, TokenDigest};
+use portico_kernel::{AccountId, AuditEntry, StorageError, TokenDigest};
 use portico_security::ports::{PasswordResetRepository, PendingReset, ResetCompletion, ResetIssue};
 use portico_security::two_factor::GuardedWriteError;
 use sea_orm::sea_query::Expr;
@@ -50,7 +50,7 @@ impl PasswordResetRepository for SeaPasswordResets {
         .insert(&txn)
         .await
         .map_err(storage)?;
-        insert_event(&txn, &issue.event).await?;
+        insert_event(&txn, &AuditEntry::from(&issue.event)).await?;
         insert_message(&txn, &issue.mail).await?;
         txn.commit().await.map_err(storage)
     }
@@ -119,7 +119,7 @@ impl PasswordResetRepository for SeaPasswordResets {
             .await
             .map_err(storage)?;
         forget_all(&txn, completion.account).await?;
-        insert_event(&txn, &completion.event).await?;
+        insert_event(&txn, &AuditEntry::from(&completion.event)).await?;
         for notice in &completion.notices {
             insert_message(&txn, notice).await?;
         }

@@ -1,7 +1,7 @@
 //! [`SecurityEventRepository`] on SeaORM.
 
 use async_trait::async_trait;
-use portico_kernel::{AccountId, EventId, Page, PageRequest, StorageError};
+use portico_kernel::{AccountId, AuditEntry, EventId, Page, PageRequest, StorageError};
 use portico_security::{ClientInfo, SecurityEvent, SecurityEventKind, SecurityEventRepository};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
@@ -26,16 +26,17 @@ impl SeaSecurityEvents {
     }
 }
 
-/// Appends an event on `conn`, for changes that record their event in their own
-/// transaction.
+/// Appends an audit-trail line on `conn`, for changes that record their event in
+/// their own transaction. The line is domain-neutral: security's own events and the
+/// other domains' (translated by the app) are written alike.
 pub(crate) async fn insert_event(
     conn: &impl ConnectionTrait,
-    event: &SecurityEvent,
+    event: &AuditEntry,
 ) -> Result<(), StorageError> {
     security_event::ActiveModel {
         id: Set(event.id.to_string()),
         account_id: Set(event.account.to_string()),
-        kind: Set(event.kind.as_str().to_owned()),
+        kind: Set(event.kind.to_owned()),
         created_at: Set(micros(event.at)),
         client_ip: Set(event.client.ip.map(|ip| ip.to_string())),
         user_agent: Set(event.client.user_agent.clone()),
@@ -65,7 +66,7 @@ fn to_event(row: security_event::Model) -> Result<SecurityEvent, StorageError> {
 impl SecurityEventRepository for SeaSecurityEvents {
     #[tracing::instrument(level = "debug", name = "SeaSecurityEvents::record", skip_all)]
     async fn record(&self, event: &SecurityEvent) -> Result<(), StorageError> {
-        insert_event(&self.db, event).await
+        insert_event(&self.db, &event.into()).await
     }
 
     #[tracing::instrument(level = "debug", name = "SeaSecurityEvents::list", skip_all, fields(account = %account))]

@@ -1,7 +1,7 @@
 //! [`SessionRepository`] on SeaORM.
 
 use async_trait::async_trait;
-use portico_kernel::{AccountId, Page, PageRequest, SessionId, StorageError};
+use portico_kernel::{AccountId, AuditEntry, Page, PageRequest, SessionId, StorageError};
 use portico_security::ports::{FreshProof, SessionRepository, SessionWithWhitelist};
 use portico_security::{ClientInfo, GuardedWriteError, SecurityEvent, Session, TokenDigest};
 use sea_orm::sea_query::Expr;
@@ -81,7 +81,7 @@ impl SessionRepository for SeaSessions {
         .insert(&txn)
         .await
         .map_err(storage)?;
-        insert_event(&txn, event).await?;
+        insert_event(&txn, &AuditEntry::from(event)).await?;
         txn.commit().await.map_err(storage)
     }
 
@@ -247,7 +247,7 @@ impl SessionRepository for SeaSessions {
         if renewed != 1 {
             return Err(GuardedWriteError::Stale);
         }
-        insert_event(&txn, &fresh.event).await?;
+        insert_event(&txn, &AuditEntry::from(&fresh.event)).await?;
         txn.commit().await.map_err(storage)?;
         Ok(())
     }

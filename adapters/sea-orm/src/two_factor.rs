@@ -2,7 +2,7 @@
 //! and the guarded writes that use up second-factor proofs.
 
 use async_trait::async_trait;
-use portico_kernel::{AccountId, StorageError, TokenDigest};
+use portico_kernel::{AccountId, AuditEntry, StorageError, TokenDigest};
 use portico_security::two_factor::{
     Enablement, FactorGuardedChange, GuardedWriteError, SecondFactorCompletion,
 };
@@ -191,7 +191,7 @@ impl TwoFactorRepository for SeaTwoFactor {
         }
         delete_codes(&txn, account).await?;
         insert_codes(&txn, account, &enablement.recovery_codes).await?;
-        insert_event(&txn, &enablement.event).await?;
+        insert_event(&txn, &AuditEntry::from(&enablement.event)).await?;
         for notice in &enablement.notices {
             insert_message(&txn, notice).await?;
         }
@@ -211,7 +211,7 @@ impl TwoFactorRepository for SeaTwoFactor {
         }
         delete_codes(&txn, change.account).await?;
         insert_codes(&txn, change.account, codes).await?;
-        insert_event(&txn, &change.event).await?;
+        insert_event(&txn, &AuditEntry::from(&change.event)).await?;
         for notice in &change.notices {
             insert_message(&txn, notice).await?;
         }
@@ -231,7 +231,7 @@ impl TwoFactorRepository for SeaTwoFactor {
             .exec(&txn)
             .await
             .map_err(storage)?;
-        insert_event(&txn, &change.event).await?;
+        insert_event(&txn, &AuditEntry::from(&change.event)).await?;
         for notice in &change.notices {
             insert_message(&txn, notice).await?;
         }
@@ -280,7 +280,7 @@ impl TwoFactorRepository for SeaTwoFactor {
         if rotated != 1 {
             return Err(GuardedWriteError::Stale);
         }
-        insert_event(&txn, &completion.event).await?;
+        insert_event(&txn, &AuditEntry::from(&completion.event)).await?;
         txn.commit().await.map_err(storage)?;
         Ok(())
     }

@@ -1,6 +1,7 @@
 //! [`UsernameRepository`] on SeaORM: username changes in the `accounts` table.
 
 use async_trait::async_trait;
+use portico_kernel::AuditEntry;
 use portico_security::ports::{UsernameChange, UsernameRepository, UsernameWriteError};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
@@ -56,7 +57,7 @@ impl UsernameRepository for SeaUsernames {
                     UsernameWriteError::Storage(storage(error))
                 }
             })?;
-        insert_event(&txn, &change.event).await?;
+        insert_event(&txn, &AuditEntry::from(&change.event)).await?;
         for notice in &change.notices {
             insert_message(&txn, notice).await?;
         }

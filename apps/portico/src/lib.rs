@@ -58,6 +58,7 @@ pub mod email_audit_bridge;
 pub mod http;
 pub mod mail_notices;
 pub mod metrics;
+pub mod security_log_bridge;
 pub mod seed_key;
 pub mod server;
 pub mod settings;

@@ -60,5 +60,5 @@ pub use settings::ProgramSettings;
 /// mockall doubles of the affiliate program's ports, for an embedder's unit tests (feature `mocks`).
 #[cfg(any(test, feature = "mocks"))]
 pub mod mocks {
-    pub use crate::ports::{MockLedgerRepository, MockProgramRepository};
+    pub use crate::ports::{MockAffiliateAudit, MockLedgerRepository, MockProgramRepository};
 }

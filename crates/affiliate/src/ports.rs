@@ -1,11 +1,11 @@
 //! The storage ports of the affiliate domain.
 
 use async_trait::async_trait;
-use portico_kernel::NewMessage;
 use portico_kernel::{
     AccountId, ClientInfo, Currency, DestinationId, LinkId, Money, Page, PageRequest, PayoutId,
     StorageError,
 };
+use portico_kernel::{AuditEntry, NewMessage};
 use time::OffsetDateTime;
 
 use crate::link::LinkCode;
@@ -98,8 +98,8 @@ pub enum RefundOutcome {
 pub struct DestinationChange {
     /// The destination.
     pub destination: Destination,
-    /// The audit entry: kind, time, client, public detail.
-    pub event: AffiliateEvent,
+    /// The affiliate's audit-trail line.
+    pub event: AuditEntry,
     /// The notices to the affiliate.
     pub notices: Vec<NewMessage>,
 }
@@ -117,6 +117,16 @@ pub struct AffiliateEvent {
     pub client: ClientInfo,
     /// A public description of the destination.
     pub detail: String,
+}
+
+/// The affiliate's audit trail, as seen from the program: it turns an
+/// [`AffiliateEvent`] into the [`AuditEntry`] the change then writes in its own
+/// transaction. The trail and the names of its kinds belong to another domain; the
+/// app implements this port where the two meet.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+pub trait AffiliateAudit: Send + Sync {
+    /// The audit-trail line that records `event`.
+    fn entry(&self, event: &AffiliateEvent) -> AuditEntry;
 }
 
 /// Why a payout was not created.

@@ -59,5 +59,5 @@ pub use services::{
 /// mockall doubles of delegation's ports, for an embedder's unit tests (feature `mocks`).
 #[cfg(any(test, feature = "mocks"))]
 pub mod mocks {
-    pub use crate::ports::{MockDelegateRepository, MockProductRepository};
+    pub use crate::ports::{MockDelegateAudit, MockDelegateRepository, MockProductRepository};
 }

@@ -3,10 +3,10 @@
 use std::collections::BTreeSet;
 
 use async_trait::async_trait;
-use portico_kernel::NewMessage;
 use portico_kernel::{
     AccountId, ClientInfo, DelegateId, Page, PageRequest, StorageError, TokenDigest,
 };
+use portico_kernel::{AuditEntry, NewMessage};
 use time::OffsetDateTime;
 
 use crate::delegate::Delegate;
@@ -41,6 +41,16 @@ pub struct DelegateEvent {
     pub detail: String,
 }
 
+/// The owner's audit trail, as seen from delegation: it turns a [`DelegateEvent`] into
+/// the [`AuditEntry`] the change then writes in its own transaction. The trail and the
+/// names of its kinds belong to another domain; the app implements this port where
+/// the two meet.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+pub trait DelegateAudit: Send + Sync {
+    /// The audit-trail line that records `event`.
+    fn entry(&self, event: &DelegateEvent) -> AuditEntry;
+}
+
 /// Products of accounts.
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait]
@@ -70,8 +80,8 @@ pub struct NewInvitation {
     pub delegate: Delegate,
     /// The digest of its token.
     pub digest: TokenDigest,
-    /// The owner's event.
-    pub event: DelegateEvent,
+    /// The owner's audit-trail line.
+    pub event: AuditEntry,
     /// The invitation mail.
     pub mail: NewMessage,
     /// The notices to the owner's primary and verified addresses.
@@ -89,8 +99,8 @@ pub struct Acceptance {
     pub delegate: AccountId,
     /// When (the invitation must not have expired).
     pub at: OffsetDateTime,
-    /// The owner's event.
-    pub event: DelegateEvent,
+    /// The owner's audit-trail line.
+    pub event: AuditEntry,
     /// The notices to the owner.
     pub notices: Vec<NewMessage>,
 }
@@ -158,7 +168,7 @@ pub trait DelegateRepository: Send + Sync {
         owner: AccountId,
         id: DelegateId,
         scope: &Scope,
-        event: &DelegateEvent,
+        event: &AuditEntry,
         notices: &[NewMessage],
     ) -> Result<(), DelegateWriteError>;
 
@@ -170,7 +180,7 @@ pub trait DelegateRepository: Send + Sync {
         owner: AccountId,
         id: DelegateId,
         expected: crate::delegate::DelegateStatus,
-        event: &DelegateEvent,
+        event: &AuditEntry,
         notices: &[NewMessage],
     ) -> Result<(), DelegateWriteError>;
 

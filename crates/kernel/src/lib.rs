@@ -24,6 +24,8 @@
 //!   addresses, behind the [`AccountContacts`] port that identity's storage serves.
 //! - [`mail`]: [`NewMessage`], the mail a change writes in its own transaction, and
 //!   [`NoticeComposer`], the port through which a domain has its notices rendered.
+//! - [`audit`]: [`AuditEntry`], the audit-trail line a change writes in its own
+//!   transaction (the security domain names its kinds; the app translates).
 //! - [`token`]: [`SecretToken`] and [`TokenDigest`]: random tokens stored only as
 //!   SHA-256 digests.
 //!
@@ -38,6 +40,7 @@
 //! assert_eq!(page.limit(), 200);
 //! ```
 
+pub mod audit;
 mod client;
 mod clock;
 pub mod contact;
@@ -58,6 +61,7 @@ pub mod username;
 /// in the impl does not match the boxed future the trait declares: error E0195).
 pub use async_trait::async_trait;
 
+pub use audit::AuditEntry;
 pub use client::ClientInfo;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use contact::{AccountContact, AccountContacts};

@@ -8,7 +8,7 @@
 use std::fmt;
 
 use async_trait::async_trait;
-use portico_kernel::{AccountId, EventId, Page, PageRequest, StorageError};
+use portico_kernel::{AccountId, AuditEntry, EventId, Page, PageRequest, StorageError};
 use time::OffsetDateTime;
 
 use crate::session::ClientInfo;
@@ -217,6 +217,20 @@ impl SecurityEvent {
             at,
             client: client.clone(),
             detail,
+        }
+    }
+}
+
+impl From<&SecurityEvent> for AuditEntry {
+    /// The event as the storage-neutral line its transaction writes.
+    fn from(event: &SecurityEvent) -> Self {
+        Self {
+            id: event.id,
+            account: event.account,
+            kind: event.kind.as_str(),
+            at: event.at,
+            client: event.client.clone(),
+            detail: event.detail.clone(),
         }
     }
 }

@@ -17,7 +17,6 @@ use portico_affiliate::{
 use portico_kernel::{
     AccountId, CommissionId, Cursor, Money, Page, PageRequest, PayoutId, StorageError,
 };
-use portico_security::{SecurityEvent, SecurityEventKind};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 use time::OffsetDateTime;
 
@@ -241,7 +240,7 @@ impl LedgerRepository for SeaLedger {
             ],
         )
         .await?;
-        insert_event(&txn, &destination_event(change)).await?;
+        insert_event(&txn, &change.event).await?;
         for notice in &change.notices {
             insert_message(&txn, notice).await?;
         }
@@ -277,7 +276,7 @@ impl LedgerRepository for SeaLedger {
         if removed != 1 {
             return Ok(false);
         }
-        insert_event(&txn, &destination_event(change)).await?;
+        insert_event(&txn, &change.event).await?;
         for notice in &change.notices {
             insert_message(&txn, notice).await?;
         }
@@ -411,20 +410,6 @@ async fn insert_commission(
     )
     .await?;
     Ok(())
-}
-
-fn destination_event(change: &DestinationChange) -> SecurityEvent {
-    SecurityEvent::new(
-        change.event.account,
-        if change.event.added {
-            SecurityEventKind::PayoutDestinationAdded
-        } else {
-            SecurityEventKind::PayoutDestinationRemoved
-        },
-        change.event.at,
-        &change.event.client,
-        Some(change.event.detail.clone()),
-    )
 }
 
 #[cfg(test)]

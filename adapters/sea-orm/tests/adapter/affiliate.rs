@@ -6,11 +6,12 @@ use portico_affiliate::{
     Click, Commission, CommissionStatus, Destination, DestinationKind, Link, LinkCode, Referral,
 };
 use portico_kernel::{
-    AccountId, ClientInfo, CommissionId, Currency, DestinationId, LinkId, Money, PageRequest,
-    PayoutId,
+    AccountId, AuditEntry, ClientInfo, CommissionId, Currency, DestinationId, LinkId, Money,
+    PageRequest, PayoutId,
 };
 use portico_sea_orm::testing::{Engine, TestDatabase};
 use portico_sea_orm::{Database, SeaAffiliates, SeaLedger};
+use portico_security::SecurityEventKind;
 
 use crate::support::{at, on_both_engines, registered};
 
@@ -62,13 +63,13 @@ async fn fixture(db: &Database) -> Fixture {
     ledger
         .add_destination(&DestinationChange {
             destination: destination.clone(),
-            event: portico_affiliate::ports::AffiliateEvent {
-                account: affiliate,
-                added: true,
-                at: at(0),
-                client: ClientInfo::default(),
-                detail: "account credit".into(),
-            },
+            event: AuditEntry::new(
+                affiliate,
+                SecurityEventKind::PayoutDestinationAdded.as_str(),
+                at(0),
+                &ClientInfo::default(),
+                Some("account credit".into()),
+            ),
             notices: vec![],
         })
         .await

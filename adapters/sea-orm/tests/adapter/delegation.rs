@@ -1,15 +1,15 @@
 use std::collections::BTreeSet;
 
 use portico_delegation::ports::{
-    Acceptance, DelegateEvent, DelegateEventKind, DelegateRepository, DelegateWriteError,
-    NewInvitation, ProductRepository,
+    Acceptance, DelegateRepository, DelegateWriteError, NewInvitation, ProductRepository,
 };
 use portico_delegation::{
     DelegateStatus, IssuedInvitation, Product, ProductId, ProductName, Scope,
 };
-use portico_kernel::{AccountId, ClientInfo, EmailAddress, SecretToken};
+use portico_kernel::{AccountId, AuditEntry, ClientInfo, EmailAddress, SecretToken};
 use portico_sea_orm::testing::{Engine, TestDatabase};
 use portico_sea_orm::{Database, SeaDelegates, SeaProducts};
+use portico_security::SecurityEventKind;
 
 use crate::support::{at, event_kinds, notice, on_both_engines, registered};
 
@@ -26,14 +26,10 @@ fn product(account: AccountId, product: &str) -> Product {
     }
 }
 
-fn event(owner: AccountId, kind: DelegateEventKind) -> DelegateEvent {
-    DelegateEvent {
-        owner,
-        kind,
-        at: at(1),
-        client: ClientInfo::default(),
-        detail: "bob@example.com".into(),
-    }
+/// The owner's audit-trail line, as the app's bridge writes it.
+fn event(owner: AccountId, kind: SecurityEventKind) -> AuditEntry {
+    let detail = Some("bob@example.com".into());
+    AuditEntry::new(owner, kind.as_str(), at(1), &ClientInfo::default(), detail)
 }
 
 fn invitation(owner: AccountId, email: &str, scope: Scope) -> (NewInvitation, SecretToken) {
@@ -43,7 +39,7 @@ fn invitation(owner: AccountId, email: &str, scope: Scope) -> (NewInvitation, Se
     (
         NewInvitation {
             digest: token.digest(),
-            event: event(owner, DelegateEventKind::Invited),
+            event: event(owner, SecurityEventKind::DelegateInvited),
             mail: notice(owner, email, "delegate_invitation"),
             owner_notices: vec![],
             delegate: issued.delegate,
@@ -63,7 +59,10 @@ fn acceptance(
         digest: token.digest(),
         delegate,
         at: at(second),
-        event: event(invitation.delegate.owner, DelegateEventKind::Accepted),
+        event: event(
+            invitation.delegate.owner,
+            SecurityEventKind::DelegateAccepted,
+        ),
         notices: vec![notice(
             invitation.delegate.owner,
             "ada@example.com",
@@ -201,7 +200,7 @@ async fn an_invitation_is_accepted_once_in_time_and_becomes_a_grant(db: Database
             ada,
             invited.delegate.id,
             &Scope::All,
-            &event(ada, DelegateEventKind::ScopeChanged),
+            &event(ada, SecurityEventKind::DelegateScopeChanged),
             &[],
         )
         .await
@@ -212,7 +211,7 @@ async fn an_invitation_is_accepted_once_in_time_and_becomes_a_grant(db: Database
             ada,
             invited.delegate.id,
             DelegateStatus::Active,
-            &event(ada, DelegateEventKind::Revoked),
+            &event(ada, SecurityEventKind::DelegateRevoked),
             &[],
         )
         .await
@@ -224,7 +223,7 @@ async fn an_invitation_is_accepted_once_in_time_and_becomes_a_grant(db: Database
             ada,
             invited.delegate.id,
             DelegateStatus::Active,
-            &event(ada, DelegateEventKind::Revoked),
+            &event(ada, SecurityEventKind::DelegateRevoked),
             &[],
         )
         .await;

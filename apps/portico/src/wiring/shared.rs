@@ -1,6 +1,6 @@
 //! What several domains' services share: the clock, the password hasher and
-//! policy, the seed vault, and the composer that turns every domain's notices into
-//! mail.
+//! policy, the seed vault, the composer that turns every domain's notices into mail,
+//! and the bridge that names other domains' events for security's audit trail.
 
 use std::sync::Arc;
 
@@ -11,6 +11,7 @@ use portico_security::{Argon2Hasher, PasswordHasher, Passwords, SeedVault};
 use super::{DomainSettings, WiringError};
 use crate::mail_notices::MailNotices;
 use crate::mail_notices::sources::MAIL_TEMPLATES;
+use crate::security_log_bridge::SecurityLogEntries;
 
 /// The collaborators more than one domain's services take.
 pub(super) struct Shared {
@@ -20,6 +21,8 @@ pub(super) struct Shared {
     pub passwords: Passwords,
     pub vault: Arc<SeedVault>,
     pub notices: Arc<dyn NoticeComposer>,
+    /// Delegation's and the affiliate program's events, named for security's log.
+    pub audit: Arc<SecurityLogEntries>,
 }
 
 impl Shared {
@@ -41,6 +44,7 @@ impl Shared {
             passwords: Passwords::new(policy, hasher.clone()),
             vault: Arc::new(settings.seed_vault.clone()),
             notices: Arc::new(MailNotices::new(Arc::new(mailer))),
+            audit: Arc::new(SecurityLogEntries),
             argon2,
             hasher,
             clock,

@@ -21,14 +21,18 @@ pub(super) fn delegation(
 ) -> DelegationServices {
     let ports = DelegatePorts {
         delegates: stores.delegates.clone(),
-        products: stores.products.clone(),
         contacts: stores.contacts.clone(),
         composer: shared.notices.clone(),
+        audit: shared.audit.clone(),
         clock: shared.clock.clone(),
     };
     DelegationServices {
         products: Products::new(stores.products.clone(), shared.clock.clone()),
-        delegates: Delegates::new(ports.clone(), &settings.public_base_url),
+        delegates: Delegates::new(
+            ports.clone(),
+            stores.products.clone(),
+            &settings.public_base_url,
+        ),
         invitations: Invitations::new(ports),
         access: AccessDecisions::new(stores.products.clone(), stores.delegates.clone()),
     }
@@ -73,6 +77,7 @@ pub(super) fn affiliate(
             stores.ledger.clone(),
             stores.contacts.clone(),
             shared.notices.clone(),
+            shared.audit.clone(),
             clock.clone(),
             settings.affiliate,
         ),

@@ -13,8 +13,8 @@ use crate::notice::AffiliateNotice;
 use crate::iban::{Bic, Iban};
 use crate::model::{Destination, DestinationKind, Payout};
 use crate::ports::{
-    AffiliateEvent, DestinationChange, LedgerRepository, PayoutRequest, PayoutWriteError,
-    ProgramRepository,
+    AffiliateAudit, AffiliateEvent, DestinationChange, LedgerRepository, PayoutRequest,
+    PayoutWriteError, ProgramRepository,
 };
 use crate::settings::ProgramSettings;
 
@@ -128,6 +128,7 @@ pub struct Payouts {
     ledger: Arc<dyn LedgerRepository>,
     contacts: Arc<dyn AccountContacts>,
     composer: Arc<dyn NoticeComposer>,
+    audit: Arc<dyn AffiliateAudit>,
     clock: Arc<dyn Clock>,
     settings: ProgramSettings,
 }
@@ -136,12 +137,14 @@ pub struct Payouts {
 pub const MAX_DESTINATIONS: usize = 10;
 
 impl Payouts {
-    /// Wires the service.
+    /// Wires the service; destination changes are recorded through `audit` in the
+    /// affiliate's audit trail.
     pub fn new(
         program: Arc<dyn ProgramRepository>,
         ledger: Arc<dyn LedgerRepository>,
         contacts: Arc<dyn AccountContacts>,
         composer: Arc<dyn NoticeComposer>,
+        audit: Arc<dyn AffiliateAudit>,
         clock: Arc<dyn Clock>,
         settings: ProgramSettings,
     ) -> Self {
@@ -150,6 +153,7 @@ impl Payouts {
             ledger,
             contacts,
             composer,
+            audit,
             clock,
             settings,
         }
@@ -245,13 +249,13 @@ impl Payouts {
         };
         let notices = compose_for_account(self.composer.as_ref(), account, &contact, &notice)?;
         Ok(DestinationChange {
-            event: AffiliateEvent {
+            event: self.audit.entry(&AffiliateEvent {
                 account,
                 added,
                 at: self.clock.now(),
                 client: client.clone(),
                 detail,
-            },
+            }),
             notices,
             destination,
         })

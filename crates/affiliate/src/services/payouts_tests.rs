@@ -2,12 +2,24 @@
 
 use portico_kernel::contact::MockAccountContacts;
 use portico_kernel::mail::plain::PlainComposer;
-use portico_kernel::{AccountContact, FixedClock, LanguageTag, Money, Username};
+use portico_kernel::{AccountContact, AuditEntry, FixedClock, LanguageTag, Money, Username};
 use time::OffsetDateTime;
 
 use super::*;
 use crate::model::{Balance, Overview, PayoutStatus};
 use crate::ports::{MockLedgerRepository, MockProgramRepository};
+
+/// An audit trail that names an addition `added` and a removal `removed`, so a test
+/// reads what the service recorded.
+struct AddedOrRemoved;
+
+impl AffiliateAudit for AddedOrRemoved {
+    fn entry(&self, event: &AffiliateEvent) -> AuditEntry {
+        let kind = if event.added { "added" } else { "removed" };
+        let detail = Some(event.detail.clone());
+        AuditEntry::new(event.account, kind, event.at, &event.client, detail)
+    }
+}
 
 fn now() -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp(1_767_225_600).unwrap()
@@ -80,6 +92,7 @@ impl Doubles {
             Arc::new(self.ledger),
             Arc::new(contacts),
             Arc::new(PlainComposer),
+            Arc::new(AddedOrRemoved),
             Arc::new(FixedClock::at(now())),
             ProgramSettings::default(),
         )
@@ -100,8 +113,8 @@ async fn a_destination_is_recorded_and_told_to_the_affiliate_in_one_write() {
         .expect_add_destination()
         .withf(move |change| {
             change.destination.affiliate == affiliate
-                && change.event.added
-                && change.event.detail == "PayPal pay@example.com"
+                && change.event.kind == "added"
+                && change.event.detail.as_deref() == Some("PayPal pay@example.com")
                 && change.notices.len() == 1
                 && change.notices[0].template == "payout_destination_changed"
                 && change.notices[0].stored.text.contains("added: yes")

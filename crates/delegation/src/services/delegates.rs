@@ -4,7 +4,8 @@ use std::sync::Arc;
 
 use portico_kernel::mail::compose_for_account;
 use portico_kernel::{
-    AccountContact, AccountContacts, ComposeError, NewMessage, NoticeComposer, OneTimeLink,
+    AccountContact, AccountContacts, AuditEntry, ComposeError, NewMessage, NoticeComposer,
+    OneTimeLink,
 };
 use portico_kernel::{
     AccountId, ClientInfo, Clock, DelegateId, EmailAddress, Page, PageRequest, StorageError,
@@ -14,8 +15,8 @@ use crate::notice::{DelegateChange, DelegationNotice};
 
 use crate::delegate::{Delegate, DelegateStatus, IssuedInvitation};
 use crate::ports::{
-    DelegateEvent, DelegateEventKind, DelegateRepository, DelegateWriteError, NewInvitation,
-    ProductRepository,
+    DelegateAudit, DelegateEvent, DelegateEventKind, DelegateRepository, DelegateWriteError,
+    NewInvitation, ProductRepository,
 };
 use crate::scope::{Scope, ScopeError};
 
@@ -69,17 +70,18 @@ impl From<DelegateWriteError> for DelegateError {
     }
 }
 
-/// The ports the delegation services work with.
+/// The ports both sides of a delegation work with: the owner's ([`Delegates`], which
+/// also reads products) and the invitee's ([`crate::Invitations`]).
 #[derive(Clone)]
 pub struct DelegatePorts {
     /// Delegates.
     pub delegates: Arc<dyn DelegateRepository>,
-    /// Products.
-    pub products: Arc<dyn ProductRepository>,
     /// Account facts.
     pub contacts: Arc<dyn AccountContacts>,
     /// Mail.
     pub composer: Arc<dyn NoticeComposer>,
+    /// The owner's audit trail.
+    pub audit: Arc<dyn DelegateAudit>,
     /// The clock.
     pub clock: Arc<dyn Clock>,
 }
@@ -95,7 +97,7 @@ impl DelegatePorts {
             .ok_or(DelegateError::AccountGone)
     }
 
-    /// An event of the owner's audit trail about the delegate at `email`.
+    /// The owner's audit-trail line about the delegate at `email`.
     pub(crate) fn event(
         &self,
         owner: AccountId,
@@ -103,7 +105,7 @@ impl DelegatePorts {
         client: &ClientInfo,
         email: &EmailAddress,
         scope: &Scope,
-    ) -> DelegateEvent {
+    ) -> AuditEntry {
         let scope = match scope {
             Scope::All => "all products".to_owned(),
             Scope::Products(products) => format!(
@@ -115,13 +117,13 @@ impl DelegatePorts {
                     .join(", ")
             ),
         };
-        DelegateEvent {
+        self.audit.entry(&DelegateEvent {
             owner,
             kind,
             at: self.clock.now(),
             client: client.clone(),
             detail: format!("{email}: {scope}"),
-        }
+        })
     }
 
     /// The notices of a change to the owner's delegates: to the owner's primary
@@ -147,35 +149,37 @@ impl DelegatePorts {
             &notice,
         )?)
     }
-
-    /// Checks a scope against the owner's products now.
-    pub(crate) async fn check_scope(
-        &self,
-        owner: AccountId,
-        scope: &Scope,
-    ) -> Result<(), DelegateError> {
-        // Shape first (empty, too long), so a huge list never reaches storage.
-        scope.check_shape()?;
-        let owned = self.products.owned(owner, &scope.named()).await?;
-        Ok(scope.check(&owned)?)
-    }
 }
 
 /// Invites, lists, rescopes and revokes an account's delegates.
 #[derive(Clone)]
 pub struct Delegates {
     ports: DelegatePorts,
+    products: Arc<dyn ProductRepository>,
     public_base_url: String,
 }
 
 impl Delegates {
-    /// Wires the service; invitation links point to
-    /// `{public_base_url}/accept-invitation`.
-    pub fn new(ports: DelegatePorts, public_base_url: &str) -> Self {
+    /// Wires the service; scopes are checked against `products`, and invitation links
+    /// point to `{public_base_url}/accept-invitation`.
+    pub fn new(
+        ports: DelegatePorts,
+        products: Arc<dyn ProductRepository>,
+        public_base_url: &str,
+    ) -> Self {
         Self {
             ports,
+            products,
             public_base_url: public_base_url.trim_end_matches('/').to_owned(),
         }
+    }
+
+    /// Checks a scope against the owner's products now.
+    async fn check_scope(&self, owner: AccountId, scope: &Scope) -> Result<(), DelegateError> {
+        // Shape first (empty, too long), so a huge list never reaches storage.
+        scope.check_shape()?;
+        let owned = self.products.owned(owner, &scope.named()).await?;
+        Ok(scope.check(&owned)?)
     }
 
     /// One page of the owner's pending and active delegates, newest first.
@@ -204,7 +208,7 @@ impl Delegates {
         if contact.all_emails.iter().any(own) || own(&contact.primary_email) {
             return Err(DelegateError::SelfInvitation);
         }
-        self.ports.check_scope(owner, &scope).await?;
+        self.check_scope(owner, &scope).await?;
         let issued = IssuedInvitation::issue(owner, email, scope, self.ports.clock.now())?;
         let mail = self.ports.composer.compose(
             None,
@@ -256,7 +260,7 @@ impl Delegates {
         client: &ClientInfo,
     ) -> Result<Delegate, DelegateError> {
         let delegate = self.live(owner, id).await?;
-        self.ports.check_scope(owner, &scope).await?;
+        self.check_scope(owner, &scope).await?;
         let event = self.ports.event(
             owner,
             DelegateEventKind::ScopeChanged,
