@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use async_trait::async_trait;
 use portico_delegation::ports::{
-    Acceptance, DelegateRepository, DelegateWriteError, NewInvitation,
+    Acceptance, DelegateRepository, DelegateWriteError, GrantRepository, NewInvitation,
 };
 use portico_delegation::{Delegate, DelegateStatus, ProductId, Scope};
 use portico_kernel::{
@@ -367,7 +367,10 @@ impl DelegateRepository for SeaDelegates {
         txn.commit().await.map_err(storage)?;
         Ok(())
     }
+}
 
+#[async_trait]
+impl GrantRepository for SeaDelegates {
     #[tracing::instrument(level = "debug", name = "SeaDelegates::delegated_to", skip_all, fields(actor = %actor))]
     async fn delegated_to(&self, actor: AccountId) -> Result<Vec<Delegate>, StorageError> {
         let rows = delegate::Entity::find()

@@ -21,21 +21,22 @@
 //!
 //! It depends on `portico-kernel` alone; an embedder implements its ports with
 //! `#[portico_kernel::async_trait]` and finds doubles under `mocks` (feature
-//! `mocks`), see `docs/embedding.md`.
+//! `mocks`), see `docs/embedding.md`. `examples/access_decision.rs` answers the
+//! access question over in-memory products and grants.
 //!
 //! ```no_run
 //! use std::sync::Arc;
 //! use portico_delegation::{AccessDecisions, ProductId};
-//! use portico_delegation::ports::{DelegateRepository, ProductRepository};
+//! use portico_delegation::ports::{GrantRepository, ProductRepository};
 //! use portico_kernel::AccountId;
 //!
 //! async fn may_act(
 //!     products: Arc<dyn ProductRepository>,
-//!     delegates: Arc<dyn DelegateRepository>,
+//!     grants: Arc<dyn GrantRepository>,
 //!     actor: AccountId,
 //!     owner: AccountId,
 //! ) -> Result<bool, Box<dyn std::error::Error>> {
-//!     let access = AccessDecisions::new(products, delegates);
+//!     let access = AccessDecisions::new(products, grants);
 //!     Ok(access.decide(actor, owner, &ProductId::parse("vps-17")?).await?)
 //! }
 //! ```
@@ -59,5 +60,7 @@ pub use services::{
 /// mockall doubles of delegation's ports, for an embedder's unit tests (feature `mocks`).
 #[cfg(any(test, feature = "mocks"))]
 pub mod mocks {
-    pub use crate::ports::{MockDelegateAudit, MockDelegateRepository, MockProductRepository};
+    pub use crate::ports::{
+        MockDelegateAudit, MockDelegateRepository, MockGrantRepository, MockProductRepository,
+    };
 }

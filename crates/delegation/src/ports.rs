@@ -183,7 +183,14 @@ pub trait DelegateRepository: Send + Sync {
         event: &AuditEntry,
         notices: &[NewMessage],
     ) -> Result<(), DelegateWriteError>;
+}
 
+/// The active grants between accounts, as access decisions read them: the one
+/// question asked on every delegated request, kept apart from the invitation flow so
+/// a service that only decides access needs only this.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait GrantRepository: Send + Sync {
     /// The active grants whose delegate is `actor`.
     async fn delegated_to(&self, actor: AccountId) -> Result<Vec<Delegate>, StorageError>;
 

@@ -28,10 +28,16 @@
 //!   [`StepUp`], [`PasswordChanges`], [`TwoFactorEnrolments`], [`UsernameChanges`],
 //!   [`PasswordResets`].
 //!
-//! Embedding: implement the ports with `#[portico_kernel::async_trait]`, call the
-//! [`Argon2Hasher`] from within a Tokio runtime (it hashes on the blocking pool and
-//! panics without a reactor), and copy the `[profile.dev.package]` lines of
-//! `docs/embedding.md` so argon2 is optimised in debug builds.
+//! Features: `full` (the default) is everything above. Without it, `hasher` gives
+//! the [`password_policy`], the argon2id [`hasher`] and [`Passwords`] (which is the
+//! kernel's `CredentialPreparer`) and nothing of TOTP, seed sealing, QR codes or
+//! address ranges; with neither, the password policy alone
+//! (`default-features = false`).
+//!
+//! Embedding: implement the ports with `#[portico_kernel::async_trait]` and copy the
+//! `[profile.dev.package]` lines of `docs/embedding.md` so argon2 is optimised in
+//! debug builds. The [`Argon2Hasher`] hashes on its own threads, so any executor
+//! can await it; `examples/policy_and_hasher.rs` uses none but a plain loop.
 //!
 //! ```no_run
 //! use std::sync::Arc;
@@ -74,46 +80,75 @@
 //! }
 //! ```
 
+#[cfg(feature = "full")]
 pub mod devices;
+#[cfg(feature = "full")]
 pub mod events;
+#[cfg(feature = "hasher")]
 pub mod hasher;
+#[cfg(feature = "full")]
 pub mod notice;
 pub mod password_policy;
+#[cfg(feature = "full")]
 pub mod ports;
+#[cfg(feature = "full")]
 pub mod qr;
+#[cfg(feature = "full")]
 pub mod recovery;
+#[cfg(feature = "full")]
 pub mod second_factor_code;
+#[cfg(feature = "full")]
 pub mod seed_vault;
+#[cfg(feature = "hasher")]
 pub mod services;
+#[cfg(feature = "full")]
 pub mod session;
+#[cfg(feature = "full")]
 pub mod throttle;
+#[cfg(feature = "full")]
 pub mod totp;
+#[cfg(feature = "full")]
 pub mod two_factor;
+#[cfg(feature = "full")]
 pub mod whitelist;
 
+#[cfg(feature = "full")]
 pub use devices::{DeviceRepository, KnownDevice};
+#[cfg(feature = "full")]
 pub use events::{SecurityEvent, SecurityEventKind, SecurityEventRepository};
+#[cfg(feature = "hasher")]
 pub use hasher::{Argon2Hasher, PasswordHasher, Verification};
+#[cfg(feature = "full")]
 pub use notice::{SecurityNotice, SettingChange};
 pub use password_policy::{PasswordContext, PasswordPolicy};
 pub use portico_kernel::{SecretToken, TokenDigest};
+#[cfg(feature = "full")]
 pub use recovery::RecoveryCode;
+#[cfg(feature = "full")]
 pub use second_factor_code::SecondFactorCode;
+#[cfg(feature = "full")]
 pub use seed_vault::{InvalidSeedKey, SealedSeed, SeedVault};
+#[cfg(feature = "full")]
 pub use services::{
     AuthError, Caller, Enrolment, GuardedAction, IpWhitelistPorts, IpWhitelists, LoginAttempt,
     LoginError, LoginPorts, Logins, NewSession, PasswordChangeError, PasswordChangePorts,
-    PasswordChanges, PasswordError, PasswordResetPorts, PasswordResets, Passwords, RateLimitError,
-    RateLimitPolicies, RateLimits, ReauthError, ReauthPorts, Reauthentication,
-    ReauthenticationRequired, ResetError, SecondFactorError, SecondFactorLogin,
-    SecondFactorLoginPorts, SecurityLog, SessionError, Sessions, StepUp, StepUpPorts,
-    TwoFactorEnrolmentPorts, TwoFactorEnrolments, TwoFactorError, TwoFactorStatus,
-    UsernameChangeError, UsernameChangePorts, UsernameChanges, WhitelistError,
+    PasswordChanges, PasswordResetPorts, PasswordResets, RateLimitError, RateLimitPolicies,
+    RateLimits, ReauthError, ReauthPorts, Reauthentication, ReauthenticationRequired, ResetError,
+    SecondFactorError, SecondFactorLogin, SecondFactorLoginPorts, SecurityLog, SessionError,
+    Sessions, StepUp, StepUpPorts, TwoFactorEnrolmentPorts, TwoFactorEnrolments, TwoFactorError,
+    TwoFactorStatus, UsernameChangeError, UsernameChangePorts, UsernameChanges, WhitelistError,
 };
+#[cfg(feature = "hasher")]
+pub use services::{PasswordError, Passwords};
+#[cfg(feature = "full")]
 pub use session::{ClientInfo, Session, SessionPolicy};
+#[cfg(feature = "full")]
 pub use throttle::{Claim, ThrottleKey, ThrottlePolicies, ThrottlePolicy, ThrottleRepository};
+#[cfg(feature = "full")]
 pub use totp::{TotpCode, TotpSeed};
+#[cfg(feature = "full")]
 pub use two_factor::{GuardedWriteError, SecondFactorProof, TwoFactorRecord, TwoFactorRepository};
+#[cfg(feature = "full")]
 pub use whitelist::{
     AddressGate, Cidr, InvalidCidr, IpWhitelistRepository, WhitelistEntry, WhitelistLabel,
 };
@@ -121,14 +156,17 @@ pub use whitelist::{
 /// mockall doubles of security's ports, for an embedder's unit tests (feature `mocks`).
 #[cfg(any(test, feature = "mocks"))]
 pub mod mocks {
-    pub use crate::devices::MockDeviceRepository;
-    pub use crate::events::MockSecurityEventRepository;
+    #[cfg(feature = "hasher")]
     pub use crate::hasher::MockPasswordHasher;
+    #[cfg(feature = "full")]
     pub use crate::ports::{
         MockCredentialRepository, MockPasswordResetRepository, MockSessionRepository,
         MockUsernameRepository,
     };
-    pub use crate::throttle::MockThrottleRepository;
-    pub use crate::two_factor::MockTwoFactorRepository;
-    pub use crate::whitelist::MockIpWhitelistRepository;
+    #[cfg(feature = "full")]
+    pub use crate::{
+        devices::MockDeviceRepository, events::MockSecurityEventRepository,
+        throttle::MockThrottleRepository, two_factor::MockTwoFactorRepository,
+        whitelist::MockIpWhitelistRepository,
+    };
 }

@@ -1,7 +1,8 @@
 use std::collections::BTreeSet;
 
 use portico_delegation::ports::{
-    Acceptance, DelegateRepository, DelegateWriteError, NewInvitation, ProductRepository,
+    Acceptance, DelegateRepository, DelegateWriteError, GrantRepository, NewInvitation,
+    ProductRepository,
 };
 use portico_delegation::{
     DelegateStatus, IssuedInvitation, Product, ProductId, ProductName, Scope,

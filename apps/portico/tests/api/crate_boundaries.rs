@@ -1,5 +1,6 @@
-//! The workspace's shape, read from `cargo metadata`: each domain crate stands alone
-//! on the kernel, so a platform team can embed any one of them (ADR 0016).
+//! The workspace's shape, read from `cargo metadata` and `cargo tree`: each domain
+//! crate stands alone on the kernel, so a platform team can embed any one of them
+//! (ADR 0016), and security's lighter features stay light.
 
 use std::process::Command;
 
@@ -88,4 +89,61 @@ fn the_kernel_depends_on_no_other_portico_crate() {
         .filter(|name| name.starts_with("portico-"))
         .collect();
     assert!(portico.is_empty(), "{portico:?}");
+}
+
+/// What `portico-security` brings into a build with the given features, as
+/// `cargo tree` resolves it (normal dependencies only, one name a line).
+fn security_dependencies(features: &[&str]) -> String {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let mut args = vec![
+        "tree",
+        "-p",
+        "portico-security",
+        "--edges",
+        "normal",
+        "--prefix",
+        "none",
+        "--offline",
+        "--locked",
+        "--no-default-features",
+    ];
+    if !features.is_empty() {
+        args.push("--features");
+        args.extend(features);
+    }
+    let output = Command::new(cargo)
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo tree runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+fn depends_on(tree: &str, name: &str) -> bool {
+    tree.lines()
+        .any(|line| line.split_whitespace().next() == Some(name))
+}
+
+#[test]
+fn the_password_policy_and_hasher_come_without_the_second_factor_or_address_ranges() {
+    let second_factor_and_ranges = ["totp-rs", "chacha20poly1305", "qrcodegen", "ipnet"];
+
+    let policy_and_hasher = security_dependencies(&["hasher"]);
+    let policy_alone = security_dependencies(&[]);
+    let everything = security_dependencies(&["full"]);
+
+    for name in second_factor_and_ranges {
+        assert!(!depends_on(&policy_and_hasher, name), "hasher pulls {name}");
+        assert!(!depends_on(&policy_alone, name), "the policy pulls {name}");
+        assert!(depends_on(&everything, name), "full lacks {name}");
+    }
+    assert!(depends_on(&policy_and_hasher, "argon2"));
+    assert!(!depends_on(&policy_alone, "argon2"));
+    assert!(!depends_on(&policy_alone, "tokio"));
+    assert!(depends_on(&policy_alone, "zxcvbn"));
 }

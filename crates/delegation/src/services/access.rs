@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use portico_kernel::{AccountId, StorageError};
 
-use crate::ports::{DelegateRepository, ProductRepository};
+use crate::ports::{GrantRepository, ProductRepository};
 use crate::product::{Product, ProductId};
 use crate::scope::Scope;
 
@@ -24,19 +24,13 @@ pub struct DelegatedAccount {
 #[derive(Clone)]
 pub struct AccessDecisions {
     products: Arc<dyn ProductRepository>,
-    delegates: Arc<dyn DelegateRepository>,
+    grants: Arc<dyn GrantRepository>,
 }
 
 impl AccessDecisions {
     /// Wires the service.
-    pub fn new(
-        products: Arc<dyn ProductRepository>,
-        delegates: Arc<dyn DelegateRepository>,
-    ) -> Self {
-        Self {
-            products,
-            delegates,
-        }
+    pub fn new(products: Arc<dyn ProductRepository>, grants: Arc<dyn GrantRepository>) -> Self {
+        Self { products, grants }
     }
 
     /// Whether `actor` may act on `product` of `account`: the product must be the
@@ -60,7 +54,7 @@ impl AccessDecisions {
             return Ok(true);
         }
         Ok(self
-            .delegates
+            .grants
             .grant(account, actor)
             .await?
             .is_some_and(|scope| scope.covers(product)))
@@ -73,7 +67,7 @@ impl AccessDecisions {
         actor: AccountId,
     ) -> Result<Vec<DelegatedAccount>, StorageError> {
         let mut accounts = Vec::new();
-        for grant in self.delegates.delegated_to(actor).await? {
+        for grant in self.grants.delegated_to(actor).await? {
             let products = self
                 .products
                 .list(grant.owner)
@@ -94,7 +88,7 @@ impl AccessDecisions {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ports::{MockDelegateRepository, MockProductRepository};
+    use crate::ports::{MockGrantRepository, MockProductRepository};
     use std::collections::BTreeSet;
 
     fn id(text: &str) -> ProductId {
@@ -113,8 +107,8 @@ mod tests {
         products
     }
 
-    fn granting(scope: Option<Scope>) -> MockDelegateRepository {
-        let mut delegates = MockDelegateRepository::new();
+    fn granting(scope: Option<Scope>) -> MockGrantRepository {
+        let mut delegates = MockGrantRepository::new();
         delegates
             .expect_grant()
             .returning(move |_, _| Ok(scope.clone()));
@@ -123,7 +117,7 @@ mod tests {
 
     fn decisions(
         products: MockProductRepository,
-        delegates: MockDelegateRepository,
+        delegates: MockGrantRepository,
     ) -> AccessDecisions {
         AccessDecisions::new(Arc::new(products), Arc::new(delegates))
     }
@@ -131,7 +125,7 @@ mod tests {
     #[tokio::test]
     async fn the_owner_acts_on_its_own_products_only() {
         let owner = AccountId::generate();
-        let mut delegates = MockDelegateRepository::new();
+        let mut delegates = MockGrantRepository::new();
         delegates.expect_grant().times(0);
         let access = decisions(owning(&["p1"]), delegates);
         assert!(access.decide(owner, owner, &id("p1")).await.unwrap());
