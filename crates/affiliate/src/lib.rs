@@ -30,6 +30,7 @@
 //! assert_eq!(CommissionStatus::Paid.on(LedgerEvent::Refunded), Ok(Outcome::ClawBack));
 //! ```
 
+pub mod billing_event;
 pub mod commission;
 pub mod iban;
 pub mod link;
@@ -39,6 +40,7 @@ pub mod ports;
 pub mod services;
 pub mod settings;
 
+pub use billing_event::{BillingEventId, InvalidBillingEventId};
 pub use commission::{CommissionStatus, LedgerEvent, Outcome};
 pub use iban::{Bic, Iban, InvalidBic, InvalidIban};
 pub use link::{

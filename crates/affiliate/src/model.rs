@@ -8,6 +8,7 @@ use portico_kernel::{
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
+use crate::billing_event::BillingEventId;
 use crate::commission::CommissionStatus;
 use crate::iban::{Bic, Iban};
 use crate::link::{Campaign, LandingUrl, LinkCode};
@@ -109,7 +110,7 @@ pub struct Commission {
     /// The referred account whose payment it comes from.
     pub referred: AccountId,
     /// The billing system's payment event.
-    pub payment_event_id: String,
+    pub payment_event_id: BillingEventId,
     /// The amount; negative for a clawback.
     pub amount: Money,
     /// Where it stands.

@@ -8,6 +8,7 @@ use portico_kernel::{
 use portico_kernel::{AuditEntry, NewMessage};
 use time::OffsetDateTime;
 
+use crate::billing_event::BillingEventId;
 use crate::link::LinkCode;
 use crate::model::{Click, Commission, Destination, Link, Overview, Payout, Referral};
 
@@ -60,7 +61,7 @@ pub trait ProgramRepository: Send + Sync {
 #[derive(Debug, Clone)]
 pub struct PaymentRecord {
     /// The billing system's event id (idempotency key).
-    pub event_id: String,
+    pub event_id: BillingEventId,
     /// The payment amount.
     pub payment: Money,
     /// The commission it earns.
@@ -71,9 +72,9 @@ pub struct PaymentRecord {
 #[derive(Debug, Clone)]
 pub struct RefundRecord {
     /// The billing system's event id (idempotency key).
-    pub event_id: String,
+    pub event_id: BillingEventId,
     /// The payment event refunded.
-    pub payment_event_id: String,
+    pub payment_event_id: BillingEventId,
     /// The refunded amount.
     pub amount_minor: i64,
     /// When.

@@ -53,12 +53,12 @@ pub use overrides::OverrideError;
 pub use portico_kernel::OneTimeLink;
 pub use ports::{
     AttemptRecord, AttemptResult, Backlog, BounceOutcome, BounceReference, DeliveryError,
-    MailTransport, OutboxRepository,
+    InvalidBounceReference, MailTransport, OutboxRepository,
 };
 pub use retry::RetryPolicy;
 pub use services::{
-    BounceError, Bounces, ComposeError, DeliveryReport, DeliveryWorker, HistoryError, MailHistory,
-    Mailer, MessageComposer, RoundFailed,
+    BounceError, BounceReason, Bounces, ComposeError, DeliveryReport, DeliveryWorker, HistoryError,
+    InvalidBounceReason, MailHistory, Mailer, MessageComposer, RoundFailed,
 };
 pub use template::{DEFAULT_BRAND, Template, TemplateError, TemplateSource, Templates};
 

@@ -37,6 +37,32 @@ pub enum BounceReference {
     Header(String),
 }
 
+impl BounceReference {
+    /// The longest reference read.
+    pub const MAX_LEN: usize = 255;
+
+    /// Reads a reference as a bounce report gives it: Portico's message id, or else a
+    /// `Message-ID` header, with or without its angle brackets.
+    pub fn parse(text: &str) -> Result<Self, InvalidBounceReference> {
+        let trimmed = text.trim();
+        if trimmed.is_empty() || text.len() > Self::MAX_LEN {
+            return Err(InvalidBounceReference);
+        }
+        Ok(match MessageId::parse(trimmed) {
+            Ok(id) => Self::Id(id),
+            Err(_) => {
+                let bare = trimmed.trim_start_matches('<').trim_end_matches('>');
+                Self::Header(format!("<{bare}>"))
+            }
+        })
+    }
+}
+
+/// A bounce report named no message: the reference is empty or too long.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("a message id has 1 to 255 characters")]
+pub struct InvalidBounceReference;
+
 /// What recording a bounce did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BounceOutcome {

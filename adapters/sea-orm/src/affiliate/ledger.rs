@@ -64,7 +64,7 @@ impl LedgerRepository for SeaLedger {
             "INSERT INTO affiliate_payment_events (event_id, payment_minor) VALUES ($1, $2) \
              ON CONFLICT (event_id) DO NOTHING",
             vec![
-                record.event_id.clone().into(),
+                record.event_id.as_str().into(),
                 record.payment.amount_minor.into(),
             ],
         )
@@ -86,7 +86,7 @@ impl LedgerRepository for SeaLedger {
                 "SELECT {COMMISSION_COLUMNS} FROM commissions \
                  WHERE payment_event_id = $1 AND amount_minor > 0 ORDER BY created_at LIMIT 1"
             ),
-            vec![refund.payment_event_id.clone().into()],
+            vec![refund.payment_event_id.as_str().into()],
         )
         .await?;
         let Some(original) = domain::<_, Commission>(earned)?.into_iter().next() else {
@@ -97,7 +97,7 @@ impl LedgerRepository for SeaLedger {
             &txn,
             "INSERT INTO affiliate_refund_events (event_id) VALUES ($1) \
              ON CONFLICT (event_id) DO NOTHING",
-            vec![refund.event_id.clone().into()],
+            vec![refund.event_id.as_str().into()],
         )
         .await?;
         if fresh != 1 {
@@ -116,7 +116,7 @@ impl LedgerRepository for SeaLedger {
         let payment_row: Vec<PaymentRow> = typed(
             &txn,
             "SELECT payment_minor, refunded_minor FROM affiliate_payment_events WHERE event_id = $1",
-            vec![refund.payment_event_id.clone().into()],
+            vec![refund.payment_event_id.as_str().into()],
         )
         .await?;
         let (payment, refunded_before) = payment_row
@@ -131,7 +131,7 @@ impl LedgerRepository for SeaLedger {
         execute(
             &txn,
             "UPDATE affiliate_payment_events SET refunded_minor = $1 WHERE event_id = $2",
-            vec![refunded_now.into(), refund.payment_event_id.clone().into()],
+            vec![refunded_now.into(), refund.payment_event_id.as_str().into()],
         )
         .await?;
         let earned = current.amount.amount_minor;
@@ -399,7 +399,7 @@ async fn insert_commission(
             entry.id.to_string().into(),
             entry.affiliate.to_string().into(),
             entry.referred.to_string().into(),
-            entry.payment_event_id.clone().into(),
+            entry.payment_event_id.as_str().into(),
             entry.amount.amount_minor.into(),
             entry.amount.currency.as_str().into(),
             entry.status.as_str().into(),

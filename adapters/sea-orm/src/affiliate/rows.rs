@@ -4,8 +4,8 @@
 //! helpers every affiliate query shares.
 
 use portico_affiliate::{
-    Bic, Campaign, Commission, CommissionStatus, Destination, DestinationKind, Iban, LandingUrl,
-    Link, LinkCode, Payout, PayoutStatus, Referral,
+    Bic, BillingEventId, Campaign, Commission, CommissionStatus, Destination, DestinationKind,
+    Iban, LandingUrl, Link, LinkCode, Payout, PayoutStatus, Referral,
 };
 use portico_kernel::{
     AccountId, CommissionId, Currency, Cursor, DestinationId, EmailAddress, LinkId, Money, Page,
@@ -169,7 +169,11 @@ impl TryFrom<CommissionRow> for Commission {
             id: stored(&row.id, CommissionId::parse, "commission id")?,
             affiliate: stored(&row.affiliate_id, AccountId::parse, "account id")?,
             referred: stored(&row.referred_id, AccountId::parse, "account id")?,
-            payment_event_id: row.payment_event_id,
+            payment_event_id: stored(
+                &row.payment_event_id,
+                BillingEventId::parse,
+                "billing event id",
+            )?,
             amount: Money::new(
                 row.amount_minor,
                 stored(&row.currency, Currency::parse, "currency")?,

@@ -3,7 +3,8 @@ use portico_affiliate::ports::{
     ProgramRepository, RefundOutcome, RefundRecord,
 };
 use portico_affiliate::{
-    Click, Commission, CommissionStatus, Destination, DestinationKind, Link, LinkCode, Referral,
+    BillingEventId, Click, Commission, CommissionStatus, Destination, DestinationKind, Link,
+    LinkCode, Referral,
 };
 use portico_kernel::{
     AccountId, AuditEntry, ClientInfo, CommissionId, Currency, DestinationId, LinkId, Money,
@@ -83,15 +84,20 @@ async fn fixture(db: &Database) -> Fixture {
     }
 }
 
+/// A billing event id, as the platform sends one.
+fn billing(id: &str) -> BillingEventId {
+    BillingEventId::parse(id).unwrap()
+}
+
 fn payment(f: &Fixture, event: &str, commission_minor: i64) -> PaymentRecord {
     PaymentRecord {
-        event_id: event.into(),
+        event_id: billing(event),
         payment: eur(commission_minor * 10),
         commission: Commission {
             id: CommissionId::generate(),
             affiliate: f.affiliate,
             referred: f.referred,
-            payment_event_id: event.into(),
+            payment_event_id: billing(event),
             amount: eur(commission_minor),
             status: CommissionStatus::Pending,
             approve_after: at(100),
@@ -174,8 +180,8 @@ async fn the_ledger_moves_only_as_the_rules_say(db: Database) {
     );
     // A refund of half of pay-2 before approval reverses its share.
     let half = RefundRecord {
-        event_id: "ref-1".into(),
-        payment_event_id: "pay-2".into(),
+        event_id: billing("ref-1"),
+        payment_event_id: billing("pay-2"),
         amount_minor: 15_000,
         at: at(50),
     };
@@ -209,8 +215,8 @@ async fn the_ledger_moves_only_as_the_rules_say(db: Database) {
     // A full refund after payout claws the whole commission back; the next payout
     // nets it.
     let full = RefundRecord {
-        event_id: "ref-2".into(),
-        payment_event_id: "pay-1".into(),
+        event_id: billing("ref-2"),
+        payment_event_id: billing("pay-1"),
         amount_minor: i64::MAX,
         at: at(300),
     };
@@ -219,8 +225,8 @@ async fn the_ledger_moves_only_as_the_rules_say(db: Database) {
         RefundOutcome::ClawedBack
     );
     let unknown = RefundRecord {
-        event_id: "ref-3".into(),
-        payment_event_id: "pay-404".into(),
+        event_id: billing("ref-3"),
+        payment_event_id: billing("pay-404"),
         amount_minor: 1,
         at: at(300),
     };
@@ -268,8 +274,8 @@ async fn partial_refunds_add_up_and_never_take_back_more_than_earned(db: Databas
             .unwrap()
     );
     let refund = |event: &str, amount| RefundRecord {
-        event_id: event.into(),
-        payment_event_id: "pay-1".into(),
+        event_id: billing(event),
+        payment_event_id: billing("pay-1"),
         amount_minor: amount,
         at: at(20),
     };
@@ -294,14 +300,14 @@ async fn partial_refunds_add_up_and_never_take_back_more_than_earned(db: Databas
             .unwrap()
     );
     let half = RefundRecord {
-        event_id: "r-4".into(),
-        payment_event_id: "pay-2".into(),
+        event_id: billing("r-4"),
+        payment_event_id: billing("pay-2"),
         amount_minor: 16_665,
         at: at(20),
     };
     let rest = RefundRecord {
-        event_id: "r-5".into(),
-        payment_event_id: "pay-2".into(),
+        event_id: billing("r-5"),
+        payment_event_id: billing("pay-2"),
         amount_minor: i64::MAX,
         at: at(21),
     };

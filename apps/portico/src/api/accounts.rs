@@ -5,6 +5,7 @@ use std::sync::Arc;
 use poem::Request;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
+use portico_affiliate::LinkCode;
 use portico_identity::{LanguageTag, PersonName, Profile, Registration, Username};
 use portico_kernel::{EmailAddress, Password};
 
@@ -162,6 +163,10 @@ async fn record_referral(
     }
     candidates.extend(field.map(|code| (code, None)));
     for (code, clicked_at) in candidates {
+        // A malformed code names no link: the next candidate is tried.
+        let Ok(code) = LinkCode::parse(&code) else {
+            continue;
+        };
         match services.tracking.refer(account, &code, clicked_at).await {
             Ok(true) => return,
             Ok(false) => {}

@@ -333,10 +333,10 @@ pub(crate) async fn add_destination(
     body: NewDestination,
 ) -> Result<Destination, ApiError> {
     services.step_up.require(session, client).await?;
-    let input = destination_input(body)?;
+    let kind = destination_input(body)?.try_into_kind()?;
     Ok(services
         .payouts
-        .add_destination(session.account, input, client)
+        .add_destination(session.account, kind, client)
         .await?)
 }
 

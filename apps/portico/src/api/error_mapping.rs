@@ -170,7 +170,6 @@ impl From<BounceError> for ApiError {
             BounceError::NotSent => {
                 ApiError::conflict("message-not-sent", "Message never sent", detail)
             }
-            BounceError::InvalidReason => ApiError::invalid_field("reason", detail),
             BounceError::Unexpected(source) => ApiError::internal(&source),
         }
     }
@@ -445,7 +444,6 @@ impl From<LedgerError> for ApiError {
     fn from(error: LedgerError) -> Self {
         let detail = error.to_string();
         match error {
-            LedgerError::InvalidEventId => ApiError::invalid_field("event_id", detail),
             LedgerError::InvalidAmount => ApiError::invalid_field("amount_minor", detail),
             LedgerError::Unexpected(source) => ApiError::internal(&source),
         }

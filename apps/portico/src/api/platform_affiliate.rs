@@ -6,7 +6,7 @@ use poem_openapi::param::Path;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 use portico_affiliate::ports::RefundOutcome;
-use portico_affiliate::{PaymentEvent, PaymentOutcome, RefundEvent};
+use portico_affiliate::{BillingEventId, PaymentEvent, PaymentOutcome, RefundEvent};
 use portico_kernel::{AccountId, Currency, Money, PayoutId};
 
 use crate::api::ApiTags;
@@ -81,6 +81,11 @@ impl PlatformAffiliateApi {
     }
 }
 
+/// A billing event id from the body, refused with its field named.
+fn event_id(field: &str, text: &str) -> Result<BillingEventId, ApiError> {
+    BillingEventId::parse(text).map_err(|error| ApiError::invalid_field(field, error))
+}
+
 fn outcome(text: &str) -> EventResponse {
     EventResponse::Ok(Json(EventOutcome {
         outcome: text.into(),
@@ -102,11 +107,12 @@ impl PlatformAffiliateApi {
             .map_err(|_| ApiError::invalid_field("account_id", "not an account id"))?;
         let currency =
             Currency::parse(&body.currency).map_err(|e| ApiError::invalid_field("currency", e))?;
+        let event_id = event_id("event_id", &body.event_id)?;
         let done = self
             .services
             .ledger
             .payment(&PaymentEvent {
-                event_id: body.event_id,
+                event_id,
                 account,
                 amount: Money::new(body.amount_minor, currency),
             })
@@ -128,15 +134,12 @@ impl PlatformAffiliateApi {
     ) -> Result<EventResponse, ApiError> {
         self.enabled()?;
         let body = body.0;
-        let done = self
-            .services
-            .ledger
-            .refund(&RefundEvent {
-                event_id: body.event_id,
-                payment_event_id: body.payment_event_id,
-                amount_minor: body.amount_minor,
-            })
-            .await?;
+        let event = RefundEvent {
+            event_id: event_id("event_id", &body.event_id)?,
+            payment_event_id: event_id("payment_event_id", &body.payment_event_id)?,
+            amount_minor: body.amount_minor,
+        };
+        let done = self.services.ledger.refund(&event).await?;
         Ok(outcome(match done {
             RefundOutcome::Reversed => "reversed",
             RefundOutcome::ClawedBack => "clawed_back",

@@ -5,6 +5,8 @@ use std::sync::Arc;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 
+use portico_mail_log::{BounceReason, BounceReference};
+
 use crate::api::ApiTags;
 use crate::http::platform_auth::PlatformAuth;
 use crate::http::problem::ApiError;
@@ -18,6 +20,18 @@ pub struct BounceReport {
     message_id: String,
     /// Why it bounced (the remote server's answer), at most 500 characters.
     reason: String,
+}
+
+impl BounceReport {
+    /// The report as mail-log's values: the reference first, then the reason, each
+    /// refused with its field named.
+    fn try_into_domain(self) -> Result<(BounceReference, BounceReason), ApiError> {
+        let reference = BounceReference::parse(&self.message_id)
+            .map_err(|error| ApiError::invalid_field("message_id", error))?;
+        let reason = BounceReason::parse(&self.reason)
+            .map_err(|error| ApiError::invalid_field("reason", error))?;
+        Ok((reference, reason))
+    }
 }
 
 /// Answers of `POST /v1/platform/mail/bounces`.
@@ -49,16 +63,8 @@ impl PlatformMailApi {
         _auth: PlatformAuth,
         body: Json<BounceReport>,
     ) -> Result<BounceResponse, ApiError> {
-        if body.0.message_id.trim().is_empty() || body.0.message_id.len() > 255 {
-            return Err(ApiError::invalid_field(
-                "message_id",
-                "a message id has 1 to 255 characters",
-            ));
-        }
-        self.services
-            .bounces
-            .report(&body.0.message_id, &body.0.reason)
-            .await?;
+        let (reference, reason) = body.0.try_into_domain()?;
+        self.services.bounces.report(&reference, &reason).await?;
         Ok(BounceResponse::Recorded)
     }
 }

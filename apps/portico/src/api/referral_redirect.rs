@@ -5,6 +5,7 @@ use std::sync::Arc;
 use poem::Request;
 use poem_openapi::param::Path;
 use poem_openapi::{ApiResponse, OpenApi};
+use portico_affiliate::{LinkCode, Visit};
 
 use crate::api::ApiTags;
 use crate::api::affiliate::program_enabled;
@@ -56,12 +57,17 @@ impl ReferralRedirectApi {
     #[oai(path = "/r/:code", method = "get")]
     async fn visit(&self, req: &Request, code: Path<String>) -> Result<RedirectResponse, ApiError> {
         program_enabled(&self.services)?;
-        let visit = self
-            .services
-            .tracking
-            .visit(&code.0, &client_info(req))
-            .await
-            .map_err(|e| ApiError::internal(&e))?;
+        // A code that cannot be one names no link: nothing is recorded, and the
+        // visitor lands on the portal like any unknown code's.
+        let visit = match LinkCode::parse(&code.0) {
+            Ok(code) => self
+                .services
+                .tracking
+                .visit(&code, &client_info(req))
+                .await
+                .map_err(|e| ApiError::internal(&e))?,
+            Err(_) => Visit::nowhere(),
+        };
         let location = visit.landing_url.map_or_else(
             || self.services.default_landing_url.clone(),
             |u| u.as_str().to_owned(),

@@ -104,6 +104,13 @@ async fn from_click_to_clawback(app: &TestApp) {
     assert_eq!(stray.status.as_u16(), 302);
     assert_eq!(stray.headers["location"], "https://portal.example");
     assert!(stray.headers.get("set-cookie").is_none());
+    // So does one that cannot be a code at all.
+    let junk = app
+        .call_with_headers(Method::GET, "/r/%3Cscript%3E", &[], None)
+        .await;
+    assert_eq!(junk.status.as_u16(), 302);
+    assert_eq!(junk.headers["location"], "https://portal.example");
+    assert!(junk.headers.get("set-cookie").is_none());
     assert_eq!(app.get("/v1/me/affiliate", &ada).await.json()["clicks"], 1);
 
     // The cookie's visitor registers and is referred.
@@ -205,6 +212,30 @@ async fn from_click_to_clawback(app: &TestApp) {
     )
     .await;
     assert_eq!(again["outcome"], "duplicate");
+    // An event id that cannot be one is refused by its field, and changes nothing.
+    for (body, field) in [
+        (
+            json!({ "event_id": " ", "payment_event_id": "pay-1" }),
+            "event_id",
+        ),
+        (
+            json!({ "event_id": "ref-9", "payment_event_id": "pay\n1" }),
+            "payment_event_id",
+        ),
+        (
+            json!({ "event_id": "x".repeat(101), "account_id": bob_id, "amount_minor": 100, "currency": "EUR" }),
+            "event_id",
+        ),
+    ] {
+        let path = if body.get("account_id").is_some() {
+            "/v1/platform/affiliate/payments"
+        } else {
+            "/v1/platform/affiliate/refunds"
+        };
+        app.post(path, Some(PLATFORM_TOKEN), body)
+            .await
+            .expect_invalid_fields(&[field]);
+    }
     let ledger = app.get("/v1/me/affiliate/commissions", &ada).await.json();
     assert_eq!(statuses(&ledger)[0], (-10_000, "approved".to_owned()));
 

@@ -192,6 +192,23 @@ async fn bounces_need_the_platform_token_and_a_sent_message(app: &TestApp) {
     )
     .await
     .expect_problem(404, "not-found");
+    // A report that names no message, or gives no reason, is refused by field.
+    for (report, field) in [
+        (json!({ "message_id": "  ", "reason": "550" }), "message_id"),
+        (
+            json!({ "message_id": "x".repeat(256), "reason": "550" }),
+            "message_id",
+        ),
+        (json!({ "message_id": header, "reason": "\r\n " }), "reason"),
+        (
+            json!({ "message_id": header, "reason": "x".repeat(501) }),
+            "reason",
+        ),
+    ] {
+        app.post("/v1/platform/mail/bounces", Some(PLATFORM_TOKEN), report)
+            .await
+            .expect_invalid_fields(&[field]);
+    }
 
     let detail = app
         .get(&format!("/v1/me/messages/{id}"), &token)

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use portico_kernel::{AccountId, Clock, CommissionId, Money, Page, PageRequest, StorageError};
 
+use crate::billing_event::BillingEventId;
 use crate::commission::CommissionStatus;
 use crate::model::Commission;
 use crate::ports::{
@@ -18,9 +19,6 @@ pub const MAX_EVENT_AMOUNT_MINOR: i64 = 10_000_000_000_000;
 /// Why an event was not taken.
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
-    /// The event id is empty or too long.
-    #[error("an event id has 1 to 100 characters")]
-    InvalidEventId,
     /// The amount is not positive, or absurdly large.
     #[error("the amount must be positive and at most 10^13 minor units")]
     InvalidAmount,
@@ -33,7 +31,7 @@ pub enum LedgerError {
 #[derive(Debug, Clone)]
 pub struct PaymentEvent {
     /// The billing system's event id.
-    pub event_id: String,
+    pub event_id: BillingEventId,
     /// The paying account.
     pub account: AccountId,
     /// What it paid.
@@ -44,9 +42,9 @@ pub struct PaymentEvent {
 #[derive(Debug, Clone)]
 pub struct RefundEvent {
     /// The billing system's event id.
-    pub event_id: String,
+    pub event_id: BillingEventId,
     /// The payment's event id.
-    pub payment_event_id: String,
+    pub payment_event_id: BillingEventId,
     /// How much was refunded; the whole payment when `None`.
     pub amount_minor: Option<i64>,
 }
@@ -60,15 +58,6 @@ pub enum PaymentOutcome {
     Duplicate,
     /// The payer was referred by nobody; nothing to record.
     NotReferred,
-}
-
-fn check_event_id(id: &str) -> Result<(), LedgerError> {
-    let valid = !id.trim().is_empty() && id.len() <= 100 && !id.chars().any(char::is_control);
-    if valid {
-        Ok(())
-    } else {
-        Err(LedgerError::InvalidEventId)
-    }
 }
 
 /// The commission ledger.
@@ -101,7 +90,6 @@ impl Ledger {
     /// Idempotent on the event id.
     #[tracing::instrument(name = "Ledger::payment", skip_all)]
     pub async fn payment(&self, event: &PaymentEvent) -> Result<PaymentOutcome, LedgerError> {
-        check_event_id(&event.event_id)?;
         if !(1..=MAX_EVENT_AMOUNT_MINOR).contains(&event.amount.amount_minor) {
             return Err(LedgerError::InvalidAmount);
         }
@@ -140,8 +128,6 @@ impl Ledger {
     /// Idempotent on the event id.
     #[tracing::instrument(name = "Ledger::refund", skip_all)]
     pub async fn refund(&self, event: &RefundEvent) -> Result<RefundOutcome, LedgerError> {
-        check_event_id(&event.event_id)?;
-        check_event_id(&event.payment_event_id)?;
         if event
             .amount_minor
             .is_some_and(|amount| !(1..=MAX_EVENT_AMOUNT_MINOR).contains(&amount))
@@ -223,7 +209,7 @@ mod tests {
 
         let outcome = ledger(program, store)
             .payment(&PaymentEvent {
-                event_id: "pay-1".into(),
+                event_id: BillingEventId::parse("pay-1").unwrap(),
                 account: AccountId::generate(),
                 amount: eur(12_345),
             })
@@ -241,7 +227,7 @@ mod tests {
         store.expect_record_payment().times(0);
         let ledger = ledger(program, store);
         let event = |id: &str, amount| PaymentEvent {
-            event_id: id.into(),
+            event_id: BillingEventId::parse(id).unwrap(),
             account: AccountId::generate(),
             amount: eur(amount),
         };
@@ -259,10 +245,6 @@ mod tests {
                 .payment(&event("pay-4", MAX_EVENT_AMOUNT_MINOR + 1))
                 .await,
             Err(LedgerError::InvalidAmount)
-        ));
-        assert!(matches!(
-            ledger.payment(&event(" ", 100)).await,
-            Err(LedgerError::InvalidEventId)
         ));
     }
 }

@@ -86,7 +86,11 @@ fn invalid(field: &'static str, message: impl ToString) -> PayoutError {
 }
 
 impl DestinationInput {
-    fn into_kind(self) -> Result<DestinationKind, PayoutError> {
+    /// The destination it describes: the address parsed, the holder's name bounded,
+    /// the IBAN's checksum and the BIC checked. A refusal names the field. The API and
+    /// the pages call this as they read a form, so [`Payouts::add_destination`] takes
+    /// only a checked destination.
+    pub fn try_into_kind(self) -> Result<DestinationKind, PayoutError> {
         Ok(match self {
             Self::PayPal { email } => DestinationKind::PayPal {
                 email: EmailAddress::parse(&email).map_err(|e| invalid("email", e))?,
@@ -177,17 +181,16 @@ impl Payouts {
         Ok(self.ledger.destinations(affiliate).await?)
     }
 
-    /// Adds a destination (the IBAN's checksum and the email are checked); recorded
+    /// Adds a destination (read with [`DestinationInput::try_into_kind`]); recorded
     /// and notified by mail.
     #[tracing::instrument(name = "Payouts::add_destination", skip_all, fields(affiliate = %affiliate))]
     pub async fn add_destination(
         &self,
         affiliate: AccountId,
-        input: DestinationInput,
+        kind: DestinationKind,
         client: &ClientInfo,
     ) -> Result<Destination, PayoutError> {
         self.ensure_affiliate(affiliate).await?;
-        let kind = input.into_kind()?;
         if self.ledger.destinations(affiliate).await?.len() >= MAX_DESTINATIONS {
             return Err(invalid(
                 "kind",

@@ -19,6 +19,17 @@ pub struct Visit {
     pub landing_url: Option<LandingUrl>,
 }
 
+impl Visit {
+    /// A visit that names no link (an unknown or malformed code): nothing is recorded
+    /// and the visitor lands on the configured default.
+    pub fn nowhere() -> Self {
+        Self {
+            code: None,
+            landing_url: None,
+        }
+    }
+}
+
 /// Records clicks and referrals.
 #[derive(Clone)]
 pub struct Tracking {
@@ -52,18 +63,9 @@ impl Tracking {
     /// so does a link whose stored landing URL is no longer on an allowed host (the
     /// list may have changed since it was made).
     #[tracing::instrument(name = "Tracking::visit", skip_all)]
-    pub async fn visit(&self, code: &str, client: &ClientInfo) -> Result<Visit, StorageError> {
-        let Ok(code) = LinkCode::parse(code) else {
-            return Ok(Visit {
-                code: None,
-                landing_url: None,
-            });
-        };
-        let Some(link) = self.program.link_by_code(&code).await? else {
-            return Ok(Visit {
-                code: None,
-                landing_url: None,
-            });
+    pub async fn visit(&self, code: &LinkCode, client: &ClientInfo) -> Result<Visit, StorageError> {
+        let Some(link) = self.program.link_by_code(code).await? else {
+            return Ok(Visit::nowhere());
         };
         self.program
             .record_click(&Click {
@@ -89,17 +91,14 @@ impl Tracking {
     pub async fn refer(
         &self,
         referred: AccountId,
-        code: &str,
+        code: &LinkCode,
         clicked_at: Option<OffsetDateTime>,
     ) -> Result<bool, StorageError> {
         let now = self.clock.now();
         if clicked_at.is_some_and(|at| now - at > self.settings.attribution_window || at > now) {
             return Ok(false);
         }
-        let Ok(code) = LinkCode::parse(code) else {
-            return Ok(false);
-        };
-        let Some(link) = self.program.link_by_code(&code).await? else {
+        let Some(link) = self.program.link_by_code(code).await? else {
             return Ok(false);
         };
         if link.affiliate == referred {
@@ -138,6 +137,10 @@ mod tests {
         )
     }
 
+    fn code(text: &str) -> LinkCode {
+        LinkCode::parse(text).unwrap()
+    }
+
     fn link(affiliate: AccountId) -> Link {
         Link {
             id: LinkId::generate(),
@@ -170,13 +173,21 @@ mod tests {
         let client = ClientInfo::new("192.0.2.1".parse().ok(), Some("browser"));
         let tracking = tracking(program);
 
-        let known = tracking.visit("abcdefghjkmn", &client).await.unwrap();
-        let unknown = tracking.visit("zzzzzzzzzzzz", &client).await.unwrap();
-        let junk = tracking.visit("<script>", &client).await.unwrap();
+        let known = tracking
+            .visit(&code("abcdefghjkmn"), &client)
+            .await
+            .unwrap();
+        let unknown = tracking
+            .visit(&code("zzzzzzzzzzzz"), &client)
+            .await
+            .unwrap();
 
         assert!(known.code.is_some());
         assert_eq!(unknown.code, None);
-        assert_eq!(junk.code, None);
+        assert!(
+            LinkCode::parse("<script>").is_err(),
+            "junk never reaches the lookup"
+        );
     }
 
     #[tokio::test]
@@ -198,8 +209,14 @@ mod tests {
         let tracking = tracking(program);
         let client = ClientInfo::default();
 
-        let allowed = tracking.visit("abcdefghjkmn", &client).await.unwrap();
-        let elsewhere = tracking.visit("pqrstvwxyz23", &client).await.unwrap();
+        let allowed = tracking
+            .visit(&code("abcdefghjkmn"), &client)
+            .await
+            .unwrap();
+        let elsewhere = tracking
+            .visit(&code("pqrstvwxyz23"), &client)
+            .await
+            .unwrap();
 
         assert_eq!(
             allowed.landing_url.map(|u| u.as_str().to_owned()),
@@ -225,21 +242,21 @@ mod tests {
 
         assert!(
             !tracking
-                .refer(affiliate, "abcdefghjkmn", None)
+                .refer(affiliate, &code("abcdefghjkmn"), None)
                 .await
                 .unwrap()
         );
         let stale = Some(now() - Duration::days(31));
         assert!(
             !tracking
-                .refer(AccountId::generate(), "abcdefghjkmn", stale)
+                .refer(AccountId::generate(), &code("abcdefghjkmn"), stale)
                 .await
                 .unwrap()
         );
         let fresh = Some(now() - Duration::days(2));
         assert!(
             tracking
-                .refer(AccountId::generate(), "abcdefghjkmn", fresh)
+                .refer(AccountId::generate(), &code("abcdefghjkmn"), fresh)
                 .await
                 .unwrap()
         );

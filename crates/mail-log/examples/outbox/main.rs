@@ -12,9 +12,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use portico_kernel::{AccountId, EmailAddress, FixedClock, OneTimeLink, PageRequest, async_trait};
 use portico_mail_log::{
-    Bounces, DeliveryError, DeliveryWorker, Envelope, MailHistory, MailTransport, Mailer,
-    MessageComposer, MessageStatus, OutboxRepository, RetryPolicy, Template, TemplateSource,
-    Templates,
+    BounceReason, BounceReference, Bounces, DeliveryError, DeliveryWorker, Envelope, MailHistory,
+    MailTransport, Mailer, MessageComposer, MessageStatus, OutboxRepository, RetryPolicy, Template,
+    TemplateSource, Templates,
 };
 use time::OffsetDateTime;
 
@@ -107,9 +107,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     assert_eq!(sent.items.len(), 1);
     let bounces = Bounces::new(outbox.clone(), clock.clone());
-    bounces
-        .report(&message.message_id_header, "550 mailbox unavailable")
-        .await?;
+    let reference = BounceReference::parse(&message.message_id_header)?;
+    let reason = BounceReason::parse("550 mailbox unavailable")?;
+    bounces.report(&reference, &reason).await?;
     let (bounced, events) = history.get(account, message.id).await?;
     assert_eq!(bounced.status, MessageStatus::Bounced);
     assert!(!bounced.content.text.contains("s3cr3t"));

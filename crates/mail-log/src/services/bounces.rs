@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use portico_kernel::{Clock, MessageId, StorageError};
+use portico_kernel::{Clock, StorageError};
 
 use crate::ports::{BounceOutcome, BounceReference, OutboxRepository};
 
@@ -15,12 +15,40 @@ pub enum BounceError {
     /// The message was never sent, so it cannot have bounced.
     #[error("the message was never sent")]
     NotSent,
-    /// The reason is empty or too long.
-    #[error("a bounce reason has 1 to 500 characters")]
-    InvalidReason,
     /// Storage failed.
     #[error("message storage failed")]
     Unexpected(#[from] StorageError),
+}
+
+/// Why a bounce happened, as the receiving side said it: one line of text, kept in
+/// the message's history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BounceReason(String);
+
+/// A bounce reason is empty or too long (after control characters are dropped).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("a bounce reason has 1 to 500 characters")]
+pub struct InvalidBounceReason;
+
+impl BounceReason {
+    /// The longest reason kept.
+    pub const MAX_LEN: usize = 500;
+
+    /// Reads a reason, dropping control characters (a multi-line SMTP answer becomes
+    /// one line) and the spaces around it.
+    pub fn parse(text: &str) -> Result<Self, InvalidBounceReason> {
+        let cleaned: String = text.chars().filter(|c| !c.is_control()).collect();
+        let cleaned = cleaned.trim();
+        if cleaned.is_empty() || cleaned.chars().count() > Self::MAX_LEN {
+            return Err(InvalidBounceReason);
+        }
+        Ok(Self(cleaned.to_owned()))
+    }
+
+    /// The reason as kept.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
 }
 
 /// Records that sent messages bounced.
@@ -31,38 +59,21 @@ pub struct Bounces {
 }
 
 impl Bounces {
-    /// Longest reason kept.
-    pub const MAX_REASON: usize = 500;
-
     /// Wires the service.
     pub fn new(outbox: Arc<dyn OutboxRepository>, clock: Arc<dyn Clock>) -> Self {
         Self { outbox, clock }
     }
 
-    /// Reads a reference: Portico's message id, or else a `Message-ID` header (with or
-    /// without its angle brackets).
-    pub fn reference(text: &str) -> BounceReference {
-        let text = text.trim();
-        match MessageId::parse(text) {
-            Ok(id) => BounceReference::Id(id),
-            Err(_) => {
-                let bare = text.trim_start_matches('<').trim_end_matches('>');
-                BounceReference::Header(format!("<{bare}>"))
-            }
-        }
-    }
-
     /// Marks the message `bounced`. Reporting the same bounce twice is harmless.
     #[tracing::instrument(name = "Bounces::report", skip_all)]
-    pub async fn report(&self, reference: &str, reason: &str) -> Result<(), BounceError> {
-        let reason: String = reason.chars().filter(|c| !c.is_control()).collect();
-        let reason = reason.trim();
-        if reason.is_empty() || reason.chars().count() > Self::MAX_REASON {
-            return Err(BounceError::InvalidReason);
-        }
+    pub async fn report(
+        &self,
+        reference: &BounceReference,
+        reason: &BounceReason,
+    ) -> Result<(), BounceError> {
         match self
             .outbox
-            .mark_bounced(&Self::reference(reference), reason, self.clock.now())
+            .mark_bounced(reference, reason.as_str(), self.clock.now())
             .await?
         {
             BounceOutcome::Bounced | BounceOutcome::AlreadyBounced => Ok(()),
@@ -75,8 +86,8 @@ impl Bounces {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ports::MockOutboxRepository;
-    use portico_kernel::FixedClock;
+    use crate::ports::{InvalidBounceReference, MockOutboxRepository};
+    use portico_kernel::{FixedClock, MessageId};
     use time::OffsetDateTime;
 
     fn bounces(outbox: MockOutboxRepository) -> Bounces {
@@ -86,18 +97,42 @@ mod tests {
         )
     }
 
+    fn reference(text: &str) -> BounceReference {
+        BounceReference::parse(text).unwrap()
+    }
+
+    fn reason(text: &str) -> BounceReason {
+        BounceReason::parse(text).unwrap()
+    }
+
     #[test]
     fn a_reference_is_an_id_or_a_header() {
         let id = MessageId::generate();
-        assert_eq!(Bounces::reference(&id.to_string()), BounceReference::Id(id));
+        assert_eq!(reference(&id.to_string()), BounceReference::Id(id));
         assert_eq!(
-            Bounces::reference("abc@mail.example"),
+            reference("abc@mail.example"),
             BounceReference::Header("<abc@mail.example>".into())
         );
         assert_eq!(
-            Bounces::reference("<abc@mail.example>"),
+            reference(" <abc@mail.example> "),
             BounceReference::Header("<abc@mail.example>".into())
         );
+        assert_eq!(BounceReference::parse("  "), Err(InvalidBounceReference));
+        assert_eq!(
+            BounceReference::parse(&"a".repeat(256)),
+            Err(InvalidBounceReference)
+        );
+    }
+
+    #[test]
+    fn the_reason_is_cleaned_and_bounded() {
+        assert_eq!(reason(" 550\r\n gone ").as_str(), "550 gone");
+        assert_eq!(reason(&"x".repeat(500)).as_str().len(), 500);
+        assert_eq!(
+            BounceReason::parse(&"x".repeat(501)),
+            Err(InvalidBounceReason)
+        );
+        assert_eq!(BounceReason::parse("\r\n \t"), Err(InvalidBounceReason));
     }
 
     #[tokio::test]
@@ -107,7 +142,9 @@ mod tests {
             .expect_mark_bounced()
             .returning(|_, _, _| Ok(BounceOutcome::NotFound));
 
-        let result = bounces(outbox).report("nope@x", "550 user unknown").await;
+        let result = bounces(outbox)
+            .report(&reference("nope@x"), &reason("550 user unknown"))
+            .await;
 
         assert!(matches!(result, Err(BounceError::NotFound)));
     }
@@ -119,25 +156,28 @@ mod tests {
             .expect_mark_bounced()
             .returning(|_, _, _| Ok(BounceOutcome::NotSent));
 
-        let result = bounces(outbox).report("x@y", "550").await;
+        let result = bounces(outbox)
+            .report(&reference("x@y"), &reason("550"))
+            .await;
 
         assert!(matches!(result, Err(BounceError::NotSent)));
     }
 
     #[tokio::test]
-    async fn the_reason_is_cleaned_and_bounded() {
+    async fn the_reason_reaches_the_outbox_as_cleaned() {
         let mut outbox = MockOutboxRepository::new();
         outbox
             .expect_mark_bounced()
-            .withf(|_, reason, _| reason == "550 gone")
+            .withf(|reference, reason, _| {
+                *reference == BounceReference::Header("<x@y>".into()) && reason == "550 gone"
+            })
             .times(1)
             .returning(|_, _, _| Ok(BounceOutcome::Bounced));
-        let service = bounces(outbox);
 
-        assert!(service.report("x@y", " 550\r\n gone ").await.is_ok());
-        assert!(matches!(
-            service.report("x@y", &"x".repeat(501)).await,
-            Err(BounceError::InvalidReason)
-        ));
+        let result = bounces(outbox)
+            .report(&reference("x@y"), &reason(" 550\r\n gone "))
+            .await;
+
+        assert!(result.is_ok());
     }
 }
