@@ -84,6 +84,20 @@ impl CommissionStatus {
     }
 }
 
+/// The part of a commission of `earned` that refunds adding up to `refunded` out of a
+/// payment of `payment` take back, rounded towards zero and never more than the
+/// whole. Refunds of one payment add up: each takes back
+/// `refunded_share(earned, total after) - refunded_share(earned, total before)`, so
+/// repeated partial refunds never take back more than the commission, and rounding
+/// does not drift.
+pub fn refunded_share(earned: i64, refunded: i64, payment: i64) -> i64 {
+    if payment <= 0 || refunded >= payment {
+        return earned;
+    }
+    let share = i128::from(earned) * i128::from(refunded) / i128::from(payment);
+    i64::try_from(share).unwrap_or(earned)
+}
+
 impl fmt::Display for CommissionStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -121,6 +135,14 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_refund_takes_back_its_share_rounded_toward_zero() {
+        assert_eq!(refunded_share(1_000, 5_000, 10_000), 500);
+        assert_eq!(refunded_share(999, 1, 3), 333);
+        assert_eq!(refunded_share(1_000, 20_000, 10_000), 1_000);
+        assert_eq!(refunded_share(1_000, 5_000, 0), 1_000);
     }
 
     #[test]

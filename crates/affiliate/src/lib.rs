@@ -21,6 +21,7 @@
 //! It depends on `portico-kernel` alone; an embedder implements its ports with
 //! `#[portico_kernel::async_trait]`, composes its [`AffiliateNotice`]s with a
 //! `NoticeComposer` of their own, and finds doubles under `mocks` (feature `mocks`).
+//! `examples/ledger.rs` walks the ledger's rules: earnings, hold, payouts, refunds.
 //!
 //! ```
 //! use portico_affiliate::commission::{CommissionStatus, LedgerEvent, Outcome};

@@ -6,6 +6,7 @@
 //! same approved entries.
 
 use async_trait::async_trait;
+use portico_affiliate::commission::refunded_share;
 use portico_affiliate::ports::{
     DestinationChange, LedgerRepository, PaymentRecord, PayoutRequest, PayoutWriteError,
     RefundOutcome, RefundRecord,
@@ -42,16 +43,6 @@ impl SeaLedger {
     pub fn new(db: DatabaseConnection) -> Self {
         Self { db }
     }
-}
-
-/// The share of `amount` a refund of `refunded` out of `payment` takes back, rounded
-/// towards zero (never more than the whole).
-fn refunded_share(amount: i64, refunded: i64, payment: i64) -> i64 {
-    if payment <= 0 || refunded >= payment {
-        return amount;
-    }
-    let share = i128::from(amount) * i128::from(refunded) / i128::from(payment);
-    i64::try_from(share).unwrap_or(amount)
 }
 
 #[async_trait]
@@ -410,17 +401,4 @@ async fn insert_commission(
     )
     .await?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::refunded_share;
-
-    #[test]
-    fn a_refund_takes_back_its_share_rounded_toward_zero() {
-        assert_eq!(refunded_share(1_000, 5_000, 10_000), 500);
-        assert_eq!(refunded_share(999, 1, 3), 333);
-        assert_eq!(refunded_share(1_000, 20_000, 10_000), 1_000);
-        assert_eq!(refunded_share(1_000, 5_000, 0), 1_000);
-    }
 }
