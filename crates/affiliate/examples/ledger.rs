@@ -7,7 +7,7 @@
 //! Run it with `cargo run -p portico-affiliate --example ledger`; the test suite runs
 //! it too.
 
-use portico_affiliate::commission::refunded_share;
+use portico_affiliate::commission::RefundShare;
 use portico_affiliate::{
     CommissionStatus, DestinationInput, DestinationKind, LedgerEvent, LinkCode, Outcome,
     PayoutError, ProgramSettings,
@@ -38,7 +38,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         earned.amount_minor,
         12_000 * i64::from(settings.rate_percent) / 100
     );
-    assert!(payable_from - paid_at >= Duration::days(1));
+    assert_eq!(payable_from - paid_at, Duration::days(30));
 
     // The one table of what moves an entry: pending, approved once held, paid by a
     // payout; a refund reverses what is unpaid and claws back what was paid.
@@ -63,16 +63,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // Three partial refunds of the payment (40.00, 40.00 and 50.00 of 120.00) take
     // back shares that never exceed the commission, whatever the rounding.
+    // This is the rule the storage adapter applies inside the refund's transaction.
     let mut refunded = 0;
     let mut taken_back = 0;
     for refund in [4_000, 4_000, 5_000] {
-        let before = refunded;
-        refunded = (refunded + refund).min(payment.amount_minor);
-        let share = refunded_share(earned.amount_minor, refunded, payment.amount_minor)
-            - refunded_share(earned.amount_minor, before, payment.amount_minor);
-        taken_back += share;
-        println!("a refund of {refund} takes back {share}");
+        let step = RefundShare::of(earned.amount_minor, payment.amount_minor, refunded, refund);
+        refunded = step.refunded_total;
+        taken_back += step.share;
+        println!("a refund of {refund} takes back {}", step.share);
     }
+    assert_eq!(refunded, payment.amount_minor);
     assert_eq!(taken_back, earned.amount_minor);
 
     // Payout destinations are read before any service sees them: the IBAN's checksum

@@ -84,13 +84,36 @@ impl CommissionStatus {
     }
 }
 
+/// What one refund of a payment takes back of the commission the payment earned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RefundShare {
+    /// The payment's refunded total after this refund (never more than the payment).
+    pub refunded_total: i64,
+    /// The part of the commission this refund takes back.
+    pub share: i64,
+}
+
+impl RefundShare {
+    /// A refund of `refund` out of a payment of `payment` that had `refunded_before`
+    /// refunded already, on a commission of `earned`. Refunds of one payment add up,
+    /// and each takes back only the share its part of the running total earns, so
+    /// repeated partial refunds never take back more than the commission, and
+    /// rounding does not drift.
+    pub fn of(earned: i64, payment: i64, refunded_before: i64, refund: i64) -> Self {
+        let refunded_total = refunded_before.saturating_add(refund).min(payment);
+        let share = refunded_share(earned, refunded_total, payment)
+            - refunded_share(earned, refunded_before, payment);
+        Self {
+            refunded_total,
+            share,
+        }
+    }
+}
+
 /// The part of a commission of `earned` that refunds adding up to `refunded` out of a
 /// payment of `payment` take back, rounded towards zero and never more than the
-/// whole. Refunds of one payment add up: each takes back
-/// `refunded_share(earned, total after) - refunded_share(earned, total before)`, so
-/// repeated partial refunds never take back more than the commission, and rounding
-/// does not drift.
-pub fn refunded_share(earned: i64, refunded: i64, payment: i64) -> i64 {
+/// whole.
+fn refunded_share(earned: i64, refunded: i64, payment: i64) -> i64 {
     if payment <= 0 || refunded >= payment {
         return earned;
     }
@@ -143,6 +166,21 @@ mod tests {
         assert_eq!(refunded_share(999, 1, 3), 333);
         assert_eq!(refunded_share(1_000, 20_000, 10_000), 1_000);
         assert_eq!(refunded_share(1_000, 5_000, 0), 1_000);
+    }
+
+    #[test]
+    fn partial_refunds_add_up_to_the_commission_and_no_more() {
+        let (earned, payment) = (1_000, 3_000);
+        let mut refunded = 0;
+        let mut taken_back = 0;
+        for refund in [1_000, 1_000, 1_000, 500] {
+            let step = RefundShare::of(earned, payment, refunded, refund);
+            refunded = step.refunded_total;
+            taken_back += step.share;
+        }
+        assert_eq!(refunded, payment);
+        assert_eq!(taken_back, earned);
+        assert_eq!(RefundShare::of(999, 3, 0, 1).share, 333);
     }
 
     #[test]

@@ -11,6 +11,8 @@
 //!   reports a payment, `approved` after the hold period, `paid` by a payout,
 //!   `reversed` by a refund, or clawed back by a negative entry when already paid;
 //! - [`iban`]: IBANs (ISO 13616 checksum) and BICs for bank transfers;
+//! - [`billing_event`]: the billing system's event ids, on which payments and
+//!   refunds are idempotent;
 //! - [`ports`] and [`services`]: [`Program`], [`Tracking`], [`Ledger`], [`Payouts`].
 //!
 //! Money is integer minor units with a currency ([`portico_kernel::Money`]); no float

@@ -8,7 +8,9 @@
 //! - [`delegate`]: invitations (to an email address, a seven-day single-use token
 //!   stored hashed) and the grants they become when the account holding that
 //!   address, verified, accepts;
-//! - [`ports`]: storage and account facts;
+//! - [`ports`]: the storage of delegates, products and grants (what access
+//!   decisions read), and the owner's audit trail ([`ports::DelegateAudit`],
+//!   implemented where the trail's owner is known);
 //! - [`services`]: [`Delegates`] (the owner's side), [`Invitations`] (accepting),
 //!   [`AccessDecisions`] (may actor X act on product P of account A, answered from
 //!   the current grants every time, never from a cache that outlives a revocation)

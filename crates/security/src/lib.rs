@@ -11,7 +11,7 @@
 //! Layout:
 //! - [`password_policy`]: length, commonness and context rules for new passwords;
 //! - [`hasher`]: the [`PasswordHasher`] port and its argon2id implementation, which
-//!   runs the hashing on the blocking thread pool;
+//!   hashes on threads of its own, one per core;
 //! - [`session`]: sessions and their idle and absolute expiry;
 //! - [`events`]: the audit trail ([`SecurityEvent`]) and its port;
 //! - [`throttle`]: growing delays after failed attempts, per account, account and
@@ -37,48 +37,58 @@
 //! Embedding: implement the ports with `#[portico_kernel::async_trait]` and copy the
 //! `[profile.dev.package]` lines of `docs/embedding.md` so argon2 is optimised in
 //! debug builds. The [`Argon2Hasher`] hashes on its own threads, so any executor
-//! can await it; `examples/policy_and_hasher.rs` uses none but a plain loop.
+//! can await it; `examples/policy_and_hasher.rs` uses none but a plain loop. The
+//! services of `full` are meant for a Tokio runtime: [`PasswordResets::request`]
+//! answers at once and looks the account up in a task it spawns.
 //!
-//! ```no_run
-//! use std::sync::Arc;
-//! use portico_kernel::{Password, SystemClock};
-//! use portico_security::ports::{CredentialRepository, SessionRepository};
-//! use portico_security::{
-//!     Argon2Hasher, ClientInfo, DeviceRepository, LoginAttempt, LoginPorts, Logins,
-//!     SecurityEventRepository, IpWhitelistRepository, SessionPolicy, ThrottlePolicies,
-//!     ThrottleRepository, TwoFactorRepository,
-//! };
-//!
-//! async fn log_in(
-//!     credentials: Arc<dyn CredentialRepository>,
-//!     sessions: Arc<dyn SessionRepository>,
-//!     devices: Arc<dyn DeviceRepository>,
-//!     events: Arc<dyn SecurityEventRepository>,
-//!     throttle: Arc<dyn ThrottleRepository>,
-//!     two_factor: Arc<dyn TwoFactorRepository>,
-//!     whitelist: Arc<dyn IpWhitelistRepository>,
-//! ) -> Result<(), Box<dyn std::error::Error>> {
-//!     let ports = LoginPorts {
-//!         credentials,
-//!         sessions,
-//!         devices,
-//!         hasher: Arc::new(Argon2Hasher::new()?),
-//!         events,
-//!         throttle,
-//!         two_factor,
-//!         whitelist,
-//!         clock: Arc::new(SystemClock),
-//!     };
-//!     let login = Logins::new(ports, SessionPolicy::default(), ThrottlePolicies::default());
-//!     let password = Password::new("violet tractor sings".into());
-//!     let attempt = LoginAttempt { login: "ada", password: &password, device_token: None };
-//!     let opened = login.login(attempt, ClientInfo::default()).await?;
-//!     if opened.session.second_factor_pending {
-//!         println!("now send a TOTP or recovery code to complete the login");
-//!     }
-//!     Ok(())
-//! }
-//! ```
+
+// The example needs every service, so it is shown (and compiled as a doctest) only
+// with `full`.
+#![cfg_attr(
+    feature = "full",
+    doc = r#"
+```no_run
+use std::sync::Arc;
+use portico_kernel::{Password, SystemClock};
+use portico_security::ports::{CredentialRepository, SessionRepository};
+use portico_security::{
+    Argon2Hasher, ClientInfo, DeviceRepository, LoginAttempt, LoginPorts, Logins,
+    SecurityEventRepository, IpWhitelistRepository, SessionPolicy, ThrottlePolicies,
+    ThrottleRepository, TwoFactorRepository,
+};
+
+async fn log_in(
+    credentials: Arc<dyn CredentialRepository>,
+    sessions: Arc<dyn SessionRepository>,
+    devices: Arc<dyn DeviceRepository>,
+    events: Arc<dyn SecurityEventRepository>,
+    throttle: Arc<dyn ThrottleRepository>,
+    two_factor: Arc<dyn TwoFactorRepository>,
+    whitelist: Arc<dyn IpWhitelistRepository>,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let ports = LoginPorts {
+        credentials,
+        sessions,
+        devices,
+        hasher: Arc::new(Argon2Hasher::new()?),
+        events,
+        throttle,
+        two_factor,
+        whitelist,
+        clock: Arc::new(SystemClock),
+    };
+    let login = Logins::new(ports, SessionPolicy::default(), ThrottlePolicies::default());
+    let password = Password::new("violet tractor sings".into());
+    let attempt = LoginAttempt { login: "ada", password: &password, device_token: None };
+    let opened = login.login(attempt, ClientInfo::default()).await?;
+    if opened.session.second_factor_pending {
+        println!("now send a TOTP or recovery code to complete the login");
+    }
+    Ok(())
+}
+```
+"#
+)]
 
 #[cfg(feature = "full")]
 pub mod devices;

@@ -6,7 +6,7 @@
 //! same approved entries.
 
 use async_trait::async_trait;
-use portico_affiliate::commission::refunded_share;
+use portico_affiliate::commission::RefundShare;
 use portico_affiliate::ports::{
     DestinationChange, LedgerRepository, PaymentRecord, PayoutRequest, PayoutWriteError,
     RefundOutcome, RefundRecord,
@@ -113,21 +113,17 @@ impl LedgerRepository for SeaLedger {
         let (payment, refunded_before) = payment_row
             .first()
             .map_or((0, 0), |row| (row.payment_minor, row.refunded_minor));
-        // Refunds of one payment add up; each takes back only the share its part of
-        // the running total earns, so repeated partial refunds never take back more
-        // than the commission, and rounding does not drift.
-        let refunded_now = refunded_before
-            .saturating_add(refund.amount_minor)
-            .min(payment);
+        let earned = current.amount.amount_minor;
+        let RefundShare {
+            refunded_total: refunded_now,
+            share,
+        } = RefundShare::of(earned, payment, refunded_before, refund.amount_minor);
         execute(
             &txn,
             "UPDATE affiliate_payment_events SET refunded_minor = $1 WHERE event_id = $2",
             vec![refunded_now.into(), refund.payment_event_id.as_str().into()],
         )
         .await?;
-        let earned = current.amount.amount_minor;
-        let share = refunded_share(earned, refunded_now, payment)
-            - refunded_share(earned, refunded_before, payment);
         let first_and_whole = refunded_before == 0 && share == earned;
         let negative = |status, approve_after| Commission {
             id: CommissionId::generate(),

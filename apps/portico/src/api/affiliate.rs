@@ -333,7 +333,11 @@ pub(crate) async fn add_destination(
     body: NewDestination,
 ) -> Result<Destination, ApiError> {
     services.step_up.require(session, client).await?;
-    let kind = destination_input(body)?.try_into_kind()?;
+    let input = destination_input(body)?;
+    // Membership before the values, so a non-member hears "join first" whatever it
+    // typed; the service checks it again for embedders that call it directly.
+    services.payouts.require_affiliate(session.account).await?;
+    let kind = input.try_into_kind()?;
     Ok(services
         .payouts
         .add_destination(session.account, kind, client)

@@ -55,6 +55,14 @@ async fn from_click_to_clawback(app: &TestApp) {
     app.post("/v1/me/affiliate/links", Some(&ada), json!({}))
         .await
         .expect_problem(409, "not-affiliate");
+    // Outside the program, "join first" comes before anything about the fields.
+    app.post(
+        "/v1/me/affiliate/payout-destinations",
+        Some(&ada),
+        json!({ "kind": "bank_transfer", "account_holder": "Ada", "iban": "DE00 bad" }),
+    )
+    .await
+    .expect_problem(409, "not-affiliate");
     app.post("/v1/me/affiliate", Some(&ada), json!({}))
         .await
         .expect(200);

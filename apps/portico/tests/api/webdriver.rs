@@ -38,13 +38,9 @@ impl Drop for Driver {
 }
 
 impl Driver {
-    /// Starts chromedriver on a port it picks itself (so two tests never race for
-    /// one) and waits until it is ready.
-    pub async fn start() -> Self {
-        assert!(
-            std::path::Path::new(CHROMEDRIVER).exists() && std::path::Path::new(CHROMIUM).exists(),
-            "the browser tests need Debian's Chromium: apt-get install -y chromium chromium-driver"
-        );
+    /// One chromedriver process and the port it says it listens on; `None` when it
+    /// ended without saying one.
+    fn spawn_and_read_port() -> Option<(Child, u16)> {
         let mut process = Command::new(CHROMEDRIVER)
             .arg("--port=0")
             .stdout(Stdio::piped())
@@ -53,16 +49,32 @@ impl Driver {
             .unwrap();
         // "ChromeDriver was started successfully on port 38665."
         let mut lines = BufReader::new(process.stdout.take().unwrap()).lines();
-        let port = lines
-            .by_ref()
-            .map_while(Result::ok)
-            .find_map(|line| {
-                line.split_once("started successfully on port ")
-                    .and_then(|(_, rest)| rest.trim_end_matches('.').parse::<u16>().ok())
-            })
-            .expect("chromedriver did not say its port");
+        let port = lines.by_ref().map_while(Result::ok).find_map(|line| {
+            line.split_once("started successfully on port ")
+                .and_then(|(_, rest)| rest.trim_end_matches('.').parse::<u16>().ok())
+        });
+        let Some(port) = port else {
+            let _ = process.kill();
+            let _ = process.wait();
+            return None;
+        };
         // Whatever it prints later must not fill the pipe and stall it.
         std::thread::spawn(move || lines.for_each(drop));
+        Some((process, port))
+    }
+
+    /// Starts chromedriver on a port it picks itself (so two tests never race for
+    /// one) and waits until it is ready.
+    pub async fn start() -> Self {
+        assert!(
+            std::path::Path::new(CHROMEDRIVER).exists() && std::path::Path::new(CHROMIUM).exists(),
+            "the browser tests need Debian's Chromium: apt-get install -y chromium chromium-driver"
+        );
+        // A chromedriver that exits before it says its port (seen once under a
+        // full parallel test run) is started again rather than failing the test.
+        let (process, port) = (0..3)
+            .find_map(|_| Self::spawn_and_read_port())
+            .expect("chromedriver did not say its port in three starts");
         let driver = Self {
             process,
             address: SocketAddr::from(([127, 0, 0, 1], port)),

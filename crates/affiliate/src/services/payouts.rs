@@ -163,7 +163,11 @@ impl Payouts {
         }
     }
 
-    async fn ensure_affiliate(&self, account: AccountId) -> Result<(), PayoutError> {
+    /// Refuses an account outside the program. Every operation here checks it first;
+    /// the API also asks before it reads a destination's fields, so a non-member
+    /// hears "join first" before anything about what it typed.
+    #[tracing::instrument(name = "Payouts::require_affiliate", skip_all, fields(account = %account))]
+    pub async fn require_affiliate(&self, account: AccountId) -> Result<(), PayoutError> {
         self.program
             .overview(account, self.clock.now())
             .await?
@@ -177,7 +181,7 @@ impl Payouts {
         &self,
         affiliate: AccountId,
     ) -> Result<Vec<Destination>, PayoutError> {
-        self.ensure_affiliate(affiliate).await?;
+        self.require_affiliate(affiliate).await?;
         Ok(self.ledger.destinations(affiliate).await?)
     }
 
@@ -190,7 +194,7 @@ impl Payouts {
         kind: DestinationKind,
         client: &ClientInfo,
     ) -> Result<Destination, PayoutError> {
-        self.ensure_affiliate(affiliate).await?;
+        self.require_affiliate(affiliate).await?;
         if self.ledger.destinations(affiliate).await?.len() >= MAX_DESTINATIONS {
             return Err(invalid(
                 "kind",
@@ -317,7 +321,7 @@ impl Payouts {
     /// The affiliate's payouts.
     #[tracing::instrument(name = "Payouts::payouts", skip_all, fields(affiliate = %affiliate))]
     pub async fn payouts(&self, affiliate: AccountId) -> Result<Vec<Payout>, PayoutError> {
-        self.ensure_affiliate(affiliate).await?;
+        self.require_affiliate(affiliate).await?;
         Ok(self.ledger.payouts(affiliate).await?)
     }
 

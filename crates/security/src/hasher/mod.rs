@@ -231,7 +231,7 @@ mod tests {
     fn the_hasher_needs_no_async_runtime() {
         let hasher = Argon2Hasher::new().unwrap();
         let password = Password::new("violet tractor sings".into());
-        let outcome = futures_lite_block_on(async {
+        let outcome = futures_executor::block_on(async {
             let hash = hasher.hash(&password).await?;
             hasher.verify(&password, &hash).await
         });
@@ -241,26 +241,6 @@ mod tests {
                 needs_rehash: false
             }
         );
-    }
-
-    /// Runs a future to completion on this thread, with no runtime at all.
-    fn futures_lite_block_on<T>(future: impl std::future::Future<Output = T>) -> T {
-        use std::task::{Context, Poll, Wake, Waker};
-        struct Unpark(std::thread::Thread);
-        impl Wake for Unpark {
-            fn wake(self: Arc<Self>) {
-                self.0.unpark();
-            }
-        }
-        let waker = Waker::from(Arc::new(Unpark(std::thread::current())));
-        let mut context = Context::from_waker(&waker);
-        let mut future = std::pin::pin!(future);
-        loop {
-            if let Poll::Ready(value) = future.as_mut().poll(&mut context) {
-                return value;
-            }
-            std::thread::park();
-        }
     }
 
     #[tokio::test]
