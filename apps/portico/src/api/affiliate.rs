@@ -92,27 +92,68 @@ impl AffiliateApi {
     }
 }
 
-fn destination_input(body: NewDestination) -> Result<DestinationInput, ApiError> {
-    let missing = |field: &str| ApiError::invalid_field(field, "required for this kind");
-    Ok(match body.kind.as_str() {
-        "paypal" => DestinationInput::PayPal {
-            email: body.email.ok_or_else(|| missing("email"))?,
-        },
-        "bank_transfer" => DestinationInput::BankTransfer {
-            account_holder: body
-                .account_holder
-                .ok_or_else(|| missing("account_holder"))?,
-            iban: body.iban.ok_or_else(|| missing("iban"))?,
-            bic: body.bic,
-        },
-        "account_credit" => DestinationInput::AccountCredit,
-        _ => {
-            return Err(ApiError::invalid_field(
-                "kind",
-                "one of paypal, bank_transfer, account_credit",
-            ));
-        }
-    })
+impl NewLink {
+    /// The landing URL and campaign, each optional.
+    pub(crate) fn try_into_domain(
+        &self,
+    ) -> Result<(Option<LandingUrl>, Option<Campaign>), ApiError> {
+        let landing_url = self
+            .landing_url
+            .as_deref()
+            .map(LandingUrl::parse)
+            .transpose()
+            .map_err(|e| ApiError::invalid_field("landing_url", e))?;
+        let campaign = self
+            .campaign
+            .as_deref()
+            .map(Campaign::parse)
+            .transpose()
+            .map_err(|e| ApiError::invalid_field("campaign", e))?;
+        Ok((landing_url, campaign))
+    }
+}
+
+impl NewDestination {
+    /// The kind and the fields it requires. Their values are checked by
+    /// [`DestinationInput::try_into_kind`] once the caller is known to be in the
+    /// program, so a non-member hears that first.
+    pub(crate) fn try_into_domain(self) -> Result<DestinationInput, ApiError> {
+        let missing = |field: &str| ApiError::invalid_field(field, "required for this kind");
+        Ok(match self.kind.as_str() {
+            "paypal" => DestinationInput::PayPal {
+                email: self.email.ok_or_else(|| missing("email"))?,
+            },
+            "bank_transfer" => DestinationInput::BankTransfer {
+                account_holder: self
+                    .account_holder
+                    .ok_or_else(|| missing("account_holder"))?,
+                iban: self.iban.ok_or_else(|| missing("iban"))?,
+                bic: self.bic,
+            },
+            "account_credit" => DestinationInput::AccountCredit,
+            _ => {
+                return Err(ApiError::invalid_field(
+                    "kind",
+                    "one of paypal, bank_transfer, account_credit",
+                ));
+            }
+        })
+    }
+}
+
+impl PayoutRequestBody {
+    /// The destination and, when named, the currency.
+    pub(crate) fn try_into_domain(&self) -> Result<(DestinationId, Option<Currency>), ApiError> {
+        let destination = DestinationId::parse(&self.destination_id)
+            .map_err(|_| ApiError::invalid_field("destination_id", "no such destination"))?;
+        let currency = self
+            .currency
+            .as_deref()
+            .map(Currency::parse)
+            .transpose()
+            .map_err(|e| ApiError::invalid_field("currency", e))?;
+        Ok((destination, currency))
+    }
 }
 
 #[OpenApi(prefix_path = "/v1/me/affiliate", tag = "ApiTags::Affiliate")]
@@ -297,18 +338,7 @@ pub(crate) async fn add_link(
     account: AccountId,
     body: &NewLink,
 ) -> Result<Link, ApiError> {
-    let landing_url = body
-        .landing_url
-        .as_deref()
-        .map(LandingUrl::parse)
-        .transpose()
-        .map_err(|e| ApiError::invalid_field("landing_url", e))?;
-    let campaign = body
-        .campaign
-        .as_deref()
-        .map(Campaign::parse)
-        .transpose()
-        .map_err(|e| ApiError::invalid_field("campaign", e))?;
+    let (landing_url, campaign) = body.try_into_domain()?;
     Ok(services
         .program
         .add_link(account, landing_url, campaign)
@@ -333,7 +363,7 @@ pub(crate) async fn add_destination(
     body: NewDestination,
 ) -> Result<Destination, ApiError> {
     services.step_up.require(session, client).await?;
-    let input = destination_input(body)?;
+    let input = body.try_into_domain()?;
     // Membership before the values, so a non-member hears "join first" whatever it
     // typed; the service checks it again for embedders that call it directly.
     services.payouts.require_affiliate(session.account).await?;
@@ -367,14 +397,7 @@ pub(crate) async fn request_payout(
     body: &PayoutRequestBody,
 ) -> Result<Payout, ApiError> {
     services.step_up.require(session, client).await?;
-    let destination = DestinationId::parse(&body.destination_id)
-        .map_err(|_| ApiError::invalid_field("destination_id", "no such destination"))?;
-    let currency = body
-        .currency
-        .as_deref()
-        .map(Currency::parse)
-        .transpose()
-        .map_err(|e| ApiError::invalid_field("currency", e))?;
+    let (destination, currency) = body.try_into_domain()?;
     Ok(services
         .payouts
         .request(session.account, destination, currency)

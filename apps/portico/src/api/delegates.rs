@@ -106,6 +106,15 @@ pub struct InviteRequest {
     pub(crate) scope: ScopeBody,
 }
 
+impl InviteRequest {
+    /// The invitee's address and the scope, the address judged first.
+    pub(crate) fn try_into_domain(self) -> Result<(EmailAddress, Scope), ApiError> {
+        let email =
+            EmailAddress::parse(&self.email).map_err(|e| ApiError::invalid_field("email", e))?;
+        Ok((email, self.scope.try_into_domain()?))
+    }
+}
+
 /// A scope change.
 #[derive(Debug, Object)]
 #[oai(deny_unknown_fields)]
@@ -398,9 +407,7 @@ pub(crate) async fn invite_delegate(
     body: InviteRequest,
 ) -> Result<Delegate, ApiError> {
     services.step_up.require(session, client).await?;
-    let InviteRequest { email, scope } = body;
-    let email = EmailAddress::parse(&email).map_err(|e| ApiError::invalid_field("email", e))?;
-    let scope = scope.try_into_domain()?;
+    let (email, scope) = body.try_into_domain()?;
     services
         .rate_limits
         .invitation(session.account, client)

@@ -103,10 +103,13 @@ pub(crate) fn email_id(id: &str) -> Result<EmailId, ApiError> {
     EmailId::parse(id).map_err(|_| ApiError::not_found("email address"))
 }
 
-fn address(body: &EmailRequest) -> Result<EmailAddress, ApiError> {
-    let mut v = Validator::default();
-    v.check("address", EmailAddress::parse(&body.address))
-        .ok_or_else(|| v.into_error())
+impl EmailRequest {
+    /// The address, parsed (and its domain lower-cased) once, here.
+    pub(crate) fn try_into_domain(&self) -> Result<EmailAddress, ApiError> {
+        let mut v = Validator::default();
+        v.check("address", EmailAddress::parse(&self.address))
+            .ok_or_else(|| v.into_error())
+    }
 }
 
 /// Email addresses.
@@ -247,7 +250,7 @@ pub(crate) async fn add_address(
     body: &EmailRequest,
 ) -> Result<AccountEmail, ApiError> {
     services.step_up.require(session, client).await?;
-    let address = address(body)?;
+    let address = body.try_into_domain()?;
     services
         .rate_limits
         .verification_mail(session.account, address.as_str(), client)
@@ -299,7 +302,7 @@ pub(crate) async fn change_address(
 ) -> Result<EmailId, ApiError> {
     services.step_up.require(session, client).await?;
     let id = email_id(id)?;
-    let address = address(body)?;
+    let address = body.try_into_domain()?;
     services
         .rate_limits
         .verification_mail(session.account, address.as_str(), client)

@@ -41,6 +41,17 @@ pub struct ResetConfirmation {
     totp_code: Option<String>,
 }
 
+impl ResetConfirmation {
+    /// The mailed token, the new password and, with two-factor on, the code.
+    fn into_domain(self) -> (SecretToken, Password, Option<SecondFactorCode>) {
+        (
+            SecretToken::from_client(&self.token),
+            Password::new(self.new_password),
+            self.totp_code.as_deref().map(SecondFactorCode::read),
+        )
+    }
+}
+
 /// Answers of `POST /v1/password-resets`.
 #[derive(ApiResponse)]
 pub enum ResetRequested {
@@ -94,19 +105,10 @@ impl PasswordResetsApi {
         req: &Request,
         body: Json<ResetConfirmation>,
     ) -> Result<ResetConfirmed, ApiError> {
-        let ResetConfirmation {
-            token,
-            new_password,
-            totp_code,
-        } = body.0;
+        let (token, new_password, code) = body.0.into_domain();
         self.services
             .resets
-            .confirm(
-                &SecretToken::from_client(&token),
-                &Password::new(new_password),
-                totp_code.as_deref().map(SecondFactorCode::read).as_ref(),
-                &client_info(req),
-            )
+            .confirm(&token, &new_password, code.as_ref(), &client_info(req))
             .await?;
         Ok(ResetConfirmed::Reset)
     }

@@ -165,6 +165,38 @@ impl PhonesApi {
     }
 }
 
+impl NewPhone {
+    /// The number and its label, every field at fault named in one answer.
+    pub(crate) fn try_into_domain(&self) -> Result<(E164Phone, Option<PhoneLabel>), ApiError> {
+        let mut v = Validator::default();
+        let number = v.check("number", E164Phone::parse(&self.number));
+        let label = v.check_opt("label", self.label.as_deref().map(PhoneLabel::parse));
+        let (Some(number), Some(label)) = (number, label) else {
+            return Err(v.into_error());
+        };
+        Ok((number, label))
+    }
+}
+
+impl PhonePatch {
+    /// The change: an absent field stays, a `null` label is removed.
+    pub(crate) fn try_into_domain(&self) -> Result<PhoneChange, ApiError> {
+        let mut v = Validator::default();
+        let number = v.check_opt("number", self.number.as_deref().map(E164Phone::parse));
+        let label = match &self.label {
+            MaybeUndefined::Undefined => Some(None),
+            MaybeUndefined::Null => Some(Some(None)),
+            MaybeUndefined::Value(text) => v
+                .check("label", PhoneLabel::parse(text))
+                .map(|l| Some(Some(l))),
+        };
+        let (Some(number), Some(label)) = (number, label) else {
+            return Err(v.into_error());
+        };
+        Ok(PhoneChange { number, label })
+    }
+}
+
 // The changes themselves, shared by the API and the client-area pages.
 
 /// Adds a number to `account`.
@@ -173,12 +205,7 @@ pub(crate) async fn add_phone(
     account: AccountId,
     body: &NewPhone,
 ) -> Result<Phone, ApiError> {
-    let mut v = Validator::default();
-    let number = v.check("number", E164Phone::parse(&body.number));
-    let label = v.check_opt("label", body.label.as_deref().map(PhoneLabel::parse));
-    let (Some(number), Some(label)) = (number, label) else {
-        return Err(v.into_error());
-    };
+    let (number, label) = body.try_into_domain()?;
     Ok(services.phones.add(account, number, label).await?)
 }
 
@@ -190,22 +217,8 @@ pub(crate) async fn change_phone(
     body: &PhonePatch,
 ) -> Result<Phone, ApiError> {
     let id = phone_id(id)?;
-    let mut v = Validator::default();
-    let number = v.check_opt("number", body.number.as_deref().map(E164Phone::parse));
-    let label = match &body.label {
-        MaybeUndefined::Undefined => Some(None),
-        MaybeUndefined::Null => Some(Some(None)),
-        MaybeUndefined::Value(text) => v
-            .check("label", PhoneLabel::parse(text))
-            .map(|l| Some(Some(l))),
-    };
-    let (Some(number), Some(label)) = (number, label) else {
-        return Err(v.into_error());
-    };
-    Ok(services
-        .phones
-        .change(account, id, PhoneChange { number, label })
-        .await?)
+    let change = body.try_into_domain()?;
+    Ok(services.phones.change(account, id, change).await?)
 }
 
 /// Removes the number `id` of `account`.

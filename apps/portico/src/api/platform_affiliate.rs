@@ -81,6 +81,33 @@ impl PlatformAffiliateApi {
     }
 }
 
+impl PaymentBody {
+    /// The payment: the account and currency first, then the event id, as the
+    /// ledger's answers have always named them.
+    fn try_into_domain(self) -> Result<PaymentEvent, ApiError> {
+        let account = AccountId::parse(&self.account_id)
+            .map_err(|_| ApiError::invalid_field("account_id", "not an account id"))?;
+        let currency =
+            Currency::parse(&self.currency).map_err(|e| ApiError::invalid_field("currency", e))?;
+        Ok(PaymentEvent {
+            event_id: event_id("event_id", &self.event_id)?,
+            account,
+            amount: Money::new(self.amount_minor, currency),
+        })
+    }
+}
+
+impl RefundBody {
+    /// The refund, each event id refused with its own field named.
+    fn try_into_domain(self) -> Result<RefundEvent, ApiError> {
+        Ok(RefundEvent {
+            event_id: event_id("event_id", &self.event_id)?,
+            payment_event_id: event_id("payment_event_id", &self.payment_event_id)?,
+            amount_minor: self.amount_minor,
+        })
+    }
+}
+
 /// A billing event id from the body, refused with its field named.
 fn event_id(field: &str, text: &str) -> Result<BillingEventId, ApiError> {
     BillingEventId::parse(text).map_err(|error| ApiError::invalid_field(field, error))
@@ -102,21 +129,8 @@ impl PlatformAffiliateApi {
         body: Json<PaymentBody>,
     ) -> Result<EventResponse, ApiError> {
         self.enabled()?;
-        let body = body.0;
-        let account = AccountId::parse(&body.account_id)
-            .map_err(|_| ApiError::invalid_field("account_id", "not an account id"))?;
-        let currency =
-            Currency::parse(&body.currency).map_err(|e| ApiError::invalid_field("currency", e))?;
-        let event_id = event_id("event_id", &body.event_id)?;
-        let done = self
-            .services
-            .ledger
-            .payment(&PaymentEvent {
-                event_id,
-                account,
-                amount: Money::new(body.amount_minor, currency),
-            })
-            .await?;
+        let event = body.0.try_into_domain()?;
+        let done = self.services.ledger.payment(&event).await?;
         Ok(outcome(match done {
             PaymentOutcome::Recorded => "recorded",
             PaymentOutcome::Duplicate => "duplicate",
@@ -133,12 +147,7 @@ impl PlatformAffiliateApi {
         body: Json<RefundBody>,
     ) -> Result<EventResponse, ApiError> {
         self.enabled()?;
-        let body = body.0;
-        let event = RefundEvent {
-            event_id: event_id("event_id", &body.event_id)?,
-            payment_event_id: event_id("payment_event_id", &body.payment_event_id)?,
-            amount_minor: body.amount_minor,
-        };
+        let event = body.0.try_into_domain()?;
         let done = self.services.ledger.refund(&event).await?;
         Ok(outcome(match done {
             RefundOutcome::Reversed => "reversed",

@@ -21,6 +21,17 @@ pub struct ProductPut {
     name: Option<String>,
 }
 
+impl ProductPut {
+    /// The display name, when one is given.
+    fn try_into_domain(&self) -> Result<Option<ProductName>, ApiError> {
+        self.name
+            .as_deref()
+            .map(ProductName::parse)
+            .transpose()
+            .map_err(|e| ApiError::invalid_field("name", e))
+    }
+}
+
 /// An access decision.
 #[derive(Debug, Object)]
 pub struct AccessBody {
@@ -100,13 +111,7 @@ impl PlatformDelegationApi {
         let account = AccountId::parse(&id.0).map_err(|_| ApiError::not_found("account"))?;
         let product = ProductId::parse(&product_id.0)
             .map_err(|e| ApiError::invalid_field("product_id", e))?;
-        let name = body
-            .0
-            .name
-            .as_deref()
-            .map(ProductName::parse)
-            .transpose()
-            .map_err(|e| ApiError::invalid_field("name", e))?;
+        let name = body.0.try_into_domain()?;
         self.services.products.put(account, product, name).await?;
         Ok(ProductSyncResponse::Done)
     }

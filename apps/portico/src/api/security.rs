@@ -45,6 +45,29 @@ pub(crate) fn requested_username(text: &str) -> Result<Username, ApiError> {
     Username::parse(text).map_err(|error| ApiError::invalid_field("new_username", error))
 }
 
+impl PasswordChangeRequest {
+    /// The current and the new password; the policy judges the new one later, with
+    /// the account's names in hand.
+    fn try_into_domain(self) -> (Password, Password) {
+        (
+            Password::new(self.current_password),
+            Password::new(self.new_password),
+        )
+    }
+}
+
+impl UsernameChangeRequest {
+    /// The new username, the password and the code: a malformed username is refused
+    /// here, before the password is judged, so a typo counts against nothing.
+    fn try_into_domain(self) -> Result<(Username, Password, Option<SecondFactorCode>), ApiError> {
+        Ok((
+            requested_username(&self.new_username)?,
+            Password::new(self.password),
+            self.totp_code.as_deref().map(SecondFactorCode::read),
+        ))
+    }
+}
+
 /// The username after a change.
 #[derive(Debug, Object)]
 pub struct UsernameBody {
@@ -150,18 +173,10 @@ impl SecurityApi {
         auth: SessionAuth,
         body: Json<PasswordChangeRequest>,
     ) -> Result<PasswordChanged, ApiError> {
-        let PasswordChangeRequest {
-            current_password,
-            new_password,
-        } = body.0;
+        let (current, new) = body.0.try_into_domain();
         self.services
             .password_changes
-            .change(
-                &auth.0,
-                &Password::new(current_password),
-                &Password::new(new_password),
-                &client_info(req),
-            )
+            .change(&auth.0, &current, &new, &client_info(req))
             .await?;
         Ok(PasswordChanged::Changed)
     }
@@ -174,19 +189,15 @@ impl SecurityApi {
         auth: SessionAuth,
         body: Json<UsernameChangeRequest>,
     ) -> Result<UsernameChanged, ApiError> {
-        let UsernameChangeRequest {
-            new_username,
-            password,
-            totp_code,
-        } = body.0;
+        let (username, password, code) = body.0.try_into_domain()?;
         let username = self
             .services
             .usernames
             .change(
                 Caller::from(&auth.0),
-                requested_username(&new_username)?,
-                &Password::new(password),
-                totp_code.as_deref().map(SecondFactorCode::read).as_ref(),
+                username,
+                &password,
+                code.as_ref(),
                 &client_info(req),
             )
             .await?;

@@ -47,6 +47,14 @@ pub struct ReauthenticateRequest {
     totp_code: Option<String>,
 }
 
+impl ReauthenticateRequest {
+    /// The password and, with two-factor on, the code.
+    fn into_domain(self) -> (Password, Option<SecondFactorCode>) {
+        let code = self.totp_code.as_deref().map(SecondFactorCode::read);
+        (Password::new(self.password), code)
+    }
+}
+
 /// A second factor for a pending login.
 #[derive(Object)]
 #[oai(deny_unknown_fields)]
@@ -250,18 +258,10 @@ impl SessionsApi {
         auth: SessionAuth,
         body: Json<ReauthenticateRequest>,
     ) -> Result<ReauthenticateResponse, ApiError> {
-        let ReauthenticateRequest {
-            password,
-            totp_code,
-        } = body.0;
+        let (password, code) = body.0.into_domain();
         self.services
             .step_up
-            .renew(
-                &auth.0,
-                &Password::new(password),
-                totp_code.as_deref().map(SecondFactorCode::read).as_ref(),
-                &client_info(req),
-            )
+            .renew(&auth.0, &password, code.as_ref(), &client_info(req))
             .await?;
         Ok(ReauthenticateResponse::Renewed)
     }

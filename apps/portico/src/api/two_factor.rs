@@ -69,6 +69,16 @@ pub struct ReauthRequest {
     code: String,
 }
 
+impl ReauthRequest {
+    /// The password and the code, the recent proof of a two-factor change.
+    fn into_domain(self) -> (Password, SecondFactorCode) {
+        (
+            Password::new(self.password),
+            SecondFactorCode::read(&self.code),
+        )
+    }
+}
+
 /// Recovery codes, shown this once. No `Debug`.
 #[derive(Object)]
 pub struct RecoveryCodesBody {
@@ -197,16 +207,11 @@ impl TwoFactorApi {
         auth: SessionAuth,
         body: Json<ReauthRequest>,
     ) -> Result<RecoveryCodesResponse, ApiError> {
-        let ReauthRequest { password, code } = body.0;
+        let (password, code) = body.0.into_domain();
         let codes = self
             .services
             .two_factor
-            .renew_recovery_codes(
-                Caller::from(&auth.0),
-                &Password::new(password),
-                &SecondFactorCode::read(&code),
-                &client_info(req),
-            )
+            .renew_recovery_codes(Caller::from(&auth.0), &password, &code, &client_info(req))
             .await?;
         Ok(RecoveryCodesResponse::Ok(Json(RecoveryCodesBody::new(
             codes,
@@ -222,15 +227,10 @@ impl TwoFactorApi {
         auth: SessionAuth,
         body: Json<ReauthRequest>,
     ) -> Result<DisableResponse, ApiError> {
-        let ReauthRequest { password, code } = body.0;
+        let (password, code) = body.0.into_domain();
         self.services
             .two_factor
-            .disable(
-                Caller::from(&auth.0),
-                &Password::new(password),
-                &SecondFactorCode::read(&code),
-                &client_info(req),
-            )
+            .disable(Caller::from(&auth.0), &password, &code, &client_info(req))
             .await?;
         Ok(DisableResponse::Disabled)
     }

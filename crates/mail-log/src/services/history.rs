@@ -54,3 +54,53 @@ impl MailHistory {
             .ok_or(HistoryError::NotFound)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ports::MockOutboxRepository;
+
+    #[tokio::test]
+    async fn the_list_is_the_callers_and_of_the_status_asked_for() {
+        let account = AccountId::generate();
+        let mut outbox = MockOutboxRepository::new();
+        outbox
+            .expect_list()
+            .withf(move |owner, status, page| {
+                *owner == account && *status == Some(MessageStatus::Bounced) && page.limit() == 5
+            })
+            .times(1)
+            .returning(|_, _, _| {
+                Ok(Page {
+                    items: Vec::new(),
+                    next_cursor: None,
+                })
+            });
+        let page = PageRequest::new(Some(5), None).unwrap();
+
+        let listed = MailHistory::new(Arc::new(outbox))
+            .list(account, Some(MessageStatus::Bounced), &page)
+            .await
+            .unwrap();
+
+        assert!(listed.items.is_empty());
+    }
+
+    #[tokio::test]
+    async fn another_accounts_message_is_not_found_and_a_storage_failure_says_so() {
+        let history = |found: fn() -> Result<_, StorageError>| {
+            let mut outbox = MockOutboxRepository::new();
+            outbox.expect_find().times(1).returning(move |_, _| found());
+            MailHistory::new(Arc::new(outbox))
+        };
+        let (account, id) = (AccountId::generate(), MessageId::generate());
+
+        let foreign = history(|| Ok(None)).get(account, id).await;
+        let broken = history(|| Err(StorageError::new(std::io::Error::other("disk gone"))))
+            .get(account, id)
+            .await;
+
+        assert!(matches!(foreign, Err(HistoryError::NotFound)));
+        assert!(matches!(broken, Err(HistoryError::Unexpected(_))));
+    }
+}
