@@ -48,7 +48,7 @@ pub(crate) fn requested_username(text: &str) -> Result<Username, ApiError> {
 impl PasswordChangeRequest {
     /// The current and the new password; the policy judges the new one later, with
     /// the account's names in hand.
-    fn try_into_domain(self) -> (Password, Password) {
+    fn into_domain(self) -> (Password, Password) {
         (
             Password::new(self.current_password),
             Password::new(self.new_password),
@@ -173,7 +173,7 @@ impl SecurityApi {
         auth: SessionAuth,
         body: Json<PasswordChangeRequest>,
     ) -> Result<PasswordChanged, ApiError> {
-        let (current, new) = body.0.try_into_domain();
+        let (current, new) = body.0.into_domain();
         self.services
             .password_changes
             .change(&auth.0, &current, &new, &client_info(req))

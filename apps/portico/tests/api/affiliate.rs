@@ -55,7 +55,16 @@ async fn from_click_to_clawback(app: &TestApp) {
     app.post("/v1/me/affiliate/links", Some(&ada), json!({}))
         .await
         .expect_problem(409, "not-affiliate");
-    // Outside the program, "join first" comes before anything about the fields.
+    // Outside the program, a missing field is still refused first (the body is
+    // read before anything else) ...
+    app.post(
+        "/v1/me/affiliate/payout-destinations",
+        Some(&ada),
+        json!({ "kind": "bank_transfer", "iban": "DE00 bad" }),
+    )
+    .await
+    .expect_invalid_fields(&["account_holder"]);
+    // ... but "join first" comes before anything about the values.
     app.post(
         "/v1/me/affiliate/payout-destinations",
         Some(&ada),

@@ -72,7 +72,7 @@ mod tests {
             .times(1)
             .returning(|_, _, _| {
                 Ok(Page {
-                    items: Vec::new(),
+                    items: vec![stored_message(MessageStatus::Bounced)],
                     next_cursor: None,
                 })
             });
@@ -83,24 +83,62 @@ mod tests {
             .await
             .unwrap();
 
-        assert!(listed.items.is_empty());
+        assert_eq!(listed.items[0].status, MessageStatus::Bounced);
     }
 
     #[tokio::test]
-    async fn another_accounts_message_is_not_found_and_a_storage_failure_says_so() {
+    async fn a_message_is_read_for_its_account_or_not_found() {
+        let (account, id) = (AccountId::generate(), MessageId::generate());
         let history = |found: fn() -> Result<_, StorageError>| {
             let mut outbox = MockOutboxRepository::new();
-            outbox.expect_find().times(1).returning(move |_, _| found());
+            outbox
+                .expect_find()
+                .withf(move |owner, asked| *owner == account && *asked == id)
+                .times(1)
+                .returning(move |_, _| found());
             MailHistory::new(Arc::new(outbox))
         };
-        let (account, id) = (AccountId::generate(), MessageId::generate());
 
         let foreign = history(|| Ok(None)).get(account, id).await;
         let broken = history(|| Err(StorageError::new(std::io::Error::other("disk gone"))))
             .get(account, id)
             .await;
+        let (message, events) = history(|| {
+            Ok(Some((
+                stored_message(MessageStatus::Sent),
+                vec![StatusEvent {
+                    at: time::OffsetDateTime::UNIX_EPOCH,
+                    status: MessageStatus::Sent,
+                    detail: "250 ok".into(),
+                }],
+            )))
+        })
+        .get(account, id)
+        .await
+        .unwrap();
 
         assert!(matches!(foreign, Err(HistoryError::NotFound)));
         assert!(matches!(broken, Err(HistoryError::Unexpected(_))));
+        assert_eq!(message.status, MessageStatus::Sent);
+        assert_eq!(events[0].detail, "250 ok");
+    }
+
+    fn stored_message(status: MessageStatus) -> Message {
+        Message {
+            id: MessageId::generate(),
+            to: portico_kernel::EmailAddress::parse("ada@example.com").unwrap(),
+            template: "welcome".into(),
+            language: "en".into(),
+            content: portico_kernel::Content {
+                subject: "Welcome".into(),
+                text: "Hello".into(),
+                html: "<p>Hello</p>".into(),
+            },
+            status,
+            created_at: time::OffsetDateTime::UNIX_EPOCH,
+            sent_at: None,
+            attempts: 1,
+            message_id_header: "<1@example.com>".into(),
+        }
     }
 }
