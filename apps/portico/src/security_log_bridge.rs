@@ -7,8 +7,9 @@
 
 use portico_affiliate::ports::{AffiliateAudit, AffiliateEvent};
 use portico_delegation::ports::{DelegateAudit, DelegateEvent, DelegateEventKind};
-use portico_kernel::AuditEntry;
+use portico_kernel::{AccountId, AuditEntry, ClientInfo};
 use portico_security::{SecurityEvent, SecurityEventKind};
+use time::OffsetDateTime;
 
 /// Names other domains' events with security's event kinds.
 #[derive(Debug, Clone, Copy, Default)]
@@ -24,17 +25,27 @@ fn delegate_kind(kind: DelegateEventKind) -> SecurityEventKind {
     }
 }
 
+/// The line security's own code would write for an event of `kind`.
+fn security_entry(
+    account: AccountId,
+    kind: SecurityEventKind,
+    at: OffsetDateTime,
+    client: &ClientInfo,
+    detail: &str,
+) -> AuditEntry {
+    AuditEntry::from(&SecurityEvent::new(
+        account,
+        kind,
+        at,
+        client,
+        Some(detail.to_owned()),
+    ))
+}
+
 impl DelegateAudit for SecurityLogEntries {
     fn entry(&self, event: &DelegateEvent) -> AuditEntry {
         let kind = delegate_kind(event.kind);
-        let detail = Some(event.detail.clone());
-        AuditEntry::from(&SecurityEvent::new(
-            event.owner,
-            kind,
-            event.at,
-            &event.client,
-            detail,
-        ))
+        security_entry(event.owner, kind, event.at, &event.client, &event.detail)
     }
 }
 
@@ -45,22 +56,13 @@ impl AffiliateAudit for SecurityLogEntries {
         } else {
             SecurityEventKind::PayoutDestinationRemoved
         };
-        let detail = Some(event.detail.clone());
-        AuditEntry::from(&SecurityEvent::new(
-            event.account,
-            kind,
-            event.at,
-            &event.client,
-            detail,
-        ))
+        security_entry(event.account, kind, event.at, &event.client, &event.detail)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use portico_kernel::{AccountId, ClientInfo};
-    use time::OffsetDateTime;
 
     #[test]
     fn a_delegate_event_keeps_its_owner_time_client_and_detail() {
