@@ -10,6 +10,7 @@ use poem::{Endpoint, EndpointExt, IntoResponse, Response, Route, get, handler};
 use portico_security::Cidr;
 
 use crate::api;
+use crate::http::allowed_methods::AllowedMethods;
 use crate::http::body_limit::limit_body;
 use crate::http::problem::problem;
 use crate::http::problem_middleware::{problem_json, render};
@@ -25,6 +26,13 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(20);
 /// converter, each request in a trace of its own.
 pub fn app(services: Arc<Services>) -> impl Endpoint<Output = Response> {
     let api = api::service(&services);
+    let allowed = Arc::new(
+        AllowedMethods::from_spec(&api.spec())
+            .with("/openapi.json", &["GET", "HEAD"])
+            .with("/healthz", &["GET", "HEAD"])
+            .with("/readyz", &["GET", "HEAD"])
+            .with("/metrics", &["GET", "HEAD"]),
+    );
     let spec = api.spec_endpoint();
     let docs = api.swagger_ui();
     let metrics = services.metrics.clone();
@@ -46,7 +54,7 @@ pub fn app(services: Arc<Services>) -> impl Endpoint<Output = Response> {
     };
     routes
         .around(limit_body)
-        .around(problem_json)
+        .around(move |next, req| problem_json(next, req, allowed.clone()))
         .around(move |next, req| trace_requests(next, req, trusted.clone()))
 }
 
@@ -73,10 +81,11 @@ async fn readyz(services: poem::web::Data<&Arc<Services>>) -> Response {
 /// in-flight requests finish.
 /// The separate metrics listener's router: `GET /metrics` without a token, nothing else.
 pub fn metrics_app(services: Arc<Services>) -> impl Endpoint<Output = Response> {
+    let allowed = Arc::new(AllowedMethods::default().with("/metrics", &["GET", "HEAD"]));
     Route::new()
         .at("/metrics", get(open_metrics_endpoint))
         .data(services)
-        .around(problem_json)
+        .around(move |next, req| problem_json(next, req, allowed.clone()))
 }
 
 /// Serves [`metrics_app`] on `listen` until `stop` turns true.

@@ -134,7 +134,7 @@ impl AccountsApi {
 #[OpenApi(prefix_path = "/v1", tag = "ApiTags::Accounts")]
 impl AccountsApi {
     /// Open an account.
-    #[oai(path = "/accounts", method = "post")]
+    #[oai(path = "/accounts", method = "post", operation_id = "registerAccount")]
     async fn register(
         &self,
         req: &Request,

@@ -241,7 +241,7 @@ impl AddressesApi {
 #[OpenApi(prefix_path = "/v1/me", tag = "ApiTags::Profile")]
 impl AddressesApi {
     /// List my postal addresses.
-    #[oai(path = "/addresses", method = "get")]
+    #[oai(path = "/addresses", method = "get", operation_id = "listAddresses")]
     async fn list(
         &self,
         auth: SessionAuth,
@@ -259,7 +259,7 @@ impl AddressesApi {
     }
 
     /// Add a postal address.
-    #[oai(path = "/addresses", method = "post")]
+    #[oai(path = "/addresses", method = "post", operation_id = "addAddress")]
     async fn add(
         &self,
         auth: SessionAuth,
@@ -275,7 +275,11 @@ impl AddressesApi {
     }
 
     /// Change a postal address.
-    #[oai(path = "/addresses/:id", method = "patch")]
+    #[oai(
+        path = "/addresses/:id",
+        method = "patch",
+        operation_id = "updateAddress"
+    )]
     async fn patch(
         &self,
         auth: SessionAuth,
@@ -293,7 +297,11 @@ impl AddressesApi {
     }
 
     /// Remove a postal address.
-    #[oai(path = "/addresses/:id", method = "delete")]
+    #[oai(
+        path = "/addresses/:id",
+        method = "delete",
+        operation_id = "removeAddress"
+    )]
     async fn delete(
         &self,
         auth: SessionAuth,

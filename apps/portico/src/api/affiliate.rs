@@ -159,7 +159,7 @@ impl PayoutRequestBody {
 #[OpenApi(prefix_path = "/v1/me/affiliate", tag = "ApiTags::Affiliate")]
 impl AffiliateApi {
     /// My place in the program: status, clicks, referrals, balances by state.
-    #[oai(path = "/", method = "get")]
+    #[oai(path = "/", method = "get", operation_id = "getAffiliateOverview")]
     async fn overview(&self, auth: SessionAuth) -> Result<OverviewResponse, ApiError> {
         self.enabled()?;
         let overview = match self.services.program.overview(auth.0.account).await {
@@ -171,7 +171,7 @@ impl AffiliateApi {
     }
 
     /// Join the program (joining again is harmless).
-    #[oai(path = "/", method = "post")]
+    #[oai(path = "/", method = "post", operation_id = "joinAffiliateProgram")]
     async fn join(&self, auth: SessionAuth) -> Result<OverviewResponse, ApiError> {
         self.enabled()?;
         let overview = self.services.program.join(auth.0.account).await?;
@@ -179,7 +179,7 @@ impl AffiliateApi {
     }
 
     /// My links.
-    #[oai(path = "/links", method = "get")]
+    #[oai(path = "/links", method = "get", operation_id = "listAffiliateLinks")]
     async fn links(&self, auth: SessionAuth) -> Result<Found<LinkList>, ApiError> {
         self.enabled()?;
         let links = self.services.program.links(auth.0.account).await?;
@@ -190,7 +190,7 @@ impl AffiliateApi {
     }
 
     /// Make a link with a fresh unguessable code.
-    #[oai(path = "/links", method = "post")]
+    #[oai(path = "/links", method = "post", operation_id = "createAffiliateLink")]
     async fn add_link(
         &self,
         auth: SessionAuth,
@@ -202,7 +202,11 @@ impl AffiliateApi {
     }
 
     /// Remove a link.
-    #[oai(path = "/links/:id", method = "delete")]
+    #[oai(
+        path = "/links/:id",
+        method = "delete",
+        operation_id = "removeAffiliateLink"
+    )]
     async fn remove_link(&self, auth: SessionAuth, id: Path<String>) -> Result<Removed, ApiError> {
         self.enabled()?;
         remove_link(&self.services, auth.0.account, &id.0).await?;
@@ -210,7 +214,7 @@ impl AffiliateApi {
     }
 
     /// My referrals, newest first.
-    #[oai(path = "/referrals", method = "get")]
+    #[oai(path = "/referrals", method = "get", operation_id = "listReferrals")]
     async fn referrals(
         &self,
         auth: SessionAuth,
@@ -233,7 +237,11 @@ impl AffiliateApi {
     }
 
     /// My commission ledger, newest first.
-    #[oai(path = "/commissions", method = "get")]
+    #[oai(
+        path = "/commissions",
+        method = "get",
+        operation_id = "listCommissions"
+    )]
     async fn commissions(
         &self,
         auth: SessionAuth,
@@ -257,7 +265,11 @@ impl AffiliateApi {
     }
 
     /// My payout destinations.
-    #[oai(path = "/payout-destinations", method = "get")]
+    #[oai(
+        path = "/payout-destinations",
+        method = "get",
+        operation_id = "listPayoutDestinations"
+    )]
     async fn destinations(&self, auth: SessionAuth) -> Result<Found<DestinationList>, ApiError> {
         self.enabled()?;
         let found = self.services.payouts.destinations(auth.0.account).await?;
@@ -268,7 +280,11 @@ impl AffiliateApi {
     }
 
     /// Add a payout destination (recorded and notified by mail).
-    #[oai(path = "/payout-destinations", method = "post")]
+    #[oai(
+        path = "/payout-destinations",
+        method = "post",
+        operation_id = "addPayoutDestination"
+    )]
     async fn add_destination(
         &self,
         req: &Request,
@@ -282,7 +298,11 @@ impl AffiliateApi {
     }
 
     /// Remove a payout destination (recorded and notified by mail).
-    #[oai(path = "/payout-destinations/:id", method = "delete")]
+    #[oai(
+        path = "/payout-destinations/:id",
+        method = "delete",
+        operation_id = "removePayoutDestination"
+    )]
     async fn remove_destination(
         &self,
         req: &Request,
@@ -295,7 +315,7 @@ impl AffiliateApi {
     }
 
     /// My payouts, newest first.
-    #[oai(path = "/payouts", method = "get")]
+    #[oai(path = "/payouts", method = "get", operation_id = "listPayouts")]
     async fn payouts(&self, auth: SessionAuth) -> Result<Found<PayoutList>, ApiError> {
         self.enabled()?;
         let found = self.services.payouts.payouts(auth.0.account).await?;
@@ -307,7 +327,7 @@ impl AffiliateApi {
 
     /// Pay out the whole approved balance of one currency to a destination, if it
     /// reaches the minimum.
-    #[oai(path = "/payouts", method = "post")]
+    #[oai(path = "/payouts", method = "post", operation_id = "requestPayout")]
     async fn request_payout(
         &self,
         req: &Request,

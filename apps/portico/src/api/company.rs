@@ -86,14 +86,14 @@ impl CompanyApi {
 #[OpenApi(prefix_path = "/v1/me", tag = "ApiTags::Profile")]
 impl CompanyApi {
     /// Read my company details.
-    #[oai(path = "/company", method = "get")]
+    #[oai(path = "/company", method = "get", operation_id = "getCompany")]
     async fn get(&self, auth: SessionAuth) -> Result<CompanyResponse, ApiError> {
         let company = self.services.companies.get(auth.0.account).await?;
         Ok(CompanyResponse::Ok(Json(company.into())))
     }
 
     /// Set or replace my company details.
-    #[oai(path = "/company", method = "put")]
+    #[oai(path = "/company", method = "put", operation_id = "setCompany")]
     async fn put(
         &self,
         auth: SessionAuth,
@@ -105,7 +105,7 @@ impl CompanyApi {
     }
 
     /// Remove my company details.
-    #[oai(path = "/company", method = "delete")]
+    #[oai(path = "/company", method = "delete", operation_id = "removeCompany")]
     async fn delete(&self, auth: SessionAuth) -> Result<CompanyDeleted, ApiError> {
         self.services.companies.remove(auth.0.account).await?;
         Ok(CompanyDeleted::Deleted)

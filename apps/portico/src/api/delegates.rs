@@ -281,7 +281,7 @@ fn delegate_id(text: &str) -> Result<DelegateId, ApiError> {
 #[OpenApi(prefix_path = "/v1", tag = "ApiTags::Delegates")]
 impl DelegatesApi {
     /// My contract products, as the billing system keeps them.
-    #[oai(path = "/me/products", method = "get")]
+    #[oai(path = "/me/products", method = "get", operation_id = "listMyProducts")]
     async fn products(&self, auth: SessionAuth) -> Result<ProductListResponse, ApiError> {
         let products = self.services.products.list(auth.0.account).await?;
         Ok(ProductListResponse::Ok(Json(ProductList {
@@ -291,7 +291,7 @@ impl DelegatesApi {
     }
 
     /// My pending and active delegates, newest first.
-    #[oai(path = "/me/delegates", method = "get")]
+    #[oai(path = "/me/delegates", method = "get", operation_id = "listDelegates")]
     async fn list(
         &self,
         auth: SessionAuth,
@@ -311,7 +311,11 @@ impl DelegatesApi {
     /// Invite a delegate by email, with access to all or some of my products. The
     /// invitation link (7 days, single use) is mailed; a new invitation to the same
     /// address replaces a pending one.
-    #[oai(path = "/me/delegates", method = "post")]
+    #[oai(
+        path = "/me/delegates",
+        method = "post",
+        operation_id = "inviteDelegate"
+    )]
     async fn invite(
         &self,
         req: &Request,
@@ -323,7 +327,11 @@ impl DelegatesApi {
     }
 
     /// Change a delegate's scope; the next access decision follows it.
-    #[oai(path = "/me/delegates/:id", method = "patch")]
+    #[oai(
+        path = "/me/delegates/:id",
+        method = "patch",
+        operation_id = "changeDelegateScope"
+    )]
     async fn change_scope(
         &self,
         req: &Request,
@@ -343,7 +351,11 @@ impl DelegatesApi {
     }
 
     /// Revoke a delegate, or withdraw an invitation.
-    #[oai(path = "/me/delegates/:id", method = "delete")]
+    #[oai(
+        path = "/me/delegates/:id",
+        method = "delete",
+        operation_id = "revokeDelegate"
+    )]
     async fn revoke(
         &self,
         req: &Request,
@@ -356,7 +368,11 @@ impl DelegatesApi {
 
     /// Accept an invitation, with the session of the account that holds the invited
     /// address (verified).
-    #[oai(path = "/delegate-invitations/accept", method = "post")]
+    #[oai(
+        path = "/delegate-invitations/accept",
+        method = "post",
+        operation_id = "acceptDelegateInvitation"
+    )]
     async fn accept(
         &self,
         req: &Request,
@@ -376,7 +392,11 @@ impl DelegatesApi {
     }
 
     /// The accounts I may act for, with the products in reach.
-    #[oai(path = "/me/delegated-accounts", method = "get")]
+    #[oai(
+        path = "/me/delegated-accounts",
+        method = "get",
+        operation_id = "listDelegatedAccounts"
+    )]
     async fn delegated_accounts(
         &self,
         auth: SessionAuth,

@@ -140,7 +140,7 @@ impl EmailsApi {
 #[OpenApi(prefix_path = "/v1/me", tag = "ApiTags::Profile")]
 impl EmailsApi {
     /// List my email addresses.
-    #[oai(path = "/emails", method = "get")]
+    #[oai(path = "/emails", method = "get", operation_id = "listEmailAddresses")]
     async fn list(
         &self,
         auth: SessionAuth,
@@ -160,7 +160,7 @@ impl EmailsApi {
     /// Add an email address; it stays unverified until the mailed link is used. Needs
     /// a recent proof of the password; verification mails to one address are limited
     /// per hour.
-    #[oai(path = "/emails", method = "post")]
+    #[oai(path = "/emails", method = "post", operation_id = "addEmailAddress")]
     async fn add(
         &self,
         req: &Request,
@@ -172,7 +172,11 @@ impl EmailsApi {
     }
 
     /// Confirm an address with the token from its verification link.
-    #[oai(path = "/emails/:id/verify", method = "post")]
+    #[oai(
+        path = "/emails/:id/verify",
+        method = "post",
+        operation_id = "verifyEmailAddress"
+    )]
     async fn verify(
         &self,
         req: &Request,
@@ -196,7 +200,11 @@ impl EmailsApi {
 
     /// Make a verified address the primary one; the former primary address is told.
     /// Needs a recent proof of the password.
-    #[oai(path = "/emails/:id/primary", method = "post")]
+    #[oai(
+        path = "/emails/:id/primary",
+        method = "post",
+        operation_id = "makeEmailAddressPrimary"
+    )]
     async fn make_primary(
         &self,
         req: &Request,
@@ -211,7 +219,11 @@ impl EmailsApi {
 
     /// Change an address (not the primary one); the new address must be verified.
     /// Needs a recent proof of the password.
-    #[oai(path = "/emails/:id", method = "patch")]
+    #[oai(
+        path = "/emails/:id",
+        method = "patch",
+        operation_id = "changeEmailAddress"
+    )]
     async fn edit(
         &self,
         req: &Request,
@@ -227,7 +239,11 @@ impl EmailsApi {
 
     /// Remove an email address. The primary address and the last verified address
     /// cannot be removed. Needs a recent proof of the password.
-    #[oai(path = "/emails/:id", method = "delete")]
+    #[oai(
+        path = "/emails/:id",
+        method = "delete",
+        operation_id = "removeEmailAddress"
+    )]
     async fn delete(
         &self,
         req: &Request,

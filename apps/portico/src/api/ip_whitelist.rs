@@ -123,7 +123,7 @@ impl IpWhitelistApi {
 impl IpWhitelistApi {
     /// My IP whitelist. While it is not empty, logins and requests from other
     /// addresses are refused (403).
-    #[oai(path = "/", method = "get")]
+    #[oai(path = "/", method = "get", operation_id = "listWhitelistEntries")]
     async fn list(&self, auth: SessionAuth) -> Result<ListResponse, ApiError> {
         let entries = self.services.whitelists.list(auth.0.account).await?;
         Ok(ListResponse::Ok(Json(EntryList {
@@ -134,7 +134,7 @@ impl IpWhitelistApi {
 
     /// Allow an address or range. Refused (409) when the list would then not hold
     /// the address this request comes from.
-    #[oai(path = "/", method = "post")]
+    #[oai(path = "/", method = "post", operation_id = "addWhitelistEntry")]
     async fn add(
         &self,
         req: &Request,
@@ -148,7 +148,11 @@ impl IpWhitelistApi {
     /// Remove an entry. Refused (409) when entries would remain and none would hold
     /// the address this request comes from; removing the last one lifts the
     /// restriction.
-    #[oai(path = "/:id", method = "delete")]
+    #[oai(
+        path = "/:id",
+        method = "delete",
+        operation_id = "removeWhitelistEntry"
+    )]
     async fn remove(
         &self,
         req: &Request,

@@ -141,7 +141,7 @@ impl MessagesApi {
 #[OpenApi(prefix_path = "/v1/me", tag = "ApiTags::Mail")]
 impl MessagesApi {
     /// List the emails sent to me, newest first.
-    #[oai(path = "/messages", method = "get")]
+    #[oai(path = "/messages", method = "get", operation_id = "listMessages")]
     async fn list(
         &self,
         auth: SessionAuth,
@@ -177,7 +177,7 @@ impl MessagesApi {
     }
 
     /// Read one email sent to me, with its status history.
-    #[oai(path = "/messages/:id", method = "get")]
+    #[oai(path = "/messages/:id", method = "get", operation_id = "getMessage")]
     async fn get(&self, auth: SessionAuth, id: Path<String>) -> Result<MessageResponse, ApiError> {
         let id = MessageId::parse(&id.0).map_err(|_| ApiError::not_found("message"))?;
         let (message, events) = self.services.history.get(auth.0.account, id).await?;

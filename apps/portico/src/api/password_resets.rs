@@ -85,7 +85,7 @@ impl PasswordResetsApi {
     /// Ask for a reset link. The answer, and its timing, are the same whether or not
     /// the login names an account; the link is mailed to the primary address and
     /// works once, for 30 minutes. A newer request voids the older link.
-    #[oai(path = "/", method = "post")]
+    #[oai(path = "/", method = "post", operation_id = "requestPasswordReset")]
     async fn request(&self, req: &Request, body: Json<ResetRequest>) -> ResetRequested {
         self.services
             .resets
@@ -99,7 +99,11 @@ impl PasswordResetsApi {
 
     /// Set a new password with a mailed link's token (and, with two-factor on, a
     /// code). Every session ends; log in again with the new password.
-    #[oai(path = "/confirm", method = "post")]
+    #[oai(
+        path = "/confirm",
+        method = "post",
+        operation_id = "confirmPasswordReset"
+    )]
     async fn confirm(
         &self,
         req: &Request,

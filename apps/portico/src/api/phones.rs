@@ -117,7 +117,7 @@ impl PhonesApi {
 #[OpenApi(prefix_path = "/v1/me", tag = "ApiTags::Profile")]
 impl PhonesApi {
     /// List my phone numbers.
-    #[oai(path = "/phones", method = "get")]
+    #[oai(path = "/phones", method = "get", operation_id = "listPhones")]
     async fn list(
         &self,
         auth: SessionAuth,
@@ -135,7 +135,7 @@ impl PhonesApi {
     }
 
     /// Add a phone number.
-    #[oai(path = "/phones", method = "post")]
+    #[oai(path = "/phones", method = "post", operation_id = "addPhone")]
     async fn add(
         &self,
         auth: SessionAuth,
@@ -146,7 +146,7 @@ impl PhonesApi {
     }
 
     /// Change a phone number or its label.
-    #[oai(path = "/phones/:id", method = "patch")]
+    #[oai(path = "/phones/:id", method = "patch", operation_id = "updatePhone")]
     async fn patch(
         &self,
         auth: SessionAuth,
@@ -158,7 +158,7 @@ impl PhonesApi {
     }
 
     /// Remove a phone number.
-    #[oai(path = "/phones/:id", method = "delete")]
+    #[oai(path = "/phones/:id", method = "delete", operation_id = "removePhone")]
     async fn delete(&self, auth: SessionAuth, id: Path<String>) -> Result<PhoneDeleted, ApiError> {
         remove_phone(&self.services, auth.0.account, &id.0).await?;
         Ok(PhoneDeleted::Deleted)

@@ -122,7 +122,7 @@ fn outcome(text: &str) -> EventResponse {
 #[OpenApi(prefix_path = "/v1/platform/affiliate", tag = "ApiTags::Platform")]
 impl PlatformAffiliateApi {
     /// A referred account paid: a pending commission at the configured rate.
-    #[oai(path = "/payments", method = "post")]
+    #[oai(path = "/payments", method = "post", operation_id = "recordPayment")]
     async fn payment(
         &self,
         _auth: PlatformAuth,
@@ -140,7 +140,7 @@ impl PlatformAffiliateApi {
 
     /// A payment was refunded: its commission is reversed, or clawed back when it was
     /// already paid out.
-    #[oai(path = "/refunds", method = "post")]
+    #[oai(path = "/refunds", method = "post", operation_id = "recordRefund")]
     async fn refund(
         &self,
         _auth: PlatformAuth,
@@ -158,7 +158,11 @@ impl PlatformAffiliateApi {
     }
 
     /// The platform paid a payout.
-    #[oai(path = "/payouts/:id/paid", method = "post")]
+    #[oai(
+        path = "/payouts/:id/paid",
+        method = "post",
+        operation_id = "markPayoutPaid"
+    )]
     async fn paid(&self, _auth: PlatformAuth, id: Path<String>) -> Result<PaidResponse, ApiError> {
         self.enabled()?;
         let id = PayoutId::parse(&id.0).map_err(|_| ApiError::not_found("payout"))?;

@@ -75,7 +75,7 @@ fn account_id(text: &str, field: &str) -> Result<AccountId, ApiError> {
 impl PlatformDelegationApi {
     /// May `actor` act on `product` of `account`? The account itself may, on its own
     /// products; a delegate within its current scope. Decided afresh every time.
-    #[oai(path = "/access", method = "get")]
+    #[oai(path = "/access", method = "get", operation_id = "decideAccess")]
     async fn access(
         &self,
         _auth: PlatformAuth,
@@ -100,7 +100,11 @@ impl PlatformDelegationApi {
     }
 
     /// Create or rename a product of an account.
-    #[oai(path = "/accounts/:id/products/:product_id", method = "put")]
+    #[oai(
+        path = "/accounts/:id/products/:product_id",
+        method = "put",
+        operation_id = "putProduct"
+    )]
     async fn put_product(
         &self,
         _auth: PlatformAuth,
@@ -117,7 +121,11 @@ impl PlatformDelegationApi {
     }
 
     /// Remove a product of an account; no delegate may act on it any more.
-    #[oai(path = "/accounts/:id/products/:product_id", method = "delete")]
+    #[oai(
+        path = "/accounts/:id/products/:product_id",
+        method = "delete",
+        operation_id = "removeProduct"
+    )]
     async fn remove_product(
         &self,
         _auth: PlatformAuth,

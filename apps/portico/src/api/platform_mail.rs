@@ -57,7 +57,7 @@ impl PlatformMailApi {
 #[OpenApi(prefix_path = "/v1/platform", tag = "ApiTags::Platform")]
 impl PlatformMailApi {
     /// Mark a sent message bounced.
-    #[oai(path = "/mail/bounces", method = "post")]
+    #[oai(path = "/mail/bounces", method = "post", operation_id = "reportBounce")]
     async fn bounce(
         &self,
         _auth: PlatformAuth,

@@ -103,14 +103,14 @@ impl ProfileApi {
 #[OpenApi(prefix_path = "/v1/me", tag = "ApiTags::Profile")]
 impl ProfileApi {
     /// Read my profile.
-    #[oai(path = "/profile", method = "get")]
+    #[oai(path = "/profile", method = "get", operation_id = "getProfile")]
     async fn get(&self, auth: SessionAuth) -> Result<ProfileResponse, ApiError> {
         let profile = self.services.profiles.profile(auth.0.account).await?;
         Ok(ProfileResponse::Ok(Json(profile.into())))
     }
 
     /// Change my name or language.
-    #[oai(path = "/profile", method = "patch")]
+    #[oai(path = "/profile", method = "patch", operation_id = "updateProfile")]
     async fn patch(
         &self,
         auth: SessionAuth,

@@ -54,7 +54,7 @@ impl ReferralRedirectApi {
     /// Record a click and send the visitor on. The first link clicked keeps the
     /// referral (the cookie is not replaced while it lasts); an unknown code records
     /// nothing and lands on the portal.
-    #[oai(path = "/r/:code", method = "get")]
+    #[oai(path = "/r/:code", method = "get", operation_id = "followReferralLink")]
     async fn visit(&self, req: &Request, code: Path<String>) -> Result<RedirectResponse, ApiError> {
         program_enabled(&self.services)?;
         // A code that cannot be one names no link: nothing is recorded, and the

@@ -166,7 +166,7 @@ impl SecurityApi {
 #[OpenApi(prefix_path = "/v1/me", tag = "ApiTags::Security")]
 impl SecurityApi {
     /// Change my password. The current password is required; every other session ends.
-    #[oai(path = "/password", method = "put")]
+    #[oai(path = "/password", method = "put", operation_id = "changePassword")]
     async fn change_password(
         &self,
         req: &Request,
@@ -182,7 +182,7 @@ impl SecurityApi {
     }
 
     /// Change my username: the password and, with two-factor on, a code are required.
-    #[oai(path = "/username", method = "put")]
+    #[oai(path = "/username", method = "put", operation_id = "changeUsername")]
     async fn change_username(
         &self,
         req: &Request,
@@ -207,7 +207,11 @@ impl SecurityApi {
     }
 
     /// My account's security audit trail, newest first.
-    #[oai(path = "/security-events", method = "get")]
+    #[oai(
+        path = "/security-events",
+        method = "get",
+        operation_id = "listSecurityEvents"
+    )]
     async fn events(
         &self,
         auth: SessionAuth,

@@ -212,7 +212,7 @@ impl SessionsApi {
     /// Log in. A wrong password and an unknown login get the same answer. With
     /// two-factor on, the session can only complete the second factor
     /// (`second_factor_required: true`) and lasts 5 minutes.
-    #[oai(path = "/sessions", method = "post")]
+    #[oai(path = "/sessions", method = "post", operation_id = "logIn")]
     async fn login(
         &self,
         req: &Request,
@@ -251,7 +251,11 @@ impl SessionsApi {
     /// last proof is older than `PORTICO_STEP_UP_MINUTES`. Wrong passwords are
     /// throttled like logins, wrong codes draw on the account's second-factor
     /// budget.
-    #[oai(path = "/sessions/current/reauthenticate", method = "post")]
+    #[oai(
+        path = "/sessions/current/reauthenticate",
+        method = "post",
+        operation_id = "reauthenticate"
+    )]
     async fn reauthenticate(
         &self,
         req: &Request,
@@ -268,7 +272,11 @@ impl SessionsApi {
 
     /// Complete a login that waits for its second factor, with a TOTP code or a
     /// recovery code. Wrong codes are limited per pending login; the last one ends it.
-    #[oai(path = "/sessions/current/second-factor", method = "post")]
+    #[oai(
+        path = "/sessions/current/second-factor",
+        method = "post",
+        operation_id = "completeSecondFactor"
+    )]
     async fn second_factor(
         &self,
         req: &Request,
@@ -301,7 +309,7 @@ impl SessionsApi {
     }
 
     /// List my live sessions, newest first; the one making the request is marked.
-    #[oai(path = "/sessions", method = "get")]
+    #[oai(path = "/sessions", method = "get", operation_id = "listSessions")]
     async fn list(
         &self,
         auth: SessionAuth,
@@ -325,7 +333,7 @@ impl SessionsApi {
     }
 
     /// Log out: end the session making the request.
-    #[oai(path = "/sessions/current", method = "delete")]
+    #[oai(path = "/sessions/current", method = "delete", operation_id = "logOut")]
     async fn logout(&self, req: &Request, auth: SessionAuth) -> Result<RevokeResponse, ApiError> {
         let session = auth.0;
         self.services
@@ -337,7 +345,11 @@ impl SessionsApi {
 
     /// End one of my sessions. Ending another than the one making the request needs
     /// a recent proof of the password (see `POST /v1/sessions/current/reauthenticate`).
-    #[oai(path = "/sessions/:id", method = "delete")]
+    #[oai(
+        path = "/sessions/:id",
+        method = "delete",
+        operation_id = "revokeSession"
+    )]
     async fn revoke(
         &self,
         req: &Request,

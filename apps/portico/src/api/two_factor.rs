@@ -145,7 +145,7 @@ impl TwoFactorApi {
 #[OpenApi(prefix_path = "/v1/me/two-factor", tag = "ApiTags::Security")]
 impl TwoFactorApi {
     /// Whether two-factor authentication is on, and how many recovery codes are left.
-    #[oai(path = "/", method = "get")]
+    #[oai(path = "/", method = "get", operation_id = "getTwoFactorStatus")]
     async fn status(&self, auth: SessionAuth) -> Result<StatusResponse, ApiError> {
         let status = self.services.two_factor.status(auth.0.account).await?;
         Ok(StatusResponse::Ok(Json(status.into())))
@@ -153,7 +153,7 @@ impl TwoFactorApi {
 
     /// Start TOTP enrolment: a new seed as text, URI and QR code. Nothing changes for
     /// logins until it is confirmed.
-    #[oai(path = "/totp", method = "post")]
+    #[oai(path = "/totp", method = "post", operation_id = "startTotpEnrolment")]
     async fn enrol(&self, req: &Request, auth: SessionAuth) -> Result<EnrolmentResponse, ApiError> {
         self.services
             .step_up
@@ -173,7 +173,11 @@ impl TwoFactorApi {
 
     /// Confirm enrolment with a code from the app: two-factor is on, and ten recovery
     /// codes are returned, once.
-    #[oai(path = "/totp/confirm", method = "post")]
+    #[oai(
+        path = "/totp/confirm",
+        method = "post",
+        operation_id = "confirmTotpEnrolment"
+    )]
     async fn confirm(
         &self,
         req: &Request,
@@ -200,7 +204,11 @@ impl TwoFactorApi {
 
     /// Replace every recovery code with ten new ones. The password and a code in
     /// the request are the recent proof this change needs.
-    #[oai(path = "/recovery-codes", method = "post")]
+    #[oai(
+        path = "/recovery-codes",
+        method = "post",
+        operation_id = "renewRecoveryCodes"
+    )]
     async fn renew(
         &self,
         req: &Request,
@@ -220,7 +228,7 @@ impl TwoFactorApi {
 
     /// Turn two-factor authentication off. The password and a code in the request
     /// are the recent proof this change needs.
-    #[oai(path = "/", method = "delete")]
+    #[oai(path = "/", method = "delete", operation_id = "disableTwoFactor")]
     async fn disable(
         &self,
         req: &Request,

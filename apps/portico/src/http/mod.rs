@@ -2,6 +2,7 @@
 //! the client address, request-body limits, request traces and timestamps on the
 //! wire.
 
+pub mod allowed_methods;
 pub mod auth;
 pub mod body_limit;
 pub mod client;

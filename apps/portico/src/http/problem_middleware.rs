@@ -1,23 +1,43 @@
 //! Turns every error poem or poem-openapi raises on its own (unknown route, wrong
 //! method, malformed JSON, wrong content type, missing credentials, oversized body)
-//! into problem+json, so no client ever sees a plain-text error.
+//! into problem+json, so no client ever sees a plain-text error. A wrong method's 405
+//! names the methods the path does answer in `Allow`.
+
+use std::sync::Arc;
 
 use poem::error::{MethodNotAllowedError, NotFoundError, ReadBodyError};
-use poem::http::StatusCode;
+use poem::http::{HeaderValue, StatusCode, header};
 use poem::{Endpoint, IntoResponse, Request, Response};
 use poem_openapi::error::{
     AuthorizationError, ContentTypeError, ParseParamError, ParsePathError, ParseRequestPayloadError,
 };
 use poem_openapi::types::ToJSON;
 
+use crate::http::allowed_methods::AllowedMethods;
 use crate::http::problem::{Problem, problem};
 
-/// The middleware function, for `EndpointExt::around`.
-pub async fn problem_json<E: Endpoint>(next: E, req: Request) -> poem::Result<Response> {
+/// The middleware function, for `EndpointExt::around`; `allowed` knows which
+/// methods each path answers.
+pub async fn problem_json<E: Endpoint>(
+    next: E,
+    req: Request,
+    allowed: Arc<AllowedMethods>,
+) -> poem::Result<Response> {
+    // The path is needed only for a 405; the URI is shared, so keeping it is cheap.
+    let uri = req.uri().clone();
     match next.call(req).await {
         Ok(response) => Ok(response.into_response()),
         Err(error) if error.is_from_response() => Ok(error.into_response()),
-        Err(error) => Ok(render(to_problem(&error))),
+        Err(error) => {
+            let mut response = render(to_problem(&error));
+            if error.is::<MethodNotAllowedError>()
+                && let Some(methods) = allowed.allow(uri.path())
+                && let Ok(value) = HeaderValue::from_str(methods)
+            {
+                response.headers_mut().insert(header::ALLOW, value);
+            }
+            Ok(response)
+        }
     }
 }
 

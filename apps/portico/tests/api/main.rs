@@ -13,6 +13,7 @@ mod browser_delegation;
 mod browser_pages;
 mod browser_security;
 mod company;
+mod contract;
 mod crate_boundaries;
 mod delegate_pages;
 mod delegates;
