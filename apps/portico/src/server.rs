@@ -112,6 +112,8 @@ pub async fn serve(services: Arc<Services>, listen: std::net::SocketAddr) -> std
     poem::Server::new(TcpListener::bind(listen))
         .run_with_graceful_shutdown(app(services), shutdown_signal(), Some(SHUTDOWN_GRACE))
         .await
+        // "Address already in use" alone does not say which address.
+        .map_err(|error| std::io::Error::new(error.kind(), format!("{listen}: {error}")))
 }
 
 /// Resolves on SIGTERM or Ctrl-C.

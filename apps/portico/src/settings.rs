@@ -70,15 +70,12 @@ pub struct Settings {
     )]
     pub skip_migrations: bool,
 
-    /// Minimum password length in characters (at least 8; NIST SP 800-63B asks for 15
-    /// where the password is the only factor).
-    #[arg(
-        long,
-        global = true,
-        env = "PORTICO_PASSWORD_MIN_LENGTH",
-        default_value_t = 8
-    )]
-    pub password_min_length: usize,
+    /// Minimum password length in characters (8 to 128; NIST SP 800-63B asks for 15
+    /// where the password is the only factor). A lower value is refused at start-up
+    /// rather than silently raised.
+    #[arg(long, global = true, env = "PORTICO_PASSWORD_MIN_LENGTH", default_value_t = 8,
+          value_parser = clap::value_parser!(u16).range(8..=128))]
+    pub password_min_length: u16,
 
     /// Minutes of inactivity after which a session ends (5 to 10080; activity is
     /// recorded once a minute, so shorter would end busy sessions).
@@ -396,7 +393,7 @@ impl Settings {
                 attribution_window: Duration::days(i64::from(self.affiliate_attribution_days)),
             },
             trusted_proxies,
-            password_policy: PasswordPolicy::new(self.password_min_length),
+            password_policy: PasswordPolicy::new(usize::from(self.password_min_length)),
             session_policy: SessionPolicy {
                 idle_timeout: Duration::minutes(i64::from(self.session_idle_minutes)),
                 absolute_lifetime: Duration::hours(i64::from(self.session_absolute_hours)),

@@ -34,9 +34,11 @@ pub struct RegisterRequest {
     /// Family name.
     pub(crate) last_name: String,
     /// BCP 47 language tag; English when absent.
+    #[oai(nullable)]
     pub(crate) language: Option<String>,
     /// Code of the affiliate link that brought the client (honoured once the
     /// affiliate program is available).
+    #[oai(nullable)]
     pub(crate) referral_code: Option<String>,
 }
 

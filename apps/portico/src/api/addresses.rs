@@ -71,6 +71,7 @@ pub struct AddressList {
     /// The addresses.
     items: Vec<AddressBody>,
     /// Pass as `cursor` to read the next page; `null` on the last page.
+    #[oai(nullable)]
     next_cursor: Option<String>,
 }
 
@@ -81,16 +82,19 @@ pub struct NewAddress {
     /// Street and number.
     pub(crate) line1: String,
     /// Building, floor, c/o.
+    #[oai(nullable)]
     pub(crate) line2: Option<String>,
     /// City.
     pub(crate) city: String,
     /// State, province or county.
+    #[oai(nullable)]
     pub(crate) region: Option<String>,
     /// Postal code.
     pub(crate) postal_code: String,
     /// ISO 3166-1 alpha-2 country code.
     pub(crate) country: String,
     /// Make it the default billing address (the first address always is).
+    #[oai(nullable)]
     pub(crate) default_billing: Option<bool>,
 }
 
@@ -132,18 +136,23 @@ impl NewAddress {
 #[oai(deny_unknown_fields)]
 pub struct AddressPatch {
     /// Street and number.
+    #[oai(nullable)]
     pub(crate) line1: Option<String>,
     /// Building, floor, c/o, or `null` to remove it.
     pub(crate) line2: MaybeUndefined<String>,
     /// City.
+    #[oai(nullable)]
     pub(crate) city: Option<String>,
     /// Region, or `null` to remove it.
     pub(crate) region: MaybeUndefined<String>,
     /// Postal code.
+    #[oai(nullable)]
     pub(crate) postal_code: Option<String>,
     /// ISO 3166-1 alpha-2 country code.
+    #[oai(nullable)]
     pub(crate) country: Option<String>,
     /// `true` makes this the default billing address.
+    #[oai(nullable)]
     pub(crate) default_billing: Option<bool>,
 }
 

@@ -90,8 +90,10 @@ impl From<Option<Overview>> for OverviewBody {
 #[oai(deny_unknown_fields)]
 pub struct NewLink {
     /// Where the link leads (http or https); the portal when absent.
+    #[oai(nullable)]
     pub(crate) landing_url: Option<String>,
     /// A campaign name.
+    #[oai(nullable)]
     pub(crate) campaign: Option<String>,
 }
 
@@ -120,6 +122,7 @@ pub struct LinkList {
     /// The links, newest first.
     pub(super) items: Vec<LinkBody>,
     /// Always `null`.
+    #[oai(nullable)]
     pub(super) next_cursor: Option<String>,
 }
 
@@ -147,6 +150,7 @@ pub struct ReferralList {
     /// The referrals, newest first.
     pub(super) items: Vec<ReferralBody>,
     /// Pass as `cursor` to read the next page; `null` on the last page.
+    #[oai(nullable)]
     pub(super) next_cursor: Option<String>,
 }
 
@@ -183,6 +187,7 @@ pub struct CommissionList {
     /// The entries, newest first.
     pub(super) items: Vec<CommissionBody>,
     /// Pass as `cursor` to read the next page; `null` on the last page.
+    #[oai(nullable)]
     pub(super) next_cursor: Option<String>,
 }
 
@@ -193,12 +198,16 @@ pub struct NewDestination {
     /// `paypal`, `bank_transfer` or `account_credit`.
     pub(crate) kind: String,
     /// PayPal: the account's email address.
+    #[oai(nullable)]
     pub(crate) email: Option<String>,
     /// Bank transfer: the account holder.
+    #[oai(nullable)]
     pub(crate) account_holder: Option<String>,
     /// Bank transfer: the IBAN (checked).
+    #[oai(nullable)]
     pub(crate) iban: Option<String>,
     /// Bank transfer: the BIC.
+    #[oai(nullable)]
     pub(crate) bic: Option<String>,
 }
 
@@ -232,6 +241,7 @@ pub struct DestinationList {
     /// The destinations.
     pub(super) items: Vec<DestinationBody>,
     /// Always `null`.
+    #[oai(nullable)]
     pub(super) next_cursor: Option<String>,
 }
 
@@ -242,6 +252,7 @@ pub struct PayoutRequestBody {
     /// Where to pay.
     pub(crate) destination_id: String,
     /// Which currency's balance; needed only when several have one.
+    #[oai(nullable)]
     pub(crate) currency: Option<String>,
 }
 
@@ -282,5 +293,6 @@ pub struct PayoutList {
     /// Newest first.
     pub(super) items: Vec<PayoutBody>,
     /// Always `null`.
+    #[oai(nullable)]
     pub(super) next_cursor: Option<String>,
 }

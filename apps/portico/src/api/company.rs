@@ -39,6 +39,7 @@ pub struct CompanyRequest {
     /// Legal name.
     pub(crate) name: String,
     /// VAT or other tax id.
+    #[oai(nullable)]
     pub(crate) tax_id: Option<String>,
 }
 

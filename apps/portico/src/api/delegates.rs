@@ -45,6 +45,7 @@ pub struct ProductList {
     /// The products.
     items: Vec<ProductBody>,
     /// Always `null`.
+    #[oai(nullable)]
     next_cursor: Option<String>,
 }
 
@@ -169,6 +170,7 @@ pub struct DelegateList {
     /// The delegates.
     items: Vec<DelegateBody>,
     /// Pass as `cursor` to read the next page; `null` on the last page.
+    #[oai(nullable)]
     next_cursor: Option<String>,
 }
 
@@ -211,6 +213,7 @@ pub struct DelegatedAccountList {
     /// The accounts.
     items: Vec<DelegatedAccountBody>,
     /// Always `null`.
+    #[oai(nullable)]
     next_cursor: Option<String>,
 }
 

@@ -53,6 +53,7 @@ pub struct EmailList {
     /// The addresses.
     items: Vec<EmailItem>,
     /// Pass as `cursor` to read the next page; `null` on the last page.
+    #[oai(nullable)]
     next_cursor: Option<String>,
 }
 

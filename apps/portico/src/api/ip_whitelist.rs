@@ -23,6 +23,7 @@ pub struct NewEntry {
     /// An IPv4 or IPv6 address or CIDR range (`192.0.2.0/24`, `2001:db8::/32`).
     pub(crate) cidr: String,
     /// A short name, at most 60 characters.
+    #[oai(nullable)]
     pub(crate) label: Option<String>,
 }
 
@@ -80,6 +81,7 @@ pub struct EntryList {
     /// The entries; empty means no restriction.
     items: Vec<EntryBody>,
     /// Always `null`: the list fits one page.
+    #[oai(nullable)]
     next_cursor: Option<String>,
 }
 

@@ -107,6 +107,7 @@ pub struct MessageList {
     /// The messages.
     items: Vec<MessageItem>,
     /// Pass as `cursor` to read the next page; `null` on the last page.
+    #[oai(nullable)]
     next_cursor: Option<String>,
 }
 

@@ -38,6 +38,7 @@ pub struct ResetConfirmation {
     /// The new password (same policy as at registration).
     new_password: String,
     /// With two-factor on: a current code from the app, or an unused recovery code.
+    #[oai(nullable)]
     totp_code: Option<String>,
 }
 

@@ -48,6 +48,7 @@ pub struct PhoneList {
     /// The numbers.
     items: Vec<PhoneBody>,
     /// Pass as `cursor` to read the next page; `null` on the last page.
+    #[oai(nullable)]
     next_cursor: Option<String>,
 }
 
@@ -58,6 +59,7 @@ pub struct NewPhone {
     /// The number in international form (`+41 44 668 18 00`); stored as E.164.
     pub(crate) number: String,
     /// A label such as "mobile" (at most 40 characters).
+    #[oai(nullable)]
     pub(crate) label: Option<String>,
 }
 
@@ -66,6 +68,7 @@ pub struct NewPhone {
 #[oai(deny_unknown_fields)]
 pub struct PhonePatch {
     /// The number in international form.
+    #[oai(nullable)]
     pub(crate) number: Option<String>,
     /// A label, or `null` to remove it.
     pub(crate) label: MaybeUndefined<String>,

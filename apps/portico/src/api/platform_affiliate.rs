@@ -38,6 +38,7 @@ pub struct RefundBody {
     /// The refunded payment's event id.
     payment_event_id: String,
     /// How much was refunded, in minor units; the whole payment when absent.
+    #[oai(nullable)]
     amount_minor: Option<i64>,
 }
 

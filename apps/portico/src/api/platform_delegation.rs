@@ -18,6 +18,7 @@ use crate::wiring::Services;
 #[oai(deny_unknown_fields)]
 pub struct ProductPut {
     /// Its display name.
+    #[oai(nullable)]
     name: Option<String>,
 }
 

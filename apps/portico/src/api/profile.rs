@@ -48,10 +48,13 @@ impl From<Profile> for ProfileBody {
 #[oai(deny_unknown_fields)]
 pub struct ProfilePatch {
     /// Given name.
+    #[oai(nullable)]
     pub(crate) first_name: Option<String>,
     /// Family name.
+    #[oai(nullable)]
     pub(crate) last_name: Option<String>,
     /// BCP 47 language tag.
+    #[oai(nullable)]
     pub(crate) language: Option<String>,
 }
 

@@ -36,6 +36,7 @@ pub struct UsernameChangeRequest {
     /// The account's password.
     password: String,
     /// With two-factor on: a current code from the app, or an unused recovery code.
+    #[oai(nullable)]
     totp_code: Option<String>,
 }
 
@@ -132,6 +133,7 @@ pub struct SecurityEventList {
     /// The events.
     items: Vec<SecurityEventItem>,
     /// Pass as `cursor` to read the next page; `null` on the last page.
+    #[oai(nullable)]
     next_cursor: Option<String>,
 }
 

@@ -32,6 +32,7 @@ pub struct LoginRequest {
     /// The `device_token` of an earlier login from this device, if kept. With it,
     /// the login is judged by this device's own failure counter, so nobody else's
     /// wrong guesses can hold it back. Browsers send the device cookie instead.
+    #[oai(nullable)]
     device_token: Option<String>,
 }
 
@@ -44,6 +45,7 @@ pub struct ReauthenticateRequest {
     password: String,
     /// A current code from the authenticator app, or an unused recovery code;
     /// required when two-factor is on.
+    #[oai(nullable)]
     totp_code: Option<String>,
 }
 
@@ -63,6 +65,7 @@ pub struct SecondFactorRequest {
     code: String,
     /// The `device_token` this device already holds, if any, so that the completed
     /// login keeps it rather than issuing another. Browsers send the device cookie.
+    #[oai(nullable)]
     device_token: Option<String>,
 }
 
@@ -143,6 +146,7 @@ pub struct SessionList {
     /// The sessions.
     items: Vec<SessionItem>,
     /// Pass as `cursor` to read the next page; `null` on the last page.
+    #[oai(nullable)]
     next_cursor: Option<String>,
 }
 

@@ -148,3 +148,19 @@ async fn a_method_a_path_does_not_answer_is_a_405_naming_the_ones_it_does() {
     assert_eq!(head.status.as_u16(), 401);
     app.finish().await;
 }
+
+#[tokio::test]
+async fn every_list_says_its_next_cursor_may_be_null() {
+    let spec = spec().await;
+    let schemas = spec["components"]["schemas"].as_object().unwrap();
+    let lists: Vec<&String> = schemas
+        .iter()
+        .filter(|(_, schema)| schema["properties"]["next_cursor"].is_object())
+        .map(|(name, _)| name)
+        .collect();
+    assert!(lists.len() >= 14, "{lists:?}");
+    for name in lists {
+        let cursor = &schemas[name]["properties"]["next_cursor"];
+        assert_eq!(cursor["nullable"], true, "{name}: {cursor}");
+    }
+}

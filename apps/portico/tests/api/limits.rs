@@ -320,3 +320,53 @@ fn a_template_with_an_unknown_variable_is_refused_at_start_up() {
         "nothing written before the templates are checked"
     );
 }
+
+/// What `portico serve` printed when it stopped, with the settings `env`.
+fn serve_output(env: &[(&str, &str)], data: &std::path::Path) -> (bool, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_portico"))
+        .arg("serve")
+        .env("PORTICO_DATA_DIR", data)
+        .env("PORTICO_TOTP_KEY", SECRETS[2].1)
+        .envs(env.iter().copied())
+        .output()
+        .unwrap();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.success(), said)
+}
+
+#[test]
+fn a_password_minimum_below_eight_is_refused_at_start_up_not_raised() {
+    let data = std::env::temp_dir().join(format!("portico-min-length-{}", std::process::id()));
+    let (started, said) = serve_output(
+        &[
+            ("PORTICO_PASSWORD_MIN_LENGTH", "4"),
+            ("PORTICO_LISTEN", "127.0.0.1:0"),
+        ],
+        &data,
+    );
+
+    assert!(!started, "{said}");
+    assert!(said.contains("password-min-length"), "{said}");
+    assert!(said.contains("8..=128"), "{said}");
+    assert!(
+        !data.exists(),
+        "nothing written before the settings are checked"
+    );
+}
+
+#[test]
+fn a_listen_address_in_use_is_named() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = taken.local_addr().unwrap().to_string();
+    let data = std::env::temp_dir().join(format!("portico-in-use-{}", std::process::id()));
+    let (started, said) = serve_output(&[("PORTICO_LISTEN", address.as_str())], &data);
+    let _ = std::fs::remove_dir_all(&data);
+
+    assert!(!started, "{said}");
+    assert!(said.contains(&address), "{said}");
+    drop(taken);
+}
