@@ -28,7 +28,6 @@ pub fn app(services: Arc<Services>) -> impl Endpoint<Output = Response> {
     let api = api::service(&services);
     let allowed = Arc::new(
         AllowedMethods::from_spec(&api.spec())
-            .with("/openapi.json", &["GET", "HEAD"])
             .with("/healthz", &["GET", "HEAD"])
             .with("/readyz", &["GET", "HEAD"])
             .with("/metrics", &["GET", "HEAD"]),

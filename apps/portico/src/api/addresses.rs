@@ -131,7 +131,8 @@ impl NewAddress {
     }
 }
 
-/// A partial address update; `null` removes `line2` or `region`.
+/// A partial address update: a field that is absent or `null` stays as it is, except
+/// `line2` and `region`, which `null` removes.
 #[derive(Debug, Object)]
 #[oai(deny_unknown_fields)]
 pub struct AddressPatch {
@@ -139,11 +140,13 @@ pub struct AddressPatch {
     #[oai(nullable)]
     pub(crate) line1: Option<String>,
     /// Building, floor, c/o, or `null` to remove it.
+    #[oai(nullable)]
     pub(crate) line2: MaybeUndefined<String>,
     /// City.
     #[oai(nullable)]
     pub(crate) city: Option<String>,
     /// Region, or `null` to remove it.
+    #[oai(nullable)]
     pub(crate) region: MaybeUndefined<String>,
     /// Postal code.
     #[oai(nullable)]

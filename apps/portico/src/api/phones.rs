@@ -63,7 +63,8 @@ pub struct NewPhone {
     pub(crate) label: Option<String>,
 }
 
-/// A partial phone update; `"label": null` removes the label.
+/// A partial phone update: an absent or `null` number stays as it is; `"label": null`
+/// removes the label.
 #[derive(Debug, Object)]
 #[oai(deny_unknown_fields)]
 pub struct PhonePatch {
@@ -71,6 +72,7 @@ pub struct PhonePatch {
     #[oai(nullable)]
     pub(crate) number: Option<String>,
     /// A label, or `null` to remove it.
+    #[oai(nullable)]
     pub(crate) label: MaybeUndefined<String>,
 }
 

@@ -104,7 +104,7 @@ impl PlatformDelegationApi {
     #[oai(
         path = "/accounts/:id/products/:product_id",
         method = "put",
-        operation_id = "putProduct"
+        operation_id = "setProduct"
     )]
     async fn put_product(
         &self,

@@ -43,7 +43,7 @@ impl From<Profile> for ProfileBody {
     }
 }
 
-/// A partial profile update: absent fields stay as they are.
+/// A partial profile update: absent or `null` fields stay as they are.
 #[derive(Debug, Object)]
 #[oai(deny_unknown_fields)]
 pub struct ProfilePatch {

@@ -118,6 +118,16 @@ mod tests {
     }
 
     #[test]
+    fn a_literal_segment_wins_over_a_parameter() {
+        let allowed = AllowedMethods::from_spec(
+            r#"{"paths": {"/v1/items/{id}": {"get": {}, "delete": {}}, "/v1/items/current": {"post": {}}}}"#,
+        );
+
+        assert_eq!(allowed.allow("/v1/items/current"), Some("POST"));
+        assert_eq!(allowed.allow("/v1/items/42"), Some("DELETE, GET, HEAD"));
+    }
+
+    #[test]
     fn an_unreadable_spec_allows_nothing_rather_than_guessing() {
         assert_eq!(
             AllowedMethods::from_spec("not json").allow("/v1/sessions"),
