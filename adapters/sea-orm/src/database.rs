@@ -134,6 +134,18 @@ impl Database {
         Ok(())
     }
 
+    /// The migrations this database has not had, by name, oldest first. It only reads
+    /// (no bookkeeping table is created), so it is safe where migrations are someone
+    /// else's job.
+    #[tracing::instrument(level = "debug", name = "Database::pending_migrations", skip_all)]
+    pub async fn pending_migrations(&self) -> Result<Vec<String>, DatabaseError> {
+        Ok(Migrator::get_pending_migrations_read_only(&self.connection)
+            .await?
+            .iter()
+            .map(|migration| migration.name().to_owned())
+            .collect())
+    }
+
     /// Whether the database answers a trivial query (readiness).
     #[tracing::instrument(level = "debug", name = "Database::ping", skip_all)]
     pub async fn ping(&self) -> bool {

@@ -62,6 +62,19 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     }
     if !settings.skip_migrations {
         database.migrate().await?;
+    } else {
+        // Serving a schema that lacks migrations would answer 500 to every request:
+        // refuse now, and say what to run.
+        let pending = database.pending_migrations().await?;
+        if !pending.is_empty() {
+            return Err(format!(
+                "PORTICO_SKIP_MIGRATIONS is set, but the database lacks {} migration(s) \
+                 ({}): run `portico migrate` first",
+                pending.len(),
+                pending.join(", ")
+            )
+            .into());
+        }
     }
     let services = Arc::new(Services::new(
         database,

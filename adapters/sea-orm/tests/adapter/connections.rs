@@ -43,3 +43,33 @@ async fn connections_the_server_dropped_while_idle_are_replaced_before_they_serv
     }
     test_db.finish().await.unwrap();
 }
+
+/// A migrated database lacks nothing; a fresh in-memory one lacks every migration,
+/// and asking does not create the bookkeeping table.
+async fn pending_migrations_are_read_without_writing(db: portico_sea_orm::Database) {
+    assert_eq!(db.pending_migrations().await.unwrap(), Vec::<String>::new());
+
+    let empty = portico_sea_orm::Database::connect("sqlite::memory:")
+        .await
+        .unwrap();
+    let pending = empty.pending_migrations().await.unwrap();
+    assert!(
+        pending
+            .first()
+            .is_some_and(|name| name.starts_with("m0001"))
+    );
+    assert_eq!(empty.pending_migrations().await.unwrap(), pending);
+    let tables = empty
+        .connection()
+        .query_all_raw(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Sqlite,
+            "SELECT name FROM sqlite_master WHERE type = 'table'",
+        ))
+        .await
+        .unwrap();
+    assert!(tables.is_empty(), "asking wrote {} table(s)", tables.len());
+}
+crate::support::on_both_engines!(
+    pending_migrations,
+    super::pending_migrations_are_read_without_writing
+);

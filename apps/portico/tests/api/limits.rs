@@ -382,3 +382,23 @@ fn a_listen_address_in_use_is_named() {
     assert!(said.contains(&address), "{said}");
     drop(taken);
 }
+
+#[test]
+fn skipped_migrations_on_a_database_that_lacks_them_are_refused_with_what_to_run() {
+    let data = std::env::temp_dir().join(format!("portico-skip-{}", std::process::id()));
+    std::fs::create_dir_all(&data).unwrap();
+    let url = format!("sqlite:{}?mode=rwc", data.join("empty.db").display());
+    let (started, said) = serve_output(
+        &[
+            ("PORTICO_SKIP_MIGRATIONS", "true"),
+            ("PORTICO_DATABASE_URL", url.as_str()),
+            ("PORTICO_LISTEN", "127.0.0.1:0"),
+        ],
+        &data,
+    );
+    let _ = std::fs::remove_dir_all(&data);
+
+    assert!(!started, "{said}");
+    assert!(said.contains("portico migrate"), "{said}");
+    assert!(said.contains("m0001"), "{said}");
+}
