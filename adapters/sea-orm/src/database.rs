@@ -11,6 +11,16 @@ pub enum DatabaseError {
     /// The URL names a database Portico does not support.
     #[error("unsupported database URL (use sqlite:... or postgres://...)")]
     UnsupportedUrl,
+    /// The database server did not take a connection: its address and why, so that
+    /// a wrong host, port or password is plain at start-up (the URL's password is
+    /// never part of it).
+    #[error("cannot reach the database at {address}: {cause}")]
+    Unreachable {
+        /// `host:port` from the URL.
+        address: String,
+        /// What the server or the network said.
+        cause: String,
+    },
     /// The database could not be reached or migrated.
     #[error("database error")]
     Db(#[from] sea_orm::DbErr),
@@ -80,6 +90,7 @@ impl Database {
                     });
             }
             Backend::Postgres => {
+                Self::reach_postgres(url).await?;
                 options
                     .max_connections(16)
                     .min_connections(1)
@@ -92,6 +103,37 @@ impl Database {
             _ => None,
         };
         Ok(Self { connection, reader })
+    }
+
+    /// Opens and closes one connection to the PostgreSQL server, so that a server that
+    /// refuses (or never answers) is named with its cause at once; the pool alone
+    /// would wait its acquire timeout and then say only that it timed out.
+    async fn reach_postgres(url: &str) -> Result<(), DatabaseError> {
+        use sea_orm::sqlx::Connection as _;
+        use sea_orm::sqlx::postgres::{PgConnectOptions, PgConnection};
+        let options: PgConnectOptions =
+            url.parse()
+                .map_err(|error: sea_orm::sqlx::Error| DatabaseError::Unreachable {
+                    address: "(unreadable URL)".into(),
+                    cause: error.to_string(),
+                })?;
+        let unreachable = |cause: String| DatabaseError::Unreachable {
+            address: format!("{}:{}", options.get_host(), options.get_port()),
+            cause,
+        };
+        match tokio::time::timeout(Self::ACQUIRE_TIMEOUT, PgConnection::connect_with(&options))
+            .await
+        {
+            Ok(Ok(connection)) => {
+                let _ = connection.close().await;
+                Ok(())
+            }
+            Ok(Err(error)) => Err(unreachable(error.to_string())),
+            Err(_) => Err(unreachable(format!(
+                "no answer within {} s",
+                Self::ACQUIRE_TIMEOUT.as_secs()
+            ))),
+        }
     }
 
     /// Read-only connections to a SQLite file, opened as they are needed (the file

@@ -73,3 +73,16 @@ crate::support::on_both_engines!(
     pending_migrations,
     super::pending_migrations_are_read_without_writing
 );
+
+#[tokio::test]
+async fn an_unreachable_database_is_named_with_its_cause_and_never_its_password() {
+    let refused = portico_sea_orm::Database::connect("postgres://ada:s3cret@127.0.0.1:1/portico")
+        .await
+        .err()
+        .unwrap()
+        .to_string();
+
+    assert!(refused.contains("127.0.0.1:1"), "{refused}");
+    assert!(refused.to_lowercase().contains("refused"), "{refused}");
+    assert!(!refused.contains("s3cret"), "{refused}");
+}

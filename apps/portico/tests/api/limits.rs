@@ -402,3 +402,29 @@ fn skipped_migrations_on_a_database_that_lacks_them_are_refused_with_what_to_run
     assert!(said.contains("portico migrate"), "{said}");
     assert!(said.contains("m0001"), "{said}");
 }
+
+#[test]
+fn an_unreachable_database_is_named_at_start_up() {
+    let data = std::env::temp_dir().join(format!("portico-no-db-{}", std::process::id()));
+    let (started, said) = serve_output(
+        &[
+            (
+                "PORTICO_DATABASE_URL",
+                "postgres://portico:db-secret@127.0.0.1:1/portico",
+            ),
+            ("PORTICO_LISTEN", "127.0.0.1:0"),
+        ],
+        &data,
+    );
+
+    assert!(!started, "{said}");
+    assert!(
+        said.contains("cannot reach the database at 127.0.0.1:1"),
+        "{said}"
+    );
+    assert!(!said.contains("db-secret"), "{said}");
+    assert!(
+        !data.exists(),
+        "nothing written for a database that is not there"
+    );
+}
