@@ -21,6 +21,9 @@ pub enum DatabaseError {
         /// What the server or the network said.
         cause: String,
     },
+    /// The database URL cannot be read (a bad port, bad percent-encoding...).
+    #[error("the database URL cannot be read: {0}")]
+    UnreadableUrl(String),
     /// The database could not be reached or migrated.
     #[error("database error")]
     Db(#[from] sea_orm::DbErr),
@@ -49,6 +52,8 @@ pub struct Database {
 impl Database {
     /// How long a request waits for a connection before failing.
     const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
+    /// The pause between two attempts to reach a PostgreSQL server at start-up.
+    const REACH_RETRY_PAUSE: Duration = Duration::from_millis(250);
     /// How long SQLite waits on a lock held by another process before failing.
     const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
     /// A PostgreSQL connection idle this long is pinged before it serves again: a
@@ -106,34 +111,37 @@ impl Database {
     }
 
     /// Opens and closes one connection to the PostgreSQL server, so that a server that
-    /// refuses (or never answers) is named with its cause at once; the pool alone
-    /// would wait its acquire timeout and then say only that it timed out.
+    /// refuses (or never answers) is named with its cause; the pool alone would wait
+    /// its acquire timeout and then say only that it timed out. Like the pool, it
+    /// tries again until that timeout, so a server that is still starting (beside
+    /// Portico in a compose file, say) is waited for.
     async fn reach_postgres(url: &str) -> Result<(), DatabaseError> {
         use sea_orm::sqlx::Connection as _;
         use sea_orm::sqlx::postgres::{PgConnectOptions, PgConnection};
-        let options: PgConnectOptions =
-            url.parse()
-                .map_err(|error: sea_orm::sqlx::Error| DatabaseError::Unreachable {
-                    address: "(unreadable URL)".into(),
-                    cause: error.to_string(),
-                })?;
-        let unreachable = |cause: String| DatabaseError::Unreachable {
-            address: format!("{}:{}", options.get_host(), options.get_port()),
-            cause,
+        let options: PgConnectOptions = url.parse().map_err(|error: sea_orm::sqlx::Error| {
+            DatabaseError::UnreadableUrl(error.to_string())
+        })?;
+        let address = match options.get_socket() {
+            Some(socket) => socket.display().to_string(),
+            None => format!("{}:{}", options.get_host(), options.get_port()),
         };
-        match tokio::time::timeout(Self::ACQUIRE_TIMEOUT, PgConnection::connect_with(&options))
-            .await
-        {
-            Ok(Ok(connection)) => {
-                let _ = connection.close().await;
-                Ok(())
+        let deadline = tokio::time::Instant::now() + Self::ACQUIRE_TIMEOUT;
+        let mut last_cause = format!("no answer within {} s", Self::ACQUIRE_TIMEOUT.as_secs());
+        while tokio::time::Instant::now() < deadline {
+            match tokio::time::timeout_at(deadline, PgConnection::connect_with(&options)).await {
+                Ok(Ok(connection)) => {
+                    let _ = connection.close().await;
+                    return Ok(());
+                }
+                Ok(Err(error)) => last_cause = error.to_string(),
+                Err(_) => break,
             }
-            Ok(Err(error)) => Err(unreachable(error.to_string())),
-            Err(_) => Err(unreachable(format!(
-                "no answer within {} s",
-                Self::ACQUIRE_TIMEOUT.as_secs()
-            ))),
+            tokio::time::sleep(Self::REACH_RETRY_PAUSE).await;
         }
+        Err(DatabaseError::Unreachable {
+            address,
+            cause: last_cause,
+        })
     }
 
     /// Read-only connections to a SQLite file, opened as they are needed (the file

@@ -64,16 +64,25 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         database.migrate().await?;
     } else {
         // Serving a schema that lacks migrations would answer 500 to every request:
-        // refuse now, and say what to run.
-        let pending = database.pending_migrations().await?;
-        if !pending.is_empty() {
-            return Err(format!(
-                "PORTICO_SKIP_MIGRATIONS is set, but the database lacks {} migration(s) \
-                 ({}): run `portico migrate` first",
-                pending.len(),
-                pending.join(", ")
-            )
-            .into());
+        // refuse now, and say what to run. A database this binary cannot judge (one
+        // migrated by a newer version, during a rolling deploy; a role that may not
+        // read the bookkeeping table) is served as before, with a warning.
+        match database.pending_migrations().await {
+            Ok(pending) if !pending.is_empty() => {
+                return Err(format!(
+                    "PORTICO_SKIP_MIGRATIONS is set, but the database lacks {} \
+                     migration(s) ({}), or this role cannot see its seaql_migrations \
+                     table: run `portico migrate` first",
+                    pending.len(),
+                    pending.join(", ")
+                )
+                .into());
+            }
+            Ok(_) => {}
+            Err(error) => {
+                let error = portico::http::problem::cause_chain(&error);
+                tracing::warn!(%error, "cannot tell which migrations the database has");
+            }
         }
     }
     let services = Arc::new(Services::new(

@@ -61,7 +61,8 @@ pub struct Settings {
     )]
     pub data_dir: PathBuf,
 
-    /// Do not apply migrations at start-up (run `portico migrate` instead).
+    /// Do not apply migrations at start-up (run `portico migrate` instead); a database
+    /// that lacks some is then refused at start-up, naming them.
     #[arg(
         long,
         global = true,
