@@ -23,13 +23,14 @@ pub async fn problem_json<E: Endpoint>(
     req: Request,
     allowed: Arc<AllowedMethods>,
 ) -> poem::Result<Response> {
-    // The path is needed only for a 405; the URI is shared, so keeping it is cheap.
+    // The path is needed only for a 405 or a 401; the URI is shared, so keeping it is
+    // cheap.
     let uri = req.uri().clone();
     match next.call(req).await {
         Ok(response) => Ok(response.into_response()),
         Err(error) if error.is_from_response() => Ok(error.into_response()),
         Err(error) => {
-            let mut response = render(to_problem(&error));
+            let mut response = render(to_problem(&error, uri.path()));
             if error.is::<MethodNotAllowedError>()
                 && let Some(methods) = allowed.allow(uri.path())
                 && let Ok(value) = HeaderValue::from_str(methods)
@@ -62,7 +63,8 @@ fn public_reason(reason: &str) -> String {
     reason.chars().take(300).collect()
 }
 
-fn to_problem(error: &poem::Error) -> Problem {
+/// The problem for an error poem raised on the way to `path`.
+fn to_problem(error: &poem::Error, path: &str) -> Problem {
     if let Some(e) = error.downcast_ref::<ParseRequestPayloadError>() {
         return problem(
             400,
@@ -103,12 +105,13 @@ fn to_problem(error: &poem::Error) -> Problem {
         );
     }
     if error.is::<AuthorizationError>() {
-        return problem(
-            401,
-            "unauthenticated",
-            "Authentication required",
-            "Log in and send the session token as a Bearer token.",
-        );
+        // The platform's operations take the platform token, not a client's session.
+        let detail = if path.starts_with("/v1/platform/") {
+            "Send the platform token as a Bearer token."
+        } else {
+            "Log in and send the session token as a Bearer token."
+        };
+        return problem(401, "unauthenticated", "Authentication required", detail);
     }
     if error.is::<NotFoundError>() {
         return problem(404, "not-found", "Not found", "There is no such resource.");

@@ -172,3 +172,26 @@ async fn every_field_that_may_be_null_says_so() {
         assert_eq!(property["nullable"], true, "{schema}.{field}: {property}");
     }
 }
+
+#[tokio::test]
+async fn a_request_without_a_token_is_told_which_token_to_send() {
+    use poem::http::Method;
+    let app = TestApp::spawn(Engine::Sqlite).await;
+
+    let platform = app
+        .call(Method::POST, "/v1/platform/mail/bounces", None, None)
+        .await;
+    let client = app.call(Method::GET, "/v1/me/profile", None, None).await;
+
+    let platform = platform.expect_problem(401, "unauthenticated");
+    let client = client.expect_problem(401, "unauthenticated");
+    assert_eq!(
+        platform["detail"],
+        "Send the platform token as a Bearer token."
+    );
+    assert_eq!(
+        client["detail"],
+        "Log in and send the session token as a Bearer token."
+    );
+    app.finish().await;
+}
