@@ -14,16 +14,17 @@ pub enum DatabaseError {
     /// The database server did not take a connection: its address and why, so that
     /// a wrong host, port or password is plain at start-up (the URL's password is
     /// never part of it).
-    #[error("cannot reach the database at {address}: {cause}")]
+    #[error("cannot reach the database at {address}")]
     Unreachable {
-        /// `host:port` from the URL.
+        /// `host:port` (or the socket's path) from the URL.
         address: String,
-        /// What the server or the network said.
-        cause: String,
+        /// What the server or the network said last.
+        #[source]
+        cause: Box<dyn std::error::Error + Send + Sync>,
     },
     /// The database URL cannot be read (a bad port, bad percent-encoding...).
-    #[error("the database URL cannot be read: {0}")]
-    UnreadableUrl(String),
+    #[error("the database URL cannot be read")]
+    UnreadableUrl(#[source] sea_orm::sqlx::Error),
     /// The database could not be reached or migrated.
     #[error("database error")]
     Db(#[from] sea_orm::DbErr),
@@ -118,22 +119,24 @@ impl Database {
     async fn reach_postgres(url: &str) -> Result<(), DatabaseError> {
         use sea_orm::sqlx::Connection as _;
         use sea_orm::sqlx::postgres::{PgConnectOptions, PgConnection};
-        let options: PgConnectOptions = url.parse().map_err(|error: sea_orm::sqlx::Error| {
-            DatabaseError::UnreadableUrl(error.to_string())
-        })?;
+        let options: PgConnectOptions = url.parse().map_err(DatabaseError::UnreadableUrl)?;
         let address = match options.get_socket() {
             Some(socket) => socket.display().to_string(),
             None => format!("{}:{}", options.get_host(), options.get_port()),
         };
         let deadline = tokio::time::Instant::now() + Self::ACQUIRE_TIMEOUT;
-        let mut last_cause = format!("no answer within {} s", Self::ACQUIRE_TIMEOUT.as_secs());
+        let silence = std::io::Error::new(
+            std::io::ErrorKind::TimedOut,
+            format!("no answer within {} s", Self::ACQUIRE_TIMEOUT.as_secs()),
+        );
+        let mut last_cause: Box<dyn std::error::Error + Send + Sync> = Box::new(silence);
         while tokio::time::Instant::now() < deadline {
             match tokio::time::timeout_at(deadline, PgConnection::connect_with(&options)).await {
                 Ok(Ok(connection)) => {
                     let _ = connection.close().await;
                     return Ok(());
                 }
-                Ok(Err(error)) => last_cause = error.to_string(),
+                Ok(Err(error)) => last_cause = Box::new(error),
                 Err(_) => break,
             }
             tokio::time::sleep(Self::REACH_RETRY_PAUSE).await;

@@ -8,7 +8,7 @@ use poem_openapi::auth::Bearer;
 use poem_openapi::payload::Json;
 use sha2::{Digest, Sha256};
 
-use crate::http::problem::{ApiError, Problem, problem};
+use crate::http::problem::{ApiError, Problem, platform_token_required, problem};
 use crate::settings::Secret;
 use crate::wiring::Services;
 
@@ -47,12 +47,7 @@ pub(crate) fn platform_refusal(
     if given.is_some_and(|token| same_secret(token, expected)) {
         None
     } else {
-        Some(problem(
-            401,
-            "unauthenticated",
-            "Authentication required",
-            "Send the platform token as a Bearer token.",
-        ))
+        Some(platform_token_required())
     }
 }
 

@@ -82,6 +82,26 @@ pub fn problem(status: u16, slug: &str, title: &str, detail: impl Into<String>) 
     }
 }
 
+/// 401 for a client's route: a session token is missing, unknown or expired.
+pub fn session_token_required() -> Problem {
+    problem(
+        401,
+        "unauthenticated",
+        "Authentication required",
+        "Log in and send the session token as a Bearer token.",
+    )
+}
+
+/// 401 for a platform route: the platform token is missing or wrong.
+pub fn platform_token_required() -> Problem {
+    problem(
+        401,
+        "unauthenticated",
+        "Authentication required",
+        "Send the platform token as a Bearer token.",
+    )
+}
+
 impl ApiError {
     /// 400 with the given slug.
     pub fn bad_request(slug: &str, title: &str, detail: impl Into<String>) -> Self {
@@ -90,12 +110,7 @@ impl ApiError {
 
     /// 401: the bearer token is missing, unknown or expired.
     pub fn unauthenticated() -> Self {
-        Self::Unauthorized(Json(problem(
-            401,
-            "unauthenticated",
-            "Authentication required",
-            "Log in and send the session token as a Bearer token.",
-        )))
+        Self::Unauthorized(Json(session_token_required()))
     }
 
     /// 404: the resource does not exist for this caller.

@@ -14,7 +14,7 @@ use poem_openapi::error::{
 use poem_openapi::types::ToJSON;
 
 use crate::http::allowed_methods::AllowedMethods;
-use crate::http::problem::{Problem, problem};
+use crate::http::problem::{Problem, platform_token_required, problem, session_token_required};
 
 /// The middleware function, for `EndpointExt::around`; `allowed` knows which
 /// methods each path answers.
@@ -106,12 +106,11 @@ fn to_problem(error: &poem::Error, path: &str) -> Problem {
     }
     if error.is::<AuthorizationError>() {
         // The platform's operations take the platform token, not a client's session.
-        let detail = if path.starts_with("/v1/platform/") {
-            "Send the platform token as a Bearer token."
+        return if path.starts_with("/v1/platform/") {
+            platform_token_required()
         } else {
-            "Log in and send the session token as a Bearer token."
+            session_token_required()
         };
-        return problem(401, "unauthenticated", "Authentication required", detail);
     }
     if error.is::<NotFoundError>() {
         return problem(404, "not-found", "Not found", "There is no such resource.");

@@ -62,18 +62,21 @@ mod tests {
         OffsetDateTime::from_unix_timestamp(1_800_000_000).unwrap()
     }
 
+    /// What the text `code` proves now against `record`.
+    fn prove(
+        vault: &SeedVault,
+        record: &TwoFactorRecord,
+        code: &str,
+    ) -> Result<Option<SecondFactorProof>, StorageError> {
+        proof_for(vault, record, &SecondFactorCode::read(code), now())
+    }
+
     #[test]
     fn a_current_code_proves_its_step() {
         let (vault, seed, record) = setup();
         let code = seed.code_at(now()).unwrap();
         assert_eq!(
-            proof_for(
-                &vault,
-                &record,
-                &SecondFactorCode::read(code.as_str()),
-                now()
-            )
-            .unwrap(),
+            prove(&vault, &record, code.as_str()).unwrap(),
             Some(SecondFactorProof::Totp {
                 step: 1_800_000_000 / 30
             })
@@ -85,36 +88,15 @@ mod tests {
         let (vault, seed, mut record) = setup();
         record.last_used_step = Some(1_800_000_000 / 30);
         let code = seed.code_at(now()).unwrap();
-        assert_eq!(
-            proof_for(
-                &vault,
-                &record,
-                &SecondFactorCode::read(code.as_str()),
-                now()
-            )
-            .unwrap(),
-            None
-        );
+        assert_eq!(prove(&vault, &record, code.as_str()).unwrap(), None);
     }
 
     #[test]
     fn a_wrong_code_or_junk_proves_nothing() {
         let (vault, seed, record) = setup();
         let code = seed.code_at(now() - time::Duration::minutes(5)).unwrap();
-        assert_eq!(
-            proof_for(
-                &vault,
-                &record,
-                &SecondFactorCode::read(code.as_str()),
-                now()
-            )
-            .unwrap(),
-            None
-        );
-        assert_eq!(
-            proof_for(&vault, &record, &SecondFactorCode::read("hello"), now()).unwrap(),
-            None
-        );
+        assert_eq!(prove(&vault, &record, code.as_str()).unwrap(), None);
+        assert_eq!(prove(&vault, &record, "hello").unwrap(), None);
     }
 
     #[test]
@@ -122,13 +104,7 @@ mod tests {
         let (vault, _, record) = setup();
         let code = RecoveryCode::generate_set().unwrap().remove(0);
         assert_eq!(
-            proof_for(
-                &vault,
-                &record,
-                &SecondFactorCode::read(code.expose()),
-                now()
-            )
-            .unwrap(),
+            prove(&vault, &record, code.expose()).unwrap(),
             Some(SecondFactorProof::RecoveryCode(code.digest()))
         );
     }
@@ -138,14 +114,6 @@ mod tests {
         let (_, seed, record) = setup();
         let other = SeedVault::new(&[4u8; 32]).unwrap();
         let code = seed.code_at(now()).unwrap();
-        assert!(
-            proof_for(
-                &other,
-                &record,
-                &SecondFactorCode::read(code.as_str()),
-                now()
-            )
-            .is_err()
-        );
+        assert!(prove(&other, &record, code.as_str()).is_err());
     }
 }
