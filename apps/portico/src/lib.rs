@@ -54,6 +54,7 @@
 
 pub mod api;
 pub mod brand;
+pub mod contract;
 pub mod email_audit_bridge;
 pub mod http;
 pub mod mail_notices;

@@ -3,13 +3,15 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use poem::endpoint::make_sync;
 use poem::listener::TcpListener;
-use poem::web::Json;
+use poem::web::{Html, Json};
 use poem::{Endpoint, EndpointExt, IntoResponse, Response, Route, get, handler};
 
 use portico_security::Cidr;
 
 use crate::api;
+use crate::contract;
 use crate::http::allowed_methods::AllowedMethods;
 use crate::http::body_limit::limit_body;
 use crate::http::problem::problem;
@@ -26,20 +28,24 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(20);
 /// converter, each request in a trace of its own.
 pub fn app(services: Arc<Services>) -> impl Endpoint<Output = Response> {
     let api = api::service(&services);
+    let generated = api.spec();
+    let published = contract::publish(&generated);
     let allowed = Arc::new(
-        AllowedMethods::from_spec(&api.spec())
+        AllowedMethods::from_spec(&published)
             .with("/healthz", &["GET", "HEAD"])
             .with("/readyz", &["GET", "HEAD"])
             .with("/metrics", &["GET", "HEAD"]),
     );
-    let spec = api.spec_endpoint();
-    let docs = api.swagger_ui();
+    let docs = api.swagger_ui_html().replace(&generated, &published);
     let metrics = services.metrics.clone();
     let trusted: Arc<[Cidr]> = services.trusted_proxies.clone().into();
     let served = services.metrics_served;
     let routes = crate::web::mount(Route::new().nest("/", api))
-        .at("/openapi.json", spec)
-        .nest("/docs", docs)
+        .at(
+            "/openapi.json",
+            get(make_sync(move |_| spec_json(&published))),
+        )
+        .at("/docs", get(make_sync(move |_| Html(docs.clone()))))
         .at("/healthz", get(healthz))
         .at("/readyz", get(readyz));
     let routes = if served {
@@ -55,6 +61,13 @@ pub fn app(services: Arc<Services>) -> impl Endpoint<Output = Response> {
         .around(limit_body)
         .around(move |next, req| problem_json(next, req, allowed.clone()))
         .around(move |next, req| trace_requests(next, req, trusted.clone()))
+}
+
+/// The published spec, as `application/json`.
+fn spec_json(published: &str) -> Response {
+    Response::builder()
+        .content_type("application/json; charset=utf-8")
+        .body(published.to_owned())
 }
 
 #[handler]

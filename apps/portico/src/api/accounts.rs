@@ -12,10 +12,18 @@ use portico_kernel::{EmailAddress, Password};
 use crate::api::ApiTags;
 use crate::api::profile::ProfileBody;
 use crate::api::referral_redirect::read_referral_cookie;
+use crate::contract::operation_problems::OperationProblems;
 use crate::http::client::client_info;
 use crate::http::problem::ApiError;
 use crate::http::validation::Validator;
 use crate::wiring::Services;
+
+/// The problem types this module's operations answer beyond those their shape implies
+/// (see `crate::contract`).
+pub const PROBLEMS: &[OperationProblems] = &[OperationProblems {
+    operation: "registerAccount",
+    slugs: &["too-many-requests", "username-taken", "email-taken"],
+}];
 
 /// A registration.
 #[derive(Object)]
@@ -136,6 +144,11 @@ impl AccountsApi {
 #[OpenApi(prefix_path = "/v1", tag = "ApiTags::Accounts")]
 impl AccountsApi {
     /// Open an account.
+    ///
+    /// Creates the account with its username, primary email address (unverified, a
+    /// verification link is mailed to it) and password, and the optional referral code
+    /// of the affiliate link that brought the visitor. Registrations from one client
+    /// network are limited per hour. Log in with `logIn` afterwards.
     #[oai(path = "/accounts", method = "post", operation_id = "registerAccount")]
     async fn register(
         &self,

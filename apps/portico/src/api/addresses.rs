@@ -11,13 +11,31 @@ use portico_identity::{
 };
 use portico_kernel::AddressId;
 
-use crate::api::ApiTags;
+use crate::api::{ApiTags, one_answer};
+use crate::contract::operation_problems::OperationProblems;
 use crate::http::auth::SessionAuth;
 use crate::http::pagination::{next_cursor, page_request};
 use crate::http::problem::ApiError;
 use crate::http::timestamps::rfc3339;
 use crate::http::validation::Validator;
 use crate::wiring::Services;
+
+/// The problem types this module's operations answer beyond those their shape implies
+/// (see `crate::contract`).
+pub const PROBLEMS: &[OperationProblems] = &[
+    OperationProblems {
+        operation: "addAddress",
+        slugs: &["limit-reached"],
+    },
+    OperationProblems {
+        operation: "updateAddress",
+        slugs: &["not-found", "empty-update", "default-address-required"],
+    },
+    OperationProblems {
+        operation: "removeAddress",
+        slugs: &["not-found"],
+    },
+];
 
 /// One of my postal addresses.
 #[derive(Debug, Object)]
@@ -207,21 +225,25 @@ impl AddressPatch {
     }
 }
 
-/// Answers carrying one address.
-#[derive(ApiResponse)]
-pub enum AddressResponse {
-    /// The address.
-    #[oai(status = 200)]
-    Ok(Json<AddressBody>),
-    /// The address was added.
-    #[oai(status = 201)]
-    Created(Json<AddressBody>),
-}
+one_answer!(
+    /// Answers of `addAddress`.
+    AddressAdded,
+    201,
+    "The address was added; the account's first address is its default billing address.",
+    Json<AddressBody>
+);
+one_answer!(
+    /// Answers of `updateAddress`.
+    AddressUpdated,
+    200,
+    "The address as it is now.",
+    Json<AddressBody>
+);
 
 /// Answers of `GET /v1/me/addresses`.
 #[derive(ApiResponse)]
 pub enum AddressListResponse {
-    /// My addresses.
+    /// My postal addresses.
     #[oai(status = 200)]
     Ok(Json<AddressList>),
 }
@@ -253,6 +275,9 @@ impl AddressesApi {
 #[OpenApi(prefix_path = "/v1/me", tag = "ApiTags::Profile")]
 impl AddressesApi {
     /// List my postal addresses.
+    ///
+    /// Every postal address of my account, oldest first; one of them is the default
+    /// billing address.
     #[oai(path = "/addresses", method = "get", operation_id = "listAddresses")]
     async fn list(
         &self,
@@ -271,22 +296,29 @@ impl AddressesApi {
     }
 
     /// Add a postal address.
+    ///
+    /// The account's first address becomes its default billing address; a later one
+    /// does when it is sent with `default_billing: true`. An account holds at most 20
+    /// addresses.
     #[oai(path = "/addresses", method = "post", operation_id = "addAddress")]
     async fn add(
         &self,
         auth: SessionAuth,
         body: Json<NewAddress>,
-    ) -> Result<AddressResponse, ApiError> {
+    ) -> Result<AddressAdded, ApiError> {
         let (fields, default_billing) = body.0.try_into_domain()?;
         let address = self
             .services
             .addresses
             .add(auth.0.account, fields, default_billing)
             .await?;
-        Ok(AddressResponse::Created(Json(address.into())))
+        Ok(AddressAdded::Answer(Json(address.into())))
     }
 
     /// Change a postal address.
+    ///
+    /// Only the fields sent change; a `null` `line2` or `region` removes it. The
+    /// default billing address stays the default until another one is made the default.
     #[oai(
         path = "/addresses/:id",
         method = "patch",
@@ -297,7 +329,7 @@ impl AddressesApi {
         auth: SessionAuth,
         id: Path<String>,
         body: Json<AddressPatch>,
-    ) -> Result<AddressResponse, ApiError> {
+    ) -> Result<AddressUpdated, ApiError> {
         let id = address_id(&id.0)?;
         let change = body.0.try_into_domain()?;
         let address = self
@@ -305,10 +337,13 @@ impl AddressesApi {
             .addresses
             .change(auth.0.account, id, change)
             .await?;
-        Ok(AddressResponse::Ok(Json(address.into())))
+        Ok(AddressUpdated::Answer(Json(address.into())))
     }
 
     /// Remove a postal address.
+    ///
+    /// When it was the default billing address, the oldest remaining address becomes
+    /// the default.
     #[oai(
         path = "/addresses/:id",
         method = "delete",

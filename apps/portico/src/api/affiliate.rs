@@ -3,19 +3,24 @@
 use std::sync::Arc;
 
 use poem::Request;
+use poem_openapi::OpenApi;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
-use poem_openapi::{ApiResponse, OpenApi};
 use portico_affiliate::{Campaign, Destination, DestinationInput, LandingUrl, Link, Payout};
 use portico_kernel::{AccountId, ClientInfo, Currency, DestinationId, LinkId};
 use portico_security::Session;
 
 use crate::api::ApiTags;
+use crate::api::affiliate_answers::{
+    AffiliateOverview, CommissionsFound, DestinationAdded, DestinationRemoved, DestinationsFound,
+    LinkCreated, LinkRemoved, LinksFound, PayoutRequested, PayoutsFound, ProgramJoined,
+    ReferralsFound,
+};
 use crate::api::affiliate_bodies::{
     CommissionBody, CommissionList, DestinationBody, DestinationList, LinkBody, LinkList,
-    NewDestination, NewLink, OverviewBody, PayoutBody, PayoutList, PayoutRequestBody, ReferralBody,
-    ReferralList,
+    NewDestination, NewLink, PayoutBody, PayoutList, PayoutRequestBody, ReferralBody, ReferralList,
 };
+use crate::contract::operation_problems::OperationProblems;
 use crate::http::auth::SessionAuth;
 use crate::http::client::client_info;
 use crate::http::pagination::{next_cursor, page_request};
@@ -23,37 +28,63 @@ use crate::http::problem::ApiError;
 use crate::http::timestamps::rfc3339;
 use crate::wiring::Services;
 
-/// Answers with an overview.
-#[derive(ApiResponse)]
-pub enum OverviewResponse {
-    /// The overview.
-    #[oai(status = 200)]
-    Ok(Json<OverviewBody>),
-}
-
-/// Answers of operations that create something.
-#[derive(ApiResponse)]
-pub enum Created<T: poem_openapi::types::ToJSON> {
-    /// Created.
-    #[oai(status = 201)]
-    Created(Json<T>),
-}
-
-/// Answers of operations that read something.
-#[derive(ApiResponse)]
-pub enum Found<T: poem_openapi::types::ToJSON> {
-    /// Found.
-    #[oai(status = 200)]
-    Ok(Json<T>),
-}
-
-/// Answers of deletions.
-#[derive(ApiResponse)]
-pub enum Removed {
-    /// Removed.
-    #[oai(status = 204)]
-    Removed,
-}
+/// The problem types this module's operations answer beyond those their shape implies
+/// (see `crate::contract`).
+pub const PROBLEMS: &[OperationProblems] = &[
+    OperationProblems {
+        operation: "getAffiliateOverview",
+        slugs: &["not-found"],
+    },
+    OperationProblems {
+        operation: "joinAffiliateProgram",
+        slugs: &["not-found"],
+    },
+    OperationProblems {
+        operation: "listAffiliateLinks",
+        slugs: &["not-found", "not-affiliate"],
+    },
+    OperationProblems {
+        operation: "createAffiliateLink",
+        slugs: &["not-found", "not-affiliate", "limit-reached"],
+    },
+    OperationProblems {
+        operation: "removeAffiliateLink",
+        slugs: &["not-found"],
+    },
+    OperationProblems {
+        operation: "listReferrals",
+        slugs: &["not-found", "not-affiliate"],
+    },
+    OperationProblems {
+        operation: "listCommissions",
+        slugs: &["not-found", "not-affiliate"],
+    },
+    OperationProblems {
+        operation: "listPayoutDestinations",
+        slugs: &["not-found", "not-affiliate"],
+    },
+    OperationProblems {
+        operation: "addPayoutDestination",
+        slugs: &["not-found", "reauthentication-required", "not-affiliate"],
+    },
+    OperationProblems {
+        operation: "removePayoutDestination",
+        slugs: &["not-found", "reauthentication-required"],
+    },
+    OperationProblems {
+        operation: "listPayouts",
+        slugs: &["not-found", "not-affiliate"],
+    },
+    OperationProblems {
+        operation: "requestPayout",
+        slugs: &[
+            "not-found",
+            "reauthentication-required",
+            "not-affiliate",
+            "payout-not-possible",
+        ],
+    },
+];
 
 /// With the program off, every affiliate endpoint (and `/r/{code}`) answers as if
 /// it did not exist.
@@ -158,62 +189,80 @@ impl PayoutRequestBody {
 
 #[OpenApi(prefix_path = "/v1/me/affiliate", tag = "ApiTags::Affiliate")]
 impl AffiliateApi {
-    /// My place in the program: status, clicks, referrals, balances by state.
+    /// Read my affiliate overview.
+    ///
+    /// My place in the affiliate program: status, clicks, referrals and balances by
+    /// state.
     #[oai(path = "/", method = "get", operation_id = "getAffiliateOverview")]
-    async fn overview(&self, auth: SessionAuth) -> Result<OverviewResponse, ApiError> {
+    async fn overview(&self, auth: SessionAuth) -> Result<AffiliateOverview, ApiError> {
         self.enabled()?;
         let overview = match self.services.program.overview(auth.0.account).await {
             Ok(overview) => Some(overview),
             Err(portico_affiliate::ProgramError::NotAffiliate) => None,
             Err(error) => return Err(error.into()),
         };
-        Ok(OverviewResponse::Ok(Json(overview.into())))
+        Ok(AffiliateOverview::Answer(Json(overview.into())))
     }
 
-    /// Join the program (joining again is harmless).
+    /// Join the affiliate program.
+    ///
+    /// Joining again changes nothing.
     #[oai(path = "/", method = "post", operation_id = "joinAffiliateProgram")]
-    async fn join(&self, auth: SessionAuth) -> Result<OverviewResponse, ApiError> {
+    async fn join(&self, auth: SessionAuth) -> Result<ProgramJoined, ApiError> {
         self.enabled()?;
         let overview = self.services.program.join(auth.0.account).await?;
-        Ok(OverviewResponse::Ok(Json(Some(overview).into())))
+        Ok(ProgramJoined::Answer(Json(Some(overview).into())))
     }
 
-    /// My links.
+    /// List my affiliate links.
+    ///
+    /// Each link with its code, the URL to share, its landing page and its clicks.
     #[oai(path = "/links", method = "get", operation_id = "listAffiliateLinks")]
-    async fn links(&self, auth: SessionAuth) -> Result<Found<LinkList>, ApiError> {
+    async fn links(&self, auth: SessionAuth) -> Result<LinksFound, ApiError> {
         self.enabled()?;
         let links = self.services.program.links(auth.0.account).await?;
-        Ok(Found::Ok(Json(LinkList {
+        Ok(LinksFound::Answer(Json(LinkList {
             items: links.into_iter().map(|l| self.link_body(l)).collect(),
             next_cursor: None,
         })))
     }
 
-    /// Make a link with a fresh unguessable code.
+    /// Create an affiliate link.
+    ///
+    /// The link gets a fresh, unguessable code. A landing URL, when given, must be on
+    /// one of the portal's own hosts. An account holds at most 100 links.
     #[oai(path = "/links", method = "post", operation_id = "createAffiliateLink")]
     async fn add_link(
         &self,
         auth: SessionAuth,
         body: Json<NewLink>,
-    ) -> Result<Created<LinkBody>, ApiError> {
+    ) -> Result<LinkCreated, ApiError> {
         self.enabled()?;
         let link = add_link(&self.services, auth.0.account, &body.0).await?;
-        Ok(Created::Created(Json(self.link_body(link))))
+        Ok(LinkCreated::Answer(Json(self.link_body(link))))
     }
 
-    /// Remove a link.
+    /// Remove an affiliate link.
+    ///
+    /// Its code leads to the portal from now on; referrals it brought stay.
     #[oai(
         path = "/links/:id",
         method = "delete",
         operation_id = "removeAffiliateLink"
     )]
-    async fn remove_link(&self, auth: SessionAuth, id: Path<String>) -> Result<Removed, ApiError> {
+    async fn remove_link(
+        &self,
+        auth: SessionAuth,
+        id: Path<String>,
+    ) -> Result<LinkRemoved, ApiError> {
         self.enabled()?;
         remove_link(&self.services, auth.0.account, &id.0).await?;
-        Ok(Removed::Removed)
+        Ok(LinkRemoved::Answer)
     }
 
-    /// My referrals, newest first.
+    /// List my referrals.
+    ///
+    /// The accounts my links brought, newest first.
     #[oai(path = "/referrals", method = "get", operation_id = "listReferrals")]
     async fn referrals(
         &self,
@@ -222,7 +271,7 @@ impl AffiliateApi {
         limit: Query<Option<u64>>,
         /// `next_cursor` of the previous page.
         cursor: Query<Option<String>>,
-    ) -> Result<Found<ReferralList>, ApiError> {
+    ) -> Result<ReferralsFound, ApiError> {
         self.enabled()?;
         let page = page_request(limit.0, cursor.0.as_deref())?;
         let found = self
@@ -230,13 +279,16 @@ impl AffiliateApi {
             .program
             .referrals(auth.0.account, &page)
             .await?;
-        Ok(Found::Ok(Json(ReferralList {
+        Ok(ReferralsFound::Answer(Json(ReferralList {
             items: found.items.into_iter().map(ReferralBody::from).collect(),
             next_cursor: next_cursor(found.next_cursor),
         })))
     }
 
-    /// My commission ledger, newest first.
+    /// List my commissions.
+    ///
+    /// My commission ledger, newest first. A commission is `pending` while its payment
+    /// may still be refunded (the hold period), then `approved` and payable.
     #[oai(
         path = "/commissions",
         method = "get",
@@ -249,7 +301,7 @@ impl AffiliateApi {
         limit: Query<Option<u64>>,
         /// `next_cursor` of the previous page.
         cursor: Query<Option<String>>,
-    ) -> Result<Found<CommissionList>, ApiError> {
+    ) -> Result<CommissionsFound, ApiError> {
         self.enabled()?;
         let page = page_request(limit.0, cursor.0.as_deref())?;
         self.services.program.overview(auth.0.account).await?;
@@ -258,28 +310,34 @@ impl AffiliateApi {
             .ledger
             .commissions(auth.0.account, &page)
             .await?;
-        Ok(Found::Ok(Json(CommissionList {
+        Ok(CommissionsFound::Answer(Json(CommissionList {
             items: found.items.into_iter().map(CommissionBody::from).collect(),
             next_cursor: next_cursor(found.next_cursor),
         })))
     }
 
-    /// My payout destinations.
+    /// List my payout destinations.
+    ///
+    /// Where my payouts can be sent.
     #[oai(
         path = "/payout-destinations",
         method = "get",
         operation_id = "listPayoutDestinations"
     )]
-    async fn destinations(&self, auth: SessionAuth) -> Result<Found<DestinationList>, ApiError> {
+    async fn destinations(&self, auth: SessionAuth) -> Result<DestinationsFound, ApiError> {
         self.enabled()?;
         let found = self.services.payouts.destinations(auth.0.account).await?;
-        Ok(Found::Ok(Json(DestinationList {
+        Ok(DestinationsFound::Answer(Json(DestinationList {
             items: found.into_iter().map(DestinationBody::from).collect(),
             next_cursor: None,
         })))
     }
 
-    /// Add a payout destination (recorded and notified by mail).
+    /// Add a payout destination.
+    ///
+    /// A PayPal address, a bank account (IBAN) or a credit on my account. The change is
+    /// recorded and a notice is mailed to my primary address. Needs a recent proof of
+    /// the password.
     #[oai(
         path = "/payout-destinations",
         method = "post",
@@ -290,14 +348,17 @@ impl AffiliateApi {
         req: &Request,
         auth: SessionAuth,
         body: Json<NewDestination>,
-    ) -> Result<Created<DestinationBody>, ApiError> {
+    ) -> Result<DestinationAdded, ApiError> {
         self.enabled()?;
         let destination =
             add_destination(&self.services, &auth.0, &client_info(req), body.0).await?;
-        Ok(Created::Created(Json(destination.into())))
+        Ok(DestinationAdded::Answer(Json(destination.into())))
     }
 
-    /// Remove a payout destination (recorded and notified by mail).
+    /// Remove a payout destination.
+    ///
+    /// The change is recorded and a notice is mailed to my primary address. Needs a
+    /// recent proof of the password.
     #[oai(
         path = "/payout-destinations/:id",
         method = "delete",
@@ -308,35 +369,39 @@ impl AffiliateApi {
         req: &Request,
         auth: SessionAuth,
         id: Path<String>,
-    ) -> Result<Removed, ApiError> {
+    ) -> Result<DestinationRemoved, ApiError> {
         self.enabled()?;
         remove_destination(&self.services, &auth.0, &client_info(req), &id.0).await?;
-        Ok(Removed::Removed)
+        Ok(DestinationRemoved::Answer)
     }
 
-    /// My payouts, newest first.
+    /// List my payouts.
+    ///
+    /// My payouts, newest first, with their state.
     #[oai(path = "/payouts", method = "get", operation_id = "listPayouts")]
-    async fn payouts(&self, auth: SessionAuth) -> Result<Found<PayoutList>, ApiError> {
+    async fn payouts(&self, auth: SessionAuth) -> Result<PayoutsFound, ApiError> {
         self.enabled()?;
         let found = self.services.payouts.payouts(auth.0.account).await?;
-        Ok(Found::Ok(Json(PayoutList {
+        Ok(PayoutsFound::Answer(Json(PayoutList {
             items: found.into_iter().map(PayoutBody::from).collect(),
             next_cursor: None,
         })))
     }
 
-    /// Pay out the whole approved balance of one currency to a destination, if it
-    /// reaches the minimum.
+    /// Request a payout.
+    ///
+    /// Pays out the whole approved balance of one currency to one of my destinations,
+    /// when it reaches the program's minimum. Needs a recent proof of the password.
     #[oai(path = "/payouts", method = "post", operation_id = "requestPayout")]
     async fn request_payout(
         &self,
         req: &Request,
         auth: SessionAuth,
         body: Json<PayoutRequestBody>,
-    ) -> Result<Created<PayoutBody>, ApiError> {
+    ) -> Result<PayoutRequested, ApiError> {
         self.enabled()?;
         let payout = request_payout(&self.services, &auth.0, &client_info(req), &body.0).await?;
-        Ok(Created::Created(Json(payout.into())))
+        Ok(PayoutRequested::Answer(Json(payout.into())))
     }
 }
 
@@ -347,7 +412,7 @@ impl AffiliateApi {
 pub(crate) fn link_url(services: &Services, link: &Link) -> String {
     format!(
         "{}/r/{}",
-        services.default_landing_url.trim_end_matches('/'),
+        services.public_base_url.trim_end_matches('/'),
         link.code
     )
 }

@@ -6,11 +6,25 @@ use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 use portico_identity::{Company, CompanyName, TaxId};
 
-use crate::api::ApiTags;
+use crate::api::{ApiTags, one_answer};
+use crate::contract::operation_problems::OperationProblems;
 use crate::http::auth::SessionAuth;
 use crate::http::problem::ApiError;
 use crate::http::validation::Validator;
 use crate::wiring::Services;
+
+/// The problem types this module's operations answer beyond those their shape implies
+/// (see `crate::contract`).
+pub const PROBLEMS: &[OperationProblems] = &[
+    OperationProblems {
+        operation: "getCompany",
+        slugs: &["not-found"],
+    },
+    OperationProblems {
+        operation: "removeCompany",
+        slugs: &["not-found"],
+    },
+];
 
 /// The company I bill as.
 #[derive(Debug, Object)]
@@ -56,13 +70,20 @@ impl CompanyRequest {
     }
 }
 
-/// Answers carrying the company.
-#[derive(ApiResponse)]
-pub enum CompanyResponse {
-    /// The company details.
-    #[oai(status = 200)]
-    Ok(Json<CompanyBody>),
-}
+one_answer!(
+    /// Answers of `getCompany`.
+    CompanyFound,
+    200,
+    "My company details.",
+    Json<CompanyBody>
+);
+one_answer!(
+    /// Answers of `setCompany`.
+    CompanySet,
+    200,
+    "The company details as they are now.",
+    Json<CompanyBody>
+);
 
 /// Answers of `DELETE /v1/me/company`.
 #[derive(ApiResponse)]
@@ -87,25 +108,31 @@ impl CompanyApi {
 #[OpenApi(prefix_path = "/v1/me", tag = "ApiTags::Profile")]
 impl CompanyApi {
     /// Read my company details.
+    ///
+    /// The company name and Tax/VAT ID of my account; 404 while none are set.
     #[oai(path = "/company", method = "get", operation_id = "getCompany")]
-    async fn get(&self, auth: SessionAuth) -> Result<CompanyResponse, ApiError> {
+    async fn get(&self, auth: SessionAuth) -> Result<CompanyFound, ApiError> {
         let company = self.services.companies.get(auth.0.account).await?;
-        Ok(CompanyResponse::Ok(Json(company.into())))
+        Ok(CompanyFound::Answer(Json(company.into())))
     }
 
-    /// Set or replace my company details.
+    /// Set my company details.
+    ///
+    /// Sets or replaces the company name and the Tax/VAT ID of my account.
     #[oai(path = "/company", method = "put", operation_id = "setCompany")]
     async fn put(
         &self,
         auth: SessionAuth,
         body: Json<CompanyRequest>,
-    ) -> Result<CompanyResponse, ApiError> {
+    ) -> Result<CompanySet, ApiError> {
         let company = body.0.try_into_domain()?;
         let company = self.services.companies.set(auth.0.account, company).await?;
-        Ok(CompanyResponse::Ok(Json(company.into())))
+        Ok(CompanySet::Answer(Json(company.into())))
     }
 
     /// Remove my company details.
+    ///
+    /// The account has no company name or Tax/VAT ID any more.
     #[oai(path = "/company", method = "delete", operation_id = "removeCompany")]
     async fn delete(&self, auth: SessionAuth) -> Result<CompanyDeleted, ApiError> {
         self.services.companies.remove(auth.0.account).await?;

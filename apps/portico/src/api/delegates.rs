@@ -12,13 +12,48 @@ use portico_delegation::{Delegate, DelegatedAccount, Product, ProductId, Scope};
 use portico_kernel::{ClientInfo, DelegateId, EmailAddress, SecretToken};
 use portico_security::Session;
 
-use crate::api::ApiTags;
+use crate::api::{ApiTags, one_answer};
+use crate::contract::operation_problems::OperationProblems;
 use crate::http::auth::SessionAuth;
 use crate::http::client::client_info;
 use crate::http::pagination::{next_cursor, page_request};
 use crate::http::problem::ApiError;
 use crate::http::timestamps::rfc3339;
 use crate::wiring::Services;
+
+/// The problem types this module's operations answer beyond those their shape implies
+/// (see `crate::contract`).
+pub const PROBLEMS: &[OperationProblems] = &[
+    OperationProblems {
+        operation: "inviteDelegate",
+        slugs: &[
+            "reauthentication-required",
+            "too-many-requests",
+            "already-delegate",
+            "concurrent-change",
+        ],
+    },
+    OperationProblems {
+        operation: "changeDelegateScope",
+        slugs: &[
+            "reauthentication-required",
+            "not-found",
+            "concurrent-change",
+        ],
+    },
+    OperationProblems {
+        operation: "revokeDelegate",
+        slugs: &["reauthentication-required", "not-found"],
+    },
+    OperationProblems {
+        operation: "acceptDelegateInvitation",
+        slugs: &[
+            "invalid-token",
+            "invitation-not-for-you",
+            "already-delegate",
+        ],
+    },
+];
 
 /// A contract product.
 #[derive(Debug, Object)]
@@ -241,13 +276,20 @@ pub enum InviteResponse {
     Created(Json<DelegateBody>),
 }
 
-/// Answers of the operations that return one delegate.
-#[derive(ApiResponse)]
-pub enum DelegateResponse {
-    /// The delegate now.
-    #[oai(status = 200)]
-    Ok(Json<DelegateBody>),
-}
+one_answer!(
+    /// Answers of `changeDelegateScope`.
+    ScopeChanged,
+    200,
+    "The delegate with its new scope, which the next access decision follows.",
+    Json<DelegateBody>
+);
+one_answer!(
+    /// Answers of `acceptDelegateInvitation`.
+    InvitationAccepted,
+    200,
+    "I am now an active delegate of the inviting account.",
+    Json<DelegateBody>
+);
 
 /// Answers of `DELETE /v1/me/delegates/{id}`.
 #[derive(ApiResponse)]
@@ -283,7 +325,10 @@ fn delegate_id(text: &str) -> Result<DelegateId, ApiError> {
 
 #[OpenApi(prefix_path = "/v1", tag = "ApiTags::Delegates")]
 impl DelegatesApi {
-    /// My contract products, as the billing system keeps them.
+    /// List my contract products.
+    ///
+    /// The products the billing system keeps for my account, which delegates can be
+    /// given access to.
     #[oai(path = "/me/products", method = "get", operation_id = "listMyProducts")]
     async fn products(&self, auth: SessionAuth) -> Result<ProductListResponse, ApiError> {
         let products = self.services.products.list(auth.0.account).await?;
@@ -293,7 +338,9 @@ impl DelegatesApi {
         })))
     }
 
-    /// My pending and active delegates, newest first.
+    /// List my delegates.
+    ///
+    /// My pending and active delegates, newest first, each with its scope.
     #[oai(path = "/me/delegates", method = "get", operation_id = "listDelegates")]
     async fn list(
         &self,
@@ -311,9 +358,12 @@ impl DelegatesApi {
         })))
     }
 
-    /// Invite a delegate by email, with access to all or some of my products. The
-    /// invitation link (7 days, single use) is mailed; a new invitation to the same
-    /// address replaces a pending one.
+    /// Invite a delegate.
+    ///
+    /// Mails an invitation link (7 days, single use) to the address, with access to all
+    /// my products or only those named. A new invitation to the same address replaces a
+    /// pending one. Invitations are limited per hour. Needs a recent proof of the
+    /// password.
     #[oai(
         path = "/me/delegates",
         method = "post",
@@ -329,7 +379,10 @@ impl DelegatesApi {
         Ok(InviteResponse::Created(Json(delegate.into())))
     }
 
-    /// Change a delegate's scope; the next access decision follows it.
+    /// Change a delegate's access.
+    ///
+    /// Gives the delegate all my products or only those named; the next access decision
+    /// follows it. Needs a recent proof of the password.
     #[oai(
         path = "/me/delegates/:id",
         method = "patch",
@@ -341,7 +394,7 @@ impl DelegatesApi {
         auth: SessionAuth,
         id: Path<String>,
         body: Json<ScopeChangeRequest>,
-    ) -> Result<DelegateResponse, ApiError> {
+    ) -> Result<ScopeChanged, ApiError> {
         let delegate = change_delegate_scope(
             &self.services,
             &auth.0,
@@ -350,10 +403,13 @@ impl DelegatesApi {
             body.0.scope,
         )
         .await?;
-        Ok(DelegateResponse::Ok(Json(delegate.into())))
+        Ok(ScopeChanged::Answer(Json(delegate.into())))
     }
 
-    /// Revoke a delegate, or withdraw an invitation.
+    /// Revoke a delegate.
+    ///
+    /// Ends an active delegate's access, or withdraws a pending invitation. Needs a
+    /// recent proof of the password.
     #[oai(
         path = "/me/delegates/:id",
         method = "delete",
@@ -369,8 +425,11 @@ impl DelegatesApi {
         Ok(RevokeResponse::Revoked)
     }
 
-    /// Accept an invitation, with the session of the account that holds the invited
-    /// address (verified).
+    /// Accept a delegate invitation.
+    ///
+    /// Send the `token` of the invitation link with the session of the account that
+    /// holds the invited address, verified. The account then acts as a delegate of the
+    /// inviting one.
     #[oai(
         path = "/delegate-invitations/accept",
         method = "post",
@@ -381,7 +440,7 @@ impl DelegatesApi {
         req: &Request,
         auth: SessionAuth,
         body: Json<AcceptRequest>,
-    ) -> Result<DelegateResponse, ApiError> {
+    ) -> Result<InvitationAccepted, ApiError> {
         let delegate = self
             .services
             .invitations
@@ -391,10 +450,12 @@ impl DelegatesApi {
                 &client_info(req),
             )
             .await?;
-        Ok(DelegateResponse::Ok(Json(delegate.into())))
+        Ok(InvitationAccepted::Answer(Json(delegate.into())))
     }
 
-    /// The accounts I may act for, with the products in reach.
+    /// List the accounts I may act for.
+    ///
+    /// Every account I am an active delegate of, with the products in my reach.
     #[oai(
         path = "/me/delegated-accounts",
         method = "get",

@@ -11,7 +11,8 @@ use portico_identity::AccountEmail;
 use portico_kernel::{AccountId, ClientInfo, EmailAddress, EmailId, PageRequest, SecretToken};
 use portico_security::Session;
 
-use crate::api::ApiTags;
+use crate::api::{ApiTags, one_answer};
+use crate::contract::operation_problems::OperationProblems;
 use crate::http::auth::SessionAuth;
 use crate::http::client::client_info;
 use crate::http::pagination::{next_cursor, page_request};
@@ -19,6 +20,52 @@ use crate::http::problem::ApiError;
 use crate::http::timestamps::rfc3339;
 use crate::http::validation::Validator;
 use crate::wiring::Services;
+
+/// The problem types this module's operations answer beyond those their shape implies
+/// (see `crate::contract`).
+pub const PROBLEMS: &[OperationProblems] = &[
+    OperationProblems {
+        operation: "addEmailAddress",
+        slugs: &[
+            "reauthentication-required",
+            "too-many-requests",
+            "email-taken",
+            "limit-reached",
+        ],
+    },
+    OperationProblems {
+        operation: "verifyEmailAddress",
+        slugs: &["not-found", "invalid-token"],
+    },
+    OperationProblems {
+        operation: "makeEmailAddressPrimary",
+        slugs: &[
+            "reauthentication-required",
+            "not-found",
+            "email-not-verified",
+            "concurrent-change",
+        ],
+    },
+    OperationProblems {
+        operation: "changeEmailAddress",
+        slugs: &[
+            "reauthentication-required",
+            "not-found",
+            "too-many-requests",
+            "email-taken",
+            "primary-email",
+        ],
+    },
+    OperationProblems {
+        operation: "removeEmailAddress",
+        slugs: &[
+            "reauthentication-required",
+            "not-found",
+            "primary-email",
+            "last-verified-email",
+        ],
+    },
+];
 
 /// One of my email addresses.
 #[derive(Debug, Object)]
@@ -81,16 +128,34 @@ pub enum EmailListResponse {
     Ok(Json<EmailList>),
 }
 
-/// Answers carrying one address.
-#[derive(ApiResponse)]
-pub enum EmailResponse {
-    /// The address, as it is now.
-    #[oai(status = 200)]
-    Ok(Json<EmailItem>),
-    /// The address was added, unverified; a verification link was mailed to it.
-    #[oai(status = 201)]
-    Created(Json<EmailItem>),
-}
+one_answer!(
+    /// Answers of `addEmailAddress`.
+    EmailAdded,
+    201,
+    "The address was added, unverified; a verification link was mailed to it.",
+    Json<EmailItem>
+);
+one_answer!(
+    /// Answers of `verifyEmailAddress`.
+    EmailVerified,
+    200,
+    "The address is verified.",
+    Json<EmailItem>
+);
+one_answer!(
+    /// Answers of `makeEmailAddressPrimary`.
+    EmailMadePrimary,
+    200,
+    "The address is now the primary one.",
+    Json<EmailItem>
+);
+one_answer!(
+    /// Answers of `changeEmailAddress`.
+    EmailChanged,
+    200,
+    "The address was replaced; the new one is unverified and a verification link was mailed to it.",
+    Json<EmailItem>
+);
 
 /// Answers of `DELETE /v1/me/emails/{id}`.
 #[derive(ApiResponse)]
@@ -141,6 +206,9 @@ impl EmailsApi {
 #[OpenApi(prefix_path = "/v1/me", tag = "ApiTags::Profile")]
 impl EmailsApi {
     /// List my email addresses.
+    ///
+    /// Every address of my account, oldest first, with whether it is verified and which
+    /// one is primary.
     #[oai(path = "/emails", method = "get", operation_id = "listEmailAddresses")]
     async fn list(
         &self,
@@ -158,21 +226,26 @@ impl EmailsApi {
         })))
     }
 
-    /// Add an email address; it stays unverified until the mailed link is used. Needs
-    /// a recent proof of the password; verification mails to one address are limited
-    /// per hour.
+    /// Add an email address.
+    ///
+    /// The address stays unverified until the token of the link mailed to it is sent to
+    /// `verifyEmailAddress`. Needs a recent proof of the password. Verification mails
+    /// to one address are limited per hour; an account holds at most 10 addresses.
     #[oai(path = "/emails", method = "post", operation_id = "addEmailAddress")]
     async fn add(
         &self,
         req: &Request,
         auth: SessionAuth,
         body: Json<EmailRequest>,
-    ) -> Result<EmailResponse, ApiError> {
+    ) -> Result<EmailAdded, ApiError> {
         let email = add_address(&self.services, &auth.0, &client_info(req), &body.0).await?;
-        Ok(EmailResponse::Created(Json(email.into())))
+        Ok(EmailAdded::Answer(Json(email.into())))
     }
 
-    /// Confirm an address with the token from its verification link.
+    /// Verify an email address.
+    ///
+    /// Send the `token` of the link mailed to the address. A token works once, for its
+    /// own address, until it expires or a newer one replaces it.
     #[oai(
         path = "/emails/:id/verify",
         method = "post",
@@ -184,7 +257,7 @@ impl EmailsApi {
         auth: SessionAuth,
         id: Path<String>,
         body: Json<VerifyRequest>,
-    ) -> Result<EmailResponse, ApiError> {
+    ) -> Result<EmailVerified, ApiError> {
         let id = email_id(&id.0)?;
         verify_address(
             &self.services,
@@ -194,13 +267,16 @@ impl EmailsApi {
             &body.0.token,
         )
         .await?;
-        Ok(EmailResponse::Ok(Json(
+        Ok(EmailVerified::Answer(Json(
             self.current(auth.0.account, id).await?,
         )))
     }
 
-    /// Make a verified address the primary one; the former primary address is told.
-    /// Needs a recent proof of the password.
+    /// Make an address the primary one.
+    ///
+    /// The address must be verified. Mail goes to the primary address first, and the
+    /// former primary address is told of the change. Needs a recent proof of the
+    /// password.
     #[oai(
         path = "/emails/:id/primary",
         method = "post",
@@ -211,15 +287,18 @@ impl EmailsApi {
         req: &Request,
         auth: SessionAuth,
         id: Path<String>,
-    ) -> Result<EmailResponse, ApiError> {
+    ) -> Result<EmailMadePrimary, ApiError> {
         let id = make_address_primary(&self.services, &auth.0, &client_info(req), &id.0).await?;
-        Ok(EmailResponse::Ok(Json(
+        Ok(EmailMadePrimary::Answer(Json(
             self.current(auth.0.account, id).await?,
         )))
     }
 
-    /// Change an address (not the primary one); the new address must be verified.
-    /// Needs a recent proof of the password.
+    /// Replace an email address.
+    ///
+    /// The new address replaces the old one unverified, and a verification link is
+    /// mailed to it. The primary address cannot be replaced; make another one primary
+    /// first. Needs a recent proof of the password.
     #[oai(
         path = "/emails/:id",
         method = "patch",
@@ -231,15 +310,17 @@ impl EmailsApi {
         auth: SessionAuth,
         id: Path<String>,
         body: Json<EmailRequest>,
-    ) -> Result<EmailResponse, ApiError> {
+    ) -> Result<EmailChanged, ApiError> {
         let id = change_address(&self.services, &auth.0, &client_info(req), &id.0, &body.0).await?;
-        Ok(EmailResponse::Ok(Json(
+        Ok(EmailChanged::Answer(Json(
             self.current(auth.0.account, id).await?,
         )))
     }
 
-    /// Remove an email address. The primary address and the last verified address
-    /// cannot be removed. Needs a recent proof of the password.
+    /// Remove an email address.
+    ///
+    /// The primary address and the account's last verified address cannot be removed.
+    /// Needs a recent proof of the password.
     #[oai(
         path = "/emails/:id",
         method = "delete",

@@ -10,11 +10,34 @@ use portico_kernel::{ClientInfo, WhitelistEntryId};
 use portico_security::{Cidr, Session, WhitelistEntry, WhitelistLabel};
 
 use crate::api::ApiTags;
+use crate::contract::operation_problems::OperationProblems;
 use crate::http::auth::SessionAuth;
 use crate::http::client::client_info;
 use crate::http::problem::ApiError;
 use crate::http::timestamps::rfc3339;
 use crate::wiring::Services;
+
+/// The problem types this module's operations answer beyond those their shape implies
+/// (see `crate::contract`).
+pub const PROBLEMS: &[OperationProblems] = &[
+    OperationProblems {
+        operation: "addWhitelistEntry",
+        slugs: &[
+            "reauthentication-required",
+            "whitelist-entry-exists",
+            "limit-reached",
+            "whitelist-lockout",
+        ],
+    },
+    OperationProblems {
+        operation: "removeWhitelistEntry",
+        slugs: &[
+            "reauthentication-required",
+            "not-found",
+            "whitelist-lockout",
+        ],
+    },
+];
 
 /// A range to allow.
 #[derive(Debug, Object)]
@@ -104,7 +127,7 @@ pub enum AddResponse {
 /// Answers of `DELETE /v1/me/ip-whitelist/{id}`.
 #[derive(ApiResponse)]
 pub enum RemoveResponse {
-    /// Removed.
+    /// The entry is gone; with no entry left, every address may log in again.
     #[oai(status = 204)]
     Removed,
 }
@@ -123,8 +146,10 @@ impl IpWhitelistApi {
 
 #[OpenApi(prefix_path = "/v1/me/ip-whitelist", tag = "ApiTags::Security")]
 impl IpWhitelistApi {
-    /// My IP whitelist. While it is not empty, logins and requests from other
-    /// addresses are refused (403).
+    /// List my IP whitelist.
+    ///
+    /// While the list is not empty, logins and requests from addresses outside it are
+    /// refused with 403 `address-not-allowed`.
     #[oai(path = "/", method = "get", operation_id = "listWhitelistEntries")]
     async fn list(&self, auth: SessionAuth) -> Result<ListResponse, ApiError> {
         let entries = self.services.whitelists.list(auth.0.account).await?;
@@ -134,8 +159,12 @@ impl IpWhitelistApi {
         })))
     }
 
-    /// Allow an address or range. Refused (409) when the list would then not hold
-    /// the address this request comes from.
+    /// Allow an address or range.
+    ///
+    /// Takes one address or a CIDR range, IPv4 or IPv6. Refused when the list would
+    /// then not hold the address this request comes from, so that no one locks
+    /// themselves out. A list holds at most 50 entries. Needs a recent proof of the
+    /// password.
     #[oai(path = "/", method = "post", operation_id = "addWhitelistEntry")]
     async fn add(
         &self,
@@ -147,9 +176,11 @@ impl IpWhitelistApi {
         Ok(AddResponse::Created(Json(entry.into())))
     }
 
-    /// Remove an entry. Refused (409) when entries would remain and none would hold
-    /// the address this request comes from; removing the last one lifts the
-    /// restriction.
+    /// Remove an address or range from my whitelist.
+    ///
+    /// Refused when entries would remain and none would hold the address this request
+    /// comes from; removing the last entry lifts the restriction. Needs a recent proof
+    /// of the password.
     #[oai(
         path = "/:id",
         method = "delete",

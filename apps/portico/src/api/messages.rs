@@ -9,11 +9,19 @@ use portico_kernel::MessageId;
 use portico_mail_log::{Message, MessageStatus, StatusEvent};
 
 use crate::api::ApiTags;
+use crate::contract::operation_problems::OperationProblems;
 use crate::http::auth::SessionAuth;
 use crate::http::pagination::{next_cursor, page_request};
 use crate::http::problem::ApiError;
 use crate::http::timestamps::rfc3339;
 use crate::wiring::Services;
+
+/// The problem types this module's operations answer beyond those their shape implies
+/// (see `crate::contract`).
+pub const PROBLEMS: &[OperationProblems] = &[OperationProblems {
+    operation: "getMessage",
+    slugs: &["not-found"],
+}];
 
 /// One message in my email history.
 #[derive(Debug, Object)]
@@ -141,7 +149,10 @@ impl MessagesApi {
 
 #[OpenApi(prefix_path = "/v1/me", tag = "ApiTags::Mail")]
 impl MessagesApi {
-    /// List the emails sent to me, newest first.
+    /// List the emails sent to me.
+    ///
+    /// Every email Portico sent or tried to send to my account, newest first, with its
+    /// status (`queued`, `sent`, `bounced` or `failed`); `status` filters by it.
     #[oai(path = "/messages", method = "get", operation_id = "listMessages")]
     async fn list(
         &self,
@@ -177,7 +188,10 @@ impl MessagesApi {
         })))
     }
 
-    /// Read one email sent to me, with its status history.
+    /// Read one email sent to me.
+    ///
+    /// Its subject, its text and HTML bodies, the number of attempts to send it, and
+    /// every status it went through.
     #[oai(path = "/messages/:id", method = "get", operation_id = "getMessage")]
     async fn get(&self, auth: SessionAuth, id: Path<String>) -> Result<MessageResponse, ApiError> {
         let id = MessageId::parse(&id.0).map_err(|_| ApiError::not_found("message"))?;

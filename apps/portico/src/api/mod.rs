@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod addresses;
 pub mod affiliate;
+pub mod affiliate_answers;
 pub mod affiliate_bodies;
 pub mod company;
 pub mod delegates;
@@ -24,9 +25,25 @@ pub mod two_factor;
 
 use std::sync::Arc;
 
-use poem_openapi::{OpenApiService, Tags};
+use poem_openapi::{OpenApiService, ServerObject, Tags};
 
 use crate::wiring::Services;
+
+/// Declares the answer type of an operation that succeeds in one way only: its name,
+/// status, what the spec says that answer means, and its body if it has one. One type
+/// per operation, so that each answer is described in the operation's own words.
+macro_rules! one_answer {
+    ($(#[doc = $doc:literal])* $name:ident, $status:literal, $description:literal $(, $body:ty)?) => {
+        $(#[doc = $doc])*
+        #[derive(poem_openapi::ApiResponse)]
+        pub enum $name {
+            #[doc = $description]
+            #[oai(status = $status)]
+            Answer$(($body))?,
+        }
+    };
+}
+pub(crate) use one_answer;
 
 /// Groups of operations in the published spec.
 #[derive(Debug, Tags)]
@@ -77,6 +94,18 @@ pub type PorticoApi = (
     ),
 );
 
+/// What the spec says about the API as a whole, including what no single operation
+/// can say.
+const DESCRIPTION: &str = "The \"My account\" area of a hosting and billing client portal.
+
+Clients authenticate with the session token from `logIn`, sent as a Bearer token; the
+platform (service-to-service) operations take the platform token instead.
+
+Every error is an `application/problem+json` document (RFC 9457) whose `type` is
+`urn:portico:problem:<slug>`; each operation lists the slugs it can answer. A method a
+path does not answer gets `405` with an `Allow` header naming those it does. Lists are
+read page by page: pass a page's `next_cursor` as `cursor` to read the next one.";
+
 /// Builds the OpenAPI service for the `/v1` API.
 pub fn service(services: &Arc<Services>) -> OpenApiService<PorticoApi, ()> {
     let own = (
@@ -102,5 +131,6 @@ pub fn service(services: &Arc<Services>) -> OpenApiService<PorticoApi, ()> {
         platform_affiliate::PlatformAffiliateApi::new(services.clone()),
     );
     OpenApiService::new((own, shared), "Portico", env!("CARGO_PKG_VERSION"))
-        .description("The \"My account\" area of a hosting and billing client portal.")
+        .description(DESCRIPTION)
+        .server(ServerObject::new(&services.public_base_url).description("This server"))
 }

@@ -10,9 +10,17 @@ use portico_kernel::{Password, SecretToken};
 use portico_security::SecondFactorCode;
 
 use crate::api::ApiTags;
+use crate::contract::operation_problems::OperationProblems;
 use crate::http::client::client_info;
 use crate::http::problem::ApiError;
 use crate::wiring::Services;
+
+/// The problem types this module's operations answer beyond those their shape implies
+/// (see `crate::contract`).
+pub const PROBLEMS: &[OperationProblems] = &[OperationProblems {
+    operation: "confirmPasswordReset",
+    slugs: &["invalid-token", "too-many-attempts"],
+}];
 
 /// A reset request.
 #[derive(Object)]
@@ -83,9 +91,11 @@ impl PasswordResetsApi {
 
 #[OpenApi(prefix_path = "/v1/password-resets", tag = "ApiTags::Security")]
 impl PasswordResetsApi {
-    /// Ask for a reset link. The answer, and its timing, are the same whether or not
-    /// the login names an account; the link is mailed to the primary address and
-    /// works once, for 30 minutes. A newer request voids the older link.
+    /// Ask for a password reset link.
+    ///
+    /// The answer, and its timing, are the same whether or not the login names an
+    /// account. The link is mailed to the account's primary address and works once, for
+    /// 30 minutes; a newer request voids the older link.
     #[oai(path = "/", method = "post", operation_id = "requestPasswordReset")]
     async fn request(&self, req: &Request, body: Json<ResetRequest>) -> ResetRequested {
         self.services
@@ -98,8 +108,10 @@ impl PasswordResetsApi {
         }))
     }
 
-    /// Set a new password with a mailed link's token (and, with two-factor on, a
-    /// code). Every session ends; log in again with the new password.
+    /// Set a new password with a reset link.
+    ///
+    /// Send the `token` of the mailed link, the new password and, with two-factor on, a
+    /// code. Every session of the account ends: log in again with the new password.
     #[oai(
         path = "/confirm",
         method = "post",

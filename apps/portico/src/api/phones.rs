@@ -9,13 +9,31 @@ use poem_openapi::{ApiResponse, Object, OpenApi};
 use portico_identity::{E164Phone, Phone, PhoneChange, PhoneLabel};
 use portico_kernel::{AccountId, PhoneId};
 
-use crate::api::ApiTags;
+use crate::api::{ApiTags, one_answer};
+use crate::contract::operation_problems::OperationProblems;
 use crate::http::auth::SessionAuth;
 use crate::http::pagination::{next_cursor, page_request};
 use crate::http::problem::ApiError;
 use crate::http::timestamps::rfc3339;
 use crate::http::validation::Validator;
 use crate::wiring::Services;
+
+/// The problem types this module's operations answer beyond those their shape implies
+/// (see `crate::contract`).
+pub const PROBLEMS: &[OperationProblems] = &[
+    OperationProblems {
+        operation: "addPhone",
+        slugs: &["limit-reached", "phone-exists"],
+    },
+    OperationProblems {
+        operation: "updatePhone",
+        slugs: &["not-found", "empty-update", "phone-exists"],
+    },
+    OperationProblems {
+        operation: "removePhone",
+        slugs: &["not-found"],
+    },
+];
 
 /// One of my phone numbers.
 #[derive(Debug, Object)]
@@ -76,16 +94,20 @@ pub struct PhonePatch {
     pub(crate) label: MaybeUndefined<String>,
 }
 
-/// Answers carrying one phone number.
-#[derive(ApiResponse)]
-pub enum PhoneResponse {
-    /// The number.
-    #[oai(status = 200)]
-    Ok(Json<PhoneBody>),
-    /// The number was added.
-    #[oai(status = 201)]
-    Created(Json<PhoneBody>),
-}
+one_answer!(
+    /// Answers of `addPhone`.
+    PhoneAdded,
+    201,
+    "The number was added.",
+    Json<PhoneBody>
+);
+one_answer!(
+    /// Answers of `updatePhone`.
+    PhoneUpdated,
+    200,
+    "The number and its label as they are now.",
+    Json<PhoneBody>
+);
 
 /// Answers of `GET /v1/me/phones`.
 #[derive(ApiResponse)]
@@ -122,6 +144,9 @@ impl PhonesApi {
 #[OpenApi(prefix_path = "/v1/me", tag = "ApiTags::Profile")]
 impl PhonesApi {
     /// List my phone numbers.
+    ///
+    /// Every number of my account, oldest first, in international (E.164) form with its
+    /// label.
     #[oai(path = "/phones", method = "get", operation_id = "listPhones")]
     async fn list(
         &self,
@@ -140,29 +165,32 @@ impl PhonesApi {
     }
 
     /// Add a phone number.
+    ///
+    /// The number is stored in international (E.164) form; a number already listed is
+    /// refused. An account holds at most 20 numbers.
     #[oai(path = "/phones", method = "post", operation_id = "addPhone")]
-    async fn add(
-        &self,
-        auth: SessionAuth,
-        body: Json<NewPhone>,
-    ) -> Result<PhoneResponse, ApiError> {
+    async fn add(&self, auth: SessionAuth, body: Json<NewPhone>) -> Result<PhoneAdded, ApiError> {
         let phone = add_phone(&self.services, auth.0.account, &body.0).await?;
-        Ok(PhoneResponse::Created(Json(phone.into())))
+        Ok(PhoneAdded::Answer(Json(phone.into())))
     }
 
     /// Change a phone number or its label.
+    ///
+    /// Only the fields sent change; a `null` label removes it.
     #[oai(path = "/phones/:id", method = "patch", operation_id = "updatePhone")]
     async fn patch(
         &self,
         auth: SessionAuth,
         id: Path<String>,
         body: Json<PhonePatch>,
-    ) -> Result<PhoneResponse, ApiError> {
+    ) -> Result<PhoneUpdated, ApiError> {
         let phone = change_phone(&self.services, auth.0.account, &id.0, &body.0).await?;
-        Ok(PhoneResponse::Ok(Json(phone.into())))
+        Ok(PhoneUpdated::Answer(Json(phone.into())))
     }
 
     /// Remove a phone number.
+    ///
+    /// The number is gone from my account.
     #[oai(path = "/phones/:id", method = "delete", operation_id = "removePhone")]
     async fn delete(&self, auth: SessionAuth, id: Path<String>) -> Result<PhoneDeleted, ApiError> {
         remove_phone(&self.services, auth.0.account, &id.0).await?;

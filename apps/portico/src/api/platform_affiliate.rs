@@ -4,16 +4,34 @@ use std::sync::Arc;
 
 use poem_openapi::param::Path;
 use poem_openapi::payload::Json;
-use poem_openapi::{ApiResponse, Object, OpenApi};
+use poem_openapi::{Enum, Object, OpenApi};
 use portico_affiliate::ports::RefundOutcome;
 use portico_affiliate::{BillingEventId, PaymentEvent, PaymentOutcome, RefundEvent};
 use portico_kernel::{AccountId, Currency, Money, PayoutId};
 
-use crate::api::ApiTags;
 use crate::api::affiliate::program_enabled;
+use crate::api::{ApiTags, one_answer};
+use crate::contract::operation_problems::OperationProblems;
 use crate::http::platform_auth::PlatformAuth;
 use crate::http::problem::ApiError;
 use crate::wiring::Services;
+
+/// The problem types this module's operations answer beyond those their shape implies
+/// (see `crate::contract`).
+pub const PROBLEMS: &[OperationProblems] = &[
+    OperationProblems {
+        operation: "recordPayment",
+        slugs: &["not-found"],
+    },
+    OperationProblems {
+        operation: "recordRefund",
+        slugs: &["not-found"],
+    },
+    OperationProblems {
+        operation: "markPayoutPaid",
+        slugs: &["not-found"],
+    },
+];
 
 /// A referred account paid.
 #[derive(Debug, Object)]
@@ -42,29 +60,67 @@ pub struct RefundBody {
     amount_minor: Option<i64>,
 }
 
-/// What an event did.
+/// What a payment did to the ledger.
+#[derive(Debug, Clone, Copy, Enum)]
+#[oai(rename_all = "snake_case")]
+pub enum PaymentEffect {
+    /// A pending commission was recorded for the referrer.
+    Recorded,
+    /// This event id was taken before; nothing changed.
+    Duplicate,
+    /// The paying account was not referred; nothing is owed.
+    NotReferred,
+}
+
+/// What a refund did to the ledger.
+#[derive(Debug, Clone, Copy, Enum)]
+#[oai(rename_all = "snake_case")]
+pub enum RefundEffect {
+    /// The commission, not yet paid out, was reversed.
+    Reversed,
+    /// The commission was paid out already; its share is taken back from the next
+    /// payout.
+    ClawedBack,
+    /// This event id was taken before; nothing changed.
+    Duplicate,
+    /// The payment earned no commission; nothing changed.
+    NoCommission,
+}
+
+/// What a payment event did.
 #[derive(Debug, Object)]
-pub struct EventOutcome {
-    /// `recorded`, `duplicate`, `not_referred`, `reversed`, `clawed_back` or
-    /// `no_commission`.
-    outcome: String,
+pub struct PaymentOutcomeBody {
+    /// The effect on the ledger.
+    outcome: PaymentEffect,
 }
 
-/// Answers of the event operations.
-#[derive(ApiResponse)]
-pub enum EventResponse {
-    /// Taken (idempotently).
-    #[oai(status = 200)]
-    Ok(Json<EventOutcome>),
+/// What a refund event did.
+#[derive(Debug, Object)]
+pub struct RefundOutcomeBody {
+    /// The effect on the ledger.
+    outcome: RefundEffect,
 }
 
-/// Answers of `POST /v1/platform/affiliate/payouts/{id}/paid`.
-#[derive(ApiResponse)]
-pub enum PaidResponse {
-    /// Marked paid.
-    #[oai(status = 204)]
-    Paid,
-}
+one_answer!(
+    /// Answers of `recordPayment`.
+    PaymentTaken,
+    200,
+    "The payment was taken; sending the same event id again changes nothing.",
+    Json<PaymentOutcomeBody>
+);
+one_answer!(
+    /// Answers of `recordRefund`.
+    RefundTaken,
+    200,
+    "The refund was taken; sending the same event id again changes nothing.",
+    Json<RefundOutcomeBody>
+);
+one_answer!(
+    /// Answers of `markPayoutPaid`.
+    PayoutMarkedPaid,
+    204,
+    "The payout is paid; marking it again changes nothing."
+);
 
 /// The affiliate program for the platform.
 pub struct PlatformAffiliateApi {
@@ -114,60 +170,66 @@ fn event_id(field: &str, text: &str) -> Result<BillingEventId, ApiError> {
     BillingEventId::parse(text).map_err(|error| ApiError::invalid_field(field, error))
 }
 
-fn outcome(text: &str) -> EventResponse {
-    EventResponse::Ok(Json(EventOutcome {
-        outcome: text.into(),
-    }))
-}
-
 #[OpenApi(prefix_path = "/v1/platform/affiliate", tag = "ApiTags::Platform")]
 impl PlatformAffiliateApi {
-    /// A referred account paid: a pending commission at the configured rate.
+    /// Record a payment by a referred account.
+    ///
+    /// For the billing system: a pending commission at the program's rate is recorded
+    /// for the referrer. Sending the same event id again changes nothing.
     #[oai(path = "/payments", method = "post", operation_id = "recordPayment")]
     async fn payment(
         &self,
         _auth: PlatformAuth,
         body: Json<PaymentBody>,
-    ) -> Result<EventResponse, ApiError> {
+    ) -> Result<PaymentTaken, ApiError> {
         self.enabled()?;
         let event = body.0.try_into_domain()?;
-        let done = self.services.ledger.payment(&event).await?;
-        Ok(outcome(match done {
-            PaymentOutcome::Recorded => "recorded",
-            PaymentOutcome::Duplicate => "duplicate",
-            PaymentOutcome::NotReferred => "not_referred",
-        }))
+        let outcome = match self.services.ledger.payment(&event).await? {
+            PaymentOutcome::Recorded => PaymentEffect::Recorded,
+            PaymentOutcome::Duplicate => PaymentEffect::Duplicate,
+            PaymentOutcome::NotReferred => PaymentEffect::NotReferred,
+        };
+        Ok(PaymentTaken::Answer(Json(PaymentOutcomeBody { outcome })))
     }
 
-    /// A payment was refunded: its commission is reversed, or clawed back when it was
-    /// already paid out.
+    /// Record a refund.
+    ///
+    /// For the billing system: the payment's commission is reversed, or taken back from
+    /// the next payout when it was already paid out. Sending the same event id again
+    /// changes nothing.
     #[oai(path = "/refunds", method = "post", operation_id = "recordRefund")]
     async fn refund(
         &self,
         _auth: PlatformAuth,
         body: Json<RefundBody>,
-    ) -> Result<EventResponse, ApiError> {
+    ) -> Result<RefundTaken, ApiError> {
         self.enabled()?;
         let event = body.0.try_into_domain()?;
-        let done = self.services.ledger.refund(&event).await?;
-        Ok(outcome(match done {
-            RefundOutcome::Reversed => "reversed",
-            RefundOutcome::ClawedBack => "clawed_back",
-            RefundOutcome::Duplicate => "duplicate",
-            RefundOutcome::NoCommission => "no_commission",
-        }))
+        let outcome = match self.services.ledger.refund(&event).await? {
+            RefundOutcome::Reversed => RefundEffect::Reversed,
+            RefundOutcome::ClawedBack => RefundEffect::ClawedBack,
+            RefundOutcome::Duplicate => RefundEffect::Duplicate,
+            RefundOutcome::NoCommission => RefundEffect::NoCommission,
+        };
+        Ok(RefundTaken::Answer(Json(RefundOutcomeBody { outcome })))
     }
 
-    /// The platform paid a payout.
+    /// Mark a payout paid.
+    ///
+    /// For the billing system, once the money has left.
     #[oai(
         path = "/payouts/:id/paid",
         method = "post",
         operation_id = "markPayoutPaid"
     )]
-    async fn paid(&self, _auth: PlatformAuth, id: Path<String>) -> Result<PaidResponse, ApiError> {
+    async fn paid(
+        &self,
+        _auth: PlatformAuth,
+        id: Path<String>,
+    ) -> Result<PayoutMarkedPaid, ApiError> {
         self.enabled()?;
         let id = PayoutId::parse(&id.0).map_err(|_| ApiError::not_found("payout"))?;
         self.services.payouts.mark_paid(id).await?;
-        Ok(PaidResponse::Paid)
+        Ok(PayoutMarkedPaid::Answer)
     }
 }

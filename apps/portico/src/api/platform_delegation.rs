@@ -8,10 +8,28 @@ use poem_openapi::{ApiResponse, Object, OpenApi};
 use portico_delegation::{ProductId, ProductName};
 use portico_kernel::AccountId;
 
-use crate::api::ApiTags;
+use crate::api::{ApiTags, one_answer};
+use crate::contract::operation_problems::OperationProblems;
 use crate::http::platform_auth::PlatformAuth;
 use crate::http::problem::ApiError;
 use crate::wiring::Services;
+
+/// The problem types this module's operations answer beyond those their shape implies
+/// (see `crate::contract`).
+pub const PROBLEMS: &[OperationProblems] = &[
+    OperationProblems {
+        operation: "decideAccess",
+        slugs: &["validation-failed"],
+    },
+    OperationProblems {
+        operation: "setProduct",
+        slugs: &["not-found"],
+    },
+    OperationProblems {
+        operation: "removeProduct",
+        slugs: &["not-found"],
+    },
+];
 
 /// A product as the billing system describes it.
 #[derive(Debug, Object)]
@@ -40,13 +58,18 @@ pub struct AccessBody {
     allowed: bool,
 }
 
-/// Answers of the product sync operations.
-#[derive(ApiResponse)]
-pub enum ProductSyncResponse {
-    /// Stored (or removed).
-    #[oai(status = 204)]
-    Done,
-}
+one_answer!(
+    /// Answers of `setProduct`.
+    ProductSet,
+    204,
+    "The product is stored under this id, with this name."
+);
+one_answer!(
+    /// Answers of `removeProduct`.
+    ProductRemoved,
+    204,
+    "The product is gone; no delegate may act on it any more."
+);
 
 /// Answers of `GET /v1/platform/access`.
 #[derive(ApiResponse)]
@@ -74,8 +97,10 @@ fn account_id(text: &str, field: &str) -> Result<AccountId, ApiError> {
 
 #[OpenApi(prefix_path = "/v1/platform", tag = "ApiTags::Platform")]
 impl PlatformDelegationApi {
-    /// May `actor` act on `product` of `account`? The account itself may, on its own
-    /// products; a delegate within its current scope. Decided afresh every time.
+    /// Decide whether an account may act on a product.
+    ///
+    /// The account itself may act on its own products; a delegate only within its
+    /// current scope. Decided afresh every time, so a revocation takes effect at once.
     #[oai(path = "/access", method = "get", operation_id = "decideAccess")]
     async fn access(
         &self,
@@ -100,7 +125,9 @@ impl PlatformDelegationApi {
         Ok(AccessResponse::Ok(Json(AccessBody { allowed })))
     }
 
-    /// Create or rename a product of an account.
+    /// Store a product of an account.
+    ///
+    /// For the billing system: creates the product, or renames it.
     #[oai(
         path = "/accounts/:id/products/:product_id",
         method = "put",
@@ -112,16 +139,18 @@ impl PlatformDelegationApi {
         id: Path<String>,
         product_id: Path<String>,
         body: Json<ProductPut>,
-    ) -> Result<ProductSyncResponse, ApiError> {
+    ) -> Result<ProductSet, ApiError> {
         let account = AccountId::parse(&id.0).map_err(|_| ApiError::not_found("account"))?;
         let product = ProductId::parse(&product_id.0)
             .map_err(|e| ApiError::invalid_field("product_id", e))?;
         let name = body.0.try_into_domain()?;
         self.services.products.put(account, product, name).await?;
-        Ok(ProductSyncResponse::Done)
+        Ok(ProductSet::Answer)
     }
 
-    /// Remove a product of an account; no delegate may act on it any more.
+    /// Remove a product of an account.
+    ///
+    /// For the billing system: no delegate may act on it any more.
     #[oai(
         path = "/accounts/:id/products/:product_id",
         method = "delete",
@@ -132,11 +161,11 @@ impl PlatformDelegationApi {
         _auth: PlatformAuth,
         id: Path<String>,
         product_id: Path<String>,
-    ) -> Result<ProductSyncResponse, ApiError> {
+    ) -> Result<ProductRemoved, ApiError> {
         let account = AccountId::parse(&id.0).map_err(|_| ApiError::not_found("account"))?;
         let product =
             ProductId::parse(&product_id.0).map_err(|_| ApiError::not_found("product"))?;
         self.services.products.remove(account, &product).await?;
-        Ok(ProductSyncResponse::Done)
+        Ok(ProductRemoved::Answer)
     }
 }

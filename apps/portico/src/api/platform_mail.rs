@@ -8,9 +8,17 @@ use poem_openapi::{ApiResponse, Object, OpenApi};
 use portico_mail_log::{BounceReason, BounceReference};
 
 use crate::api::ApiTags;
+use crate::contract::operation_problems::OperationProblems;
 use crate::http::platform_auth::PlatformAuth;
 use crate::http::problem::ApiError;
 use crate::wiring::Services;
+
+/// The problem types this module's operations answer beyond those their shape implies
+/// (see `crate::contract`).
+pub const PROBLEMS: &[OperationProblems] = &[OperationProblems {
+    operation: "reportBounce",
+    slugs: &["not-found", "message-not-sent"],
+}];
 
 /// A bounce report.
 #[derive(Debug, Object)]
@@ -56,7 +64,10 @@ impl PlatformMailApi {
 
 #[OpenApi(prefix_path = "/v1/platform", tag = "ApiTags::Platform")]
 impl PlatformMailApi {
-    /// Mark a sent message bounced.
+    /// Report a bounced message.
+    ///
+    /// For the mail system: marks a sent message bounced, with the reason, so that its
+    /// recipient sees it in the history.
     #[oai(path = "/mail/bounces", method = "post", operation_id = "reportBounce")]
     async fn bounce(
         &self,

@@ -3,15 +3,23 @@
 use std::sync::Arc;
 
 use poem_openapi::payload::Json;
-use poem_openapi::{ApiResponse, Object, OpenApi};
+use poem_openapi::{Object, OpenApi};
 use portico_identity::{LanguageTag, PersonName, Profile, ProfileChange};
 
-use crate::api::ApiTags;
+use crate::api::{ApiTags, one_answer};
+use crate::contract::operation_problems::OperationProblems;
 use crate::http::auth::SessionAuth;
 use crate::http::problem::ApiError;
 use crate::http::timestamps::rfc3339;
 use crate::http::validation::Validator;
 use crate::wiring::Services;
+
+/// The problem types this module's operations answer beyond those their shape implies
+/// (see `crate::contract`).
+pub const PROBLEMS: &[OperationProblems] = &[OperationProblems {
+    operation: "updateProfile",
+    slugs: &["empty-update"],
+}];
 
 /// An account's profile.
 #[derive(Debug, Object)]
@@ -83,13 +91,20 @@ impl ProfilePatch {
     }
 }
 
-/// Answers carrying a profile.
-#[derive(ApiResponse)]
-pub enum ProfileResponse {
-    /// The profile.
-    #[oai(status = 200)]
-    Ok(Json<ProfileBody>),
-}
+one_answer!(
+    /// Answers of `getProfile`.
+    ProfileFound,
+    200,
+    "My profile.",
+    Json<ProfileBody>
+);
+one_answer!(
+    /// Answers of `updateProfile`.
+    ProfileUpdated,
+    200,
+    "The profile as it is now.",
+    Json<ProfileBody>
+);
 
 /// The profile.
 pub struct ProfileApi {
@@ -106,25 +121,30 @@ impl ProfileApi {
 #[OpenApi(prefix_path = "/v1/me", tag = "ApiTags::Profile")]
 impl ProfileApi {
     /// Read my profile.
+    ///
+    /// My username, names and language, and when the account was opened.
     #[oai(path = "/profile", method = "get", operation_id = "getProfile")]
-    async fn get(&self, auth: SessionAuth) -> Result<ProfileResponse, ApiError> {
+    async fn get(&self, auth: SessionAuth) -> Result<ProfileFound, ApiError> {
         let profile = self.services.profiles.profile(auth.0.account).await?;
-        Ok(ProfileResponse::Ok(Json(profile.into())))
+        Ok(ProfileFound::Answer(Json(profile.into())))
     }
 
     /// Change my name or language.
+    ///
+    /// Only the fields sent change; `null` and absent fields are left as they are. A
+    /// body that names no field is refused.
     #[oai(path = "/profile", method = "patch", operation_id = "updateProfile")]
     async fn patch(
         &self,
         auth: SessionAuth,
         body: Json<ProfilePatch>,
-    ) -> Result<ProfileResponse, ApiError> {
+    ) -> Result<ProfileUpdated, ApiError> {
         let change = body.0.try_into_domain()?;
         let profile = self
             .services
             .profiles
             .update(auth.0.account, change)
             .await?;
-        Ok(ProfileResponse::Ok(Json(profile.into())))
+        Ok(ProfileUpdated::Answer(Json(profile.into())))
     }
 }

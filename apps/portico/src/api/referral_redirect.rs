@@ -9,10 +9,18 @@ use portico_affiliate::{LinkCode, Visit};
 
 use crate::api::ApiTags;
 use crate::api::affiliate::program_enabled;
+use crate::contract::operation_problems::OperationProblems;
 use crate::http::client::client_info;
 use crate::http::cookies::cookie_value;
 use crate::http::problem::ApiError;
 use crate::wiring::Services;
+
+/// The problem types this module's operations answer beyond those their shape implies
+/// (see `crate::contract`).
+pub const PROBLEMS: &[OperationProblems] = &[OperationProblems {
+    operation: "followReferralLink",
+    slugs: &["not-found"],
+}];
 
 /// The referral cookie's name.
 pub const REFERRAL_COOKIE: &str = "portico_ref";
@@ -51,9 +59,11 @@ pub fn read_referral_cookie(req: &Request) -> Option<(String, time::OffsetDateTi
 
 #[OpenApi(tag = "ApiTags::Affiliate")]
 impl ReferralRedirectApi {
-    /// Record a click and send the visitor on. The first link clicked keeps the
-    /// referral (the cookie is not replaced while it lasts); an unknown code records
-    /// nothing and lands on the portal.
+    /// Follow an affiliate link.
+    ///
+    /// Records a click and redirects to the link's landing page, setting the referral
+    /// cookie. The first link clicked keeps the referral while its cookie lasts. An
+    /// unknown code records nothing and lands on the portal.
     #[oai(path = "/r/:code", method = "get", operation_id = "followReferralLink")]
     async fn visit(&self, req: &Request, code: Path<String>) -> Result<RedirectResponse, ApiError> {
         program_enabled(&self.services)?;
@@ -69,7 +79,7 @@ impl ReferralRedirectApi {
             Err(_) => Visit::nowhere(),
         };
         let location = visit.landing_url.map_or_else(
-            || self.services.default_landing_url.clone(),
+            || self.services.public_base_url.clone(),
             |u| u.as_str().to_owned(),
         );
         let first_touch = read_referral_cookie(req).is_none();

@@ -10,12 +10,26 @@ use portico_kernel::{Password, Username};
 use portico_security::{Caller, SecondFactorCode, SecurityEvent};
 
 use crate::api::ApiTags;
+use crate::contract::operation_problems::OperationProblems;
 use crate::http::auth::SessionAuth;
 use crate::http::client::client_info;
 use crate::http::pagination::{next_cursor, page_request};
 use crate::http::problem::ApiError;
 use crate::http::timestamps::rfc3339;
 use crate::wiring::Services;
+
+/// The problem types this module's operations answer beyond those their shape implies
+/// (see `crate::contract`).
+pub const PROBLEMS: &[OperationProblems] = &[
+    OperationProblems {
+        operation: "changePassword",
+        slugs: &["too-many-attempts"],
+    },
+    OperationProblems {
+        operation: "changeUsername",
+        slugs: &["username-taken", "too-many-attempts"],
+    },
+];
 
 /// A password change.
 #[derive(Object)]
@@ -167,7 +181,11 @@ impl SecurityApi {
 
 #[OpenApi(prefix_path = "/v1/me", tag = "ApiTags::Security")]
 impl SecurityApi {
-    /// Change my password. The current password is required; every other session ends.
+    /// Change my password.
+    ///
+    /// The current password is required, and the new one must meet the password policy.
+    /// Every other session ends, and a notice is mailed to my primary address. Wrong
+    /// current passwords are throttled like logins.
     #[oai(path = "/password", method = "put", operation_id = "changePassword")]
     async fn change_password(
         &self,
@@ -183,7 +201,10 @@ impl SecurityApi {
         Ok(PasswordChanged::Changed)
     }
 
-    /// Change my username: the password and, with two-factor on, a code are required.
+    /// Change my username.
+    ///
+    /// The password, and with two-factor on a code, are required. The new username must
+    /// be free (compared without case). A notice is mailed to my primary address.
     #[oai(path = "/username", method = "put", operation_id = "changeUsername")]
     async fn change_username(
         &self,
@@ -208,7 +229,11 @@ impl SecurityApi {
         })))
     }
 
-    /// My account's security audit trail, newest first.
+    /// List my account's security events.
+    ///
+    /// The audit trail of my account, newest first: logins, failed attempts, changes of
+    /// password, username, addresses, two-factor and whitelist, with the address and
+    /// device each came from.
     #[oai(
         path = "/security-events",
         method = "get",

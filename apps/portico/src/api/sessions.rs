@@ -11,7 +11,8 @@ use portico_security::{
     LoginAttempt, LoginError, NewSession, SecondFactorCode, SecretToken, Session, SessionPolicy,
 };
 
-use crate::api::ApiTags;
+use crate::api::{ApiTags, one_answer};
+use crate::contract::operation_problems::OperationProblems;
 use crate::http::auth::{PendingSessionAuth, SessionAuth};
 use crate::http::client::client_info;
 use crate::http::cookies::{device_cookie, read_device_cookie};
@@ -20,6 +21,35 @@ use crate::http::problem::ApiError;
 use crate::http::timestamps::rfc3339;
 use crate::metrics::LoginOutcome;
 use crate::wiring::Services;
+
+/// The problem types this module's operations answer beyond those their shape implies
+/// (see `crate::contract`).
+pub const PROBLEMS: &[OperationProblems] = &[
+    OperationProblems {
+        operation: "logIn",
+        slugs: &[
+            "invalid-credentials",
+            "address-not-allowed",
+            "too-many-attempts",
+        ],
+    },
+    OperationProblems {
+        operation: "reauthenticate",
+        slugs: &["too-many-attempts", "not-found"],
+    },
+    OperationProblems {
+        operation: "completeSecondFactor",
+        slugs: &["too-many-wrong-codes", "too-many-attempts"],
+    },
+    OperationProblems {
+        operation: "logOut",
+        slugs: &["not-found"],
+    },
+    OperationProblems {
+        operation: "revokeSession",
+        slugs: &["reauthentication-required", "not-found"],
+    },
+];
 
 /// Credentials for logging in.
 #[derive(Object)]
@@ -191,13 +221,18 @@ pub enum SessionListResponse {
     Ok(Json<SessionList>),
 }
 
-/// Answers of the logout and revoke operations.
-#[derive(ApiResponse)]
-pub enum RevokeResponse {
-    /// The session is over.
-    #[oai(status = 204)]
-    Revoked,
-}
+one_answer!(
+    /// Answers of `logOut`.
+    LoggedOut,
+    204,
+    "This session is over; its token no longer works."
+);
+one_answer!(
+    /// Answers of `revokeSession`.
+    SessionRevoked,
+    204,
+    "That session is over; its token no longer works."
+);
 
 /// Sessions.
 pub struct SessionsApi {
@@ -213,9 +248,13 @@ impl SessionsApi {
 
 #[OpenApi(prefix_path = "/v1", tag = "ApiTags::Sessions")]
 impl SessionsApi {
-    /// Log in. A wrong password and an unknown login get the same answer. With
-    /// two-factor on, the session can only complete the second factor
-    /// (`second_factor_required: true`) and lasts 5 minutes.
+    /// Log in.
+    ///
+    /// Answers a session token to send as a Bearer token. A wrong password and an
+    /// unknown login get the same answer, in the same time. With two-factor on, the new
+    /// session can only complete the second factor (`second_factor_required: true`) and
+    /// lasts 5 minutes. Failed attempts are throttled per account, per device and per
+    /// client network; the answer then carries `Retry-After`.
     #[oai(path = "/sessions", method = "post", operation_id = "logIn")]
     async fn login(
         &self,
@@ -250,11 +289,13 @@ impl SessionsApi {
         ))
     }
 
-    /// Renew the session's proof of the password (and second factor) for sensitive
-    /// changes, which otherwise answer 403 `reauthentication-required` once the
-    /// last proof is older than `PORTICO_STEP_UP_MINUTES`. Wrong passwords are
-    /// throttled like logins, wrong codes draw on the account's second-factor
-    /// budget.
+    /// Renew the session's proof of the password.
+    ///
+    /// Sensitive changes answer 403 `reauthentication-required` once the session's last
+    /// proof of the password (and second factor) is older than
+    /// `PORTICO_STEP_UP_MINUTES`. Send the password, and a code when two-factor is on,
+    /// to allow them again. Wrong passwords are throttled like logins; wrong codes draw
+    /// on the account's second-factor budget.
     #[oai(
         path = "/sessions/current/reauthenticate",
         method = "post",
@@ -274,8 +315,12 @@ impl SessionsApi {
         Ok(ReauthenticateResponse::Renewed)
     }
 
-    /// Complete a login that waits for its second factor, with a TOTP code or a
-    /// recovery code. Wrong codes are limited per pending login; the last one ends it.
+    /// Complete a login with its second factor.
+    ///
+    /// Send a code from the authenticator app, or one of the recovery codes, with the
+    /// pending session's token. The answer is a new, complete session; the pending
+    /// token stops working. Each code works once. The fifth wrong code ends the pending
+    /// login.
     #[oai(
         path = "/sessions/current/second-factor",
         method = "post",
@@ -312,7 +357,10 @@ impl SessionsApi {
         ))
     }
 
-    /// List my live sessions, newest first; the one making the request is marked.
+    /// List my sessions.
+    ///
+    /// Every live session of my account, newest first, with the device and address it
+    /// was last used from; the one making the request is marked `current`.
     #[oai(path = "/sessions", method = "get", operation_id = "listSessions")]
     async fn list(
         &self,
@@ -336,19 +384,23 @@ impl SessionsApi {
         })))
     }
 
-    /// Log out: end the session making the request.
+    /// Log out.
+    ///
+    /// Ends the session making the request. Other sessions stay.
     #[oai(path = "/sessions/current", method = "delete", operation_id = "logOut")]
-    async fn logout(&self, req: &Request, auth: SessionAuth) -> Result<RevokeResponse, ApiError> {
+    async fn logout(&self, req: &Request, auth: SessionAuth) -> Result<LoggedOut, ApiError> {
         let session = auth.0;
         self.services
             .sessions
             .revoke(&session, session.id, &client_info(req))
             .await?;
-        Ok(RevokeResponse::Revoked)
+        Ok(LoggedOut::Answer)
     }
 
-    /// End one of my sessions. Ending another than the one making the request needs
-    /// a recent proof of the password (see `POST /v1/sessions/current/reauthenticate`).
+    /// End one of my sessions.
+    ///
+    /// Ending the session making the request is the same as logging out. Ending another
+    /// one needs a recent proof of the password (see `reauthenticate`).
     #[oai(
         path = "/sessions/:id",
         method = "delete",
@@ -359,9 +411,9 @@ impl SessionsApi {
         req: &Request,
         auth: SessionAuth,
         id: Path<String>,
-    ) -> Result<RevokeResponse, ApiError> {
+    ) -> Result<SessionRevoked, ApiError> {
         revoke_session(&self.services, &auth.0, &client_info(req), &id.0).await?;
-        Ok(RevokeResponse::Revoked)
+        Ok(SessionRevoked::Answer)
     }
 }
 

@@ -8,12 +8,39 @@ use poem_openapi::{ApiResponse, Object, OpenApi};
 use portico_kernel::Password;
 use portico_security::{Caller, RecoveryCode, SecondFactorCode, TwoFactorStatus};
 
-use crate::api::ApiTags;
+use crate::api::{ApiTags, one_answer};
+use crate::contract::operation_problems::OperationProblems;
 use crate::http::auth::SessionAuth;
 use crate::http::client::client_info;
 use crate::http::problem::ApiError;
 use crate::http::timestamps::rfc3339;
 use crate::wiring::Services;
+
+/// The problem types this module's operations answer beyond those their shape implies
+/// (see `crate::contract`).
+pub const PROBLEMS: &[OperationProblems] = &[
+    OperationProblems {
+        operation: "startTotpEnrolment",
+        slugs: &["reauthentication-required", "two-factor-enabled"],
+    },
+    OperationProblems {
+        operation: "confirmTotpEnrolment",
+        slugs: &[
+            "reauthentication-required",
+            "too-many-attempts",
+            "no-enrolment",
+            "two-factor-enabled",
+        ],
+    },
+    OperationProblems {
+        operation: "renewRecoveryCodes",
+        slugs: &["two-factor-not-enabled", "too-many-attempts"],
+    },
+    OperationProblems {
+        operation: "disableTwoFactor",
+        slugs: &["two-factor-not-enabled", "too-many-attempts"],
+    },
+];
 
 /// Two-factor status.
 #[derive(Debug, Object)]
@@ -40,7 +67,8 @@ impl From<TwoFactorStatus> for TwoFactorStatusBody {
     }
 }
 
-/// A started enrolment. No `Debug`: it holds the seed.
+/// A started enrolment.
+// Not `Debug`: it holds the seed.
 #[derive(Object)]
 pub struct EnrolmentBody {
     /// The seed in base32, to type into an app by hand.
@@ -79,7 +107,8 @@ impl ReauthRequest {
     }
 }
 
-/// Recovery codes, shown this once. No `Debug`.
+/// Recovery codes, shown this once.
+// Not `Debug`: they are secrets.
 #[derive(Object)]
 pub struct RecoveryCodesBody {
     /// Whether two-factor is on (always true here).
@@ -114,13 +143,20 @@ pub enum EnrolmentResponse {
     Started(Json<EnrolmentBody>),
 }
 
-/// Answers of the operations that hand out recovery codes.
-#[derive(ApiResponse)]
-pub enum RecoveryCodesResponse {
-    /// Done; the codes are shown this once.
-    #[oai(status = 200)]
-    Ok(Json<RecoveryCodesBody>),
-}
+one_answer!(
+    /// Answers of `confirmTotpEnrolment`.
+    EnrolmentConfirmed,
+    200,
+    "Two-factor is on. The ten recovery codes are shown this once: keep them safe.",
+    Json<RecoveryCodesBody>
+);
+one_answer!(
+    /// Answers of `renewRecoveryCodes`.
+    RecoveryCodesRenewed,
+    200,
+    "The former codes no longer work. The ten new ones are shown this once.",
+    Json<RecoveryCodesBody>
+);
 
 /// Answers of `DELETE /v1/me/two-factor`.
 #[derive(ApiResponse)]
@@ -144,15 +180,22 @@ impl TwoFactorApi {
 
 #[OpenApi(prefix_path = "/v1/me/two-factor", tag = "ApiTags::Security")]
 impl TwoFactorApi {
-    /// Whether two-factor authentication is on, and how many recovery codes are left.
+    /// Read my two-factor status.
+    ///
+    /// Whether two-factor authentication is on, and how many unused recovery codes are
+    /// left.
     #[oai(path = "/", method = "get", operation_id = "getTwoFactorStatus")]
     async fn status(&self, auth: SessionAuth) -> Result<StatusResponse, ApiError> {
         let status = self.services.two_factor.status(auth.0.account).await?;
         Ok(StatusResponse::Ok(Json(status.into())))
     }
 
-    /// Start TOTP enrolment: a new seed as text, URI and QR code. Nothing changes for
-    /// logins until it is confirmed.
+    /// Start turning on two-factor authentication.
+    ///
+    /// Answers a new TOTP secret, as text, as an `otpauth://` URI and as a QR code, for
+    /// an authenticator app. Nothing changes for logins until `confirmTotpEnrolment`
+    /// succeeds; starting again replaces an unconfirmed enrolment. Needs a recent proof
+    /// of the password.
     #[oai(path = "/totp", method = "post", operation_id = "startTotpEnrolment")]
     async fn enrol(&self, req: &Request, auth: SessionAuth) -> Result<EnrolmentResponse, ApiError> {
         self.services
@@ -171,8 +214,11 @@ impl TwoFactorApi {
         })))
     }
 
-    /// Confirm enrolment with a code from the app: two-factor is on, and ten recovery
-    /// codes are returned, once.
+    /// Turn on two-factor authentication.
+    ///
+    /// Send a code the app shows for the new secret. Two-factor is then on, and ten
+    /// recovery codes are answered, this once. A code cannot be used twice, so the next
+    /// login needs the app's next code. Needs a recent proof of the password.
     #[oai(
         path = "/totp/confirm",
         method = "post",
@@ -183,7 +229,7 @@ impl TwoFactorApi {
         req: &Request,
         auth: SessionAuth,
         body: Json<CodeRequest>,
-    ) -> Result<RecoveryCodesResponse, ApiError> {
+    ) -> Result<EnrolmentConfirmed, ApiError> {
         self.services
             .step_up
             .require(&auth.0, &client_info(req))
@@ -197,13 +243,15 @@ impl TwoFactorApi {
                 &client_info(req),
             )
             .await?;
-        Ok(RecoveryCodesResponse::Ok(Json(RecoveryCodesBody::new(
+        Ok(EnrolmentConfirmed::Answer(Json(RecoveryCodesBody::new(
             codes,
         ))))
     }
 
-    /// Replace every recovery code with ten new ones. The password and a code in
-    /// the request are the recent proof this change needs.
+    /// Renew my recovery codes.
+    ///
+    /// Every former recovery code stops working and ten new ones are answered, this
+    /// once. The password and a code in the request are the proof this change needs.
     #[oai(
         path = "/recovery-codes",
         method = "post",
@@ -214,20 +262,23 @@ impl TwoFactorApi {
         req: &Request,
         auth: SessionAuth,
         body: Json<ReauthRequest>,
-    ) -> Result<RecoveryCodesResponse, ApiError> {
+    ) -> Result<RecoveryCodesRenewed, ApiError> {
         let (password, code) = body.0.into_domain();
         let codes = self
             .services
             .two_factor
             .renew_recovery_codes(Caller::from(&auth.0), &password, &code, &client_info(req))
             .await?;
-        Ok(RecoveryCodesResponse::Ok(Json(RecoveryCodesBody::new(
+        Ok(RecoveryCodesRenewed::Answer(Json(RecoveryCodesBody::new(
             codes,
         ))))
     }
 
-    /// Turn two-factor authentication off. The password and a code in the request
-    /// are the recent proof this change needs.
+    /// Turn off two-factor authentication.
+    ///
+    /// The secret and the recovery codes stop working, and a notice is mailed to my
+    /// primary address. The password and a code in the request are the proof this
+    /// change needs.
     #[oai(path = "/", method = "delete", operation_id = "disableTwoFactor")]
     async fn disable(
         &self,

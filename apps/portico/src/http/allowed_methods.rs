@@ -12,10 +12,19 @@ enum Segment {
     Parameter,
 }
 
+/// One path template: its segments, its text as the spec writes it, and the methods
+/// it answers (`Allow` form).
+#[derive(Debug, Clone)]
+struct Template {
+    segments: Vec<Segment>,
+    text: String,
+    methods: String,
+}
+
 /// The API's path templates with the methods each answers.
 #[derive(Debug, Clone, Default)]
 pub struct AllowedMethods {
-    templates: Vec<(Vec<Segment>, String)>,
+    templates: Vec<Template>,
 }
 
 fn segments(path: &str) -> impl Iterator<Item = &str> {
@@ -25,10 +34,13 @@ fn segments(path: &str) -> impl Iterator<Item = &str> {
 impl AllowedMethods {
     /// Adds a route served outside the spec (`/healthz`, `/metrics`...).
     pub fn with(mut self, path: &str, methods: &[&str]) -> Self {
-        let template = segments(path)
-            .map(|segment| Segment::Literal(segment.to_owned()))
-            .collect();
-        self.templates.push((template, methods.join(", ")));
+        self.templates.push(Template {
+            segments: segments(path)
+                .map(|segment| Segment::Literal(segment.to_owned()))
+                .collect(),
+            text: path.to_owned(),
+            methods: methods.join(", "),
+        });
         self
     }
 
@@ -53,16 +65,19 @@ impl AllowedMethods {
                     methods.push("HEAD".to_owned());
                 }
                 methods.sort();
-                let template = segments(path)
-                    .map(|segment| {
-                        if segment.starts_with('{') && segment.ends_with('}') {
-                            Segment::Parameter
-                        } else {
-                            Segment::Literal(segment.to_owned())
-                        }
-                    })
-                    .collect();
-                Some((template, methods.join(", ")))
+                Some(Template {
+                    segments: segments(path)
+                        .map(|segment| {
+                            if segment.starts_with('{') && segment.ends_with('}') {
+                                Segment::Parameter
+                            } else {
+                                Segment::Literal(segment.to_owned())
+                            }
+                        })
+                        .collect(),
+                    text: path.clone(),
+                    methods: methods.join(", "),
+                })
             })
             .collect();
         Self { templates }
@@ -71,12 +86,24 @@ impl AllowedMethods {
     /// The `Allow` value for a request path, when it is one of the API's; a literal
     /// segment wins over a parameter (`/v1/sessions/current` over `/v1/sessions/{id}`).
     pub fn allow(&self, path: &str) -> Option<&str> {
+        self.matching(path)
+            .map(|template| template.methods.as_str())
+    }
+
+    /// The template a request path falls under, as the spec writes it
+    /// (`/v1/me/phones/{id}`), with the same precedence as [`Self::allow`].
+    pub fn template(&self, path: &str) -> Option<&str> {
+        self.matching(path).map(|template| template.text.as_str())
+    }
+
+    fn matching(&self, path: &str) -> Option<&Template> {
         let asked: Vec<&str> = segments(path).collect();
         self.templates
             .iter()
-            .filter(|(template, _)| {
-                template.len() == asked.len()
+            .filter(|template| {
+                template.segments.len() == asked.len()
                     && template
+                        .segments
                         .iter()
                         .zip(&asked)
                         .all(|(segment, part)| match segment {
@@ -84,13 +111,13 @@ impl AllowedMethods {
                             Segment::Parameter => !part.is_empty(),
                         })
             })
-            .max_by_key(|(template, _)| {
+            .max_by_key(|template| {
                 template
+                    .segments
                     .iter()
                     .filter(|segment| matches!(segment, Segment::Literal(_)))
                     .count()
             })
-            .map(|(_, methods)| methods.as_str())
     }
 }
 
@@ -125,6 +152,11 @@ mod tests {
 
         assert_eq!(allowed.allow("/v1/items/current"), Some("POST"));
         assert_eq!(allowed.allow("/v1/items/42"), Some("DELETE, GET, HEAD"));
+        assert_eq!(allowed.template("/v1/items/42"), Some("/v1/items/{id}"));
+        assert_eq!(
+            allowed.template("/v1/items/current"),
+            Some("/v1/items/current")
+        );
     }
 
     #[test]

@@ -124,8 +124,9 @@ pub struct Services {
     pub payouts: Payouts,
     /// The affiliate program's settings.
     pub affiliate: ProgramSettings,
-    /// Where `/r/{code}` lands when a link has no landing URL, or the code is unknown.
-    pub default_landing_url: String,
+    /// Where the portal is reached (`PORTICO_PUBLIC_BASE_URL`): the spec's server, and
+    /// where `/r/{code}` lands when a link has no landing URL or the code is unknown.
+    pub public_base_url: String,
     /// Proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<Cidr>,
     /// The email history.
@@ -207,7 +208,7 @@ impl Services {
             ledger: affiliate.ledger,
             payouts: affiliate.payouts,
             affiliate: settings.affiliate,
-            default_landing_url: settings.public_base_url.clone(),
+            public_base_url: settings.public_base_url.clone(),
             trusted_proxies: settings.trusted_proxies.clone(),
             history: MailHistory::new(outbox.clone()),
             bounces: Bounces::new(outbox.clone(), clock.clone()),
@@ -225,7 +226,7 @@ impl Services {
 impl Services {
     /// Whether cookies must be `Secure`: the portal is served over https.
     pub fn cookies_secure(&self) -> bool {
-        self.default_landing_url.starts_with("https://")
+        self.public_base_url.starts_with("https://")
     }
 
     /// The time now, by the services' clock (tests move it).

@@ -52,7 +52,7 @@ const VERBS: [&str; 28] = [
     "verify",
 ];
 
-async fn spec() -> Value {
+pub(crate) async fn spec() -> Value {
     let app = TestApp::spawn(Engine::Sqlite).await;
     let spec = app
         .call(poem::http::Method::GET, "/openapi.json", None, None)
@@ -64,7 +64,7 @@ async fn spec() -> Value {
 }
 
 /// Every operation of the spec, as (method, path, operation).
-fn operations(spec: &Value) -> Vec<(String, String, Value)> {
+pub(crate) fn operations(spec: &Value) -> Vec<(String, String, Value)> {
     let mut found = Vec::new();
     for (path, item) in spec["paths"].as_object().unwrap() {
         for (method, operation) in item.as_object().unwrap() {

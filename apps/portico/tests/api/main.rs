@@ -1,6 +1,7 @@
 //! HTTP tests through the real router, on SQLite and on PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod conformance;
 mod engines;
 mod support;
 
@@ -14,6 +15,7 @@ mod browser_pages;
 mod browser_security;
 mod company;
 mod contract;
+mod contract_answers;
 mod crate_boundaries;
 mod delegate_pages;
 mod delegates;
@@ -23,6 +25,7 @@ mod form_browser;
 mod health;
 mod history_pages;
 mod ip_whitelist;
+mod json_schema;
 mod limits;
 mod link_pages;
 mod live;

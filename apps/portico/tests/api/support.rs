@@ -22,6 +22,7 @@ use time::OffsetDateTime;
 /// The password every test account uses.
 pub const PASSWORD: &str = "violet tractor sings";
 
+use crate::conformance;
 pub(crate) use crate::engines::on_both_engines;
 
 /// An answer, read whole.
@@ -262,14 +263,16 @@ pub async fn send<E: Endpoint>(
     token: Option<&str>,
     body: Option<Value>,
 ) -> Reply {
-    let mut request = client.request(method, path.to_owned());
+    let mut request = client.request(method.clone(), path.to_owned());
     if let Some(token) = token {
         request = request.header("authorization", format!("Bearer {token}"));
     }
     if let Some(body) = body {
         request = request.body_json(&body);
     }
-    read(request.send().await.0).await
+    let reply = read(request.send().await.0).await;
+    conformance::check(client, &method, path, &reply).await;
+    reply
 }
 
 pub async fn read(response: Response) -> Reply {
@@ -300,10 +303,12 @@ pub async fn raw(
 ) -> Reply {
     let request = app
         .client
-        .request(method, path.to_owned())
+        .request(method.clone(), path.to_owned())
         .content_type(content_type)
         .body(body);
-    read(request.send().await.0).await
+    let reply = read(request.send().await.0).await;
+    conformance::check(&app.client, &method, path, &reply).await;
+    reply
 }
 
 pub use crate::mail_links::{decoded, link_token, verification_link};
@@ -439,13 +444,15 @@ impl TestApp {
         headers: &[(&str, &str)],
         body: Option<Value>,
     ) -> Reply {
-        let mut request = self.client.request(method, path.to_owned());
+        let mut request = self.client.request(method.clone(), path.to_owned());
         for (name, value) in headers {
             request = request.header(*name, *value);
         }
         if let Some(body) = body {
             request = request.body_json(&body);
         }
-        read(request.send().await.0).await
+        let reply = read(request.send().await.0).await;
+        conformance::check(&self.client, &method, path, &reply).await;
+        reply
     }
 }

@@ -1,0 +1,222 @@
+//! The contract's answers as a client generator reads them: each operation described
+//! in its own words, listing only what it can answer, with problem types a client can
+//! branch on, closed request bodies, and no word of the language Portico is written in.
+
+use std::collections::BTreeMap;
+
+use poem::http::Method;
+use portico::contract::operation_problems::declared;
+use portico_sea_orm::testing::Engine;
+use serde_json::Value;
+
+use crate::contract::{operations, spec};
+use crate::support::TestApp;
+
+#[tokio::test]
+async fn every_operation_has_a_summary_a_description_and_answers_of_its_own() {
+    let spec = spec().await;
+    let mut success_descriptions: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut faults = Vec::new();
+    for (method, path, operation) in operations(&spec) {
+        let id = operation["operationId"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        let summary = operation["summary"].as_str().unwrap_or_default();
+        let description = operation["description"].as_str().unwrap_or_default();
+        if summary.is_empty() || description.len() <= summary.len() {
+            faults.push(format!(
+                "{method} {path}: summary {summary:?}, description {description:?}"
+            ));
+        }
+        let successes: Vec<(&String, &Value)> = operation["responses"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .filter(|(status, _)| status.starts_with('2') || status.starts_with('3'))
+            .collect();
+        if successes.len() != 1 {
+            faults.push(format!("{id}: {} success answers", successes.len()));
+        }
+        for (status, answer) in successes {
+            let text = format!(
+                "{status} {}",
+                answer["description"].as_str().unwrap_or_default()
+            );
+            success_descriptions
+                .entry(text)
+                .or_default()
+                .push(id.clone());
+        }
+    }
+    for (text, ids) in success_descriptions {
+        if ids.len() > 1 {
+            faults.push(format!("{ids:?} share the answer {text:?}"));
+        }
+    }
+    assert!(faults.is_empty(), "{faults:#?}");
+}
+
+/// The `type` values a problem answer declares.
+fn problem_types(spec: &Value, answer: &Value) -> Vec<String> {
+    let reference = answer["content"]["application/problem+json"]["schema"]["$ref"]
+        .as_str()
+        .unwrap_or_default();
+    let name = reference.trim_start_matches("#/components/schemas/");
+    spec["components"]["schemas"][name]["properties"]["type"]["enum"]
+        .as_array()
+        .map(|types| {
+            types
+                .iter()
+                .filter_map(|t| t.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn every_error_answer_lists_the_problem_types_of_that_operation() {
+    let spec = spec().await;
+    let mut faults = Vec::new();
+    for (method, path, operation) in operations(&spec) {
+        for (status, answer) in operation["responses"].as_object().unwrap() {
+            if !(status.starts_with('4') || status.starts_with('5')) {
+                continue;
+            }
+            let types = problem_types(&spec, answer);
+            if types.is_empty() {
+                faults.push(format!("{method} {path} {status}: no problem types"));
+            }
+            for urn in &types {
+                let slug = urn.trim_start_matches("urn:portico:problem:");
+                let described = answer["description"].as_str().unwrap_or_default();
+                if !described.contains(&format!("`{slug}`")) {
+                    faults.push(format!("{method} {path} {status}: {slug} not described"));
+                }
+            }
+            if status == "429" && answer["headers"]["Retry-After"]["required"] != true {
+                faults.push(format!("{method} {path}: 429 without Retry-After"));
+            }
+        }
+    }
+    assert!(faults.is_empty(), "{faults:#?}");
+
+    let answers = |path: &str, method: &str| -> Vec<String> {
+        spec["paths"][path][method]["responses"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect()
+    };
+    // Registration and a referral link need no token: no 401 or 403.
+    assert_eq!(
+        answers("/v1/accounts", "post"),
+        ["201", "400", "409", "413", "415", "422", "429", "500"]
+    );
+    assert_eq!(answers("/r/{code}", "get"), ["302", "404", "413", "500"]);
+    let conflicts = problem_types(
+        &spec,
+        &spec["paths"]["/v1/me/emails/{id}"]["delete"]["responses"]["409"],
+    );
+    assert_eq!(
+        conflicts,
+        [
+            "urn:portico:problem:primary-email",
+            "urn:portico:problem:last-verified-email"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn every_declared_operation_exists() {
+    let spec = spec().await;
+    let ids: Vec<String> = operations(&spec)
+        .iter()
+        .filter_map(|(_, _, operation)| operation["operationId"].as_str().map(str::to_owned))
+        .collect();
+    for declaration in declared() {
+        assert!(
+            ids.iter().any(|id| id == declaration.operation),
+            "{} is declared but no operation has that id",
+            declaration.operation
+        );
+    }
+}
+
+#[tokio::test]
+async fn request_bodies_are_closed() {
+    let spec = spec().await;
+    let mut faults = Vec::new();
+    for (method, path, operation) in operations(&spec) {
+        let Some(content) = operation["requestBody"]["content"].as_object() else {
+            continue;
+        };
+        for body in content.values() {
+            let name = body["schema"]["$ref"]
+                .as_str()
+                .unwrap_or_default()
+                .trim_start_matches("#/components/schemas/");
+            if spec["components"]["schemas"][name]["additionalProperties"] != false {
+                faults.push(format!("{method} {path}: {name} is open"));
+            }
+        }
+    }
+    assert!(faults.is_empty(), "{faults:#?}");
+}
+
+/// Every `description` and `summary` in a part of the spec, with where it is.
+fn texts(node: &Value, at: &str, found: &mut Vec<(String, String)>) {
+    match node {
+        Value::Object(map) => {
+            for (key, value) in map {
+                let here = format!("{at}/{key}");
+                match (key.as_str(), value) {
+                    ("description" | "summary", Value::String(text)) => {
+                        found.push((here, text.clone()));
+                    }
+                    _ => texts(value, &here, found),
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                texts(item, &format!("{at}/{index}"), found);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn no_description_speaks_of_the_implementation() {
+    let spec = spec().await;
+    let mut found = Vec::new();
+    texts(&spec, "", &mut found);
+    let words = [
+        "Debug", "Option", "Vec<", "String", "struct", "impl ", "None", "Some(", "u64", "i64",
+        "crate::", "Self::", "`Self`", "[`", "unwrap", "Rust", "serde", "poem",
+    ];
+    let faults: Vec<String> = found
+        .iter()
+        .filter(|(_, text)| words.iter().any(|word| text.contains(word)))
+        .map(|(at, text)| format!("{at}: {text}"))
+        .collect();
+    assert!(faults.is_empty(), "{faults:#?}");
+}
+
+#[tokio::test]
+async fn the_spec_names_this_server_and_the_docs_show_the_same_spec() {
+    let app = TestApp::spawn(Engine::Sqlite).await;
+    let spec = app.call(Method::GET, "/openapi.json", None, None).await;
+    spec.expect(200);
+    assert_eq!(spec.json()["servers"][0]["url"], "https://portal.example");
+    let docs = app.call(Method::GET, "/docs", None, None).await;
+    docs.expect(200);
+    let page = String::from_utf8_lossy(&docs.body);
+    assert!(
+        page.contains("AddEmailAddressProblem409"),
+        "the docs show another spec"
+    );
+    app.finish().await;
+}
