@@ -12,8 +12,10 @@ use portico_security::Cidr;
 
 use crate::api;
 use crate::contract;
+use crate::contract::body_shapes::BodyShapes;
 use crate::http::allowed_methods::AllowedMethods;
 use crate::http::body_limit::limit_body;
+use crate::http::body_shape::check_body_shape;
 use crate::http::problem::problem;
 use crate::http::problem_middleware::{problem_json, render};
 use crate::http::request_trace::trace_requests;
@@ -29,7 +31,8 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(20);
 pub fn app(services: Arc<Services>) -> impl Endpoint<Output = Response> {
     let api = api::service(&services);
     let generated = api.spec();
-    let published = contract::publish(&generated);
+    let published = contract::publish(&generated, &services.contract_rules);
+    let shapes = Arc::new(BodyShapes::from_spec(&published));
     let allowed = Arc::new(
         AllowedMethods::from_spec(&published)
             .with("/healthz", &["GET", "HEAD"])
@@ -58,6 +61,7 @@ pub fn app(services: Arc<Services>) -> impl Endpoint<Output = Response> {
         routes.data(services).boxed()
     };
     routes
+        .around(move |next, req| check_body_shape(next, req, shapes.clone()))
         .around(limit_body)
         .around(move |next, req| problem_json(next, req, allowed.clone()))
         .around(move |next, req| trace_requests(next, req, trusted.clone()))

@@ -13,15 +13,15 @@ pub struct BillingEventId(String);
 pub struct InvalidBillingEventId;
 
 impl BillingEventId {
-    /// The longest id, in bytes (the column's width on every engine).
+    /// The longest id, in characters (the column's width on every engine).
     pub const MAX_LEN: usize = 100;
 
     /// Reads an id as the billing system sent it: not blank, at most
-    /// [`Self::MAX_LEN`] bytes, no control characters. It is not trimmed: `pay-1` and
+    /// [`Self::MAX_LEN`] characters, no control characters. It is not trimmed: `pay-1` and
     /// ` pay-1` are two events to the ledger, as they are to the billing system.
     pub fn parse(text: &str) -> Result<Self, InvalidBillingEventId> {
         let valid = !text.trim().is_empty()
-            && text.len() <= Self::MAX_LEN
+            && text.chars().count() <= Self::MAX_LEN
             && !text.chars().any(char::is_control);
         if valid {
             Ok(Self(text.to_owned()))
@@ -50,6 +50,8 @@ mod tests {
     fn an_event_id_is_kept_as_sent_within_its_bounds() {
         assert_eq!(BillingEventId::parse(" pay-1").unwrap().as_str(), " pay-1");
         assert!(BillingEventId::parse(&"x".repeat(100)).is_ok());
+        // Characters count, not bytes: the column holds 100 of any kind.
+        assert!(BillingEventId::parse(&"é".repeat(100)).is_ok());
         for refused in ["", "   ", "pay\n1", "pay\u{0}"] {
             assert_eq!(BillingEventId::parse(refused), Err(InvalidBillingEventId));
         }

@@ -65,10 +65,13 @@ pub struct InvalidLandingUrl;
 pub struct LandingUrl(String);
 
 impl LandingUrl {
+    /// The longest URL accepted, as typed and once normalised, in bytes.
+    pub const MAX_LEN: usize = 2048;
+
     /// Reads a URL.
     pub fn parse(input: &str) -> Result<Self, InvalidLandingUrl> {
         let input = input.trim();
-        if input.len() > 2048 {
+        if input.len() > Self::MAX_LEN {
             return Err(InvalidLandingUrl);
         }
         let url = url::Url::parse(input).map_err(|_| InvalidLandingUrl)?;
@@ -79,7 +82,7 @@ impl LandingUrl {
         // The length that counts is the stored, normalised one: percent-encoding
         // can make it several times longer than what was typed.
         let text = url.to_string();
-        if acceptable && text.len() <= 2048 {
+        if acceptable && text.len() <= Self::MAX_LEN {
             Ok(Self(text))
         } else {
             Err(InvalidLandingUrl)
@@ -142,6 +145,23 @@ impl LandingHosts {
         Ok(allowed)
     }
 
+    /// A regular expression (in the dialect JSON Schema and OpenAPI use) that an
+    /// acceptable landing URL matches: http(s), an allowed host, an optional port and
+    /// path. It tells clients the rule up front; [`Self::allows`] stays the judge.
+    pub fn url_pattern(&self) -> String {
+        let escape = |name: &str| name.replace('.', "\\.");
+        let mut hosts: Vec<String> = self.exact.iter().map(|name| escape(name)).collect();
+        hosts.extend(
+            self.suffixes
+                .iter()
+                .map(|domain| format!("([a-z0-9-]+\\.)+{}", escape(domain))),
+        );
+        format!(
+            "^\\s*https?://({})(:[1-9][0-9]{{0,3}})?([/?#][^\\s]*)?\\s*$",
+            hosts.join("|")
+        )
+    }
+
     /// Whether a landing URL points to an allowed host.
     pub fn allows(&self, url: &LandingUrl) -> bool {
         url.host().is_some_and(|host| {
@@ -164,10 +184,16 @@ pub struct InvalidCampaign;
 pub struct Campaign(String);
 
 impl Campaign {
+    /// The longest name accepted, in characters.
+    pub const MAX_LEN: usize = 64;
+
     /// Reads a name, trimmed.
     pub fn parse(input: &str) -> Result<Self, InvalidCampaign> {
         let name = input.trim();
-        if name.is_empty() || name.chars().count() > 64 || name.chars().any(char::is_control) {
+        if name.is_empty()
+            || name.chars().count() > Self::MAX_LEN
+            || name.chars().any(char::is_control)
+        {
             return Err(InvalidCampaign);
         }
         Ok(Self(name.to_owned()))
@@ -182,6 +208,17 @@ impl Campaign {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_url_pattern_names_each_host_and_each_wildcards_subdomains() {
+        let hosts = LandingHosts::parse(["portal.example", "*.shop.example"]).unwrap();
+
+        assert_eq!(
+            hosts.url_pattern(),
+            "^\\s*https?://(portal\\.example|shop\\.example|([a-z0-9-]+\\.)+shop\\.example)\
+             (:[1-9][0-9]{0,3})?([/?#][^\\s]*)?\\s*$"
+        );
+    }
 
     #[test]
     fn only_listed_hosts_and_subdomains_of_wildcards_are_allowed() {

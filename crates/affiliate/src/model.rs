@@ -145,6 +145,9 @@ pub enum DestinationKind {
 }
 
 impl DestinationKind {
+    /// The wire name of every kind, in the order of [`Self::kind`]'s arms.
+    pub const NAMES: [&'static str; 3] = ["paypal", "bank_transfer", "account_credit"];
+
     /// The wire name.
     pub fn kind(&self) -> &'static str {
         match self {
@@ -187,6 +190,9 @@ pub enum PayoutStatus {
 }
 
 impl PayoutStatus {
+    /// Every status, in the order a payout goes through them.
+    pub const ALL: [Self; 2] = [Self::Requested, Self::Paid];
+
     /// The wire and storage name.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -197,9 +203,7 @@ impl PayoutStatus {
 
     /// Reads a stored name.
     pub fn parse(text: &str) -> Option<Self> {
-        [Self::Requested, Self::Paid]
-            .into_iter()
-            .find(|s| s.as_str() == text)
+        Self::ALL.into_iter().find(|s| s.as_str() == text)
     }
 }
 
@@ -275,5 +279,22 @@ mod tests {
         };
         assert_eq!(bank.describe(), "bank account ending 3000");
         assert_eq!(bank.kind(), "bank_transfer");
+    }
+
+    #[test]
+    fn the_list_of_kind_names_holds_each_kinds_name() {
+        let kinds = [
+            DestinationKind::PayPal {
+                email: EmailAddress::parse("ada@example.com").unwrap(),
+            },
+            DestinationKind::BankTransfer {
+                account_holder: "Ada Lovelace".into(),
+                iban: Iban::parse("DE89370400440532013000").unwrap(),
+                bic: None,
+            },
+            DestinationKind::AccountCredit,
+        ];
+        let names: Vec<&str> = kinds.iter().map(DestinationKind::kind).collect();
+        assert_eq!(names, DestinationKind::NAMES);
     }
 }

@@ -28,6 +28,9 @@ pub enum DelegateStatus {
 pub struct InvalidStatus;
 
 impl DelegateStatus {
+    /// Every status, in the order a delegate goes through them.
+    pub const ALL: [Self; 3] = [Self::Pending, Self::Active, Self::Revoked];
+
     /// The wire and storage name.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -39,7 +42,7 @@ impl DelegateStatus {
 
     /// Reads a stored name.
     pub fn parse(text: &str) -> Result<Self, InvalidStatus> {
-        [Self::Pending, Self::Active, Self::Revoked]
+        Self::ALL
             .into_iter()
             .find(|status| status.as_str() == text)
             .ok_or(InvalidStatus)

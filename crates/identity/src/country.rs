@@ -23,6 +23,11 @@ impl CountryCode {
             .map_err(|_| InvalidCountry)
     }
 
+    /// Every assigned code, in upper case, in alphabetical order.
+    pub fn all() -> impl Iterator<Item = &'static str> {
+        isocountry::CountryCode::iter_alpha2().map(|code| code.alpha2())
+    }
+
     /// The two upper-case letters.
     pub fn as_str(&self) -> &'static str {
         self.0.alpha2()

@@ -17,11 +17,14 @@ pub struct InvalidPostalCode;
 pub struct PostalCode(String);
 
 impl PostalCode {
+    /// The longest code accepted, in characters (all of them ASCII).
+    pub const MAX_LEN: usize = 16;
+
     /// Parses user input; surrounding white space is ignored, letters are upper-cased.
     pub fn parse(input: &str) -> Result<Self, InvalidPostalCode> {
         let input = input.trim();
         if input.is_empty()
-            || input.len() > 16
+            || input.len() > Self::MAX_LEN
             || !input
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == ' ' || c == '-')

@@ -1,24 +1,35 @@
 //! The published contract: the spec poem-openapi derives from the API's types,
 //! completed with what those types cannot say. Each operation gets its own error
-//! answers with the problem types it can answer, and request bodies are closed.
+//! answers with the problem types it can answer, request bodies are closed, and each
+//! field states the lengths, patterns, value sets and formats the domain enforces.
 //!
 //! `/openapi.json` and `/docs` serve the completed spec; `tests/api/conformance.rs`
 //! holds every answer of the HTTP tests against it.
 
+pub mod body_shapes;
+pub mod enum_properties;
+pub mod field_facts;
 pub mod operation_problems;
 pub mod problem_types;
 pub mod request_bodies;
 pub mod responses;
+pub mod schema_check;
 
 use serde_json::Value;
 
-/// The spec as served, from the one poem-openapi generates. A document that is not
-/// JSON (which poem-openapi never writes) is served as it came.
-pub fn publish(generated: &str) -> String {
+pub use field_facts::ConfiguredRules;
+
+/// The spec as served, from the one poem-openapi generates, with the rules that
+/// depend on settings filled in. A document that is not JSON (which poem-openapi
+/// never writes) is served as it came.
+pub fn publish(generated: &str, configured: &ConfiguredRules) -> String {
     let Ok(mut spec) = serde_json::from_str::<Value>(generated) else {
         return generated.to_owned();
     };
     responses::own_problem_responses(&mut spec);
     request_bodies::close_request_bodies(&mut spec);
+    enum_properties::inline_enum_properties(&mut spec);
+    field_facts::state_field_facts(&mut spec, &field_facts::field_facts(configured));
+    field_facts::state_parameter_facts(&mut spec);
     serde_json::to_string_pretty(&spec).unwrap_or_else(|_| generated.to_owned())
 }

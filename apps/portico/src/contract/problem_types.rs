@@ -26,7 +26,7 @@ pub const PROBLEM_TYPES: &[ProblemType] = &[
     problem_type(
         "malformed-body",
         400,
-        "the body is not JSON of the documented shape",
+        "the body is not JSON, or not a JSON object",
     ),
     problem_type(
         "invalid-parameter",
@@ -178,7 +178,7 @@ pub const PROBLEM_TYPES: &[ProblemType] = &[
     problem_type(
         "validation-failed",
         422,
-        "fields are missing or not acceptable; `errors` names each",
+        "fields are missing, unknown, mistyped or not acceptable; `errors` names each",
     ),
     problem_type("empty-update", 422, "the body names no field to change"),
     problem_type(

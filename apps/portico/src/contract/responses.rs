@@ -43,7 +43,10 @@ pub fn own_problem_responses(spec: &mut Value) {
         responses.retain(|status, _| !status.starts_with('4') && !status.starts_with('5'));
         for (status, types) in by_status {
             let name = format!("{}Problem{status}", capitalised(&id));
-            schemas.insert(name.clone(), problem_schema(&generic, status, &types));
+            schemas.insert(
+                name.clone(),
+                problem_schema(&generic, &name, status, &types),
+            );
             responses.insert(status.to_string(), problem_response(status, &types, &name));
         }
     }
@@ -62,9 +65,11 @@ fn capitalised(id: &str) -> String {
         .unwrap_or_default()
 }
 
-/// The generic problem schema with `type` and `status` closed to this answer's values.
-fn problem_schema(generic: &Value, status: u16, types: &[&ProblemType]) -> Value {
+/// The generic problem schema with `type` and `status` closed to this answer's values,
+/// under its own title (generators name their types after it).
+fn problem_schema(generic: &Value, name: &str, status: u16, types: &[&ProblemType]) -> Value {
     let mut schema = generic.clone();
+    schema["title"] = json!(name);
     let urns: Vec<String> = types
         .iter()
         .map(|known| format!("urn:portico:problem:{}", known.slug))

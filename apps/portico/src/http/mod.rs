@@ -5,6 +5,7 @@
 pub mod allowed_methods;
 pub mod auth;
 pub mod body_limit;
+pub mod body_shape;
 pub mod client;
 pub mod cookies;
 pub mod pagination;

@@ -102,6 +102,17 @@ pub fn platform_token_required() -> Problem {
     )
 }
 
+/// 422 `validation-failed` naming each invalid field.
+pub fn validation_problem(errors: Vec<FieldError>) -> Problem {
+    let detail = match errors.as_slice() {
+        [one] => format!("The field '{}' is not valid: {}", one.field, one.message),
+        _ => format!("{} fields are not valid.", errors.len()),
+    };
+    let mut body = problem(422, "validation-failed", "Invalid request fields", detail);
+    body.errors = Some(errors);
+    body
+}
+
 impl ApiError {
     /// 400 with the given slug.
     pub fn bad_request(slug: &str, title: &str, detail: impl Into<String>) -> Self {
@@ -130,13 +141,7 @@ impl ApiError {
 
     /// 422 naming the invalid fields.
     pub fn validation(errors: Vec<FieldError>) -> Self {
-        let detail = match errors.as_slice() {
-            [one] => format!("The field '{}' is not valid: {}", one.field, one.message),
-            _ => format!("{} fields are not valid.", errors.len()),
-        };
-        let mut body = problem(422, "validation-failed", "Invalid request fields", detail);
-        body.errors = Some(errors);
-        Self::Unprocessable(Json(body))
+        Self::Unprocessable(Json(validation_problem(errors)))
     }
 
     /// 422 for a single field.

@@ -124,6 +124,9 @@ pub struct Services {
     pub payouts: Payouts,
     /// The affiliate program's settings.
     pub affiliate: ProgramSettings,
+    /// The settings the published spec states as rules (password length, landing
+    /// hosts).
+    pub contract_rules: crate::contract::ConfiguredRules,
     /// Where the portal is reached (`PORTICO_PUBLIC_BASE_URL`): the spec's server, and
     /// where `/r/{code}` lands when a link has no landing URL or the code is unknown.
     pub public_base_url: String,
@@ -208,6 +211,10 @@ impl Services {
             ledger: affiliate.ledger,
             payouts: affiliate.payouts,
             affiliate: settings.affiliate,
+            contract_rules: crate::contract::ConfiguredRules {
+                password_min_chars: settings.password_policy.min_len(),
+                landing_url_pattern: settings.landing_hosts.url_pattern(),
+            },
             public_base_url: settings.public_base_url.clone(),
             trusted_proxies: settings.trusted_proxies.clone(),
             history: MailHistory::new(outbox.clone()),

@@ -16,8 +16,8 @@ use portico::http::allowed_methods::AllowedMethods;
 use serde_json::Value;
 use tokio::sync::OnceCell;
 
-use crate::json_schema::{faults, resolve};
 use crate::support::Reply;
+use portico::contract::schema_check::{Depth, faults, resolve};
 
 /// The published spec and its path templates, read once per test binary.
 struct Contract {
@@ -127,7 +127,7 @@ fn check_body(spec: &Value, answer: &Value, id: &str, reply: &Reply) {
     let Some(schema) = declared else {
         panic!("{id} answered {media}, which the spec does not declare for that status");
     };
-    let found = faults(spec, schema, &reply.json(), "body");
+    let found = faults(spec, schema, &reply.json(), "", Depth::Full);
     assert!(
         found.is_empty(),
         "{id} answered a body its schema does not describe: {found:#?}\n{}",

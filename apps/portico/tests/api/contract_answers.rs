@@ -5,6 +5,8 @@
 use std::collections::BTreeMap;
 
 use poem::http::Method;
+use portico::contract::ConfiguredRules;
+use portico::contract::field_facts::{field_facts, state_field_facts};
 use portico::contract::operation_problems::declared;
 use portico_sea_orm::testing::Engine;
 use serde_json::Value;
@@ -219,4 +221,92 @@ async fn the_spec_names_this_server_and_the_docs_show_the_same_spec() {
         "the docs show another spec"
     );
     app.finish().await;
+}
+
+#[tokio::test]
+async fn every_field_rule_names_a_field_of_the_spec() {
+    let mut spec = spec().await;
+    let configured = ConfiguredRules {
+        password_min_chars: 8,
+        landing_url_pattern: "^https://portal\\.example/.*$".into(),
+    };
+    let unknown = state_field_facts(&mut spec, &field_facts(&configured));
+    assert!(
+        unknown.is_empty(),
+        "rules about fields the spec lacks: {unknown:#?}"
+    );
+}
+
+#[tokio::test]
+async fn the_spec_states_what_the_domain_enforces() {
+    let spec = spec().await;
+    let schemas = &spec["components"]["schemas"];
+    let register = &schemas["RegisterRequest"]["properties"];
+    assert_eq!(register["password"]["maxLength"], 128);
+    assert_eq!(register["password"]["pattern"], "^[\\s\\S]{8,}$");
+    let first_name = register["first_name"]["pattern"].as_str().unwrap();
+    assert!(first_name.contains("{0,98}"), "{first_name}");
+    assert_eq!(register["email"]["format"], "email");
+    let username = register["username"]["pattern"].as_str().unwrap();
+    assert!(
+        username.contains("[A-Za-z0-9][A-Za-z0-9._-]{1,30}[A-Za-z0-9]"),
+        "{username}"
+    );
+    let landing = schemas["NewLink"]["properties"]["landing_url"]["pattern"]
+        .as_str()
+        .unwrap();
+    assert!(
+        landing.contains("portal\\.example|shop\\.example"),
+        "{landing}"
+    );
+    assert_eq!(
+        schemas["MessageItem"]["properties"]["status"]["enum"],
+        serde_json::json!(["queued", "sent", "failed", "bounced"])
+    );
+    let kinds = schemas["SecurityEventItem"]["properties"]["kind"]["enum"]
+        .as_array()
+        .unwrap();
+    assert_eq!(kinds.len(), 33);
+    assert_eq!(schemas["EmailItem"]["properties"]["id"]["format"], "uuid");
+    assert_eq!(
+        schemas["EmailItem"]["properties"]["created_at"]["format"],
+        "date-time"
+    );
+    assert!(
+        schemas["CompanyBody"]["properties"]["tax_id"]
+            .get("format")
+            .is_none()
+    );
+    assert!(
+        schemas["ProductBody"]["properties"]["id"]
+            .get("format")
+            .is_none()
+    );
+    let message_path = &spec["paths"]["/v1/me/messages/{id}"]["get"]["parameters"][0];
+    assert_eq!(message_path["schema"]["format"], "uuid");
+}
+
+/// Where a `null` sits in a part of the spec, if anywhere.
+fn first_null(node: &Value, at: &str) -> Option<String> {
+    match node {
+        Value::Null => Some(at.to_owned()),
+        Value::Object(map) => map
+            .iter()
+            .find_map(|(key, value)| first_null(value, &format!("{at}/{key}"))),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(index, item)| first_null(item, &format!("{at}/{index}"))),
+        _ => None,
+    }
+}
+
+#[tokio::test]
+async fn the_spec_holds_no_null_where_a_schema_or_list_belongs() {
+    let mut spec = spec().await;
+    // A nullable field with a closed set lists null among its values (OpenAPI 3.0).
+    let country = &mut spec["components"]["schemas"]["AddressPatch"]["properties"]["country"];
+    let values = country["enum"].as_array_mut().unwrap();
+    assert_eq!(values.pop(), Some(Value::Null));
+    assert_eq!(first_null(&spec, ""), None);
 }

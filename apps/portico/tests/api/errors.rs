@@ -2,7 +2,7 @@
 
 use poem::Body;
 use poem::http::Method;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::support::{TestApp, on_both_engines, raw, registration};
 
@@ -26,16 +26,15 @@ async fn malformed_bodies_are_400_problems_and_store_nothing(app: &TestApp) {
     )
     .await
     .expect_problem(400, "malformed-body");
-    let mut wrong_type = registration("ada");
-    wrong_type["username"] = json!({ "nested": true });
-    app.post("/v1/accounts", None, wrong_type)
-        .await
-        .expect_problem(400, "malformed-body");
-    let mut unknown_field = registration("ada");
-    unknown_field["is_admin"] = json!(true);
-    app.post("/v1/accounts", None, unknown_field)
-        .await
-        .expect_problem(400, "malformed-body");
+    raw(
+        app,
+        Method::POST,
+        "/v1/accounts",
+        "application/json",
+        Body::from_string("[1, 2]".into()),
+    )
+    .await
+    .expect_problem(400, "malformed-body");
     let body = serde_json::to_vec(&registration("ada")).unwrap();
     raw(
         app,
@@ -53,6 +52,61 @@ async fn malformed_bodies_are_400_problems_and_store_nothing(app: &TestApp) {
 on_both_engines!(
     malformed,
     super::malformed_bodies_are_400_problems_and_store_nothing
+);
+
+async fn every_missing_unknown_or_mistyped_field_is_named_in_one_422(app: &TestApp) {
+    let mut body = registration("ada");
+    body["username"] = json!({ "nested": true });
+    body["first_name"] = json!(false);
+    body["last_name"] = Value::Null;
+    body["is_admin"] = json!(true);
+    body.as_object_mut().unwrap().remove("email");
+
+    let reply = app.post("/v1/accounts", None, body).await;
+
+    reply.expect_invalid_fields(&["username", "first_name", "last_name", "is_admin", "email"]);
+    let errors = reply.json()["errors"].clone();
+    let message = |field: &str| {
+        errors
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["field"] == field)
+            .map(|e| e["message"].as_str().unwrap().to_owned())
+            .unwrap()
+    };
+    assert_eq!(message("email"), "this field is required");
+    assert_eq!(message("first_name"), "must be a string, not a boolean");
+    assert_eq!(message("last_name"), "cannot be null");
+    assert_eq!(message("is_admin"), "is not a field of this request");
+    // A nested object's fields are named by their path.
+    let token = app.signed_up("bob").await;
+    app.post(
+        "/v1/me/delegates",
+        Some(&token),
+        json!({ "email": "carol@example.com", "scope": { "products": [1] } }),
+    )
+    .await
+    .expect_invalid_fields(&["scope.products[0]"]);
+    // Nothing was created by the first answer.
+    app.register("ada").await.expect(201);
+}
+on_both_engines!(
+    field_shapes,
+    super::every_missing_unknown_or_mistyped_field_is_named_in_one_422
+);
+
+async fn a_bad_body_without_a_token_is_told_to_log_in_first(app: &TestApp) {
+    app.post("/v1/me/emails", None, json!({ "address": 42 }))
+        .await
+        .expect_problem(401, "unauthenticated");
+    app.post("/v1/platform/mail/bounces", None, json!({ "reason": 1 }))
+        .await
+        .expect_problem(401, "unauthenticated");
+}
+on_both_engines!(
+    bad_body_without_token,
+    super::a_bad_body_without_a_token_is_told_to_log_in_first
 );
 
 async fn an_oversized_body_is_a_413_problem(app: &TestApp) {

@@ -298,7 +298,7 @@ async fn malformed_ranges_and_labels_are_refused_and_nothing_is_stored(app: &Tes
         json!({ "cidr": ["10.0.0.0/8"] }),
     )
     .await
-    .expect(400);
+    .expect_invalid_fields(&["cidr"]);
     app.delete("/v1/me/ip-whitelist/not-an-id", &token)
         .await
         .expect_problem(404, "not-found");

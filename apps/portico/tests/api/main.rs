@@ -25,7 +25,6 @@ mod form_browser;
 mod health;
 mod history_pages;
 mod ip_whitelist;
-mod json_schema;
 mod limits;
 mod link_pages;
 mod live;

@@ -36,7 +36,7 @@ async fn invalid_or_empty_profile_changes_change_nothing(app: &TestApp) {
         .expect_problem(422, "empty-update");
     app.patch("/v1/me/profile", &token, json!({ "username": "hacker" }))
         .await
-        .expect_problem(400, "malformed-body");
+        .expect_invalid_fields(&["username"]);
 
     let profile = app.get("/v1/me/profile", &token).await.json();
     assert_eq!(profile["first_name"], "Ada");

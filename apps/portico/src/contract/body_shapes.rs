@@ -1,0 +1,99 @@
+//! The request-body schema of each operation, read from the published spec once, so
+//! that a body's shape can be checked against the same document clients read.
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+use super::schema_check::{Depth, Fault, faults};
+use crate::http::allowed_methods::AllowedMethods;
+
+/// Each operation's body schema, by method and path template.
+#[derive(Debug, Default)]
+pub struct BodyShapes {
+    spec: Value,
+    templates: AllowedMethods,
+    schemas: HashMap<(String, String), Value>,
+}
+
+impl BodyShapes {
+    /// The body schemas of a spec's operations (JSON bodies only).
+    pub fn from_spec(published: &str) -> Self {
+        let Ok(spec) = serde_json::from_str::<Value>(published) else {
+            return Self::default();
+        };
+        let mut schemas = HashMap::new();
+        for (path, item) in spec["paths"].as_object().into_iter().flatten() {
+            for (method, operation) in item.as_object().into_iter().flatten() {
+                let json = operation["requestBody"]["content"]
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                    .find(|(media, _)| media.starts_with("application/json"));
+                if let Some((_, content)) = json {
+                    schemas.insert(
+                        (method.to_ascii_uppercase(), path.clone()),
+                        content["schema"].clone(),
+                    );
+                }
+            }
+        }
+        Self {
+            templates: AllowedMethods::from_spec(published),
+            spec,
+            schemas,
+        }
+    }
+
+    /// Every missing, unknown, mistyped or null field of `body`, sent to `path` with
+    /// `method`; nothing for a route that takes no JSON body.
+    pub fn faults(&self, method: &str, path: &str, body: &Value) -> Vec<Fault> {
+        let Some(template) = self.templates.template(path) else {
+            return Vec::new();
+        };
+        match self.schemas.get(&(method.to_owned(), template.to_owned())) {
+            Some(schema) => faults(&self.spec, schema, body, "", Depth::Shape),
+            None => Vec::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    const SPEC: &str = r##"{
+        "paths": {"/v1/things/{id}": {"put": {
+            "requestBody": {"content": {"application/json; charset=utf-8": {
+                "schema": {"$ref": "#/components/schemas/Thing"}
+            }}}
+        }}},
+        "components": {"schemas": {"Thing": {
+            "type": "object", "required": ["name"], "additionalProperties": false,
+            "properties": {"name": {"type": "string"}, "size": {"type": "integer"}}
+        }}}
+    }"##;
+
+    #[test]
+    fn every_field_at_fault_is_named_and_other_routes_are_left_alone() {
+        let shapes = BodyShapes::from_spec(SPEC);
+
+        let found = shapes.faults("PUT", "/v1/things/42", &json!({"size": "big", "colour": 1}));
+
+        let named: Vec<&str> = found.iter().map(|fault| fault.at.as_str()).collect();
+        assert_eq!(named, ["name", "colour", "size"]);
+        assert!(
+            shapes
+                .faults("PUT", "/v1/things/42", &json!({"name": "x"}))
+                .is_empty()
+        );
+        assert!(
+            shapes
+                .faults("POST", "/v1/things/42", &json!({}))
+                .is_empty()
+        );
+        assert!(shapes.faults("PUT", "/v1/other", &json!({})).is_empty());
+    }
+}
