@@ -28,7 +28,7 @@ start_portico() {
 portico_binary() {
   if [ -z "${PORTICO_BINARY:-}" ]; then
     cargo build --release --locked --bin portico >&2
-    echo "target/release/portico"
+    echo "${CARGO_TARGET_DIR:-target}/release/portico"
   else
     echo "$PORTICO_BINARY"
   fi
@@ -37,7 +37,7 @@ portico_binary() {
 # Makes (once) a virtualenv under target/ holding the given pinned packages, and
 # prints its path.
 python_tools() {
-  local venv="${PORTICO_TOOLS_VENV:-target/ci-tools}"
+  local venv="${PORTICO_TOOLS_VENV:-${CARGO_TARGET_DIR:-target}/ci-tools}"
   if ! [ -f "$venv/.pinned" ] || [ "$(cat "$venv/.pinned")" != "$*" ]; then
     python3 -m venv "$venv"
     "$venv/bin/pip" install --quiet --disable-pip-version-check "$@"
