@@ -1,7 +1,7 @@
-"""Authentication for the contract fuzz runs: the run's own client account (opened
-by `run` before the fuzzer starts), logged in again whenever an operation under test
-ended its session (log out, a revocation), and the platform token for the platform
-run."""
+"""Authentication for the contract fuzz runs: a session of the run's own client
+account (opened by `run` before the fuzzer starts), and the platform token for the
+platform run. After an answer of 401 (the fuzzer logged the session out, say)
+schemathesis drops the cached session and fetches a new one."""
 
 import os
 

@@ -1,14 +1,21 @@
 //! Building the MIME message for an outbox envelope.
 
 use lettre::Message;
-use lettre::message::{Mailbox, MultiPart, header};
+use lettre::message::{Mailbox, MultiPart, SinglePart, header};
 use portico_kernel::EmailAddress;
 use portico_mail_log::{DeliveryError, Envelope};
 
-/// Builds the message. An address lettre refuses is a permanent failure: retrying
-/// would not change it. (Portico's addresses are validated on entry, so this is a
-/// last line of defence against header injection, not a normal path.)
-pub fn compose(envelope: &Envelope, sender: &EmailAddress) -> Result<Message, DeliveryError> {
+use crate::readable_body::{EightBit, readable_body};
+
+/// Builds the message, its bodies 8-bit where `eight_bit` allows. An address lettre
+/// refuses is a permanent failure: retrying would not change it. (Portico's
+/// addresses are validated on entry, so this is a last line of defence against
+/// header injection, not a normal path.)
+pub fn compose(
+    envelope: &Envelope,
+    sender: &EmailAddress,
+    eight_bit: EightBit,
+) -> Result<Message, DeliveryError> {
     let from: Mailbox = sender
         .as_str()
         .parse()
@@ -23,10 +30,17 @@ pub fn compose(envelope: &Envelope, sender: &EmailAddress) -> Result<Message, De
         .to(to)
         .subject(envelope.content.subject.clone())
         .message_id(Some(envelope.message_id_header.clone()))
-        .multipart(MultiPart::alternative_plain_html(
-            envelope.content.text.clone(),
-            envelope.content.html.clone(),
-        ))
+        .multipart(
+            MultiPart::alternative()
+                .singlepart(SinglePart::plain(readable_body(
+                    &envelope.content.text,
+                    eight_bit,
+                )))
+                .singlepart(SinglePart::html(readable_body(
+                    &envelope.content.html,
+                    eight_bit,
+                ))),
+        )
         .map_err(|e| DeliveryError::Permanent(format!("the message cannot be built: {e}")))
         .map(|mut message| {
             message.headers_mut().set(header::MIME_VERSION_1_0);
@@ -58,12 +72,19 @@ mod tests {
     #[test]
     fn the_message_carries_both_bodies_and_the_stable_message_id() {
         let sender = EmailAddress::parse("portal@example.com").unwrap();
-        let message = compose(&envelope("ada@example.com"), &sender).unwrap();
+        let message = compose(&envelope("ada@example.com"), &sender, EightBit::Allowed).unwrap();
         let raw = String::from_utf8(message.formatted()).unwrap();
         assert!(raw.contains("Message-ID: <id-1@mail.example>"));
         assert!(raw.contains("multipart/alternative"));
         assert!(raw.contains("text/plain"));
         assert!(raw.contains("text/html"));
         assert!(raw.contains("To: ada@example.com"));
+        // Both parts go as they are, so a link in them can be copied whole.
+        assert_eq!(
+            raw.matches("Content-Transfer-Encoding: 7bit").count(),
+            2,
+            "{raw}"
+        );
+        assert!(!raw.contains("quoted-printable"), "{raw}");
     }
 }

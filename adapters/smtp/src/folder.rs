@@ -7,6 +7,7 @@ use portico_kernel::EmailAddress;
 use portico_mail_log::{DeliveryError, Envelope, MailTransport};
 
 use crate::compose::compose;
+use crate::readable_body::EightBit;
 
 /// Writes every message to `<folder>/<message id>.eml`.
 #[derive(Debug, Clone)]
@@ -28,7 +29,8 @@ impl MailFolder {
 #[async_trait]
 impl MailTransport for MailFolder {
     async fn send(&self, envelope: &Envelope) -> Result<String, DeliveryError> {
-        let message = compose(envelope, &self.sender)?;
+        // A file takes 8-bit text as it is.
+        let message = compose(envelope, &self.sender, EightBit::Allowed)?;
         let path = self.folder.join(format!("{}.eml", envelope.id));
         let io = |e: std::io::Error| {
             DeliveryError::Transient(format!("cannot write {}: {e}", path.display()))

@@ -9,7 +9,9 @@
 //!   server; the message still counts as sent and shows in the history.
 //!
 //! Both build the same MIME message ([`compose`]): `multipart/alternative` with the text
-//! and HTML bodies and the outbox's stable `Message-ID`.
+//! and HTML bodies and the outbox's stable `Message-ID`. The bodies go as they are
+//! (`7bit`, or `8bit` beyond ASCII) whenever their lines fit, so that a link copied out
+//! of a message works ([`readable_body`]).
 //!
 //! ```no_run
 //! use portico_kernel::EmailAddress;
@@ -22,6 +24,7 @@
 
 pub mod compose;
 pub mod folder;
+pub mod readable_body;
 pub mod smtp;
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -31,6 +31,7 @@ struct Script {
     silent_after_data: bool,
     messages_per_connection: Option<usize>,
     drop_at_data: bool,
+    without_eight_bit: bool,
 }
 
 /// A running SMTP sink on a loopback port.
@@ -118,6 +119,12 @@ impl SmtpSink {
         lock(&self.script).drop_at_data = true;
     }
 
+    /// From now on, does not offer `8BITMIME`, like old relays: 8-bit text must then
+    /// reach it encoded.
+    pub fn refuse_eight_bit(&self) {
+        lock(&self.script).without_eight_bit = true;
+    }
+
     /// Connections accepted so far.
     pub fn connections(&self) -> usize {
         lock(&self.script).connections
@@ -165,7 +172,11 @@ async fn serve(stream: TcpStream, script: Arc<Mutex<Script>>) {
         }
         let command = line.trim_end().to_ascii_uppercase();
         let reply: String = if command.starts_with("EHLO") || command.starts_with("HELO") {
-            "250-portico-sink\r\n250 8BITMIME\r\n".into()
+            if lock(&script).without_eight_bit {
+                "250 portico-sink\r\n".into()
+            } else {
+                "250-portico-sink\r\n250 8BITMIME\r\n".into()
+            }
         } else if command.starts_with("MAIL FROM") {
             let limit = lock(&script).messages_per_connection;
             if limit.is_some_and(|limit| accepted_here >= limit) {

@@ -25,6 +25,7 @@ use portico_sea_orm::SeaOutbox;
 use portico_sea_orm::testing::{Engine, TestDatabase};
 use portico_smtp::SmtpMailer;
 use portico_smtp::compose::compose;
+use portico_smtp::readable_body::EightBit;
 use portico_smtp::testing::SmtpSink;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
@@ -90,7 +91,11 @@ async fn plain_smtp_loop(address: &str) -> f64 {
     write.write_all(b"EHLO bench.example\r\n").await.unwrap();
     expect_reply(&mut reader, b'2').await;
     let messages: Vec<Vec<u8>> = (0..DELIVERIES)
-        .map(|n| compose(&envelope(n), &sender()).unwrap().formatted())
+        .map(|n| {
+            compose(&envelope(n), &sender(), EightBit::Allowed)
+                .unwrap()
+                .formatted()
+        })
         .collect();
     let start = Instant::now();
     for message in &messages {

@@ -48,13 +48,16 @@ async fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     let settings = cli.settings;
-    let domain = settings.domain()?;
-    let transport = settings.transport(&domain.mail_from)?;
+    // Every setting is judged, then the database reached, before any file is written
+    // (the TOTP key file, by `domain`).
+    settings.check()?;
     let url = settings.database_url();
     if Database::backend_of(&url)? == Backend::Sqlite && settings.database_url.is_none() {
         std::fs::create_dir_all(&settings.data_dir)?;
     }
     let database = Database::connect(&url).await?;
+    let domain = settings.domain()?;
+    let transport = settings.transport(&domain.mail_from)?;
     if matches!(cli.command, Command::Migrate) {
         database.migrate().await?;
         tracing::info!("migrations applied");

@@ -41,6 +41,20 @@ pub enum SeedKeyError {
     Random(#[source] portico_kernel::StorageError),
 }
 
+/// Checks the configured key, or the key file under `data_dir` when there is one,
+/// without writing anything: a missing file is fine here, [`seed_vault`] creates it.
+pub fn check_seed_key(configured: Option<&Secret>, data_dir: &Path) -> Result<(), SeedKeyError> {
+    if let Some(key) = configured {
+        return vault_from_base64(key.expose(), "PORTICO_TOTP_KEY").map(|_| ());
+    }
+    let path = data_dir.join(KEY_FILE);
+    match fs::read_to_string(&path) {
+        Ok(text) => vault_from_base64(text.trim(), &path.display().to_string()).map(|_| ()),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(source) => Err(SeedKeyError::File { path, source }),
+    }
+}
+
 /// The vault for the configured key, or for the key file under `data_dir`, which is
 /// created (readable by the owner only) when missing.
 pub fn seed_vault(configured: Option<&Secret>, data_dir: &Path) -> Result<SeedVault, SeedKeyError> {

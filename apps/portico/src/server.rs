@@ -52,16 +52,22 @@ pub fn app(services: Arc<Services>) -> impl Endpoint<Output = Response> {
         .at("/healthz", get(healthz))
         .at("/readyz", get(readyz));
     let routes = if served {
+        routes.at("/metrics", get(metrics_endpoint))
+    } else {
         routes
-            .at("/metrics", get(metrics_endpoint))
-            .data(services)
+    };
+    // Inside the metrics, so that they count the 422 a client is given.
+    let routes = routes
+        .data(services)
+        .around(move |next, req| check_body_shape(next, req, shapes.clone()));
+    let routes = if served {
+        routes
             .around(move |next, req| record_requests(next, req, metrics.clone()))
             .boxed()
     } else {
-        routes.data(services).boxed()
+        routes.boxed()
     };
     routes
-        .around(move |next, req| check_body_shape(next, req, shapes.clone()))
         .around(limit_body)
         .around(move |next, req| problem_json(next, req, allowed.clone()))
         .around(move |next, req| trace_requests(next, req, trusted.clone()))

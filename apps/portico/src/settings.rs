@@ -8,12 +8,14 @@ use std::sync::Arc;
 use clap::{Args, ValueEnum};
 use portico_kernel::EmailAddress;
 use portico_mail_log::{MailTransport, RetryPolicy};
-use portico_security::{Cidr, PasswordPolicy, RateLimitPolicies, SessionPolicy, ThrottlePolicies};
+use portico_security::{
+    Cidr, PasswordPolicy, RateLimitPolicies, SeedVault, SessionPolicy, ThrottlePolicies,
+};
 use portico_smtp::{MailFolder, PoolTiming, SmtpMailer};
 use time::Duration;
 
 use crate::brand::BrandArgs;
-use crate::seed_key::seed_vault;
+use crate::seed_key::{SeedKeyError, check_seed_key, seed_vault};
 use crate::wiring::DomainSettings;
 use portico_affiliate::{LandingHosts, LandingUrl, ProgramSettings};
 
@@ -336,8 +338,30 @@ impl Settings {
         }
     }
 
-    /// The settings of the domain services, checked.
+    /// Every setting checked, without writing anything: start-up runs this before it
+    /// reaches the database, so that a bad value is named first, and calls
+    /// [`Self::domain`] (which may create the TOTP key file) only once the database
+    /// answered.
+    pub fn check(&self) -> Result<(), InvalidSetting> {
+        check_seed_key(self.totp_key.as_ref(), &self.data_dir).map_err(invalid_totp_key)?;
+        // A throwaway key: only the other settings are judged here.
+        let unused = SeedVault::new(&[0u8; 32]).map_err(|_| InvalidSetting {
+            name: "PORTICO_TOTP_KEY",
+            reason: "no key could be made".into(),
+        })?;
+        let domain = self.domain_with(unused)?;
+        // Building the mail transport writes nothing; it judges the SMTP settings.
+        self.transport(&domain.mail_from).map(|_| ())
+    }
+
+    /// The settings of the domain services, checked, with the TOTP seed key from
+    /// `PORTICO_TOTP_KEY` or the data folder's key file (created when missing).
     pub fn domain(&self) -> Result<DomainSettings, InvalidSetting> {
+        let vault = seed_vault(self.totp_key.as_ref(), &self.data_dir).map_err(invalid_totp_key)?;
+        self.domain_with(vault)
+    }
+
+    fn domain_with(&self, seed_vault: SeedVault) -> Result<DomainSettings, InvalidSetting> {
         let mail_from = EmailAddress::parse(&self.mail_from).map_err(|e| InvalidSetting {
             name: "PORTICO_MAIL_FROM",
             reason: e.to_string(),
@@ -409,12 +433,7 @@ impl Settings {
             public_base_url: base.to_owned(),
             mail_from,
             platform_token: self.platform_token.clone(),
-            seed_vault: seed_vault(self.totp_key.as_ref(), &self.data_dir).map_err(|e| {
-                InvalidSetting {
-                    name: "PORTICO_TOTP_KEY",
-                    reason: crate::http::problem::cause_chain(&e),
-                }
-            })?,
+            seed_vault,
         })
     }
 
@@ -466,5 +485,13 @@ impl Settings {
             ),
             None => Arc::new(MailFolder::new(self.data_dir.join("mail"), sender)),
         })
+    }
+}
+
+/// A TOTP key that cannot be used, as a setting refused.
+fn invalid_totp_key(error: SeedKeyError) -> InvalidSetting {
+    InvalidSetting {
+        name: "PORTICO_TOTP_KEY",
+        reason: crate::http::problem::cause_chain(&error),
     }
 }

@@ -3,6 +3,7 @@
 use std::fmt;
 
 use portico_kernel::StorageError;
+use portico_kernel::text_rules::WHITE_SPACE;
 
 const CODE_ALPHABET: &[u8; 32] = b"23456789abcdefghjkmnpqrstuvwxyz0";
 const CODE_LEN: usize = 12;
@@ -147,17 +148,17 @@ impl LandingHosts {
 
     /// A regular expression (in the dialect JSON Schema and OpenAPI use) that an
     /// acceptable landing URL matches: http(s), an allowed host, an optional port and
-    /// path. It tells clients the rule up front; [`Self::allows`] stays the judge.
+    /// path, letters in any case, white space around it. It tells clients the rule up
+    /// front; [`Self::allows`] stays the judge.
     pub fn url_pattern(&self) -> String {
-        let escape = |name: &str| name.replace('.', "\\.");
-        let mut hosts: Vec<String> = self.exact.iter().map(|name| escape(name)).collect();
+        let mut hosts: Vec<String> = self.exact.iter().map(|name| any_case(name)).collect();
         hosts.extend(
             self.suffixes
                 .iter()
-                .map(|domain| format!("([a-z0-9-]+\\.)+{}", escape(domain))),
+                .map(|domain| format!(r"([A-Za-z0-9-]+\.)+{}", any_case(domain))),
         );
         format!(
-            "^\\s*https?://({})(:[1-9][0-9]{{0,3}})?([/?#][^\\s]*)?\\s*$",
+            r"^[{WHITE_SPACE}]*[Hh][Tt][Tt][Pp][Ss]?://({}){PORT}?([/?#][^{WHITE_SPACE}]*)?[{WHITE_SPACE}]*$",
             hosts.join("|")
         )
     }
@@ -172,6 +173,25 @@ impl LandingHosts {
                     .any(|domain| host.ends_with(&format!(".{domain}")))
         })
     }
+}
+
+/// A port, 0 to 65535.
+const PORT: &str =
+    r"(:(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[0-9]{1,4}))";
+
+/// A host name as a pattern matching it in any case; the characters a host may hold
+/// that mean something in a pattern (`.` and the brackets of an IPv6 address) are
+/// escaped, and nothing else, so that every dialect reads it alike.
+fn any_case(name: &str) -> String {
+    name.chars()
+        .map(|c| match c {
+            'a'..='z' | 'A'..='Z' => {
+                format!("[{}{}]", c.to_ascii_uppercase(), c.to_ascii_lowercase())
+            }
+            '.' | '[' | ']' => format!(r"\{c}"),
+            other => other.to_string(),
+        })
+        .collect()
 }
 
 /// The text is not a campaign name.
@@ -213,10 +233,21 @@ mod tests {
     fn the_url_pattern_names_each_host_and_each_wildcards_subdomains() {
         let hosts = LandingHosts::parse(["portal.example", "*.shop.example"]).unwrap();
 
-        assert_eq!(
-            hosts.url_pattern(),
-            "^\\s*https?://(portal\\.example|shop\\.example|([a-z0-9-]+\\.)+shop\\.example)\
-             (:[1-9][0-9]{0,3})?([/?#][^\\s]*)?\\s*$"
+        let pattern = hosts.url_pattern();
+
+        assert!(
+            pattern.contains(
+                r"([Pp][Oo][Rr][Tt][Aa][Ll]\.[Ee][Xx][Aa][Mm][Pp][Ll][Ee]|[Ss][Hh][Oo][Pp]\."
+            ),
+            "{pattern}"
+        );
+        assert!(
+            pattern.contains(r"|([A-Za-z0-9-]+\.)+[Ss][Hh][Oo][Pp]\."),
+            "{pattern}"
+        );
+        assert!(
+            pattern.starts_with("^[") && pattern.ends_with("]*$"),
+            "{pattern}"
         );
     }
 

@@ -53,6 +53,7 @@ mod money;
 pub mod page;
 pub mod secret;
 pub mod storage;
+pub mod text_rules;
 pub mod token;
 pub mod username;
 

@@ -38,14 +38,14 @@ pub enum BounceReference {
 }
 
 impl BounceReference {
-    /// The longest reference read.
+    /// The longest reference read, in characters.
     pub const MAX_LEN: usize = 255;
 
     /// Reads a reference as a bounce report gives it: Portico's message id, or else a
     /// `Message-ID` header, with or without its angle brackets.
     pub fn parse(text: &str) -> Result<Self, InvalidBounceReference> {
         let trimmed = text.trim();
-        if trimmed.is_empty() || text.len() > Self::MAX_LEN {
+        if trimmed.is_empty() || text.chars().count() > Self::MAX_LEN {
             return Err(InvalidBounceReference);
         }
         Ok(match MessageId::parse(trimmed) {

@@ -13,6 +13,7 @@ use portico_kernel::EmailAddress;
 use portico_mail_log::{DeliveryError, Envelope, MailTransport};
 
 use crate::compose::compose;
+use crate::readable_body::EightBit;
 pub use pool::PoolTiming;
 use pool::{ConnectionPool, SendError};
 use relay::Relay;
@@ -83,12 +84,18 @@ fn classify(error: &SendError) -> DeliveryError {
 #[async_trait]
 impl MailTransport for SmtpMailer {
     async fn send(&self, envelope: &Envelope) -> Result<String, DeliveryError> {
-        let message = compose(envelope, &self.sender)?;
-        let response = self
-            .pool
-            .send(message.envelope(), &message.formatted())
-            .await
-            .map_err(|e| classify(&e))?;
+        let message = compose(envelope, &self.sender, EightBit::Allowed)?;
+        let formatted = message.formatted();
+        let sent = match self.pool.send(message.envelope(), &formatted).await {
+            // A server without 8BITMIME takes the same message with its 8-bit text
+            // encoded: less convenient to copy from, but delivered.
+            Err(SendError::Unsupported(_)) if !formatted.is_ascii() => {
+                let ascii = compose(envelope, &self.sender, EightBit::Refused)?;
+                self.pool.send(ascii.envelope(), &ascii.formatted()).await
+            }
+            other => other,
+        };
+        let response = sent.map_err(|e| classify(&e))?;
         let text = response.message().collect::<Vec<_>>().join(" ");
         Ok(format!("{} {}", response.code(), text).trim().to_owned())
     }

@@ -45,6 +45,34 @@ async fn an_accepted_message_arrives_with_its_message_id() {
 }
 
 #[tokio::test]
+async fn links_arrive_whole_and_8bit_text_reaches_a_server_without_8bitmime() {
+    let mut message = envelope("ada@example.com");
+    message.content.text = "Grüße! Öffnen Sie https://portal.example/verify-email?email=0190a6b2-0000-7000-8000-000000000000&token=Abc-_0123456789".into();
+    let modern = SmtpSink::start().await.unwrap();
+    let old = SmtpSink::start().await.unwrap();
+    old.refuse_eight_bit();
+
+    SmtpMailer::from_url(&modern.url(), &sender())
+        .unwrap()
+        .send(&message)
+        .await
+        .unwrap();
+    SmtpMailer::from_url(&old.url(), &sender())
+        .unwrap()
+        .send(&message)
+        .await
+        .unwrap();
+
+    // Where the server takes 8-bit text, the link can be copied out whole.
+    let sent = &modern.received()[0].data;
+    assert!(sent.contains("Content-Transfer-Encoding: 8bit"), "{sent}");
+    assert!(sent.contains("&token=Abc-_0123456789"), "{sent}");
+    // Where it does not, the message still arrives, encoded as ASCII.
+    let sent = &old.received()[0].data;
+    assert!(sent.is_ascii(), "{sent}");
+}
+
+#[tokio::test]
 async fn a_4xx_answer_is_temporary_and_the_next_attempt_is_accepted() {
     let sink = SmtpSink::start().await.unwrap();
     sink.fail_next(1);

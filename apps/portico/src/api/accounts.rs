@@ -8,6 +8,7 @@ use poem_openapi::{ApiResponse, Object, OpenApi};
 use portico_affiliate::LinkCode;
 use portico_identity::{LanguageTag, PersonName, Profile, Registration, Username};
 use portico_kernel::{EmailAddress, Password};
+use portico_security::{PasswordContext, PasswordPolicy};
 
 use crate::api::ApiTags;
 use crate::api::profile::ProfileBody;
@@ -24,6 +25,10 @@ pub const PROBLEMS: &[OperationProblems] = &[OperationProblems {
     operation: "registerAccount",
     slugs: &["too-many-requests", "username-taken", "email-taken"],
 }];
+
+/// The longest referral code read; a longer one is refused rather than ignored, so
+/// that a client sending something else there hears of it.
+pub const MAX_REFERRAL_CODE_CHARS: usize = 64;
 
 /// A registration.
 #[derive(Object)]
@@ -51,17 +56,30 @@ pub struct RegisterRequest {
 }
 
 impl RegisterRequest {
-    fn try_into_domain(self) -> Result<(Registration, Password), ApiError> {
+    /// Every field read, the password judged by `policy` as well, so that one answer
+    /// names every field at fault. (Registration judges the password again, for
+    /// embedders that call it directly.)
+    fn try_into_domain(
+        self,
+        policy: &PasswordPolicy,
+    ) -> Result<(Registration, Password), ApiError> {
         let mut v = Validator::default();
         let username = v.check("username", Username::parse(&self.username));
         let email = v.check("email", EmailAddress::parse(&self.email));
         let first_name = v.check("first_name", PersonName::parse(&self.first_name));
         let last_name = v.check("last_name", PersonName::parse(&self.last_name));
         let language = v.check_opt("language", self.language.as_deref().map(LanguageTag::parse));
+        let password = Password::new(self.password);
+        let addresses = [self.email.trim()];
+        let context = PasswordContext {
+            username: self.username.trim(),
+            emails: &addresses,
+        };
+        let acceptable = v.check("password", policy.check(&password, &context));
         let referral_code = v.check(
             "referral_code",
             match &self.referral_code {
-                Some(code) if code.chars().count() > 64 => {
+                Some(code) if code.chars().count() > MAX_REFERRAL_CODE_CHARS => {
                     Err("a referral code has at most 64 characters")
                 }
                 _ => Ok(()),
@@ -74,6 +92,7 @@ impl RegisterRequest {
             last_name,
             language,
             referral_code,
+            acceptable,
         ) {
             (
                 Some(username),
@@ -81,6 +100,7 @@ impl RegisterRequest {
                 Some(first_name),
                 Some(last_name),
                 Some(language),
+                Some(()),
                 Some(()),
             ) => Ok((
                 Registration {
@@ -90,7 +110,7 @@ impl RegisterRequest {
                     last_name,
                     language: language.unwrap_or_else(LanguageTag::english),
                 },
-                Password::new(self.password),
+                password,
             )),
             _ => Err(v.into_error()),
         }
@@ -116,7 +136,7 @@ pub(crate) async fn register_account(
     request: RegisterRequest,
 ) -> Result<Profile, ApiError> {
     let referral_code = request.referral_code.clone();
-    let (registration, password) = request.try_into_domain()?;
+    let (registration, password) = request.try_into_domain(&services.password_policy)?;
     services
         .rate_limits
         .registration(client_info(req).ip)

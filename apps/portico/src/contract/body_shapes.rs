@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use super::schema_check::{Depth, Fault, faults};
+use super::spec_walk::operations;
 use crate::http::allowed_methods::AllowedMethods;
 
 /// Each operation's body schema, by method and path template.
@@ -23,19 +24,17 @@ impl BodyShapes {
             return Self::default();
         };
         let mut schemas = HashMap::new();
-        for (path, item) in spec["paths"].as_object().into_iter().flatten() {
-            for (method, operation) in item.as_object().into_iter().flatten() {
-                let json = operation["requestBody"]["content"]
-                    .as_object()
-                    .into_iter()
-                    .flatten()
-                    .find(|(media, _)| media.starts_with("application/json"));
-                if let Some((_, content)) = json {
-                    schemas.insert(
-                        (method.to_ascii_uppercase(), path.clone()),
-                        content["schema"].clone(),
-                    );
-                }
+        for (path, method, operation) in operations(&spec) {
+            let json = operation["requestBody"]["content"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .find(|(media, _)| media.starts_with("application/json"));
+            if let Some((_, content)) = json {
+                schemas.insert(
+                    (method.to_ascii_uppercase(), path.to_owned()),
+                    content["schema"].clone(),
+                );
             }
         }
         Self {

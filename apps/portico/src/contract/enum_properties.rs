@@ -7,13 +7,14 @@
 
 use serde_json::{Map, Value};
 
+use super::spec_walk::component_name;
+
 /// The referenced schema of `allOf: [{$ref: X}, ...]` when X is a closed set.
 fn referenced_enum<'a>(schemas: &'a Map<String, Value>, property: &Value) -> Option<&'a Value> {
     let parts = property["allOf"].as_array()?;
     let name = parts
         .iter()
-        .find_map(|part| part["$ref"].as_str())?
-        .strip_prefix("#/components/schemas/")?;
+        .find_map(|part| component_name(&part["$ref"]))?;
     let schema = schemas.get(name)?;
     schema["enum"].is_array().then_some(schema)
 }

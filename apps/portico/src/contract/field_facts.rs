@@ -3,40 +3,26 @@
 //! generator then refuses a bad value before sending it, and a fuzzer knows what a
 //! good one looks like.
 //!
-//! Patterns allow the white space the domain trims; lengths count characters.
+//! The rules and their patterns are in [`super::rules`]; lengths count characters.
 
 use portico_affiliate::services::ledger::MAX_EVENT_AMOUNT_MINOR;
 use portico_affiliate::{
-    BillingEventId, Campaign, CommissionStatus, DestinationKind, LandingUrl, PayoutStatus,
+    BillingEventId, Campaign, CommissionStatus, DestinationKind, PayoutStatus,
 };
-use portico_delegation::{DelegateStatus, MAX_SCOPE_PRODUCTS, ProductId, ProductName};
+use portico_delegation::{DelegateStatus, MAX_SCOPE_PRODUCTS, ProductName};
 use portico_identity::{
     AddressLine, CompanyName, CountryCode, PersonName, PhoneLabel, PostalCode, TaxId,
 };
-use portico_kernel::{EmailAddress, Username};
+use portico_kernel::EmailAddress;
+use portico_kernel::text_rules::{CONTROL, WHITE_SPACE as SPACE};
 use portico_mail_log::{BounceReason, BounceReference, MessageStatus};
 use portico_security::{PasswordPolicy, SecurityEventKind, WhitelistLabel};
-use serde_json::{Value, json};
+use serde_json::Value;
 
+use super::rules::{Rule, free_text, language, one_of, product_id, state, text, trimmed, username};
+use super::spec_walk::operations_mut;
+use crate::api::accounts::MAX_REFERRAL_CODE_CHARS;
 use crate::mail_notices::sources::MAIL_TEMPLATES;
-
-/// What the spec states about one field.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Rule {
-    /// A string format: `date-time`, `uuid`, `email`, `uri`.
-    Format(&'static str),
-    /// One of these values.
-    OneOf(Vec<String>),
-    /// Text: at most this many characters, matching this pattern.
-    Text {
-        max_chars: Option<usize>,
-        pattern: Option<String>,
-    },
-    /// A whole number in this range.
-    Range { min: i64, max: i64 },
-    /// A list of this many items.
-    Items { min: usize, max: usize },
-}
 
 /// One rule on one field of one schema.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,60 +44,6 @@ pub struct ConfiguredRules {
     pub landing_url_pattern: String,
 }
 
-/// The white space the domain trims (Unicode's `White_Space`), as a class body.
-const SPACE: &str = r"\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000";
-
-/// The control characters the domain refuses (Unicode's `Cc`), as a class body.
-const CONTROL: &str = r"\x00-\x1F\x7F-\x9F";
-
-/// Text the domain trims and then wants `min..=max` characters of, each one in
-/// `inner` and the first and last ones in `edge` as well (so not white space): the
-/// length is stated by the pattern, since white space around the text is not counted.
-fn trimmed(min: usize, max: usize, edge: &str, inner: &str) -> Rule {
-    let core = match (min, max) {
-        (_, 1) => edge.to_owned(),
-        (0 | 1, _) => format!("{edge}(?:{inner}{{0,{}}}{edge})?", max - 2),
-        _ => format!("{edge}{inner}{{{},{}}}{edge}", min - 2, max - 2),
-    };
-    let core = if min == 0 {
-        format!("(?:{core})?")
-    } else {
-        core
-    };
-    Rule::Text {
-        max_chars: None,
-        pattern: Some(format!("^[{SPACE}]*{core}[{SPACE}]*$")),
-    }
-}
-
-/// Free text as the domain reads it: trimmed, 1 to `max` characters, no control
-/// characters.
-fn free_text(max: usize) -> Rule {
-    trimmed(
-        1,
-        max,
-        &format!("[^{SPACE}{CONTROL}]"),
-        &format!("[^{CONTROL}]"),
-    )
-}
-
-fn text(max_chars: usize, pattern: impl Into<String>) -> Rule {
-    Rule::Text {
-        max_chars: Some(max_chars),
-        pattern: Some(pattern.into()),
-    }
-}
-
-fn one_of<'a>(values: impl IntoIterator<Item = &'a str>) -> Rule {
-    let mut seen: Vec<String> = Vec::new();
-    for value in values {
-        if !seen.iter().any(|known| known == value) {
-            seen.push(value.to_owned());
-        }
-    }
-    Rule::OneOf(seen)
-}
-
 fn fact(schema: &'static str, field: &'static str, rule: Rule) -> FieldFact {
     FieldFact {
         schema,
@@ -120,43 +52,15 @@ fn fact(schema: &'static str, field: &'static str, rule: Rule) -> FieldFact {
     }
 }
 
-/// A username: letters, digits and `._-`, starting and ending with a letter or
-/// digit, between the domain's bounds.
-fn username() -> Rule {
-    trimmed(
-        Username::MIN_LEN,
-        Username::MAX_LEN,
-        "[A-Za-z0-9]",
-        "[A-Za-z0-9._-]",
-    )
-}
-
-/// A product id of the platform's: its own alphabet, as the domain reads it.
-fn product_id() -> Rule {
-    text(
-        ProductId::MAX_LEN,
-        format!("^[A-Za-z0-9._:-]{{1,{}}}$", ProductId::MAX_LEN),
-    )
-}
-
-/// A language, an optional script and an optional region: the subset of BCP 47
-/// tags a client needs.
-fn language() -> Rule {
-    Rule::Text {
-        max_chars: None,
-        pattern: Some(format!(
-            "^[{SPACE}]*[A-Za-z]{{2,3}}(-[A-Za-z]{{4}})?(-([A-Za-z]{{2}}|[0-9]{{3}}))?[{SPACE}]*$"
-        )),
-    }
-}
-
 /// Every rule, with the configured ones filled in.
 pub fn field_facts(configured: &ConfiguredRules) -> Vec<FieldFact> {
-    let password = text(
-        PasswordPolicy::HARD_MAX_LEN,
-        format!("^[\\s\\S]{{{},}}$", configured.password_min_chars),
-    );
+    let password = Rule::Text {
+        min_chars: Some(configured.password_min_chars),
+        max_chars: Some(PasswordPolicy::HARD_MAX_LEN),
+        pattern: None,
+    };
     let email = Rule::Text {
+        min_chars: None,
         max_chars: Some(EmailAddress::MAX_LEN),
         pattern: None,
     };
@@ -178,6 +82,8 @@ pub fn field_facts(configured: &ConfiguredRules) -> Vec<FieldFact> {
         BillingEventId::MAX_LEN,
         format!("^[^{CONTROL}]*[^{SPACE}{CONTROL}][^{CONTROL}]*$"),
     );
+    let message_status = one_of(MessageStatus::ALL.map(MessageStatus::as_str));
+    let template = one_of(MAIL_TEMPLATES.iter().map(|source| source.name));
     vec![
         fact("RegisterRequest", "username", username()),
         fact("RegisterRequest", "email", Rule::Format("email")),
@@ -194,6 +100,15 @@ pub fn field_facts(configured: &ConfiguredRules) -> Vec<FieldFact> {
             free_text(PersonName::MAX_LEN),
         ),
         fact("RegisterRequest", "language", language()),
+        fact(
+            "RegisterRequest",
+            "referral_code",
+            Rule::Text {
+                min_chars: None,
+                max_chars: Some(MAX_REFERRAL_CODE_CHARS),
+                pattern: None,
+            },
+        ),
         fact("ProfilePatch", "first_name", free_text(PersonName::MAX_LEN)),
         fact("ProfilePatch", "last_name", free_text(PersonName::MAX_LEN)),
         fact("ProfilePatch", "language", language()),
@@ -232,7 +147,13 @@ pub fn field_facts(configured: &ConfiguredRules) -> Vec<FieldFact> {
         fact(
             "NewLink",
             "landing_url",
-            text(LandingUrl::MAX_LEN, configured.landing_url_pattern.clone()),
+            // Its limit, `LandingUrl::MAX_LEN`, counts bytes once normalised: no
+            // character count states it.
+            Rule::Text {
+                min_chars: None,
+                max_chars: None,
+                pattern: Some(configured.landing_url_pattern.clone()),
+            },
         ),
         fact("NewLink", "campaign", free_text(Campaign::MAX_LEN)),
         fact("NewDestination", "kind", one_of(DestinationKind::NAMES)),
@@ -260,31 +181,11 @@ pub fn field_facts(configured: &ConfiguredRules) -> Vec<FieldFact> {
             text(BounceReason::MAX_LEN, format!("[^{SPACE}{CONTROL}]")),
         ),
         // What answers carry.
-        fact(
-            "MessageItem",
-            "status",
-            one_of(MessageStatus::ALL.map(MessageStatus::as_str)),
-        ),
-        fact(
-            "MessageDetail",
-            "status",
-            one_of(MessageStatus::ALL.map(MessageStatus::as_str)),
-        ),
-        fact(
-            "StatusEventItem",
-            "status",
-            one_of(MessageStatus::ALL.map(MessageStatus::as_str)),
-        ),
-        fact(
-            "MessageItem",
-            "template",
-            one_of(MAIL_TEMPLATES.iter().map(|t| t.name)),
-        ),
-        fact(
-            "MessageDetail",
-            "template",
-            one_of(MAIL_TEMPLATES.iter().map(|t| t.name)),
-        ),
+        fact("MessageItem", "status", message_status.clone()),
+        fact("MessageDetail", "status", message_status.clone()),
+        fact("StatusEventItem", "status", message_status.clone()),
+        fact("MessageItem", "template", template.clone()),
+        fact("MessageDetail", "template", template.clone()),
         fact(
             "MessageDetail",
             "language",
@@ -350,39 +251,6 @@ fn named_format(schema: &str, field: &str) -> Option<&'static str> {
     }
 }
 
-/// Writes one rule into a property's schema.
-fn state(property: &mut Value, rule: &Rule) {
-    match rule {
-        Rule::Format(format) => property["format"] = json!(format),
-        Rule::OneOf(values) => {
-            // OpenAPI 3.0 lets a nullable field be null only if its enum lists null.
-            let mut allowed = json!(values);
-            if property["nullable"] == true
-                && let Some(list) = allowed.as_array_mut()
-            {
-                list.push(Value::Null);
-            }
-            property["enum"] = allowed;
-        }
-        Rule::Text { max_chars, pattern } => {
-            if let Some(max) = max_chars {
-                property["maxLength"] = json!(max);
-            }
-            if let Some(pattern) = pattern {
-                property["pattern"] = json!(pattern);
-            }
-        }
-        Rule::Range { min, max } => {
-            property["minimum"] = json!(min);
-            property["maximum"] = json!(max);
-        }
-        Rule::Items { min, max } => {
-            property["minItems"] = json!(min);
-            property["maxItems"] = json!(max);
-        }
-    }
-}
-
 /// Writes the naming rules and `facts` into the spec's schemas. A fact about a field
 /// the spec does not have is returned, so that a test can catch a renamed one.
 pub fn state_field_facts(spec: &mut Value, facts: &[FieldFact]) -> Vec<FieldFact> {
@@ -420,13 +288,7 @@ pub fn state_field_facts(spec: &mut Value, facts: &[FieldFact]) -> Vec<FieldFact
 /// message list filters by one of the message statuses.
 pub fn state_parameter_facts(spec: &mut Value) {
     let statuses = one_of(MessageStatus::ALL.map(MessageStatus::as_str));
-    let Some(paths) = spec["paths"].as_object_mut() else {
-        return;
-    };
-    let parameters = paths
-        .values_mut()
-        .filter_map(Value::as_object_mut)
-        .flat_map(|item| item.values_mut())
+    let parameters = operations_mut(spec)
         .filter_map(|operation| operation.get_mut("parameters"))
         .filter_map(Value::as_array_mut)
         .flatten();
@@ -440,77 +302,5 @@ pub fn state_parameter_facts(spec: &mut Value) {
             _ => continue,
         };
         state(&mut parameter["schema"], &rule);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use regex::Regex;
-
-    use super::*;
-
-    fn pattern(rule: &Rule) -> Regex {
-        match rule {
-            Rule::Text {
-                pattern: Some(pattern),
-                ..
-            } => Regex::new(pattern).unwrap(),
-            other => panic!("no pattern: {other:?}"),
-        }
-    }
-
-    #[test]
-    fn free_text_counts_what_the_domain_keeps_after_trimming() {
-        let name = pattern(&free_text(5));
-
-        for good in ["Ada", "  Ada  ", "a b c", "abcde", "\u{3000}abcde\t", "é"] {
-            assert!(name.is_match(good), "{good:?}");
-        }
-        for bad in ["", "   ", "abcdef", "a\u{7}b", "\u{1c}ab"] {
-            assert!(!name.is_match(bad), "{bad:?}");
-        }
-    }
-
-    #[test]
-    fn a_username_pattern_holds_exactly_the_domains_usernames() {
-        let rule = username();
-        let usernames = pattern(&rule);
-        for candidate in [
-            "ada",
-            " ada.l ",
-            "a-b",
-            "ab",
-            "-ab",
-            "ab-",
-            "a b",
-            &"a".repeat(32),
-            &"a".repeat(33),
-        ] {
-            assert_eq!(
-                usernames.is_match(candidate),
-                Username::parse(candidate).is_ok(),
-                "{candidate:?}"
-            );
-        }
-    }
-
-    #[test]
-    fn a_free_text_pattern_agrees_with_the_domain_on_names() {
-        let names = pattern(&free_text(PersonName::MAX_LEN));
-        let long = "x".repeat(PersonName::MAX_LEN);
-        for candidate in [
-            "Ada".to_owned(),
-            format!("  {long}  "),
-            format!("{long}x"),
-            "\u{a0}Ada\u{a0}".to_owned(),
-            "A\u{0}da".to_owned(),
-            " ".to_owned(),
-        ] {
-            assert_eq!(
-                names.is_match(&candidate),
-                PersonName::parse(&candidate).is_ok(),
-                "{candidate:?}"
-            );
-        }
     }
 }

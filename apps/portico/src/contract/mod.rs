@@ -13,7 +13,9 @@ pub mod operation_problems;
 pub mod problem_types;
 pub mod request_bodies;
 pub mod responses;
+pub mod rules;
 pub mod schema_check;
+pub mod spec_walk;
 
 use serde_json::Value;
 

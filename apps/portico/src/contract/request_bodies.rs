@@ -6,17 +6,14 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-/// The component a local reference names (`#/components/schemas/X` → `X`).
-fn component(reference: &Value) -> Option<&str> {
-    reference.as_str()?.strip_prefix("#/components/schemas/")
-}
+use super::spec_walk::{component_name, operations};
 
 /// Adds the components a schema refers to, and those they refer to in turn.
 fn collect_referenced(schemas: &Value, schema: &Value, found: &mut BTreeSet<String>) {
     if !schema.is_object() {
         return;
     }
-    if let Some(name) = component(&schema["$ref"]) {
+    if let Some(name) = component_name(&schema["$ref"]) {
         if found.insert(name.to_owned()) {
             collect_referenced(schemas, &schemas[name], found);
         }
@@ -41,13 +38,8 @@ fn collect_referenced(schemas: &Value, schema: &Value, found: &mut BTreeSet<Stri
 /// Marks every object schema a request body is made of as closed.
 pub fn close_request_bodies(spec: &mut Value) {
     let mut closed = BTreeSet::new();
-    let bodies = spec["paths"]
-        .as_object()
-        .into_iter()
-        .flat_map(|paths| paths.values())
-        .filter_map(Value::as_object)
-        .flat_map(|item| item.values())
-        .filter_map(|operation| operation["requestBody"]["content"].as_object())
+    let bodies = operations(spec)
+        .filter_map(|(_, _, operation)| operation["requestBody"]["content"].as_object())
         .flat_map(|content| content.values());
     for body in bodies {
         collect_referenced(&spec["components"]["schemas"], &body["schema"], &mut closed);

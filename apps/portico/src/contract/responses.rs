@@ -10,6 +10,7 @@ use serde_json::{Map, Value, json};
 
 use super::operation_problems::answerable;
 use super::problem_types::{ProblemType, problem_type_of};
+use super::spec_walk::operations_mut;
 
 /// The generic problem schema poem-openapi derives from `Problem`.
 const GENERIC_PROBLEM: &str = "Problem";
@@ -18,14 +19,7 @@ const GENERIC_PROBLEM: &str = "Problem";
 pub fn own_problem_responses(spec: &mut Value) {
     let generic = spec["components"]["schemas"][GENERIC_PROBLEM].clone();
     let mut schemas = Map::new();
-    let Some(paths) = spec["paths"].as_object_mut() else {
-        return;
-    };
-    for operation in paths
-        .values_mut()
-        .filter_map(Value::as_object_mut)
-        .flat_map(|item| item.values_mut())
-    {
+    for operation in operations_mut(spec) {
         let id = operation["operationId"]
             .as_str()
             .unwrap_or_default()

@@ -11,26 +11,18 @@
 //! in full.
 
 use serde_json::Value;
+
+pub use super::spec_walk::resolve;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
-
-/// Follows a local `$ref` (`#/components/...`), or returns the schema itself.
-pub fn resolve<'a>(spec: &'a Value, schema: &'a Value) -> &'a Value {
-    match schema["$ref"].as_str() {
-        Some(reference) => reference
-            .trim_start_matches("#/")
-            .split('/')
-            .fold(spec, |node, key| &node[key]),
-        None => schema,
-    }
-}
 
 /// How much of a schema to check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Depth {
     /// Fields, types and nullability.
     Shape,
-    /// The shape, closed value sets, and string and number constraints too.
+    /// The shape, closed value sets, string and number constraints, and no field
+    /// the schema does not name.
     Full,
 }
 
@@ -181,7 +173,11 @@ fn object_faults(
         let here = field_path(at, name);
         match properties.and_then(|all| all.get(name)) {
             Some(property) => found.extend(faults(spec, property, field, &here, depth)),
-            None if schema["additionalProperties"] == false => {
+            // In full, an object is closed unless it says it takes any field: an
+            // answer carrying a field its schema does not name is a fault too.
+            None if schema["additionalProperties"] == false
+                || (depth == Depth::Full && schema.get("additionalProperties").is_none()) =>
+            {
                 found.push(fault(&here, "is not a field of this request"));
             }
             None => {}

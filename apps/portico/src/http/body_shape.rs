@@ -8,7 +8,7 @@
 
 use std::sync::Arc;
 
-use poem::{Body, Endpoint, IntoResponse, Request, Response};
+use poem::{Body, Endpoint, IntoResponse, PathPattern, Request, Response};
 use poem_openapi::error::ParseRequestPayloadError;
 use serde_json::Value;
 
@@ -16,14 +16,20 @@ use crate::contract::body_shapes::BodyShapes;
 use crate::http::problem::{FieldError, validation_problem};
 use crate::http::problem_middleware::render;
 
-/// Whether the request says its body is JSON.
+/// Whether the request says its body is JSON, as poem-openapi reads it:
+/// `application/json` or any `application/...+json`, in any case, with any parameters.
 fn is_json(req: &Request) -> bool {
-    req.content_type().is_some_and(|media| {
-        media
-            .split(';')
-            .next()
-            .is_some_and(|m| m.trim() == "application/json")
-    })
+    let Some(media) = req.content_type() else {
+        return false;
+    };
+    let essence = media
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
 /// The middleware function, for `EndpointExt::around` (inside the body limit, which
@@ -58,7 +64,12 @@ pub async fn check_body_shape<E: Endpoint>(
                     message: fault.message,
                 })
                 .collect();
-            Ok(render(validation_problem(errors)))
+            let mut answer = render(validation_problem(errors));
+            // The route the request matched, for the request metrics.
+            if let Some(route) = error.data::<PathPattern>() {
+                answer.set_data(route.clone());
+            }
+            Ok(answer)
         }
         other => other.map(IntoResponse::into_response),
     }

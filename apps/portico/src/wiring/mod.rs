@@ -124,6 +124,8 @@ pub struct Services {
     pub payouts: Payouts,
     /// The affiliate program's settings.
     pub affiliate: ProgramSettings,
+    /// The password policy, for reading a registration at the edge.
+    pub password_policy: PasswordPolicy,
     /// The settings the published spec states as rules (password length, landing
     /// hosts).
     pub contract_rules: crate::contract::ConfiguredRules,
@@ -211,6 +213,7 @@ impl Services {
             ledger: affiliate.ledger,
             payouts: affiliate.payouts,
             affiliate: settings.affiliate,
+            password_policy: settings.password_policy.clone(),
             contract_rules: crate::contract::ConfiguredRules {
                 password_min_chars: settings.password_policy.min_len(),
                 landing_url_pattern: settings.landing_hosts.url_pattern(),

@@ -41,7 +41,7 @@ async fn contract<E: Endpoint>(client: &TestClient<E>) -> &'static Contract {
 }
 
 /// The problem `type` values an operation declares for a status, if it lists them.
-fn declared_types(spec: &Value, answer: &Value) -> Option<Vec<String>> {
+pub(crate) fn declared_types(spec: &Value, answer: &Value) -> Option<Vec<String>> {
     let schema = resolve(
         spec,
         &answer["content"]["application/problem+json"]["schema"],

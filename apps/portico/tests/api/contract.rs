@@ -3,6 +3,7 @@
 
 use std::collections::BTreeSet;
 
+use portico::contract::spec_walk;
 use portico_sea_orm::testing::Engine;
 use serde_json::Value;
 
@@ -65,13 +66,9 @@ pub(crate) async fn spec() -> Value {
 
 /// Every operation of the spec, as (method, path, operation).
 pub(crate) fn operations(spec: &Value) -> Vec<(String, String, Value)> {
-    let mut found = Vec::new();
-    for (path, item) in spec["paths"].as_object().unwrap() {
-        for (method, operation) in item.as_object().unwrap() {
-            found.push((method.clone(), path.clone(), operation.clone()));
-        }
-    }
-    found
+    spec_walk::operations(spec)
+        .map(|(path, method, operation)| (method.to_owned(), path.to_owned(), operation.clone()))
+        .collect()
 }
 
 /// The leading lower-case word of a camel-case id.

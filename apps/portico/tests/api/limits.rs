@@ -308,6 +308,7 @@ fn a_template_with_an_unknown_variable_is_refused_at_start_up() {
 fn serve_output(env: &[(&str, &str)], data: &std::path::Path) -> (bool, String) {
     let mut server = Command::new(env!("CARGO_BIN_EXE_portico"))
         .arg("serve")
+        .env_remove("PORTICO_TOTP_KEY")
         .env("PORTICO_DATA_DIR", data)
         .envs(env.iter().copied())
         .stdout(std::process::Stdio::piped())
@@ -387,6 +388,7 @@ fn skipped_migrations_on_a_database_that_lacks_them_are_refused_with_what_to_run
 #[test]
 fn an_unreachable_database_is_named_at_start_up() {
     let data = std::env::temp_dir().join(format!("portico-no-db-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data);
     let (started, said) = serve_output(
         &[
             (
@@ -404,4 +406,7 @@ fn an_unreachable_database_is_named_at_start_up() {
         "{said}"
     );
     assert!(!said.contains("db-secret"), "{said}");
+    // Nothing was written before the database answered: no TOTP key file.
+    assert!(!data.join("totp-seed.key").exists(), "{said}");
+    let _ = std::fs::remove_dir_all(&data);
 }

@@ -1,16 +1,14 @@
 //! Reading the one-time links out of captured mails.
+//!
+//! Links are read from the raw message, as a person copying them out of an `.eml`
+//! file would: bodies are sent as they are, so no transfer encoding needs undoing.
 
 /// The `(email, token)` parameters of the verification link in a captured mail.
-/// Bodies may be quoted-printable, so soft line breaks and `=3D` are undone first.
 pub fn verification_link(raw: &str) -> (String, String) {
-    let decoded = raw
-        .replace("=\r\n", "")
-        .replace("=\n", "")
-        .replace("=3D", "=");
-    let start = decoded
+    let start = raw
         .find("/verify-email?email=")
         .expect("a verification link");
-    let rest = &decoded[start + "/verify-email?email=".len()..];
+    let rest = &raw[start + "/verify-email?email=".len()..];
     let (email, rest) = rest.split_once("&token=").expect("a token parameter");
     let token: String = rest
         .chars()
@@ -19,7 +17,8 @@ pub fn verification_link(raw: &str) -> (String, String) {
     (email.to_owned(), token)
 }
 
-/// Undoes quoted-printable soft line breaks and `=3D`, so links read whole.
+/// Undoes quoted-printable soft line breaks and `=3D`, for searching text in a mail
+/// whatever its encoding.
 pub fn decoded(raw: &str) -> String {
     raw.replace("=\r\n", "")
         .replace("=\n", "")
@@ -28,10 +27,9 @@ pub fn decoded(raw: &str) -> String {
 
 /// The `token` parameter of the first `{path}?token=` link in a captured mail.
 pub fn link_token(raw: &str, path: &str) -> String {
-    let decoded = decoded(raw);
     let needle = format!("{path}?token=");
-    let start = decoded.find(&needle).expect("a link with a token");
-    decoded[start + needle.len()..]
+    let start = raw.find(&needle).expect("a link with a token");
+    raw[start + needle.len()..]
         .chars()
         .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
         .collect()

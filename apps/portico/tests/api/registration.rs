@@ -164,3 +164,23 @@ on_both_engines!(
     email_removal,
     super::the_registration_email_cannot_be_removed
 );
+
+async fn a_weak_password_is_named_with_the_other_faulty_fields(app: &TestApp) {
+    let mut body = registration("ada");
+    body["username"] = json!("a");
+    body["first_name"] = json!("   ");
+    body["password"] = json!("password");
+
+    app.post("/v1/accounts", None, body)
+        .await
+        .expect_invalid_fields(&["username", "first_name", "password"]);
+    let mut built_from_username = registration("grace");
+    built_from_username["password"] = json!("grace-hopper-1906");
+    app.post("/v1/accounts", None, built_from_username)
+        .await
+        .expect_invalid_fields(&["password"]);
+}
+on_both_engines!(
+    all_faults,
+    super::a_weak_password_is_named_with_the_other_faulty_fields
+);
