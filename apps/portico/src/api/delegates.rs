@@ -7,12 +7,16 @@ use std::sync::Arc;
 use poem::Request;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
-use poem_openapi::{ApiResponse, Object, OpenApi};
+use poem_openapi::{Object, OpenApi};
 use portico_delegation::{Delegate, DelegatedAccount, Product, ProductId, Scope};
 use portico_kernel::{ClientInfo, DelegateId, EmailAddress, SecretToken};
 use portico_security::Session;
 
-use crate::api::{ApiTags, one_answer};
+use crate::api::ApiTags;
+use crate::api::delegate_answers::{
+    DelegateListResponse, DelegatedAccountsResponse, InvitationAccepted, InviteResponse,
+    ProductListResponse, RevokeResponse, ScopeChanged,
+};
 use crate::contract::operation_problems::OperationProblems;
 use crate::http::auth::SessionAuth;
 use crate::http::client::client_info;
@@ -250,61 +254,6 @@ pub struct DelegatedAccountList {
     /// Always `null`.
     #[oai(nullable)]
     next_cursor: Option<String>,
-}
-
-/// Answers of `GET /v1/me/products`.
-#[derive(ApiResponse)]
-pub enum ProductListResponse {
-    /// My products.
-    #[oai(status = 200)]
-    Ok(Json<ProductList>),
-}
-
-/// Answers of `GET /v1/me/delegates`.
-#[derive(ApiResponse)]
-pub enum DelegateListResponse {
-    /// My delegates.
-    #[oai(status = 200)]
-    Ok(Json<DelegateList>),
-}
-
-/// Answers of `POST /v1/me/delegates`.
-#[derive(ApiResponse)]
-pub enum InviteResponse {
-    /// Invited; the link was mailed to the address.
-    #[oai(status = 201)]
-    Created(Json<DelegateBody>),
-}
-
-one_answer!(
-    /// Answers of `changeDelegateScope`.
-    ScopeChanged,
-    200,
-    "The delegate with its new scope, which the next access decision follows.",
-    Json<DelegateBody>
-);
-one_answer!(
-    /// Answers of `acceptDelegateInvitation`.
-    InvitationAccepted,
-    200,
-    "I am now an active delegate of the inviting account.",
-    Json<DelegateBody>
-);
-
-/// Answers of `DELETE /v1/me/delegates/{id}`.
-#[derive(ApiResponse)]
-pub enum RevokeResponse {
-    /// Revoked (or the invitation withdrawn).
-    #[oai(status = 204)]
-    Revoked,
-}
-
-/// Answers of `GET /v1/me/delegated-accounts`.
-#[derive(ApiResponse)]
-pub enum DelegatedAccountsResponse {
-    /// The accounts.
-    #[oai(status = 200)]
-    Ok(Json<DelegatedAccountList>),
 }
 
 /// Delegates.

@@ -7,6 +7,7 @@ pub mod affiliate;
 pub mod affiliate_answers;
 pub mod affiliate_bodies;
 pub mod company;
+pub mod delegate_answers;
 pub mod delegates;
 pub mod emails;
 pub mod error_mapping;

@@ -11,6 +11,7 @@ use poem::{Request, Response, handler};
 use portico_affiliate::ProgramError;
 use serde::Deserialize;
 
+use crate::api::affiliate::kind_uses;
 use crate::api::affiliate::{add_destination, remove_destination, request_payout};
 use crate::api::affiliate_bodies::{NewDestination, PayoutRequestBody};
 use crate::http::problem::ApiError;
@@ -35,14 +36,19 @@ pub struct DestinationForm {
 }
 
 impl DestinationForm {
+    /// The body, with the fields of the chosen kind only: the form shows every
+    /// kind's fields, and what was typed into another kind's is not meant.
     fn body(&self) -> NewDestination {
-        let given = |text: &str| Some(text.trim().to_owned()).filter(|text| !text.is_empty());
+        let given = |field: &str, text: &str| {
+            Some(text.trim().to_owned())
+                .filter(|text| !text.is_empty() && kind_uses(&self.kind, field))
+        };
         NewDestination {
             kind: self.kind.clone(),
-            email: given(&self.email),
-            account_holder: given(&self.account_holder),
-            iban: given(&self.iban),
-            bic: given(&self.bic),
+            email: given("email", &self.email),
+            account_holder: given("account_holder", &self.account_holder),
+            iban: given("iban", &self.iban),
+            bic: given("bic", &self.bic),
         }
     }
 

@@ -175,6 +175,15 @@ async fn from_click_to_clawback(app: &TestApp) {
     )
     .await
     .expect_invalid_fields(&["email"]);
+    // A field the kind does not use is refused, not ignored unchecked.
+    app.post(
+        "/v1/me/affiliate/payout-destinations",
+        Some(&ada),
+        json!({ "kind": "bank_transfer", "account_holder": "Ada",
+                "iban": "DE89 3704 0044 0532 0130 00", "email": "AAA" }),
+    )
+    .await
+    .expect_invalid_fields(&["email"]);
     let destination = app
         .post(
             "/v1/me/affiliate/payout-destinations",

@@ -280,8 +280,10 @@ async fn the_spec_states_what_the_domain_enforces() {
 fn first_null(node: &Value, at: &str) -> Option<String> {
     match node {
         Value::Null => Some(at.to_owned()),
+        // An example is a value, where null means what it means in a request.
         Value::Object(map) => map
             .iter()
+            .filter(|(key, _)| key.as_str() != "example")
             .find_map(|(key, value)| first_null(value, &format!("{at}/{key}"))),
         Value::Array(items) => items
             .iter()
@@ -362,4 +364,35 @@ async fn a_bad_body_never_answers_before_authentication() {
     }
     assert!(checked >= 25, "{checked}");
     app.finish().await;
+}
+
+#[tokio::test]
+async fn every_request_body_and_main_answer_has_an_example_its_schema_accepts() {
+    use portico::contract::schema_check::{Depth, faults};
+    let spec = spec().await;
+    let schemas = spec["components"]["schemas"].as_object().unwrap();
+    let mut faulty = Vec::new();
+    for (method, path, operation) in operations(&spec) {
+        let body =
+            &operation["requestBody"]["content"]["application/json; charset=utf-8"]["schema"];
+        if let Some(name) = body["$ref"].as_str() {
+            let name = name.trim_start_matches("#/components/schemas/");
+            if schemas[name].get("example").is_none() {
+                faulty.push(format!("{method} {path}: {name} has no example"));
+            }
+        }
+    }
+    let mut examples = 0;
+    for (name, schema) in schemas {
+        let Some(example) = schema.get("example") else {
+            continue;
+        };
+        examples += 1;
+        let reference = serde_json::json!({ "$ref": format!("#/components/schemas/{name}") });
+        for fault in faults(&spec, &reference, example, "", Depth::Full) {
+            faulty.push(format!("{name} example: {fault}"));
+        }
+    }
+    assert!(faulty.is_empty(), "{faulty:#?}");
+    assert!(examples >= 36, "{examples}");
 }
