@@ -6,9 +6,7 @@ use poem::Request;
 use poem_openapi::OpenApi;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
-use portico_affiliate::{
-    Campaign, Destination, DestinationInput, DestinationKind, LandingUrl, Link, Payout,
-};
+use portico_affiliate::{Campaign, Destination, LandingUrl, Link, Payout};
 use portico_kernel::{AccountId, ClientInfo, Currency, DestinationId, LinkId};
 use portico_security::Session;
 
@@ -26,7 +24,7 @@ use crate::contract::operation_problems::OperationProblems;
 use crate::http::auth::SessionAuth;
 use crate::http::client::client_info;
 use crate::http::pagination::{next_cursor, page_request};
-use crate::http::problem::{ApiError, FieldError};
+use crate::http::problem::ApiError;
 use crate::http::timestamps::rfc3339;
 use crate::wiring::Services;
 
@@ -143,64 +141,6 @@ impl NewLink {
             .transpose()
             .map_err(|e| ApiError::invalid_field("campaign", e))?;
         Ok((landing_url, campaign))
-    }
-}
-
-/// Whether a payout destination of `kind` uses `field`.
-pub(crate) fn kind_uses(kind: &str, field: &str) -> bool {
-    matches!(
-        (kind, field),
-        ("paypal", "email") | ("bank_transfer", "account_holder" | "iban" | "bic")
-    )
-}
-
-impl NewDestination {
-    /// The kind and the fields it requires. Their values are checked by
-    /// [`DestinationInput::try_into_kind`] once the caller is known to be in the
-    /// program, so a non-member hears that first.
-    pub(crate) fn try_into_domain(self) -> Result<DestinationInput, ApiError> {
-        // A field the kind does not use is refused rather than ignored: a client that
-        // sends one has misunderstood the kind, and its value would be checked by no
-        // one.
-        let given = [
-            ("email", self.email.is_some()),
-            ("account_holder", self.account_holder.is_some()),
-            ("iban", self.iban.is_some()),
-            ("bic", self.bic.is_some()),
-        ];
-        if DestinationKind::NAMES.contains(&self.kind.as_str()) {
-            let stray: Vec<FieldError> = given
-                .iter()
-                .filter(|(field, present)| *present && !kind_uses(&self.kind, field))
-                .map(|(field, _)| FieldError {
-                    field: (*field).to_owned(),
-                    message: format!("does not apply to {}", self.kind),
-                })
-                .collect();
-            if !stray.is_empty() {
-                return Err(ApiError::validation(stray));
-            }
-        }
-        let missing = |field: &str| ApiError::invalid_field(field, "required for this kind");
-        Ok(match self.kind.as_str() {
-            "paypal" => DestinationInput::PayPal {
-                email: self.email.ok_or_else(|| missing("email"))?,
-            },
-            "bank_transfer" => DestinationInput::BankTransfer {
-                account_holder: self
-                    .account_holder
-                    .ok_or_else(|| missing("account_holder"))?,
-                iban: self.iban.ok_or_else(|| missing("iban"))?,
-                bic: self.bic,
-            },
-            "account_credit" => DestinationInput::AccountCredit,
-            _ => {
-                return Err(ApiError::invalid_field(
-                    "kind",
-                    "one of paypal, bank_transfer, account_credit",
-                ));
-            }
-        })
     }
 }
 

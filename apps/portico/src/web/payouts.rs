@@ -11,9 +11,8 @@ use poem::{Request, Response, handler};
 use portico_affiliate::ProgramError;
 use serde::Deserialize;
 
-use crate::api::affiliate::kind_uses;
 use crate::api::affiliate::{add_destination, remove_destination, request_payout};
-use crate::api::affiliate_bodies::{NewDestination, PayoutRequestBody};
+use crate::api::affiliate_bodies::{NewDestination, PayoutRequestBody, kind_uses};
 use crate::http::problem::ApiError;
 use crate::web::account::{AccountPage, ActionForm, Posted};
 use crate::web::affiliate::open_affiliate_page;

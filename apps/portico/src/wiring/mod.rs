@@ -213,7 +213,8 @@ impl Services {
             ledger: affiliate.ledger,
             payouts: affiliate.payouts,
             affiliate: settings.affiliate,
-            password_policy: settings.password_policy.clone(),
+            // The policy the domain applies, the brand's name included.
+            password_policy: shared.passwords.policy().clone(),
             contract_rules: crate::contract::ConfiguredRules {
                 password_min_chars: settings.password_policy.min_len(),
                 landing_url_pattern: settings.landing_hosts.url_pattern(),

@@ -122,3 +122,29 @@ on_both_engines!(
     branded_portal,
     super::a_branded_portal_shows_and_signs_with_its_own_name
 );
+
+async fn a_password_built_from_the_brands_name_is_refused_with_the_other_faults(app: &TestApp) {
+    let mut branded = settings();
+    branded.brand = Brand {
+        name: "Acme".into(),
+        ..Brand::default()
+    };
+    let (client, _) = build_with(app.database(), app.clock.clone(), &app.smtp_url(), branded);
+    let mut body = registration("ada");
+    body["password"] = json!("acme acme acme 1");
+    body["first_name"] = json!("");
+
+    let refused = send(&client, Method::POST, "/v1/accounts", None, Some(body)).await;
+
+    refused.expect_invalid_fields(&["password", "first_name"]);
+    // Another brand's name is just a word here.
+    let mut body = registration("ada");
+    body["password"] = json!("Portico violet tractor");
+    send(&client, Method::POST, "/v1/accounts", None, Some(body))
+        .await
+        .expect(201);
+}
+on_both_engines!(
+    brand_password,
+    super::a_password_built_from_the_brands_name_is_refused_with_the_other_faults
+);
