@@ -15,25 +15,24 @@ use crate::web::templates::PageTemplates;
 
 /// The brand settings.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Brand")]
 pub struct BrandArgs {
     /// The name the portal goes by: in the pages, the mails, the authenticator app's
     /// label, and the password rule (no password may be built from it).
     #[arg(
         long,
-        global = true,
         env = "PORTICO_BRAND_NAME",
         default_value = Brand::DEFAULT_NAME
     )]
     pub brand_name: String,
 
     /// The logo in every page's header: an https URL, or a path on this site.
-    #[arg(long, global = true, env = "PORTICO_BRAND_LOGO_URL")]
+    #[arg(long, env = "PORTICO_BRAND_LOGO_URL")]
     pub brand_logo_url: Option<String>,
 
     /// The pages' accent colour, as `#rrggbb`.
     #[arg(
         long,
-        global = true,
         env = "PORTICO_BRAND_ACCENT",
         default_value = Brand::DEFAULT_ACCENT
     )]
@@ -42,7 +41,7 @@ pub struct BrandArgs {
     /// A folder of templates replacing the embedded ones, by the same names: mail
     /// templates at its top (`welcome.de.txt`), page templates under `web/`
     /// (`web/login.html`).
-    #[arg(long, global = true, env = "PORTICO_TEMPLATES_DIR")]
+    #[arg(long, env = "PORTICO_TEMPLATES_DIR")]
     pub templates_dir: Option<PathBuf>,
 }
 

@@ -234,6 +234,17 @@ impl Services {
     }
 }
 
+/// The outbox worker alone, for `portico worker`: it touches nothing but the outbox,
+/// so it needs none of the settings the other services read.
+pub fn delivery_worker(
+    database: &Database,
+    clock: Arc<dyn Clock>,
+    transport: Arc<dyn MailTransport>,
+    policy: RetryPolicy,
+) -> DeliveryWorker {
+    DeliveryWorker::new(Stores::outbox(database), transport, clock, policy)
+}
+
 impl Services {
     /// Whether cookies must be `Secure`: the portal is served over https.
     pub fn cookies_secure(&self) -> bool {

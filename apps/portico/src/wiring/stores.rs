@@ -48,7 +48,7 @@ impl Stores {
             addresses: Arc::new(SeaAddresses::new(db.clone())),
             companies: Arc::new(SeaCompanies::new(db.clone())),
             credentials: Arc::new(SeaCredentials::new(db.clone())),
-            sessions: Arc::new(SeaSessions::new(db.clone()).reading_from(reads.clone())),
+            sessions: Arc::new(SeaSessions::new(db.clone()).reading_from(reads)),
             devices: Arc::new(SeaDevices::new(db.clone())),
             events: Arc::new(SeaSecurityEvents::new(db.clone())),
             throttles: Arc::new(SeaThrottles::new(db.clone())),
@@ -59,8 +59,13 @@ impl Stores {
             products: Arc::new(SeaProducts::new(db.clone())),
             delegates: Arc::new(SeaDelegates::new(db.clone())),
             program: Arc::new(SeaAffiliates::new(db.clone())),
-            ledger: Arc::new(SeaLedger::new(db.clone())),
-            outbox: Arc::new(SeaOutbox::new(db).reading_from(reads)),
+            ledger: Arc::new(SeaLedger::new(db)),
+            outbox: Self::outbox(database),
         }
+    }
+
+    /// The outbox alone, for the worker that needs nothing else.
+    pub fn outbox(database: &Database) -> Arc<SeaOutbox> {
+        Arc::new(SeaOutbox::new(database.connection()).reading_from(database.read_connection()))
     }
 }

@@ -44,6 +44,7 @@ mod security;
 mod security_pages;
 mod sessions;
 mod sockets;
+mod start_up;
 mod step_up;
 mod traces;
 mod two_factor;

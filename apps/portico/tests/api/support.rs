@@ -176,6 +176,11 @@ impl TestApp {
         self.database.database().clone()
     }
 
+    /// The database's URL, for a `portico` process under test.
+    pub fn database_url(&self) -> &str {
+        self.database.url()
+    }
+
     /// The URL of the test SMTP sink.
     pub fn smtp_url(&self) -> String {
         self.sink.url()

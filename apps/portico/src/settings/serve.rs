@@ -1,19 +1,15 @@
-//! Typed settings, read once at start-up from flags and `PORTICO_*` variables.
+//! The settings of `portico serve`: the HTTP server, the domain's policies, the
+//! brand, and what the worker reads too (the database and the mail).
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
 
-use std::sync::Arc;
-
-use clap::{Args, ValueEnum};
-use portico_kernel::EmailAddress;
-use portico_mail_log::{MailTransport, RetryPolicy};
+use clap::Args;
 use portico_security::{
     Cidr, PasswordPolicy, RateLimitPolicies, SeedVault, SessionPolicy, ThrottlePolicies,
 };
-use portico_smtp::{MailFolder, PoolTiming, SmtpMailer};
 use time::Duration;
 
+use super::{InvalidSetting, MailArgs, SchemaArgs, Secret, StorageArgs};
 use crate::brand::BrandArgs;
 use crate::seed_key::{SeedKeyError, check_seed_key, seed_vault};
 use crate::wiring::DomainSettings;
@@ -22,164 +18,89 @@ use portico_affiliate::{LandingHosts, LandingUrl, ProgramSettings};
 /// The shortest platform token accepted: anything shorter can be guessed.
 pub const MIN_PLATFORM_TOKEN_LEN: usize = 32;
 
-/// How log lines are written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum LogFormat {
-    /// Human-readable lines.
-    Text,
-    /// One JSON object per line, for log shippers.
-    Json,
-}
-
-/// Settings shared by every command.
+/// What the HTTP server (and the worker inside it) reads.
 #[derive(Debug, Clone, Args)]
-pub struct Settings {
+pub struct ServeSettings {
     /// Address the HTTP server listens on.
-    #[arg(
-        long,
-        global = true,
-        env = "PORTICO_LISTEN",
-        default_value = "127.0.0.1:8080"
-    )]
+    #[arg(long, env = "PORTICO_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
-
-    /// Database URL: `sqlite://path?mode=rwc` or `postgres://...`. Defaults to a
-    /// SQLite file in the data folder. Its value is never printed (it may hold a
-    /// password).
-    #[arg(
-        long,
-        global = true,
-        env = "PORTICO_DATABASE_URL",
-        hide_env_values = true
-    )]
-    pub database_url: Option<Secret>,
-
-    /// Folder for the embedded database and other local state.
-    #[arg(
-        long,
-        global = true,
-        env = "PORTICO_DATA_DIR",
-        default_value = "./data"
-    )]
-    pub data_dir: PathBuf,
-
-    /// Do not apply migrations at start-up (run `portico migrate` instead); a database
-    /// that lacks some is then refused at start-up, naming them.
-    #[arg(
-        long,
-        global = true,
-        env = "PORTICO_SKIP_MIGRATIONS",
-        default_value_t = false
-    )]
-    pub skip_migrations: bool,
 
     /// Minimum password length in characters (8 to 128; NIST SP 800-63B asks for 15
     /// where the password is the only factor). A lower value is refused at start-up
     /// rather than silently raised.
-    #[arg(long, global = true, env = "PORTICO_PASSWORD_MIN_LENGTH", default_value_t = 8,
+    #[arg(long, env = "PORTICO_PASSWORD_MIN_LENGTH", default_value_t = 8,
           value_parser = clap::value_parser!(u16).range(8..=128))]
     pub password_min_length: u16,
 
     /// Minutes of inactivity after which a session ends (5 to 10080; activity is
     /// recorded once a minute, so shorter would end busy sessions).
-    #[arg(long, global = true, env = "PORTICO_SESSION_IDLE_MINUTES", default_value_t = 30,
+    #[arg(long, env = "PORTICO_SESSION_IDLE_MINUTES", default_value_t = 30,
           value_parser = clap::value_parser!(u32).range(5..=10_080))]
     pub session_idle_minutes: u32,
 
     /// Hours after login at which a session ends, however active.
-    #[arg(long, global = true, env = "PORTICO_SESSION_ABSOLUTE_HOURS", default_value_t = 12,
+    #[arg(long, env = "PORTICO_SESSION_ABSOLUTE_HOURS", default_value_t = 12,
           value_parser = clap::value_parser!(u32).range(1..=2_160))]
     pub session_absolute_hours: u32,
 
     /// Failed passwords allowed for one account from one client address (IPv6: one
     /// /64), and from one known device, before delays start. A device that sends
     /// twice as many is voided.
-    #[arg(long, global = true, env = "PORTICO_THROTTLE_FREE_FAILURES", default_value_t = 5,
+    #[arg(long, env = "PORTICO_THROTTLE_FREE_FAILURES", default_value_t = 5,
           value_parser = clap::value_parser!(u32).range(1..=100))]
     pub throttle_free_failures: u32,
 
     /// Failed passwords allowed for one account from all unknown devices together
     /// before delays start (its known devices are never held back by them).
-    #[arg(long, global = true, env = "PORTICO_THROTTLE_ACCOUNT_FREE_FAILURES", default_value_t = 10,
+    #[arg(long, env = "PORTICO_THROTTLE_ACCOUNT_FREE_FAILURES", default_value_t = 10,
           value_parser = clap::value_parser!(u32).range(1..=1_000))]
     pub throttle_account_free_failures: u32,
 
     /// Failures allowed from one client address (IPv6: one /64) over all accounts,
     /// with less than an hour between them, before delays start: high enough for an
     /// office or a carrier behind one address.
-    #[arg(long, global = true, env = "PORTICO_THROTTLE_ADDRESS_FREE_FAILURES", default_value_t = 100,
+    #[arg(long, env = "PORTICO_THROTTLE_ADDRESS_FREE_FAILURES", default_value_t = 100,
           value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub throttle_address_free_failures: u32,
 
     /// Wrong second-factor codes allowed per account before delays start, shared by
     /// logins, password resets and re-authentication; a right code restores it.
-    #[arg(long, global = true, env = "PORTICO_SECOND_FACTOR_BUDGET", default_value_t = 5,
+    #[arg(long, env = "PORTICO_SECOND_FACTOR_BUDGET", default_value_t = 5,
           value_parser = clap::value_parser!(u32).range(1..=100))]
     pub second_factor_budget: u32,
 
     /// The longest delay, in seconds, between failed attempts (it doubles from 1 s).
-    #[arg(long, global = true, env = "PORTICO_THROTTLE_MAX_DELAY_SECONDS", default_value_t = 900,
+    #[arg(long, env = "PORTICO_THROTTLE_MAX_DELAY_SECONDS", default_value_t = 900,
           value_parser = clap::value_parser!(u32).range(1..=86_400))]
     pub throttle_max_delay_seconds: u32,
 
     /// Minutes a proof of the password (and second factor) counts as recent for
     /// sensitive changes (emails, two-factor, whitelist, delegates, payouts, revoking
     /// other sessions); renew it with `POST /v1/sessions/current/reauthenticate`.
-    #[arg(long, global = true, env = "PORTICO_STEP_UP_MINUTES", default_value_t = 10,
+    #[arg(long, env = "PORTICO_STEP_UP_MINUTES", default_value_t = 10,
           value_parser = clap::value_parser!(u32).range(1..=1_440))]
     pub step_up_minutes: u32,
 
     /// Accounts that may be opened from one client address an hour.
-    #[arg(long, global = true, env = "PORTICO_REGISTRATIONS_PER_HOUR", default_value_t = 20,
+    #[arg(long, env = "PORTICO_REGISTRATIONS_PER_HOUR", default_value_t = 20,
           value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub registrations_per_hour: u32,
 
     /// Delegate invitations one account may send an hour.
-    #[arg(long, global = true, env = "PORTICO_INVITATIONS_PER_HOUR", default_value_t = 20,
+    #[arg(long, env = "PORTICO_INVITATIONS_PER_HOUR", default_value_t = 20,
           value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub invitations_per_hour: u32,
 
     /// Verification mails one account may have sent to one address an hour (every
     /// account together: four times as many).
-    #[arg(long, global = true, env = "PORTICO_VERIFICATION_MAILS_PER_HOUR", default_value_t = 5,
+    #[arg(long, env = "PORTICO_VERIFICATION_MAILS_PER_HOUR", default_value_t = 5,
           value_parser = clap::value_parser!(u32).range(1..=1_000))]
     pub verification_mails_per_hour: u32,
-
-    /// Log format.
-    #[arg(
-        long,
-        global = true,
-        env = "PORTICO_LOG_FORMAT",
-        value_enum,
-        default_value = "text"
-    )]
-    pub log_format: LogFormat,
-
-    /// SMTP server for outgoing mail: `smtp://host:port`, `smtp://host:port?tls=required`
-    /// (STARTTLS) or `smtps://host:port`, with optional `user:password@`. Without it,
-    /// mail is written as .eml files under `<data dir>/mail/`.
-    #[arg(long, global = true, env = "PORTICO_SMTP_URL", hide_env_values = true)]
-    pub smtp_url: Option<Secret>,
-
-    /// SMTP connections kept open to the server, and as many mails sent at once.
-    #[arg(long, global = true, env = "PORTICO_SMTP_CONNECTIONS", default_value_t = 4,
-          value_parser = clap::value_parser!(u32).range(1..=64))]
-    pub smtp_connections: u32,
-
-    /// Sender address of every mail; its domain also ends every Message-ID.
-    #[arg(
-        long,
-        global = true,
-        env = "PORTICO_MAIL_FROM",
-        default_value = "portico@localhost.localdomain"
-    )]
-    pub mail_from: String,
 
     /// Public base URL of the client area; links in mails start with it (never with
     /// a request's Host header).
     #[arg(
         long,
-        global = true,
         env = "PORTICO_PUBLIC_BASE_URL",
         default_value = "http://127.0.0.1:8080"
     )]
@@ -187,185 +108,111 @@ pub struct Settings {
 
     /// Bearer token of the platform (service-to-service) API, at least 32
     /// characters; the platform API is disabled when unset.
-    #[arg(
-        long,
-        global = true,
-        env = "PORTICO_PLATFORM_TOKEN",
-        hide_env_values = true
-    )]
+    #[arg(long, env = "PORTICO_PLATFORM_TOKEN", hide_env_values = true)]
     pub platform_token: Option<Secret>,
 
     /// Proxies whose `X-Forwarded-For` is believed: addresses or CIDR ranges,
     /// comma-separated. None by default: the socket peer is the client.
-    #[arg(
-        long,
-        global = true,
-        env = "PORTICO_TRUSTED_PROXIES",
-        value_delimiter = ','
-    )]
+    #[arg(long, env = "PORTICO_TRUSTED_PROXIES", value_delimiter = ',')]
     pub trusted_proxies: Vec<String>,
 
     /// Whether the affiliate program is on; when off, every affiliate endpoint
     /// answers 404 and `/r/` records nothing.
-    #[arg(long, global = true, env = "PORTICO_AFFILIATE_ENABLED", default_value_t = true,
+    #[arg(long, env = "PORTICO_AFFILIATE_ENABLED", default_value_t = true,
           action = clap::ArgAction::Set)]
     pub affiliate_enabled: bool,
 
     /// Commission in percent of each referred payment.
-    #[arg(long, global = true, env = "PORTICO_AFFILIATE_RATE_PERCENT", default_value_t = 10,
+    #[arg(long, env = "PORTICO_AFFILIATE_RATE_PERCENT", default_value_t = 10,
           value_parser = clap::value_parser!(u32).range(0..=100))]
     pub affiliate_rate_percent: u32,
 
     /// Days a commission stays pending before it can be paid out.
-    #[arg(long, global = true, env = "PORTICO_AFFILIATE_HOLD_DAYS", default_value_t = 30,
+    #[arg(long, env = "PORTICO_AFFILIATE_HOLD_DAYS", default_value_t = 30,
           value_parser = clap::value_parser!(u32).range(0..=3650))]
     pub affiliate_hold_days: u32,
 
     /// The least a payout may pay, in minor units of its currency.
-    #[arg(long, global = true, env = "PORTICO_AFFILIATE_MIN_PAYOUT_MINOR", default_value_t = 5_000,
+    #[arg(long, env = "PORTICO_AFFILIATE_MIN_PAYOUT_MINOR", default_value_t = 5_000,
           value_parser = clap::value_parser!(u32).range(1..))]
     pub affiliate_min_payout_minor: u32,
 
     /// Hosts affiliate landing URLs may point to, comma-separated (`example.com`, or
     /// `*.example.com` for its subdomains too). Defaults to the host of the public
     /// base URL. `/r/{code}` never redirects anywhere else.
-    #[arg(
-        long,
-        global = true,
-        env = "PORTICO_AFFILIATE_LANDING_HOSTS",
-        value_delimiter = ','
-    )]
+    #[arg(long, env = "PORTICO_AFFILIATE_LANDING_HOSTS", value_delimiter = ',')]
     pub affiliate_landing_hosts: Vec<String>,
 
     /// Days after a click in which a registration still counts as referred (the
     /// referral cookie lives as long).
-    #[arg(long, global = true, env = "PORTICO_AFFILIATE_ATTRIBUTION_DAYS", default_value_t = 30,
+    #[arg(long, env = "PORTICO_AFFILIATE_ATTRIBUTION_DAYS", default_value_t = 30,
           value_parser = clap::value_parser!(u32).range(1..=365))]
     pub affiliate_attribution_days: u32,
 
     /// Key that seals TOTP seeds at rest: 32 bytes in base64. Without it, a key file
     /// in the data folder is used, and created on first start.
-    #[arg(long, global = true, env = "PORTICO_TOTP_KEY", hide_env_values = true)]
+    #[arg(long, env = "PORTICO_TOTP_KEY", hide_env_values = true)]
     pub totp_key: Option<Secret>,
 
     /// Do not run the mail outbox worker inside `serve` (run `portico worker` instead).
-    #[arg(
-        long,
-        global = true,
-        env = "PORTICO_NO_WORKER",
-        default_value_t = false
-    )]
+    #[arg(long, env = "PORTICO_NO_WORKER", default_value_t = false)]
     pub no_worker: bool,
 
     /// Serve no `GET /metrics` and count no requests (it is on by default, for the
     /// platform token only).
-    #[arg(
-        long,
-        global = true,
-        env = "PORTICO_NO_METRICS",
-        default_value_t = false
-    )]
+    #[arg(long, env = "PORTICO_NO_METRICS", default_value_t = false)]
     pub no_metrics: bool,
 
     /// Also serve `GET /metrics` without a token on this address (bind it to an
     /// internal interface); unset, only the main listener serves it, for the platform
     /// token.
-    #[arg(long, global = true, env = "PORTICO_METRICS_LISTEN")]
+    #[arg(long, env = "PORTICO_METRICS_LISTEN")]
     pub metrics_listen: Option<SocketAddr>,
+
+    // The groups last: each sets the help heading of what follows it.
+    /// The database and the data folder.
+    #[command(flatten)]
+    pub storage: StorageArgs,
+
+    /// Migrations at start-up.
+    #[command(flatten)]
+    pub schema: SchemaArgs,
+
+    /// The mail server and the sender.
+    #[command(flatten)]
+    pub mail: MailArgs,
 
     /// The hosting company's brand and wording.
     #[command(flatten)]
     pub brand: BrandArgs,
 }
 
-/// A setting that must not appear in logs or `Debug` output (a URL with a password,
-/// a token).
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    /// Wraps a value.
-    pub fn new(value: String) -> Self {
-        Self(value)
-    }
-
-    /// The value.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Secret(<redacted>)")
-    }
-}
-
-impl std::str::FromStr for Secret {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self(value.to_owned()))
-    }
-}
-
-/// A setting has a value Portico cannot use.
-#[derive(Debug, thiserror::Error)]
-#[error("invalid setting {name}: {reason}")]
-pub struct InvalidSetting {
-    name: &'static str,
-    reason: String,
-}
-
-impl InvalidSetting {
-    /// The setting `name` (its environment variable) is refused for `reason`.
-    pub fn new(name: &'static str, reason: impl Into<String>) -> Self {
-        Self {
-            name,
-            reason: reason.into(),
-        }
-    }
-}
-
-impl Settings {
-    /// The database URL in force.
-    pub fn database_url(&self) -> String {
-        match &self.database_url {
-            Some(url) => url.expose().to_owned(),
-            None => format!(
-                "sqlite://{}?mode=rwc",
-                self.data_dir.join("portico.db").to_string_lossy()
-            ),
-        }
-    }
-
+impl ServeSettings {
     /// Every setting checked, without writing anything: start-up runs this before it
     /// reaches the database, so that a bad value is named first, and calls
     /// [`Self::domain`] (which may create the TOTP key file) only once the database
     /// answered.
     pub fn check(&self) -> Result<(), InvalidSetting> {
-        check_seed_key(self.totp_key.as_ref(), &self.data_dir).map_err(invalid_totp_key)?;
+        check_seed_key(self.totp_key.as_ref(), &self.storage.data_dir).map_err(invalid_totp_key)?;
         // A throwaway key: only the other settings are judged here.
         let unused = SeedVault::new(&[0u8; 32]).map_err(|_| InvalidSetting {
             name: "PORTICO_TOTP_KEY",
             reason: "no key could be made".into(),
         })?;
         let domain = self.domain_with(unused)?;
-        // Building the mail transport writes nothing; it judges the SMTP settings.
         self.transport(&domain.mail_from).map(|_| ())
     }
 
     /// The settings of the domain services, checked, with the TOTP seed key from
     /// `PORTICO_TOTP_KEY` or the data folder's key file (created when missing).
     pub fn domain(&self) -> Result<DomainSettings, InvalidSetting> {
-        let vault = seed_vault(self.totp_key.as_ref(), &self.data_dir).map_err(invalid_totp_key)?;
+        let vault =
+            seed_vault(self.totp_key.as_ref(), &self.storage.data_dir).map_err(invalid_totp_key)?;
         self.domain_with(vault)
     }
 
     fn domain_with(&self, seed_vault: SeedVault) -> Result<DomainSettings, InvalidSetting> {
-        let mail_from = EmailAddress::parse(&self.mail_from).map_err(|e| InvalidSetting {
-            name: "PORTICO_MAIL_FROM",
-            reason: e.to_string(),
-        })?;
+        let mail_from = self.mail.sender()?;
         let base = self.public_base_url.trim_end_matches('/');
         if !(base.starts_with("http://") || base.starts_with("https://"))
             || base.chars().any(|c| c.is_whitespace() || c.is_control())
@@ -408,7 +255,7 @@ impl Settings {
                 self.invitations_per_hour,
                 self.verification_mails_per_hour,
             ),
-            delivery: RetryPolicy::with_in_flight(self.connections()),
+            delivery: self.mail.delivery(),
             metrics: !self.no_metrics,
             affiliate: ProgramSettings {
                 enabled: self.affiliate_enabled,
@@ -460,31 +307,13 @@ impl Settings {
         LandingHosts::parse([host.as_str()]).map_err(|e| invalid(e.to_string()))
     }
 
-    /// SMTP connections, as a count.
-    fn connections(&self) -> usize {
-        usize::try_from(self.smtp_connections).unwrap_or(1)
-    }
-
-    /// Where mail goes: the SMTP server, or the mail folder when none is set.
+    /// Where mail goes: the SMTP server, or the data folder's `mail` folder. Building
+    /// it writes nothing; it judges the SMTP settings.
     pub fn transport(
         &self,
-        sender: &EmailAddress,
-    ) -> Result<Arc<dyn MailTransport>, InvalidSetting> {
-        Ok(match &self.smtp_url {
-            Some(url) => Arc::new(
-                SmtpMailer::with_connections(
-                    url.expose(),
-                    sender,
-                    self.connections(),
-                    PoolTiming::default(),
-                )
-                .map_err(|e| InvalidSetting {
-                    name: "PORTICO_SMTP_URL",
-                    reason: e.to_string(),
-                })?,
-            ),
-            None => Arc::new(MailFolder::new(self.data_dir.join("mail"), sender)),
-        })
+        sender: &portico_kernel::EmailAddress,
+    ) -> Result<std::sync::Arc<dyn portico_mail_log::MailTransport>, InvalidSetting> {
+        self.mail.transport(sender, &self.storage.data_dir)
     }
 }
 
