@@ -75,16 +75,32 @@ impl LandingUrl {
         if input.len() > Self::MAX_LEN {
             return Err(InvalidLandingUrl);
         }
+        // The length that counts is the stored, normalised one: percent-encoding
+        // can make it several times longer than what was typed.
+        Self::read(input).and_then(|url| {
+            if url.0.len() <= Self::MAX_LEN {
+                Ok(url)
+            } else {
+                Err(InvalidLandingUrl)
+            }
+        })
+    }
+
+    /// Reads a URL stored before, normalised again. Its length is not judged: one
+    /// stored by an earlier version, normalised less strictly, may come out longer,
+    /// and must still be shown and followed.
+    pub fn from_stored(stored: &str) -> Result<Self, InvalidLandingUrl> {
+        Self::read(stored.trim())
+    }
+
+    fn read(input: &str) -> Result<Self, InvalidLandingUrl> {
         let url = url::Url::parse(input).map_err(|_| InvalidLandingUrl)?;
         let acceptable = matches!(url.scheme(), "http" | "https")
             && url.host_str().is_some_and(|host| !host.is_empty())
             && url.username().is_empty()
             && url.password().is_none();
-        // The length that counts is the stored, normalised one: percent-encoding
-        // can make it several times longer than what was typed.
-        let text = url.to_string();
-        if acceptable && text.len() <= Self::MAX_LEN {
-            Ok(Self(text))
+        if acceptable {
+            Ok(Self(strict_uri(&url)))
         } else {
             Err(InvalidLandingUrl)
         }
@@ -101,6 +117,35 @@ impl LandingUrl {
             .ok()
             .and_then(|url| url.host_str().map(str::to_owned))
     }
+}
+
+/// The URL as RFC 3986 spells it. The WHATWG serialisation browsers use leaves
+/// some characters bare that RFC 3986 allows nowhere after the host (`{`, `|`, `^`,
+/// a second `#`, a `%` that starts no escape...): answers promise a `uri`, and the
+/// clients that check it follow RFC 3986. Escaping them changes no request the
+/// landing page receives, since its server decodes them the same way.
+fn strict_uri(url: &url::Url) -> String {
+    let text = url.as_str();
+    let (origin, rest) = text.split_at(url[..url::Position::BeforePath].len());
+    let mut strict = String::with_capacity(text.len());
+    strict.push_str(origin);
+    let mut in_fragment = false;
+    let bytes = rest.as_bytes();
+    for (index, &byte) in bytes.iter().enumerate() {
+        let bare = match byte {
+            b'#' => !std::mem::replace(&mut in_fragment, true),
+            b'%' => bytes
+                .get(index + 1..index + 3)
+                .is_some_and(|digits| digits.iter().all(u8::is_ascii_hexdigit)),
+            _ => byte.is_ascii_alphanumeric() || b"-._~:/?@!$&'()*+,;=".contains(&byte),
+        };
+        if bare {
+            strict.push(char::from(byte));
+        } else {
+            strict.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    strict
 }
 
 /// The text is not a host name for the landing allow-list.
@@ -310,12 +355,69 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_landing_url_is_spelled_as_rfc_3986_allows() {
+        let url = |input: &str| LandingUrl::parse(input).unwrap().as_str().to_owned();
+        assert_eq!(
+            url("https://shop.example/a?q={x}|^`[1]#top#more"),
+            "https://shop.example/a?q=%7Bx%7D%7C%5E%60%5B1%5D#top%23more"
+        );
+        assert_eq!(
+            url("https://shop.example/100%?a=%zz&b=%41"),
+            "https://shop.example/100%25?a=%25zz&b=%41"
+        );
+        assert_eq!(
+            url("http://[2001:db8::1]:8080/x"),
+            "http://[2001:db8::1]:8080/x"
+        );
+        assert_eq!(
+            url("https://shop.example/it's;a,b=c@d!$&(e)*+~"),
+            "https://shop.example/it's;a,b=c@d!$&(e)*+~"
+        );
+    }
+
+    #[test]
+    fn a_stored_url_longer_once_normalised_is_still_read() {
+        let stored = format!(
+            "https://shop.example/?q={}",
+            "{".repeat(LandingUrl::MAX_LEN)
+        );
+        assert_eq!(LandingUrl::parse(&stored), Err(InvalidLandingUrl));
+        let read = LandingUrl::from_stored(&stored).unwrap();
+        assert!(read.as_str().ends_with("%7B%7B"), "{}", read.as_str());
+        assert_eq!(
+            LandingUrl::from_stored("javascript:alert(1)"),
+            Err(InvalidLandingUrl)
+        );
+    }
+
+    /// What RFC 3986 allows after the host, escapes aside.
+    fn rfc_3986_tail(tail: &str) -> bool {
+        let bytes = tail.as_bytes();
+        bytes.iter().enumerate().all(|(index, &byte)| match byte {
+            b'%' => bytes
+                .get(index + 1..index + 3)
+                .is_some_and(|digits| digits.iter().all(u8::is_ascii_hexdigit)),
+            b'#' => tail.find('#') == Some(index),
+            _ => byte.is_ascii_alphanumeric() || b"-._~:/?@!$&'()*+,;=".contains(&byte),
+        })
+    }
+
     proptest! {
         #[test]
         fn parsing_any_text_never_panics(input in "\\PC{0,80}") {
             let _ = LinkCode::parse(&input);
             let _ = LandingUrl::parse(&input);
             let _ = Campaign::parse(&input);
+        }
+
+        #[test]
+        fn every_landing_url_is_a_uri_and_reads_back_the_same(tail in "\\PC{0,60}") {
+            if let Ok(url) = LandingUrl::parse(&format!("https://shop.example/{tail}")) {
+                let text = url.as_str();
+                prop_assert!(rfc_3986_tail(&text["https://shop.example".len()..]), "{}", text);
+                prop_assert_eq!(LandingUrl::parse(text), Ok(url.clone()));
+            }
         }
     }
 }

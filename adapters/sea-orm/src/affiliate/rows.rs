@@ -112,7 +112,11 @@ impl TryFrom<LinkRow> for Link {
             id: stored(&row.id, LinkId::parse, "link id")?,
             affiliate: stored(&row.affiliate_id, AccountId::parse, "account id")?,
             code: stored(&row.code, LinkCode::parse, "link code")?,
-            landing_url: stored_opt(row.landing_url.as_deref(), LandingUrl::parse, "landing URL")?,
+            landing_url: stored_opt(
+                row.landing_url.as_deref(),
+                LandingUrl::from_stored,
+                "landing URL",
+            )?,
             campaign: stored_opt(row.campaign.as_deref(), Campaign::parse, "campaign")?,
             created_at: instant(row.created_at)?,
         })

@@ -208,15 +208,35 @@ fn string_faults(schema: &Value, text: &str, at: &str) -> Vec<Fault> {
         Some("email") => text
             .split_once('@')
             .is_some_and(|(l, d)| !l.is_empty() && !d.is_empty()),
-        Some("uri") => text
-            .split_once(':')
-            .is_some_and(|(scheme, _)| !scheme.is_empty()),
+        Some("uri") => rfc_3986_uri(text),
         _ => true,
     };
     if !well_formed {
         found.push(fault(at, format!("{text:?} is not a {}", schema["format"])));
     }
     found
+}
+
+/// A scheme, then only what RFC 3986 allows in a URI: its unreserved and reserved
+/// characters, `%` escapes, and one `#` at most. (It does not parse the authority:
+/// this catches what serialisers leave bare, which is what goes wrong in practice.)
+fn rfc_3986_uri(text: &str) -> bool {
+    let Some((scheme, _)) = text.split_once(':') else {
+        return false;
+    };
+    let scheme_ok = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+    let bytes = text.as_bytes();
+    scheme_ok
+        && text.matches('#').count() <= 1
+        && bytes.iter().enumerate().all(|(index, &byte)| match byte {
+            b'%' => bytes
+                .get(index + 1..index + 3)
+                .is_some_and(|digits| digits.iter().all(u8::is_ascii_hexdigit)),
+            _ => byte.is_ascii_alphanumeric() || b"-._~:/?#[]@!$&'()*+,;=".contains(&byte),
+        })
 }
 
 /// `8-4-4-4-12` hexadecimal digits.
@@ -244,6 +264,27 @@ mod tests {
     use serde_json::json;
 
     use super::{Depth, faults};
+
+    #[test]
+    fn a_uri_is_what_rfc_3986_allows() {
+        for good in [
+            "https://a.example/x?y=%7B#f",
+            "http://[2001:db8::1]:8080/",
+            "mailto:ada@example.com",
+        ] {
+            assert!(super::rfc_3986_uri(good), "{good}");
+        }
+        for bad in [
+            "https://a.example/?q={x}",
+            "https://a.example/#a#b",
+            "https://a.example/100%",
+            "https://a.example/a b",
+            "1http://a.example/",
+            "no scheme",
+        ] {
+            assert!(!super::rfc_3986_uri(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn a_value_that_departs_from_its_schema_is_named_at_each_fault() {

@@ -346,3 +346,35 @@ on_both_engines!(
     program_off,
     super::with_the_program_off_nothing_answers_or_records
 );
+
+/// A landing URL with characters browsers leave bare but RFC 3986 does not allow is
+/// answered, listed and followed escaped, so the answers hold their `uri` format.
+async fn a_landing_url_is_answered_as_a_uri(app: &TestApp) {
+    let ada = app.signed_up("ada").await;
+    app.post("/v1/me/affiliate", Some(&ada), json!({}))
+        .await
+        .expect(200);
+    let link = app
+        .post(
+            "/v1/me/affiliate/links",
+            Some(&ada),
+            json!({ "landing_url": "https://shop.example/offer?plan={vps}|^#top#faq" }),
+        )
+        .await;
+    link.expect(201);
+    let escaped = "https://shop.example/offer?plan=%7Bvps%7D%7C%5E#top%23faq";
+    assert_eq!(link.json()["landing_url"], escaped);
+    let listed = app.get("/v1/me/affiliate/links", &ada).await.json();
+    assert_eq!(listed["items"][0]["landing_url"], escaped, "{listed}");
+
+    let code = link.json()["code"].as_str().unwrap().to_owned();
+    let click = app
+        .call_with_headers(Method::GET, &format!("/r/{code}"), &[], None)
+        .await;
+    assert_eq!(click.status.as_u16(), 302);
+    assert_eq!(click.headers["location"], escaped);
+}
+on_both_engines!(
+    landing_url_as_uri,
+    super::a_landing_url_is_answered_as_a_uri
+);

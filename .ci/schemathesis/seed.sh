@@ -1,0 +1,84 @@
+# The data the fuzz runs act on, made before they start so that operations on one
+# existing thing reach their logic instead of answering 404: the run's own client
+# account (opened before the fuzzer can use up the registrations this address may
+# make in an hour), a referred account, an approved commission (the server runs with
+# no hold period), a payout destination and a payout waiting to be paid, a message
+# sent to the client, an unverified address, a whitelist entry (the fuzzer's own
+# address) and a second session.
+# Source it, call `seed_fuzz_data` after `start_portico`, then `seeded_config` for the
+# fuzz settings with the seeded ids in.
+
+seed_fuzz_data() {
+  local url="$PORTICO_URL" json='content-type: application/json' token code
+  export PORTICO_FUZZ_USERNAME="fuzz-client"
+  export PORTICO_FUZZ_PASSWORD="fuzzing violet tractor sings"
+  PORTICO_FUZZ_ACCOUNT_ID="$(curl -fsS -X POST "$url/v1/accounts" -H "$json" -d "{
+    \"username\": \"$PORTICO_FUZZ_USERNAME\", \"email\": \"$PORTICO_FUZZ_USERNAME@example.com\",
+    \"password\": \"$PORTICO_FUZZ_PASSWORD\", \"first_name\": \"Fuzz\", \"last_name\": \"Client\"}" | jq -er .id)"
+  token="$(curl -fsS -X POST "$url/v1/sessions" -H "$json" -d "{
+    \"login\": \"$PORTICO_FUZZ_USERNAME\", \"password\": \"$PORTICO_FUZZ_PASSWORD\"}" | jq -er .token)"
+  local auth="authorization: Bearer $token" platform="authorization: Bearer $PORTICO_PLATFORM_TOKEN"
+
+  curl -fsS -o /dev/null -X POST "$url/v1/me/affiliate" -H "$auth"
+  code="$(curl -fsS -X POST "$url/v1/me/affiliate/links" -H "$auth" -H "$json" \
+    -d "{\"landing_url\": \"$url/offer\"}" | jq -er .code)"
+  PORTICO_FUZZ_REFERRED_ID="$(curl -fsS -X POST "$url/v1/accounts" -H "$json" -d "{
+    \"username\": \"fuzz-referred\", \"email\": \"fuzz-referred@example.com\",
+    \"password\": \"referred amber kettle hums\", \"first_name\": \"Fuzz\",
+    \"last_name\": \"Referred\", \"referral_code\": \"$code\"}" | jq -er .id)"
+  curl -fsS -o /dev/null -X POST "$url/v1/platform/affiliate/payments" -H "$platform" -H "$json" \
+    -d "{\"event_id\": \"fuzz-seed-1\", \"account_id\": \"$PORTICO_FUZZ_REFERRED_ID\", \"amount_minor\": 120000, \"currency\": \"EUR\"}"
+  local destination
+  destination="$(curl -fsS -X POST "$url/v1/me/affiliate/payout-destinations" -H "$auth" -H "$json" \
+    -d '{"kind": "account_credit"}' | jq -er .id)"
+  PORTICO_FUZZ_PAYOUT_ID="$(curl -fsS -X POST "$url/v1/me/affiliate/payouts" -H "$auth" -H "$json" \
+    -d "{\"destination_id\": \"$destination\"}" | jq -er .id)"
+  PORTICO_FUZZ_DESTINATION_ID="$destination"
+  PORTICO_FUZZ_MESSAGE_ID="$(curl -fsS "$url/v1/me/messages" -H "$auth" | jq -er '.items[0].id')"
+  PORTICO_FUZZ_EMAIL_ID="$(curl -fsS -X POST "$url/v1/me/emails" -H "$auth" -H "$json" \
+    -d '{"address": "fuzz-second@example.com"}' | jq -er .id)"
+  PORTICO_FUZZ_WHITELIST_ID="$(curl -fsS -X POST "$url/v1/me/ip-whitelist" -H "$auth" -H "$json" \
+    -d '{"cidr": "127.0.0.1", "label": "the fuzzer"}' | jq -er .id)"
+  # A second session, for the run's own to revoke.
+  local other
+  other="$(curl -fsS -X POST "$url/v1/sessions" -H "$json" -d "{
+    \"login\": \"$PORTICO_FUZZ_USERNAME\", \"password\": \"$PORTICO_FUZZ_PASSWORD\"}" | jq -er .token)"
+  PORTICO_FUZZ_SESSION_ID="$(curl -fsS "$url/v1/sessions" -H "authorization: Bearer $other" \
+    | jq -er '.items[] | select(.current) | .id')"
+  export PORTICO_FUZZ_ACCOUNT_ID PORTICO_FUZZ_REFERRED_ID PORTICO_FUZZ_PAYOUT_ID \
+    PORTICO_FUZZ_DESTINATION_ID PORTICO_FUZZ_MESSAGE_ID PORTICO_FUZZ_EMAIL_ID \
+    PORTICO_FUZZ_WHITELIST_ID PORTICO_FUZZ_SESSION_ID
+}
+
+# `schemathesis.toml` with the dictionaries of seeded ids its operations draw from,
+# written into the server's work folder; prints the file's path.
+seeded_config() {
+  local config="$PORTICO_WORK/schemathesis.toml"
+  cat .ci/schemathesis/schemathesis.toml - >"$config" <<TOML
+
+[dictionaries.seeded-account]
+values = ["$PORTICO_FUZZ_ACCOUNT_ID"]
+
+[dictionaries.seeded-referred-account]
+values = ["$PORTICO_FUZZ_REFERRED_ID"]
+
+[dictionaries.seeded-payout]
+values = ["$PORTICO_FUZZ_PAYOUT_ID"]
+
+[dictionaries.seeded-message]
+values = ["$PORTICO_FUZZ_MESSAGE_ID"]
+
+[dictionaries.seeded-destination]
+values = ["$PORTICO_FUZZ_DESTINATION_ID"]
+
+[dictionaries.seeded-email]
+values = ["$PORTICO_FUZZ_EMAIL_ID"]
+
+[dictionaries.seeded-whitelist-entry]
+values = ["$PORTICO_FUZZ_WHITELIST_ID"]
+
+[dictionaries.seeded-session]
+values = ["$PORTICO_FUZZ_SESSION_ID"]
+TOML
+  echo "$config"
+}
