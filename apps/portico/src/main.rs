@@ -90,13 +90,13 @@ async fn work(settings: WorkerSettings) -> Outcome {
 }
 
 async fn serve(settings: ServeSettings) -> Outcome {
-    // Every setting is judged, then the database reached, before any file is written
-    // (the TOTP key file, by `domain`).
+    // Every setting is judged, then the database reached and its schema judged, before
+    // any file is written (the TOTP key file, by `domain`).
     settings.check()?;
     let database = settings.storage.connect().await?;
+    settings.schema.prepare(&database).await?;
     let domain = settings.domain()?;
     let transport = settings.transport(&domain.mail_from)?;
-    settings.schema.prepare(&database).await?;
     let services = Arc::new(Services::new(
         database,
         &domain,

@@ -213,15 +213,8 @@ impl ServeSettings {
 
     fn domain_with(&self, seed_vault: SeedVault) -> Result<DomainSettings, InvalidSetting> {
         let mail_from = self.mail.sender()?;
-        let base = self.public_base_url.trim_end_matches('/');
-        if !(base.starts_with("http://") || base.starts_with("https://"))
-            || base.chars().any(|c| c.is_whitespace() || c.is_control())
-        {
-            return Err(InvalidSetting {
-                name: "PORTICO_PUBLIC_BASE_URL",
-                reason: "an http:// or https:// URL is required".into(),
-            });
-        }
+        let base = public_base(&self.public_base_url)?;
+        let base = base.as_str();
         let trusted_proxies = self
             .trusted_proxies
             .iter()
@@ -317,10 +310,60 @@ impl ServeSettings {
     }
 }
 
+/// The public base URL as every link will spell it, without a trailing slash: an
+/// http(s) URL without credentials, query or fragment, normalised as landing URLs
+/// are (an international host in its ASCII form, escapes as RFC 3986 wants), so that
+/// the links built on it are URIs too.
+fn public_base(typed: &str) -> Result<String, InvalidSetting> {
+    let invalid = || {
+        InvalidSetting::new(
+            "PORTICO_PUBLIC_BASE_URL",
+            "an http:// or https:// URL without credentials, query or fragment is required",
+        )
+    };
+    let typed = typed.trim_end_matches('/');
+    if !(typed.starts_with("http://") || typed.starts_with("https://"))
+        || typed.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
+        return Err(invalid());
+    }
+    let url = LandingUrl::parse(typed).map_err(|_| invalid())?;
+    if url.as_str().contains(['?', '#']) {
+        return Err(invalid());
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
 /// A TOTP key that cannot be used, as a setting refused.
 fn invalid_totp_key(error: SeedKeyError) -> InvalidSetting {
     InvalidSetting {
         name: "PORTICO_TOTP_KEY",
         reason: crate::http::problem::cause_chain(&error),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::public_base;
+
+    #[test]
+    fn the_public_base_url_is_spelled_as_links_will_spell_it() {
+        let base = |typed: &str| public_base(typed).unwrap();
+        assert_eq!(base("http://127.0.0.1:8080"), "http://127.0.0.1:8080");
+        assert_eq!(base("https://Portal.Example/"), "https://portal.example");
+        assert_eq!(
+            base("https://bücher.example/my{account}/"),
+            "https://xn--bcher-kva.example/my%7Baccount%7D"
+        );
+        for refused in [
+            "portal.example",
+            "ftp://portal.example",
+            "https://user:pw@portal.example",
+            "https://portal.example/?x=1",
+            "https://portal.example/#top",
+            "https://portal.example/a b",
+        ] {
+            assert!(public_base(refused).is_err(), "{refused}");
+        }
     }
 }

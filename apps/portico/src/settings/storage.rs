@@ -17,8 +17,7 @@ pub struct StorageArgs {
     #[arg(long, env = "PORTICO_DATABASE_URL", hide_env_values = true)]
     pub database_url: Option<Secret>,
 
-    /// Folder for the embedded database and other local state (the TOTP key file,
-    /// mail written as files when no SMTP server is set).
+    /// Folder for the embedded database and other local state.
     #[arg(long, env = "PORTICO_DATA_DIR", default_value = "./data")]
     pub data_dir: PathBuf,
 }

@@ -223,7 +223,7 @@ impl Services {
             trusted_proxies: settings.trusted_proxies.clone(),
             history: MailHistory::new(outbox.clone()),
             bounces: Bounces::new(outbox.clone(), clock.clone()),
-            delivery: DeliveryWorker::new(outbox, transport, clock.clone(), settings.delivery),
+            delivery: delivery_worker(&database, clock.clone(), transport, settings.delivery),
             platform_token: settings.platform_token.clone(),
             hasher: shared.argon2,
             metrics: Arc::new(Metrics::new()),

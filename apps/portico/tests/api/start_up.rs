@@ -31,28 +31,31 @@ const SECRETS: [(&str, &str); 4] = [
     ),
 ];
 
-/// What `portico <command> --help` prints, with every secret setting set.
-fn help_of(command: &str) -> String {
-    let output = Command::new(env!("CARGO_BIN_EXE_portico"))
-        .args([command, "--help"])
+/// What `portico <args>` prints for help, with every secret setting set.
+fn help_of(args: &[&str]) -> String {
+    let output = clean(Command::new(env!("CARGO_BIN_EXE_portico")))
+        .args(args)
         .envs(SECRETS)
         .output()
         .unwrap();
-    assert!(output.status.success(), "{command} --help failed");
+    assert!(output.status.success(), "{args:?} failed");
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
 #[test]
 fn help_never_prints_the_value_of_a_secret_setting() {
-    for command in ["serve", "worker", "migrate"] {
-        let help = help_of(command);
-        assert!(help.contains("PORTICO_DATABASE_URL"), "{help}");
+    for args in [
+        &["--help"][..],
+        &["serve", "--help"],
+        &["worker", "--help"],
+        &["migrate", "--help"],
+    ] {
+        let help = help_of(args);
+        assert!(help.contains("PORTICO_LOG_FORMAT"), "{help}");
         for (name, value) in SECRETS {
-            assert!(!help.contains(value), "{name} printed by {command} --help");
+            assert!(!help.contains(value), "{name} printed by {args:?}");
         }
-        for hidden in ["hidden", "password-hidden"] {
-            assert!(!help.contains(hidden), "{help}");
-        }
+        assert!(!help.contains("hidden"), "{help}");
     }
 }
 
@@ -73,34 +76,41 @@ const MAIL: [&str; 3] = [
     "PORTICO_MAIL_FROM",
 ];
 
+/// Whether `help` lists the setting `name` (not merely one whose name ends with it,
+/// as `PORTICO_METRICS_LISTEN` ends with `LISTEN`).
+fn lists(help: &str, name: &str) -> bool {
+    help.contains(&format!("[env: {name}"))
+}
+
 #[test]
 fn each_command_lists_only_the_settings_it_reads() {
-    let serve = help_of("serve");
+    let serve = help_of(&["serve", "--help"]);
     for name in SERVE_ONLY.iter().chain(&MAIL) {
-        assert!(serve.contains(name), "serve --help lacks {name}: {serve}");
+        assert!(lists(&serve, name), "serve --help lacks {name}: {serve}");
     }
 
-    let worker = help_of("worker");
+    let worker = help_of(&["worker", "--help"]);
     for name in MAIL
         .iter()
         .chain(&["PORTICO_SKIP_MIGRATIONS", "PORTICO_LOG_FORMAT"])
     {
-        assert!(
-            worker.contains(name),
-            "worker --help lacks {name}: {worker}"
-        );
+        assert!(lists(&worker, name), "worker --help lacks {name}: {worker}");
     }
     for name in SERVE_ONLY {
         assert!(
-            !worker.contains(name),
+            !lists(&worker, name),
             "worker --help lists {name}: {worker}"
         );
     }
 
-    let migrate = help_of("migrate");
-    for name in ["PORTICO_DATA_DIR", "PORTICO_LOG_FORMAT"] {
+    let migrate = help_of(&["migrate", "--help"]);
+    for name in [
+        "PORTICO_DATABASE_URL",
+        "PORTICO_DATA_DIR",
+        "PORTICO_LOG_FORMAT",
+    ] {
         assert!(
-            migrate.contains(name),
+            lists(&migrate, name),
             "migrate --help lacks {name}: {migrate}"
         );
     }
@@ -110,7 +120,7 @@ fn each_command_lists_only_the_settings_it_reads() {
         .chain(&["PORTICO_SKIP_MIGRATIONS"])
     {
         assert!(
-            !migrate.contains(name),
+            !lists(&migrate, name),
             "migrate --help lists {name}: {migrate}"
         );
     }
@@ -252,11 +262,16 @@ fn skipped_migrations_on_a_database_that_lacks_them_are_refused_with_what_to_run
             ],
             &data,
         );
+        let key = data.join("totp-seed.key").exists();
         let _ = std::fs::remove_dir_all(&data);
 
         assert!(!started, "{command}: {said}");
         assert!(said.contains("portico migrate"), "{command}: {said}");
         assert!(said.contains("m0001"), "{command}: {said}");
+        assert!(
+            !key,
+            "{command} wrote a TOTP key before refusing the database"
+        );
     }
 }
 
@@ -286,18 +301,33 @@ fn an_unreachable_database_is_named_at_start_up() {
     let _ = std::fs::remove_dir_all(&data);
 }
 
-/// `portico <command>` over the data folder `data`, with none of the caller's database
-/// or mail settings.
+/// `command` with none of the caller's `PORTICO_*` settings, and the log level these
+/// tests read their answers at (a caller's `RUST_LOG=off` would hide them).
+fn clean(mut command: Command) -> Command {
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("PORTICO_") {
+            command.env_remove(name);
+        }
+    }
+    command.env("RUST_LOG", "info");
+    command
+}
+
+/// `portico <command>` over the data folder `data`, with none of the caller's settings.
 fn portico(command: &str, data: &Path) -> Command {
-    let mut portico = Command::new(env!("CARGO_BIN_EXE_portico"));
+    let mut portico = clean(Command::new(env!("CARGO_BIN_EXE_portico")));
+    portico.arg(command).env("PORTICO_DATA_DIR", data);
     portico
-        .arg(command)
-        .env_remove("PORTICO_TOTP_KEY")
-        .env_remove("PORTICO_DATABASE_URL")
-        .env_remove("PORTICO_SMTP_URL")
-        .env_remove("PORTICO_SKIP_MIGRATIONS")
-        .env("PORTICO_DATA_DIR", data);
-    portico
+}
+
+/// A child process stopped when dropped, should the test fail before it stops it.
+struct Running(std::process::Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 #[test]
@@ -319,20 +349,26 @@ fn migrate_makes_the_embedded_database_and_writes_nothing_else() {
 }
 
 /// `portico worker`, alone, sends what the server queued, records it as sent, and
-/// stops cleanly on SIGTERM; it reads no server setting and writes no TOTP key.
+/// stops cleanly on SIGTERM; it reads no server setting (values `serve` would refuse
+/// are set, and ignored) and writes no TOTP key.
 async fn the_worker_alone_delivers_what_the_server_queued(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     let token = app.signed_up("worker-alice").await;
     let data =
         std::env::temp_dir().join(format!("portico-worker-{engine:?}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&data);
-    let mut worker = portico("worker", &data)
-        .env("PORTICO_DATABASE_URL", app.database_url())
-        .env("PORTICO_SKIP_MIGRATIONS", "true")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut worker = Running(
+        portico("worker", &data)
+            .env("PORTICO_DATABASE_URL", app.database_url())
+            .env("PORTICO_SKIP_MIGRATIONS", "true")
+            .env("PORTICO_PLATFORM_TOKEN", "short")
+            .env("PORTICO_BRAND_ACCENT", "nope")
+            .env("PORTICO_PASSWORD_MIN_LENGTH", "4")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
 
     // Until every message the account has is recorded as sent.
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -354,11 +390,11 @@ async fn the_worker_alone_delivers_what_the_server_queued(engine: Engine) {
         .map(|files| files.filter_map(Result::ok).map(|f| f.path()).collect())
         .unwrap_or_default();
     let stopped = Command::new("kill")
-        .args(["-TERM", &worker.id().to_string()])
+        .args(["-TERM", &worker.0.id().to_string()])
         .status()
         .unwrap();
     assert!(stopped.success());
-    let exit = worker.wait().unwrap();
+    let exit = worker.0.wait().unwrap();
     let mail = delivered
         .first()
         .map(|file| std::fs::read_to_string(file).unwrap())
