@@ -64,35 +64,18 @@ seed_fuzz_data() {
     PORTICO_FUZZ_WHITELIST_ID PORTICO_FUZZ_SESSION_ID
 }
 
-# `schemathesis.toml` with the dictionaries of seeded ids its operations draw from,
-# written into the server's work folder; prints the file's path.
+# `schemathesis.toml` with the dictionaries of seeded ids its operations draw from
+# (`seeded-<name>`, each holding one id), written into the server's work folder;
+# prints the file's path.
 seeded_config() {
-  local config="$PORTICO_WORK/schemathesis.toml"
-  cat .ci/schemathesis/schemathesis.toml - >"$config" <<TOML
-
-[dictionaries.seeded-account]
-values = ["$PORTICO_FUZZ_ACCOUNT_ID"]
-
-[dictionaries.seeded-referred-account]
-values = ["$PORTICO_FUZZ_REFERRED_ID"]
-
-[dictionaries.seeded-payout]
-values = ["$PORTICO_FUZZ_PAYOUT_ID"]
-
-[dictionaries.seeded-message]
-values = ["$PORTICO_FUZZ_MESSAGE_ID"]
-
-[dictionaries.seeded-destination]
-values = ["$PORTICO_FUZZ_DESTINATION_ID"]
-
-[dictionaries.seeded-email]
-values = ["$PORTICO_FUZZ_EMAIL_ID"]
-
-[dictionaries.seeded-whitelist-entry]
-values = ["$PORTICO_FUZZ_WHITELIST_ID"]
-
-[dictionaries.seeded-session]
-values = ["$PORTICO_FUZZ_SESSION_ID"]
-TOML
+  local config="$PORTICO_WORK/schemathesis.toml" seeded name variable
+  cp .ci/schemathesis/schemathesis.toml "$config"
+  for seeded in account:PORTICO_FUZZ_ACCOUNT_ID referred-account:PORTICO_FUZZ_REFERRED_ID \
+    payout:PORTICO_FUZZ_PAYOUT_ID message:PORTICO_FUZZ_MESSAGE_ID \
+    destination:PORTICO_FUZZ_DESTINATION_ID email:PORTICO_FUZZ_EMAIL_ID \
+    whitelist-entry:PORTICO_FUZZ_WHITELIST_ID session:PORTICO_FUZZ_SESSION_ID; do
+    name="${seeded%%:*}" variable="${seeded#*:}"
+    printf '\n[dictionaries.seeded-%s]\nvalues = ["%s"]\n' "$name" "${!variable}" >>"$config"
+  done
   echo "$config"
 }
