@@ -24,6 +24,22 @@ const CHROMIUM: &str = "/usr/bin/chromium";
 /// The W3C identifier of an element in WebDriver answers.
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
+/// Nothing when the page fits the window's width; otherwise the widths and the element
+/// that reaches furthest right (one inside a box that scrolls on its own does not
+/// widen the page, and is not the cause).
+const WIDER_THAN_THE_WINDOW: &str = r#"
+const root = document.documentElement;
+if (root.scrollWidth <= root.clientWidth) return null;
+let widest = null;
+for (const element of document.body.querySelectorAll('*')) {
+  const right = element.getBoundingClientRect().right;
+  if (!widest || right > widest.right) {
+    widest = { right, element: element.tagName.toLowerCase() + (element.className ? '.' + element.className : '') };
+  }
+}
+return JSON.stringify({ page: root.scrollWidth, window: root.clientWidth, widest });
+"#;
+
 /// A running chromedriver; it stops when dropped.
 pub struct Driver {
     process: Child,
@@ -378,7 +394,9 @@ impl Browser<'_> {
     }
 
     /// Saves a PNG of the page at `width` x `height` as
-    /// `target/ui-screenshots/<name>-<width>.png`.
+    /// `target/ui-screenshots/<name>-<width>.png`, after checking that the page fits
+    /// that width: a page wider than a phone's screen scrolls sideways, and hides
+    /// what sticks out.
     pub async fn screenshot(&self, name: &str, width: u32, height: u32) {
         self.command(
             "POST",
@@ -386,6 +404,18 @@ impl Browser<'_> {
             Some(json!({ "width": width, "height": height })),
         )
         .await;
+        let overflow = self
+            .command(
+                "POST",
+                "/execute/sync",
+                Some(json!({ "script": WIDER_THAN_THE_WINDOW, "args": [] })),
+            )
+            .await;
+        assert_eq!(
+            overflow,
+            Value::Null,
+            "{name} at {width} px is wider than the window"
+        );
         let png = self.command("GET", "/screenshot", None).await;
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(png.as_str().unwrap())
