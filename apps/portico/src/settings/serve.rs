@@ -318,7 +318,8 @@ fn public_base(typed: &str) -> Result<String, InvalidSetting> {
     let invalid = || {
         InvalidSetting::new(
             "PORTICO_PUBLIC_BASE_URL",
-            "an http:// or https:// URL without credentials, query or fragment is required",
+            "an http:// or https:// URL with a host (and a port up to 65535), without \
+             credentials, query or fragment, at most 2048 bytes once normalised, is required",
         )
     };
     let typed = typed.trim_end_matches('/');

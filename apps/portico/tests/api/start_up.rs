@@ -3,6 +3,7 @@
 //! an unreachable database is named before anything is written; and the worker and
 //! `migrate` do their job on their own.
 
+use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -190,27 +191,45 @@ fn serve_output(env: &[(&str, &str)], data: &Path) -> (bool, String) {
 
 /// What `portico <command>` printed when it stopped, as [`serve_output`].
 fn command_output(command: &str, env: &[(&str, &str)], data: &Path) -> (bool, String) {
-    let mut server = portico(command, data)
-        .envs(env.iter().copied())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut server = Running(
+        portico(command, data)
+            .envs(env.iter().copied())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
     let deadline = Instant::now() + Duration::from_secs(30);
-    while server.try_wait().unwrap().is_none() && Instant::now() < deadline {
+    while server.0.try_wait().unwrap().is_none() && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(50));
     }
-    let stopped_on_its_own = server.try_wait().unwrap().is_some();
+    let stopped_on_its_own = server.0.try_wait().unwrap().is_some();
     if !stopped_on_its_own {
-        let _ = server.kill();
+        let _ = server.0.kill();
     }
-    let output = server.wait_with_output().unwrap();
-    let said = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    (!stopped_on_its_own || output.status.success(), said)
+    let status = server.0.wait().unwrap();
+    // What it printed is small: a refusal, or a server's first lines.
+    let mut said = Vec::new();
+    for pipe in [
+        server
+            .0
+            .stdout
+            .take()
+            .map(|out| Box::new(out) as Box<dyn Read>),
+        server
+            .0
+            .stderr
+            .take()
+            .map(|err| Box::new(err) as Box<dyn Read>),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        let mut pipe = pipe;
+        pipe.read_to_end(&mut said).unwrap();
+    }
+    let said = String::from_utf8_lossy(&said).into_owned();
+    (!stopped_on_its_own || status.success(), said)
 }
 
 #[test]
@@ -301,15 +320,15 @@ fn an_unreachable_database_is_named_at_start_up() {
     let _ = std::fs::remove_dir_all(&data);
 }
 
-/// `command` with none of the caller's `PORTICO_*` settings, and the log level these
-/// tests read their answers at (a caller's `RUST_LOG=off` would hide them).
+/// `command` with none of the caller's `PORTICO_*` settings, and Portico's own log
+/// filter (a caller's `RUST_LOG=off` would hide the lines these tests read).
 fn clean(mut command: Command) -> Command {
     for (name, _) in std::env::vars_os() {
         if name.to_string_lossy().starts_with("PORTICO_") {
             command.env_remove(name);
         }
     }
-    command.env("RUST_LOG", "info");
+    command.env_remove("RUST_LOG");
     command
 }
 
@@ -357,6 +376,8 @@ async fn the_worker_alone_delivers_what_the_server_queued(engine: Engine) {
     let data =
         std::env::temp_dir().join(format!("portico-worker-{engine:?}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&data);
+    let log_path = data.with_extension("log");
+    let log = std::fs::File::create(&log_path).unwrap();
     let mut worker = Running(
         portico("worker", &data)
             .env("PORTICO_DATABASE_URL", app.database_url())
@@ -364,8 +385,8 @@ async fn the_worker_alone_delivers_what_the_server_queued(engine: Engine) {
             .env("PORTICO_PLATFORM_TOKEN", "short")
             .env("PORTICO_BRAND_ACCENT", "nope")
             .env("PORTICO_PASSWORD_MIN_LENGTH", "4")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stdout(Stdio::from(log.try_clone().unwrap()))
+            .stderr(Stdio::from(log))
             .spawn()
             .unwrap(),
     );
@@ -400,10 +421,18 @@ async fn the_worker_alone_delivers_what_the_server_queued(engine: Engine) {
         .map(|file| std::fs::read_to_string(file).unwrap())
         .unwrap_or_default();
     let key = data.join("totp-seed.key").exists();
+    let said = std::fs::read_to_string(&log_path).unwrap_or_default();
     let _ = std::fs::remove_dir_all(&data);
+    let _ = std::fs::remove_file(&log_path);
 
-    assert!(exit.success(), "the worker did not stop cleanly: {exit:?}");
-    assert!(mail.contains("worker-alice@example.com"), "{delivered:?}");
+    assert!(
+        exit.success(),
+        "the worker did not stop cleanly: {exit:?} {said}"
+    );
+    assert!(
+        mail.contains("worker-alice@example.com"),
+        "{delivered:?} {said}"
+    );
     assert!(!key, "the worker wrote a TOTP key it never reads");
     let items = history["items"].as_array().unwrap();
     assert!(

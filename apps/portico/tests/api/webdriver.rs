@@ -24,9 +24,9 @@ const CHROMIUM: &str = "/usr/bin/chromium";
 /// The W3C identifier of an element in WebDriver answers.
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
-/// Nothing when the page fits the window's width; otherwise the widths and the element
-/// that reaches furthest right (one inside a box that scrolls on its own does not
-/// widen the page, and is not the cause).
+/// Nothing when the page fits the window's width; otherwise both widths and the
+/// element reaching furthest right, as a lead (the verdict itself is the page's
+/// scroll width, which content scrolling in a box of its own does not widen).
 const WIDER_THAN_THE_WINDOW: &str = r#"
 const root = document.documentElement;
 if (root.scrollWidth <= root.clientWidth) return null;
@@ -34,7 +34,8 @@ let widest = null;
 for (const element of document.body.querySelectorAll('*')) {
   const right = element.getBoundingClientRect().right;
   if (!widest || right > widest.right) {
-    widest = { right, element: element.tagName.toLowerCase() + (element.className ? '.' + element.className : '') };
+    const classes = element.getAttribute('class');
+    widest = { right, element: element.tagName.toLowerCase() + (classes ? '.' + classes : '') };
   }
 }
 return JSON.stringify({ page: root.scrollWidth, window: root.clientWidth, widest });
@@ -411,11 +412,6 @@ impl Browser<'_> {
                 Some(json!({ "script": WIDER_THAN_THE_WINDOW, "args": [] })),
             )
             .await;
-        assert_eq!(
-            overflow,
-            Value::Null,
-            "{name} at {width} px is wider than the window"
-        );
         let png = self.command("GET", "/screenshot", None).await;
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(png.as_str().unwrap())
@@ -423,6 +419,12 @@ impl Browser<'_> {
         let folder = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/ui-screenshots");
         std::fs::create_dir_all(&folder).unwrap();
         std::fs::write(folder.join(format!("{name}-{width}.png")), bytes).unwrap();
+        // Judged after the picture is saved, so that a failure leaves it to look at.
+        assert_eq!(
+            overflow,
+            Value::Null,
+            "{name} at {width} px is wider than the window"
+        );
     }
 
     /// Closes the window (its profile folder goes when it is dropped).
