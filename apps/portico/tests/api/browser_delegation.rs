@@ -1,7 +1,8 @@
 //! Account delegates and the affiliate program in real headless Chromium: a delegate
 //! invited on the owner's page accepts in a browser of their own (confirming the
 //! address first), and a visitor who follows an affiliate link in a fresh browser
-//! registers and earns the owner a commission that shows on the owner's page.
+//! registers and earns the owner a commission that shows on the owner's page, and
+//! is paid out once the hold period is over.
 
 use portico_sea_orm::Backend;
 
@@ -143,6 +144,24 @@ async fn a_delegate_accepts_and_a_referral_earns_a_commission(app: &TestApp) {
             .contains("bank account ending 3000")
     );
     shoot(&ada, screenshots, "payouts").await;
+
+    // Past the hold period the commission is payable. Ada's session ended meanwhile:
+    // she logs in again, asks for the payout, and finds it in the history.
+    app.clock.advance(time::Duration::days(31));
+    log_in(&ada, &base, "ada").await;
+    ada.wait_for_url(&format!("{base}/account/profile")).await;
+    ada.goto(&format!("{base}/account/affiliate/payouts")).await;
+    ada.click("form.request-payout button[type=submit]").await;
+    ada.wait_for_url(&format!(
+        "{base}/account/affiliate/payouts?done=payout_requested"
+    ))
+    .await;
+    let history = ada.text("table.payouts").await;
+    assert!(
+        history.contains("100.00 EUR") && history.contains("bank account ending 3000"),
+        "{history}"
+    );
+    shoot(&ada, screenshots, "payout-history").await;
     ada.close().await;
 }
 on_both_engines!(
