@@ -45,16 +45,20 @@ portico_binary() {
   fi
 }
 
-# Makes (once) a virtualenv under target/ holding the given pinned packages, and
-# prints its path.
+# The Python tools the contract checks use, pinned in one place: both scripts share
+# one virtualenv, which is rebuilt whenever the pins differ from its own.
+PYTHON_TOOLS=(schemathesis==4.32.5 openapi-python-client==0.29.1)
+
+# Makes (once) a virtualenv under target/ holding the pinned tools, and prints its
+# path.
 python_tools() {
   local venv="${PORTICO_TOOLS_VENV:-${CARGO_TARGET_DIR:-target}/ci-tools}"
-  if ! [ -f "$venv/.pinned" ] || [ "$(cat "$venv/.pinned")" != "$*" ]; then
+  if ! [ -f "$venv/.pinned" ] || [ "$(cat "$venv/.pinned")" != "${PYTHON_TOOLS[*]}" ]; then
     rm -rf "$venv"
     python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check "$@"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "${PYTHON_TOOLS[@]}"
     # Written last: a failed install is tried again next time, not reused.
-    echo "$*" >"$venv/.pinned"
+    echo "${PYTHON_TOOLS[*]}" >"$venv/.pinned"
   fi
   echo "$venv"
 }

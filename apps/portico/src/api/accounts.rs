@@ -56,9 +56,10 @@ pub struct RegisterRequest {
 }
 
 impl RegisterRequest {
-    /// Every field read, the password judged by `policy` as well, so that one answer
-    /// names every field at fault. (Registration judges the password again, for
-    /// embedders that call it directly.)
+    /// Every field read. When another field is at fault, the password is judged by
+    /// `policy` too, so that one answer names every field at fault; otherwise its
+    /// strength is left to registration, which judges it once, after the registration
+    /// limit has counted the request (a strength estimate is costly).
     fn try_into_domain(
         self,
         policy: &PasswordPolicy,
@@ -75,16 +76,18 @@ impl RegisterRequest {
             username: self.username.trim(),
             emails: &addresses,
         };
-        let acceptable = v.check("password", policy.check(&password, &context));
         let referral_code = v.check(
             "referral_code",
             match &self.referral_code {
-                Some(code) if code.chars().count() > MAX_REFERRAL_CODE_CHARS => {
-                    Err("a referral code has at most 64 characters")
-                }
+                Some(code) if code.chars().count() > MAX_REFERRAL_CODE_CHARS => Err(format!(
+                    "a referral code has at most {MAX_REFERRAL_CODE_CHARS} characters"
+                )),
                 _ => Ok(()),
             },
         );
+        if v.has_errors() {
+            v.check("password", policy.check(&password, &context));
+        }
         match (
             username,
             email,
@@ -92,7 +95,6 @@ impl RegisterRequest {
             last_name,
             language,
             referral_code,
-            acceptable,
         ) {
             (
                 Some(username),
@@ -100,7 +102,6 @@ impl RegisterRequest {
                 Some(first_name),
                 Some(last_name),
                 Some(language),
-                Some(()),
                 Some(()),
             ) => Ok((
                 Registration {

@@ -9,12 +9,12 @@ use super::schema_check::{Depth, Fault, faults};
 use super::spec_walk::operations;
 use crate::http::allowed_methods::AllowedMethods;
 
-/// Each operation's body schema, by method and path template.
+/// Each operation's body schema, by path template, then method.
 #[derive(Debug, Default)]
 pub struct BodyShapes {
     spec: Value,
     templates: AllowedMethods,
-    schemas: HashMap<(String, String), Value>,
+    schemas: HashMap<String, HashMap<String, Value>>,
 }
 
 impl BodyShapes {
@@ -23,7 +23,7 @@ impl BodyShapes {
         let Ok(spec) = serde_json::from_str::<Value>(published) else {
             return Self::default();
         };
-        let mut schemas = HashMap::new();
+        let mut schemas: HashMap<String, HashMap<String, Value>> = HashMap::new();
         for (path, method, operation) in operations(&spec) {
             let json = operation["requestBody"]["content"]
                 .as_object()
@@ -31,10 +31,10 @@ impl BodyShapes {
                 .flatten()
                 .find(|(media, _)| media.starts_with("application/json"));
             if let Some((_, content)) = json {
-                schemas.insert(
-                    (method.to_ascii_uppercase(), path.to_owned()),
-                    content["schema"].clone(),
-                );
+                schemas
+                    .entry(path.to_owned())
+                    .or_default()
+                    .insert(method.to_ascii_uppercase(), content["schema"].clone());
             }
         }
         Self {
@@ -44,16 +44,17 @@ impl BodyShapes {
         }
     }
 
-    /// Every missing, unknown, mistyped or null field of `body`, sent to `path` with
-    /// `method`; nothing for a route that takes no JSON body.
-    pub fn faults(&self, method: &str, path: &str, body: &Value) -> Vec<Fault> {
-        let Some(template) = self.templates.template(path) else {
-            return Vec::new();
-        };
-        match self.schemas.get(&(method.to_owned(), template.to_owned())) {
-            Some(schema) => faults(&self.spec, schema, body, "", Depth::Shape),
-            None => Vec::new(),
-        }
+    /// The body schema of the operation `method` on `path`; none for a route that
+    /// takes no JSON body (whose body is then left unread).
+    pub fn schema(&self, method: &str, path: &str) -> Option<&Value> {
+        self.schemas
+            .get(self.templates.template(path)?)?
+            .get(method)
+    }
+
+    /// Every missing, unknown, mistyped or null field of `body`, by its `schema`.
+    pub fn faults(&self, schema: &Value, body: &Value) -> Vec<Fault> {
+        faults(&self.spec, schema, body, "", Depth::Shape)
     }
 }
 
@@ -79,20 +80,13 @@ mod tests {
     fn every_field_at_fault_is_named_and_other_routes_are_left_alone() {
         let shapes = BodyShapes::from_spec(SPEC);
 
-        let found = shapes.faults("PUT", "/v1/things/42", &json!({"size": "big", "colour": 1}));
+        let schema = shapes.schema("PUT", "/v1/things/42").unwrap();
+        let found = shapes.faults(schema, &json!({"size": "big", "colour": 1}));
 
         let named: Vec<&str> = found.iter().map(|fault| fault.at.as_str()).collect();
         assert_eq!(named, ["name", "colour", "size"]);
-        assert!(
-            shapes
-                .faults("PUT", "/v1/things/42", &json!({"name": "x"}))
-                .is_empty()
-        );
-        assert!(
-            shapes
-                .faults("POST", "/v1/things/42", &json!({}))
-                .is_empty()
-        );
-        assert!(shapes.faults("PUT", "/v1/other", &json!({})).is_empty());
+        assert!(shapes.faults(schema, &json!({"name": "x"})).is_empty());
+        assert!(shapes.schema("POST", "/v1/things/42").is_none());
+        assert!(shapes.schema("PUT", "/v1/other").is_none());
     }
 }

@@ -6,20 +6,19 @@
 //! The rules and their patterns are in [`super::rules`]; lengths count characters.
 
 use portico_affiliate::services::ledger::MAX_EVENT_AMOUNT_MINOR;
-use portico_affiliate::{
-    BillingEventId, Campaign, CommissionStatus, DestinationKind, PayoutStatus,
-};
+use portico_affiliate::{Campaign, CommissionStatus, DestinationKind, PayoutStatus};
 use portico_delegation::{DelegateStatus, MAX_SCOPE_PRODUCTS, ProductName};
-use portico_identity::{
-    AddressLine, CompanyName, CountryCode, PersonName, PhoneLabel, PostalCode, TaxId,
-};
+use portico_identity::{AddressLine, CompanyName, CountryCode, PersonName, PhoneLabel};
 use portico_kernel::EmailAddress;
 use portico_kernel::text_rules::{CONTROL, WHITE_SPACE as SPACE};
-use portico_mail_log::{BounceReason, BounceReference, MessageStatus};
-use portico_security::{PasswordPolicy, SecurityEventKind, WhitelistLabel};
+use portico_mail_log::{BounceReason, MessageStatus};
+use portico_security::{PasswordPolicy, SecurityEventKind};
 use serde_json::Value;
 
-use super::rules::{Rule, free_text, language, one_of, product_id, state, text, trimmed, username};
+use super::rules::{
+    Rule, bounce_reference, event_id, free_text, language, one_of, postal_code, product_id, state,
+    tax_id, text, username, whitelist_label,
+};
 use super::spec_walk::operations_mut;
 use crate::api::accounts::MAX_REFERRAL_CODE_CHARS;
 use crate::mail_notices::sources::MAIL_TEMPLATES;
@@ -69,19 +68,11 @@ pub fn field_facts(configured: &ConfiguredRules) -> Vec<FieldFact> {
         min: 1,
         max: MAX_EVENT_AMOUNT_MINOR,
     };
-    let postal_code = trimmed(1, PostalCode::MAX_LEN, "[A-Za-z0-9-]", "[A-Za-z0-9 -]");
+    let postal_code = postal_code();
     let country = one_of(CountryCode::all());
-    let tax_id = trimmed(2, TaxId::MAX_LEN, "[A-Za-z0-9./-]", "[A-Za-z0-9 ./-]");
-    let whitelist_label = trimmed(
-        0,
-        WhitelistLabel::MAX_CHARS,
-        &format!("[^{SPACE}{CONTROL}]"),
-        &format!("[^{CONTROL}]"),
-    );
-    let event_id = text(
-        BillingEventId::MAX_LEN,
-        format!("^[^{CONTROL}]*[^{SPACE}{CONTROL}][^{CONTROL}]*$"),
-    );
+    let tax_id = tax_id();
+    let whitelist_label = whitelist_label();
+    let event_id = event_id();
     let message_status = one_of(MessageStatus::ALL.map(MessageStatus::as_str));
     let template = one_of(MAIL_TEMPLATES.iter().map(|source| source.name));
     vec![
@@ -167,14 +158,7 @@ pub fn field_facts(configured: &ConfiguredRules) -> Vec<FieldFact> {
         fact("RefundBody", "event_id", event_id.clone()),
         fact("RefundBody", "payment_event_id", event_id),
         fact("RefundBody", "amount_minor", amount),
-        fact(
-            "BounceReport",
-            "message_id",
-            text(
-                BounceReference::MAX_LEN,
-                format!("^[\\s\\S]*[^{SPACE}][\\s\\S]*$"),
-            ),
-        ),
+        fact("BounceReport", "message_id", bounce_reference()),
         fact(
             "BounceReport",
             "reason",

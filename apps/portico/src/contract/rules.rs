@@ -5,9 +5,13 @@
 //! Patterns allow the white space the domain trims, and state the length of trimmed
 //! text themselves (white space around it is not counted).
 
+use portico_affiliate::BillingEventId;
 use portico_delegation::ProductId;
+use portico_identity::{PostalCode, TaxId};
 use portico_kernel::Username;
 use portico_kernel::text_rules::{CONTROL, WHITE_SPACE as SPACE};
+use portico_mail_log::BounceReference;
+use portico_security::WhitelistLabel;
 use serde_json::{Value, json};
 
 /// What the spec states about one field.
@@ -98,6 +102,43 @@ pub fn product_id() -> Rule {
     )
 }
 
+/// A postal code: letters, digits, spaces and dashes.
+pub fn postal_code() -> Rule {
+    trimmed(1, PostalCode::MAX_LEN, "[A-Za-z0-9-]", "[A-Za-z0-9 -]")
+}
+
+/// A tax id as written: letters, digits and `./-` (whether it fits its country's VAT
+/// format is judged beyond what a pattern can say).
+pub fn tax_id() -> Rule {
+    trimmed(2, TaxId::MAX_LEN, "[A-Za-z0-9./-]", "[A-Za-z0-9 ./-]")
+}
+
+/// A whitelist entry's label: optional, without control characters.
+pub fn whitelist_label() -> Rule {
+    trimmed(
+        0,
+        WhitelistLabel::MAX_CHARS,
+        &format!("[^{SPACE}{CONTROL}]"),
+        &format!("[^{CONTROL}]"),
+    )
+}
+
+/// A billing system's event id: not blank, without control characters.
+pub fn event_id() -> Rule {
+    text(
+        BillingEventId::MAX_LEN,
+        format!("^[^{CONTROL}]*[^{SPACE}{CONTROL}][^{CONTROL}]*$"),
+    )
+}
+
+/// A bounced message's id or `Message-ID`: not blank.
+pub fn bounce_reference() -> Rule {
+    text(
+        BounceReference::MAX_LEN,
+        format!("^[\\s\\S]*[^{SPACE}][\\s\\S]*$"),
+    )
+}
+
 /// A language, an optional script and an optional region: the subset of BCP 47
 /// tags a client needs.
 pub fn language() -> Rule {
@@ -152,7 +193,7 @@ pub fn state(property: &mut Value, rule: &Rule) {
 
 #[cfg(test)]
 mod tests {
-    use portico_identity::{PersonName, PostalCode};
+    use portico_identity::{InvalidTaxId, PersonName};
     use regex::Regex;
 
     use super::*;
@@ -204,12 +245,7 @@ mod tests {
 
     #[test]
     fn patterns_agree_with_the_domain_on_codes_ids_and_landing_urls() {
-        let postal = pattern(&trimmed(
-            1,
-            PostalCode::MAX_LEN,
-            "[A-Za-z0-9-]",
-            "[A-Za-z0-9 -]",
-        ));
+        let postal = pattern(&postal_code());
         for candidate in ["8001", " sw1a 1aa ", "", " ", "12345678901234567", "80_01"] {
             assert_eq!(
                 postal.is_match(candidate),
@@ -242,6 +278,48 @@ mod tests {
             let accepted =
                 portico_affiliate::LandingUrl::parse(candidate).is_ok_and(|url| hosts.allows(&url));
             assert_eq!(landing.is_match(candidate), accepted, "{candidate:?}");
+        }
+    }
+
+    #[test]
+    fn patterns_agree_with_the_domain_on_tax_ids_labels_event_ids_and_bounces() {
+        let tax_ids = pattern(&tax_id());
+        let long = "1".repeat(TaxId::MAX_LEN + 1);
+        for candidate in [
+            "DE123456789",
+            " che-123.456.789 mwst ",
+            "12/34",
+            "A",
+            "DE_1",
+            &long,
+        ] {
+            let well_formed = !matches!(TaxId::parse(candidate), Err(InvalidTaxId::Malformed));
+            assert_eq!(tax_ids.is_match(candidate), well_formed, "{candidate:?}");
+        }
+        let labels = pattern(&whitelist_label());
+        let long = "x".repeat(WhitelistLabel::MAX_CHARS + 1);
+        for candidate in ["office", "", "  ", " home vpn ", "a\u{7}b", &long] {
+            assert_eq!(
+                labels.is_match(candidate),
+                WhitelistLabel::parse(candidate).is_ok(),
+                "{candidate:?}"
+            );
+        }
+        let events = pattern(&event_id());
+        for candidate in ["inv-1001", " inv 1 ", "", "   ", "inv\n1"] {
+            assert_eq!(
+                events.is_match(candidate),
+                BillingEventId::parse(candidate).is_ok(),
+                "{candidate:?}"
+            );
+        }
+        let bounces = pattern(&bounce_reference());
+        for candidate in ["<abc@portal.example>", " x ", "", " \t "] {
+            assert_eq!(
+                bounces.is_match(candidate),
+                BounceReference::parse(candidate).is_ok(),
+                "{candidate:?}"
+            );
         }
     }
 

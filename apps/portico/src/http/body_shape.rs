@@ -10,26 +10,18 @@ use std::sync::Arc;
 
 use poem::{Body, Endpoint, IntoResponse, PathPattern, Request, Response};
 use poem_openapi::error::ParseRequestPayloadError;
+use poem_openapi::payload::{Json, Payload};
 use serde_json::Value;
 
 use crate::contract::body_shapes::BodyShapes;
 use crate::http::problem::{FieldError, validation_problem};
 use crate::http::problem_middleware::render;
 
-/// Whether the request says its body is JSON, as poem-openapi reads it:
-/// `application/json` or any `application/...+json`, in any case, with any parameters.
+/// Whether the request says its body is JSON: poem-openapi's own test, so that the
+/// two never disagree about which bodies an operation reads as JSON.
 fn is_json(req: &Request) -> bool {
-    let Some(media) = req.content_type() else {
-        return false;
-    };
-    let essence = media
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    essence == "application/json"
-        || (essence.starts_with("application/") && essence.ends_with("+json"))
+    req.content_type()
+        .is_some_and(<Json<Value> as Payload>::check_content_type)
 }
 
 /// The middleware function, for `EndpointExt::around` (inside the body limit, which
@@ -39,12 +31,15 @@ pub async fn check_body_shape<E: Endpoint>(
     mut req: Request,
     shapes: Arc<BodyShapes>,
 ) -> poem::Result<Response> {
-    if !is_json(&req) {
+    let schema = is_json(&req)
+        .then(|| shapes.schema(req.method().as_str(), req.uri().path()))
+        .flatten();
+    let Some(schema) = schema else {
         return next.call(req).await.map(IntoResponse::into_response);
-    }
+    };
     let bytes = req.take_body().into_bytes().await?;
     let faults = match serde_json::from_slice::<Value>(&bytes) {
-        Ok(body) => shapes.faults(req.method().as_str(), req.uri().path(), &body),
+        Ok(body) => shapes.faults(schema, &body),
         Err(_) => Vec::new(),
     };
     // A body that is not an object at all is malformed, as poem says (400).

@@ -38,6 +38,11 @@ impl Validator {
         }
     }
 
+    /// Whether a field was found at fault.
+    pub fn has_errors(&self) -> bool {
+        !self.errors.is_empty()
+    }
+
     /// The 422 answer for everything collected.
     pub fn into_error(self) -> ApiError {
         ApiError::validation(self.errors)

@@ -216,14 +216,14 @@ impl Services {
             // The policy the domain applies, the brand's name included.
             password_policy: shared.passwords.policy().clone(),
             contract_rules: crate::contract::ConfiguredRules {
-                password_min_chars: settings.password_policy.min_len(),
+                password_min_chars: shared.passwords.policy().min_len(),
                 landing_url_pattern: settings.landing_hosts.url_pattern(),
             },
             public_base_url: settings.public_base_url.clone(),
             trusted_proxies: settings.trusted_proxies.clone(),
             history: MailHistory::new(outbox.clone()),
             bounces: Bounces::new(outbox.clone(), clock.clone()),
-            delivery: delivery_worker(&database, clock.clone(), transport, settings.delivery),
+            delivery: DeliveryWorker::new(outbox, transport, clock.clone(), settings.delivery),
             platform_token: settings.platform_token.clone(),
             hasher: shared.argon2,
             metrics: Arc::new(Metrics::new()),
@@ -235,7 +235,8 @@ impl Services {
 }
 
 /// The outbox worker alone, for `portico worker`: it touches nothing but the outbox,
-/// so it needs none of the settings the other services read.
+/// so it needs none of the settings the other services read. (`Services::new` builds
+/// the same worker over the outbox its other services share.)
 pub fn delivery_worker(
     database: &Database,
     clock: Arc<dyn Clock>,
