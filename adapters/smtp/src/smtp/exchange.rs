@@ -8,13 +8,24 @@ use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
 use lettre::transport::smtp::extension::{Extension, MailBodyParameter, MailParameter};
 use lettre::transport::smtp::response::Response;
 
+/// The extension a message needs and the server lacks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum MissingExtension {
+    /// An address beyond ASCII needs SMTPUTF8.
+    #[error("the address is not ASCII and the SMTP server does not support SMTPUTF8")]
+    SmtpUtf8,
+    /// Content beyond ASCII needs 8BITMIME (the same content encoded does not).
+    #[error("the message is not ASCII and the SMTP server does not support 8BITMIME")]
+    EightBitMime,
+}
+
 /// Why a stage failed.
 #[derive(Debug)]
 pub enum ExchangeError {
     /// The server answered negatively, or the connection failed.
     Smtp(lettre::transport::smtp::Error),
     /// The message needs an extension this server lacks (permanent for this server).
-    Unsupported(&'static str),
+    Unsupported(MissingExtension),
 }
 
 impl ExchangeError {
@@ -54,9 +65,7 @@ pub async fn begin(
             .server_info()
             .supports_feature(Extension::SmtpUtfEight)
         {
-            return Err(ExchangeError::Unsupported(
-                "the address is not ASCII and the SMTP server does not support SMTPUTF8",
-            ));
+            return Err(ExchangeError::Unsupported(MissingExtension::SmtpUtf8));
         }
         parameters.push(MailParameter::SmtpUtfEight);
     }
@@ -65,9 +74,7 @@ pub async fn begin(
             .server_info()
             .supports_feature(Extension::EightBitMime)
         {
-            return Err(ExchangeError::Unsupported(
-                "the message is not ASCII and the SMTP server does not support 8BITMIME",
-            ));
+            return Err(ExchangeError::Unsupported(MissingExtension::EightBitMime));
         }
         parameters.push(MailParameter::Body(MailBodyParameter::EightBitMime));
     }

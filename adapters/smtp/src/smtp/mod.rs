@@ -14,6 +14,7 @@ use portico_mail_log::{DeliveryError, Envelope, MailTransport};
 
 use crate::compose::compose;
 use crate::readable_body::EightBit;
+use exchange::MissingExtension;
 pub use pool::PoolTiming;
 use pool::{ConnectionPool, SendError};
 use relay::Relay;
@@ -88,8 +89,9 @@ impl MailTransport for SmtpMailer {
         let formatted = message.formatted();
         let sent = match self.pool.send(message.envelope(), &formatted).await {
             // A server without 8BITMIME takes the same message with its 8-bit text
-            // encoded: less convenient to copy from, but delivered.
-            Err(SendError::Unsupported(_)) if !formatted.is_ascii() => {
+            // encoded: less convenient to copy from, but delivered. (An address
+            // beyond ASCII without SMTPUTF8 would be refused again: not retried.)
+            Err(SendError::Unsupported(MissingExtension::EightBitMime)) => {
                 let ascii = compose(envelope, &self.sender, EightBit::Refused)?;
                 self.pool.send(ascii.envelope(), &ascii.formatted()).await
             }

@@ -14,7 +14,7 @@ use lettre::transport::smtp::response::Response;
 use tokio::sync::Semaphore;
 
 use super::connect::{self, ConnectError};
-use super::exchange::{self, ExchangeError};
+use super::exchange::{self, ExchangeError, MissingExtension};
 use super::relay::Relay;
 
 /// Why one delivery did not get a positive answer.
@@ -24,8 +24,8 @@ pub enum SendError {
     Connect(#[from] ConnectError),
     #[error("{0}")]
     Smtp(#[from] lettre::transport::smtp::Error),
-    #[error("{0}")]
-    Unsupported(&'static str),
+    #[error(transparent)]
+    Unsupported(MissingExtension),
     #[error("the SMTP server did not finish the message within {0:?}")]
     TimedOut(Duration),
     #[error("the mailer is shutting down")]
